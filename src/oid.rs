@@ -1,0 +1,374 @@
+//! Object ids for both hash functions git supports: SHA-1 and SHA-256.
+//!
+//! The id type carries its hash kind, so one build reads both kinds of repository. Hashing
+//! through [`Hasher`] uses collision detection (`sha1dc`) for SHA-1, as git does.
+
+use std::fmt;
+
+/// The hash function of a repository (`extensions.objectFormat`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum HashKind {
+    /// SHA-1, 20-byte ids: the default.
+    #[default]
+    Sha1,
+    /// SHA-256, 32-byte ids.
+    Sha256,
+}
+
+impl HashKind {
+    /// Length of a binary id in bytes.
+    pub const fn len(self) -> usize {
+        match self {
+            HashKind::Sha1 => 20,
+            HashKind::Sha256 => 32,
+        }
+    }
+
+    /// Length of a full hexadecimal id.
+    pub const fn hex_len(self) -> usize {
+        self.len() * 2
+    }
+
+    /// The name git uses in `extensions.objectFormat`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            HashKind::Sha1 => "sha1",
+            HashKind::Sha256 => "sha256",
+        }
+    }
+
+    /// Parses a value of `extensions.objectFormat` (case-insensitive).
+    pub fn from_name(name: &str) -> Option<HashKind> {
+        if name.eq_ignore_ascii_case("sha1") {
+            Some(HashKind::Sha1)
+        } else if name.eq_ignore_ascii_case("sha256") {
+            Some(HashKind::Sha256)
+        } else {
+            None
+        }
+    }
+
+    /// The all-zero id of this kind.
+    pub const fn null_id(self) -> ObjectId {
+        match self {
+            HashKind::Sha1 => ObjectId::Sha1([0; 20]),
+            HashKind::Sha256 => ObjectId::Sha256([0; 32]),
+        }
+    }
+
+    /// The id of the empty tree in this kind.
+    pub fn empty_tree(self) -> ObjectId {
+        hash_object(self, crate::object::ObjectKind::Tree, b"")
+    }
+
+    /// The id of the empty blob in this kind.
+    pub fn empty_blob(self) -> ObjectId {
+        hash_object(self, crate::object::ObjectKind::Blob, b"")
+    }
+}
+
+/// The id of a git object: a SHA-1 or a SHA-256 digest.
+///
+/// Ids of one repository always share a kind; ordering compares bytes, as git's sorted
+/// listings do.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ObjectId {
+    /// A 20-byte SHA-1 id.
+    Sha1([u8; 20]),
+    /// A 32-byte SHA-256 id.
+    Sha256([u8; 32]),
+}
+
+/// A string that is not a valid hexadecimal object id.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid object id {0:?}")]
+pub struct InvalidId(pub String);
+
+impl ObjectId {
+    /// Builds an id from raw bytes; the length picks the kind (20 or 32).
+    pub fn from_bytes(bytes: &[u8]) -> Option<ObjectId> {
+        match bytes.len() {
+            20 => Some(ObjectId::Sha1(bytes.try_into().ok()?)),
+            32 => Some(ObjectId::Sha256(bytes.try_into().ok()?)),
+            _ => None,
+        }
+    }
+
+    /// Builds an id of `kind` from the first `kind.len()` bytes of `bytes`.
+    pub fn from_prefix_bytes(kind: HashKind, bytes: &[u8]) -> Option<ObjectId> {
+        ObjectId::from_bytes(bytes.get(..kind.len())?)
+    }
+
+    /// Parses a full hexadecimal id (40 or 64 digits, either case).
+    pub fn from_hex(hex: &[u8]) -> Result<ObjectId, InvalidId> {
+        let invalid = || InvalidId(String::from_utf8_lossy(hex).into_owned());
+        let mut out = [0u8; 32];
+        let n = match hex.len() {
+            40 => 20,
+            64 => 32,
+            _ => return Err(invalid()),
+        };
+        for i in 0..n {
+            let hi = hex_value(hex[2 * i]).ok_or_else(invalid)?;
+            let lo = hex_value(hex[2 * i + 1]).ok_or_else(invalid)?;
+            out[i] = (hi << 4) | lo;
+        }
+        Ok(ObjectId::from_bytes(&out[..n]).expect("length is 20 or 32"))
+    }
+
+    /// The raw digest bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            ObjectId::Sha1(b) => b,
+            ObjectId::Sha256(b) => b,
+        }
+    }
+
+    /// The hash kind of this id.
+    pub fn kind(&self) -> HashKind {
+        match self {
+            ObjectId::Sha1(_) => HashKind::Sha1,
+            ObjectId::Sha256(_) => HashKind::Sha256,
+        }
+    }
+
+    /// Whether every byte is zero (git's "null" id).
+    pub fn is_null(&self) -> bool {
+        self.as_bytes().iter().all(|&b| b == 0)
+    }
+
+    /// The full lowercase hexadecimal form.
+    pub fn to_hex(&self) -> String {
+        let mut s = String::with_capacity(self.kind().hex_len());
+        self.write_hex(&mut s);
+        s
+    }
+
+    /// The first `len` hexadecimal digits (all of them if `len` is larger).
+    pub fn to_hex_prefix(&self, len: usize) -> String {
+        let mut s = self.to_hex();
+        s.truncate(len);
+        s
+    }
+
+    /// Appends the full hexadecimal form to `out`.
+    pub fn write_hex(&self, out: &mut String) {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        for &b in self.as_bytes() {
+            out.push(DIGITS[(b >> 4) as usize] as char);
+            out.push(DIGITS[(b & 15) as usize] as char);
+        }
+    }
+
+    /// The first byte, used to index fan-out tables.
+    pub fn first_byte(&self) -> u8 {
+        self.as_bytes()[0]
+    }
+}
+
+impl fmt::Display for ObjectId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for b in self.as_bytes() {
+            write!(f, "{b:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for ObjectId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ObjectId({self})")
+    }
+}
+
+/// The value of one hexadecimal digit, either case.
+pub fn hex_value(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// An abbreviated id: between 4 and `hex_len` hexadecimal digits.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct HexPrefix {
+    bytes: [u8; 32],
+    hex_len: usize,
+}
+
+impl HexPrefix {
+    /// Parses `hex` as a prefix of at most `kind.hex_len()` digits (and at least one).
+    pub fn parse(hex: &[u8], kind: HashKind) -> Option<HexPrefix> {
+        if hex.is_empty() || hex.len() > kind.hex_len() {
+            return None;
+        }
+        let mut bytes = [0u8; 32];
+        for (i, &c) in hex.iter().enumerate() {
+            let v = hex_value(c)?;
+            bytes[i / 2] |= if i % 2 == 0 { v << 4 } else { v };
+        }
+        Some(HexPrefix {
+            bytes,
+            hex_len: hex.len(),
+        })
+    }
+
+    /// Number of hexadecimal digits.
+    pub fn hex_len(&self) -> usize {
+        self.hex_len
+    }
+
+    /// The smallest id of `kind` that starts with this prefix (zero-padded).
+    pub fn min_id(&self, kind: HashKind) -> ObjectId {
+        ObjectId::from_bytes(&self.bytes[..kind.len()]).expect("kind length")
+    }
+
+    /// Whether `id` starts with this prefix.
+    pub fn matches(&self, id: &ObjectId) -> bool {
+        let b = id.as_bytes();
+        let full = self.hex_len / 2;
+        if b.len() < full || b[..full] != self.bytes[..full] {
+            return false;
+        }
+        self.hex_len % 2 == 0 || (b[full] & 0xf0) == self.bytes[full]
+    }
+
+    /// Compares the prefix against `id` over the prefix's length, for binary searches.
+    pub fn cmp_id(&self, id: &ObjectId) -> std::cmp::Ordering {
+        let b = id.as_bytes();
+        let full = self.hex_len / 2;
+        match self.bytes[..full].cmp(&b[..full]) {
+            std::cmp::Ordering::Equal if self.hex_len % 2 == 1 => {
+                self.bytes[full].cmp(&(b[full] & 0xf0))
+            }
+            o => o,
+        }
+    }
+}
+
+/// An incremental hasher of either kind; SHA-1 detects collision attacks like git's sha1dc.
+pub enum Hasher {
+    /// SHA-1 with collision detection.
+    Sha1(Box<sha1dc::Hasher>),
+    /// SHA-256.
+    Sha256(sha2::Sha256),
+}
+
+/// A SHA-1 input that carries the marks of a collision attack (git refuses such objects).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("SHA-1 collision attack detected")]
+pub struct CollisionDetected;
+
+impl Hasher {
+    /// A fresh hasher of `kind`.
+    pub fn new(kind: HashKind) -> Hasher {
+        match kind {
+            HashKind::Sha1 => Hasher::Sha1(Box::default()),
+            HashKind::Sha256 => Hasher::Sha256(<sha2::Sha256 as sha2::Digest>::new()),
+        }
+    }
+
+    /// Feeds bytes.
+    pub fn update(&mut self, data: &[u8]) {
+        match self {
+            Hasher::Sha1(h) => h.update(data),
+            Hasher::Sha256(h) => sha2::Digest::update(h, data),
+        }
+    }
+
+    /// Finishes and returns the id, or an error if a SHA-1 collision attack was detected.
+    pub fn finish(self) -> Result<ObjectId, CollisionDetected> {
+        match self {
+            Hasher::Sha1(h) => {
+                let d = h.finalize().map_err(|_| CollisionDetected)?;
+                Ok(ObjectId::from_bytes(d.as_ref()).expect("20 bytes"))
+            }
+            Hasher::Sha256(h) => {
+                let d = sha2::Digest::finalize(h);
+                Ok(ObjectId::from_bytes(&d).expect("32 bytes"))
+            }
+        }
+    }
+}
+
+/// Writes git's object header `"<kind> <size>\0"` for hashing or storing.
+pub fn object_header(kind: crate::object::ObjectKind, size: usize) -> Vec<u8> {
+    let mut h = Vec::with_capacity(32);
+    h.extend_from_slice(kind.name().as_bytes());
+    h.push(b' ');
+    h.extend_from_slice(size.to_string().as_bytes());
+    h.push(0);
+    h
+}
+
+/// The id git gives an object of `kind` with contents `data`.
+///
+/// A SHA-1 collision attack makes this return the (attacked) digest anyway; use
+/// [`try_hash_object`] where the verdict matters.
+pub fn hash_object(hash: HashKind, kind: crate::object::ObjectKind, data: &[u8]) -> ObjectId {
+    let mut h = Hasher::new(hash);
+    h.update(&object_header(kind, data.len()));
+    h.update(data);
+    match h {
+        Hasher::Sha1(h) => {
+            let d = h.finalize().unwrap_or_else(|c| c.digest());
+            ObjectId::from_bytes(d.as_ref()).expect("20 bytes")
+        }
+        other => other.finish().expect("sha256 cannot report collisions"),
+    }
+}
+
+/// Like [`hash_object`], but fails on a detected SHA-1 collision attack.
+pub fn try_hash_object(
+    hash: HashKind,
+    kind: crate::object::ObjectKind,
+    data: &[u8],
+) -> Result<ObjectId, CollisionDetected> {
+    let mut h = Hasher::new(hash);
+    h.update(&object_header(kind, data.len()));
+    h.update(data);
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::object::ObjectKind;
+
+    #[test]
+    fn empty_objects_match_git() {
+        assert_eq!(
+            HashKind::Sha1.empty_tree().to_hex(),
+            "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+        );
+        assert_eq!(
+            HashKind::Sha1.empty_blob().to_hex(),
+            "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"
+        );
+        assert_eq!(
+            HashKind::Sha256.empty_tree().to_hex(),
+            "6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321"
+        );
+        assert_eq!(
+            hash_object(HashKind::Sha1, ObjectKind::Blob, b"hello\n").to_hex(),
+            "ce013625030ba8dba906f756967f9e9ca394464a"
+        );
+    }
+
+    #[test]
+    fn hex_round_trip_and_prefix() {
+        let id = ObjectId::from_hex(b"ce013625030ba8dba906f756967f9e9ca394464a").unwrap();
+        assert_eq!(id.to_string(), "ce013625030ba8dba906f756967f9e9ca394464a");
+        let p = HexPrefix::parse(b"ce0136", HashKind::Sha1).unwrap();
+        assert!(p.matches(&id));
+        assert_eq!(p.cmp_id(&id), std::cmp::Ordering::Equal);
+        let odd = HexPrefix::parse(b"ce01362", HashKind::Sha1).unwrap();
+        assert!(odd.matches(&id));
+        let wrong = HexPrefix::parse(b"ce01363", HashKind::Sha1).unwrap();
+        assert!(!wrong.matches(&id));
+        assert!(ObjectId::from_hex(b"zz").is_err());
+        assert!(HexPrefix::parse(b"xyz", HashKind::Sha1).is_none());
+    }
+}
