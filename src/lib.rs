@@ -16,6 +16,7 @@
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod config;
+pub mod diff;
 pub mod object;
 pub mod odb;
 pub mod oid;
