@@ -1,8 +1,377 @@
-//! `oxgit cat-file`: object contents, kind and size.
+//! `oxgit cat-file`: object contents, kind and size, one at a time or in batches.
 
 use super::{Context, Fatal};
+use crate::object::{ObjectKind, TreeIter};
+use crate::odb::OdbError;
+use crate::oid::ObjectId;
+use crate::repo::Repository;
+use crate::revision::{self, RevisionError};
+use std::io::Write;
+
+/// What a one-object invocation asks for.
+enum Mode {
+    Kind,
+    Size,
+    Exists,
+    Pretty,
+    /// `cat-file <type> <object>`: the object peeled to `type`, raw.
+    Typed(ObjectKind),
+}
+
+/// One piece of a `--batch` format.
+enum Atom {
+    Literal(Vec<u8>),
+    Name,
+    Kind,
+    Size,
+    Rest,
+}
+
+/// Options of `--batch` / `--batch-check`.
+struct Batch {
+    contents: bool,
+    format: Vec<Atom>,
+    all_objects: bool,
+    unordered: bool,
+    nul: bool,
+}
 
 /// Runs `cat-file`.
-pub fn run(_ctx: &mut Context<'_>) -> Result<i32, Fatal> {
-    Err(Fatal::new("cat-file: in progress"))
+pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
+    let mut mode = None;
+    let mut batch: Option<Batch> = None;
+    let mut all_objects = false;
+    let mut unordered = false;
+    let mut nul = false;
+    let mut positional = Vec::new();
+    for arg in &ctx.args {
+        let a = arg.as_str();
+        let set_mode = |m: Mode, mode: &mut Option<Mode>| -> Result<(), Fatal> {
+            if mode.is_some() {
+                return Err(Fatal::usage("options are incompatible"));
+            }
+            *mode = Some(m);
+            Ok(())
+        };
+        match a {
+            "-t" => set_mode(Mode::Kind, &mut mode)?,
+            "-s" => set_mode(Mode::Size, &mut mode)?,
+            "-e" => set_mode(Mode::Exists, &mut mode)?,
+            "-p" => set_mode(Mode::Pretty, &mut mode)?,
+            "--batch-all-objects" => all_objects = true,
+            "--unordered" => unordered = true,
+            "--buffer" | "--no-buffer" | "--no-unordered" => {}
+            "-Z" => nul = true,
+            _ if a == "--batch" || a.starts_with("--batch=") => {
+                batch = Some(batch_options(true, a.strip_prefix("--batch="))?)
+            }
+            _ if a == "--batch-check" || a.starts_with("--batch-check=") => {
+                batch = Some(batch_options(false, a.strip_prefix("--batch-check="))?)
+            }
+            _ if a.starts_with('-') && a.len() > 1 => {
+                return Err(Fatal::usage(format!(
+                    "unknown option `{}'",
+                    a.trim_start_matches('-')
+                )))
+            }
+            _ => positional.push(a.to_string()),
+        }
+    }
+    let repo = ctx.repo()?;
+    if let Some(mut b) = batch {
+        if mode.is_some() || !positional.is_empty() {
+            return Err(Fatal::usage("batch modes take no arguments"));
+        }
+        b.all_objects = all_objects;
+        b.unordered = unordered;
+        b.nul = nul;
+        return run_batch(&repo, &b, ctx);
+    }
+    if all_objects {
+        return Err(Fatal::usage("'--batch-all-objects' requires a batch mode"));
+    }
+    let (mode, name) = match (mode, positional.as_slice()) {
+        (Some(m), [name]) => (m, name.clone()),
+        (None, [kind, name]) => {
+            let kind = ObjectKind::from_name(kind.as_bytes())
+                .ok_or_else(|| Fatal::new(format!("invalid object type \"{kind}\"")))?;
+            (Mode::Typed(kind), name.clone())
+        }
+        (Some(_), []) => return Err(Fatal::usage("<object> required")),
+        _ => return Err(Fatal::usage("too many arguments")),
+    };
+    single(&repo, mode, &name, ctx.out)
+}
+
+fn single(repo: &Repository, mode: Mode, name: &str, out: &mut dyn Write) -> Result<i32, Fatal> {
+    let invalid = || Fatal::new(format!("Not a valid object name {name}"));
+    let id = match revision::resolve(repo, name) {
+        Ok(id) => id,
+        Err(RevisionError::Unknown(_)) => return Err(invalid()),
+        #[allow(unreachable_patterns)]
+        Err(e) => return Err(Fatal::new(e.to_string())),
+    };
+    let odb = repo.odb();
+    match mode {
+        Mode::Exists => Ok(if odb.contains(&id) { 0 } else { 1 }),
+        Mode::Kind | Mode::Size => match odb.read_header(&id) {
+            Ok((kind, size)) => {
+                if matches!(mode, Mode::Kind) {
+                    writeln!(out, "{kind}")?;
+                } else {
+                    writeln!(out, "{size}")?;
+                }
+                Ok(0)
+            }
+            Err(OdbError::NotFound(_)) => {
+                Err(Fatal::new("git cat-file: could not get object info"))
+            }
+            Err(e) => Err(e.into()),
+        },
+        Mode::Pretty => {
+            let obj = match odb.read(&id) {
+                Ok(o) => o,
+                Err(OdbError::NotFound(_)) => return Err(invalid()),
+                Err(e) => return Err(e.into()),
+            };
+            if obj.kind == ObjectKind::Tree {
+                print_tree(&obj.data, repo, out)?;
+            } else {
+                out.write_all(&obj.data)?;
+            }
+            Ok(0)
+        }
+        Mode::Typed(want) => {
+            let bad = || Fatal::new(format!("git cat-file {name}: bad file"));
+            let id = peel_to(repo, id, want).map_err(|_| bad())?;
+            let obj = odb.read(&id).map_err(|_| bad())?;
+            out.write_all(&obj.data)?;
+            Ok(0)
+        }
+    }
+}
+
+/// Follows tags (and commit → tree) from `id` until an object of kind `want`.
+fn peel_to(repo: &Repository, mut id: ObjectId, want: ObjectKind) -> Result<ObjectId, Fatal> {
+    for _ in 0..64 {
+        let obj = repo.odb().read(&id)?;
+        if obj.kind == want {
+            return Ok(id);
+        }
+        id = match obj.kind {
+            ObjectKind::Tag => crate::object::Tag::parse(&obj.data)?.object,
+            ObjectKind::Commit if want == ObjectKind::Tree => {
+                crate::object::Commit::parse(&obj.data)?.tree
+            }
+            _ => return Err(Fatal::new("wrong object type")),
+        };
+    }
+    Err(Fatal::new("tag chain too deep"))
+}
+
+/// Prints a tree as `git ls-tree` does: `<mode> <type> <id>\t<name>`.
+fn print_tree(data: &[u8], repo: &Repository, out: &mut dyn Write) -> Result<(), Fatal> {
+    for entry in TreeIter::new(data, repo.hash_kind()) {
+        let entry = entry?;
+        write!(
+            out,
+            "{:06o} {} {}\t",
+            entry.mode.as_raw(),
+            entry.mode.object_kind(),
+            entry.id
+        )?;
+        out.write_all(&super::quote::quote_path(entry.name))?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+fn batch_options(contents: bool, format: Option<&str>) -> Result<Batch, Fatal> {
+    let format = match format {
+        Some(f) => parse_format(f)?,
+        None => vec![
+            Atom::Name,
+            Atom::Literal(b" ".to_vec()),
+            Atom::Kind,
+            Atom::Literal(b" ".to_vec()),
+            Atom::Size,
+        ],
+    };
+    Ok(Batch {
+        contents,
+        format,
+        all_objects: false,
+        unordered: false,
+        nul: false,
+    })
+}
+
+/// Parses a `--batch` format: `%(atom)` placeholders, `%%`, and literal text.
+fn parse_format(f: &str) -> Result<Vec<Atom>, Fatal> {
+    let mut atoms = Vec::new();
+    let mut lit = Vec::new();
+    let mut rest = f;
+    while let Some(i) = rest.find('%') {
+        lit.extend_from_slice(&rest.as_bytes()[..i]);
+        rest = &rest[i..];
+        if let Some(r) = rest.strip_prefix("%%") {
+            lit.push(b'%');
+            rest = r;
+            continue;
+        }
+        let Some(end) = rest.strip_prefix("%(").and_then(|r| r.find(')')) else {
+            lit.push(b'%');
+            rest = &rest[1..];
+            continue;
+        };
+        let name = &rest[2..2 + end];
+        let atom = match name {
+            "objectname" => Atom::Name,
+            "objecttype" => Atom::Kind,
+            "objectsize" => Atom::Size,
+            "rest" => Atom::Rest,
+            _ => return Err(Fatal::new(format!("bad cat-file format: %({name})"))),
+        };
+        if !lit.is_empty() {
+            atoms.push(Atom::Literal(std::mem::take(&mut lit)));
+        }
+        atoms.push(atom);
+        rest = &rest[2 + end + 1..];
+    }
+    lit.extend_from_slice(rest.as_bytes());
+    if !lit.is_empty() {
+        atoms.push(Atom::Literal(lit));
+    }
+    Ok(atoms)
+}
+
+fn run_batch(repo: &Repository, b: &Batch, ctx: &mut Context<'_>) -> Result<i32, Fatal> {
+    let delim = if b.nul { 0u8 } else { b'\n' };
+    let mut buf = Vec::new();
+    let odb = repo.odb();
+    if b.all_objects {
+        let ids = odb.all_ids()?;
+        let _ = b.unordered;
+        for id in ids {
+            match emit(repo, b, &id, b"", delim, &mut buf, ctx.out) {
+                Ok(()) => {}
+                // Pruned while we ran: git skips such objects too.
+                Err(EmitError::Missing) => {}
+                Err(EmitError::Fatal(f)) => return Err(f),
+            }
+        }
+        return Ok(0);
+    }
+    let wants_rest = b.format.iter().any(|a| matches!(a, Atom::Rest));
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let n = ctx.stdin.read_until(delim, &mut line)?;
+        if n == 0 {
+            break;
+        }
+        if line.last() == Some(&delim) {
+            line.pop();
+        }
+        let (name, rest) = if wants_rest {
+            match line.iter().position(|c| c.is_ascii_whitespace()) {
+                Some(i) => {
+                    let r = &line[i..];
+                    let skip = r.iter().take_while(|c| c.is_ascii_whitespace()).count();
+                    (&line[..i], &r[skip..])
+                }
+                None => (&line[..], &[][..]),
+            }
+        } else {
+            (&line[..], &[][..])
+        };
+        let resolved = match std::str::from_utf8(name) {
+            Ok(s) => revision::resolve(repo, s),
+            Err(_) => Err(RevisionError::Unknown(String::from_utf8_lossy(name).into())),
+        };
+        match resolved {
+            Ok(id) => match emit(repo, b, &id, rest, delim, &mut buf, ctx.out) {
+                Ok(()) => {}
+                Err(EmitError::Missing) => missing(name, b"missing", delim, ctx.out)?,
+                Err(EmitError::Fatal(f)) => return Err(f),
+            },
+            Err(RevisionError::Unknown(_)) => missing(name, b"missing", delim, ctx.out)?,
+            #[allow(unreachable_patterns)]
+            Err(e) if e.to_string().contains("ambiguous") => {
+                missing(name, b"ambiguous", delim, ctx.out)?
+            }
+            #[allow(unreachable_patterns)]
+            Err(_) => missing(name, b"missing", delim, ctx.out)?,
+        }
+    }
+    Ok(0)
+}
+
+fn missing(name: &[u8], what: &[u8], delim: u8, out: &mut dyn Write) -> std::io::Result<()> {
+    out.write_all(name)?;
+    out.write_all(b" ")?;
+    out.write_all(what)?;
+    out.write_all(&[delim])
+}
+
+enum EmitError {
+    Missing,
+    Fatal(Fatal),
+}
+
+impl<E: std::error::Error> From<E> for EmitError {
+    fn from(e: E) -> Self {
+        EmitError::Fatal(Fatal::new(e.to_string()))
+    }
+}
+
+/// Writes one batch record for `id`.
+fn emit(
+    repo: &Repository,
+    b: &Batch,
+    id: &ObjectId,
+    rest: &[u8],
+    delim: u8,
+    buf: &mut Vec<u8>,
+    out: &mut dyn Write,
+) -> Result<(), EmitError> {
+    let odb = repo.odb();
+    let (kind, size) = if b.contents {
+        match odb.read_into(id, buf) {
+            Ok(kind) => (kind, buf.len() as u64),
+            Err(OdbError::NotFound(_)) => return Err(EmitError::Missing),
+            Err(e) => return Err(e.into()),
+        }
+    } else {
+        let needs_info = b
+            .format
+            .iter()
+            .any(|a| matches!(a, Atom::Kind | Atom::Size));
+        if needs_info {
+            match odb.read_header(id) {
+                Ok(h) => h,
+                Err(OdbError::NotFound(_)) => return Err(EmitError::Missing),
+                Err(e) => return Err(e.into()),
+            }
+        } else if odb.contains(id) {
+            (ObjectKind::Blob, 0)
+        } else {
+            return Err(EmitError::Missing);
+        }
+    };
+    for atom in &b.format {
+        match atom {
+            Atom::Literal(l) => out.write_all(l)?,
+            Atom::Name => write!(out, "{id}")?,
+            Atom::Kind => out.write_all(kind.name().as_bytes())?,
+            Atom::Size => write!(out, "{size}")?,
+            Atom::Rest => out.write_all(rest)?,
+        }
+    }
+    out.write_all(&[delim])?;
+    if b.contents {
+        out.write_all(buf)?;
+        out.write_all(&[delim])?;
+    }
+    Ok(())
 }

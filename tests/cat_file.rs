@@ -1,0 +1,124 @@
+//! `oxgit cat-file` against `git cat-file`, byte for byte, on the fixture repositories.
+
+mod common;
+use common::*;
+
+/// Every object id of the repository at `dir`, from git.
+fn all_ids(dir: &std::path::Path) -> Vec<String> {
+    let out = git(
+        dir,
+        &[
+            "cat-file",
+            "--batch-all-objects",
+            "--batch-check=%(objectname)",
+        ],
+    );
+    String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// Runs the single-object modes on every object of `fixture_name`.
+fn every_object_every_mode(fixture_name: &str) {
+    let dir = fixture(fixture_name);
+    let ids = all_ids(&dir);
+    assert!(ids.len() > 20, "fixture has objects");
+    for id in &ids {
+        for mode in ["-t", "-s", "-p", "-e"] {
+            assert_same(&dir, &["cat-file", mode, id]);
+        }
+    }
+}
+
+#[test]
+fn single_object_modes_match_git() {
+    every_object_every_mode("basic");
+}
+
+#[test]
+fn batch_all_objects_matches_git() {
+    let dir = fixture("basic");
+    assert_same(&dir, &["cat-file", "--batch-all-objects", "--batch-check"]);
+    assert_same(&dir, &["cat-file", "--batch-all-objects", "--batch"]);
+    assert_same(
+        &dir,
+        &[
+            "cat-file",
+            "--batch-all-objects",
+            "--batch-check=%(objecttype) %(objectname) %%",
+        ],
+    );
+}
+
+#[test]
+fn batch_from_stdin_matches_git() {
+    let dir = fixture("basic");
+    let mut input = Vec::new();
+    for id in all_ids(&dir) {
+        input.extend_from_slice(id.as_bytes());
+        input.push(b'\n');
+    }
+    input.extend_from_slice(
+        b"HEAD\n\nnope\nHEAD extra\n  HEAD\nmain\nv1.0\nv1.0-outer\ndeadbeefdeadbeefdeadbeefdeadbeefdeadbeef\n",
+    );
+    assert_same_with_input(&dir, &["cat-file", "--batch-check"], &input);
+    assert_same_with_input(&dir, &["cat-file", "--batch"], &input);
+    assert_same_with_input(
+        &dir,
+        &[
+            "cat-file",
+            "--batch-check=%(objectname) %(rest)|%(objectsize)",
+        ],
+        &input,
+    );
+}
+
+#[test]
+fn revisions_and_typed_reads_match_git() {
+    let dir = fixture("basic");
+    for args in [
+        &["cat-file", "-p", "HEAD"][..],
+        &["cat-file", "-t", "v1.0"],
+        &["cat-file", "-p", "v1.0-outer"],
+        &["cat-file", "-p", "ancient"],
+        &["cat-file", "-p", "odd"],
+        &["cat-file", "commit", "v1.0-outer"],
+        &["cat-file", "tree", "main"],
+        &["cat-file", "blob", "blob-tag"],
+        &["cat-file", "blob", "HEAD"],
+        &["cat-file", "tree", "tree-tag"],
+        &["cat-file", "commit", "tree-tag"],
+    ] {
+        assert_same(&dir, args);
+    }
+}
+
+#[test]
+fn errors_and_exit_codes_match_git() {
+    let dir = fixture("basic");
+    for args in [
+        &["cat-file", "-t", "deadbeefdeadbeefdeadbeefdeadbeefdeadbeef"][..],
+        &["cat-file", "-e", "deadbeefdeadbeefdeadbeefdeadbeefdeadbeef"],
+        &["cat-file", "-p", "deadbeefdeadbeefdeadbeefdeadbeefdeadbeef"],
+        &["cat-file", "-e", "no-such-ref"],
+        &["cat-file", "-s", "no-such-ref"],
+        &["cat-file", "-t"],
+        &["cat-file", "-s", "HEAD", "extra"],
+        &["cat-file", "--bogus", "HEAD"],
+    ] {
+        assert_same(&dir, args);
+    }
+}
+
+#[test]
+fn works_from_a_subfolder_and_with_dash_c() {
+    let dir = fixture("basic");
+    let sub = dir.join("src").join("deep");
+    assert_same(&sub, &["cat-file", "-p", "HEAD"]);
+    let parent = dir.parent().unwrap();
+    let name = dir.file_name().unwrap().to_str().unwrap();
+    assert_same(parent, &["-C", name, "cat-file", "-t", "HEAD"]);
+    assert_same(parent, &["-C", name, "-C", "src", "cat-file", "-s", "HEAD"]);
+}
