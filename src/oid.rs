@@ -17,6 +17,7 @@ pub enum HashKind {
 
 impl HashKind {
     /// Length of a binary id in bytes.
+    #[allow(clippy::len_without_is_empty)]
     pub const fn len(self) -> usize {
         match self {
             HashKind::Sha1 => 20,
@@ -232,7 +233,7 @@ impl HexPrefix {
         if b.len() < full || b[..full] != self.bytes[..full] {
             return false;
         }
-        self.hex_len % 2 == 0 || (b[full] & 0xf0) == self.bytes[full]
+        self.hex_len.is_multiple_of(2) || (b[full] & 0xf0) == self.bytes[full]
     }
 
     /// Compares the prefix against `id` over the prefix's length, for binary searches.
