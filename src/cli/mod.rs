@@ -5,6 +5,7 @@
 //! the binary and future JSON/HTTP front ends.
 
 mod cat_file;
+mod log;
 pub mod quote;
 
 use crate::repo::Repository;
@@ -148,6 +149,7 @@ pub fn run_with(
     };
     match cmd.as_str() {
         "cat-file" => cat_file::run(&mut ctx),
+        "log" => log::run(&mut ctx),
         other => Err(Fatal::usage(format!(
             "'{other}' is not an oxgit command. See 'oxgit --help'."
         ))),
@@ -159,4 +161,5 @@ usage: oxgit [-C <path>] <command> [<args>]
 
 Commands (output identical to git 2.47):
    cat-file     Show the contents, type or size of objects
+   log          Show commit history (--format, -n, --no-merges, --first-parent, --numstat)
 ";

@@ -2,12 +2,14 @@
 //!
 //! [`Odb`] is `Send + Sync`: many threads read through one handle with no per-thread setup.
 
+mod abbrev;
 mod loose;
 
 use crate::object::{Object, ObjectKind};
 use crate::oid::{HashKind, HexPrefix, ObjectId};
 use std::path::{Path, PathBuf};
 
+pub use abbrev::{auto_abbrev_len, default_abbrev_len};
 pub use loose::LooseStore;
 
 /// Why an object could not be read.
@@ -149,6 +151,12 @@ impl Odb {
         out.dedup();
         out.truncate(limit.saturating_add(1));
         Ok(())
+    }
+
+    /// The number of packed objects (multi-pack-index counts included), as git's
+    /// `approximate_object_count` gives it; loose objects are not counted.
+    pub fn approximate_object_count(&self) -> u64 {
+        0
     }
 
     /// Every object id in every store, sorted and without duplicates.

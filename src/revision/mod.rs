@@ -3,6 +3,8 @@
 //! PLACEHOLDER (being replaced by the refs/revision work): resolves full hex ids and ref
 //! names through loose refs only.
 
+pub mod walk;
+
 use crate::oid::ObjectId;
 use crate::repo::Repository;
 

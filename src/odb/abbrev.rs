@@ -1,0 +1,75 @@
+//! Abbreviated object names as git prints them.
+
+use super::{Odb, OdbError};
+use crate::config::Config;
+use crate::oid::{HexPrefix, ObjectId};
+
+/// git's default abbreviation length: `core.abbrev` if set (minimum 4), else derived from
+/// the approximate object count (packed objects only), at least 7.
+pub fn default_abbrev_len(odb: &Odb, config: &Config) -> usize {
+    let hex_len = odb.hash_kind().hex_len();
+    match config.get("core.abbrev") {
+        Some(v) if v.eq_ignore_ascii_case("no") => return hex_len,
+        Some(v) if !v.eq_ignore_ascii_case("auto") => {
+            if let Ok(n) = v.parse::<usize>() {
+                return n.clamp(4, hex_len);
+            }
+        }
+        _ => {}
+    }
+    auto_abbrev_len(odb.approximate_object_count())
+}
+
+/// The automatic length for a repository of about `count` objects.
+pub fn auto_abbrev_len(count: u64) -> usize {
+    let bits = 64 - count.leading_zeros() as usize;
+    bits.div_ceil(2).max(7)
+}
+
+impl Odb {
+    /// The shortest length ≥ `min_len` at which `id`'s hex prefix names no other object.
+    pub fn unique_abbrev_len(&self, id: &ObjectId, min_len: usize) -> Result<usize, OdbError> {
+        let hex_len = self.hash_kind().hex_len();
+        let min_len = min_len.clamp(1, hex_len);
+        let hex = id.to_hex();
+        let prefix = HexPrefix::parse(&hex.as_bytes()[..min_len], self.hash_kind())
+            .expect("hex digits of a valid id");
+        let mut candidates = Vec::new();
+        self.find_prefix(&prefix, usize::MAX - 1, &mut candidates)?;
+        let mut len = min_len;
+        for other in candidates.iter().filter(|o| *o != id) {
+            let common = common_hex_prefix(id, other);
+            len = len.max(common + 1);
+        }
+        Ok(len.min(hex_len))
+    }
+}
+
+/// How many leading hex digits two ids share.
+fn common_hex_prefix(a: &ObjectId, b: &ObjectId) -> usize {
+    let mut n = 0;
+    for (x, y) in a.as_bytes().iter().zip(b.as_bytes()) {
+        if x == y {
+            n += 2;
+        } else {
+            if x >> 4 == y >> 4 {
+                n += 1;
+            }
+            break;
+        }
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auto_length_follows_packed_count() {
+        assert_eq!(auto_abbrev_len(0), 7);
+        assert_eq!(auto_abbrev_len((1 << 14) - 1), 7);
+        assert_eq!(auto_abbrev_len(1 << 14), 8);
+        assert_eq!(auto_abbrev_len(1 << 16), 9);
+    }
+}
