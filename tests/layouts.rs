@@ -59,7 +59,8 @@ fn outside_any_repository_fails_like_git() {
     let out = run(
         {
             let mut c = oxgit_cmd(&dir);
-            c.args(["cat-file", "-t", "HEAD"]).env("GIT_CEILING_DIRECTORIES", "/");
+            c.args(["cat-file", "-t", "HEAD"])
+                .env("GIT_CEILING_DIRECTORIES", "/");
             c
         },
         b"",

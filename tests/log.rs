@@ -17,6 +17,11 @@ fn formats_and_walk_options_match_git() {
         &["log", "--format=%s", "v1.0-outer"],
         &["log", "--format=%s", "main", "side", "odd"],
         &["log", "--format=%s", "no-such-rev"],
+        &["log"],
+        &["log", "-n", "2", "odd"],
+        &["log", "--oneline"],
+        &["log", "--oneline", "--no-merges", "main", "side"],
+        &["log", "--pretty=medium", "v1.0"],
     ] {
         assert_same(&dir, args);
     }

@@ -7,10 +7,20 @@ use crate::repo::Repository;
 use crate::revision::walk::{walk, WalkOptions, WalkedCommit};
 use std::io::Write;
 
+/// How each commit is shown.
+enum Format {
+    /// git's default `medium` format.
+    Medium,
+    /// `--oneline`: abbreviated id and subject.
+    Oneline,
+    /// A `--format` string.
+    Custom(Vec<Piece>),
+}
+
 /// Parsed `log` options.
 struct LogOptions {
     walk: WalkOptions,
-    format: Vec<Piece>,
+    format: Format,
     /// `tformat` (every record ends in a newline) rather than `format` (separated).
     terminator: bool,
     numstat: bool,
@@ -62,7 +72,15 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             out.write_all(b"\n")?;
         }
         first = false;
-        format_commit(&c, &opts.format, &mut abbrev, out)?;
+        match &opts.format {
+            Format::Custom(pieces) => format_commit(&c, pieces, &mut abbrev, out)?,
+            Format::Medium => format_medium(&c, &mut abbrev, out)?,
+            Format::Oneline => {
+                out.write_all(abbrev.abbrev(&c.id).as_bytes())?;
+                out.write_all(b" ")?;
+                out.write_all(&c.parsed().subject())?;
+            }
+        }
         if opts.terminator {
             out.write_all(b"\n")?;
         }
@@ -103,8 +121,8 @@ fn peel_to_commit(repo: &Repository, mut id: ObjectId) -> Result<ObjectId, Fatal
 fn parse_args(args: &[String]) -> Result<LogOptions, Fatal> {
     let mut o = LogOptions {
         walk: WalkOptions::default(),
-        format: Vec::new(),
-        terminator: true,
+        format: Format::Medium,
+        terminator: false,
         numstat: false,
         revs: Vec::new(),
     };
@@ -119,6 +137,8 @@ fn parse_args(args: &[String]) -> Result<LogOptions, Fatal> {
         let a = args[i].as_str();
         match a {
             "--numstat" => o.numstat = true,
+            "--oneline" => format = Some(("oneline", String::new())),
+            "--pretty=medium" | "--format=medium" => format = None,
             "--no-merges" => o.walk.no_merges = true,
             "--first-parent" => o.walk.first_parent = true,
             "-n" | "--max-count" => {
@@ -165,13 +185,17 @@ fn parse_args(args: &[String]) -> Result<LogOptions, Fatal> {
         }
         i += 1;
     }
-    let Some((kind, f)) = format else {
-        return Err(Fatal::new(
-            "log: the default format is not supported yet; use --format",
-        ));
-    };
-    o.terminator = kind == "tformat";
-    o.format = parse_format(&f);
+    match format {
+        None => {}
+        Some(("oneline", _)) => {
+            o.format = Format::Oneline;
+            o.terminator = true;
+        }
+        Some((kind, f)) => {
+            o.terminator = kind == "tformat";
+            o.format = Format::Custom(parse_format(&f));
+        }
+    }
     if o.revs.is_empty() {
         o.revs.push("HEAD".to_string());
     }
@@ -295,6 +319,84 @@ fn format_commit(
         }
     }
     Ok(())
+}
+
+/// git's default `medium` format: id, merge parents, author, date, indented message.
+fn format_medium(
+    c: &WalkedCommit,
+    abbrev: &mut Abbrev<'_>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let parsed = c.parsed();
+    writeln!(out, "commit {}", c.id)?;
+    if c.parents.len() > 1 {
+        out.write_all(b"Merge:")?;
+        for p in &c.parents {
+            write!(out, " {}", abbrev.abbrev(p))?;
+        }
+        out.write_all(b"\n")?;
+    }
+    if let Some(a) = parsed.author_signature() {
+        out.write_all(b"Author: ")?;
+        out.write_all(a.name)?;
+        out.write_all(b" <")?;
+        out.write_all(a.email)?;
+        out.write_all(b">\n")?;
+        writeln!(out, "Date:   {}", format_date(a.time, a.tz))?;
+    }
+    out.write_all(b"\n")?;
+    let lines: Vec<&[u8]> = parsed.message.split(|&b| b == b'\n').collect();
+    let first = lines.iter().position(|l| !l.trim_ascii().is_empty());
+    let last = lines.iter().rposition(|l| !l.trim_ascii().is_empty());
+    if let (Some(first), Some(last)) = (first, last) {
+        for line in &lines[first..=last] {
+            out.write_all(b"    ")?;
+            out.write_all(line)?;
+            out.write_all(b"\n")?;
+        }
+    }
+    Ok(())
+}
+
+/// git's default date format in the given zone: `Tue Nov 14 22:13:20 2023 +0000`.
+pub(crate) fn format_date(time: i64, tz: &[u8]) -> String {
+    let tz_str = std::str::from_utf8(tz).unwrap_or("+0000");
+    let tz_num: i64 = tz_str.parse().unwrap_or(0);
+    let offset = (tz_num / 100) * 3600 + (tz_num % 100) * 60;
+    let local = time.saturating_add(offset);
+    let days = local.div_euclid(86_400);
+    let secs = local.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    format!(
+        "{} {} {} {:02}:{:02}:{:02} {} {}{:04}",
+        WEEKDAYS[days.rem_euclid(7) as usize],
+        MONTHS[(m - 1) as usize],
+        d,
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60,
+        y,
+        if tz_num < 0 { '-' } else { '+' },
+        tz_num.abs()
+    )
+}
+
+/// Converts days since 1970-01-01 to a (year, month, day) civil date.
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
 }
 
 /// git's `%b`: the message after the subject paragraph, from its first non-blank line.
