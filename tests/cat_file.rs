@@ -122,3 +122,27 @@ fn works_from_a_subfolder_and_with_dash_c() {
     assert_same(parent, &["-C", name, "cat-file", "-t", "HEAD"]);
     assert_same(parent, &["-C", name, "-C", "src", "cat-file", "-s", "HEAD"]);
 }
+
+#[test]
+fn empty_tree_is_always_there_but_not_listed() {
+    let dir = scratch_dir().join("empty-repo");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    git(&dir, &["init", "-q"]);
+    let empty_tree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+    let empty_blob = "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391";
+    for args in [
+        &["cat-file", "-t", empty_tree][..],
+        &["cat-file", "-e", empty_tree],
+        &["cat-file", "-p", empty_tree],
+        &["cat-file", "-t", empty_blob],
+        &["cat-file", "--batch-all-objects", "--batch-check"],
+    ] {
+        assert_same(&dir, args);
+    }
+    assert_same_with_input(
+        &dir,
+        &["cat-file", "--batch"],
+        format!("{empty_tree}\n{empty_blob}\n").as_bytes(),
+    );
+}

@@ -253,11 +253,15 @@ fn run_batch(repo: &Repository, b: &Batch, ctx: &mut Context<'_>) -> Result<i32,
         let ids = odb.all_ids()?;
         let _ = b.unordered;
         for id in ids {
+            let hex = id.to_string();
             match emit(repo, b, &id, b"", delim, &mut buf, ctx.out) {
                 Ok(()) => {}
-                // Pruned while we ran: git skips such objects too.
-                Err(EmitError::Missing) => {}
-                Err(EmitError::Fatal(f)) => return Err(f),
+                // Unreadable (or pruned while we ran): git shows such objects as missing.
+                Err(EmitError::Missing) => missing(hex.as_bytes(), b"missing", delim, ctx.out)?,
+                Err(EmitError::Fatal(f)) => {
+                    eprintln!("error: {}", f.message);
+                    missing(hex.as_bytes(), b"missing", delim, ctx.out)?
+                }
             }
         }
         return Ok(0);
@@ -293,7 +297,11 @@ fn run_batch(repo: &Repository, b: &Batch, ctx: &mut Context<'_>) -> Result<i32,
             Ok(id) => match emit(repo, b, &id, rest, delim, &mut buf, ctx.out) {
                 Ok(()) => {}
                 Err(EmitError::Missing) => missing(name, b"missing", delim, ctx.out)?,
-                Err(EmitError::Fatal(f)) => return Err(f),
+                // Like git, an object that cannot be read is reported and shown as missing.
+                Err(EmitError::Fatal(f)) => {
+                    eprintln!("error: {}", f.message);
+                    missing(name, b"missing", delim, ctx.out)?
+                }
             },
             Err(RevisionError::Unknown(_)) => missing(name, b"missing", delim, ctx.out)?,
             #[allow(unreachable_patterns)]

@@ -12,6 +12,11 @@ use std::path::{Path, PathBuf};
 /// allocation.
 const MAX_INFLATE_RATIO: u64 = 1100;
 
+/// How much of a loose object is inflated to read its header: git's `MAX_HEADER_LEN`.
+/// Reading no further than git does means damage past the header is noticed (or not)
+/// exactly where git notices it.
+const HEADER_BUF: usize = 32;
+
 /// The loose objects of one objects directory.
 #[derive(Debug)]
 pub struct LooseStore {
@@ -56,9 +61,8 @@ impl LooseStore {
             return Ok(None);
         };
         let mut z = Decompress::new(true);
-        let mut head = [0u8; 64];
-        let _ = z.decompress(&bytes, &mut head, FlushDecompress::Sync);
-        let n = z.total_out() as usize;
+        let mut head = [0u8; HEADER_BUF];
+        let n = inflate_head(&mut z, &bytes, &mut head, &path)?;
         let (kind, size, _) = parse_header(&head[..n], &path)?;
         Ok(Some((kind, size)))
     }
@@ -144,10 +148,23 @@ impl LooseStore {
     }
 }
 
+/// Inflates up to `head.len()` bytes of the object's start; a zlib error (bad data, or a
+/// bad checksum for objects small enough to end within `head`) is corruption.
+fn inflate_head(
+    z: &mut Decompress,
+    bytes: &[u8],
+    head: &mut [u8],
+    path: &Path,
+) -> Result<usize, OdbError> {
+    z.decompress(bytes, head, FlushDecompress::Sync)
+        .map_err(|e| OdbError::corrupt(path, format!("zlib: {e}")))?;
+    Ok(z.total_out() as usize)
+}
+
 /// Parses `"<kind> <size>\0"` at the start of `head`: kind, size and header length.
 fn parse_header(head: &[u8], path: &Path) -> Result<(ObjectKind, u64, usize), OdbError> {
     let bad = |what: &str| OdbError::corrupt(path, format!("loose object header: {what}"));
-    let nul = memchr::memchr(0, head).ok_or_else(|| bad("no NUL within the first 64 bytes"))?;
+    let nul = memchr::memchr(0, head).ok_or_else(|| bad("no NUL within the first 32 bytes"))?;
     let sp = memchr::memchr(b' ', &head[..nul]).ok_or_else(|| bad("no space"))?;
     let kind = ObjectKind::from_name(&head[..sp]).ok_or_else(|| bad("unknown object type"))?;
     let digits = &head[sp + 1..nul];
@@ -170,9 +187,8 @@ pub(crate) fn inflate_loose(
     buf: &mut Vec<u8>,
 ) -> Result<ObjectKind, OdbError> {
     let mut z = Decompress::new(true);
-    let mut head = [0u8; 64];
-    let _ = z.decompress(bytes, &mut head, FlushDecompress::Sync);
-    let got = z.total_out() as usize;
+    let mut head = [0u8; HEADER_BUF];
+    let got = inflate_head(&mut z, bytes, &mut head, path)?;
     let (kind, size, header_len) = parse_header(&head[..got], path)?;
     if size > (bytes.len() as u64).saturating_mul(MAX_INFLATE_RATIO) + 1024 {
         return Err(OdbError::corrupt(

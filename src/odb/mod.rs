@@ -72,6 +72,7 @@ struct Store {
 #[derive(Debug)]
 pub struct Odb {
     hash: HashKind,
+    empty_tree: ObjectId,
     stores: Vec<Store>,
 }
 
@@ -89,12 +90,22 @@ impl Odb {
                 loose: LooseStore::new(dir, hash),
             })
             .collect();
-        Ok(Odb { hash, stores })
+        Ok(Odb {
+            hash,
+            empty_tree: hash.empty_tree(),
+            stores,
+        })
     }
 
     /// The hash kind of every id in this database.
     pub fn hash_kind(&self) -> HashKind {
         self.hash
+    }
+
+    /// Whether `id` is the empty tree, which git treats as always present (without reading
+    /// any file) but does not list among the repository's objects.
+    fn is_empty_tree(&self, id: &ObjectId) -> bool {
+        *id == self.empty_tree
     }
 
     /// The objects directories searched, the repository's own first.
@@ -112,6 +123,10 @@ impl Odb {
     /// Reads an object's contents into `buf` (cleared first), returning its kind. Reusing
     /// `buf` across calls avoids an allocation per object.
     pub fn read_into(&self, id: &ObjectId, buf: &mut Vec<u8>) -> Result<ObjectKind, OdbError> {
+        if self.is_empty_tree(id) {
+            buf.clear();
+            return Ok(ObjectKind::Tree);
+        }
         for store in &self.stores {
             if let Some(kind) = store.loose.read_into(id, buf)? {
                 return Ok(kind);
@@ -123,6 +138,9 @@ impl Odb {
     /// Reads only an object's kind and size, without inflating the whole object where the
     /// format allows.
     pub fn read_header(&self, id: &ObjectId) -> Result<(ObjectKind, u64), OdbError> {
+        if self.is_empty_tree(id) {
+            return Ok((ObjectKind::Tree, 0));
+        }
         for store in &self.stores {
             if let Some(h) = store.loose.read_header(id)? {
                 return Ok(h);
@@ -133,7 +151,7 @@ impl Odb {
 
     /// Whether the object exists in any store.
     pub fn contains(&self, id: &ObjectId) -> bool {
-        self.stores.iter().any(|s| s.loose.contains(id))
+        self.is_empty_tree(id) || self.stores.iter().any(|s| s.loose.contains(id))
     }
 
     /// Appends every id that starts with `prefix` to `out` (sorted, without duplicates),
