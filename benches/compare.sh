@@ -78,6 +78,14 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/oxgit-compare.XXXXXX")
 keep=''
 trap 'rm -rf "$tmp"' EXIT
 
+if [ -n "${OXGIT:-}" ] && [ $selftest = 0 ]; then   # absolute, before the cd below
+  case $OXGIT in
+    */*) [ -e "$OXGIT" ] || die "OXGIT=$OXGIT does not exist"
+         OXGIT=$(cd "$(dirname "$OXGIT")" && pwd)/$(basename "$OXGIT") ;;
+    *) OXGIT=$(command -v "$OXGIT") || die "OXGIT=$OXGIT not found on PATH" ;;
+  esac
+fi
+
 # ---- the repository and revisions -------------------------------------------------------
 repo=${1:-.}
 [ -d "$repo" ] || die "no such directory: $repo"
