@@ -82,7 +82,7 @@ if [ -n "${OXGIT:-}" ] && [ $selftest = 0 ]; then   # absolute, before the cd be
   case $OXGIT in
     */*) [ -e "$OXGIT" ] || die "OXGIT=$OXGIT does not exist"
          OXGIT=$(cd "$(dirname "$OXGIT")" && pwd)/$(basename "$OXGIT") ;;
-    *) OXGIT=$(command -v "$OXGIT") || die "OXGIT=$OXGIT not found on PATH" ;;
+    *) p=$(command -v "$OXGIT") || die "OXGIT=$OXGIT not found on PATH"; OXGIT=$p ;;
   esac
 fi
 
