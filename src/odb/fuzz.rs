@@ -11,13 +11,11 @@ use std::path::Path;
 /// How many entries the index and multi-pack-index targets look at.
 const MAX_ENTRIES: u32 = 4096;
 
-fn hash_for(bytes: &[u8]) -> HashKind {
-    // A trailing byte picks SHA-256 when odd, so both layouts are explored.
-    if bytes.last().is_some_and(|b| b & 1 == 1) {
-        HashKind::Sha256
-    } else {
-        HashKind::Sha1
-    }
+/// Runs `f` for both hash kinds, returning the SHA-1 result if it is Ok, else the other.
+fn both<T>(f: impl Fn(HashKind) -> Result<T, OdbError>) -> Result<T, OdbError> {
+    let sha1 = f(HashKind::Sha1);
+    let sha256 = f(HashKind::Sha256);
+    sha1.or(sha256)
 }
 
 /// Inflates `bytes` as a loose object file; returns its kind and size.
@@ -30,8 +28,12 @@ pub fn loose_object(bytes: &[u8]) -> Result<(ObjectKind, usize), OdbError> {
 /// Treats `bytes` as a pack file: walks its entries from the first, parsing each header
 /// and inflating its data, and applies each `OFS_DELTA` to its base when the base is a
 /// whole object. Returns the number of entries walked.
+/// Both hash kinds are tried.
 pub fn pack_entries(bytes: &[u8]) -> Result<usize, OdbError> {
-    let hash = hash_for(bytes);
+    both(|hash| pack_entries_of(bytes, hash))
+}
+
+fn pack_entries_of(bytes: &[u8], hash: HashKind) -> Result<usize, OdbError> {
     let pack = PackData::from_bytes(Path::new("<fuzz>"), bytes.to_vec(), hash)?;
     let mut z = flate2::Decompress::new(true);
     let mut offset = 12u64;
@@ -72,9 +74,14 @@ pub fn delta(bytes: &[u8]) -> Result<usize, OdbError> {
 }
 
 /// Parses `bytes` as a pack index, then looks up, prefix-searches and reads the offset
-/// of its first entries. Returns how many entries had a valid offset.
+/// of its first entries. Returns how many entries had a valid offset. Both hash kinds are
+/// tried.
 pub fn idx(bytes: &[u8]) -> Result<usize, OdbError> {
-    let idx = PackIndex::from_bytes(Path::new("<fuzz>"), bytes.to_vec(), hash_for(bytes))?;
+    both(|hash| idx_of(bytes, hash))
+}
+
+fn idx_of(bytes: &[u8], hash: HashKind) -> Result<usize, OdbError> {
+    let idx = PackIndex::from_bytes(Path::new("<fuzz>"), bytes.to_vec(), hash)?;
     let mut ok = 0;
     let mut found = Vec::new();
     for i in 0..idx.len().min(MAX_ENTRIES) {
@@ -93,9 +100,13 @@ pub fn idx(bytes: &[u8]) -> Result<usize, OdbError> {
 }
 
 /// Parses `bytes` as a multi-pack-index, then looks up and resolves its first entries.
-/// Returns how many entries resolved.
+/// Returns how many entries resolved. Both hash kinds are tried.
 pub fn midx(bytes: &[u8]) -> Result<usize, OdbError> {
-    let m = MultiPackIndex::from_bytes(Path::new("<fuzz>"), bytes.to_vec(), hash_for(bytes))?;
+    both(|hash| midx_of(bytes, hash))
+}
+
+fn midx_of(bytes: &[u8], hash: HashKind) -> Result<usize, OdbError> {
+    let m = MultiPackIndex::from_bytes(Path::new("<fuzz>"), bytes.to_vec(), hash)?;
     let mut ok = 0;
     let mut found = Vec::new();
     for i in 0..m.len().min(MAX_ENTRIES) {
