@@ -119,13 +119,11 @@ impl PackSet {
         if let Some(m) = &self.midx {
             if let Some(i) = m.lookup(id) {
                 let (p, offset) = m.entry(i)?;
-                return match self.midx_packs.get(p as usize) {
-                    Some(Some(pack)) => Ok(Some((Arc::clone(pack), offset))),
-                    _ => Err(OdbError::corrupt(
-                        m.path(),
-                        format!("{id} is in pack {p}, which cannot be opened"),
-                    )),
-                };
+                // A pack that could not be opened is listed in `broken` and reported if
+                // the object is found nowhere else.
+                if let Some(Some(pack)) = self.midx_packs.get(p as usize) {
+                    return Ok(Some((Arc::clone(pack), offset)));
+                }
             }
         }
         for pack in &self.packs {
