@@ -53,11 +53,10 @@ fn stream(commits: usize, files: usize) -> Vec<u8> {
         .unwrap();
         let msg = format!("commit {c}\n");
         write!(out, "data {}\n{msg}", msg.len()).unwrap();
-        for f in 0..files {
+        for (f, lines) in texts.iter_mut().enumerate() {
             if (c + f) % 3 != 0 {
                 continue;
             }
-            let lines = &mut texts[f];
             let at = (c * 7 + f * 13) % lines.len();
             lines[at] = format!("file {f} line {at} edited in commit {c}\n");
             if c % 5 == 0 {

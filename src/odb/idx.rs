@@ -82,7 +82,7 @@ impl PackIndex {
                 )));
             }
             let extra = data.len() - min;
-            if extra % 8 != 0 || extra / 8 > n {
+            if !extra.is_multiple_of(8) || extra / 8 > n {
                 return Err(bad(format!("index has {extra} unexplained bytes")));
             }
             (ids, offsets, large, extra / 8)

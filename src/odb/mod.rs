@@ -108,9 +108,8 @@ struct PackSet {
     packs: Vec<Arc<Pack>>,
     /// Files that could not be used, with the reason.
     broken: Vec<(PathBuf, String)>,
-    /// What the folder looked like: sorted `.idx` names and the multi-pack-index's size and
-    /// modification time.
-    stamp: (Vec<OsString>, Option<(u64, std::time::SystemTime)>),
+    /// What the folder looked like when loaded.
+    stamp: Stamp,
 }
 
 impl PackSet {
@@ -143,10 +142,12 @@ impl PackSet {
     }
 }
 
+/// What a pack folder looks like: its sorted `.idx` names and the multi-pack-index's size
+/// and modification time, if there is one.
+type Stamp = (Vec<OsString>, Option<(u64, std::time::SystemTime)>);
+
 /// Looks at `dir` (an `objects/pack` folder): its `.idx` names and multi-pack-index stamp.
-fn pack_dir_stamp(
-    dir: &Path,
-) -> Result<(Vec<OsString>, Option<(u64, std::time::SystemTime)>), OdbError> {
+fn pack_dir_stamp(dir: &Path) -> Result<Stamp, OdbError> {
     let mut names = Vec::new();
     match std::fs::read_dir(dir) {
         Ok(entries) => {
