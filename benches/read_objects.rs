@@ -3,7 +3,8 @@
 //!
 //! The repository (about 4,000 objects: 300 commits editing 12 files, repacked with delta
 //! chains up to 50 deep) is built with git in a temporary folder when the bench starts.
-//! Run: `cargo bench --bench read_objects`.
+//! Run: `cargo bench --bench read_objects` (set `OXGIT_BENCH_KEEP=1` to keep the
+//! repository and print its path).
 
 use oxgit::odb::Odb;
 use oxgit::{HashKind, ObjectId};
@@ -104,6 +105,16 @@ fn fixture() -> &'static Fixture {
             .all_ids()
             .unwrap();
         assert!(ids.len() > 2000, "only {} objects", ids.len());
+        if std::env::var_os("OXGIT_BENCH_KEEP").is_some() {
+            // Keep the repository to compare with git by hand.
+            eprintln!("bench repository: {}", repo.display());
+            let kept = dir.keep();
+            return Fixture {
+                _dir: tempfile::tempdir().expect("tempdir"),
+                objects: kept.join(".git/objects"),
+                ids,
+            };
+        }
         Fixture {
             _dir: dir,
             objects,
