@@ -186,8 +186,38 @@ fn damaged_pack_indexes() {
         let repo = common::fixture(name);
         let objects = objects_dir(&repo);
         let git = git_objects(&repo);
-        damage_each(&objects, &find(&objects, ".idx"), &git, hash, 120);
+        damage_each(&objects, &uncovered_idx(&objects, hash), &git, hash, 120);
     }
+}
+
+/// An `.idx` that no multi-pack-index covers (so that reads use it).
+fn uncovered_idx(dir: &Path, hash: HashKind) -> PathBuf {
+    let covered: Vec<String> =
+        oxgit::odb::MultiPackIndex::open(&dir.join("pack/multi-pack-index"), hash)
+            .map(|m| m.pack_names().to_vec())
+            .unwrap_or_default();
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir.join("pack"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "idx"))
+        .filter(|p| !covered.contains(&p.file_name().unwrap().to_string_lossy().into_owned()))
+        .collect();
+    v.sort();
+    v[0].strip_prefix(dir).unwrap().to_path_buf()
+}
+
+#[test]
+fn damaged_sha256_multi_pack_index() {
+    let repo = common::fixture("odb-sha256");
+    let objects = objects_dir(&repo);
+    let git = git_objects(&repo);
+    damage_each(
+        &objects,
+        Path::new("pack/multi-pack-index"),
+        &git,
+        HashKind::Sha256,
+        60,
+    );
 }
 
 #[test]

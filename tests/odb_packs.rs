@@ -149,7 +149,13 @@ fn idx_version_1() {
 #[test]
 fn sha256_repository() {
     let repo = fixture("odb-sha256");
-    assert_eq!(idx_files(&repo).len(), 2);
+    assert_eq!(idx_files(&repo).len(), 3);
+    let m = oxgit::odb::MultiPackIndex::open(
+        &objects_dir(&repo).join("pack/multi-pack-index"),
+        HashKind::Sha256,
+    )
+    .unwrap();
+    assert_eq!(m.pack_names().len(), 2);
     check_against_git(&repo, HashKind::Sha256);
 }
 

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 /// Number of independently locked shards.
-const SHARDS: usize = 8;
+const SHARDS: usize = 4;
 
 /// The default memory budget over all shards (bytes of cached object data).
 pub const DEFAULT_CACHE_LIMIT: usize = 64 << 20;
