@@ -212,3 +212,22 @@ fn new_packs_are_found_after_open() {
     assert_eq!(odb.read_header(&third).unwrap().1, 6);
     assert!(odb.contains(&third));
 }
+
+#[test]
+fn find_prefix_limit_keeps_the_smallest_matches() {
+    // Packed and loose objects, one-digit prefixes (more matches than the limit).
+    let repo = fixture("odb-multi");
+    let odb = Odb::open(&objects_dir(&repo), HashKind::Sha1).unwrap();
+    let all = odb.all_ids().unwrap();
+    for digit in [b"0", b"7", b"f"] {
+        let prefix = oxgit::oid::HexPrefix::parse(digit, HashKind::Sha1).unwrap();
+        let matching: Vec<_> = all.iter().copied().filter(|id| prefix.matches(id)).collect();
+        assert!(matching.len() > 4);
+        let mut got = Vec::new();
+        odb.find_prefix(&prefix, 3, &mut got).unwrap();
+        assert_eq!(got, matching[..4]);
+        let mut got = Vec::new();
+        odb.find_prefix(&prefix, usize::MAX, &mut got).unwrap();
+        assert_eq!(got, matching);
+    }
+}

@@ -158,10 +158,11 @@ const HEADER_READ: usize = 512;
 
 /// Inflates the start of a loose object file and parses its header: kind and size.
 fn header_of(bytes: &[u8], path: &Path) -> Result<(ObjectKind, u64), OdbError> {
-    let mut z = Decompress::new(true);
     let mut head = [0u8; 64];
-    let _ = z.decompress(bytes, &mut head, FlushDecompress::Sync);
-    let n = z.total_out() as usize;
+    let n = with_inflater(|z| {
+        let _ = z.decompress(bytes, &mut head, FlushDecompress::Sync);
+        z.total_out() as usize
+    });
     let (kind, size, _) = parse_header(&head[..n], path)?;
     Ok((kind, size))
 }
@@ -188,7 +189,33 @@ fn parse_header(head: &[u8], path: &Path) -> Result<(ObjectKind, u64, usize), Od
 /// Inflates a whole loose object file `bytes` into `buf`, checking that its length matches
 /// its header; returns the kind. `path` names the file in errors.
 pub fn inflate_loose(bytes: &[u8], path: &Path, buf: &mut Vec<u8>) -> Result<ObjectKind, OdbError> {
-    let mut z = Decompress::new(true);
+    with_inflater(|z| inflate_loose_with(z, bytes, path, buf))
+}
+
+thread_local! {
+    /// One inflater per thread for loose objects, reset before each use (creating one
+    /// allocates its state and window).
+    static INFLATER: std::cell::RefCell<Option<Decompress>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` with this thread's reset inflater (or a fresh one if it is in use).
+fn with_inflater<T>(f: impl FnOnce(&mut Decompress) -> T) -> T {
+    INFLATER.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut slot) => {
+            let z = slot.get_or_insert_with(|| Decompress::new(true));
+            z.reset(true);
+            f(z)
+        }
+        Err(_) => f(&mut Decompress::new(true)),
+    })
+}
+
+fn inflate_loose_with(
+    z: &mut Decompress,
+    bytes: &[u8],
+    path: &Path,
+    buf: &mut Vec<u8>,
+) -> Result<ObjectKind, OdbError> {
     let mut head = [0u8; 64];
     let _ = z.decompress(bytes, &mut head, FlushDecompress::Sync);
     let got = z.total_out() as usize;

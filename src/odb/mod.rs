@@ -332,12 +332,26 @@ struct Link {
 }
 
 thread_local! {
-    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch {
-        z: Decompress::new(true),
-        delta: Vec::new(),
-        chain: Vec::new(),
-        refs_seen: Vec::new(),
-    });
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::new());
+}
+
+/// Runs `f` with this thread's scratch buffers (or fresh ones, should they be in use).
+fn with_scratch<T>(f: impl FnOnce(&mut Scratch) -> T) -> T {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut s) => f(&mut s),
+        Err(_) => f(&mut Scratch::new()),
+    })
+}
+
+impl Scratch {
+    fn new() -> Scratch {
+        Scratch {
+            z: Decompress::new(true),
+            delta: Vec::new(),
+            chain: Vec::new(),
+            refs_seen: Vec::new(),
+        }
+    }
 }
 
 /// Scratch buffers larger than this are released after use.
@@ -624,9 +638,7 @@ impl Odb {
         offset: u64,
         buf: &mut Vec<u8>,
     ) -> Result<ObjectKind, OdbError> {
-        SCRATCH.with(|s| {
-            let mut s = s.borrow_mut();
-            let s = &mut *s;
+        with_scratch(|s| {
             s.chain.clear();
             s.refs_seen.clear();
             let r = self.resolve(s, pack, offset, buf);
@@ -755,12 +767,9 @@ impl Odb {
                 EntryKind::Base(kind) => return Ok((kind, size.unwrap_or(header.size))),
                 EntryKind::OfsDelta { .. } | EntryKind::RefDelta { .. } if size.is_none() => {
                     let mut start = [0u8; 32];
-                    let got = SCRATCH.with(|s| {
-                        cur.data.inflate_start(
-                            &mut s.borrow_mut().z,
-                            header.data_offset,
-                            &mut start,
-                        )
+                    let got = with_scratch(|s| {
+                        cur.data
+                            .inflate_start(&mut s.z, header.data_offset, &mut start)
                     });
                     let (_, target, _) = delta_sizes(&start[..got]).map_err(|e| {
                         OdbError::corrupt(cur.data.path(), format!("delta at {off}: {e}"))
