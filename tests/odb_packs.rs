@@ -221,7 +221,11 @@ fn find_prefix_limit_keeps_the_smallest_matches() {
     let all = odb.all_ids().unwrap();
     for digit in [b"0", b"7", b"f"] {
         let prefix = oxgit::oid::HexPrefix::parse(digit, HashKind::Sha1).unwrap();
-        let matching: Vec<_> = all.iter().copied().filter(|id| prefix.matches(id)).collect();
+        let matching: Vec<_> = all
+            .iter()
+            .copied()
+            .filter(|id| prefix.matches(id))
+            .collect();
         assert!(matching.len() > 4);
         let mut got = Vec::new();
         odb.find_prefix(&prefix, 3, &mut got).unwrap();

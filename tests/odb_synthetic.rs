@@ -16,6 +16,8 @@ enum E {
     Ofs(usize, Vec<u8>),
     /// A delta against the object with this id.
     Ref(ObjectId, Vec<u8>),
+    /// A whole object whose header claims another size.
+    Lying(ObjectKind, Vec<u8>, usize),
 }
 
 fn zlib(data: &[u8]) -> Vec<u8> {
@@ -65,6 +67,10 @@ fn write_pack(objects: &Path, name: &str, entries: &[E], ids: &[ObjectId]) {
                 let base: usize = offsets[offsets.len() - back];
                 pack.extend(ofs_bytes((at - base) as u64));
                 pack.extend(zlib(delta));
+            }
+            E::Lying(kind, data, size) => {
+                entry_header(kind.pack_type(), *size, &mut pack);
+                pack.extend(zlib(data));
             }
             E::Ref(id, delta) => {
                 entry_header(7, delta.len(), &mut pack);
@@ -291,4 +297,37 @@ fn ref_delta_bases_in_other_packs_and_loose() {
     );
     let odb = Odb::open(tmp.path(), HashKind::Sha1).unwrap();
     assert!(corrupt_message(odb.read(&on_loose).unwrap_err()).contains(&hex));
+}
+
+#[test]
+fn lying_entry_sizes_are_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Incompressible filler after the liars, so that the compressed-size bound alone does
+    // not refuse a size of 1 GiB.
+    let mut x = 0x1234_5678u32;
+    let filler: Vec<u8> = (0..1 << 20)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x as u8
+        })
+        .collect();
+    let entries = [
+        E::Lying(ObjectKind::Blob, b"short".to_vec(), 1 << 30),
+        E::Lying(ObjectKind::Blob, b"short".to_vec(), 1 << 50),
+        E::Lying(ObjectKind::Blob, b"longer than claimed".to_vec(), 3),
+        E::Whole(ObjectKind::Blob, filler),
+    ];
+    let ids: Vec<ObjectId> = (0..4).map(id).collect();
+    write_pack(tmp.path(), "liars", &entries, &ids);
+    let odb = Odb::open(tmp.path(), HashKind::Sha1).unwrap();
+    let start = std::time::Instant::now();
+    assert!(corrupt_message(odb.read(&ids[0]).unwrap_err()).contains("header says"));
+    assert!(corrupt_message(odb.read(&ids[1]).unwrap_err()).contains("exceeds"));
+    assert!(corrupt_message(odb.read(&ids[2]).unwrap_err()).contains("more than"));
+    assert!(start.elapsed().as_secs() < 5);
+    // read_header believes the header (git does too), reads stay bounded.
+    assert_eq!(odb.read_header(&ids[0]).unwrap(), (ObjectKind::Blob, 1 << 30));
+    assert_eq!(odb.read(&ids[3]).unwrap().data.len(), 1 << 20);
 }

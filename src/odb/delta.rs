@@ -69,11 +69,73 @@ pub fn delta_sizes(delta: &[u8]) -> Result<(u64, u64, usize), DeltaError> {
     Ok((src, dst, pos))
 }
 
+/// Reads a copy instruction's offset and size after the opcode `op` at `*pos`.
+fn copy_args(op: u8, ins: &[u8], pos: &mut usize) -> Result<(u64, u64), DeltaError> {
+    let mut offset = 0u64;
+    let mut size = 0u64;
+    for i in 0..4 {
+        if op & (1 << i) != 0 {
+            let b = *ins.get(*pos).ok_or(DeltaError::Truncated)?;
+            *pos += 1;
+            offset |= u64::from(b) << (8 * i);
+        }
+    }
+    for i in 0..3 {
+        if op & (0x10 << i) != 0 {
+            let b = *ins.get(*pos).ok_or(DeltaError::Truncated)?;
+            *pos += 1;
+            size |= u64::from(b) << (8 * i);
+        }
+    }
+    if size == 0 {
+        size = 0x10000;
+    }
+    Ok((offset, size))
+}
+
+/// Validates the instructions `ins` against a base of `base_len` bytes and returns the
+/// number of bytes they produce, stopping with an error once that exceeds `dst`.
+fn check_instructions(base_len: u64, ins: &[u8], dst: u64) -> Result<u64, DeltaError> {
+    let mut pos = 0;
+    let mut total = 0u64;
+    while pos < ins.len() {
+        let op = ins[pos];
+        pos += 1;
+        let n = if op & 0x80 != 0 {
+            let (offset, size) = copy_args(op, ins, &mut pos)?;
+            if offset + size > base_len {
+                return Err(DeltaError::CopyOutOfBounds {
+                    offset,
+                    size,
+                    base_len,
+                });
+            }
+            size
+        } else if op != 0 {
+            if pos + usize::from(op) > ins.len() {
+                return Err(DeltaError::Truncated);
+            }
+            pos += usize::from(op);
+            u64::from(op)
+        } else {
+            return Err(DeltaError::ReservedOpcode);
+        };
+        total += n;
+        if total > dst {
+            return Err(DeltaError::ResultSizeMismatch {
+                expected: dst,
+                actual: total,
+            });
+        }
+    }
+    Ok(total)
+}
+
 /// Applies `delta` to `base`, writing the result into `out` (cleared first).
 ///
-/// Every instruction is bounds-checked: copies must stay inside `base`, the result must be
-/// exactly the size the header declares, and `out` is never grown beyond that size (which
-/// itself is checked against what the delta could possibly produce before allocating).
+/// Every instruction is bounds-checked: copies must stay inside `base` and the result must
+/// be exactly the size the header declares. The instructions are checked (and their output
+/// added up) before `out` is allocated, at exactly that size.
 pub fn apply_delta(base: &[u8], delta: &[u8], out: &mut Vec<u8>) -> Result<(), DeltaError> {
     let (src, dst, mut pos) = delta_sizes(delta)?;
     if src != base.len() as u64 {
@@ -82,12 +144,14 @@ pub fn apply_delta(base: &[u8], delta: &[u8], out: &mut Vec<u8>) -> Result<(), D
             actual: base.len() as u64,
         });
     }
-    // Each instruction byte yields at most one copy of at most min(base, 2^24) bytes, or
-    // fewer inserted bytes than it occupies.
-    let per_byte = (base.len() as u64).clamp(1, 0xff_ffff);
-    let remaining = (delta.len() - pos) as u64;
-    if dst > remaining.saturating_mul(per_byte) {
-        return Err(DeltaError::ImpossibleSize(dst));
+    // A first pass checks every instruction and adds up the result size, so that nothing
+    // is allocated for a delta that cannot produce what it declares.
+    let produced = check_instructions(base.len() as u64, &delta[pos..], dst)?;
+    if produced != dst {
+        return Err(DeltaError::ResultSizeMismatch {
+            expected: dst,
+            actual: produced,
+        });
     }
     let dst_len = usize::try_from(dst).map_err(|_| DeltaError::ImpossibleSize(dst))?;
     out.clear();
@@ -96,25 +160,7 @@ pub fn apply_delta(base: &[u8], delta: &[u8], out: &mut Vec<u8>) -> Result<(), D
         let op = delta[pos];
         pos += 1;
         if op & 0x80 != 0 {
-            let mut offset = 0u64;
-            let mut size = 0u64;
-            for i in 0..4 {
-                if op & (1 << i) != 0 {
-                    let b = *delta.get(pos).ok_or(DeltaError::Truncated)?;
-                    pos += 1;
-                    offset |= u64::from(b) << (8 * i);
-                }
-            }
-            for i in 0..3 {
-                if op & (0x10 << i) != 0 {
-                    let b = *delta.get(pos).ok_or(DeltaError::Truncated)?;
-                    pos += 1;
-                    size |= u64::from(b) << (8 * i);
-                }
-            }
-            if size == 0 {
-                size = 0x10000;
-            }
+            let (offset, size) = copy_args(op, delta, &mut pos)?;
             let end = offset + size;
             if end > base.len() as u64 {
                 return Err(DeltaError::CopyOutOfBounds {
@@ -198,10 +244,15 @@ mod tests {
             apply_delta(base, &[3, 1, 2, b'x'], &mut out),
             Err(DeltaError::Truncated)
         );
-        assert!(matches!(
+        // A huge declared size is refused before anything is allocated.
+        assert_eq!(
             apply_delta(base, &[3, 0xff, 0xff, 0xff, 0x7f, 1, b'x'], &mut out),
-            Err(DeltaError::ImpossibleSize(_))
-        ));
+            Err(DeltaError::ResultSizeMismatch {
+                expected: 0xffff_fff,
+                actual: 1
+            })
+        );
+        assert!(out.capacity() < 1024);
         assert_eq!(
             apply_delta(base, &[0xff; 12], &mut out),
             Err(DeltaError::SizeOverflow)

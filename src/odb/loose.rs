@@ -231,8 +231,7 @@ fn inflate_loose_with(
     }
     let size = usize::try_from(size).map_err(|_| OdbError::corrupt(path, "object too large"))?;
     buf.clear();
-    // One byte more than declared, so that an overlong stream is noticed.
-    buf.reserve_exact(size.saturating_add(1));
+    super::pack::ensure_spare(buf, size);
     buf.extend_from_slice(&head[header_len..got.min(header_len + size)]);
     if got > header_len + size {
         return Err(OdbError::corrupt(
@@ -242,6 +241,7 @@ fn inflate_loose_with(
     }
     // Inflate the rest straight into the buffer's spare capacity.
     loop {
+        super::pack::ensure_spare(buf, size);
         let in_pos = z.total_in() as usize;
         let before = buf.len();
         let status = z

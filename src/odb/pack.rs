@@ -121,6 +121,23 @@ pub fn parse_entry_header(
     })
 }
 
+/// Objects up to this size get their whole buffer at once; larger ones grow it as data
+/// actually comes out, so that a lying header cannot make us allocate memory the
+/// compressed bytes do not back.
+const EXACT_ALLOC_LIMIT: usize = 64 << 20;
+
+/// Makes sure `out` has spare capacity for inflating an object of `size` bytes: the whole
+/// size plus one byte (so that an overlong stream shows) when it is small enough, else the
+/// next step of geometric growth.
+pub(crate) fn ensure_spare(out: &mut Vec<u8>, size: usize) {
+    if out.len() < out.capacity() {
+        return;
+    }
+    let remaining = size.saturating_add(1).saturating_sub(out.len()).max(1);
+    let step = remaining.min(out.len().max(EXACT_ALLOC_LIMIT));
+    out.reserve_exact(step);
+}
+
 /// Inflates the zlib stream at the start of `input` into `out` (cleared first), which must
 /// come out at exactly `size` bytes. `z` is reset and reused. Returns the number of input
 /// bytes the stream used.
@@ -139,9 +156,8 @@ pub(crate) fn inflate_exact(
     let size = usize::try_from(size).map_err(|_| "size does not fit in memory".to_string())?;
     z.reset(true);
     out.clear();
-    // One byte beyond the size, so that an overlong stream shows.
-    out.reserve_exact(size + 1);
     loop {
+        ensure_spare(out, size);
         let in_pos = z.total_in() as usize;
         let before = out.len();
         let status = z
