@@ -248,7 +248,7 @@ mod tests {
         assert_eq!(
             apply_delta(base, &[3, 0xff, 0xff, 0xff, 0x7f, 1, b'x'], &mut out),
             Err(DeltaError::ResultSizeMismatch {
-                expected: 0xffff_fff,
+                expected: 0x0fff_ffff,
                 actual: 1
             })
         );
