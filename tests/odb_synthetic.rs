@@ -3,7 +3,7 @@
 
 use flate2::write::ZlibEncoder;
 use flate2::Compression;
-use oxgit::odb::{Odb, OdbError, MAX_DELTA_CHAIN};
+use oxgit::odb::{DeltaError, Odb, OdbError, MAX_DELTA_CHAIN};
 use oxgit::{HashKind, ObjectId, ObjectKind};
 use std::io::Write;
 use std::path::Path;
@@ -243,9 +243,31 @@ fn bad_deltas_are_errors() {
     let ids: Vec<ObjectId> = (0..4).map(id).collect();
     write_pack(tmp.path(), "bad", &entries, &ids);
     let odb = Odb::open(tmp.path(), HashKind::Sha1).unwrap();
-    assert!(corrupt_message(odb.read(&ids[1]).unwrap_err()).contains("outside"));
-    assert!(corrupt_message(odb.read(&ids[2]).unwrap_err()).contains("base"));
-    assert!(corrupt_message(odb.read(&ids[3]).unwrap_err()).contains("size"));
+    let delta_error = |e: OdbError| match e {
+        OdbError::Delta { source, offset, .. } => {
+            assert!(offset > 12);
+            source
+        }
+        other => panic!("expected a delta error, got {other}"),
+    };
+    assert!(matches!(
+        delta_error(odb.read(&ids[1]).unwrap_err()),
+        DeltaError::CopyOutOfBounds { .. }
+    ));
+    assert_eq!(
+        delta_error(odb.read(&ids[2]).unwrap_err()),
+        DeltaError::BaseSizeMismatch {
+            expected: 5,
+            actual: 3
+        }
+    );
+    assert_eq!(
+        delta_error(odb.read(&ids[3]).unwrap_err()),
+        DeltaError::ResultSizeMismatch {
+            expected: 9,
+            actual: 4
+        }
+    );
     assert_eq!(odb.read(&ids[0]).unwrap().data, b"abc");
 }
 
@@ -328,6 +350,9 @@ fn lying_entry_sizes_are_errors() {
     assert!(corrupt_message(odb.read(&ids[2]).unwrap_err()).contains("more than"));
     assert!(start.elapsed().as_secs() < 5);
     // read_header believes the header (git does too), reads stay bounded.
-    assert_eq!(odb.read_header(&ids[0]).unwrap(), (ObjectKind::Blob, 1 << 30));
+    assert_eq!(
+        odb.read_header(&ids[0]).unwrap(),
+        (ObjectKind::Blob, 1 << 30)
+    );
     assert_eq!(odb.read(&ids[3]).unwrap().data.len(), 1 << 20);
 }

@@ -57,6 +57,16 @@ pub enum OdbError {
         /// What is wrong with it.
         what: String,
     },
+    /// A delta in a pack cannot be applied to its base.
+    #[error("corrupt {path}: delta at offset {offset}: {source}")]
+    Delta {
+        /// The pack holding the delta.
+        path: PathBuf,
+        /// The delta entry's offset in the pack.
+        offset: u64,
+        /// What is wrong with the delta.
+        source: DeltaError,
+    },
     /// An object's contents do not hash to its id.
     #[error("object {id} is corrupt: contents hash to {actual}")]
     HashMismatch {
@@ -727,11 +737,10 @@ impl Odb {
             } else {
                 Vec::new()
             };
-            apply_delta(base.bytes(), &s.delta, &mut out).map_err(|e| {
-                OdbError::corrupt(
-                    link.pack.data.path(),
-                    format!("delta at {}: {e}", link.offset),
-                )
+            apply_delta(base.bytes(), &s.delta, &mut out).map_err(|source| OdbError::Delta {
+                path: link.pack.data.path().to_path_buf(),
+                offset: link.offset,
+                source,
             })?;
             let used = std::mem::replace(&mut base, Base::Owned(out));
             if let (Some((p, o)), Base::Owned(v)) = (key, used) {
