@@ -300,3 +300,32 @@ fn missing_and_garbage_pack_files() {
     assert!(errors > 0);
     assert!(errors < git.len());
 }
+
+#[test]
+fn multi_pack_index_naming_a_missing_pack() {
+    let repo = common::fixture("odb-midx");
+    let src = objects_dir(&repo);
+    let git = git_objects(&repo);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("objects");
+    copy_dir(&src, &dir);
+    let m = oxgit::odb::MultiPackIndex::open(&dir.join("pack/multi-pack-index"), HashKind::Sha1)
+        .unwrap();
+    let gone = m.pack_names()[0].replace(".idx", ".pack");
+    std::fs::remove_file(dir.join("pack").join(&gone)).unwrap();
+    let odb = Odb::open(&dir, HashKind::Sha1).unwrap();
+    let (mut ok, mut failed) = (0, 0);
+    for o in &git {
+        match odb.read(&o.id) {
+            Ok(obj) => {
+                assert!(obj.data == o.data);
+                ok += 1;
+            }
+            Err(e) => {
+                assert!(e.to_string().contains(&gone), "{e}");
+                failed += 1;
+            }
+        }
+    }
+    assert!(ok > 0 && failed > 0, "{ok} read, {failed} failed");
+}
