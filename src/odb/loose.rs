@@ -12,11 +12,6 @@ use std::path::{Path, PathBuf};
 /// allocation.
 const MAX_INFLATE_RATIO: u64 = 1100;
 
-/// How much of a loose object is inflated to read its header: git's `MAX_HEADER_LEN`.
-/// Reading no further than git does means damage past the header is noticed (or not)
-/// exactly where git notices it.
-const HEADER_BUF: usize = 32;
-
 /// The loose objects of one objects directory.
 #[derive(Debug)]
 pub struct LooseStore {
@@ -55,16 +50,28 @@ impl LooseStore {
         }
     }
 
-    /// Reads the kind and size from the object's header, inflating only its start.
+    /// Reads the kind and size from the object's header, reading and inflating only the
+    /// start of the file.
     pub fn read_header(&self, id: &ObjectId) -> Result<Option<(ObjectKind, u64)>, OdbError> {
-        let Some((path, bytes)) = self.read_file(id)? else {
-            return Ok(None);
+        use std::io::Read;
+        let path = self.path_of(id);
+        let file = match std::fs::File::open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(OdbError::io(&path, e)),
         };
-        let mut z = Decompress::new(true);
-        let mut head = [0u8; HEADER_BUF];
-        let n = inflate_head(&mut z, &bytes, &mut head, &path)?;
-        let (kind, size, _) = parse_header(&head[..n], &path)?;
-        Ok(Some((kind, size)))
+        let mut start = Vec::with_capacity(HEADER_READ);
+        file.take(HEADER_READ as u64)
+            .read_to_end(&mut start)
+            .map_err(|e| OdbError::io(&path, e))?;
+        match header_of(&start, &path) {
+            Err(_) if start.len() == HEADER_READ => {
+                // An unusually compressed start: inflate from the whole file.
+                let bytes = std::fs::read(&path).map_err(|e| OdbError::io(&path, e))?;
+                header_of(&bytes, &path).map(Some)
+            }
+            r => r.map(Some),
+        }
     }
 
     /// Reads the object into `buf`; `None` if this store does not have it.
@@ -96,12 +103,10 @@ impl LooseStore {
 
     /// Appends every loose object id to `out`.
     pub fn all_ids(&self, out: &mut Vec<ObjectId>) -> Result<(), OdbError> {
-        let any = HexPrefix::parse(b"0", self.hash).expect("valid");
         for i in 0..256 {
             let sub = format!("{i:02x}");
             self.scan_dir_matching(&sub, |_| true, out)?;
         }
-        let _ = any;
         Ok(())
     }
 
@@ -148,6 +153,11 @@ impl LooseStore {
     }
 }
 
+/// How much of a loose object is inflated to read its header: git's `MAX_HEADER_LEN`.
+/// Inflating no further than git does means damage past the header is noticed (or not)
+/// exactly where git notices it.
+const HEADER_BUF: usize = 32;
+
 /// Inflates up to `head.len()` bytes of the object's start; a zlib error (bad data, or a
 /// bad checksum for objects small enough to end within `head`) is corruption.
 fn inflate_head(
@@ -159,6 +169,17 @@ fn inflate_head(
     z.decompress(bytes, head, FlushDecompress::Sync)
         .map_err(|e| OdbError::corrupt(path, format!("zlib: {e}")))?;
     Ok(z.total_out() as usize)
+}
+
+/// How many bytes of a loose object file `read_header` reads first.
+const HEADER_READ: usize = 512;
+
+/// Inflates the start of a loose object file and parses its header: kind and size.
+fn header_of(bytes: &[u8], path: &Path) -> Result<(ObjectKind, u64), OdbError> {
+    let mut head = [0u8; HEADER_BUF];
+    let n = with_inflater(|z| inflate_head(z, bytes, &mut head, path))?;
+    let (kind, size, _) = parse_header(&head[..n], path)?;
+    Ok((kind, size))
 }
 
 /// Parses `"<kind> <size>\0"` at the start of `head`: kind, size and header length.
@@ -180,15 +201,38 @@ fn parse_header(head: &[u8], path: &Path) -> Result<(ObjectKind, u64, usize), Od
     Ok((kind, size, nul + 1))
 }
 
-/// Inflates a whole loose object into `buf`, checking that its length matches its header.
-pub(crate) fn inflate_loose(
+/// Inflates a whole loose object file `bytes` into `buf`, checking that its length matches
+/// its header; returns the kind. `path` names the file in errors.
+pub fn inflate_loose(bytes: &[u8], path: &Path, buf: &mut Vec<u8>) -> Result<ObjectKind, OdbError> {
+    with_inflater(|z| inflate_loose_with(z, bytes, path, buf))
+}
+
+thread_local! {
+    /// One inflater per thread for loose objects, reset before each use (creating one
+    /// allocates its state and window).
+    static INFLATER: std::cell::RefCell<Option<Decompress>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` with this thread's reset inflater (or a fresh one if it is in use).
+fn with_inflater<T>(f: impl FnOnce(&mut Decompress) -> T) -> T {
+    INFLATER.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut slot) => {
+            let z = slot.get_or_insert_with(|| Decompress::new(true));
+            z.reset(true);
+            f(z)
+        }
+        Err(_) => f(&mut Decompress::new(true)),
+    })
+}
+
+fn inflate_loose_with(
+    z: &mut Decompress,
     bytes: &[u8],
     path: &Path,
     buf: &mut Vec<u8>,
 ) -> Result<ObjectKind, OdbError> {
-    let mut z = Decompress::new(true);
     let mut head = [0u8; HEADER_BUF];
-    let got = inflate_head(&mut z, bytes, &mut head, path)?;
+    let got = inflate_head(z, bytes, &mut head, path)?;
     let (kind, size, header_len) = parse_header(&head[..got], path)?;
     if size > (bytes.len() as u64).saturating_mul(MAX_INFLATE_RATIO) + 1024 {
         return Err(OdbError::corrupt(
@@ -201,8 +245,7 @@ pub(crate) fn inflate_loose(
     }
     let size = usize::try_from(size).map_err(|_| OdbError::corrupt(path, "object too large"))?;
     buf.clear();
-    // One byte more than declared, so that an overlong stream is noticed.
-    buf.reserve_exact(size.saturating_add(1));
+    super::pack::ensure_spare(buf, size);
     buf.extend_from_slice(&head[header_len..got.min(header_len + size)]);
     if got > header_len + size {
         return Err(OdbError::corrupt(
@@ -212,6 +255,7 @@ pub(crate) fn inflate_loose(
     }
     // Inflate the rest straight into the buffer's spare capacity.
     loop {
+        super::pack::ensure_spare(buf, size);
         let in_pos = z.total_in() as usize;
         let before = buf.len();
         let status = z

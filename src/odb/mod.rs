@@ -1,16 +1,41 @@
 //! The object database: loose objects, packs and alternates behind one read API.
 //!
 //! [`Odb`] is `Send + Sync`: many threads read through one handle with no per-thread setup.
+//! Each objects directory (the repository's own, then its alternates) contributes its loose
+//! objects and its packs, the latter found through `objects/pack/multi-pack-index` when
+//! present and through the individual `.idx` files otherwise. Packed objects are looked up
+//! first, as git does; a lookup that misses everywhere re-scans the pack folders once, since
+//! packs may appear while we run.
+//!
+//! Delta chains are resolved iteratively (never by recursion), bounded in depth, with
+//! `REF_DELTA` cycles detected, and the bases met on the way are kept in a shared,
+//! memory-bounded [`DeltaBaseCache`].
 
 mod abbrev;
+mod cache;
+mod delta;
+pub mod fuzz;
+mod idx;
 mod loose;
+mod midx;
+mod mmap;
+mod pack;
 
 use crate::object::{Object, ObjectKind};
 use crate::oid::{HashKind, HexPrefix, ObjectId};
+use flate2::Decompress;
+use std::cell::RefCell;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
 
 pub use abbrev::{auto_abbrev_len, default_abbrev_len};
-pub use loose::LooseStore;
+pub use cache::{DeltaBaseCache, DEFAULT_CACHE_LIMIT};
+pub use delta::{apply_delta, delta_sizes, DeltaError};
+pub use idx::PackIndex;
+pub use loose::{inflate_loose, LooseStore};
+pub use midx::MultiPackIndex;
+pub use pack::{parse_entry_header, EntryHeader, EntryKind, PackData};
 
 /// Why an object could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +58,16 @@ pub enum OdbError {
         path: PathBuf,
         /// What is wrong with it.
         what: String,
+    },
+    /// A delta in a pack cannot be applied to its base.
+    #[error("corrupt {path}: delta at offset {offset}: {source}")]
+    Delta {
+        /// The pack holding the delta.
+        path: PathBuf,
+        /// The delta entry's offset in the pack.
+        offset: u64,
+        /// What is wrong with the delta.
+        source: DeltaError,
     },
     /// An object's contents do not hash to its id.
     #[error("object {id} is corrupt: contents hash to {actual}")]
@@ -62,10 +97,297 @@ impl OdbError {
     }
 }
 
-/// One objects directory: its loose objects (and, later, its packs).
+/// How many deltas a chain may stack before we call the pack corrupt. `git pack-objects`
+/// caps `--depth` at 4095.
+pub const MAX_DELTA_CHAIN: usize = 10_000;
+
+/// One pack: its data and, unless a multi-pack-index covers it, its own index.
+#[derive(Debug)]
+struct Pack {
+    /// The `.idx` file name, used to reuse the pack across re-scans.
+    name: OsString,
+    data: PackData,
+    idx: Option<PackIndex>,
+}
+
+/// What one re-scan of a pack folder found.
+#[derive(Debug, Default)]
+struct PackSet {
+    midx: Option<MultiPackIndex>,
+    /// The packs of the multi-pack-index, by pack number (`None`: missing or unreadable).
+    midx_packs: Vec<Option<Arc<Pack>>>,
+    /// Packs the multi-pack-index does not cover, newest first.
+    packs: Vec<Arc<Pack>>,
+    /// Files that could not be used, with the reason.
+    broken: Vec<(PathBuf, String)>,
+    /// What the folder looked like when loaded.
+    stamp: Stamp,
+}
+
+impl PackSet {
+    /// Where `id` is stored in these packs.
+    fn find(&self, id: &ObjectId) -> Result<Option<(Arc<Pack>, u64)>, OdbError> {
+        if let Some(m) = &self.midx {
+            if let Some(i) = m.lookup(id) {
+                let (p, offset) = m.entry(i)?;
+                // A pack that could not be opened is listed in `broken` and reported if
+                // the object is found nowhere else.
+                if let Some(Some(pack)) = self.midx_packs.get(p as usize) {
+                    return Ok(Some((Arc::clone(pack), offset)));
+                }
+            }
+        }
+        for pack in &self.packs {
+            let idx = pack
+                .idx
+                .as_ref()
+                .expect("packs outside the midx have an index");
+            if let Some(i) = idx.lookup(id) {
+                return Ok(Some((Arc::clone(pack), idx.offset_at(i)?)));
+            }
+        }
+        Ok(None)
+    }
+
+    fn all_packs(&self) -> impl Iterator<Item = &Arc<Pack>> {
+        self.midx_packs.iter().flatten().chain(self.packs.iter())
+    }
+}
+
+/// What a pack folder looks like: its sorted `.idx` names and the multi-pack-index's size
+/// and modification time, if there is one.
+type Stamp = (Vec<OsString>, Option<(u64, std::time::SystemTime)>);
+
+/// Looks at `dir` (an `objects/pack` folder): its `.idx` names and multi-pack-index stamp.
+fn pack_dir_stamp(dir: &Path) -> Result<Stamp, OdbError> {
+    let mut names = Vec::new();
+    match std::fs::read_dir(dir) {
+        Ok(entries) => {
+            for e in entries {
+                let e = e.map_err(|e| OdbError::io(dir, e))?;
+                let name = e.file_name();
+                if name.as_encoded_bytes().ends_with(b".idx") {
+                    names.push(name);
+                }
+            }
+        }
+        Err(e)
+            if e.kind() == std::io::ErrorKind::NotFound
+                || e.kind() == std::io::ErrorKind::NotADirectory => {}
+        Err(e) => return Err(OdbError::io(dir, e)),
+    }
+    names.sort();
+    let midx = std::fs::metadata(dir.join("multi-pack-index"))
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| (m.len(), m.modified().unwrap_or(std::time::UNIX_EPOCH)));
+    Ok((names, midx))
+}
+
+/// Opens one pack; `with_idx` also opens and checks its `.idx`.
+fn open_pack(
+    dir: &Path,
+    idx_name: &OsString,
+    hash: HashKind,
+    with_idx: bool,
+) -> Result<Pack, OdbError> {
+    let idx_path = dir.join(idx_name);
+    let mut pack_name = idx_name.as_encoded_bytes().to_vec();
+    pack_name.truncate(pack_name.len() - 4);
+    pack_name.extend_from_slice(b".pack");
+    // The name came from an OsString (or valid UTF-8), with an ASCII suffix swapped.
+    let pack_path = dir.join(String::from_utf8_lossy(&pack_name).as_ref());
+    let data = PackData::open(&pack_path, hash)?;
+    let idx = if with_idx {
+        let idx = PackIndex::open(&idx_path, hash)?;
+        if idx.pack_checksum() != data.checksum() {
+            return Err(OdbError::corrupt(
+                &idx_path,
+                "index does not belong to its pack (checksum differs)",
+            ));
+        }
+        if idx.len() != data.num_objects() {
+            return Err(OdbError::corrupt(
+                &idx_path,
+                format!(
+                    "index lists {} objects, pack has {}",
+                    idx.len(),
+                    data.num_objects()
+                ),
+            ));
+        }
+        Some(idx)
+    } else {
+        None
+    };
+    Ok(Pack {
+        name: idx_name.clone(),
+        data,
+        idx,
+    })
+}
+
+/// Loads the packs of `dir`, reusing those of `prev` that are still there.
+fn load_pack_set(dir: &Path, hash: HashKind, prev: Option<&PackSet>) -> PackSet {
+    let mut set = PackSet::default();
+    let stamp = match pack_dir_stamp(dir) {
+        Ok(s) => s,
+        Err(e) => {
+            set.broken.push((dir.to_path_buf(), e.to_string()));
+            return set;
+        }
+    };
+    let reuse = |name: &OsString, with_idx: bool| -> Option<Arc<Pack>> {
+        prev?
+            .all_packs()
+            .find(|p| &p.name == name && p.idx.is_some() == with_idx)
+            .cloned()
+    };
+    let load = |set: &mut PackSet, name: &OsString, with_idx: bool| -> Option<Arc<Pack>> {
+        if let Some(p) = reuse(name, with_idx) {
+            return Some(p);
+        }
+        match open_pack(dir, name, hash, with_idx) {
+            Ok(p) => Some(Arc::new(p)),
+            Err(OdbError::Io { source, .. })
+                if source.kind() == std::io::ErrorKind::NotFound && with_idx =>
+            {
+                // An index without its pack: git ignores it too (a pack being written or
+                // removed).
+                None
+            }
+            Err(e) => {
+                set.broken.push((dir.join(name), e.to_string()));
+                None
+            }
+        }
+    };
+    let mut covered: Vec<&str> = Vec::new();
+    let midx_path = dir.join("multi-pack-index");
+    let midx = if stamp.1.is_some() {
+        match MultiPackIndex::open(&midx_path, hash) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                set.broken.push((midx_path, e.to_string()));
+                None
+            }
+        }
+    } else {
+        None
+    };
+    if let Some(m) = &midx {
+        for name in m.pack_names() {
+            let p = load(&mut set, &OsString::from(name), false);
+            set.midx_packs.push(p);
+            covered.push(name);
+        }
+    }
+    let mut packs: Vec<(std::time::SystemTime, Arc<Pack>)> = Vec::new();
+    for name in &stamp.0 {
+        if name.to_str().is_some_and(|n| covered.contains(&n)) {
+            continue;
+        }
+        if let Some(p) = load(&mut set, name, true) {
+            let mtime = std::fs::metadata(p.data.path())
+                .and_then(|m| m.modified())
+                .unwrap_or(std::time::UNIX_EPOCH);
+            packs.push((mtime, p));
+        }
+    }
+    // Newest first, as git searches them.
+    packs.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
+    set.packs = packs.into_iter().map(|(_, p)| p).collect();
+    set.midx = midx;
+    set.stamp = stamp;
+    set
+}
+
+/// One objects directory: its loose objects and its packs.
 #[derive(Debug)]
 struct Store {
     loose: LooseStore,
+    pack_dir: PathBuf,
+    packs: RwLock<Arc<PackSet>>,
+}
+
+impl Store {
+    fn packs(&self) -> Arc<PackSet> {
+        Arc::clone(&self.packs.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Re-reads the pack folder if it changed; returns whether it did.
+    fn rescan(&self, hash: HashKind) -> bool {
+        let current = self.packs();
+        match pack_dir_stamp(&self.pack_dir) {
+            Ok(stamp) if stamp == current.stamp => return false,
+            _ => {}
+        }
+        let fresh = Arc::new(load_pack_set(&self.pack_dir, hash, Some(&current)));
+        *self.packs.write().unwrap_or_else(|e| e.into_inner()) = fresh;
+        true
+    }
+}
+
+/// Per-thread buffers for reading packed objects.
+struct Scratch {
+    z: Decompress,
+    delta: Vec<u8>,
+    chain: Vec<Link>,
+    refs_seen: Vec<(u64, u64)>,
+}
+
+/// One delta of a chain being resolved.
+struct Link {
+    pack: Arc<Pack>,
+    offset: u64,
+    header: EntryHeader,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::new());
+}
+
+/// Runs `f` with this thread's scratch buffers (or fresh ones, should they be in use).
+fn with_scratch<T>(f: impl FnOnce(&mut Scratch) -> T) -> T {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut s) => f(&mut s),
+        Err(_) => f(&mut Scratch::new()),
+    })
+}
+
+impl Scratch {
+    fn new() -> Scratch {
+        Scratch {
+            z: Decompress::new(true),
+            delta: Vec::new(),
+            chain: Vec::new(),
+            refs_seen: Vec::new(),
+        }
+    }
+}
+
+/// Scratch buffers larger than this are released after use.
+const KEEP_SCRATCH: usize = 8 << 20;
+
+/// The base at the bottom of a delta chain.
+enum Base {
+    Owned(Vec<u8>),
+    Shared(Arc<Vec<u8>>),
+}
+
+impl Base {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Base::Owned(v) => v,
+            Base::Shared(a) => a,
+        }
+    }
+}
+
+/// Where a `REF_DELTA` base was found.
+enum RefBase {
+    Packed(Arc<Pack>, u64),
+    Loose(ObjectKind, Vec<u8>),
 }
 
 /// All objects of a repository: its own objects directory followed by its alternates.
@@ -74,27 +396,56 @@ pub struct Odb {
     hash: HashKind,
     empty_tree: ObjectId,
     stores: Vec<Store>,
+    cache: DeltaBaseCache,
+    verify: bool,
 }
 
 /// How deep `objects/info/alternates` files may chain, as in git.
 const MAX_ALTERNATE_DEPTH: usize = 5;
 
 impl Odb {
-    /// Opens the objects directory `objects_dir` and, recursively, its alternates.
+    /// Opens the objects directory `objects_dir` and, recursively, its alternates, and
+    /// finds their packs. Unusable pack files do not fail the open; reads that miss report
+    /// them.
     pub fn open(objects_dir: &Path, hash: HashKind) -> Result<Odb, OdbError> {
         let mut dirs = Vec::new();
         collect_alternates(objects_dir, 0, &mut dirs)?;
         let stores = dirs
             .into_iter()
-            .map(|dir| Store {
-                loose: LooseStore::new(dir, hash),
+            .map(|dir| {
+                let pack_dir = dir.join("pack");
+                let packs = load_pack_set(&pack_dir, hash, None);
+                Store {
+                    loose: LooseStore::new(dir, hash),
+                    pack_dir,
+                    packs: RwLock::new(Arc::new(packs)),
+                }
             })
             .collect();
         Ok(Odb {
             hash,
             empty_tree: hash.empty_tree(),
             stores,
+            cache: DeltaBaseCache::new(DEFAULT_CACHE_LIMIT),
+            verify: false,
         })
+    }
+
+    /// Replaces the delta-base cache with one of `limit` bytes (0 disables caching).
+    pub fn set_cache_limit(&mut self, limit: usize) {
+        self.cache = DeltaBaseCache::new(limit);
+    }
+
+    /// When on, every object read is hashed and compared with its id, so that corrupt
+    /// storage that still inflates cleanly gives [`OdbError::HashMismatch`] rather than
+    /// wrong contents. Off by default (git does not check either when reading).
+    pub fn set_verify_hashes(&mut self, on: bool) {
+        self.verify = on;
+    }
+
+    /// The delta-base cache (to inspect its use).
+    pub fn cache(&self) -> &DeltaBaseCache {
+        &self.cache
     }
 
     /// The hash kind of every id in this database.
@@ -102,15 +453,36 @@ impl Odb {
         self.hash
     }
 
-    /// Whether `id` is the empty tree, which git treats as always present (without reading
-    /// any file) but does not list among the repository's objects.
-    fn is_empty_tree(&self, id: &ObjectId) -> bool {
-        *id == self.empty_tree
+    /// The number of packed objects as git's `approximate_object_count` gives it: every
+    /// pack's count plus each multi-pack-index's count; loose objects are not counted.
+    /// (The empty tree, which git knows without storing it, is answered by every read
+    /// but listed nowhere, as in git.)
+    pub fn approximate_object_count(&self) -> u64 {
+        let mut count = 0u64;
+        for store in &self.stores {
+            let set = store.packs();
+            if let Some(m) = &set.midx {
+                count += u64::from(m.len());
+            }
+            for p in set.all_packs() {
+                count += u64::from(p.data.num_objects());
+            }
+        }
+        count
     }
 
     /// The objects directories searched, the repository's own first.
     pub fn object_dirs(&self) -> impl Iterator<Item = &Path> {
         self.stores.iter().map(|s| s.loose.dir())
+    }
+
+    /// The pack files currently in use, over all objects directories.
+    pub fn pack_paths(&self) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        for s in &self.stores {
+            out.extend(s.packs().all_packs().map(|p| p.data.path().to_path_buf()));
+        }
+        out
     }
 
     /// Reads an object's kind and contents.
@@ -123,35 +495,67 @@ impl Odb {
     /// Reads an object's contents into `buf` (cleared first), returning its kind. Reusing
     /// `buf` across calls avoids an allocation per object.
     pub fn read_into(&self, id: &ObjectId, buf: &mut Vec<u8>) -> Result<ObjectKind, OdbError> {
-        if self.is_empty_tree(id) {
+        let kind = self.read_unverified(id, buf)?;
+        if self.verify {
+            let actual = crate::oid::hash_object(self.hash, kind, buf);
+            if actual != *id {
+                return Err(OdbError::HashMismatch { id: *id, actual });
+            }
+        }
+        Ok(kind)
+    }
+
+    fn read_unverified(&self, id: &ObjectId, buf: &mut Vec<u8>) -> Result<ObjectKind, OdbError> {
+        if *id == self.empty_tree {
             buf.clear();
             return Ok(ObjectKind::Tree);
+        }
+        if let Some((pack, offset)) = self.find_packed(id)? {
+            return self.read_packed(&pack, offset, buf);
         }
         for store in &self.stores {
             if let Some(kind) = store.loose.read_into(id, buf)? {
                 return Ok(kind);
             }
         }
-        Err(OdbError::NotFound(*id))
+        if self.rescan() {
+            if let Some((pack, offset)) = self.find_packed(id)? {
+                return self.read_packed(&pack, offset, buf);
+            }
+        }
+        Err(self.missing(id))
     }
 
-    /// Reads only an object's kind and size, without inflating the whole object where the
-    /// format allows.
+    /// Reads only an object's kind and size. Packed objects are not inflated: for deltas
+    /// the size comes from the first bytes of the delta, and the kind from the chain's base
+    /// entry header.
     pub fn read_header(&self, id: &ObjectId) -> Result<(ObjectKind, u64), OdbError> {
-        if self.is_empty_tree(id) {
+        if *id == self.empty_tree {
             return Ok((ObjectKind::Tree, 0));
+        }
+        if let Some((pack, offset)) = self.find_packed(id)? {
+            return self.packed_header(pack, offset);
         }
         for store in &self.stores {
             if let Some(h) = store.loose.read_header(id)? {
                 return Ok(h);
             }
         }
-        Err(OdbError::NotFound(*id))
+        if self.rescan() {
+            if let Some((pack, offset)) = self.find_packed(id)? {
+                return self.packed_header(pack, offset);
+            }
+        }
+        Err(self.missing(id))
     }
 
     /// Whether the object exists in any store.
     pub fn contains(&self, id: &ObjectId) -> bool {
-        self.is_empty_tree(id) || self.stores.iter().any(|s| s.loose.contains(id))
+        let packed = |odb: &Odb| matches!(odb.find_packed(id), Ok(Some(_)));
+        *id == self.empty_tree
+            || packed(self)
+            || self.stores.iter().any(|s| s.loose.contains(id))
+            || (self.rescan() && packed(self))
     }
 
     /// Appends every id that starts with `prefix` to `out` (sorted, without duplicates),
@@ -162,8 +566,10 @@ impl Odb {
         limit: usize,
         out: &mut Vec<ObjectId>,
     ) -> Result<(), OdbError> {
-        for store in &self.stores {
-            store.loose.find_prefix(prefix, out)?;
+        let start = out.len();
+        self.find_prefix_once(prefix, limit, out)?;
+        if out.len() == start && self.rescan() {
+            self.find_prefix_once(prefix, limit, out)?;
         }
         out.sort_unstable();
         out.dedup();
@@ -171,21 +577,271 @@ impl Odb {
         Ok(())
     }
 
-    /// The number of packed objects (multi-pack-index counts included), as git's
-    /// `approximate_object_count` gives it; loose objects are not counted.
-    pub fn approximate_object_count(&self) -> u64 {
-        0
+    fn find_prefix_once(
+        &self,
+        prefix: &HexPrefix,
+        limit: usize,
+        out: &mut Vec<ObjectId>,
+    ) -> Result<(), OdbError> {
+        let each = limit.saturating_add(1);
+        for store in &self.stores {
+            let set = store.packs();
+            if let Some(m) = &set.midx {
+                m.find_prefix(prefix, each, out);
+            }
+            for p in &set.packs {
+                if let Some(idx) = &p.idx {
+                    idx.find_prefix(prefix, each, out);
+                }
+            }
+            store.loose.find_prefix(prefix, out)?;
+        }
+        Ok(())
     }
 
     /// Every object id in every store, sorted and without duplicates.
     pub fn all_ids(&self) -> Result<Vec<ObjectId>, OdbError> {
         let mut out = Vec::new();
         for store in &self.stores {
+            let set = store.packs();
+            if let Some(m) = &set.midx {
+                out.extend(m.ids());
+            }
+            for p in &set.packs {
+                if let Some(idx) = &p.idx {
+                    out.extend(idx.ids());
+                }
+            }
             store.loose.all_ids(&mut out)?;
         }
         out.sort_unstable();
         out.dedup();
         Ok(out)
+    }
+
+    /// Re-scans every pack folder; returns whether any changed.
+    fn rescan(&self) -> bool {
+        let mut changed = false;
+        for s in &self.stores {
+            changed |= s.rescan(self.hash);
+        }
+        changed
+    }
+
+    /// The error for an object found nowhere: [`OdbError::NotFound`], unless some pack
+    /// file could not be used, in which case that is reported.
+    fn missing(&self, id: &ObjectId) -> OdbError {
+        for s in &self.stores {
+            if let Some((path, what)) = s.packs().broken.first() {
+                return OdbError::corrupt(path, format!("{what} (while looking for {id})"));
+            }
+        }
+        OdbError::NotFound(*id)
+    }
+
+    /// Finds `id` in the packs of any store.
+    fn find_packed(&self, id: &ObjectId) -> Result<Option<(Arc<Pack>, u64)>, OdbError> {
+        for store in &self.stores {
+            if let Some(found) = store.packs().find(id)? {
+                return Ok(Some(found));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Finds the base of a `REF_DELTA` in `pack`: in the same pack first, then anywhere.
+    fn find_ref_base(&self, pack: &Arc<Pack>, base: &ObjectId) -> Result<RefBase, OdbError> {
+        if let Some(idx) = &pack.idx {
+            if let Some(i) = idx.lookup(base) {
+                return Ok(RefBase::Packed(Arc::clone(pack), idx.offset_at(i)?));
+            }
+        }
+        if let Some((p, offset)) = self.find_packed(base)? {
+            return Ok(RefBase::Packed(p, offset));
+        }
+        let mut buf = Vec::new();
+        for store in &self.stores {
+            if let Some(kind) = store.loose.read_into(base, &mut buf)? {
+                return Ok(RefBase::Loose(kind, buf));
+            }
+        }
+        Err(OdbError::corrupt(
+            pack.data.path(),
+            format!("delta base {base} is missing"),
+        ))
+    }
+
+    /// Reads the packed object at `offset` of `pack`, resolving its delta chain.
+    fn read_packed(
+        &self,
+        pack: &Arc<Pack>,
+        offset: u64,
+        buf: &mut Vec<u8>,
+    ) -> Result<ObjectKind, OdbError> {
+        with_scratch(|s| {
+            s.chain.clear();
+            s.refs_seen.clear();
+            let r = self.resolve(s, pack, offset, buf);
+            s.chain.clear();
+            if s.delta.capacity() > KEEP_SCRATCH {
+                s.delta = Vec::new();
+            }
+            r
+        })
+    }
+
+    fn resolve(
+        &self,
+        s: &mut Scratch,
+        pack: &Arc<Pack>,
+        offset: u64,
+        buf: &mut Vec<u8>,
+    ) -> Result<ObjectKind, OdbError> {
+        let mut cur = Arc::clone(pack);
+        let mut off = offset;
+        // Walk down to a whole object (or a cached one), remembering the deltas.
+        let (kind, mut base, mut key) = loop {
+            if let Some((kind, data)) = self.cache.get(cur.data.id(), off) {
+                break (kind, Base::Shared(data), Some((cur.data.id(), off)));
+            }
+            if s.chain.len() > MAX_DELTA_CHAIN {
+                return Err(OdbError::corrupt(
+                    pack.data.path(),
+                    format!(
+                        "delta chain of the entry at {offset} is deeper than {MAX_DELTA_CHAIN}"
+                    ),
+                ));
+            }
+            let header = cur.data.entry_header(off)?;
+            match header.kind {
+                EntryKind::Base(kind) => {
+                    let mut v = if s.chain.is_empty() {
+                        std::mem::take(buf)
+                    } else {
+                        Vec::new()
+                    };
+                    cur.data.inflate(&mut s.z, &header, &mut v)?;
+                    break (kind, Base::Owned(v), Some((cur.data.id(), off)));
+                }
+                EntryKind::OfsDelta { base_offset } => {
+                    s.chain.push(Link {
+                        pack: Arc::clone(&cur),
+                        offset: off,
+                        header,
+                    });
+                    off = base_offset;
+                }
+                EntryKind::RefDelta { base } => {
+                    s.chain.push(Link {
+                        pack: Arc::clone(&cur),
+                        offset: off,
+                        header,
+                    });
+                    match self.find_ref_base(&cur, &base)? {
+                        RefBase::Packed(p, o) => {
+                            let key = (p.data.id(), o);
+                            if s.refs_seen.contains(&key) {
+                                return Err(OdbError::corrupt(
+                                    cur.data.path(),
+                                    format!("REF_DELTA cycle through {base}"),
+                                ));
+                            }
+                            s.refs_seen.push(key);
+                            cur = p;
+                            off = o;
+                        }
+                        RefBase::Loose(kind, v) => break (kind, Base::Owned(v), None),
+                    }
+                }
+            }
+        };
+        // Apply the deltas, innermost first, caching each base on the way.
+        let n = s.chain.len();
+        for i in (0..n).rev() {
+            let link = &s.chain[i];
+            link.pack
+                .data
+                .inflate(&mut s.z, &link.header, &mut s.delta)?;
+            let mut out = if i == 0 {
+                std::mem::take(buf)
+            } else {
+                Vec::new()
+            };
+            apply_delta(base.bytes(), &s.delta, &mut out).map_err(|source| OdbError::Delta {
+                path: link.pack.data.path().to_path_buf(),
+                offset: link.offset,
+                source,
+            })?;
+            let used = std::mem::replace(&mut base, Base::Owned(out));
+            if let (Some((p, o)), Base::Owned(v)) = (key, used) {
+                if self.cache.accepts(v.len()) {
+                    self.cache.insert(p, o, kind, Arc::new(v));
+                }
+            }
+            key = Some((link.pack.data.id(), link.offset));
+        }
+        match base {
+            Base::Owned(v) => *buf = v,
+            Base::Shared(a) => {
+                buf.clear();
+                buf.extend_from_slice(&a);
+            }
+        }
+        Ok(kind)
+    }
+
+    /// The kind and size of the packed object at `offset` of `pack`, from entry headers and
+    /// the first bytes of the outermost delta.
+    fn packed_header(&self, pack: Arc<Pack>, offset: u64) -> Result<(ObjectKind, u64), OdbError> {
+        let mut cur = pack;
+        let mut off = offset;
+        let mut size = None;
+        let mut refs_seen: Vec<(u64, u64)> = Vec::new();
+        for _ in 0..=MAX_DELTA_CHAIN {
+            if let Some((kind, data)) = self.cache.get(cur.data.id(), off) {
+                return Ok((kind, size.unwrap_or(data.len() as u64)));
+            }
+            let header = cur.data.entry_header(off)?;
+            let base = match header.kind {
+                EntryKind::Base(kind) => return Ok((kind, size.unwrap_or(header.size))),
+                EntryKind::OfsDelta { .. } | EntryKind::RefDelta { .. } if size.is_none() => {
+                    let mut start = [0u8; 32];
+                    let got = with_scratch(|s| {
+                        cur.data
+                            .inflate_start(&mut s.z, header.data_offset, &mut start)
+                    });
+                    let (_, target, _) = delta_sizes(&start[..got]).map_err(|e| {
+                        OdbError::corrupt(cur.data.path(), format!("delta at {off}: {e}"))
+                    })?;
+                    size = Some(target);
+                    header.kind
+                }
+                k => k,
+            };
+            match base {
+                EntryKind::OfsDelta { base_offset } => off = base_offset,
+                EntryKind::RefDelta { base } => match self.find_ref_base(&cur, &base)? {
+                    RefBase::Packed(p, o) => {
+                        let key = (p.data.id(), o);
+                        if refs_seen.contains(&key) {
+                            return Err(OdbError::corrupt(
+                                cur.data.path(),
+                                format!("REF_DELTA cycle through {base}"),
+                            ));
+                        }
+                        refs_seen.push(key);
+                        cur = p;
+                        off = o;
+                    }
+                    RefBase::Loose(kind, v) => return Ok((kind, size.unwrap_or(v.len() as u64))),
+                },
+                EntryKind::Base(kind) => return Ok((kind, size.unwrap_or(header.size))),
+            }
+        }
+        Err(OdbError::corrupt(
+            cur.data.path(),
+            format!("delta chain of the entry at {offset} is deeper than {MAX_DELTA_CHAIN}"),
+        ))
     }
 }
 
