@@ -54,6 +54,7 @@ impl Repository {
             path: start.to_path_buf(),
             source: e,
         })?;
+        let ceilings = ceiling_dirs();
         let mut dir: &Path = &start;
         loop {
             let dotgit = dir.join(".git");
@@ -71,8 +72,8 @@ impl Repository {
                 return Repository::open_with(dir.to_path_buf(), None);
             }
             match dir.parent() {
-                Some(p) => dir = p,
-                None => return Err(OpenError::NotFound(start)),
+                Some(p) if !ceilings.iter().any(|c| c == p) => dir = p,
+                _ => return Err(OpenError::NotFound(start)),
             }
         }
     }
@@ -190,11 +191,44 @@ fn read_gitfile(file: &Path) -> Result<PathBuf, OpenError> {
         .map_err(|_| OpenError::BadGitFile(file.into()))
 }
 
+/// git's `validate_headref`: `HEAD` is a symlink into `refs/`, a `ref: refs/…` line, or a
+/// hexadecimal object id. Anything else means the folder is not a repository.
+fn is_valid_head(head: &Path) -> bool {
+    if let Ok(target) = std::fs::read_link(head) {
+        return target.starts_with("refs/") || std::fs::metadata(head).is_ok_and(|m| m.is_file());
+    }
+    let mut buf = [0u8; 256];
+    let n = match std::fs::File::open(head).and_then(|mut f| {
+        use std::io::Read;
+        f.read(&mut buf)
+    }) {
+        Ok(n) => n,
+        Err(_) => return false,
+    };
+    let text = &buf[..n];
+    if let Some(rest) = text.strip_prefix(b"ref:") {
+        return rest.trim_ascii_start().starts_with(b"refs/");
+    }
+    let hex_len = text.iter().take_while(|c| c.is_ascii_hexdigit()).count();
+    hex_len >= 40
+}
+
+/// The folders named by `GIT_CEILING_DIRECTORIES`: discovery never moves up into them.
+fn ceiling_dirs() -> Vec<PathBuf> {
+    std::env::var_os("GIT_CEILING_DIRECTORIES")
+        .map(|v| {
+            std::env::split_paths(&v)
+                .filter(|p| p.is_absolute())
+                .map(|p| p.canonicalize().unwrap_or(p))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// git's `is_git_directory`: a `HEAD` file, and `objects` and `refs` folders (in the common
 /// directory for linked worktrees).
 fn is_git_dir(dir: &Path) -> bool {
-    let head = dir.join("HEAD");
-    if !(head.is_file() || head.is_symlink()) {
+    if !is_valid_head(&dir.join("HEAD")) {
         return false;
     }
     let common = common_dir_of(dir);

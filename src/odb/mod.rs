@@ -243,14 +243,16 @@ fn load_pack_set(dir: &Path, hash: HashKind, prev: Option<&PackSet>) -> PackSet 
             .find(|p| &p.name == name && p.idx.is_some() == with_idx)
             .cloned()
     };
-    let load = |set: &mut PackSet, name: &OsString, with_idx: bool| -> Option<Arc<Pack>> {
-        if let Some(p) = reuse(name, with_idx) {
+    // `in_midx`: the multi-pack-index names this pack, so a missing file is an error
+    // rather than a pack being written or removed.
+    let load = |set: &mut PackSet, name: &OsString, in_midx: bool| -> Option<Arc<Pack>> {
+        if let Some(p) = reuse(name, true) {
             return Some(p);
         }
-        match open_pack(dir, name, hash, with_idx) {
+        match open_pack(dir, name, hash, true) {
             Ok(p) => Some(Arc::new(p)),
             Err(OdbError::Io { source, .. })
-                if source.kind() == std::io::ErrorKind::NotFound && with_idx =>
+                if source.kind() == std::io::ErrorKind::NotFound && !in_midx =>
             {
                 // An index without its pack: git ignores it too (a pack being written or
                 // removed).
@@ -277,7 +279,9 @@ fn load_pack_set(dir: &Path, hash: HashKind, prev: Option<&PackSet>) -> PackSet 
     };
     if let Some(m) = &midx {
         for name in m.pack_names() {
-            let p = load(&mut set, &OsString::from(name), false);
+            // git checks a multi-pack-index's packs against their own `.idx` files too
+            // (object count, trailing checksum): a pack that fails is unusable.
+            let p = load(&mut set, &OsString::from(name), true);
             set.midx_packs.push(p);
             covered.push(name);
         }
@@ -287,7 +291,7 @@ fn load_pack_set(dir: &Path, hash: HashKind, prev: Option<&PackSet>) -> PackSet 
         if name.to_str().is_some_and(|n| covered.contains(&n)) {
             continue;
         }
-        if let Some(p) = load(&mut set, name, true) {
+        if let Some(p) = load(&mut set, name, false) {
             let mtime = std::fs::metadata(p.data.path())
                 .and_then(|m| m.modified())
                 .unwrap_or(std::time::UNIX_EPOCH);
@@ -604,8 +608,16 @@ impl Odb {
         let mut out = Vec::new();
         for store in &self.stores {
             let set = store.packs();
+            // Like git, list a multi-pack-index's packs from their own `.idx` files (lookups
+            // still go through the multi-pack-index); a pack whose index cannot be read is
+            // skipped, as git skips it.
             if let Some(m) = &set.midx {
-                out.extend(m.ids());
+                for name in m.pack_names() {
+                    let path = store.pack_dir.join(name);
+                    if let Ok(idx) = PackIndex::open(&path, self.hash) {
+                        out.extend(idx.ids());
+                    }
+                }
             }
             for p in &set.packs {
                 if let Some(idx) = &p.idx {

@@ -98,8 +98,14 @@ pub fn git_cmd(dir: &Path) -> Command {
         .env_remove("GIT_INDEX_FILE")
         .env_remove("GIT_PAGER")
         .env("GIT_PAGER", "cat")
-        .env("PAGER", "cat");
+        .env("PAGER", "cat")
+        .env("GIT_CEILING_DIRECTORIES", ceiling());
     c
+}
+
+/// Discovery must never climb out of a test repository into the project's own checkout.
+fn ceiling() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).to_path_buf()
 }
 
 /// An `oxgit` command (the binary under test) in `dir`.
@@ -108,7 +114,8 @@ pub fn oxgit_cmd(dir: &Path) -> Command {
     c.current_dir(dir)
         .env("HOME", "/nonexistent")
         .env("TZ", "UTC")
-        .env("LC_ALL", "C");
+        .env("LC_ALL", "C")
+        .env("GIT_CEILING_DIRECTORIES", ceiling());
     c
 }
 
