@@ -1,46 +1,926 @@
-//! Revision syntax (`git rev-parse`): turning names like `HEAD~2^{tree}` into object ids.
+//! Revision syntax (`git rev-parse`): turning names like `HEAD~2^{tree}` or `v1:src/lib.rs`
+//! into object ids, with git's lookup order, disambiguation rules and diagnostics.
 //!
-//! PLACEHOLDER (being replaced by the refs/revision work): resolves full hex ids and ref
-//! names through loose refs only.
+//! Supported: full and abbreviated hex ids (ambiguity is an error, narrowed by the kind the
+//! context needs as git does), ref names in git's lookup order, `@`, `<rev>~<n>`,
+//! `<rev>^<n>`, `<rev>^{}`, `<rev>^{commit|tree|blob|tag|object}`, `git describe` output,
+//! and `<rev>:<path>` (including `./` and `../` relative to the working folder).
+//! Not supported (they return [`RevisionError::Unsupported`]): reflog and upstream forms
+//! (`@{...}`), index paths (`:path`, `:0:path`) and message searches (`:/text`, `^{/text}`).
+//!
+//! ```no_run
+//! use oxgit::{revision, Repository};
+//!
+//! let repo = Repository::discover(std::path::Path::new("."))?;
+//! let tree = revision::resolve(&repo, "HEAD~1^{tree}")?;
+//! println!("{tree}");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
-use crate::oid::ObjectId;
+mod abbrev;
+
+pub use abbrev::{abbreviate, default_abbrev_len, MIN_ABBREV};
+
+use crate::object::{Commit, ObjectKind, ParseError, Tag, TreeIter};
+use crate::odb::OdbError;
+use crate::oid::{HexPrefix, ObjectId};
+use crate::refs::{is_valid_refname, RefError, Refs, Resolved};
 use crate::repo::Repository;
 
 /// Why a revision could not be resolved.
 #[derive(Debug, thiserror::Error)]
 pub enum RevisionError {
-    /// The name matches no object or ref.
+    /// The name matches no object or ref (or a step such as `~3` or `^2` leads nowhere).
     #[error("ambiguous argument '{0}': unknown revision or path not in the working tree.")]
     Unknown(String),
+    /// An abbreviated id matches several objects and the context does not single one out.
+    #[error("short object ID {prefix} is ambiguous")]
+    AmbiguousShortId {
+        /// The abbreviation as given.
+        prefix: String,
+        /// Every object starting with it.
+        candidates: Vec<ObjectId>,
+    },
+    /// `<rev>^{<kind>}` reached an object that cannot be peeled further.
+    #[error("{spec}: expected {expected} type, but the object dereferences to {actual} type")]
+    WrongType {
+        /// The revision up to the failing peel.
+        spec: String,
+        /// The kind asked for.
+        expected: &'static str,
+        /// The kind found.
+        actual: ObjectKind,
+    },
+    /// `<rev>:<path>` where `<rev>` does not resolve.
+    #[error("invalid object name '{0}'.")]
+    InvalidObjectName(String),
+    /// `<rev>:<path>` where the tree of `<rev>` has no such path.
+    #[error("path '{path}' does not exist in '{rev}'")]
+    PathNotFound {
+        /// The revision part.
+        rev: String,
+        /// The path part (after making `./` paths relative to the working folder).
+        path: String,
+    },
+    /// `<rev>:./<path>` used outside a work tree.
+    #[error("relative path syntax can't be used outside working tree")]
+    RelativeOutsideWorkTree,
+    /// `<rev>:../<path>` leaves the repository.
+    #[error("'{0}' is outside repository")]
+    OutsideRepository(String),
+    /// Revision syntax git supports but oxgit does not.
+    #[error("{what} are not supported by oxgit: '{spec}'")]
+    Unsupported {
+        /// The revision.
+        spec: String,
+        /// Which syntax.
+        what: &'static str,
+    },
+    /// A ref could not be read.
+    #[error(transparent)]
+    Ref(#[from] RefError),
+    /// An object could not be read.
+    #[error(transparent)]
+    Odb(#[from] OdbError),
+    /// An object could not be parsed.
+    #[error("corrupt object {id}: {source}")]
+    Corrupt {
+        /// The object.
+        id: ObjectId,
+        /// The parse failure.
+        source: ParseError,
+    },
 }
 
-/// Resolves `spec` to an object id.
-pub fn resolve(repo: &Repository, spec: &str) -> Result<ObjectId, RevisionError> {
-    if let Ok(id) = ObjectId::from_hex(spec.as_bytes()) {
-        return Ok(id);
+impl RevisionError {
+    /// Whether this is a plain "does not resolve" outcome (as opposed to an unreadable
+    /// repository or unsupported syntax): what `git rev-parse` answers by treating the
+    /// argument as a path.
+    pub fn is_not_found(&self) -> bool {
+        matches!(
+            self,
+            RevisionError::Unknown(_)
+                | RevisionError::AmbiguousShortId { .. }
+                | RevisionError::WrongType { .. }
+                | RevisionError::InvalidObjectName(_)
+                | RevisionError::PathNotFound { .. }
+        )
     }
-    let candidates = [
-        spec.to_string(),
-        format!("refs/{spec}"),
-        format!("refs/tags/{spec}"),
-        format!("refs/heads/{spec}"),
-    ];
-    for name in candidates {
-        let mut path = repo.git_dir().join(&name);
-        for _ in 0..5 {
-            let Ok(text) = std::fs::read_to_string(&path) else {
-                break;
-            };
-            let text = text.trim_end();
-            if let Some(target) = text.strip_prefix("ref: ") {
-                path = repo.common_dir().join(target);
+}
+
+/// The kind of object the context wants, used to pick among objects sharing an
+/// abbreviated id (git's `GET_OID_COMMITTISH` etc.).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Hint {
+    /// No preference: any two matches are ambiguous.
+    #[default]
+    Any,
+    /// A commit.
+    Commit,
+    /// A commit, or a tag that peels to one.
+    Committish,
+    /// A tree.
+    Tree,
+    /// A tree or commit, or a tag that peels to one.
+    Treeish,
+    /// A blob.
+    Blob,
+}
+
+/// Resolves `spec` to an object id, quietly (no warnings are collected).
+pub fn resolve(repo: &Repository, spec: &str) -> Result<ObjectId, RevisionError> {
+    Resolver::new(repo).resolve(spec)
+}
+
+/// Follows `id` to an object of `kind`: tags to what they tag, commits to their tree
+/// (git's `peel_to_type`). Fails if the chain ends at another kind.
+pub fn peel(repo: &Repository, id: ObjectId, kind: ObjectKind) -> Result<ObjectId, RevisionError> {
+    peel_to_type(repo, id, Some(kind), &id.to_hex())
+}
+
+/// Looks up `path` (slash-separated, relative to the root) in the tree of `tree`, which
+/// may also be a commit or a tag of one. Returns the entry's id and mode (the root itself
+/// for an empty path), or `None` if there is no such entry.
+pub fn tree_entry_by_path(
+    repo: &Repository,
+    tree: &ObjectId,
+    path: &str,
+) -> Result<Option<(ObjectId, u32)>, RevisionError> {
+    let mut tree = match peel_to_type(repo, *tree, Some(ObjectKind::Tree), "") {
+        Ok(t) => t,
+        Err(e) if e.is_not_found() => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let mut name = path.as_bytes();
+    if name.is_empty() {
+        return Ok(Some((tree, 0o40000)));
+    }
+    let mut buf = Vec::new();
+    'tree: loop {
+        match repo.odb().read_into(&tree, &mut buf) {
+            Ok(ObjectKind::Tree) => {}
+            Ok(_) | Err(OdbError::NotFound(_)) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        }
+        for entry in TreeIter::new(&buf, repo.hash_kind()) {
+            let entry = entry.map_err(|source| RevisionError::Corrupt { id: tree, source })?;
+            let elen = entry.name.len();
+            if elen > name.len() {
                 continue;
             }
-            if let Ok(id) = ObjectId::from_hex(text.as_bytes()) {
+            match name[..elen].cmp(entry.name) {
+                std::cmp::Ordering::Greater => continue,
+                std::cmp::Ordering::Less => return Ok(None),
+                std::cmp::Ordering::Equal => {}
+            }
+            if elen == name.len() {
+                return Ok(Some((entry.id, entry.raw_mode)));
+            }
+            if name[elen] != b'/' {
+                continue;
+            }
+            if !entry.mode.is_tree() {
+                return Ok(None);
+            }
+            if elen + 1 == name.len() {
+                return Ok(Some((entry.id, entry.raw_mode)));
+            }
+            name = &name[elen + 1..];
+            tree = entry.id;
+            continue 'tree;
+        }
+        return Ok(None);
+    }
+}
+
+/// The ref-name lookup order of `git rev-parse` (`ref_rev_parse_rules`).
+pub const REF_RULES: [(&str, &str); 6] = [
+    ("", ""),
+    ("refs/", ""),
+    ("refs/tags/", ""),
+    ("refs/heads/", ""),
+    ("refs/remotes/", ""),
+    ("refs/remotes/", "/HEAD"),
+];
+
+/// What [`Resolver::dwim_ref`] found for a short ref name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DwimRef {
+    /// How many lookup rules matched (more than one: the name is ambiguous).
+    pub count: usize,
+    /// The first match, followed through symbolic refs.
+    pub first: Option<Resolved>,
+}
+
+/// Shortens the full ref name `full` to the shortest name that still resolves to it
+/// (git's `shorten_unambiguous_ref`). With `strict`, no other lookup rule may match the
+/// short name at all; otherwise only earlier rules are checked.
+pub fn shorten_ref(refs: &Refs, full: &str, strict: bool) -> Result<String, RefError> {
+    for i in (1..REF_RULES.len()).rev() {
+        let (pre, post) = REF_RULES[i];
+        let Some(short) = full
+            .strip_prefix(pre)
+            .and_then(|s| s.strip_suffix(post))
+            .filter(|s| !s.is_empty())
+        else {
+            continue;
+        };
+        let limit = if strict { REF_RULES.len() } else { i };
+        let mut clash = false;
+        for (j, (p, q)) in REF_RULES.iter().enumerate().take(limit) {
+            if j == i {
+                continue;
+            }
+            let candidate = format!("{p}{short}{q}");
+            if is_valid_refname(&candidate, true) && refs.exists(&candidate)? {
+                clash = true;
+                break;
+            }
+        }
+        if !clash {
+            return Ok(short.to_string());
+        }
+    }
+    Ok(full.to_string())
+}
+
+/// One step applied after the base of a revision, with the length of the spec up to and
+/// including it (for messages).
+#[derive(Clone, Debug)]
+enum Step {
+    /// `^<n>`: the n-th parent (0: the commit itself).
+    Parent(u32),
+    /// `~<n>`: the n-th first-parent ancestor.
+    Ancestor(u32),
+    /// `^{<kind>}`.
+    PeelTo(ObjectKind),
+    /// `^{object}`.
+    Exists,
+    /// `^{}`.
+    DerefTags,
+    /// `^{/<text>}`.
+    Search,
+}
+
+/// A revision resolver with options and collected diagnostics.
+///
+/// The messages git prints while resolving (ambiguity warnings, peel errors) are collected
+/// as complete lines; take them with [`Resolver::take_messages`].
+pub struct Resolver<'r> {
+    repo: &'r Repository,
+    refs: Refs,
+    quiet: bool,
+    prefix: Option<String>,
+    warn_ambiguous: bool,
+    messages: Vec<String>,
+}
+
+impl<'r> Resolver<'r> {
+    /// A quiet resolver for `repo` (no ambiguity warnings), with paths relative to the
+    /// work tree root.
+    pub fn new(repo: &'r Repository) -> Resolver<'r> {
+        Resolver {
+            repo,
+            refs: Refs::new(repo),
+            quiet: true,
+            prefix: Some(String::new()),
+            warn_ambiguous: repo
+                .config()
+                .get_bool("core.warnambiguousrefs")
+                .unwrap_or(true),
+            messages: Vec::new(),
+        }
+    }
+
+    /// Whether to leave out warnings git prints unless `--quiet` is given.
+    pub fn quiet(mut self, quiet: bool) -> Self {
+        self.quiet = quiet;
+        self
+    }
+
+    /// The working folder relative to the work tree root (`sub/dir/`, or empty at the
+    /// root), used by `<rev>:./<path>`; `None` outside a work tree.
+    pub fn prefix(mut self, prefix: Option<String>) -> Self {
+        self.prefix = prefix;
+        self
+    }
+
+    /// The ref store in use.
+    pub fn refs(&self) -> &Refs {
+        &self.refs
+    }
+
+    /// The diagnostics collected so far (`warning: ...`, `error: ...`, `hint: ...` lines),
+    /// emptying the list.
+    pub fn take_messages(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.messages)
+    }
+
+    /// Resolves `spec` with no kind preference.
+    pub fn resolve(&mut self, spec: &str) -> Result<ObjectId, RevisionError> {
+        self.resolve_with(spec, Hint::Any)
+    }
+
+    /// Resolves `spec`, using `hint` to settle ambiguous abbreviated ids.
+    pub fn resolve_with(&mut self, spec: &str, hint: Hint) -> Result<ObjectId, RevisionError> {
+        let first = match self.resolve_rev(spec, hint) {
+            Ok(id) => return Ok(id),
+            Err(e) if e.is_not_found() => e,
+            Err(e) => return Err(e),
+        };
+        if let Some(rest) = spec.strip_prefix(':') {
+            let what = if rest.starts_with('/') {
+                "commit message searches (:/<text>)"
+            } else {
+                "index paths (:<path>)"
+            };
+            return Err(RevisionError::Unsupported {
+                spec: spec.to_string(),
+                what,
+            });
+        }
+        let Some(colon) = top_level_colon(spec) else {
+            return Err(first);
+        };
+        let rev = &spec[..colon];
+        let tree = match self.resolve_rev(rev, Hint::Treeish) {
+            Ok(id) => id,
+            Err(e) if e.is_not_found() => {
+                return Err(RevisionError::InvalidObjectName(rev.to_string()))
+            }
+            Err(e) => return Err(e),
+        };
+        let path = self.relative_path(&spec[colon + 1..])?;
+        match tree_entry_by_path(self.repo, &tree, &path)? {
+            Some((id, _)) => Ok(id),
+            None => Err(RevisionError::PathNotFound {
+                rev: rev.to_string(),
+                path,
+            }),
+        }
+    }
+
+    /// Finds the ref a short name means (`git`'s `dwim_ref`): tries `<name>`,
+    /// `refs/<name>`, `refs/tags/<name>`, `refs/heads/<name>`, `refs/remotes/<name>` and
+    /// `refs/remotes/<name>/HEAD`, counting matches. `@` means `HEAD`.
+    pub fn dwim_ref(&mut self, name: &str) -> Result<DwimRef, RevisionError> {
+        let name = if name == "@" { "HEAD" } else { name };
+        let mut out = DwimRef {
+            count: 0,
+            first: None,
+        };
+        for (pre, post) in REF_RULES {
+            let full = format!("{pre}{name}{post}");
+            if !is_valid_refname(&full, true) {
+                continue;
+            }
+            match self.refs.resolve_full(&full) {
+                Ok(Some(r)) => {
+                    out.count += 1;
+                    if out.first.is_none() {
+                        out.first = Some(r);
+                    }
+                    if !self.warn_ambiguous {
+                        break;
+                    }
+                }
+                Ok(None) | Err(RefError::TooDeep(_)) | Err(RefError::InvalidName(_)) => {
+                    let symbolic = matches!(self.refs.read_symbolic(&full), Ok(Some(_)));
+                    if symbolic && full != "HEAD" {
+                        self.messages
+                            .push(format!("warning: ignoring dangling symref {full}"));
+                    }
+                }
+                Err(RefError::Broken { .. }) => {
+                    if full.contains('/') {
+                        self.messages
+                            .push(format!("warning: ignoring broken ref {full}"));
+                    }
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(out)
+    }
+
+    /// `rev:./path` and `rev:../path` are relative to the working folder.
+    fn relative_path(&self, path: &str) -> Result<String, RevisionError> {
+        if !path.starts_with("./") && !path.starts_with("../") {
+            return Ok(path.to_string());
+        }
+        let prefix = self
+            .prefix
+            .as_deref()
+            .ok_or(RevisionError::RelativeOutsideWorkTree)?;
+        let mut parts: Vec<&str> = prefix.split('/').filter(|p| !p.is_empty()).collect();
+        for part in path.split('/') {
+            match part {
+                "" | "." => {}
+                ".." => {
+                    if parts.pop().is_none() {
+                        return Err(RevisionError::OutsideRepository(path.to_string()));
+                    }
+                }
+                p => parts.push(p),
+            }
+        }
+        let mut out = parts.join("/");
+        if path.ends_with('/') && !out.is_empty() {
+            out.push('/');
+        }
+        Ok(out)
+    }
+
+    /// git's `get_oid_1`: a revision without `:path`, as a base and suffix steps.
+    fn resolve_rev(&mut self, spec: &str, hint: Hint) -> Result<ObjectId, RevisionError> {
+        let unknown = || RevisionError::Unknown(spec.to_string());
+        let (base_len, steps) = split_steps(spec).ok_or_else(unknown)?;
+        let base = &spec[..base_len];
+        let base_hint = match steps.first() {
+            None => hint,
+            Some((Step::Parent(_) | Step::Ancestor(_) | Step::Search, _)) => Hint::Committish,
+            Some((Step::PeelTo(ObjectKind::Commit), _)) => Hint::Committish,
+            Some((Step::PeelTo(ObjectKind::Tree), _)) => Hint::Treeish,
+            Some(_) => Hint::Any,
+        };
+        let mut id = self.resolve_base(base, base_hint)?;
+        for (step, end) in steps {
+            let upto = &spec[..end];
+            id = match step {
+                Step::Parent(n) => {
+                    let (commit, parents) = commit_parents(self.repo, id, upto)?;
+                    if n == 0 {
+                        commit
+                    } else {
+                        *parents.get(n as usize - 1).ok_or_else(unknown)?
+                    }
+                }
+                Step::Ancestor(n) => {
+                    let (mut commit, _) = commit_parents(self.repo, id, upto)?;
+                    for _ in 0..n {
+                        let (_, parents) = commit_parents(self.repo, commit, upto)?;
+                        commit = *parents.first().ok_or_else(unknown)?;
+                    }
+                    commit
+                }
+                Step::PeelTo(kind) => self.peel_step(id, Some(kind), upto)?,
+                Step::Exists => self.peel_step(id, None, upto)?,
+                Step::DerefTags => {
+                    let mut current = id;
+                    let mut buf = Vec::new();
+                    for _ in 0..MAX_PEEL {
+                        match read_kind(self.repo, &current, &mut buf, upto)? {
+                            ObjectKind::Tag => current = parse_tag(&buf, current)?,
+                            _ => break,
+                        }
+                    }
+                    current
+                }
+                Step::Search => {
+                    return Err(RevisionError::Unsupported {
+                        spec: spec.to_string(),
+                        what: "commit message searches (^{/<text>})",
+                    })
+                }
+            };
+        }
+        Ok(id)
+    }
+
+    fn peel_step(
+        &mut self,
+        id: ObjectId,
+        kind: Option<ObjectKind>,
+        upto: &str,
+    ) -> Result<ObjectId, RevisionError> {
+        let r = peel_to_type(self.repo, id, kind, upto);
+        if let Err(e @ RevisionError::WrongType { .. }) = &r {
+            self.messages.push(format!("error: {e}"));
+        }
+        r
+    }
+
+    /// A revision without suffixes: full hex, ref name, describe output, abbreviated hex.
+    fn resolve_base(&mut self, base: &str, hint: Hint) -> Result<ObjectId, RevisionError> {
+        let hash = self.repo.hash_kind();
+        if base.len() == hash.hex_len() {
+            if let Ok(id) = ObjectId::from_hex(base.as_bytes()) {
+                if self.warn_ambiguous && !self.quiet && self.dwim_ref(base)?.count > 0 {
+                    self.messages
+                        .push(format!("warning: refname '{base}' is ambiguous."));
+                }
                 return Ok(id);
             }
-            break;
+        }
+        if base.ends_with('}') {
+            if let Some(at) = base.find("@{") {
+                let name = &base[..at];
+                let known = name.is_empty() || self.dwim_ref(name)?.count > 0;
+                if known {
+                    return Err(RevisionError::Unsupported {
+                        spec: base.to_string(),
+                        what: "reflog and upstream forms (@{...})",
+                    });
+                }
+            }
+        }
+        if !base.is_empty() && !ambiguous_path(base) {
+            let found = self.dwim_ref(base)?;
+            if let Some(first) = found.first {
+                if self.warn_ambiguous
+                    && !self.quiet
+                    && (found.count > 1 || self.short_id(base, Hint::Any, true).is_ok())
+                {
+                    self.messages
+                        .push(format!("warning: refname '{base}' is ambiguous."));
+                }
+                return Ok(first.id);
+            }
+        }
+        if let Some(hex) = describe_suffix(base) {
+            if let Ok(id) = self.short_id(hex, Hint::Commit, true) {
+                return Ok(id);
+            }
+        }
+        self.short_id(base, hint, self.quiet)
+    }
+
+    /// git's `get_short_oid`: the one object starting with `hex` (4 digits or more), or
+    /// the one among several that fits `hint`.
+    fn short_id(&mut self, hex: &str, hint: Hint, quiet: bool) -> Result<ObjectId, RevisionError> {
+        let unknown = || RevisionError::Unknown(hex.to_string());
+        let kind = self.repo.hash_kind();
+        if hex.len() < MIN_ABBREV || hex.len() > kind.hex_len() {
+            return Err(unknown());
+        }
+        let prefix = HexPrefix::parse(hex.as_bytes(), kind).ok_or_else(unknown)?;
+        let mut found = Vec::new();
+        self.repo
+            .odb()
+            .find_prefix(&prefix, usize::MAX / 2, &mut found)?;
+        match found.len() {
+            0 => return Err(unknown()),
+            1 => return Ok(found[0]),
+            _ => {}
+        }
+        if hint != Hint::Any {
+            let mut fitting = Vec::new();
+            for id in &found {
+                if fits(self.repo, id, hint)? {
+                    fitting.push(*id);
+                }
+            }
+            if fitting.len() == 1 {
+                return Ok(fitting[0]);
+            }
+        }
+        if !quiet {
+            self.ambiguity_messages(hex, &found)?;
+        }
+        Err(RevisionError::AmbiguousShortId {
+            prefix: hex.to_string(),
+            candidates: found,
+        })
+    }
+
+    /// git's "short object ID is ambiguous" error and its list of candidates: tags first,
+    /// then commits, trees and blobs.
+    fn ambiguity_messages(&mut self, hex: &str, found: &[ObjectId]) -> Result<(), RevisionError> {
+        self.messages
+            .push(format!("error: short object ID {hex} is ambiguous"));
+        let mut described = Vec::new();
+        let mut buf = Vec::new();
+        for id in found {
+            let kind = self.repo.odb().read_into(id, &mut buf)?;
+            let short = abbreviate(self.repo, id, default_abbrev_len(self.repo))?;
+            let order = match kind {
+                ObjectKind::Tag => 0,
+                ObjectKind::Commit => 1,
+                ObjectKind::Tree => 2,
+                ObjectKind::Blob => 3,
+            };
+            let text = match kind {
+                ObjectKind::Commit => match Commit::parse(&buf) {
+                    Ok(c) => {
+                        let date = c
+                            .committer_signature()
+                            .map(|s| short_date(s.time))
+                            .unwrap_or_default();
+                        let subject = String::from_utf8_lossy(&c.subject()).into_owned();
+                        format!("{short} commit {date} - {subject}")
+                    }
+                    Err(_) => format!("{short} commit"),
+                },
+                ObjectKind::Tag => match Tag::parse(&buf) {
+                    Ok(t) => format!("{short} tag {}", String::from_utf8_lossy(t.name)),
+                    Err(_) => format!("{short} tag"),
+                },
+                other => format!("{short} {other}"),
+            };
+            described.push((order, *id, text));
+        }
+        described.sort();
+        self.messages.push("hint: The candidates are:".to_string());
+        for (_, _, text) in described {
+            self.messages.push(format!("hint:   {text}"));
+        }
+        Ok(())
+    }
+}
+
+/// The deepest chain of tags (or tag → commit → tree) a peel follows.
+const MAX_PEEL: usize = 10_000;
+
+/// The byte offset of the first `:` outside `{...}` in `spec`.
+fn top_level_colon(spec: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, b) in spec.bytes().enumerate() {
+        match b {
+            b'{' => depth += 1,
+            b'}' if depth > 0 => depth -= 1,
+            b':' if depth == 0 => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Splits a revision into its base length and the suffix steps applied to it in order,
+/// each with the length of the spec up to its end. `None` if a count overflows (git then
+/// treats the whole revision as missing).
+fn split_steps(spec: &str) -> Option<(usize, Vec<(Step, usize)>)> {
+    let bytes = spec.as_bytes();
+    let mut end = bytes.len();
+    let mut steps = Vec::new();
+    loop {
+        let s = &bytes[..end];
+        let mut digits = end;
+        while digits > 0 && s[digits - 1].is_ascii_digit() {
+            digits -= 1;
+        }
+        if digits > 0 && matches!(s[digits - 1], b'~' | b'^') {
+            let mut n: u32 = 0;
+            for &d in &s[digits..] {
+                n = n.checked_mul(10)?.checked_add(u32::from(d - b'0'))?;
+            }
+            if digits == end {
+                n = 1;
+            } else if n > i32::MAX as u32 {
+                return None;
+            }
+            let step = if s[digits - 1] == b'^' {
+                Step::Parent(n)
+            } else {
+                Step::Ancestor(n)
+            };
+            steps.push((step, end));
+            end = digits - 1;
+            continue;
+        }
+        if s.len() >= 4 && s[s.len() - 1] == b'}' {
+            // The last "^{" in the name starts the peel.
+            let open = (1..s.len())
+                .rev()
+                .find(|&i| s[i] == b'{' && s[i - 1] == b'^');
+            if let Some(open) = open {
+                let ty = &s[open + 1..];
+                let step = if ty.starts_with(b"commit}") {
+                    Some(Step::PeelTo(ObjectKind::Commit))
+                } else if ty.starts_with(b"tag}") {
+                    Some(Step::PeelTo(ObjectKind::Tag))
+                } else if ty.starts_with(b"tree}") {
+                    Some(Step::PeelTo(ObjectKind::Tree))
+                } else if ty.starts_with(b"blob}") {
+                    Some(Step::PeelTo(ObjectKind::Blob))
+                } else if ty.starts_with(b"object}") {
+                    Some(Step::Exists)
+                } else if ty.starts_with(b"}") {
+                    Some(Step::DerefTags)
+                } else if ty.starts_with(b"/") {
+                    Some(Step::Search)
+                } else {
+                    None
+                };
+                if let Some(step) = step {
+                    steps.push((step, end));
+                    end = open - 1;
+                    continue;
+                }
+            }
+        }
+        break;
+    }
+    steps.reverse();
+    Some((end, steps))
+}
+
+/// git's `ambiguous_path`: names starting with `/`, containing `//`, ending with `/`, or
+/// made only of dots and slashes are never looked up as refs.
+fn ambiguous_path(path: &str) -> bool {
+    let mut slash = true;
+    for b in path.bytes() {
+        match b {
+            b'/' if slash => return true,
+            b'/' => slash = true,
+            b'.' => {}
+            _ => slash = false,
+        }
+    }
+    slash
+}
+
+/// The hex part of `git describe` output (`<anything>-g<hex>`), if `name` looks like it.
+fn describe_suffix(name: &str) -> Option<&str> {
+    let b = name.as_bytes();
+    let mut i = b.len();
+    while i > 2 {
+        let c = b[i - 1];
+        if !c.is_ascii_hexdigit() {
+            return (c == b'g' && b[i - 2] == b'-').then(|| &name[i..]);
+        }
+        i -= 1;
+    }
+    None
+}
+
+/// Reads `id` into `buf`; a missing object makes `spec` unknown.
+fn read_kind(
+    repo: &Repository,
+    id: &ObjectId,
+    buf: &mut Vec<u8>,
+    spec: &str,
+) -> Result<ObjectKind, RevisionError> {
+    match repo.odb().read_into(id, buf) {
+        Ok(k) => Ok(k),
+        Err(OdbError::NotFound(_)) => Err(RevisionError::Unknown(spec.to_string())),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn parse_tag(buf: &[u8], id: ObjectId) -> Result<ObjectId, RevisionError> {
+    Tag::parse(buf)
+        .map(|t| t.object)
+        .map_err(|source| RevisionError::Corrupt { id, source })
+}
+
+/// git's `peel_to_type`; `kind` `None` accepts any existing object.
+fn peel_to_type(
+    repo: &Repository,
+    id: ObjectId,
+    kind: Option<ObjectKind>,
+    spec: &str,
+) -> Result<ObjectId, RevisionError> {
+    let mut current = id;
+    let mut buf = Vec::new();
+    for _ in 0..MAX_PEEL {
+        let found = read_kind(repo, &current, &mut buf, spec)?;
+        if kind.is_none_or(|k| k == found) {
+            return Ok(current);
+        }
+        current = match found {
+            ObjectKind::Tag => parse_tag(&buf, current)?,
+            ObjectKind::Commit => {
+                Commit::parse(&buf)
+                    .map_err(|source| RevisionError::Corrupt {
+                        id: current,
+                        source,
+                    })?
+                    .tree
+            }
+            actual => {
+                return Err(RevisionError::WrongType {
+                    spec: spec.to_string(),
+                    expected: kind.map_or("object", ObjectKind::name),
+                    actual,
+                })
+            }
+        };
+    }
+    Err(RevisionError::Unknown(spec.to_string()))
+}
+
+/// The commit `id` peels to (through tags) and its parents; unknown if it is no commit.
+fn commit_parents(
+    repo: &Repository,
+    id: ObjectId,
+    spec: &str,
+) -> Result<(ObjectId, Vec<ObjectId>), RevisionError> {
+    let mut current = id;
+    let mut buf = Vec::new();
+    for _ in 0..MAX_PEEL {
+        match read_kind(repo, &current, &mut buf, spec)? {
+            ObjectKind::Tag => current = parse_tag(&buf, current)?,
+            ObjectKind::Commit => {
+                let c = Commit::parse(&buf).map_err(|source| RevisionError::Corrupt {
+                    id: current,
+                    source,
+                })?;
+                return Ok((current, c.parents));
+            }
+            _ => break,
         }
     }
     Err(RevisionError::Unknown(spec.to_string()))
+}
+
+/// Whether `id` fits a disambiguation hint. Unreadable objects do not fit.
+fn fits(repo: &Repository, id: &ObjectId, hint: Hint) -> Result<bool, RevisionError> {
+    let mut buf = Vec::new();
+    let mut current = *id;
+    let mut kind = match repo.odb().read_into(&current, &mut buf) {
+        Ok(k) => k,
+        Err(OdbError::NotFound(_)) => return Ok(false),
+        Err(e) => return Err(e.into()),
+    };
+    let peel_tags = matches!(hint, Hint::Committish | Hint::Treeish);
+    let mut depth = 0;
+    while peel_tags && kind == ObjectKind::Tag && depth < MAX_PEEL {
+        let Ok(t) = Tag::parse(&buf) else {
+            return Ok(false);
+        };
+        current = t.object;
+        kind = match repo.odb().read_into(&current, &mut buf) {
+            Ok(k) => k,
+            Err(OdbError::NotFound(_)) => return Ok(false),
+            Err(e) => return Err(e.into()),
+        };
+        depth += 1;
+    }
+    Ok(match hint {
+        Hint::Any => true,
+        Hint::Commit | Hint::Committish => kind == ObjectKind::Commit,
+        Hint::Tree => kind == ObjectKind::Tree,
+        Hint::Treeish => matches!(kind, ObjectKind::Tree | ObjectKind::Commit),
+        Hint::Blob => kind == ObjectKind::Blob,
+    })
+}
+
+/// `YYYY-MM-DD` of a Unix time (UTC), as git's short date format prints it.
+fn short_date(time: i64) -> String {
+    let days = time.div_euclid(86_400);
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_suffixes_like_git() {
+        let (base, steps) = split_steps("HEAD~2^{tree}").unwrap();
+        assert_eq!(base, 4);
+        assert_eq!(steps.len(), 2);
+        assert!(matches!(steps[0], (Step::Ancestor(2), 6)));
+        assert!(matches!(steps[1], (Step::PeelTo(ObjectKind::Tree), 13)));
+        let (base, steps) = split_steps("HEAD^").unwrap();
+        assert_eq!(base, 4);
+        assert!(matches!(steps[0], (Step::Parent(1), 5)));
+        let (_, steps) = split_steps("HEAD^0").unwrap();
+        assert!(matches!(steps[0], (Step::Parent(0), 6)));
+        // Unknown peel types are part of the base, which then fails to resolve.
+        let (base, steps) = split_steps("HEAD^{foo}").unwrap();
+        assert_eq!((base, steps.len()), (10, 0));
+        // git accepts trailing text after a known type.
+        let (base, _) = split_steps("HEAD^{tree}}").unwrap();
+        assert_eq!(base, 4);
+        assert!(split_steps("HEAD~99999999999999999999").is_none());
+        assert!(split_steps("HEAD~2147483648").is_none());
+        assert!(split_steps("HEAD~2147483647").is_some());
+        let deep = format!("HEAD{}", "^{}".repeat(100_000));
+        assert_eq!(split_steps(&deep).unwrap().1.len(), 100_000);
+    }
+
+    #[test]
+    fn ref_path_and_describe_rules() {
+        assert!(ambiguous_path("/x"));
+        assert!(ambiguous_path("a//b"));
+        assert!(ambiguous_path("a/"));
+        assert!(ambiguous_path("."));
+        assert!(ambiguous_path("a/."));
+        assert!(!ambiguous_path("a/.b"));
+        assert!(!ambiguous_path("main"));
+        assert_eq!(describe_suffix("v1.0-3-gabc123"), Some("abc123"));
+        assert_eq!(describe_suffix("v1.0-3-abc123"), None);
+        assert_eq!(describe_suffix("-gab"), None);
+        assert_eq!(describe_suffix("x-gab"), Some("ab"));
+        assert_eq!(top_level_colon("HEAD^{/a:b}:c"), Some(11));
+        assert_eq!(top_level_colon("HEAD"), None);
+    }
+
+    #[test]
+    fn short_dates() {
+        assert_eq!(short_date(0), "1970-01-01");
+        assert_eq!(short_date(1_700_000_000), "2023-11-14");
+        assert_eq!(short_date(951_782_400), "2000-02-29");
+    }
 }
