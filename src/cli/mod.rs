@@ -5,6 +5,7 @@
 //! the binary and future JSON/HTTP front ends.
 
 mod cat_file;
+mod rev_parse;
 
 use crate::repo::Repository;
 use std::ffi::OsString;
@@ -147,6 +148,7 @@ pub fn run_with(
     };
     match cmd.as_str() {
         "cat-file" => cat_file::run(&mut ctx),
+        "rev-parse" => rev_parse::run(&mut ctx),
         other => Err(Fatal::usage(format!(
             "'{other}' is not an oxgit command. See 'oxgit --help'."
         ))),
@@ -158,4 +160,5 @@ usage: oxgit [-C <path>] <command> [<args>]
 
 Commands (output identical to git 2.47):
    cat-file     Show the contents, type or size of objects
+   rev-parse    Pick out and massage parameters (revisions, repository paths)
 ";

@@ -1,0 +1,600 @@
+//! `oxgit rev-parse`: resolve revisions and report where the repository is, following
+//! git 2.47's argument handling (flags echoed, non-revisions treated as paths, `--verify`
+//! and `--quiet` exit codes, `A..B` ranges and `^@`/`^!`/`^-` shorthands).
+
+use super::{Context, Fatal};
+use crate::object::ObjectKind;
+use crate::oid::ObjectId;
+use crate::refs::{RefValue, Refs};
+use crate::repo::Repository;
+use crate::revision::{self, Hint, Resolver, RevisionError};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+const AMBIGUOUS_HINT: &str = "Use '--' to separate paths from revisions, like this:\n\
+'git <command> [<revision>...] -- [<file>...]'";
+
+/// How names are shown (`--symbolic`, `--symbolic-full-name`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Symbolic {
+    No,
+    AsIs,
+    Full,
+}
+
+/// Which arguments are shown (git's `DO_REVS`, `DO_NOREV`, `DO_FLAGS`, `DO_NONFLAGS`).
+const DO_REVS: u8 = 1;
+const DO_NOREV: u8 = 2;
+const DO_FLAGS: u8 = 4;
+const DO_NONFLAGS: u8 = 8;
+
+/// Options that git accepts but oxgit does not implement: refusing them beats echoing
+/// them as if they were unknown flags.
+const UNSUPPORTED: &[&str] = &[
+    "--sq",
+    "--sq-quote",
+    "--parseopt",
+    "--local-env-vars",
+    "--resolve-git-dir",
+    "--git-path",
+    "--path-format",
+    "--glob",
+    "--exclude",
+    "--exclude-hidden",
+    "--disambiguate",
+    "--since",
+    "--after",
+    "--until",
+    "--before",
+    "--prefix",
+    "--shared-index-path",
+    "--show-superproject-working-tree",
+    "--is-shallow-repository",
+    "--bisect",
+    "--show-object-format",
+    "--show-ref-format",
+    "--git-common-dir",
+    "--keep-dashdash",
+    "--stop-at-non-option",
+    "--stuck-long",
+];
+
+struct State<'a, 'r> {
+    repo: &'r Repository,
+    resolver: Resolver<'r>,
+    out: &'a mut dyn Write,
+    filter: u8,
+    symbolic: Symbolic,
+    abbrev_ref: bool,
+    abbrev_ref_strict: bool,
+    abbrev: Option<usize>,
+    reversed_output: bool,
+}
+
+impl State<'_, '_> {
+    fn flush_messages(&mut self) {
+        for m in self.resolver.take_messages() {
+            eprintln!("{m}");
+        }
+    }
+
+    fn show(&mut self, text: &str) -> Result<(), Fatal> {
+        writeln!(self.out, "{text}")?;
+        Ok(())
+    }
+
+    /// git's `show_rev`.
+    fn show_rev(&mut self, reversed: bool, id: &ObjectId, name: Option<&str>) -> Result<(), Fatal> {
+        let caret = if reversed != self.reversed_output {
+            "^"
+        } else {
+            ""
+        };
+        if let (true, Some(name)) = (self.symbolic != Symbolic::No || self.abbrev_ref, name) {
+            if self.symbolic == Symbolic::Full || self.abbrev_ref {
+                let found = self.resolver.dwim_ref(name);
+                self.flush_messages();
+                let found = found.map_err(|e| Fatal::new(e.to_string()))?;
+                match (found.count, found.first) {
+                    // Not a ref: nothing is shown, not even the caret.
+                    (0, _) | (_, None) => {}
+                    (1, Some(r)) => {
+                        let full = if self.abbrev_ref {
+                            revision::shorten_ref(
+                                self.resolver.refs(),
+                                &r.name,
+                                self.abbrev_ref_strict,
+                            )
+                            .map_err(|e| Fatal::new(e.to_string()))?
+                        } else {
+                            r.name
+                        };
+                        writeln!(self.out, "{caret}{full}")?;
+                    }
+                    _ => eprintln!("error: refname '{name}' is ambiguous"),
+                }
+            } else {
+                writeln!(self.out, "{caret}{name}")?;
+            }
+        } else if let Some(len) = self.abbrev {
+            let short =
+                revision::abbreviate(self.repo, id, len).map_err(|e| Fatal::new(e.to_string()))?;
+            writeln!(self.out, "{caret}{short}")?;
+        } else {
+            writeln!(self.out, "{caret}{id}")?;
+        }
+        Ok(())
+    }
+
+    /// Resolves `spec` the way rev-parse does: failures are `Ok(None)`, unreadable
+    /// repositories and unsupported syntax are fatal.
+    fn get(&mut self, spec: &str, hint: Hint) -> Result<Option<ObjectId>, Fatal> {
+        let r = self.resolver.resolve_with(spec, hint);
+        self.flush_messages();
+        match r {
+            Ok(id) => Ok(Some(id)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(Fatal::new(e.to_string())),
+        }
+    }
+
+    /// git's `try_difference`: `A..B` and `A...B`.
+    fn try_difference(&mut self, arg: &str) -> Result<bool, Fatal> {
+        let Some(dots) = arg.find("..") else {
+            return Ok(false);
+        };
+        let symmetric = arg[dots + 2..].starts_with('.');
+        let start = &arg[..dots];
+        let end = &arg[dots + 2 + usize::from(symmetric)..];
+        if start.is_empty() && end.is_empty() && !symmetric {
+            return Ok(false);
+        }
+        let start = if start.is_empty() { "HEAD" } else { start };
+        let end = if end.is_empty() { "HEAD" } else { end };
+        let Some(a) = self.get(start, Hint::Committish)? else {
+            return Ok(false);
+        };
+        let Some(b) = self.get(end, Hint::Committish)? else {
+            return Ok(false);
+        };
+        if !symmetric {
+            self.show_rev(false, &b, Some(end))?;
+            self.show_rev(true, &a, Some(start))?;
+            return Ok(true);
+        }
+        let (Some(ca), Some(cb)) = (commit_of(self.repo, a), commit_of(self.repo, b)) else {
+            return Ok(false);
+        };
+        if ca != cb {
+            return Err(Fatal::new(format!(
+                "symmetric ranges (A...B) need merge bases, which oxgit rev-parse does not compute: '{arg}'"
+            )));
+        }
+        self.show_rev(false, &b, Some(end))?;
+        self.show_rev(false, &a, Some(start))?;
+        self.show_rev(true, &ca, None)?;
+        Ok(true)
+    }
+
+    /// git's `try_parent_shorthands`: `<rev>^@`, `<rev>^!`, `<rev>^-[<n>]`.
+    fn try_parent_shorthands(&mut self, arg: &str) -> Result<bool, Fatal> {
+        let (at, include_rev, include_parents, exclude) = if let Some(i) = arg.find("^!") {
+            if i + 2 != arg.len() {
+                return Ok(false);
+            }
+            (i, true, false, 0usize)
+        } else if let Some(i) = arg.find("^@") {
+            if i + 2 != arg.len() {
+                return Ok(false);
+            }
+            (i, false, true, 0)
+        } else if let Some(i) = arg.find("^-") {
+            let rest = &arg[i + 2..];
+            let n = if rest.is_empty() {
+                1
+            } else {
+                match rest.parse::<usize>() {
+                    Ok(n) if n > 0 && rest.bytes().all(|b| b.is_ascii_digit()) => n,
+                    _ => return Ok(false),
+                }
+            };
+            (i, true, false, n)
+        } else {
+            return Ok(false);
+        };
+        let rev = &arg[..at];
+        let Some(id) = self.get(rev, Hint::Committish)? else {
+            return Ok(false);
+        };
+        let Some(commit) = commit_of(self.repo, id) else {
+            return Ok(false);
+        };
+        let parents = parents_of(self.repo, commit).map_err(|e| Fatal::new(e.to_string()))?;
+        if exclude > parents.len() {
+            return Ok(false);
+        }
+        if include_rev {
+            self.show_rev(false, &id, Some(rev))?;
+        }
+        for (i, p) in parents.iter().enumerate() {
+            let number = i + 1;
+            if exclude != 0 && number != exclude {
+                continue;
+            }
+            let name = (self.symbolic != Symbolic::No).then(|| format!("{rev}^{number}"));
+            self.show_rev(!include_parents, p, name.as_deref())?;
+        }
+        Ok(true)
+    }
+}
+
+/// The commit `id` peels to, if any.
+fn commit_of(repo: &Repository, id: ObjectId) -> Option<ObjectId> {
+    revision::peel(repo, id, ObjectKind::Commit).ok()
+}
+
+fn parents_of(repo: &Repository, commit: ObjectId) -> Result<Vec<ObjectId>, RevisionError> {
+    let obj = repo.odb().read(&commit)?;
+    crate::object::Commit::parse(&obj.data)
+        .map(|c| c.parents)
+        .map_err(|source| RevisionError::Corrupt { id: commit, source })
+}
+
+/// `Needed a single revision`, or exit status 1 with `--quiet`.
+fn no_single_rev(quiet: bool) -> Result<i32, Fatal> {
+    if quiet {
+        Ok(1)
+    } else {
+        Err(Fatal::new("Needed a single revision"))
+    }
+}
+
+/// git's `looks_like_pathspec`: glob characters (not escaped) or `:(` magic.
+fn looks_like_pathspec(arg: &str) -> bool {
+    let mut escaped = false;
+    for b in arg.bytes() {
+        if escaped {
+            escaped = false;
+        } else if b == b'\\' {
+            escaped = true;
+        } else if matches!(b, b'*' | b'?' | b'[') {
+            return true;
+        }
+    }
+    arg.starts_with(":(")
+}
+
+/// git's `check_filename`: whether `arg` names an existing file (`:/x` from the top).
+fn file_exists(cwd: &Path, top: Option<&Path>, arg: &str) -> bool {
+    let path: PathBuf = if let Some(rest) = arg.strip_prefix(":/") {
+        if rest.is_empty() {
+            return true;
+        }
+        top.unwrap_or(cwd).join(rest)
+    } else if let Some(rest) = arg.strip_prefix(":!").or_else(|| arg.strip_prefix(":^")) {
+        if rest.is_empty() {
+            return true;
+        }
+        cwd.join(rest)
+    } else {
+        cwd.join(arg)
+    };
+    std::fs::symlink_metadata(path).is_ok()
+}
+
+/// Runs `rev-parse`.
+pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
+    let args = ctx.args.clone();
+    if args.first().is_some_and(|a| a == "-h") {
+        return Err(Fatal::usage(
+            "usage: git rev-parse --parseopt [<options>] -- [<args>...]",
+        ));
+    }
+    let repo = ctx.repo()?;
+    let cwd = ctx.cwd.canonicalize().unwrap_or_else(|_| ctx.cwd.clone());
+    let work_tree = repo.work_tree().map(Path::to_path_buf);
+    let inside_work_tree = work_tree.as_deref().filter(|wt| cwd.starts_with(wt));
+    let prefix = inside_work_tree.map(|wt| {
+        let rel = cwd.strip_prefix(wt).unwrap_or(Path::new(""));
+        let mut p = rel.to_string_lossy().into_owned();
+        if !p.is_empty() {
+            p.push('/');
+        }
+        p
+    });
+    let has_dashdash = args.iter().any(|a| a == "--");
+    let mut quiet = false;
+    let mut verify = false;
+    let mut as_is = 0u8;
+    let mut end_of_options = false;
+    let mut default: Option<String> = None;
+    let mut last: Option<(bool, ObjectId, String)> = None;
+    let mut revs_count = 0usize;
+    let warn_ambiguous = repo
+        .config()
+        .get_bool("core.warnambiguousrefs")
+        .unwrap_or(true);
+    let refs = Refs::new(&repo);
+    let mut st = State {
+        repo: &repo,
+        resolver: Resolver::new(&repo).quiet(false).prefix(prefix.clone()),
+        out: &mut *ctx.out,
+        filter: DO_REVS | DO_NOREV | DO_FLAGS | DO_NONFLAGS,
+        symbolic: Symbolic::No,
+        abbrev_ref: false,
+        abbrev_ref_strict: warn_ambiguous,
+        abbrev: None,
+        reversed_output: false,
+    };
+    let show_file = |st: &mut State<'_, '_>, arg: &str| -> Result<bool, Fatal> {
+        if st.filter & (DO_NONFLAGS | DO_NOREV) == (DO_NONFLAGS | DO_NOREV) {
+            st.show(arg)?;
+            return Ok(true);
+        }
+        Ok(false)
+    };
+    let mut i = 0;
+    while i < args.len() {
+        let arg = args[i].as_str();
+        i += 1;
+        if as_is > 0 {
+            if show_file(&mut st, arg)? && as_is < 2 {
+                if arg.starts_with('-') {
+                    return Err(Fatal::new(format!(
+                        "option '{arg}' must come before non-option arguments"
+                    )));
+                }
+                if !looks_like_pathspec(arg) && !file_exists(&cwd, work_tree.as_deref(), arg) {
+                    return Err(Fatal::new(format!(
+                        "{arg}: no such path in the working tree.\n\
+                         Use 'git <command> -- <path>...' to specify paths that do not exist locally."
+                    )));
+                }
+            }
+            continue;
+        }
+        if !end_of_options && arg.starts_with('-') {
+            match arg {
+                "--end-of-options" => {
+                    end_of_options = true;
+                    if st.filter & (DO_FLAGS | DO_REVS) != 0 {
+                        show_file(&mut st, arg)?;
+                    }
+                }
+                "--" => {
+                    as_is = 2;
+                    if st.filter & (DO_FLAGS | DO_REVS) != 0 {
+                        show_file(&mut st, arg)?;
+                    }
+                }
+                "--verify" => {
+                    st.filter &= !(DO_FLAGS | DO_NOREV);
+                    verify = true;
+                }
+                "-q" | "--quiet" => {
+                    quiet = true;
+                    st.resolver = Resolver::new(&repo).quiet(true).prefix(prefix.clone());
+                }
+                "--revs-only" => st.filter &= !DO_NOREV,
+                "--no-revs" => st.filter &= !DO_REVS,
+                "--flags" => st.filter &= !DO_NONFLAGS,
+                "--no-flags" => st.filter &= !DO_FLAGS,
+                "--symbolic" => st.symbolic = Symbolic::AsIs,
+                "--symbolic-full-name" => st.symbolic = Symbolic::Full,
+                "--not" => st.reversed_output = !st.reversed_output,
+                "--default" => {
+                    let Some(d) = args.get(i) else {
+                        return Err(Fatal::new("--default requires an argument"));
+                    };
+                    default = Some(d.clone());
+                    i += 1;
+                }
+                "--all" | "--branches" | "--tags" | "--remotes" => {
+                    let under = match arg {
+                        "--branches" => "refs/heads/",
+                        "--tags" => "refs/tags/",
+                        "--remotes" => "refs/remotes/",
+                        _ => "refs/",
+                    };
+                    let entries = refs.all().map_err(|e| Fatal::new(e.to_string()))?;
+                    for entry in entries.into_iter().filter(|e| e.name.starts_with(under)) {
+                        let id = match &entry.value {
+                            RefValue::Direct(id) => Some(*id),
+                            RefValue::Symbolic(_) => refs.resolve(&entry.name).ok().flatten(),
+                        };
+                        if let Some(id) = id {
+                            st.show_rev(false, &id, Some(&entry.name))?;
+                        }
+                    }
+                }
+                "--git-dir" | "--absolute-git-dir" => {
+                    let git_dir = repo.git_dir();
+                    let text = if arg == "--absolute-git-dir" {
+                        git_dir.display().to_string()
+                    } else if git_dir == cwd {
+                        ".".to_string()
+                    } else if inside_work_tree
+                        .is_some_and(|wt| wt == cwd && git_dir == wt.join(".git"))
+                    {
+                        ".git".to_string()
+                    } else {
+                        git_dir.display().to_string()
+                    };
+                    st.show(&text)?;
+                }
+                "--show-toplevel" => match &work_tree {
+                    Some(wt) => st.show(&wt.display().to_string())?,
+                    None => return Err(Fatal::new("this operation must be run in a work tree")),
+                },
+                "--show-prefix" => {
+                    let p = prefix.clone().unwrap_or_default();
+                    st.show(&p)?;
+                }
+                "--show-cdup" => {
+                    let depth = prefix.as_deref().map_or(0, |p| p.matches('/').count());
+                    st.show(&"../".repeat(depth))?;
+                }
+                "--is-inside-git-dir" => {
+                    let inside = cwd.starts_with(repo.git_dir());
+                    st.show(if inside { "true" } else { "false" })?;
+                }
+                "--is-inside-work-tree" => {
+                    st.show(if inside_work_tree.is_some() {
+                        "true"
+                    } else {
+                        "false"
+                    })?;
+                }
+                "--is-bare-repository" => {
+                    let bare =
+                        work_tree.is_none() && repo.config().get_bool("core.bare") != Some(false);
+                    st.show(if bare { "true" } else { "false" })?;
+                }
+                _ => {
+                    if let Some(value) = arg
+                        .strip_prefix("--short")
+                        .filter(|v| v.is_empty() || v.starts_with('='))
+                    {
+                        st.filter &= !(DO_FLAGS | DO_NOREV);
+                        verify = true;
+                        let hex_len = repo.hash_kind().hex_len();
+                        let len =
+                            match value.strip_prefix('=') {
+                                None => revision::default_abbrev_len(&repo),
+                                Some(v) => {
+                                    // strtoul: leading digits, anything else ends the number.
+                                    let digits: String =
+                                        v.chars().take_while(char::is_ascii_digit).collect();
+                                    let n = digits
+                                        .parse::<usize>()
+                                        .unwrap_or(if digits.is_empty() { 0 } else { usize::MAX });
+                                    n.clamp(revision::MIN_ABBREV, hex_len)
+                                }
+                            };
+                        st.abbrev = Some(len);
+                        continue;
+                    }
+                    if let Some(mode) = arg
+                        .strip_prefix("--abbrev-ref")
+                        .filter(|v| v.is_empty() || v.starts_with('='))
+                    {
+                        st.abbrev_ref = true;
+                        st.abbrev_ref_strict = match mode {
+                            "" => warn_ambiguous,
+                            "=strict" => true,
+                            "=loose" => false,
+                            other => {
+                                return Err(Fatal::new(format!(
+                                    "unknown mode for --abbrev-ref: {}",
+                                    &other[1..]
+                                )))
+                            }
+                        };
+                        continue;
+                    }
+                    let name = arg.split('=').next().unwrap_or(arg);
+                    let pattern_form =
+                        arg.contains('=') && matches!(name, "--branches" | "--tags" | "--remotes");
+                    if UNSUPPORTED.contains(&name) || pattern_form {
+                        return Err(Fatal::new(format!(
+                            "rev-parse option '{arg}' is not supported by oxgit"
+                        )));
+                    }
+                    // Unknown flags are passed through, as git does for rev-list options.
+                    if st.filter & DO_FLAGS != 0 {
+                        st.show(arg)?;
+                    }
+                }
+            }
+            continue;
+        }
+        if st.try_difference(arg)? || st.try_parent_shorthands(arg)? {
+            continue;
+        }
+        let (reversed, name) = match arg.strip_prefix('^') {
+            Some(rest) => (true, rest),
+            None => (false, arg),
+        };
+        if let Some(id) = st.get(name, Hint::Any)? {
+            if verify {
+                revs_count += 1;
+                last = Some((reversed, id, name.to_string()));
+            } else {
+                st.show_rev(reversed, &id, Some(name))?;
+            }
+            continue;
+        }
+        if verify {
+            return no_single_rev(quiet);
+        }
+        if has_dashdash {
+            return Err(Fatal::new(format!("bad revision '{arg}'")));
+        }
+        as_is = 1;
+        if !show_file(&mut st, arg)? {
+            continue;
+        }
+        // git's verify_filename with diagnostics for misspelt revisions.
+        if arg.starts_with('-') {
+            return Err(Fatal::new(format!(
+                "option '{arg}' must come before non-option arguments"
+            )));
+        }
+        if looks_like_pathspec(arg) || file_exists(&cwd, work_tree.as_deref(), arg) {
+            continue;
+        }
+        return Err(diagnose(&mut st, arg, &cwd));
+    }
+    if verify {
+        if revs_count == 1 {
+            let (reversed, id, name) = last.expect("one revision");
+            st.show_rev(reversed, &id, Some(&name))?;
+            return Ok(0);
+        }
+        if revs_count == 0 {
+            if let Some(d) = default {
+                if let Some(id) = st.get(&d, Hint::Any)? {
+                    st.show_rev(false, &id, Some(&d))?;
+                    return Ok(0);
+                }
+            }
+        }
+        return no_single_rev(quiet);
+    }
+    if let Some(d) = default {
+        if let Some(id) = st.get(&d, Hint::Any)? {
+            st.show_rev(false, &id, Some(&d))?;
+        }
+    }
+    Ok(0)
+}
+
+/// The message git dies with for an argument that is neither a revision nor a file: the
+/// specific `rev:path` diagnoses where they apply, else "ambiguous argument".
+fn diagnose(st: &mut State<'_, '_>, arg: &str, cwd: &Path) -> Fatal {
+    let general = Fatal::new(format!(
+        "ambiguous argument '{arg}': unknown revision or path not in the working tree.\n{AMBIGUOUS_HINT}"
+    ));
+    if arg.starts_with(':') && !arg[1..].starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return general;
+    }
+    let r = st.resolver.resolve(arg);
+    // Peel errors and ambiguity lists are printed again, as git does in this pass.
+    st.flush_messages();
+    match r {
+        Err(RevisionError::InvalidObjectName(rev)) => {
+            Fatal::new(format!("invalid object name '{rev}'."))
+        }
+        Err(RevisionError::PathNotFound { rev, path }) => {
+            if cwd.join(&path).exists() {
+                Fatal::new(format!("path '{path}' exists on disk, but not in '{rev}'"))
+            } else {
+                Fatal::new(format!("path '{path}' does not exist in '{rev}'"))
+            }
+        }
+        Err(e @ (RevisionError::RelativeOutsideWorkTree | RevisionError::OutsideRepository(_))) => {
+            Fatal::new(e.to_string())
+        }
+        _ => general,
+    }
+}
