@@ -69,6 +69,7 @@ struct State<'a, 'r> {
     abbrev_ref_strict: bool,
     abbrev: Option<usize>,
     reversed_output: bool,
+    prefix: Option<String>,
 }
 
 impl State<'_, '_> {
@@ -85,6 +86,9 @@ impl State<'_, '_> {
 
     /// git's `show_rev`.
     fn show_rev(&mut self, reversed: bool, id: &ObjectId, name: Option<&str>) -> Result<(), Fatal> {
+        if self.filter & DO_REVS == 0 {
+            return Ok(());
+        }
         let caret = if reversed != self.reversed_output {
             "^"
         } else {
@@ -325,6 +329,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         abbrev_ref_strict: warn_ambiguous,
         abbrev: None,
         reversed_output: false,
+        prefix: prefix.clone(),
     };
     let show_file = |st: &mut State<'_, '_>, arg: &str| -> Result<bool, Fatal> {
         if st.filter & (DO_NONFLAGS | DO_NOREV) == (DO_NONFLAGS | DO_NOREV) {
@@ -398,7 +403,10 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                     };
                     let entries = refs.all().map_err(|e| Fatal::new(e.to_string()))?;
                     for entry in entries.into_iter().filter(|e| e.name.starts_with(under)) {
+                        // git shows broken refs with the null id, and skips dangling
+                        // symbolic ones.
                         let id = match &entry.value {
+                            _ if entry.broken => Some(repo.hash_kind().null_id()),
                             RefValue::Direct(id) => Some(*id),
                             RefValue::Symbolic(_) => refs.resolve(&entry.name).ok().flatten(),
                         };
@@ -430,10 +438,11 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                     let p = prefix.clone().unwrap_or_default();
                     st.show(&p)?;
                 }
-                "--show-cdup" => {
-                    let depth = prefix.as_deref().map_or(0, |p| p.matches('/').count());
-                    st.show(&"../".repeat(depth))?;
-                }
+                "--show-cdup" => match (&prefix, &work_tree) {
+                    (Some(p), _) => st.show(&"../".repeat(p.matches('/').count()))?,
+                    (None, Some(wt)) => st.show(&wt.display().to_string())?,
+                    (None, None) => {}
+                },
                 "--is-inside-git-dir" => {
                     let inside = cwd.starts_with(repo.git_dir());
                     st.show(if inside { "true" } else { "false" })?;
@@ -578,9 +587,12 @@ fn diagnose(st: &mut State<'_, '_>, arg: &str, cwd: &Path) -> Fatal {
     if arg.starts_with(':') && !arg[1..].starts_with(|c: char| c.is_ascii_alphanumeric()) {
         return general;
     }
-    let r = st.resolver.resolve(arg);
-    // Peel errors and ambiguity lists are printed again, as git does in this pass.
-    st.flush_messages();
+    // git repeats peel errors in this pass, but not ambiguity lists.
+    let mut quiet = Resolver::new(st.repo).quiet(true).prefix(st.prefix.clone());
+    let r = quiet.resolve(arg);
+    for m in quiet.take_messages() {
+        eprintln!("{m}");
+    }
     match r {
         Err(RevisionError::InvalidObjectName(rev)) => {
             Fatal::new(format!("invalid object name '{rev}'."))

@@ -129,6 +129,8 @@ pub struct RefEntry {
     pub value: RefValue,
     /// The fully peeled object for annotated tags, where `packed-refs` records it.
     pub peeled: Option<ObjectId>,
+    /// Whether the loose file is unreadable as a ref (its `value` is then the null id).
+    pub broken: bool,
 }
 
 /// The ref store of one repository (or linked worktree).
@@ -316,8 +318,9 @@ impl Refs {
     }
 
     /// Every ref under `refs/`, sorted by name: loose refs (overriding packed ones of the
-    /// same name), packed refs, and this worktree's private refs. Loose files with broken
-    /// contents or invalid names are skipped, as git does.
+    /// same name), packed refs, and this worktree's private refs. Files with invalid ref
+    /// names are skipped; files with broken contents are listed with
+    /// [`RefEntry::broken`] set.
     pub fn all(&self) -> Result<Vec<RefEntry>, RefError> {
         let mut loose = Vec::new();
         walk_loose(&self.common_dir, "refs", &mut loose, true)?;
@@ -331,8 +334,15 @@ impl Refs {
                     name,
                     value,
                     peeled: None,
+                    broken: false,
                 }),
                 Ok(None) => {}
+                Err(RefError::Broken { .. }) => out.push(RefEntry {
+                    name,
+                    value: RefValue::Direct(self.hash.null_id()),
+                    peeled: None,
+                    broken: true,
+                }),
                 Err(e) if e.is_soft() => {}
                 Err(e) => return Err(e),
             }
@@ -351,6 +361,7 @@ impl Refs {
                 name: p.name.clone(),
                 value: RefValue::Direct(p.id),
                 peeled: p.peeled,
+                broken: false,
             });
         }
         merged.extend(loose_iter);
@@ -496,9 +507,12 @@ mod tests {
         write(&g.join("refs/heads/dangling"), "ref: refs/heads/none\n");
         assert_eq!(refs.resolve("refs/heads/dangling").unwrap(), None);
         assert!(refs.resolve("refs/heads/../../x").is_err());
-        let all: Vec<_> = refs.all().unwrap().into_iter().map(|e| e.name).collect();
+        let entries = refs.all().unwrap();
+        assert!(entries
+            .iter()
+            .any(|e| e.name == "refs/heads/broken" && e.broken));
+        let all: Vec<_> = entries.into_iter().map(|e| e.name).collect();
         assert!(all.contains(&"refs/tags/t".to_string()));
-        assert!(!all.contains(&"refs/heads/broken".to_string()));
         assert_eq!(all.iter().filter(|n| *n == "refs/heads/main").count(), 1);
         assert!(all.windows(2).all(|w| w[0] < w[1]));
     }

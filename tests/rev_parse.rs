@@ -1,0 +1,429 @@
+//! Differential tests: `oxgit rev-parse` against git 2.47 on the `refs-repos` fixture
+//! (stdout and exit status byte for byte).
+
+mod common;
+
+use common::{assert_same, fixture};
+use std::path::{Path, PathBuf};
+
+fn repos() -> PathBuf {
+    fixture("refs-repos")
+}
+
+fn info(name: &str) -> String {
+    std::fs::read_to_string(repos().join("info").join(name))
+        .unwrap()
+        .trim()
+        .to_string()
+}
+
+/// Runs every whitespace-separated argument list of `cases` in `dir`.
+fn check_all(dir: &Path, cases: &[String]) {
+    for case in cases {
+        let args: Vec<&str> = std::iter::once("rev-parse")
+            .chain(case.split_whitespace())
+            .collect();
+        assert_same(dir, &args);
+    }
+}
+
+fn strings(cases: &[&str]) -> Vec<String> {
+    cases.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn plain_names_refs_and_lookup_order() {
+    let main = repos().join("main");
+    check_all(
+        &main,
+        &strings(&[
+            "HEAD",
+            "@",
+            "main",
+            "heads/main",
+            "refs/heads/main",
+            "side feature/y feature/deep/x",
+            "rel/v1/final",
+            "custom/thing",
+            "refs/custom/thing",
+            "up",
+            "up/main",
+            "lone",
+            "lone/main",
+            "remotes/up/HEAD",
+            "dup",
+            "tags/dup",
+            "heads/dup",
+            "light",
+            "loose-only",
+            "v1 t1 t2 t3",
+            "s1",
+            "s0",
+            "s4",
+            "nope",
+            "main nope",
+            "--verify nope",
+            "-q --verify nope",
+            "--quiet --verify main nope",
+            "--verify main",
+            "--verify main side",
+            "--verify",
+            "--verify -q",
+            "HEAD -- README",
+            "-- HEAD",
+            "nope -- README",
+            "README HEAD",
+            "README nope",
+            "README --foo",
+            "--foo --bar=1 HEAD",
+            "--verify --foo HEAD",
+            "src",
+            "..",
+            "'*.rs'",
+            "--end-of-options HEAD",
+            "--end-of-options --verify",
+            "--not HEAD ^side",
+            "^HEAD",
+            "--verify ^HEAD",
+            "--default HEAD",
+            "--default nope",
+            "--verify --default main",
+            "--verify --default nope",
+            "--revs-only HEAD README --foo",
+            "--no-revs HEAD README --foo",
+            "--flags HEAD --foo",
+            "--no-flags HEAD --foo",
+            "main-worktree/HEAD",
+            "worktrees/wt/HEAD",
+            "worktrees/wt-detached/HEAD",
+            "refs/bisect/bad",
+            "HEAD@{0}x",
+            "main@{",
+            "@@",
+            "/main",
+            "heads//main",
+            "main/",
+            ".",
+            "refs/heads/../heads/main",
+            "config",
+            "objects",
+        ]),
+    );
+}
+
+#[test]
+fn hex_ids_full_abbreviated_and_ambiguous() {
+    let main = repos().join("main");
+    let ambig = info("ambig4");
+    let ambig_ref = info("ambig4ref");
+    let commit = info("commit4");
+    let uniq = info("uniq6");
+    let head3 = String::from_utf8(common::git(&main, &["rev-parse", "HEAD~3"])).unwrap();
+    let head3 = head3.trim();
+    let upper = head3.to_uppercase();
+    let cases = vec![
+        ambig.clone(),
+        format!("--verify {ambig}"),
+        format!("-q --verify {ambig}"),
+        format!("{ambig}^{{blob}}"),
+        format!("{ambig}^{{commit}}"),
+        format!("{ambig}:README"),
+        ambig_ref.clone(),
+        format!("--verify {ambig_ref}"),
+        commit.clone(),
+        format!("{commit}^{{commit}}"),
+        format!("{commit}^{{tree}}"),
+        format!("{commit}^{{blob}}"),
+        format!("{commit}^{{}}"),
+        format!("{commit}~1"),
+        format!("{commit}^0"),
+        format!("{commit}^"),
+        format!("{commit}:README"),
+        format!("{commit}:nope"),
+        format!("{commit}..HEAD"),
+        format!("v1.0-3-g{commit}"),
+        format!("x-g{uniq}"),
+        format!("x-g{ambig}"),
+        uniq.clone(),
+        format!("--short {uniq}"),
+        format!("--symbolic-full-name {uniq}"),
+        format!("--abbrev-ref {uniq}"),
+        head3.to_string(),
+        upper.clone(),
+        format!("{upper}~1"),
+        format!("--symbolic-full-name {head3}"),
+        format!("--verify {head3}"),
+        head3[..39].to_string(),
+        head3[..3].to_string(),
+        "0000000000000000000000000000000000000000".to_string(),
+        "--verify 0000000000000000000000000000000000000000".to_string(),
+        "0000000000000000000000000000000000000000^{}".to_string(),
+        "0000000000000000000000000000000000000000~1".to_string(),
+        "00000000000000000000000000000000000000001".to_string(),
+        "--short HEAD".to_string(),
+        "--short=4 HEAD".to_string(),
+        format!("--short=4 {commit}"),
+        format!("--short=4 {ambig}"),
+        "--short=0 HEAD".to_string(),
+        "--short=3 HEAD".to_string(),
+        "--short=12 HEAD".to_string(),
+        "--short=40 HEAD".to_string(),
+        "--short=99 HEAD".to_string(),
+        "--short=x HEAD".to_string(),
+        "--short".to_string(),
+        "--short HEAD side".to_string(),
+        "--shortx HEAD".to_string(),
+    ];
+    check_all(&main, &cases);
+}
+
+#[test]
+fn navigation_and_peeling() {
+    let main = repos().join("main");
+    check_all(
+        &main,
+        &strings(&[
+            "HEAD^ HEAD^1 HEAD^0 HEAD~ HEAD~0 HEAD~1 HEAD~2",
+            "HEAD^^^ HEAD~3 HEAD~20 HEAD^2",
+            "HEAD~1^2 HEAD~1^3 HEAD~1^4 HEAD~2^2 HEAD~2^2~1 HEAD~1^2~1",
+            "HEAD~1^00 HEAD^001",
+            "HEAD~2147483647",
+            "HEAD~2147483648",
+            "HEAD~4294967296",
+            "HEAD~99999999999999999999",
+            "HEAD^99999999999999999999",
+            "HEAD^{tree} HEAD^{commit} HEAD^{} HEAD^{object}",
+            "HEAD^{blob}",
+            "HEAD^{tag}",
+            "HEAD^{tree}^{tree}",
+            "HEAD^{tree}^{commit}",
+            "HEAD^{tree}~1",
+            "HEAD^{tree}}",
+            "HEAD^{commit}xyz}",
+            "HEAD^{",
+            "HEAD^{}}",
+            "HEAD^{foo}",
+            "HEAD^{^{}}",
+            "^{}",
+            "HEAD^{}^{}^{}^{}",
+            "t3 t3^{} t3^{tag} t3^{commit} t3^{tree} t3^{object} t3~1 t3^0 t3^ t3^2",
+            "t2^{tag} t1^{}",
+            "treetag treetag^{} treetag^{tree} treetag^{commit} treetag^{blob} treetag~1",
+            "blobtag blobtag^{} blobtag^{blob} blobtag^{tree} blobtag^0",
+            "lightblob lightblob^{tree} lightblob^{object} lightblob~1",
+            "v1^{} v1~0 v1^0",
+            "dup~1 tags/dup^0 heads/dup~1",
+            "HEAD..side",
+            "side..",
+            "..side",
+            "HEAD...",
+            "side...side",
+            "nope..HEAD",
+            "HEAD..nope",
+            "HEAD^@ HEAD~1^@ t3^@",
+            "HEAD~1^! HEAD~1^- HEAD~1^-2 HEAD~1^-3 HEAD~1^-4 HEAD~1^-0",
+            "HEAD^@x",
+            "HEAD~1^-x",
+            "--symbolic HEAD~1^@",
+            "--symbolic HEAD~1^! main..side",
+        ]),
+    );
+}
+
+#[test]
+fn tree_paths() {
+    let main = repos().join("main");
+    check_all(
+        &main,
+        &strings(&[
+            "HEAD:README HEAD:src HEAD:src/main.rs HEAD:src/deep/x.txt",
+            "HEAD: HEAD^{tree}: t3: treetag: treetag:src",
+            "HEAD:src/ HEAD:src/deep/",
+            "HEAD:src//main.rs",
+            "HEAD:/src",
+            "HEAD:README/",
+            "HEAD:src/main.rs/x",
+            "HEAD:we:ird",
+            "HEAD:a~1",
+            "HEAD:nope",
+            "HEAD:src/nope",
+            "HEAD:README",
+            "HEAD~5:docs/guide.md HEAD~5:final.txt",
+            "HEAD:final.txt",
+            "--verify HEAD:nope",
+            "-q --verify HEAD:nope",
+            "blobtag:x",
+            "lightblob:",
+            "nope:README",
+            "HEAD:./README",
+            "HEAD:./src/../README",
+            "HEAD:../README",
+            "HEAD^{/c1}x:README",
+        ]),
+    );
+    // From a subfolder: ./ and ../ paths are relative to it.
+    let sub = main.join("src");
+    check_all(
+        &sub,
+        &strings(&[
+            "HEAD:./main.rs",
+            "HEAD:../README",
+            "HEAD:./deep/x.txt",
+            "HEAD:./",
+            "HEAD:main.rs",
+            "HEAD:./nope",
+            "HEAD:../../x",
+            "main.rs",
+            "deep",
+            "HEAD main.rs",
+            "--show-prefix",
+            "--show-cdup",
+            "--git-dir",
+            "--absolute-git-dir",
+            "--show-toplevel",
+            "--is-inside-work-tree",
+            "--is-inside-git-dir",
+            "--is-bare-repository",
+        ]),
+    );
+    check_all(
+        &main.join("src/deep"),
+        &strings(&["HEAD:./x.txt", "--show-cdup", "--show-prefix"]),
+    );
+}
+
+#[test]
+fn symbolic_names_and_abbrev_ref() {
+    let main = repos().join("main");
+    check_all(
+        &main,
+        &strings(&[
+            "--symbolic-full-name HEAD",
+            "--symbolic-full-name @",
+            "--symbolic-full-name main side feature/deep/x",
+            "--symbolic-full-name dup",
+            "--symbolic-full-name up",
+            "--symbolic-full-name s1",
+            "--symbolic-full-name HEAD~1",
+            "--symbolic-full-name ^HEAD~1",
+            "--symbolic-full-name ^main",
+            "--symbolic-full-name v1 t3",
+            "--symbolic-full-name --verify main",
+            "--abbrev-ref HEAD",
+            "--abbrev-ref main side feature/deep/x",
+            "--abbrev-ref dup",
+            "--abbrev-ref heads/dup tags/dup refs/heads/dup",
+            "--abbrev-ref=loose heads/dup",
+            "--abbrev-ref=strict refs/heads/dup",
+            "--abbrev-ref=bogus HEAD",
+            "--abbrev-ref up up/main lone/main",
+            "--abbrev-ref s1",
+            "--abbrev-ref custom/thing",
+            "--abbrev-ref rel/v1/final",
+            "--symbolic HEAD main~1 ^side",
+            "--all",
+            "--branches",
+            "--tags",
+            "--remotes",
+            "--symbolic --all",
+            "--symbolic-full-name --all",
+            "--abbrev-ref --all",
+            "--short --all",
+        ]),
+    );
+}
+
+#[test]
+fn repository_layouts() {
+    let r = repos();
+    let everywhere = strings(&[
+        "HEAD",
+        "--verify HEAD",
+        "-q --verify HEAD",
+        "HEAD~1",
+        "main",
+        "side",
+        "--symbolic-full-name HEAD",
+        "--abbrev-ref HEAD",
+        "--git-dir",
+        "--absolute-git-dir",
+        "--is-bare-repository",
+        "--is-inside-work-tree",
+        "--is-inside-git-dir",
+        "--show-toplevel",
+        "--show-prefix",
+        "--show-cdup",
+        "--git-dir --show-toplevel --is-inside-work-tree",
+        "refs/bisect/bad",
+        "refs/worktree/mine",
+        "main-worktree/HEAD",
+        "worktrees/wt/HEAD",
+        "origin",
+        "origin/main",
+        "--abbrev-ref origin/main",
+        "--symbolic-full-name origin",
+        "--all",
+        "--remotes",
+        "v1^{}",
+        "t3",
+        "HEAD:README",
+    ]);
+    for dir in [
+        "main",
+        "wt",
+        "wt-detached",
+        "bare.git",
+        "detached",
+        "unborn",
+        "noconfig",
+        "main/.git",
+        "main/.git/refs",
+        "bare.git/refs",
+        "wt/src",
+    ] {
+        check_all(&r.join(dir), &everywhere);
+    }
+    check_all(
+        &r.join("unborn"),
+        &strings(&[
+            "@",
+            "main",
+            "HEAD^{tree}",
+            "--symbolic-full-name main",
+            "nope",
+        ]),
+    );
+}
+
+#[test]
+fn corrupt_refs() {
+    let r = repos();
+    check_all(
+        &r.join("corrupt"),
+        &strings(&[
+            "broken",
+            "heads/broken",
+            "refs/heads/broken",
+            "dangling",
+            "refs/heads/dangling",
+            "ok",
+            "HEAD",
+            "--all",
+            "--branches",
+            "--symbolic-full-name dangling",
+        ]),
+    );
+    check_all(
+        &r.join("badpacked"),
+        &strings(&["HEAD", "main", "v1", "--verify -q HEAD", "--git-dir"]),
+    );
+}
+
+#[test]
+fn outside_any_repository() {
+    let dir = tempfile::tempdir().unwrap();
+    check_all(
+        dir.path(),
+        &strings(&["HEAD", "--git-dir", "--verify -q HEAD"]),
+    );
+}
