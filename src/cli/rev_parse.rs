@@ -269,7 +269,12 @@ fn looks_like_pathspec(arg: &str) -> bool {
 }
 
 /// git's `check_filename`: whether `arg` names an existing file (`:/x` from the top).
-fn file_exists(cwd: &Path, top: Option<&Path>, arg: &str) -> bool {
+fn file_exists(cwd: &Path, top: Option<&Path>, prefix: Option<&str>, arg: &str) -> bool {
+    if arg.is_empty() {
+        // git looks at `<prefix><arg>` from the top: the empty name exists only as the
+        // folder of a non-empty prefix.
+        return prefix.is_some_and(|p| !p.is_empty());
+    }
     let path: PathBuf = if let Some(rest) = arg.strip_prefix(":/") {
         if rest.is_empty() {
             return true;
@@ -349,7 +354,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                         "option '{arg}' must come before non-option arguments"
                     )));
                 }
-                if !looks_like_pathspec(arg) && !file_exists(&cwd, work_tree.as_deref(), arg) {
+                if !looks_like_pathspec(arg)
+                    && !file_exists(&cwd, work_tree.as_deref(), prefix.as_deref(), arg)
+                {
                     return Err(Fatal::new(format!(
                         "{arg}: no such path in the working tree.\n\
                          Use 'git <command> -- <path>...' to specify paths that do not exist locally."
@@ -549,7 +556,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 "option '{arg}' must come before non-option arguments"
             )));
         }
-        if looks_like_pathspec(arg) || file_exists(&cwd, work_tree.as_deref(), arg) {
+        if looks_like_pathspec(arg)
+            || file_exists(&cwd, work_tree.as_deref(), prefix.as_deref(), arg)
+        {
             continue;
         }
         return Err(diagnose(&mut st, arg, &cwd));

@@ -329,6 +329,10 @@ impl<'r> Resolver<'r> {
             Err(e) => return Err(e),
         };
         if let Some(rest) = spec.strip_prefix(':') {
+            if rest.is_empty() {
+                // No index entry has an empty path.
+                return Err(first);
+            }
             let what = if rest.starts_with('/') {
                 "commit message searches (:/<text>)"
             } else {
