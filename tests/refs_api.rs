@@ -200,7 +200,7 @@ fn revision_helpers_match_git() {
         other => panic!("expected ambiguity, got {other:?}"),
     }
     assert!(matches!(
-        revision::resolve(&repo, "HEAD@{1}"),
+        revision::resolve(&repo, "HEAD@{yesterday}"),
         Err(RevisionError::Unsupported { .. })
     ));
     // peel: tags to what they tag, commits to trees; blobs peel no further.

@@ -427,3 +427,57 @@ fn outside_any_repository() {
         &strings(&["HEAD", "--git-dir", "--verify -q HEAD"]),
     );
 }
+
+#[test]
+fn reflog_selectors_and_previous_branches() {
+    let r = repos();
+    let mut cases = Vec::new();
+    for spec in [
+        "HEAD@{0}",
+        "HEAD@{1}",
+        "@{0}",
+        "@{1}",
+        "@{2}",
+        "main@{3}",
+        "main@{6}",
+        "main@{7}",
+        "main@{9}",
+        "side@{1}",
+        "side@{2}",
+        "@{-1}",
+        "@{-2}",
+        "@{-3}",
+        "@{-4}",
+        "@{-9}",
+        "@{-0}",
+        "@{-1}~1",
+        "@{-1}:README",
+        "@{-1}@{1}",
+        "dup@{0}",
+        "dup@{1}",
+        "v1@{0}",
+        "nope@{0}",
+        "@{0}@{0}",
+        "HEAD@{1}~1",
+        "HEAD@{1}^{tree}",
+        "main@{1}:README",
+        "HEAD@{99999999}",
+        "HEAD@{14}",
+        "HEAD@{15}",
+        "HEAD@{16}",
+        "heads/main@{2}",
+        "refs/heads/main@{2}",
+        "origin/main@{0}",
+        "origin@{0}",
+        "origin@{1}",
+        "s1@{1}",
+        "x@{-1}",
+    ] {
+        cases.push(spec.to_string());
+        cases.push(format!("--verify -q {spec}"));
+        cases.push(format!("--symbolic-full-name {spec}"));
+    }
+    for dir in ["main", "wt", "detached", "bare.git", "unborn"] {
+        check_all(&r.join(dir), &cases);
+    }
+}

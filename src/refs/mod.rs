@@ -120,6 +120,22 @@ pub struct Resolved {
     pub symbolic: bool,
 }
 
+/// One line of a reflog (`logs/<ref>`): a ref update.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReflogEntry {
+    /// The value before the update (the null id when the ref was created).
+    pub old: ObjectId,
+    /// The value after the update.
+    pub new: ObjectId,
+    /// The committer identity (`Name <email>`).
+    pub identity: String,
+    /// Seconds since the epoch.
+    pub time: i64,
+    /// The reason recorded (`commit: msg`, `checkout: moving from a to b`), without the
+    /// final newline.
+    pub message: String,
+}
+
 /// One ref found by [`Refs::all`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RefEntry {
@@ -190,6 +206,42 @@ impl Refs {
         } else {
             self.common_dir.join(name)
         }
+    }
+
+    /// The reflog of `name`, oldest entry first; `None` if the ref has no reflog file.
+    /// Malformed lines are skipped, as git does.
+    pub fn reflog(&self, name: &str) -> Result<Option<Vec<ReflogEntry>>, RefError> {
+        if !is_valid_refname(name, true) {
+            return Err(RefError::InvalidName(name.to_string()));
+        }
+        let path = self.log_path(name);
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if is_missing(&e) || path.is_dir() => return Ok(None),
+            Err(e) => return Err(RefError::io(&path, &e)),
+        };
+        let mut out = Vec::new();
+        let mut rest = &bytes[..];
+        while let Some(nl) = memchr::memchr(b'\n', rest) {
+            if let Some(e) = parse_reflog_line(&rest[..nl], self.hash) {
+                out.push(e);
+            }
+            rest = &rest[nl + 1..];
+        }
+        Ok(Some(out))
+    }
+
+    /// The reflog file of `name` (`logs/<name>` in the git dir or the common dir).
+    pub fn log_path(&self, name: &str) -> PathBuf {
+        let loose = self.loose_path(name);
+        let (base, rel) = if let Ok(rel) = loose.strip_prefix(&self.git_dir) {
+            (&self.git_dir, rel)
+        } else if let Ok(rel) = loose.strip_prefix(&self.common_dir) {
+            (&self.common_dir, rel)
+        } else {
+            (&self.common_dir, Path::new(name))
+        };
+        base.join("logs").join(rel)
     }
 
     /// Reads the ref `name` without following symbolic refs: the loose file if there is
@@ -369,6 +421,51 @@ impl Refs {
     }
 }
 
+/// Parses `<old> SP <new> SP <name> <<email>> SP <time> SP <tz> [TAB <message>]` (without
+/// the newline), rejecting what git's reader rejects.
+fn parse_reflog_line(line: &[u8], hash: HashKind) -> Option<ReflogEntry> {
+    let n = hash.hex_len();
+    let old = ObjectId::from_hex(line.get(..n)?).ok()?;
+    if line.get(n) != Some(&b' ') {
+        return None;
+    }
+    let new = ObjectId::from_hex(line.get(n + 1..2 * n + 1)?).ok()?;
+    if line.get(2 * n + 1) != Some(&b' ') {
+        return None;
+    }
+    let rest = &line[2 * n + 2..];
+    let email_end = memchr::memchr(b'>', rest)?;
+    if rest.get(email_end + 1) != Some(&b' ') {
+        return None;
+    }
+    let identity = String::from_utf8_lossy(&rest[..=email_end]).into_owned();
+    let after = &rest[email_end + 2..];
+    let digits = after.iter().take_while(|b| b.is_ascii_digit()).count();
+    let time: i64 = std::str::from_utf8(&after[..digits]).ok()?.parse().ok()?;
+    if time == 0 {
+        return None;
+    }
+    let tz = &after[digits..];
+    if tz.len() < 6
+        || tz[0] != b' '
+        || !matches!(tz[1], b'+' | b'-')
+        || !tz[2..6].iter().all(u8::is_ascii_digit)
+    {
+        return None;
+    }
+    let message = match tz.get(6) {
+        Some(b'\t') => &tz[7..],
+        _ => &tz[6..],
+    };
+    Some(ReflogEntry {
+        old,
+        new,
+        identity,
+        time,
+        message: String::from_utf8_lossy(message).into_owned(),
+    })
+}
+
 /// Parses the contents of a loose ref file like git: `ref:` (optional spaces) and a target,
 /// or a full hex id followed by the end or whitespace (FETCH_HEAD carries more after it).
 fn parse_loose(bytes: &[u8], hash: HashKind) -> Result<RefValue, &'static str> {
@@ -515,6 +612,27 @@ mod tests {
         assert!(all.contains(&"refs/tags/t".to_string()));
         assert_eq!(all.iter().filter(|n| *n == "refs/heads/main").count(), 1);
         assert!(all.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn reflog_lines() {
+        let line = format!("{A} {B} C O Mitter <c@example.com> 1700000000 +0000\tcommit: x");
+        let e = parse_reflog_line(line.as_bytes(), HashKind::Sha1).unwrap();
+        assert_eq!((e.old, e.new, e.time), (id(A), id(B), 1_700_000_000));
+        assert_eq!(e.message, "commit: x");
+        assert_eq!(e.identity, "C O Mitter <c@example.com>");
+        for bad in [
+            format!("{A} {B} C <c> 0 +0000\tx"),
+            format!("{A} {B} C <c> 17 0000\tx"),
+            format!("{A} {B} C <c>17 +0000\tx"),
+            format!("{A}{B} C <c> 17 +0000"),
+            "short".to_string(),
+        ] {
+            assert!(
+                parse_reflog_line(bad.as_bytes(), HashKind::Sha1).is_none(),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -4,9 +4,11 @@
 //! Supported: full and abbreviated hex ids (ambiguity is an error, narrowed by the kind the
 //! context needs as git does), ref names in git's lookup order, `@`, `<rev>~<n>`,
 //! `<rev>^<n>`, `<rev>^{}`, `<rev>^{commit|tree|blob|tag|object}`, `git describe` output,
-//! and `<rev>:<path>` (including `./` and `../` relative to the working folder).
-//! Not supported (they return [`RevisionError::Unsupported`]): reflog and upstream forms
-//! (`@{...}`), index paths (`:path`, `:0:path`) and message searches (`:/text`, `^{/text}`).
+//! `<rev>:<path>` (including `./` and `../` relative to the working folder), reflog entries
+//! by count (`<ref>@{<n>}`, `@{<n>}`) and previous branches (`@{-<n>}`).
+//! Not supported (they return [`RevisionError::Unsupported`]): reflog dates
+//! (`@{yesterday}`), upstream and push forms (`@{u}`, `@{push}`), index paths (`:path`,
+//! `:0:path`) and message searches (`:/text`, `^{/text}`).
 //!
 //! ```no_run
 //! use oxgit::{revision, Repository};
@@ -76,6 +78,17 @@ pub enum RevisionError {
         /// Which syntax.
         what: &'static str,
     },
+    /// `<ref>@{<n>}` beyond the end of the reflog.
+    #[error("log for '{name}' only has {entries} entries")]
+    ReflogTooShort {
+        /// The ref as named.
+        name: String,
+        /// How many entries the reflog has.
+        entries: usize,
+    },
+    /// `<ref>@{<n>}` with n > 0 for a ref whose reflog is empty or missing.
+    #[error("log for {0} is empty")]
+    ReflogEmpty(String),
     /// A ref could not be read.
     #[error(transparent)]
     Ref(#[from] RefError),
@@ -366,12 +379,15 @@ impl<'r> Resolver<'r> {
 
     /// Finds the ref a short name means (`git`'s `dwim_ref`): tries `<name>`,
     /// `refs/<name>`, `refs/tags/<name>`, `refs/heads/<name>`, `refs/remotes/<name>` and
-    /// `refs/remotes/<name>/HEAD`, counting matches. `@` means `HEAD`.
+    /// `refs/remotes/<name>/HEAD`, counting matches. `@` means `HEAD` and `@{-<n>}` the
+    /// n-th previously checked-out branch.
     pub fn dwim_ref(&mut self, name: &str) -> Result<DwimRef, RevisionError> {
-        let name = if name == "@" { "HEAD" } else { name };
         let mut out = DwimRef {
             count: 0,
             first: None,
+        };
+        let Some(name) = self.substitute_branch_name(name)? else {
+            return Ok(out);
         };
         for (pre, post) in REF_RULES {
             let full = format!("{pre}{name}{post}");
@@ -516,30 +532,8 @@ impl<'r> Resolver<'r> {
                 return Ok(id);
             }
         }
-        if base.ends_with('}') {
-            if let Some(at) = base.find("@{") {
-                let name = &base[..at];
-                let known = name.is_empty() || self.dwim_ref(name)?.count > 0;
-                if known {
-                    return Err(RevisionError::Unsupported {
-                        spec: base.to_string(),
-                        what: "reflog and upstream forms (@{...})",
-                    });
-                }
-            }
-        }
-        if !base.is_empty() && !ambiguous_path(base) {
-            let found = self.dwim_ref(base)?;
-            if let Some(first) = found.first {
-                if self.warn_ambiguous
-                    && !self.quiet
-                    && (found.count > 1 || self.short_id(base, Hint::Any, true).is_ok())
-                {
-                    self.messages
-                        .push(format!("warning: refname '{base}' is ambiguous."));
-                }
-                return Ok(first.id);
-            }
+        if let Some(id) = self.resolve_named(base)? {
+            return Ok(id);
         }
         if let Some(hex) = describe_suffix(base) {
             if let Ok(id) = self.short_id(hex, Hint::Commit, true) {
@@ -547,6 +541,233 @@ impl<'r> Resolver<'r> {
             }
         }
         self.short_id(base, hint, self.quiet)
+    }
+
+    /// The ref part of git's `get_oid_basic`: `<ref>`, `<ref>@{<n>}`, `@{<n>}`, `@{-<n>}`.
+    /// `Ok(None)` when no ref matches (the caller then tries describe output and
+    /// abbreviated ids).
+    fn resolve_named(&mut self, base: &str) -> Result<Option<ObjectId>, RevisionError> {
+        let b = base.as_bytes();
+        let mut name_len = b.len();
+        let mut selector: Option<&str> = None;
+        let mut nth_prior = false;
+        if b.len() >= 4 && b[b.len() - 1] == b'}' {
+            for at in (0..=b.len() - 4).rev() {
+                if b[at] != b'@' || b[at + 1] != b'{' {
+                    continue;
+                }
+                if b[at + 2] == b'-' {
+                    if at != 0 {
+                        return Ok(None);
+                    }
+                    nth_prior = true;
+                    continue;
+                }
+                let mark = base[at + 2..].to_ascii_lowercase();
+                if ["upstream}", "u}", "push}"]
+                    .iter()
+                    .any(|m| mark.starts_with(m))
+                {
+                    return Err(RevisionError::Unsupported {
+                        spec: base.to_string(),
+                        what: "upstream and push forms (@{upstream}, @{push})",
+                    });
+                }
+                selector = Some(&base[at + 2..b.len() - 1]);
+                name_len = at;
+                break;
+            }
+        }
+        let name = &base[..name_len];
+        if !name.is_empty() && ambiguous_path(name) {
+            return Ok(None);
+        }
+        if nth_prior {
+            if let Some(prev) = self.nth_prior_checkout(name)? {
+                if prev.len() == self.repo.hash_kind().hex_len() {
+                    if let Ok(id) = ObjectId::from_hex(prev.as_bytes()) {
+                        return Ok(Some(id));
+                    }
+                }
+            }
+        }
+        let Some(selector) = selector else {
+            let found = self.dwim_ref(name)?;
+            let Some(first) = found.first else {
+                return Ok(None);
+            };
+            self.warn_if_ambiguous(name, found.count);
+            return Ok(Some(first.id));
+        };
+        let (count, real_ref, current) = if name.is_empty() {
+            let found = self.dwim_ref("HEAD")?;
+            match found.first {
+                Some(r) => (found.count, r.name, r.id),
+                None => return Ok(None),
+            }
+        } else {
+            match self.dwim_log(name)? {
+                (count, Some((log, id))) => (count, log, id),
+                (_, None) => return Ok(None),
+            }
+        };
+        self.warn_if_ambiguous(name, count);
+        let display = if !name.is_empty() {
+            name.to_string()
+        } else {
+            real_ref
+                .strip_prefix("refs/heads/")
+                .unwrap_or("HEAD")
+                .to_string()
+        };
+        self.reflog_entry(&real_ref, &display, current, selector, base)
+            .map(Some)
+    }
+
+    /// `warning: refname '<name>' is ambiguous.` when several refs match, or the name is
+    /// also an abbreviated id.
+    fn warn_if_ambiguous(&mut self, name: &str, count: usize) {
+        if self.warn_ambiguous
+            && !self.quiet
+            && (count > 1 || self.short_id(name, Hint::Any, true).is_ok())
+        {
+            self.messages
+                .push(format!("warning: refname '{name}' is ambiguous."));
+        }
+    }
+
+    /// git's `read_ref_at` by count: `@{0}` is the ref's current value, `@{n}` the value
+    /// after the n-th most recent update, `@{<entries>}` the value before the oldest one.
+    fn reflog_entry(
+        &mut self,
+        real_ref: &str,
+        display: &str,
+        current: ObjectId,
+        selector: &str,
+        spec: &str,
+    ) -> Result<ObjectId, RevisionError> {
+        // git reads nine digits or more as a timestamp, and anything else as a date.
+        if selector.is_empty()
+            || selector.len() > 8
+            || !selector.bytes().all(|c| c.is_ascii_digit())
+        {
+            return Err(RevisionError::Unsupported {
+                spec: spec.to_string(),
+                what: "reflog dates (@{<date>})",
+            });
+        }
+        let nth: usize = selector.parse().expect("at most 8 digits");
+        let entries = self.refs.reflog(real_ref)?.unwrap_or_default();
+        if entries.is_empty() {
+            return if nth == 0 {
+                Ok(current)
+            } else {
+                Err(RevisionError::ReflogEmpty(real_ref.to_string()))
+            };
+        }
+        let count = entries.len();
+        if nth < count {
+            if nth == 0 {
+                return Ok(current);
+            }
+            let newer = &entries[count - nth];
+            return Ok(if newer.old.is_null() {
+                current
+            } else {
+                entries[count - 1 - nth].new
+            });
+        }
+        if nth == count && !entries[0].old.is_null() {
+            return Ok(entries[0].old);
+        }
+        Err(RevisionError::ReflogTooShort {
+            name: display.to_string(),
+            entries: count,
+        })
+    }
+
+    /// The branch checked out before the n-th most recent switch (`@{-<n>}`), from the
+    /// `checkout: moving from <a> to <b>` entries of `HEAD`'s reflog.
+    fn nth_prior_checkout(&mut self, spec: &str) -> Result<Option<String>, RevisionError> {
+        let Some(digits) = spec.strip_prefix("@{-").and_then(|s| s.strip_suffix('}')) else {
+            return Ok(None);
+        };
+        if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
+            return Ok(None);
+        }
+        let Ok(mut remaining) = digits.parse::<usize>() else {
+            return Ok(None);
+        };
+        if remaining == 0 {
+            return Ok(None);
+        }
+        let entries = self.refs.reflog("HEAD")?.unwrap_or_default();
+        for entry in entries.iter().rev() {
+            let Some(rest) = entry.message.strip_prefix("checkout: moving from ") else {
+                continue;
+            };
+            let Some(to) = rest.find(" to ") else {
+                continue;
+            };
+            remaining -= 1;
+            if remaining == 0 {
+                return Ok(Some(rest[..to].to_string()));
+            }
+        }
+        Ok(None)
+    }
+
+    /// git's `dwim_log`: the first ref of the lookup order that exists and has a reflog
+    /// (its own, or that of the ref it points to); returns the match count, and the log's
+    /// ref name with the ref's current id.
+    fn dwim_log(
+        &mut self,
+        name: &str,
+    ) -> Result<(usize, Option<(String, ObjectId)>), RevisionError> {
+        let Some(name) = self.substitute_branch_name(name)? else {
+            return Ok((0, None));
+        };
+        let mut count = 0;
+        let mut first = None;
+        for (pre, post) in REF_RULES {
+            let full = format!("{pre}{name}{post}");
+            if !is_valid_refname(&full, true) {
+                continue;
+            }
+            let resolved = match self.refs.resolve_full(&full) {
+                Ok(Some(r)) => r,
+                Ok(None) => continue,
+                Err(e) if e.is_soft() => continue,
+                Err(e) => return Err(e.into()),
+            };
+            let log = if self.refs.reflog(&full)?.is_some() {
+                full
+            } else if resolved.name != full && self.refs.reflog(&resolved.name)?.is_some() {
+                resolved.name
+            } else {
+                continue;
+            };
+            count += 1;
+            if first.is_none() {
+                first = Some((log, resolved.id));
+            }
+            if !self.warn_ambiguous {
+                break;
+            }
+        }
+        Ok((count, first))
+    }
+
+    /// git's `substitute_branch_name`: `@` is `HEAD`, `@{-<n>}` the n-th previously
+    /// checked-out branch. `None` when `@{-<n>}` has no answer.
+    fn substitute_branch_name(&mut self, name: &str) -> Result<Option<String>, RevisionError> {
+        if name == "@" {
+            return Ok(Some("HEAD".to_string()));
+        }
+        if name.starts_with("@{-") {
+            return self.nth_prior_checkout(name);
+        }
+        Ok(Some(name.to_string()))
     }
 
     /// git's `get_short_oid`: the one object starting with `hex` (4 digits or more), or
