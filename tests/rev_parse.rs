@@ -481,3 +481,41 @@ fn reflog_selectors_and_previous_branches() {
         check_all(&r.join(dir), &cases);
     }
 }
+
+#[test]
+fn repository_facts_quoting_and_counts() {
+    let r = repos();
+    let cases = strings(&[
+        "--git-common-dir",
+        "--show-object-format",
+        "--show-object-format=input",
+        "--show-object-format=bogus",
+        "--show-ref-format",
+        "--is-shallow-repository",
+        "--sq-quote a'b c",
+        "--sq-quote",
+        "--sq HEAD --foo",
+        "--sq HEAD a'b --foo",
+        "--sq --verify HEAD",
+        "--sq --short HEAD",
+        "--sq --symbolic ^HEAD",
+        "--sq --all",
+        "--sq HEAD -- x",
+        "-n 5 HEAD",
+        "-n",
+        "-n5 HEAD",
+        "--verify -n 5 HEAD",
+    ]);
+    for dir in [
+        "main",
+        "main/src",
+        "wt",
+        "wt/src",
+        "bare.git",
+        "main/.git",
+        "main/.git/refs",
+        "unborn",
+    ] {
+        check_all(&r.join(dir), &cases);
+    }
+}

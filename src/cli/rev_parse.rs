@@ -31,8 +31,6 @@ const DO_NONFLAGS: u8 = 8;
 /// Options that git accepts but oxgit does not implement: refusing them beats echoing
 /// them as if they were unknown flags.
 const UNSUPPORTED: &[&str] = &[
-    "--sq",
-    "--sq-quote",
     "--parseopt",
     "--local-env-vars",
     "--resolve-git-dir",
@@ -49,11 +47,7 @@ const UNSUPPORTED: &[&str] = &[
     "--prefix",
     "--shared-index-path",
     "--show-superproject-working-tree",
-    "--is-shallow-repository",
     "--bisect",
-    "--show-object-format",
-    "--show-ref-format",
-    "--git-common-dir",
     "--keep-dashdash",
     "--stop-at-non-option",
     "--stuck-long",
@@ -70,6 +64,7 @@ struct State<'a, 'r> {
     abbrev: Option<usize>,
     reversed_output: bool,
     prefix: Option<String>,
+    sq: bool,
 }
 
 impl State<'_, '_> {
@@ -79,9 +74,26 @@ impl State<'_, '_> {
         }
     }
 
+    /// git's `show`: one line, or a shell-quoted word with `--sq`.
     fn show(&mut self, text: &str) -> Result<(), Fatal> {
+        if self.sq {
+            write!(self.out, "{} ", sq_quote(text))?;
+        } else {
+            writeln!(self.out, "{text}")?;
+        }
+        Ok(())
+    }
+
+    /// A plain output line (repository facts are never quoted).
+    fn puts(&mut self, text: &str) -> Result<(), Fatal> {
         writeln!(self.out, "{text}")?;
         Ok(())
+    }
+
+    /// git's `show_with_type`: the caret goes before the (possibly quoted) name.
+    fn show_typed(&mut self, caret: &str, text: &str) -> Result<(), Fatal> {
+        write!(self.out, "{caret}")?;
+        self.show(text)
     }
 
     /// git's `show_rev`.
@@ -113,19 +125,19 @@ impl State<'_, '_> {
                         } else {
                             r.name
                         };
-                        writeln!(self.out, "{caret}{full}")?;
+                        self.show_typed(caret, &full)?;
                     }
                     _ => eprintln!("error: refname '{name}' is ambiguous"),
                 }
             } else {
-                writeln!(self.out, "{caret}{name}")?;
+                self.show_typed(caret, name)?;
             }
         } else if let Some(len) = self.abbrev {
             let short =
                 revision::abbreviate(self.repo, id, len).map_err(|e| Fatal::new(e.to_string()))?;
-            writeln!(self.out, "{caret}{short}")?;
+            self.show_typed(caret, &short)?;
         } else {
-            writeln!(self.out, "{caret}{id}")?;
+            self.show_typed(caret, &id.to_string())?;
         }
         Ok(())
     }
@@ -291,9 +303,23 @@ fn file_exists(cwd: &Path, top: Option<&Path>, prefix: Option<&str>, arg: &str) 
     std::fs::symlink_metadata(path).is_ok()
 }
 
+/// Quotes `text` for a POSIX shell: `'...'` with each `'` written as `'\''`.
+fn sq_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "'\\''"))
+}
+
 /// Runs `rev-parse`.
 pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let args = ctx.args.clone();
+    if args.first().is_some_and(|a| a == "--sq-quote") {
+        let mut line = String::new();
+        for a in &args[1..] {
+            line.push(' ');
+            line.push_str(&sq_quote(a));
+        }
+        writeln!(ctx.out, "{line}")?;
+        return Ok(0);
+    }
     if args.first().is_some_and(|a| a == "-h") {
         return Err(Fatal::usage(
             "usage: git rev-parse --parseopt [<options>] -- [<args>...]",
@@ -335,6 +361,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         abbrev: None,
         reversed_output: false,
         prefix: prefix.clone(),
+        sq: false,
     };
     let show_file = |st: &mut State<'_, '_>, arg: &str| -> Result<bool, Fatal> {
         if st.filter & (DO_NONFLAGS | DO_NOREV) == (DO_NONFLAGS | DO_NOREV) {
@@ -391,6 +418,44 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 "--no-revs" => st.filter &= !DO_REVS,
                 "--flags" => st.filter &= !DO_NONFLAGS,
                 "--no-flags" => st.filter &= !DO_FLAGS,
+                "--sq" => st.sq = true,
+                "-n" => {
+                    let Some(count) = args.get(i) else {
+                        return Err(Fatal::new("-n requires an argument"));
+                    };
+                    i += 1;
+                    if st.filter & DO_FLAGS != 0 && st.filter & DO_REVS != 0 {
+                        st.show(arg)?;
+                        st.show(count)?;
+                    }
+                }
+                _ if arg.starts_with("-n") => {
+                    if st.filter & DO_FLAGS != 0 && st.filter & DO_REVS != 0 {
+                        st.show(arg)?;
+                    }
+                }
+                "--git-common-dir" => {
+                    let common = repo.common_dir();
+                    let text = if common != repo.git_dir() {
+                        common.display().to_string()
+                    } else if common == cwd {
+                        ".".to_string()
+                    } else if let (Some(wt), Some(p)) = (inside_work_tree, prefix.as_deref()) {
+                        if common == wt.join(".git") {
+                            format!("{}.git", "../".repeat(p.matches('/').count()))
+                        } else {
+                            common.display().to_string()
+                        }
+                    } else {
+                        common.display().to_string()
+                    };
+                    st.puts(&text)?;
+                }
+                "--show-ref-format" => st.puts("files")?,
+                "--is-shallow-repository" => {
+                    let shallow = repo.common_dir().join("shallow").is_file();
+                    st.puts(if shallow { "true" } else { "false" })?;
+                }
                 "--symbolic" => st.symbolic = Symbolic::AsIs,
                 "--symbolic-full-name" => st.symbolic = Symbolic::Full,
                 "--not" => st.reversed_output = !st.reversed_output,
@@ -435,27 +500,27 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                     } else {
                         git_dir.display().to_string()
                     };
-                    st.show(&text)?;
+                    st.puts(&text)?;
                 }
                 "--show-toplevel" => match &work_tree {
-                    Some(wt) => st.show(&wt.display().to_string())?,
+                    Some(wt) => st.puts(&wt.display().to_string())?,
                     None => return Err(Fatal::new("this operation must be run in a work tree")),
                 },
                 "--show-prefix" => {
                     let p = prefix.clone().unwrap_or_default();
-                    st.show(&p)?;
+                    st.puts(&p)?;
                 }
                 "--show-cdup" => match (&prefix, &work_tree) {
-                    (Some(p), _) => st.show(&"../".repeat(p.matches('/').count()))?,
-                    (None, Some(wt)) => st.show(&wt.display().to_string())?,
+                    (Some(p), _) => st.puts(&"../".repeat(p.matches('/').count()))?,
+                    (None, Some(wt)) => st.puts(&wt.display().to_string())?,
                     (None, None) => {}
                 },
                 "--is-inside-git-dir" => {
                     let inside = cwd.starts_with(repo.git_dir());
-                    st.show(if inside { "true" } else { "false" })?;
+                    st.puts(if inside { "true" } else { "false" })?;
                 }
                 "--is-inside-work-tree" => {
-                    st.show(if inside_work_tree.is_some() {
+                    st.puts(if inside_work_tree.is_some() {
                         "true"
                     } else {
                         "false"
@@ -464,7 +529,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 "--is-bare-repository" => {
                     let bare =
                         work_tree.is_none() && repo.config().get_bool("core.bare") != Some(false);
-                    st.show(if bare { "true" } else { "false" })?;
+                    st.puts(if bare { "true" } else { "false" })?;
                 }
                 _ => {
                     if let Some(value) = arg
@@ -488,6 +553,19 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                                 }
                             };
                         st.abbrev = Some(len);
+                        continue;
+                    }
+                    if let Some(mode) = arg
+                        .strip_prefix("--show-object-format")
+                        .filter(|v| v.is_empty() || v.starts_with('='))
+                    {
+                        if !matches!(mode, "" | "=storage" | "=input" | "=output") {
+                            return Err(Fatal::new(format!(
+                                "unknown mode for --show-object-format: {}",
+                                &mode[1..]
+                            )));
+                        }
+                        st.puts(repo.hash_kind().name())?;
                         continue;
                     }
                     if let Some(mode) = arg
