@@ -519,3 +519,30 @@ fn repository_facts_quoting_and_counts() {
         check_all(&r.join(dir), &cases);
     }
 }
+
+#[test]
+fn sha256_repository() {
+    let dir = repos().join("sha256");
+    let head = String::from_utf8(common::git(&dir, &["rev-parse", "HEAD"])).unwrap();
+    let head = head.trim();
+    assert_eq!(head.len(), 64);
+    let cases = vec![
+        "HEAD".to_string(),
+        "HEAD~1 HEAD^^ HEAD~3".to_string(),
+        "v1 v1^{} v1^{tree} v1:a.txt v1:d topic".to_string(),
+        "--short HEAD".to_string(),
+        "--short=64 HEAD".to_string(),
+        "--short=70 HEAD".to_string(),
+        head.to_string(),
+        head[..40].to_string(),
+        format!("--verify {}", &head[..40]),
+        head[..8].to_string(),
+        format!("{}~1", &head[..10]),
+        "HEAD@{1}".to_string(),
+        "--symbolic-full-name topic".to_string(),
+        "--show-object-format".to_string(),
+        "--all".to_string(),
+        "0000000000000000000000000000000000000000".to_string(),
+    ];
+    check_all(&dir, &cases);
+}
