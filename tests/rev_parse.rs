@@ -546,3 +546,80 @@ fn sha256_repository() {
     ];
     check_all(&dir, &cases);
 }
+
+#[test]
+fn commit_message_searches() {
+    let r = repos();
+    let mut cases = Vec::new();
+    for spec in [
+        ":/c1",
+        ":/c",
+        ":/^c",
+        ":/merge",
+        ":/!-c",
+        ":/!!x",
+        ":/!x",
+        ":/octo.*",
+        ":/s[0-9]",
+        ":/^probe",
+        ":/nomatch",
+        "HEAD^{/c1}",
+        "HEAD^{/s1}",
+        "t3^{/c}",
+        "HEAD~2^{/s}",
+        "HEAD^{/}",
+        "treetag^{/c}",
+        "HEAD^{/c1}~1",
+        ":/c1:README",
+        ":/c(1|2)",
+        ":/(",
+        ":/C1",
+        "v1^{/c}",
+        ":/a\\.b",
+        ":/ma?erge",
+        ":/^c[1-5]$",
+        ":/s",
+        ":/o",
+        ":/e",
+        ":/2",
+        ":/^c[2-9]",
+        ":/)",
+        ":/c{1}",
+        ":/c{",
+        ":/\\c",
+        ":/[]c]",
+        ":/c**",
+        ":/(|c)",
+        ":/()",
+        ":/|",
+        ":/c5$",
+        ":/s\\>",
+        ":/\\<s",
+        ":/\\w",
+        ":/[[:digit:]]",
+        ":/x{0}",
+        ":/c{,2}",
+        "HEAD^{/!-c}",
+        "side^{/!-s}",
+        ":/",
+        "HEAD^{/c}}",
+        ":/second",
+        ":/first",
+        ":/!-first",
+        ":/^(c|s)[0-9]\n$",
+    ] {
+        cases.push(spec.to_string());
+        cases.push(format!("--verify -q {spec}"));
+    }
+    for dir in ["main", "detached", "bare.git", "unborn", "sha256"] {
+        for case in &cases {
+            // Specs may contain spaces: pass them as one argument.
+            let mut args = vec!["rev-parse"];
+            args.extend(
+                case.strip_prefix("--verify -q ")
+                    .map_or(vec![case.as_str()], |s| vec!["--verify", "-q", s]),
+            );
+            assert_same(&r.join(dir), &args);
+        }
+    }
+}

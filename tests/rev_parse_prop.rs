@@ -32,6 +32,8 @@ const BASES: &[&str] = &[
     "",
 ];
 
+/// Reflog selectors are left out: after a failed peel git retries the whole text as a
+/// reflog date (`@{1}^{blob}` reads `1}^{blob` as a date), which oxgit refuses.
 const STEPS: &[&str] = &[
     "~",
     "~0",
@@ -55,6 +57,8 @@ const STEPS: &[&str] = &[
     "~x",
     "@",
     ":",
+    "^{/c}",
+    "^{/!-s}",
 ];
 
 const PATHS: &[&str] = &[

@@ -6,9 +6,11 @@
 //! `<rev>^<n>`, `<rev>^{}`, `<rev>^{commit|tree|blob|tag|object}`, `git describe` output,
 //! `<rev>:<path>` (including `./` and `../` relative to the working folder), reflog entries
 //! by count (`<ref>@{<n>}`, `@{<n>}`) and previous branches (`@{-<n>}`).
+//! Commit message searches (`:/<regex>`, `<rev>^{/<regex>}`) use a built-in POSIX
+//! extended regular expression matcher.
 //! Not supported (they return [`RevisionError::Unsupported`]): reflog dates
 //! (`@{yesterday}`), upstream and push forms (`@{u}`, `@{push}`), index paths (`:path`,
-//! `:0:path`) and message searches (`:/text`, `^{/text}`).
+//! `:0:path`) and back-references in searches.
 //!
 //! ```no_run
 //! use oxgit::{revision, Repository};
@@ -20,13 +22,14 @@
 //! ```
 
 mod abbrev;
+mod regex;
 
 pub use abbrev::{abbreviate, default_abbrev_len, MIN_ABBREV};
 
 use crate::object::{Commit, ObjectKind, ParseError, Tag, TreeIter};
 use crate::odb::OdbError;
 use crate::oid::{HexPrefix, ObjectId};
-use crate::refs::{is_valid_refname, RefError, Refs, Resolved};
+use crate::refs::{is_valid_refname, RefError, RefValue, Refs, Resolved};
 use crate::repo::Repository;
 
 /// Why a revision could not be resolved.
@@ -271,8 +274,8 @@ enum Step {
     Exists,
     /// `^{}`.
     DerefTags,
-    /// `^{/<text>}`.
-    Search,
+    /// `^{/<text>}`: the byte range of `<text>` in the spec.
+    Search(usize, usize),
 }
 
 /// A revision resolver with options and collected diagnostics.
@@ -342,18 +345,19 @@ impl<'r> Resolver<'r> {
             Err(e) => return Err(e),
         };
         if let Some(rest) = spec.strip_prefix(':') {
-            if rest.is_empty() {
-                // No index entry has an empty path.
+            if rest.is_empty() || rest == "/" {
+                // No index entry has an empty path (`:/` means the root in an index path).
                 return Err(first);
             }
-            let what = if rest.starts_with('/') {
-                "commit message searches (:/<text>)"
-            } else {
-                "index paths (:<path>)"
-            };
+            if let Some(pattern) = rest.strip_prefix('/').filter(|p| !p.is_empty()) {
+                let start = self.search_roots()?;
+                return self
+                    .search_messages(pattern, start, spec)?
+                    .ok_or(RevisionError::Unknown(spec.to_string()));
+            }
             return Err(RevisionError::Unsupported {
                 spec: spec.to_string(),
-                what,
+                what: "index paths (:<path>)",
             });
         }
         let Some(colon) = top_level_colon(spec) else {
@@ -458,11 +462,48 @@ impl<'r> Resolver<'r> {
         let base = &spec[..base_len];
         let base_hint = match steps.first() {
             None => hint,
-            Some((Step::Parent(_) | Step::Ancestor(_) | Step::Search, _)) => Hint::Committish,
+            Some((Step::Parent(_) | Step::Ancestor(_) | Step::Search(..), _)) => Hint::Committish,
             Some((Step::PeelTo(ObjectKind::Commit), _)) => Hint::Committish,
             Some((Step::PeelTo(ObjectKind::Tree), _)) => Hint::Treeish,
             Some(_) => Hint::Any,
         };
+        let last_is_peel = steps
+            .last()
+            .is_some_and(|(s, _)| !matches!(s, Step::Parent(_) | Step::Ancestor(_)));
+        match self.apply_steps(spec, base, base_hint, steps) {
+            Err(e) if e.is_not_found() && last_is_peel && spec.ends_with('}') => {
+                // git then reads the whole text as `<ref>@{<date>}` where it can.
+                if spec.contains("@{") && !spec.starts_with("@{-") {
+                    if let Some(at) = spec.find("@{") {
+                        let name = &spec[..at];
+                        let known = if name.is_empty() {
+                            self.dwim_ref("HEAD")?.count > 0
+                        } else {
+                            self.dwim_log(name)?.0 > 0
+                        };
+                        if known {
+                            return Err(RevisionError::Unsupported {
+                                spec: spec.to_string(),
+                                what: "reflog dates (@{<date>})",
+                            });
+                        }
+                    }
+                }
+                Err(e)
+            }
+            other => other,
+        }
+    }
+
+    /// Resolves `base` and applies `steps` to it.
+    fn apply_steps(
+        &mut self,
+        spec: &str,
+        base: &str,
+        base_hint: Hint,
+        steps: Vec<(Step, usize)>,
+    ) -> Result<ObjectId, RevisionError> {
+        let unknown = || RevisionError::Unknown(spec.to_string());
         let mut id = self.resolve_base(base, base_hint)?;
         for (step, end) in steps {
             let upto = &spec[..end];
@@ -496,11 +537,14 @@ impl<'r> Resolver<'r> {
                     }
                     current
                 }
-                Step::Search => {
-                    return Err(RevisionError::Unsupported {
-                        spec: spec.to_string(),
-                        what: "commit message searches (^{/<text>})",
-                    })
+                Step::Search(from, to) => {
+                    let commit = self.peel_step(id, Some(ObjectKind::Commit), upto)?;
+                    if from == to {
+                        commit
+                    } else {
+                        self.search_messages(&spec[from..to], vec![commit], upto)?
+                            .ok_or_else(unknown)?
+                    }
                 }
             };
         }
@@ -541,6 +585,120 @@ impl<'r> Resolver<'r> {
             }
         }
         self.short_id(base, hint, self.quiet)
+    }
+
+    /// The commits `:/<text>` starts from: every ref's commit (tags peeled) and `HEAD`,
+    /// in the order git 2.47 walks them (oldest commit date first).
+    fn search_roots(&mut self) -> Result<Vec<ObjectId>, RevisionError> {
+        let mut ids = Vec::new();
+        for entry in self.refs.all()? {
+            if entry.broken {
+                continue;
+            }
+            let id = match &entry.value {
+                RefValue::Direct(id) => Some(*id),
+                RefValue::Symbolic(_) => match self.refs.resolve(&entry.name) {
+                    Ok(id) => id,
+                    Err(e) if e.is_soft() => None,
+                    Err(e) => return Err(e.into()),
+                },
+            };
+            ids.extend(id);
+        }
+        match self.refs.resolve("HEAD") {
+            Ok(Some(id)) => ids.push(id),
+            Ok(None) => {}
+            Err(e) if e.is_soft() => {}
+            Err(e) => return Err(e.into()),
+        }
+        // git prepends each ref's commit, sorts newest first (stably), then copies the
+        // list by prepending again: the walk starts from the oldest.
+        let mut roots = Vec::new();
+        for id in ids.into_iter().rev() {
+            if let Some((commit, date)) = self.commit_date(peel_tags_quietly(self.repo, id)?)? {
+                roots.push((commit, date));
+            }
+        }
+        roots.sort_by(|a, b| b.1.cmp(&a.1));
+        Ok(roots.into_iter().rev().map(|(id, _)| id).collect())
+    }
+
+    /// The commit date of `id` if it is a readable commit.
+    fn commit_date(&self, id: ObjectId) -> Result<Option<(ObjectId, i64)>, RevisionError> {
+        let mut buf = Vec::new();
+        match self.repo.odb().read_into(&id, &mut buf) {
+            Ok(ObjectKind::Commit) => Ok(Some((id, commit_time(&buf)))),
+            Ok(_) | Err(OdbError::NotFound(_)) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// git's `get_oid_oneline`: walks from `start` (most recent commit date first, parents
+    /// queued by date) to the first commit whose message matches `pattern` (`!-<re>`: does
+    /// not match; `!!<re>`: a pattern starting with `!`).
+    fn search_messages(
+        &mut self,
+        pattern: &str,
+        start: Vec<ObjectId>,
+        spec: &str,
+    ) -> Result<Option<ObjectId>, RevisionError> {
+        let (negative, pattern) = match pattern.strip_prefix('!') {
+            None => (false, pattern),
+            Some(rest) => match rest.strip_prefix('-') {
+                Some(rest) => (true, rest),
+                None if rest.starts_with('!') => (false, rest),
+                None => return Ok(None),
+            },
+        };
+        let regex = match regex::Regex::new(pattern.as_bytes()) {
+            Ok(r) => r,
+            Err(regex::PatternError::Invalid) => return Ok(None),
+            Err(regex::PatternError::Unsupported) => {
+                return Err(RevisionError::Unsupported {
+                    spec: spec.to_string(),
+                    what: "regular expressions with back-references or collating elements",
+                })
+            }
+        };
+        let mut seen: std::collections::HashSet<ObjectId> = start.iter().copied().collect();
+        let mut queue: std::collections::VecDeque<(ObjectId, i64)> =
+            std::collections::VecDeque::new();
+        for id in start {
+            let date = self.commit_date(id)?.map_or(0, |c| c.1);
+            queue.push_back((id, date));
+        }
+        let mut buf = Vec::new();
+        while let Some((id, _)) = queue.pop_front() {
+            match self.repo.odb().read_into(&id, &mut buf) {
+                Ok(ObjectKind::Commit) => {}
+                Ok(_) | Err(OdbError::NotFound(_)) => continue,
+                Err(e) => return Err(e.into()),
+            }
+            let Ok(commit) = Commit::parse(&buf) else {
+                continue;
+            };
+            let parents = commit.parents.clone();
+            let message = memchr::memmem::find(&buf, b"\n\n").map(|i| {
+                let m = &buf[i + 2..];
+                &m[..memchr::memchr(0, m).unwrap_or(m.len())]
+            });
+            let matches = negative ^ message.is_some_and(|m| regex.is_match(m));
+            if matches {
+                return Ok(Some(id));
+            }
+            for p in parents {
+                if !seen.insert(p) {
+                    continue;
+                }
+                let date = self.commit_date(p)?.map_or(0, |c| c.1);
+                let at = queue
+                    .iter()
+                    .position(|(_, d)| *d < date)
+                    .unwrap_or(queue.len());
+                queue.insert(at, (p, date));
+            }
+        }
+        Ok(None)
     }
 
     /// The ref part of git's `get_oid_basic`: `<ref>`, `<ref>@{<n>}`, `@{<n>}`, `@{-<n>}`.
@@ -922,7 +1080,7 @@ fn split_steps(spec: &str) -> Option<(usize, Vec<(Step, usize)>)> {
                 } else if ty.starts_with(b"}") {
                     Some(Step::DerefTags)
                 } else if ty.starts_with(b"/") {
-                    Some(Step::Search)
+                    Some(Step::Search(open + 2, s.len() - 1))
                 } else {
                     None
                 };
@@ -1078,6 +1236,31 @@ fn fits(repo: &Repository, id: &ObjectId, hint: Hint) -> Result<bool, RevisionEr
         Hint::Treeish => matches!(kind, ObjectKind::Tree | ObjectKind::Commit),
         Hint::Blob => kind == ObjectKind::Blob,
     })
+}
+
+/// The committer time of a commit's raw contents (0 if missing), git's `commit->date`.
+fn commit_time(data: &[u8]) -> i64 {
+    Commit::parse(data)
+        .ok()
+        .and_then(|c| c.committer_signature())
+        .map_or(0, |s| s.time)
+}
+
+/// Follows tags from `id` to the first non-tag object (missing objects end the chain).
+fn peel_tags_quietly(repo: &Repository, id: ObjectId) -> Result<ObjectId, RevisionError> {
+    let mut current = id;
+    let mut buf = Vec::new();
+    for _ in 0..MAX_PEEL {
+        match repo.odb().read_into(&current, &mut buf) {
+            Ok(ObjectKind::Tag) => match Tag::parse(&buf) {
+                Ok(t) => current = t.object,
+                Err(_) => break,
+            },
+            Ok(_) | Err(OdbError::NotFound(_)) => break,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(current)
 }
 
 /// `YYYY-MM-DD` of a Unix time (UTC), as git's short date format prints it.
