@@ -619,7 +619,7 @@ impl<'r> Resolver<'r> {
                 roots.push((commit, date));
             }
         }
-        roots.sort_by(|a, b| b.1.cmp(&a.1));
+        roots.sort_by_key(|r| std::cmp::Reverse(r.1));
         Ok(roots.into_iter().rev().map(|(id, _)| id).collect())
     }
 
