@@ -32,14 +32,12 @@ const DO_NONFLAGS: u8 = 8;
 /// them as if they were unknown flags.
 const UNSUPPORTED: &[&str] = &[
     "--parseopt",
-    "--local-env-vars",
     "--resolve-git-dir",
     "--git-path",
     "--path-format",
     "--glob",
     "--exclude",
     "--exclude-hidden",
-    "--disambiguate",
     "--since",
     "--after",
     "--until",
@@ -51,6 +49,25 @@ const UNSUPPORTED: &[&str] = &[
     "--keep-dashdash",
     "--stop-at-non-option",
     "--stuck-long",
+];
+
+/// The variables `--local-env-vars` lists: those that describe one repository.
+const LOCAL_ENV_VARS: &[&str] = &[
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_CONFIG",
+    "GIT_CONFIG_PARAMETERS",
+    "GIT_CONFIG_COUNT",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_IMPLICIT_WORK_TREE",
+    "GIT_GRAFT_FILE",
+    "GIT_INDEX_FILE",
+    "GIT_NO_REPLACE_OBJECTS",
+    "GIT_REPLACE_REF_BASE",
+    "GIT_PREFIX",
+    "GIT_SHALLOW_FILE",
+    "GIT_COMMON_DIR",
 ];
 
 struct State<'a, 'r> {
@@ -452,6 +469,27 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                     st.puts(&text)?;
                 }
                 "--show-ref-format" => st.puts("files")?,
+                "--local-env-vars" => {
+                    for var in LOCAL_ENV_VARS {
+                        st.puts(var)?;
+                    }
+                }
+                _ if arg.starts_with("--disambiguate=") => {
+                    let hex = &arg["--disambiguate=".len()..];
+                    let kind = repo.hash_kind();
+                    let prefix = (hex.len() >= revision::MIN_ABBREV)
+                        .then(|| crate::oid::HexPrefix::parse(hex.as_bytes(), kind))
+                        .flatten();
+                    if let Some(prefix) = prefix {
+                        let mut found = Vec::new();
+                        repo.odb()
+                            .find_prefix(&prefix, usize::MAX / 2, &mut found)
+                            .map_err(|e| Fatal::new(e.to_string()))?;
+                        for id in found {
+                            st.puts(&id.to_string())?;
+                        }
+                    }
+                }
                 "--is-shallow-repository" => {
                     let shallow = repo.common_dir().join("shallow").is_file();
                     st.puts(if shallow { "true" } else { "false" })?;
