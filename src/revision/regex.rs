@@ -18,6 +18,8 @@ pub enum PatternError {
 
 /// The most instructions a compiled pattern may have.
 const MAX_PROGRAM: usize = 20_000;
+/// The most repetition operators applied to one item.
+const MAX_STACKED: usize = 16;
 /// The deepest nesting of groups accepted.
 const MAX_DEPTH: usize = 200;
 /// glibc's `RE_DUP_MAX`.
@@ -94,6 +96,9 @@ impl Parser<'_> {
         let mut items: Vec<Node> = Vec::new();
         // Whether a repetition operator here would have nothing to repeat.
         let mut nothing_before = true;
+        // How many operators apply to the last item (`a***`), bounded to keep the
+        // compiled program and its recursion shallow.
+        let mut stacked = 0usize;
         while let Some(c) = self.peek() {
             match c {
                 b'|' => break,
@@ -103,11 +108,16 @@ impl Parser<'_> {
                         return Err(PatternError::Invalid);
                     }
                     let (min, max) = self.repetition()?;
+                    stacked += 1;
+                    if stacked > MAX_STACKED {
+                        return Err(PatternError::Unsupported);
+                    }
                     let last = items.pop().expect("an item precedes");
                     items.push(Node::Repeat(Box::new(last), min, max));
                 }
                 _ => {
                     let atom = self.atom()?;
+                    stacked = 0;
                     nothing_before = matches!(atom, Node::Assert(Assertion::Start));
                     items.push(atom);
                 }
@@ -378,14 +388,19 @@ impl Regex {
             pos: 0,
             depth: 0,
         };
-        let mut node = parser.alternation()?;
+        let mut parts = vec![parser.alternation()?];
         // An unmatched `)` is an ordinary character in POSIX extended syntax (glibc's
         // RE_UNMATCHED_RIGHT_PAREN_ORD): continue with it as a literal.
         while parser.pos < pattern.len() {
             parser.pos += 1;
-            let rest = parser.alternation()?;
-            node = Node::Concat(vec![node, Node::Byte(b')'), rest]);
+            parts.push(Node::Byte(b')'));
+            parts.push(parser.alternation()?);
         }
+        let node = if parts.len() == 1 {
+            parts.pop().expect("one part")
+        } else {
+            Node::Concat(parts)
+        };
         let mut compiler = Compiler {
             program: Vec::new(),
         };
@@ -546,7 +561,19 @@ mod tests {
             );
         }
         let deep = format!("{}a{}", "(".repeat(1000), ")".repeat(1000));
-        for p in ["(c)\\1", "[[.a.]]", "a{30000}{30000}", deep.as_str()] {
+        assert!(Regex::new(&[b')'; 5_000]).unwrap().is_match(&[b')'; 5_000]));
+        assert_eq!(
+            Regex::new(&[b')'; 100_000]).err(),
+            Some(PatternError::Unsupported)
+        );
+        let stars = format!("a{}", "*".repeat(100_000));
+        for p in [
+            "(c)\\1",
+            "[[.a.]]",
+            "a{30000}{30000}",
+            deep.as_str(),
+            stars.as_str(),
+        ] {
             assert_eq!(
                 Regex::new(p.as_bytes()).err(),
                 Some(PatternError::Unsupported),
