@@ -336,6 +336,13 @@ proptest! {
     }
 
     #[test]
+    fn message_search_never_panics(pattern in "[-a-c^$.*+?{}()|\\[\\]:0-9,!<>wsb]{0,16}") {
+        let repo = open(&fixture("refs-repos").join("main"));
+        let _ = Resolver::new(&repo).resolve(&format!(":/{pattern}"));
+        let _ = Resolver::new(&repo).resolve(&format!("HEAD^{{/{pattern}}}"));
+    }
+
+    #[test]
     fn resolver_never_panics(spec in "[-~^{}:@./a-z0-9A-F!*]{0,24}") {
         let repo = open(&fixture("refs-repos").join("main"));
         let _ = Resolver::new(&repo).quiet(false).resolve(&spec);
