@@ -635,3 +635,36 @@ fn commit_message_searches() {
         }
     }
 }
+
+#[test]
+fn upstream_branches() {
+    let r = repos();
+    let mut cases = Vec::new();
+    for spec in [
+        "@{u}",
+        "@{upstream}",
+        "HEAD@{u}",
+        "main@{u}",
+        "side@{u}",
+        "side@{UPSTREAM}",
+        "feature/y@{u}",
+        "feature/y@{U}",
+        "side2@{u}",
+        "side3@{u}",
+        "nope@{u}",
+        "@{u}~1",
+        "side@{u}^{tree}",
+        "side@{u}:README",
+        "@{-1}@{u}",
+        "@{-4}@{u}",
+        "side@{u}@{1}",
+    ] {
+        cases.push(spec.to_string());
+        cases.push(format!("--verify -q {spec}"));
+        cases.push(format!("--symbolic-full-name {spec}"));
+        cases.push(format!("--abbrev-ref {spec}"));
+    }
+    for dir in ["main", "wt", "wt-detached", "detached", "bare.git"] {
+        check_all(&r.join(dir), &cases);
+    }
+}

@@ -8,8 +8,10 @@
 //! by count (`<ref>@{<n>}`, `@{<n>}`) and previous branches (`@{-<n>}`).
 //! Commit message searches (`:/<regex>`, `<rev>^{/<regex>}`) use a built-in POSIX
 //! extended regular expression matcher.
+//! Upstream branches (`@{u}`, `<branch>@{upstream}`) follow `branch.<name>.merge` through
+//! the remote's fetch refspecs.
 //! Not supported (they return [`RevisionError::Unsupported`]): reflog dates
-//! (`@{yesterday}`), upstream and push forms (`@{u}`, `@{push}`), index paths (`:path`,
+//! (`@{yesterday}`), push forms (`@{push}`), index paths (`:path`,
 //! `:0:path`) and back-references in searches.
 //!
 //! ```no_run
@@ -89,6 +91,9 @@ pub enum RevisionError {
         /// How many entries the reflog has.
         entries: usize,
     },
+    /// `<branch>@{upstream}` without an upstream (git's message).
+    #[error("{0}")]
+    Upstream(String),
     /// `<ref>@{<n>}` with n > 0 for a ref whose reflog is empty or missing.
     #[error("log for {0} is empty")]
     ReflogEmpty(String),
@@ -390,7 +395,7 @@ impl<'r> Resolver<'r> {
             count: 0,
             first: None,
         };
-        let Some(name) = self.substitute_branch_name(name)? else {
+        let Some(name) = self.substitute_branch_name(name, self.quiet)? else {
             return Ok(out);
         };
         for (pre, post) in REF_RULES {
@@ -504,7 +509,17 @@ impl<'r> Resolver<'r> {
         steps: Vec<(Step, usize)>,
     ) -> Result<ObjectId, RevisionError> {
         let unknown = || RevisionError::Unknown(spec.to_string());
-        let mut id = self.resolve_base(base, base_hint)?;
+        // git drops "quietly" when it resolves the operand of `~<n>` and `^<n>`.
+        let quiet = self.quiet;
+        if steps
+            .iter()
+            .any(|(s, _)| matches!(s, Step::Parent(_) | Step::Ancestor(_)))
+        {
+            self.quiet = false;
+        }
+        let base_id = self.resolve_base(base, base_hint);
+        self.quiet = quiet;
+        let mut id = base_id?;
         for (step, end) in steps {
             let upto = &spec[..end];
             id = match step {
@@ -722,14 +737,15 @@ impl<'r> Resolver<'r> {
                     continue;
                 }
                 let mark = base[at + 2..].to_ascii_lowercase();
-                if ["upstream}", "u}", "push}"]
-                    .iter()
-                    .any(|m| mark.starts_with(m))
-                {
+                if mark.starts_with("push}") {
                     return Err(RevisionError::Unsupported {
                         spec: base.to_string(),
-                        what: "upstream and push forms (@{upstream}, @{push})",
+                        what: "push forms (@{push})",
                     });
+                }
+                if mark.starts_with("upstream}") || mark.starts_with("u}") {
+                    // Not a reflog: `dwim_ref` substitutes the upstream branch.
+                    break;
                 }
                 selector = Some(&base[at + 2..b.len() - 1]);
                 name_len = at;
@@ -882,7 +898,7 @@ impl<'r> Resolver<'r> {
         &mut self,
         name: &str,
     ) -> Result<(usize, Option<(String, ObjectId)>), RevisionError> {
-        let Some(name) = self.substitute_branch_name(name)? else {
+        let Some(name) = self.substitute_branch_name(name, false)? else {
             return Ok((0, None));
         };
         let mut count = 0;
@@ -917,15 +933,99 @@ impl<'r> Resolver<'r> {
     }
 
     /// git's `substitute_branch_name`: `@` is `HEAD`, `@{-<n>}` the n-th previously
-    /// checked-out branch. `None` when `@{-<n>}` has no answer.
-    fn substitute_branch_name(&mut self, name: &str) -> Result<Option<String>, RevisionError> {
+    /// checked-out branch, `<branch>@{upstream}` its upstream (shortened). `None` when
+    /// there is no answer; a missing upstream is an error unless `quiet`.
+    fn substitute_branch_name(
+        &mut self,
+        name: &str,
+        quiet: bool,
+    ) -> Result<Option<String>, RevisionError> {
         if name == "@" {
             return Ok(Some("HEAD".to_string()));
+        }
+        let lower = name.to_ascii_lowercase();
+        let mark = ["@{upstream}", "@{u}"]
+            .iter()
+            .find(|m| lower.ends_with(*m))
+            .map(|m| m.len());
+        if let Some(mark) = mark {
+            let branch = &name[..name.len() - mark];
+            // After `@{-<n>}` git re-reads the rest without its quiet option.
+            let quiet = quiet && !branch.starts_with("@{-");
+            let branch = if branch.starts_with("@{-") {
+                match self.nth_prior_checkout(branch)? {
+                    Some(b) => b,
+                    None => return Ok(None),
+                }
+            } else {
+                branch.to_string()
+            };
+            // git dies on a missing upstream, unless asked to be quiet.
+            let upstream = match self.upstream_of(&branch) {
+                Ok(u) => u,
+                Err(RevisionError::Upstream(_)) if quiet => return Ok(None),
+                Err(e) => return Err(e),
+            };
+            return Ok(Some(shorten_ref(&self.refs, &upstream, false)?));
         }
         if name.starts_with("@{-") {
             return self.nth_prior_checkout(name);
         }
         Ok(Some(name.to_string()))
+    }
+
+    /// The remote-tracking ref (or, for remote `.`, the local ref) that `branch` (empty or
+    /// `HEAD`: the current branch) merges from: `branch.<name>.merge` mapped through the
+    /// fetch refspecs of `branch.<name>.remote`.
+    fn upstream_of(&mut self, branch: &str) -> Result<String, RevisionError> {
+        let not_a_branch = || RevisionError::Upstream("HEAD does not point to a branch".into());
+        let branch = if branch.is_empty() || branch == "HEAD" {
+            match self.refs.head()? {
+                crate::refs::Head::Attached { name, .. } => name
+                    .strip_prefix("refs/heads/")
+                    .map(str::to_string)
+                    .ok_or_else(not_a_branch)?,
+                crate::refs::Head::Detached(_) => return Err(not_a_branch()),
+            }
+        } else {
+            branch.to_string()
+        };
+        let config = self.repo.config();
+        let merge = config.get_all(&format!("branch.{branch}.merge")).next();
+        let remote = config.get(&format!("branch.{branch}.remote"));
+        let (Some(merge), Some(remote)) = (merge, remote) else {
+            let full = format!("refs/heads/{branch}");
+            let exists = is_valid_refname(&full, false) && self.refs.exists(&full)?;
+            return Err(RevisionError::Upstream(if exists {
+                format!("no upstream configured for branch '{branch}'")
+            } else {
+                format!("no such branch: '{branch}'")
+            }));
+        };
+        if remote == "." {
+            return Ok(merge.to_string());
+        }
+        for spec in config.get_all(&format!("remote.{remote}.fetch")) {
+            let spec = spec.strip_prefix('+').unwrap_or(spec);
+            if spec.starts_with('^') {
+                continue;
+            }
+            let Some((src, dst)) = spec.split_once(':') else {
+                continue;
+            };
+            match (src.split_once('*'), dst.split_once('*')) {
+                (Some((sp, ss)), Some((dp, ds))) => {
+                    if let Some(middle) = merge.strip_prefix(sp).and_then(|m| m.strip_suffix(ss)) {
+                        return Ok(format!("{dp}{middle}{ds}"));
+                    }
+                }
+                (None, None) if src == merge && !dst.is_empty() => return Ok(dst.to_string()),
+                _ => {}
+            }
+        }
+        Err(RevisionError::Upstream(format!(
+            "upstream branch '{merge}' not stored as a remote-tracking branch"
+        )))
     }
 
     /// git's `get_short_oid`: the one object starting with `hex` (4 digits or more), or
