@@ -33,7 +33,6 @@ const DO_NONFLAGS: u8 = 8;
 const UNSUPPORTED: &[&str] = &[
     "--parseopt",
     "--resolve-git-dir",
-    "--git-path",
     "--path-format",
     "--glob",
     "--exclude",
@@ -273,6 +272,81 @@ fn parents_of(repo: &Repository, commit: ObjectId) -> Result<Vec<ObjectId>, Revi
         .map_err(|source| RevisionError::Corrupt { id: commit, source })
 }
 
+/// Paths under the git dir that belong to the common dir of linked worktrees (git's
+/// `common_list`): `(path, is_dir, is_common)`; the longest match decides.
+const COMMON_PATHS: &[(&str, bool, bool)] = &[
+    ("branches", true, true),
+    ("common", true, true),
+    ("hooks", true, true),
+    ("info", true, true),
+    ("info/sparse-checkout", false, false),
+    ("logs", true, true),
+    ("logs/HEAD", false, false),
+    ("logs/refs/bisect", true, false),
+    ("logs/refs/rewritten", true, false),
+    ("logs/refs/worktree", true, false),
+    ("lost-found", true, true),
+    ("objects", true, true),
+    ("refs", true, true),
+    ("refs/bisect", true, false),
+    ("refs/rewritten", true, false),
+    ("refs/worktree", true, false),
+    ("remotes", true, true),
+    ("worktrees", true, true),
+    ("rr-cache", true, true),
+    ("svn", true, true),
+    ("config", false, true),
+    ("gc.pid", false, true),
+    ("packed-refs", false, true),
+    ("shallow", false, true),
+];
+
+/// Whether `path` (relative to the git dir) lives in the common dir.
+fn is_common_path(path: &str) -> bool {
+    let mut best: Option<(usize, bool)> = None;
+    for &(p, is_dir, common) in COMMON_PATHS {
+        let hit = path == p || (is_dir && path.strip_prefix(p).is_some_and(|r| r.starts_with('/')));
+        if hit && best.is_none_or(|(len, _)| p.len() > len) {
+            best = Some((p.len(), common));
+        }
+    }
+    best.is_some_and(|(_, common)| common)
+}
+
+/// git's `--git-path <path>`: the file's place in the git dir or, for shared files of a
+/// linked worktree, the common dir; relative to the working folder when git holds the
+/// git dir as a relative path.
+fn git_path(
+    repo: &Repository,
+    cwd: &Path,
+    prefix: Option<&str>,
+    inside_work_tree: Option<&Path>,
+    path: &str,
+) -> String {
+    let git_dir = repo.git_dir();
+    if git_dir != repo.common_dir() {
+        let base = if is_common_path(path) {
+            repo.common_dir()
+        } else {
+            git_dir
+        };
+        return format!("{}/{path}", base.display());
+    }
+    if git_dir == cwd {
+        return if path.is_empty() {
+            "./".to_string()
+        } else {
+            path.to_string()
+        };
+    }
+    if let (Some(wt), Some(p)) = (inside_work_tree, prefix) {
+        if git_dir == wt.join(".git") {
+            return format!("{}.git/{path}", "../".repeat(p.matches('/').count()));
+        }
+    }
+    format!("{}/{path}", git_dir.display())
+}
+
 /// `Needed a single revision`, or exit status 1 with `--quiet`.
 fn no_single_rev(quiet: bool) -> Result<i32, Fatal> {
     if quiet {
@@ -466,6 +540,14 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                     } else {
                         common.display().to_string()
                     };
+                    st.puts(&text)?;
+                }
+                "--git-path" => {
+                    let Some(path) = args.get(i) else {
+                        return Err(Fatal::new("--git-path requires an argument"));
+                    };
+                    i += 1;
+                    let text = git_path(&repo, &cwd, prefix.as_deref(), inside_work_tree, path);
                     st.puts(&text)?;
                 }
                 "--show-ref-format" => st.puts("files")?,
