@@ -675,3 +675,30 @@ fn upstream_branches() {
         check_all(&r.join(dir), &cases);
     }
 }
+
+#[test]
+fn ref_listings_globs_and_exclusions() {
+    let r = repos();
+    let cases = strings(&[
+        "--symbolic --branches",
+        "--symbolic --tags",
+        "--symbolic --remotes",
+        "--symbolic-full-name --branches",
+        "--abbrev-ref --branches",
+        "--symbolic --exclude=s* --branches",
+        "--symbolic --exclude=refs/heads/s* --all",
+        "--symbolic --exclude=refs/heads/s* --exclude=refs/tags/* --all --all",
+        "--symbolic --branches=s* --glob=heads/f* --glob=refs/tags --branches=feature",
+        "--symbolic --glob=refs/heads/s[0-9] --glob=refs/heads/s[!0-9]* --glob=refs/*/[[:digit:]]*",
+        "--branches=s? --tags=rel --remotes=up --remotes=* --tags=t[1-2]",
+        "--glob=nope --glob=refs/heads/[ --glob=heads",
+        "--exclude=x",
+        "--exclude --all",
+        "--symbolic --exclude=* --tags --tags",
+        "--verify --branches",
+        "--short --branches",
+    ]);
+    for dir in ["main", "corrupt", "detached", "wt"] {
+        check_all(&r.join(dir), &cases);
+    }
+}

@@ -34,8 +34,6 @@ const UNSUPPORTED: &[&str] = &[
     "--parseopt",
     "--resolve-git-dir",
     "--path-format",
-    "--glob",
-    "--exclude",
     "--exclude-hidden",
     "--since",
     "--after",
@@ -272,6 +270,133 @@ fn parents_of(repo: &Repository, commit: ObjectId) -> Result<Vec<ObjectId>, Revi
         .map_err(|source| RevisionError::Corrupt { id: commit, source })
 }
 
+/// Whether `arg` lists refs: `--all`, `--branches[=<pattern>]`, `--tags[=<pattern>]`,
+/// `--remotes[=<pattern>]`, `--glob=<pattern>`.
+fn is_ref_listing(arg: &str) -> bool {
+    matches!(arg, "--all" | "--branches" | "--tags" | "--remotes")
+        || ["--branches=", "--tags=", "--remotes=", "--glob="]
+            .iter()
+            .any(|p| arg.starts_with(p))
+}
+
+/// git's pattern for `--glob` and `--branches=` and friends: under `prefix` (or `refs/`
+/// unless given), with `/*` appended when the pattern has no glob characters.
+fn glob_pattern(pattern: &str, prefix: Option<&str>) -> String {
+    let mut out = match prefix {
+        Some(p) => p.to_string(),
+        None if !pattern.starts_with("refs/") => "refs/".to_string(),
+        None => String::new(),
+    };
+    out.push_str(pattern);
+    if !pattern.contains(['?', '*', '[', '\\']) {
+        if !out.ends_with('/') {
+            out.push('/');
+        }
+        out.push('*');
+    }
+    out
+}
+
+/// git's `wildmatch` without flags: `*` matches any run of bytes (slashes included), `?`
+/// one byte, `[...]` a set (`!` or `^` negates, ranges, `[:class:]`), `\` escapes.
+fn wildmatch(pattern: &[u8], text: &[u8]) -> bool {
+    // Backtracking to the last `*` only: no recursion, quadratic at worst.
+    let (mut p, mut t) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        if p < pattern.len() {
+            let step = match pattern[p] {
+                b'*' => {
+                    while p < pattern.len() && pattern[p] == b'*' {
+                        p += 1;
+                    }
+                    star = Some((p, t));
+                    continue;
+                }
+                b'?' => Some(p + 1),
+                b'[' => match match_bracket(pattern, p, text[t]) {
+                    Some((true, next)) => Some(next),
+                    Some((false, _)) => None,
+                    None => (text[t] == b'[').then_some(p + 1),
+                },
+                b'\\' if p + 1 < pattern.len() => (pattern[p + 1] == text[t]).then_some(p + 2),
+                c => (c == text[t]).then_some(p + 1),
+            };
+            if let Some(next) = step {
+                p = next;
+                t += 1;
+                continue;
+            }
+        }
+        match star {
+            Some((sp, st)) => {
+                p = sp;
+                t = st + 1;
+                star = Some((sp, st + 1));
+            }
+            None => return false,
+        }
+    }
+    pattern[p..].iter().all(|&c| c == b'*')
+}
+
+/// Matches `c` against the bracket expression at `pattern[start]` (a `[`): whether it
+/// matched and where the pattern continues, or `None` if the bracket is malformed.
+fn match_bracket(pattern: &[u8], start: usize, c: u8) -> Option<(bool, usize)> {
+    let mut i = start + 1;
+    let negate = matches!(pattern.get(i), Some(b'!' | b'^'));
+    if negate {
+        i += 1;
+    }
+    let mut matched = false;
+    let mut first = true;
+    loop {
+        let b = *pattern.get(i)?;
+        if b == b']' && !first {
+            return Some((matched != negate, i + 1));
+        }
+        first = false;
+        if b == b'[' && pattern.get(i + 1) == Some(&b':') {
+            let close = pattern.get(i + 2..)?.windows(2).position(|w| w == b":]")? + i + 2;
+            matched |= match &pattern[i + 2..close] {
+                b"alnum" => c.is_ascii_alphanumeric(),
+                b"alpha" => c.is_ascii_alphabetic(),
+                b"blank" => c == b' ' || c == b'\t',
+                b"cntrl" => c.is_ascii_control(),
+                b"digit" => c.is_ascii_digit(),
+                b"graph" => c.is_ascii_graphic(),
+                b"lower" => c.is_ascii_lowercase(),
+                b"print" => (0x20..0x7f).contains(&c),
+                b"punct" => c.is_ascii_punctuation(),
+                b"space" => c.is_ascii_whitespace() || c == 0x0b,
+                b"upper" => c.is_ascii_uppercase(),
+                b"xdigit" => c.is_ascii_hexdigit(),
+                _ => return None,
+            };
+            i = close + 2;
+            continue;
+        }
+        let lo = if b == b'\\' {
+            i += 1;
+            *pattern.get(i)?
+        } else {
+            b
+        };
+        if pattern.get(i + 1) == Some(&b'-') && pattern.get(i + 2).is_some_and(|&h| h != b']') {
+            let mut hi_at = i + 2;
+            if pattern[hi_at] == b'\\' {
+                hi_at += 1;
+            }
+            let hi = *pattern.get(hi_at)?;
+            matched |= lo <= c && c <= hi;
+            i = hi_at + 1;
+        } else {
+            matched |= lo == c;
+            i += 1;
+        }
+    }
+}
+
 /// Paths under the git dir that belong to the common dir of linked worktrees (git's
 /// `common_list`): `(path, is_dir, is_common)`; the longest match decides.
 const COMMON_PATHS: &[(&str, bool, bool)] = &[
@@ -436,6 +561,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let mut default: Option<String> = None;
     let mut last: Option<(bool, ObjectId, String)> = None;
     let mut revs_count = 0usize;
+    let mut excludes: Vec<String> = Vec::new();
     let warn_ambiguous = repo
         .config()
         .get_bool("core.warnambiguousrefs")
@@ -586,15 +712,45 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                     default = Some(d.clone());
                     i += 1;
                 }
-                "--all" | "--branches" | "--tags" | "--remotes" => {
-                    let under = match arg {
-                        "--branches" => "refs/heads/",
-                        "--tags" => "refs/tags/",
-                        "--remotes" => "refs/remotes/",
-                        _ => "refs/",
+                _ if arg.starts_with("--exclude=") => {
+                    excludes.push(arg["--exclude=".len()..].to_string());
+                }
+                _ if is_ref_listing(arg) => {
+                    // (pattern to match the full name, prefix trimmed from shown names)
+                    let (pattern, trim) = match arg.split_once('=') {
+                        None => match arg {
+                            "--branches" => (None, "refs/heads/"),
+                            "--tags" => (None, "refs/tags/"),
+                            "--remotes" => (None, "refs/remotes/"),
+                            _ => (None, ""),
+                        },
+                        Some(("--glob", pat)) => (Some(glob_pattern(pat, None)), ""),
+                        Some((opt, pat)) => {
+                            let prefix = match opt {
+                                "--branches" => "refs/heads/",
+                                "--tags" => "refs/tags/",
+                                _ => "refs/remotes/",
+                            };
+                            (Some(glob_pattern(pat, Some(prefix))), prefix)
+                        }
                     };
                     let entries = refs.all().map_err(|e| Fatal::new(e.to_string()))?;
-                    for entry in entries.into_iter().filter(|e| e.name.starts_with(under)) {
+                    for entry in entries {
+                        let Some(short) = entry.name.strip_prefix(trim) else {
+                            continue;
+                        };
+                        if pattern
+                            .as_deref()
+                            .is_some_and(|p| !wildmatch(p.as_bytes(), entry.name.as_bytes()))
+                        {
+                            continue;
+                        }
+                        if excludes
+                            .iter()
+                            .any(|x| wildmatch(x.as_bytes(), short.as_bytes()))
+                        {
+                            continue;
+                        }
                         // git shows broken refs with the null id, and skips dangling
                         // symbolic ones.
                         let id = match &entry.value {
@@ -603,9 +759,10 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                             RefValue::Symbolic(_) => refs.resolve(&entry.name).ok().flatten(),
                         };
                         if let Some(id) = id {
-                            st.show_rev(false, &id, Some(&entry.name))?;
+                            st.show_rev(false, &id, Some(short))?;
                         }
                     }
+                    excludes.clear();
                 }
                 "--git-dir" | "--absolute-git-dir" => {
                     let git_dir = repo.git_dir();
@@ -707,9 +864,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                         continue;
                     }
                     let name = arg.split('=').next().unwrap_or(arg);
-                    let pattern_form =
-                        arg.contains('=') && matches!(name, "--branches" | "--tags" | "--remotes");
-                    if UNSUPPORTED.contains(&name) || pattern_form {
+                    if UNSUPPORTED.contains(&name) {
                         return Err(Fatal::new(format!(
                             "rev-parse option '{arg}' is not supported by oxgit"
                         )));
