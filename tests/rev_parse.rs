@@ -523,6 +523,15 @@ fn repository_facts_quoting_and_counts() {
         "--git-path worktrees --git-path info/sparse-checkout --git-path logs/refs/bisect",
         "--git-path logsx --git-path refs/bisectx --git-path a/b",
         "--git-path",
+        "--bisect",
+        "--symbolic --bisect",
+        "--resolve-git-dir .git",
+        "--resolve-git-dir .",
+        "--resolve-git-dir ../wt/.git",
+        "--resolve-git-dir ../wt",
+        "--resolve-git-dir ../bare.git",
+        "--resolve-git-dir nope",
+        "--resolve-git-dir",
     ]);
     for dir in [
         "main",

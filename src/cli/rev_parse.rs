@@ -32,7 +32,6 @@ const DO_NONFLAGS: u8 = 8;
 /// them as if they were unknown flags.
 const UNSUPPORTED: &[&str] = &[
     "--parseopt",
-    "--resolve-git-dir",
     "--path-format",
     "--exclude-hidden",
     "--since",
@@ -42,7 +41,6 @@ const UNSUPPORTED: &[&str] = &[
     "--prefix",
     "--shared-index-path",
     "--show-superproject-working-tree",
-    "--bisect",
     "--keep-dashdash",
     "--stop-at-non-option",
     "--stuck-long",
@@ -268,6 +266,32 @@ fn parents_of(repo: &Repository, commit: ObjectId) -> Result<Vec<ObjectId>, Revi
     crate::object::Commit::parse(&obj.data)
         .map(|c| c.parents)
         .map_err(|source| RevisionError::Corrupt { id: commit, source })
+}
+
+/// git's `is_git_directory`: a `HEAD` file, and `objects` and `refs` folders (in the
+/// common dir named by `commondir`, for linked worktrees).
+fn looks_like_git_dir(dir: &Path) -> bool {
+    if !dir.join("HEAD").is_file() {
+        return false;
+    }
+    let common = match std::fs::read_to_string(dir.join("commondir")) {
+        Ok(c) => dir.join(c.trim_end_matches(['\n', '\r'])),
+        Err(_) => dir.to_path_buf(),
+    };
+    common.join("objects").is_dir() && common.join("refs").is_dir()
+}
+
+/// `--resolve-git-dir <path>`: the path itself if it is a git dir, or the (absolute) git
+/// dir a `.git` file points to.
+fn resolve_git_dir(cwd: &Path, path: &str) -> Option<String> {
+    let full = cwd.join(path);
+    if looks_like_git_dir(&full) {
+        return Some(path.to_string());
+    }
+    let text = std::fs::read_to_string(&full).ok()?;
+    let target = text.strip_prefix("gitdir:")?.trim();
+    let target = full.parent()?.join(target).canonicalize().ok()?;
+    looks_like_git_dir(&target).then(|| target.display().to_string())
 }
 
 /// Whether `arg` lists refs: `--all`, `--branches[=<pattern>]`, `--tags[=<pattern>]`,
@@ -677,6 +701,33 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                     st.puts(&text)?;
                 }
                 "--show-ref-format" => st.puts("files")?,
+                "--bisect" => {
+                    let entries = refs.all().map_err(|e| Fatal::new(e.to_string()))?;
+                    for (prefix, reversed) in
+                        [("refs/bisect/bad", false), ("refs/bisect/good", true)]
+                    {
+                        for entry in entries.iter().filter(|e| e.name.starts_with(prefix)) {
+                            let id = match &entry.value {
+                                _ if entry.broken => Some(repo.hash_kind().null_id()),
+                                RefValue::Direct(id) => Some(*id),
+                                RefValue::Symbolic(_) => refs.resolve(&entry.name).ok().flatten(),
+                            };
+                            if let Some(id) = id {
+                                st.show_rev(reversed, &id, Some(&entry.name))?;
+                            }
+                        }
+                    }
+                }
+                "--resolve-git-dir" => {
+                    let Some(path) = args.get(i) else {
+                        return Err(Fatal::new("--resolve-git-dir requires an argument"));
+                    };
+                    i += 1;
+                    match resolve_git_dir(&cwd, path) {
+                        Some(text) => st.puts(&text)?,
+                        None => return Err(Fatal::new(format!("not a gitdir '{path}'"))),
+                    }
+                }
                 "--local-env-vars" => {
                     for var in LOCAL_ENV_VARS {
                         st.puts(var)?;
