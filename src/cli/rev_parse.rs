@@ -1023,3 +1023,54 @@ fn diagnose(st: &mut State<'_, '_>, arg: &str, cwd: &Path) -> Fatal {
         _ => general,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildmatch_without_pathname_flag() {
+        assert!(wildmatch(b"refs/heads/*", b"refs/heads/a/b"));
+        assert!(wildmatch(b"s?", b"s1"));
+        assert!(!wildmatch(b"s?", b"side"));
+        assert!(wildmatch(b"refs/*/[[:digit:]]*", b"refs/heads/0423"));
+        assert!(!wildmatch(b"refs/heads/s[!0-9]*", b"refs/heads/s1"));
+        assert!(wildmatch(b"refs/heads/s[!0-9]*", b"refs/heads/side"));
+        assert!(wildmatch(b"a\\*b", b"a*b"));
+        assert!(!wildmatch(b"a\\*b", b"axb"));
+        assert!(wildmatch(b"[", b"["));
+        assert!(wildmatch(b"**", b""));
+        assert!(!wildmatch(b"", b"x"));
+        assert!(!wildmatch(&b"a*".repeat(50), &b"a".repeat(40)));
+    }
+
+    #[test]
+    fn glob_patterns_get_git_prefixes() {
+        assert_eq!(glob_pattern("heads", None), "refs/heads/*");
+        assert_eq!(glob_pattern("refs/tags/", None), "refs/tags/*");
+        assert_eq!(glob_pattern("f*", Some("refs/heads/")), "refs/heads/f*");
+        assert_eq!(
+            glob_pattern("feature", Some("refs/heads/")),
+            "refs/heads/feature/*"
+        );
+    }
+
+    #[test]
+    fn common_dir_paths() {
+        assert!(is_common_path("hooks"));
+        assert!(is_common_path("logs/refs/heads/x"));
+        assert!(!is_common_path("logs/HEAD"));
+        assert!(!is_common_path("refs/bisect/x"));
+        assert!(is_common_path("refs/bisectx"));
+        assert!(!is_common_path("index"));
+        assert!(!is_common_path("info/sparse-checkout"));
+        assert!(is_common_path("packed-refs"));
+        assert!(!is_common_path("packed-refsx"));
+    }
+
+    #[test]
+    fn shell_quoting() {
+        assert_eq!(sq_quote("a b"), "'a b'");
+        assert_eq!(sq_quote("it's"), "'it'\\''s'");
+    }
+}
