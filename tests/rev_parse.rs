@@ -532,6 +532,11 @@ fn repository_facts_quoting_and_counts() {
         "--resolve-git-dir ../bare.git",
         "--resolve-git-dir nope",
         "--resolve-git-dir",
+        "--path-format=relative --git-dir --git-common-dir --absolute-git-dir --git-path hooks",
+        "--path-format=relative --git-path HEAD --git-path objects/x --show-toplevel",
+        "--path-format=absolute --git-dir --git-common-dir --git-path hooks --git-path HEAD",
+        "--path-format=absolute --show-toplevel",
+        "--path-format=bogus --git-dir",
     ]);
     for dir in [
         "main",

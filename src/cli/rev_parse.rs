@@ -32,7 +32,6 @@ const DO_NONFLAGS: u8 = 8;
 /// them as if they were unknown flags.
 const UNSUPPORTED: &[&str] = &[
     "--parseopt",
-    "--path-format",
     "--exclude-hidden",
     "--since",
     "--after",
@@ -471,7 +470,7 @@ fn git_path(
     prefix: Option<&str>,
     inside_work_tree: Option<&Path>,
     path: &str,
-) -> String {
+) -> (PathBuf, String) {
     let git_dir = repo.git_dir();
     if git_dir != repo.common_dir() {
         let base = if is_common_path(path) {
@@ -479,21 +478,58 @@ fn git_path(
         } else {
             git_dir
         };
-        return format!("{}/{path}", base.display());
+        return (base.join(path), format!("{}/{path}", base.display()));
     }
+    let abs = git_dir.join(path);
     if git_dir == cwd {
-        return if path.is_empty() {
+        let text = if path.is_empty() {
             "./".to_string()
         } else {
             path.to_string()
         };
+        return (abs, text);
     }
     if let (Some(wt), Some(p)) = (inside_work_tree, prefix) {
         if git_dir == wt.join(".git") {
-            return format!("{}.git/{path}", "../".repeat(p.matches('/').count()));
+            let text = format!("{}.git/{path}", "../".repeat(p.matches('/').count()));
+            return (abs, text);
         }
     }
-    format!("{}/{path}", git_dir.display())
+    (abs, format!("{}/{path}", git_dir.display()))
+}
+
+/// `--path-format`: how paths of the repository are printed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PathFormat {
+    Absolute,
+    Relative,
+}
+
+/// Prints `path` as `--path-format` asks, or as `default` without it.
+fn format_path(format: Option<PathFormat>, path: &Path, cwd: &Path, default: String) -> String {
+    match format {
+        None => default,
+        Some(PathFormat::Absolute) => path.display().to_string(),
+        Some(PathFormat::Relative) => relative_path(path, cwd),
+    }
+}
+
+/// git's `relative_path`: `path` seen from `base` (both absolute): `./` for the same
+/// folder, `../` steps up, then the rest.
+fn relative_path(path: &Path, base: &Path) -> String {
+    let a: Vec<_> = path.components().collect();
+    let b: Vec<_> = base.components().collect();
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let ups = b.len() - common;
+    let rest: Vec<String> = a[common..]
+        .iter()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    match (ups, rest.is_empty()) {
+        (0, true) => "./".to_string(),
+        (_, true) => "../".repeat(ups),
+        _ => format!("{}{}", "../".repeat(ups), rest.join("/")),
+    }
 }
 
 /// `Needed a single revision`, or exit status 1 with `--quiet`.
@@ -586,6 +622,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let mut last: Option<(bool, ObjectId, String)> = None;
     let mut revs_count = 0usize;
     let mut excludes: Vec<String> = Vec::new();
+    let mut path_format: Option<PathFormat> = None;
     let warn_ambiguous = repo
         .config()
         .get_bool("core.warnambiguousrefs")
@@ -690,15 +727,16 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                     } else {
                         common.display().to_string()
                     };
-                    st.puts(&text)?;
+                    st.puts(&format_path(path_format, common, &cwd, text))?;
                 }
                 "--git-path" => {
                     let Some(path) = args.get(i) else {
                         return Err(Fatal::new("--git-path requires an argument"));
                     };
                     i += 1;
-                    let text = git_path(&repo, &cwd, prefix.as_deref(), inside_work_tree, path);
-                    st.puts(&text)?;
+                    let (abs, text) =
+                        git_path(&repo, &cwd, prefix.as_deref(), inside_work_tree, path);
+                    st.puts(&format_path(path_format, &abs, &cwd, text))?;
                 }
                 "--show-ref-format" => st.puts("files")?,
                 "--bisect" => {
@@ -828,12 +866,31 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                     } else {
                         git_dir.display().to_string()
                     };
+                    let text = if arg == "--absolute-git-dir" {
+                        text
+                    } else {
+                        format_path(path_format, git_dir, &cwd, text)
+                    };
                     st.puts(&text)?;
                 }
                 "--show-toplevel" => match &work_tree {
-                    Some(wt) => st.puts(&wt.display().to_string())?,
+                    Some(wt) => {
+                        let text = format_path(path_format, wt, &cwd, wt.display().to_string());
+                        st.puts(&text)?
+                    }
                     None => return Err(Fatal::new("this operation must be run in a work tree")),
                 },
+                _ if arg.starts_with("--path-format=") => {
+                    path_format = match &arg["--path-format=".len()..] {
+                        "absolute" => Some(PathFormat::Absolute),
+                        "relative" => Some(PathFormat::Relative),
+                        other => {
+                            return Err(Fatal::new(format!(
+                                "unknown argument to --path-format: {other}"
+                            )))
+                        }
+                    };
+                }
                 "--show-prefix" => {
                     let p = prefix.clone().unwrap_or_default();
                     st.puts(&p)?;
