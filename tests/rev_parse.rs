@@ -537,6 +537,10 @@ fn repository_facts_quoting_and_counts() {
         "--path-format=absolute --git-dir --git-common-dir --git-path hooks --git-path HEAD",
         "--path-format=absolute --show-toplevel",
         "--path-format=bogus --git-dir",
+        "--keep-dashdash --stop-at-non-option --stuck-long --since --until",
+        "--shared-index-path",
+        "--exclude-hidden",
+        "--prefix",
     ]);
     for dir in [
         "main",

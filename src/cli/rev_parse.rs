@@ -30,19 +30,16 @@ const DO_NONFLAGS: u8 = 8;
 
 /// Options that git accepts but oxgit does not implement: refusing them beats echoing
 /// them as if they were unknown flags.
-const UNSUPPORTED: &[&str] = &[
-    "--parseopt",
-    "--exclude-hidden",
-    "--since",
-    "--after",
-    "--until",
-    "--before",
-    "--prefix",
-    "--shared-index-path",
-    "--show-superproject-working-tree",
-    "--keep-dashdash",
-    "--stop-at-non-option",
-    "--stuck-long",
+const UNSUPPORTED: &[&str] = &["--parseopt", "--prefix", "--show-superproject-working-tree"];
+
+/// Valued options oxgit does not implement: dates (git prints them converted with its
+/// approximate date parser) and hidden-ref exclusions. Without `=` git echoes them.
+const UNSUPPORTED_VALUED: &[&str] = &[
+    "--since=",
+    "--after=",
+    "--until=",
+    "--before=",
+    "--exclude-hidden=",
 ];
 
 /// The variables `--local-env-vars` lists: those that describe one repository.
@@ -739,6 +736,22 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                     st.puts(&format_path(path_format, &abs, &cwd, text))?;
                 }
                 "--show-ref-format" => st.puts("files")?,
+                "--shared-index-path" => {
+                    // Only a split index has a shared part, and it needs a
+                    // `sharedindex.<id>` file: without one there is nothing to print.
+                    let split = std::fs::read_dir(repo.git_dir())
+                        .map(|d| {
+                            d.flatten().any(|e| {
+                                e.file_name().to_string_lossy().starts_with("sharedindex.")
+                            })
+                        })
+                        .unwrap_or(false);
+                    if split {
+                        return Err(Fatal::new(
+                            "rev-parse option '--shared-index-path' is not supported by oxgit for split indexes",
+                        ));
+                    }
+                }
                 "--bisect" => {
                     let entries = refs.all().map_err(|e| Fatal::new(e.to_string()))?;
                     for (prefix, reversed) in
@@ -972,7 +985,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                         continue;
                     }
                     let name = arg.split('=').next().unwrap_or(arg);
-                    if UNSUPPORTED.contains(&name) {
+                    if UNSUPPORTED.contains(&name)
+                        || UNSUPPORTED_VALUED.iter().any(|d| arg.starts_with(d))
+                    {
                         return Err(Fatal::new(format!(
                             "rev-parse option '{arg}' is not supported by oxgit"
                         )));
