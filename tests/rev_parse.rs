@@ -180,6 +180,18 @@ fn hex_ids_full_abbreviated_and_ambiguous() {
         "--shortx HEAD".to_string(),
     ];
     check_all(&main, &cases);
+    // core.disambiguate picks among objects sharing a prefix when the context does not.
+    let disamb: Vec<String> = [
+        commit.clone(),
+        ambig.clone(),
+        format!("{commit}^{{blob}}"),
+        format!("{commit}^{{tree}}"),
+        format!("--verify {commit}"),
+        format!("--short {commit}"),
+    ]
+    .into_iter()
+    .collect();
+    check_all(&repos().join("disamb"), &disamb);
 }
 
 #[test]

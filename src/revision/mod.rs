@@ -148,6 +148,22 @@ pub enum Hint {
     Blob,
 }
 
+impl Hint {
+    /// The hint a `core.disambiguate` value names (`none`, `commit`, `committish`, `tree`,
+    /// `treeish`, `blob`).
+    pub fn from_config(value: &str) -> Option<Hint> {
+        Some(match value {
+            "none" => Hint::Any,
+            "commit" => Hint::Commit,
+            "committish" => Hint::Committish,
+            "tree" => Hint::Tree,
+            "treeish" => Hint::Treeish,
+            "blob" => Hint::Blob,
+            _ => return None,
+        })
+    }
+}
+
 /// Resolves `spec` to an object id, quietly (no warnings are collected).
 pub fn resolve(repo: &Repository, spec: &str) -> Result<ObjectId, RevisionError> {
     Resolver::new(repo).resolve(spec)
@@ -293,6 +309,7 @@ pub struct Resolver<'r> {
     quiet: bool,
     prefix: Option<String>,
     warn_ambiguous: bool,
+    default_hint: Hint,
     messages: Vec<String>,
 }
 
@@ -309,6 +326,11 @@ impl<'r> Resolver<'r> {
                 .config()
                 .get_bool("core.warnambiguousrefs")
                 .unwrap_or(true),
+            default_hint: repo
+                .config()
+                .get("core.disambiguate")
+                .and_then(Hint::from_config)
+                .unwrap_or_default(),
             messages: Vec::new(),
         }
     }
@@ -1046,6 +1068,12 @@ impl<'r> Resolver<'r> {
             1 => return Ok(found[0]),
             _ => {}
         }
+        // Without a hint from the context, `core.disambiguate` gives one.
+        let hint = if hint == Hint::Any {
+            self.default_hint
+        } else {
+            hint
+        };
         if hint != Hint::Any {
             let mut fitting = Vec::new();
             for id in &found {
