@@ -158,6 +158,16 @@ impl Config {
             .map(|(_, v)| v.as_deref().unwrap_or(""))
     }
 
+    /// Every value of `key`, in file order (for multi-valued keys such as
+    /// `remote.<name>.fetch`); a key without `=` yields `""`.
+    pub fn get_all<'a>(&'a self, key: &str) -> impl Iterator<Item = &'a str> + 'a {
+        let key = normalize_key(key);
+        self.entries
+            .iter()
+            .filter(move |(k, _)| *k == key)
+            .map(|(_, v)| v.as_deref().unwrap_or(""))
+    }
+
     /// Whether `key` is present, even without a value.
     fn get_raw(&self, key: &str) -> Option<&Option<String>> {
         let key = normalize_key(key);

@@ -20,6 +20,7 @@ pub mod diff;
 pub mod object;
 pub mod odb;
 pub mod oid;
+pub mod refs;
 pub mod repo;
 pub mod revision;
 

@@ -108,7 +108,6 @@ fn single(repo: &Repository, mode: Mode, name: &str, out: &mut dyn Write) -> Res
     let id = match revision::resolve(repo, name) {
         Ok(id) => id,
         Err(RevisionError::Unknown(_)) => return Err(invalid()),
-        #[allow(unreachable_patterns)]
         Err(e) => return Err(Fatal::new(e.to_string())),
     };
     let odb = repo.odb();
@@ -303,12 +302,9 @@ fn run_batch(repo: &Repository, b: &Batch, ctx: &mut Context<'_>) -> Result<i32,
                     missing(name, b"missing", delim, ctx.out)?
                 }
             },
-            Err(RevisionError::Unknown(_)) => missing(name, b"missing", delim, ctx.out)?,
-            #[allow(unreachable_patterns)]
-            Err(e) if e.to_string().contains("ambiguous") => {
+            Err(RevisionError::AmbiguousShortId { .. }) => {
                 missing(name, b"ambiguous", delim, ctx.out)?
             }
-            #[allow(unreachable_patterns)]
             Err(_) => missing(name, b"missing", delim, ctx.out)?,
         }
     }

@@ -7,6 +7,7 @@
 mod cat_file;
 mod log;
 pub mod quote;
+mod rev_parse;
 
 use crate::repo::Repository;
 use std::ffi::OsString;
@@ -150,6 +151,7 @@ pub fn run_with(
     match cmd.as_str() {
         "cat-file" => cat_file::run(&mut ctx),
         "log" => log::run(&mut ctx),
+        "rev-parse" => rev_parse::run(&mut ctx),
         other => Err(Fatal::usage(format!(
             "'{other}' is not an oxgit command. See 'oxgit --help'."
         ))),
@@ -162,4 +164,5 @@ usage: oxgit [-C <path>] <command> [<args>]
 Commands (output identical to git 2.47):
    cat-file     Show the contents, type or size of objects
    log          Show commit history (--format, -n, --no-merges, --first-parent, --numstat)
+   rev-parse    Pick out and massage parameters (revisions, repository paths)
 ";

@@ -4,20 +4,28 @@ use super::{Odb, OdbError};
 use crate::config::Config;
 use crate::oid::{HexPrefix, ObjectId};
 
-/// git's default abbreviation length: `core.abbrev` if set (minimum 4), else derived from
-/// the approximate object count (packed objects only), at least 7.
+/// git's smallest abbreviation (`MINIMUM_ABBREV`).
+pub const MIN_ABBREV: usize = 4;
+
+/// git's default abbreviation length: `core.abbrev` if it is a number (at least 4; the
+/// full length for `false`/`no`), else derived from the approximate object count (packed
+/// objects only), at least 7.
 pub fn default_abbrev_len(odb: &Odb, config: &Config) -> usize {
     let hex_len = odb.hash_kind().hex_len();
-    match config.get("core.abbrev") {
-        Some(v) if v.eq_ignore_ascii_case("no") => return hex_len,
-        Some(v) if !v.eq_ignore_ascii_case("auto") => {
-            if let Ok(n) = v.parse::<usize>() {
-                return n.clamp(4, hex_len);
+    if let Some(v) = config.get("core.abbrev") {
+        let v = v.trim();
+        if !v.eq_ignore_ascii_case("auto") {
+            if crate::config::parse_bool(v) == Some(false) {
+                return hex_len;
+            }
+            if let Ok(n) = v.parse::<i64>() {
+                if n >= MIN_ABBREV as i64 {
+                    return (n as usize).min(hex_len);
+                }
             }
         }
-        _ => {}
     }
-    auto_abbrev_len(odb.approximate_object_count())
+    auto_abbrev_len(odb.approximate_object_count()).min(hex_len)
 }
 
 /// The automatic length for a repository of about `count` objects.
