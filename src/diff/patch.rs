@@ -1,0 +1,192 @@
+//! The body of a unified patch, as git prints it: `@@ -a,b +c,d @@ <function>` hunk
+//! headers, context/`-`/`+` lines and `\ No newline at end of file` markers.
+//!
+//! ```
+//! use oxgit::diff::line::{Options, State};
+//!
+//! let mut state = State::new();
+//! let opts = Options::default();
+//! let diff = state.diff(b"a\nb\n", b"a\nc\n", &opts).unwrap();
+//! let mut out = Vec::new();
+//! oxgit::diff::patch::write_hunks(&mut out, &diff);
+//! assert_eq!(out, b"@@ -1,2 +1,2 @@\n a\n-b\n+c\n");
+//! ```
+
+use crate::diff::line::{Change, LineDiff};
+
+/// Size of git's function-name buffer: the text after `@@ ... @@` is at most this long.
+const FUNC_LINE_MAX: usize = 80;
+
+/// git's default function-name rule (no `xfuncname` driver): a line starting with an ASCII
+/// letter, `_` or `$` qualifies; its text is the first 80 bytes with trailing SP, TAB, LF
+/// and CR removed.
+pub fn default_funcname(line: &[u8]) -> Option<&[u8]> {
+    let first = *line.first()?;
+    if !(first.is_ascii_alphabetic() || first == b'_' || first == b'$') {
+        return None;
+    }
+    let mut t = &line[..line.len().min(FUNC_LINE_MAX)];
+    while let [rest @ .., last] = t {
+        if matches!(last, b' ' | b'\t' | b'\n' | b'\r') {
+            t = rest;
+        } else {
+            break;
+        }
+    }
+    Some(t)
+}
+
+/// One hunk: the ranges it covers and the change blocks in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hunk {
+    /// First old line shown (0-based).
+    pub old_start: usize,
+    /// Number of old lines shown.
+    pub old_len: usize,
+    /// First new line shown (0-based).
+    pub new_start: usize,
+    /// Number of new lines shown.
+    pub new_len: usize,
+    /// Index range into [`LineDiff::changes`] of the changes in this hunk.
+    pub changes: (usize, usize),
+}
+
+/// Groups the changes of `diff` into hunks with its context options, as git's
+/// `xdl_get_hunk`/`xdl_emit_diff` do.
+pub fn hunks(diff: &LineDiff<'_>) -> Vec<Hunk> {
+    let mut out = Vec::new();
+    for_each_hunk(diff, |h| out.push(h));
+    out
+}
+
+fn for_each_hunk(diff: &LineDiff<'_>, mut f: impl FnMut(Hunk)) {
+    let changes = diff.changes();
+    let ctx = diff.options().context as usize;
+    let max_common = 2 * ctx + diff.options().inter_hunk_context as usize;
+    let (n1, n2) = (diff.old_len(), diff.new_len());
+    let end1 = |c: &Change| (c.old_start + c.old_len) as usize;
+    let end2 = |c: &Change| (c.new_start + c.new_len) as usize;
+    let mut k = 0;
+    while k < changes.len() {
+        let mut j = k;
+        while j + 1 < changes.len()
+            && changes[j + 1].old_start as usize - end1(&changes[j]) <= max_common
+        {
+            j += 1;
+        }
+        let (first, last) = (&changes[k], &changes[j]);
+        let s1 = (first.old_start as usize).saturating_sub(ctx);
+        let s2 = (first.new_start as usize).saturating_sub(ctx);
+        let t = ctx.min(n1 - end1(last)).min(n2 - end2(last));
+        let e1 = end1(last) + t;
+        let e2 = end2(last) + t;
+        f(Hunk {
+            old_start: s1,
+            old_len: e1 - s1,
+            new_start: s2,
+            new_len: e2 - s2,
+            changes: (k, j + 1),
+        });
+        k = j + 1;
+    }
+}
+
+/// Appends `@@ -a,b +c,d @@` (git's range rules) to `out`.
+fn push_range(out: &mut Vec<u8>, start: usize, len: usize) {
+    use std::io::Write;
+    let first = if len > 0 { start + 1 } else { start };
+    let _ = write!(out, "{first}");
+    if len != 1 {
+        let _ = write!(out, ",{len}");
+    }
+}
+
+/// Length of the longest prefix of `s` made of valid, complete UTF-8 sequences as git's
+/// `utf8_width` accepts them (also rejecting U+FFFE and U+FFFF).
+fn sane_utf8_prefix(s: &[u8]) -> usize {
+    let valid = match std::str::from_utf8(s) {
+        Ok(t) => t,
+        Err(e) => std::str::from_utf8(&s[..e.valid_up_to()]).unwrap_or(""),
+    };
+    for (i, ch) in valid.char_indices() {
+        if ch == '\u{FFFE}' || ch == '\u{FFFF}' {
+            return i;
+        }
+    }
+    valid.len()
+}
+
+fn push_line(out: &mut Vec<u8>, prefix: u8, line: &[u8]) {
+    out.push(prefix);
+    out.extend_from_slice(line);
+    if line.last() != Some(&b'\n') {
+        out.extend_from_slice(b"\n\\ No newline at end of file\n");
+    }
+}
+
+/// Appends the hunks of `diff` (git's unified format with the default function-name
+/// rule) to `out`. Nothing is written when there are no changes.
+pub fn write_hunks(out: &mut Vec<u8>, diff: &LineDiff<'_>) {
+    write_hunks_with(out, diff, &default_funcname);
+}
+
+/// Like [`write_hunks`], with a custom function-name rule (for `diff=<driver>`
+/// `xfuncname` patterns): it gets an old line and returns the header text, if the line
+/// qualifies (the caller should cut it to 80 bytes as git does).
+pub fn write_hunks_with(
+    out: &mut Vec<u8>,
+    diff: &LineDiff<'_>,
+    funcname: &dyn Fn(&[u8]) -> Option<&[u8]>,
+) {
+    let changes = diff.changes();
+    for_each_hunk(diff, |h| {
+        // Header.
+        let header_start = out.len();
+        out.extend_from_slice(b"@@ -");
+        push_range(out, h.old_start, h.old_len);
+        out.extend_from_slice(b" +");
+        push_range(out, h.new_start, h.new_len);
+        out.extend_from_slice(b" @@");
+        let func = (0..h.old_start)
+            .rev()
+            .find_map(|q| funcname(diff.old_line(q)));
+        if let Some(text) = func {
+            if !text.is_empty() {
+                out.push(b' ');
+                out.extend_from_slice(text);
+            }
+        }
+        out.push(b'\n');
+        let keep = sane_utf8_prefix(&out[header_start..]);
+        if header_start + keep < out.len() {
+            out.truncate(header_start + keep);
+            out.push(b'\n');
+        }
+        // Body.
+        let (k, j) = h.changes;
+        let first = &changes[k];
+        for q in h.new_start..first.new_start as usize {
+            push_line(out, b' ', diff.new_line(q));
+        }
+        let mut y = first.new_start as usize;
+        let mut x = first.old_start as usize;
+        for c in &changes[k..j] {
+            while x < c.old_start as usize {
+                push_line(out, b' ', diff.new_line(y));
+                x += 1;
+                y += 1;
+            }
+            for q in c.old_start..c.old_start + c.old_len {
+                push_line(out, b'-', diff.old_line(q as usize));
+            }
+            for q in c.new_start..c.new_start + c.new_len {
+                push_line(out, b'+', diff.new_line(q as usize));
+            }
+            x = (c.old_start + c.old_len) as usize;
+            y = (c.new_start + c.new_len) as usize;
+        }
+        for q in y..h.new_start + h.new_len {
+            push_line(out, b' ', diff.new_line(q));
+        }
+    });
+}
