@@ -22,11 +22,26 @@ fn configs() -> Vec<Config> {
         inter_hunk_context,
     };
     vec![
-        Config { args: &[], options: o(Algorithm::Myers, true, 3, 0) },
-        Config { args: &["--minimal"], options: o(Algorithm::Minimal, true, 3, 0) },
-        Config { args: &["--histogram"], options: o(Algorithm::Histogram, true, 3, 0) },
-        Config { args: &["--no-indent-heuristic"], options: o(Algorithm::Myers, false, 3, 0) },
-        Config { args: &["-U0"], options: o(Algorithm::Myers, true, 0, 0) },
+        Config {
+            args: &[],
+            options: o(Algorithm::Myers, true, 3, 0),
+        },
+        Config {
+            args: &["--minimal"],
+            options: o(Algorithm::Minimal, true, 3, 0),
+        },
+        Config {
+            args: &["--histogram"],
+            options: o(Algorithm::Histogram, true, 3, 0),
+        },
+        Config {
+            args: &["--no-indent-heuristic"],
+            options: o(Algorithm::Myers, false, 3, 0),
+        },
+        Config {
+            args: &["-U0"],
+            options: o(Algorithm::Myers, true, 0, 0),
+        },
         Config {
             args: &["-U1", "--inter-hunk-context=2"],
             options: o(Algorithm::Myers, true, 1, 2),
@@ -58,7 +73,13 @@ fn run_git(dir: &Path, args: &[&str]) -> Vec<u8> {
 /// per-file results (files without differences are absent).
 fn git_batch(dir: &Path, extra: &[&str]) -> BTreeMap<usize, Expected> {
     let mut res: BTreeMap<usize, Expected> = BTreeMap::new();
-    let mut args = vec!["diff", "--no-index", "--no-prefix", "--no-color", "--no-renames"];
+    let mut args = vec![
+        "diff",
+        "--no-index",
+        "--no-prefix",
+        "--no-color",
+        "--no-renames",
+    ];
     args.extend_from_slice(extra);
     let mut pargs = args.clone();
     pargs.extend(["old", "new"]);
@@ -120,14 +141,21 @@ fn check_pairs(pairs: &[(Vec<u8>, Vec<u8>)]) {
         for (i, (a, b)) in pairs.iter().enumerate() {
             let exp = expected.get(&i).cloned().unwrap_or_default();
             if oxgit::diff::binary::is_binary_pair(a, b) {
-                assert!(a == b || exp.counts.is_none(), "pair {i} should be binary for git");
+                assert!(
+                    a == b || exp.counts.is_none(),
+                    "pair {i} should be binary for git"
+                );
                 continue;
             }
             let diff = state.diff(a, b, &cfg.options).unwrap();
             let mut body = Vec::new();
             write_hunks(&mut body, &diff);
             let c = diff.counts();
-            let counts = if a == b { None } else { Some((c.added, c.deleted)) };
+            let counts = if a == b {
+                None
+            } else {
+                Some((c.added, c.deleted))
+            };
             assert_eq!(
                 String::from_utf8_lossy(&body),
                 String::from_utf8_lossy(&exp.body),
@@ -136,7 +164,11 @@ fn check_pairs(pairs: &[(Vec<u8>, Vec<u8>)]) {
                 String::from_utf8_lossy(a),
                 String::from_utf8_lossy(b)
             );
-            assert_eq!(counts, exp.counts, "numstat differs for pair {i} with {:?}", cfg.args);
+            assert_eq!(
+                counts, exp.counts,
+                "numstat differs for pair {i} with {:?}",
+                cfg.args
+            );
         }
     }
 }
@@ -151,10 +183,14 @@ fn lines(s: &[&str]) -> Vec<u8> {
 }
 
 fn numbered(n: usize) -> Vec<u8> {
-    (1..=n).map(|i| format!("{i}\n")).collect::<String>().into_bytes()
+    (1..=n)
+        .map(|i| format!("{i}\n"))
+        .collect::<String>()
+        .into_bytes()
 }
 
 #[test]
+#[allow(clippy::vec_init_then_push)] // one commented case per push
 fn crafted_pairs() {
     let mut pairs: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
     // CRLF vs LF, and a CR-only change.
@@ -187,29 +223,59 @@ fn crafted_pairs() {
         lines(&["int f() {", "\treturn 1;", "}  "]),
     ));
     // Blank-line sliding (the spec's indent heuristic example).
-    pairs.push((lines(&["1", "2", "a", "", "b", "3", "4"]), lines(&["1", "2", "a", "", "b", "a", "", "b", "3", "4"])));
+    pairs.push((
+        lines(&["1", "2", "a", "", "b", "3", "4"]),
+        lines(&["1", "2", "a", "", "b", "a", "", "b", "3", "4"]),
+    ));
     pairs.push((
         lines(&["/* function */", "foo() {", "    foo", "}", ""]),
-        lines(&["/* function */", "bar() {", "    foo", "}", "", "/* function */", "foo() {", "    foo", "}", ""]),
+        lines(&[
+            "/* function */",
+            "bar() {",
+            "    foo",
+            "}",
+            "",
+            "/* function */",
+            "foo() {",
+            "    foo",
+            "}",
+            "",
+        ]),
     ));
     // Many moved blocks.
     let blocks: Vec<Vec<u8>> = (0..12)
-        .map(|b| lines(&[&format!("fn b{b}() {{"), &format!("    call({b});"), "}", ""]))
+        .map(|b| {
+            lines(&[
+                &format!("fn b{b}() {{"),
+                &format!("    call({b});"),
+                "}",
+                "",
+            ])
+        })
         .collect();
     let old: Vec<u8> = blocks.concat();
     let order = [5, 0, 11, 2, 3, 9, 1, 4, 6, 8, 7, 10];
-    let new: Vec<u8> = order.iter().map(|&i| blocks[i].clone()).collect::<Vec<_>>().concat();
+    let new: Vec<u8> = order
+        .iter()
+        .map(|&i| blocks[i].clone())
+        .collect::<Vec<_>>()
+        .concat();
     pairs.push((old, new));
     // Function-name context: long names, non-ASCII cut, Latin-1 line.
     let mut f = Vec::new();
     f.extend_from_slice(b"static int a_very_long_function_name_that_goes_on_and_on_and_on_forever_and_ever_and_ever_and_more(int x)\n");
     f.extend_from_slice(b"caf\xe9 function here\n");
     f.extend_from_slice(&numbered(10));
-    f.extend_from_slice("_fn_with_utf8_near_the_cut_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxé\n".as_bytes());
+    f.extend_from_slice(
+        "_fn_with_utf8_near_the_cut_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxé\n"
+            .as_bytes(),
+    );
     f.extend_from_slice(&numbered(10));
     f.extend_from_slice(b"$dollar  \t\r\n");
     f.extend_from_slice(&numbered(10));
-    let g: Vec<u8> = String::from_utf8_lossy(&f).replace("\n5\n", "\nfive\n").into_bytes();
+    let g: Vec<u8> = String::from_utf8_lossy(&f)
+        .replace("\n5\n", "\nfive\n")
+        .into_bytes();
     let mut f_latin = f.clone();
     f_latin.splice(0..0, b"head\n".iter().copied());
     let mut g_latin = g.clone();
@@ -221,14 +287,34 @@ fn crafted_pairs() {
         h
     }));
     // Hunk merging: changes with gaps of 6 and 7 lines.
-    pairs.push((numbered(20), String::from_utf8(numbered(20)).unwrap().replace("\n5\n", "\nV\n").replace("\n12\n", "\nW\n").into_bytes()));
-    pairs.push((numbered(20), String::from_utf8(numbered(20)).unwrap().replace("\n5\n", "\nV\n").replace("\n13\n", "\nW\n").into_bytes()));
+    pairs.push((
+        numbered(20),
+        String::from_utf8(numbered(20))
+            .unwrap()
+            .replace("\n5\n", "\nV\n")
+            .replace("\n12\n", "\nW\n")
+            .into_bytes(),
+    ));
+    pairs.push((
+        numbered(20),
+        String::from_utf8(numbered(20))
+            .unwrap()
+            .replace("\n5\n", "\nV\n")
+            .replace("\n13\n", "\nW\n")
+            .into_bytes(),
+    ));
     // Insert at the start, delete the only line.
     pairs.push((numbered(11), [b"zero\n".to_vec(), numbered(11)].concat()));
     pairs.push((b"only\n".to_vec(), Vec::new()));
     // -U0 tail trim: a long common tail.
-    let tail: Vec<u8> = (0..400).map(|i| format!("common tail line {}\n", i % 7)).collect::<String>().into_bytes();
-    pairs.push(([lines(&["a", "b", "c"]), tail.clone()].concat(), [lines(&["a", "c", "b", "c"]), tail].concat()));
+    let tail: Vec<u8> = (0..400)
+        .map(|i| format!("common tail line {}\n", i % 7))
+        .collect::<String>()
+        .into_bytes();
+    pairs.push((
+        [lines(&["a", "b", "c"]), tail.clone()].concat(),
+        [lines(&["a", "c", "b", "c"]), tail].concat(),
+    ));
     check_pairs(&pairs);
 }
 
@@ -248,13 +334,31 @@ impl Rng {
 }
 
 const POOL: &[&str] = &[
-    "", "", "{", "}", "  foo();", "\tbar();", "int x;", "int f(void)", "a", "b", "c",
-    "    return 0;", "  ", "// comment", "static int g(int y)", "x\r", "\t}", "    if (x) {",
+    "",
+    "",
+    "{",
+    "}",
+    "  foo();",
+    "\tbar();",
+    "int x;",
+    "int f(void)",
+    "a",
+    "b",
+    "c",
+    "    return 0;",
+    "  ",
+    "// comment",
+    "static int g(int y)",
+    "x\r",
+    "\t}",
+    "    if (x) {",
 ];
 
 fn random_file(rng: &mut Rng, pool: &[&str], max: usize) -> Vec<String> {
     let n = rng.below(max + 1);
-    (0..n).map(|_| pool[rng.below(pool.len())].to_string()).collect()
+    (0..n)
+        .map(|_| pool[rng.below(pool.len())].to_string())
+        .collect()
 }
 
 fn mutate(rng: &mut Rng, old: &[String], pool: &[&str]) -> Vec<String> {
@@ -331,7 +435,9 @@ fn large_inputs_hit_cost_cutoffs() {
     let mut rng = Rng(42);
     let mut pairs = Vec::new();
     for round in 0..3 {
-        let pool: Vec<String> = (0..(200 + 3000 * round)).map(|i| format!("line {i}")).collect();
+        let pool: Vec<String> = (0..(200 + 3000 * round))
+            .map(|i| format!("line {i}"))
+            .collect();
         let pool_refs: Vec<&str> = pool.iter().map(|s| s.as_str()).collect();
         let mut old: Vec<String> = Vec::new();
         let mut new: Vec<String> = Vec::new();

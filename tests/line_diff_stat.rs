@@ -6,8 +6,7 @@ mod common;
 use oxgit::diff::binary::is_binary_pair;
 use oxgit::diff::line::{Options, State};
 use oxgit::diff::stat::{
-    display_path, write_numstat_line, write_shortstat, write_stat, FileStat, StatKind,
-    StatOptions,
+    display_path, write_numstat_line, write_shortstat, write_stat, FileStat, StatKind, StatOptions,
 };
 
 struct Rng(u64);
@@ -82,11 +81,17 @@ fn check(files: &[(String, Vec<u8>, Vec<u8>)]) {
     let dir = repo(files);
     let (stats, numstat) = file_stats(files);
     let git_numstat = common::git(dir.path(), &["diff", "--numstat"]);
-    assert_eq!(String::from_utf8_lossy(&numstat), String::from_utf8_lossy(&git_numstat));
+    assert_eq!(
+        String::from_utf8_lossy(&numstat),
+        String::from_utf8_lossy(&git_numstat)
+    );
     let mut short = Vec::new();
     write_shortstat(&mut short, &stats);
     let git_short = common::git(dir.path(), &["diff", "--shortstat"]);
-    assert_eq!(String::from_utf8_lossy(&short), String::from_utf8_lossy(&git_short));
+    assert_eq!(
+        String::from_utf8_lossy(&short),
+        String::from_utf8_lossy(&git_short)
+    );
     for width in [30usize, 40, 57, 80, 100, 133, 200] {
         let mut out = Vec::new();
         write_stat(
@@ -124,11 +129,18 @@ fn check(files: &[(String, Vec<u8>, Vec<u8>)]) {
             graph_width: Some(15),
         },
     );
-    let git_out = common::git(dir.path(), &["diff", "--stat=120,25", "--stat-graph-width=15"]);
-    assert_eq!(String::from_utf8_lossy(&out), String::from_utf8_lossy(&git_out));
+    let git_out = common::git(
+        dir.path(),
+        &["diff", "--stat=120,25", "--stat-graph-width=15"],
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out),
+        String::from_utf8_lossy(&git_out)
+    );
 }
 
 #[test]
+#[allow(clippy::vec_init_then_push)] // one commented case per push
 fn stat_layout_long_names_big_counts() {
     let mut rng = Rng(7);
     let mut files = Vec::new();
@@ -141,7 +153,11 @@ fn stat_layout_long_names_big_counts() {
     files.push(("small".to_string(), content(&mut rng, 50, "s"), Vec::new()));
     files.push(("mid".to_string(), b"1\n2\n".to_vec(), b"1\n3\n".to_vec()));
     files.push(("sp ace.txt".to_string(), b"x\n".to_vec(), b"y\n".to_vec()));
-    files.push(("h\u{e9}llo/t\u{e4}b.txt".to_string(), b"x\n".to_vec(), b"x\ny\n".to_vec()));
+    files.push((
+        "h\u{e9}llo/t\u{e4}b.txt".to_string(),
+        b"x\n".to_vec(),
+        b"x\ny\n".to_vec(),
+    ));
     files.push((
         "a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s/t/u/v/w/x/y/z/deep.rs".to_string(),
         content(&mut rng, 300, "d"),
@@ -161,7 +177,11 @@ fn stat_layout_with_binary() {
         ("b1".to_string(), bin_old.clone(), bin_new),
         ("b2".to_string(), b"1\n2\n".to_vec(), b"1\n3\n".to_vec()),
         ("gone.bin".to_string(), b"\0\x01".to_vec(), Vec::new()),
-        ("t".to_string(), content(&mut rng, 20000, "t"), content(&mut rng, 20000, "t")),
+        (
+            "t".to_string(),
+            content(&mut rng, 20000, "t"),
+            content(&mut rng, 20000, "t"),
+        ),
     ];
     check(&files);
 }
@@ -177,10 +197,17 @@ fn stat_layout_random() {
             for d in 0..depth {
                 name.push_str(&format!("dir{d}_{}/", "x".repeat(rng.below(12) as usize)));
             }
-            name.push_str(&format!("file{i}_{}.txt", "n".repeat(rng.below(30) as usize)));
+            name.push_str(&format!(
+                "file{i}_{}.txt",
+                "n".repeat(rng.below(30) as usize)
+            ));
             let n_old = rng.below(400);
             let n_new = rng.below(400);
-            files.push((name, content(&mut rng, n_old, "r"), content(&mut rng, n_new, "r")));
+            files.push((
+                name,
+                content(&mut rng, n_old, "r"),
+                content(&mut rng, n_new, "r"),
+            ));
         }
         check(&files);
     }

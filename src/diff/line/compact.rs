@@ -248,7 +248,7 @@ pub(super) fn compact(this: &mut Side, other: &Side, data: &[u8], indent_heurist
             } else if indent_heuristic {
                 let groupsize = g.end - g.start;
                 let mut shift = earliest_end;
-                if g.end >= groupsize + 1 && g.end - groupsize - 1 > shift {
+                if g.end > groupsize && g.end - groupsize - 1 > shift {
                     shift = g.end - groupsize - 1;
                 }
                 if g.end >= INDENT_HEURISTIC_MAX_SLIDING
