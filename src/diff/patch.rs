@@ -190,3 +190,206 @@ pub fn write_hunks_with(
         }
     });
 }
+
+/// How the old and new paths of a file pair are related.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PairStatus {
+    /// Added, deleted, modified or type-changed in place.
+    Plain,
+    /// Renamed, with its similarity score in percent.
+    Renamed(u32),
+    /// Copied, with its similarity score in percent.
+    Copied(u32),
+    /// A `-B` complete rewrite, with its dissimilarity score in percent.
+    Rewritten(u32),
+}
+
+/// What the header of one file pair needs. Modes are `None` for a missing side (added or
+/// deleted file); ids are the abbreviated hex names of the two blobs (all zeros for a
+/// missing side).
+#[derive(Clone, Copy, Debug)]
+pub struct PairHeader<'a> {
+    /// The old path (without prefix).
+    pub old_path: &'a [u8],
+    /// The new path (without prefix).
+    pub new_path: &'a [u8],
+    /// The old mode, `None` if the file was added.
+    pub old_mode: Option<u32>,
+    /// The new mode, `None` if the file was deleted.
+    pub new_mode: Option<u32>,
+    /// The abbreviated old id.
+    pub old_id: &'a str,
+    /// The abbreviated new id.
+    pub new_id: &'a str,
+    /// Rename/copy/rewrite information.
+    pub status: PairStatus,
+    /// The source prefix (`a/` by default, empty with `--no-prefix`).
+    pub src_prefix: &'a [u8],
+    /// The destination prefix (`b/` by default).
+    pub dst_prefix: &'a [u8],
+}
+
+fn quoted_with_prefix(prefix: &[u8], path: &[u8]) -> Vec<u8> {
+    let mut whole = prefix.to_vec();
+    whole.extend_from_slice(path);
+    crate::diff::stat::display_path(&whole)
+}
+
+/// Appends the `diff --git` line and the extended header lines (mode, similarity,
+/// rename/copy, `index`) of a pair, in git's order. Ids equal means no `index` line.
+pub fn write_pair_header(out: &mut Vec<u8>, h: &PairHeader<'_>) {
+    use std::io::Write;
+    // For added/deleted files both names are the same path.
+    let (old_path, new_path) = match (h.old_mode, h.new_mode) {
+        (None, _) => (h.new_path, h.new_path),
+        (_, None) => (h.old_path, h.old_path),
+        _ => (h.old_path, h.new_path),
+    };
+    out.extend_from_slice(b"diff --git ");
+    out.extend_from_slice(&quoted_with_prefix(h.src_prefix, old_path));
+    out.push(b' ');
+    out.extend_from_slice(&quoted_with_prefix(h.dst_prefix, new_path));
+    out.push(b'\n');
+    match (h.old_mode, h.new_mode) {
+        (Some(o), Some(n)) if o != n => {
+            let _ = write!(out, "old mode {o:06o}\nnew mode {n:06o}\n");
+        }
+        (None, Some(n)) => {
+            let _ = writeln!(out, "new file mode {n:06o}");
+        }
+        (Some(o), None) => {
+            let _ = writeln!(out, "deleted file mode {o:06o}");
+        }
+        _ => {}
+    }
+    let q = crate::diff::stat::display_path;
+    match h.status {
+        PairStatus::Plain => {}
+        PairStatus::Rewritten(n) => {
+            let _ = writeln!(out, "dissimilarity index {n}%");
+        }
+        PairStatus::Renamed(n) | PairStatus::Copied(n) => {
+            let word = if matches!(h.status, PairStatus::Renamed(_)) {
+                "rename"
+            } else {
+                "copy"
+            };
+            let _ = writeln!(out, "similarity index {n}%");
+            let _ = write!(out, "{word} from ");
+            out.extend_from_slice(&q(h.old_path));
+            let _ = write!(out, "\n{word} to ");
+            out.extend_from_slice(&q(h.new_path));
+            out.push(b'\n');
+        }
+    }
+    if h.old_id != h.new_id {
+        let _ = write!(out, "index {}..{}", h.old_id, h.new_id);
+        if let (Some(o), Some(n)) = (h.old_mode, h.new_mode) {
+            if o == n {
+                let _ = write!(out, " {o:06o}");
+            }
+        }
+        out.push(b'\n');
+    }
+}
+
+fn label(prefix: &[u8], path: &[u8], mode: Option<u32>) -> Vec<u8> {
+    match mode {
+        None => b"/dev/null".to_vec(),
+        Some(_) => quoted_with_prefix(prefix, path),
+    }
+}
+
+/// Appends the `--- a/x` / `+++ b/x` lines (with `/dev/null` for a missing side, and the
+/// TAB git adds after a label that contains a space).
+pub fn write_file_labels(out: &mut Vec<u8>, h: &PairHeader<'_>) {
+    for (marker, l) in [
+        (&b"--- "[..], label(h.src_prefix, h.old_path, h.old_mode)),
+        (&b"+++ "[..], label(h.dst_prefix, h.new_path, h.new_mode)),
+    ] {
+        out.extend_from_slice(marker);
+        out.extend_from_slice(&l);
+        if l.contains(&b' ') {
+            out.push(b'\t');
+        }
+        out.push(b'\n');
+    }
+}
+
+/// Appends `Binary files <a> and <b> differ`.
+pub fn write_binary_notice(out: &mut Vec<u8>, h: &PairHeader<'_>) {
+    out.extend_from_slice(b"Binary files ");
+    out.extend_from_slice(&label(h.src_prefix, h.old_path, h.old_mode));
+    out.extend_from_slice(b" and ");
+    out.extend_from_slice(&label(h.dst_prefix, h.new_path, h.new_mode));
+    out.extend_from_slice(b" differ\n");
+}
+
+/// Appends a whole text file pair as git prints it with `-p`: the header, and if the line
+/// diff has changes, the labels and hunks. (Binary pairs: call [`write_pair_header`] and
+/// [`write_binary_notice`] instead.)
+pub fn write_text_pair(out: &mut Vec<u8>, h: &PairHeader<'_>, diff: &LineDiff<'_>) {
+    write_pair_header(out, h);
+    if !diff.changes().is_empty() {
+        write_file_labels(out, h);
+        write_hunks(out, diff);
+    }
+}
+
+/// An entry point for fuzzing: splits `data` into two buffers at the first `0xff` byte
+/// (or in the middle) and runs every algorithm, the patch printer and the counters,
+/// checking that the counts agree with the printed lines. Never panics unless an
+/// invariant is broken.
+pub fn fuzz_line_diff(data: &[u8]) {
+    let cut = data
+        .iter()
+        .position(|&c| c == 0xff)
+        .unwrap_or(data.len() / 2);
+    let (old, new) = (&data[..cut], &data[(cut + 1).min(data.len())..]);
+    let mut state = crate::diff::line::State::new();
+    for algorithm in [
+        crate::diff::line::Algorithm::Myers,
+        crate::diff::line::Algorithm::Minimal,
+        crate::diff::line::Algorithm::Histogram,
+    ] {
+        for context in [0, 3] {
+            let opts = crate::diff::line::Options {
+                algorithm,
+                context,
+                ..Default::default()
+            };
+            let Ok(diff) = state.diff(old, new, &opts) else {
+                return;
+            };
+            let counts = diff.counts();
+            let mut out = Vec::new();
+            write_hunks(&mut out, &diff);
+            let (mut plus, mut minus) = (0u64, 0u64);
+            for line in out.split(|&c| c == b'\n') {
+                match line.first() {
+                    Some(b'+') => plus += 1,
+                    Some(b'-') => minus += 1,
+                    _ => {}
+                }
+            }
+            assert_eq!((plus, minus), (counts.added, counts.deleted));
+            // Applying the changes to the old lines must give the new lines.
+            let mut rebuilt = Vec::with_capacity(new.len());
+            let mut next_old = 0usize;
+            for c in diff.changes() {
+                for i in next_old..c.old_start as usize {
+                    rebuilt.extend_from_slice(diff.old_line(i));
+                }
+                for i in c.new_start..c.new_start + c.new_len {
+                    rebuilt.extend_from_slice(diff.new_line(i as usize));
+                }
+                next_old = (c.old_start + c.old_len) as usize;
+            }
+            for i in next_old..diff.old_len() {
+                rebuilt.extend_from_slice(diff.old_line(i));
+            }
+            let new_used: usize = (0..diff.new_len()).map(|i| diff.new_line(i).len()).sum();
+            assert_eq!(rebuilt, &new[..new_used]);
+        }
+    }
+}
