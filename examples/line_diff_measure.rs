@@ -6,6 +6,10 @@
 //! For every path present in both directories of a pair whose contents differ, it
 //! compares the hunks (`git diff --no-index --no-prefix -U3`, header lines stripped) and
 //! the numstat counts, and prints the share of identical results.
+//!
+//! With `--mutate SEED DIR...`, every text file under the directories is instead paired
+//! with a copy carrying a few realistic random edits (moved, deleted, duplicated and
+//! re-indented blocks, changed lines).
 
 use oxgit::diff::line::{Algorithm, Options, State};
 use std::path::{Path, PathBuf};
@@ -65,10 +69,73 @@ fn git_body(a: &Path, b: &Path, algo: Algorithm) -> (Vec<u8>, Option<(u64, u64)>
     (body, counts)
 }
 
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n.max(1) as u64) as usize
+    }
+}
+
+/// A copy of `data` with 1 to 5 random block edits.
+fn mutate(rng: &mut Rng, data: &[u8]) -> Vec<u8> {
+    let mut lines: Vec<Vec<u8>> = data
+        .split_inclusive(|&c| c == b'\n')
+        .map(|l| l.to_vec())
+        .collect();
+    for _ in 0..1 + rng.below(5) {
+        let n = lines.len();
+        if n == 0 {
+            lines.push(b"new\n".to_vec());
+            continue;
+        }
+        let s = rng.below(n);
+        let e = (s + 1 + rng.below(30)).min(n);
+        match rng.below(6) {
+            0 => {
+                lines.drain(s..e);
+            }
+            1 => {
+                let block: Vec<Vec<u8>> = lines.drain(s..e).collect();
+                let at = rng.below(lines.len() + 1);
+                lines.splice(at..at, block);
+            }
+            2 => {
+                let block: Vec<Vec<u8>> = lines[s..e].to_vec();
+                let at = rng.below(n + 1);
+                lines.splice(at..at, block);
+            }
+            3 => {
+                for l in &mut lines[s..e] {
+                    if l.len() > 1 {
+                        l.splice(0..0, *b"    ");
+                    }
+                }
+            }
+            4 => {
+                let src = rng.below(n);
+                let l = lines[src].clone();
+                lines.insert(s, l);
+                lines.insert(s, b"\n".to_vec());
+            }
+            _ => {
+                let mut l = lines[s].clone();
+                l.splice(0..0, *b"changed ");
+                lines[s] = l;
+            }
+        }
+    }
+    lines.concat()
+}
+
 fn main() {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let mut algo = Algorithm::Myers;
     let mut show = 0usize;
+    let mut mutate_seed: Option<u64> = None;
     while args.first().is_some_and(|a| a.starts_with("--")) {
         let flag = args.remove(0);
         let val = if args.is_empty() {
@@ -85,6 +152,7 @@ fn main() {
                 }
             }
             "--show" => show = val.parse().unwrap_or(0),
+            "--mutate" => mutate_seed = val.parse().ok(),
             _ => {}
         }
     }
@@ -94,6 +162,40 @@ fn main() {
     };
     let mut state = State::new();
     let (mut files, mut same_patch, mut same_num) = (0usize, 0usize, 0usize);
+    let scratch = std::env::temp_dir().join(format!("line_diff_measure-{}", std::process::id()));
+    if let Some(seed) = mutate_seed {
+        let mut rng = Rng(seed | 1);
+        let _ = std::fs::create_dir_all(&scratch);
+        let (old_dir, new_dir) = (scratch.join("old"), scratch.join("new"));
+        let _ = std::fs::remove_dir_all(&old_dir);
+        let _ = std::fs::remove_dir_all(&new_dir);
+        let mut count = 0usize;
+        for root in &args {
+            let mut paths = Vec::new();
+            walk(Path::new(root), Path::new(""), &mut paths);
+            paths.sort();
+            for rel in paths {
+                let Ok(data) = std::fs::read(Path::new(root).join(&rel)) else {
+                    continue;
+                };
+                if oxgit::diff::binary::is_binary(&data) {
+                    continue;
+                }
+                let new = mutate(&mut rng, &data);
+                let sub = format!("{}/{count}", count / 1000);
+                let (a, b) = (old_dir.join(&sub), new_dir.join(&sub));
+                let _ = std::fs::create_dir_all(a.parent().unwrap());
+                let _ = std::fs::create_dir_all(b.parent().unwrap());
+                let _ = std::fs::write(a, &data);
+                let _ = std::fs::write(b, &new);
+                count += 1;
+            }
+        }
+        args = vec![
+            old_dir.to_string_lossy().into_owned(),
+            new_dir.to_string_lossy().into_owned(),
+        ];
+    }
     for pair in args.chunks(2) {
         let [old_root, new_root] = pair else { break };
         let (old_root, new_root) = (Path::new(old_root), Path::new(new_root));
@@ -126,6 +228,9 @@ fn main() {
                 println!("DIFFERS: {} vs {}", a.display(), b.display());
             }
         }
+    }
+    if mutate_seed.is_some() {
+        let _ = std::fs::remove_dir_all(&scratch);
     }
     let pct = |n: usize| {
         if files == 0 {

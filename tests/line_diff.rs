@@ -20,6 +20,12 @@ fn configs() -> Vec<Config> {
         indent_heuristic,
         context,
         inter_hunk_context,
+        function_context: false,
+    };
+    let w = |context| Options {
+        function_context: true,
+        context,
+        ..Options::default()
     };
     vec![
         Config {
@@ -45,6 +51,14 @@ fn configs() -> Vec<Config> {
         Config {
             args: &["-U1", "--inter-hunk-context=2"],
             options: o(Algorithm::Myers, true, 1, 2),
+        },
+        Config {
+            args: &["-W"],
+            options: w(3),
+        },
+        Config {
+            args: &["-W", "-U0"],
+            options: w(0),
         },
     ]
 }
@@ -484,6 +498,23 @@ mod random_props {
         #[test]
         fn random_pairs_match_git(pairs in prop::collection::vec((file(), file()), 1..12)) {
             check_pairs(&pairs);
+        }
+    }
+}
+
+mod fuzz_entry {
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+        /// The fuzz entry point's invariants (counts equal printed lines, changes rebuild
+        /// the new side) hold on arbitrary bytes from a line-heavy alphabet.
+        #[test]
+        fn fuzz_entry_invariants(data in prop::collection::vec(
+            prop::sample::select(vec![b'\n', b'\n', b'a', b'b', b' ', b'\t', b'\r', 0u8, 0xffu8, b'{', b'}']),
+            0..400,
+        )) {
+            oxgit::diff::patch::fuzz_line_diff(&data);
         }
     }
 }

@@ -51,40 +51,115 @@ pub struct Hunk {
     pub changes: (usize, usize),
 }
 
-/// Groups the changes of `diff` into hunks with its context options, as git's
+/// Groups the changes of `diff` into hunks with its context options (including
+/// `--function-context` with the default function-name rule), as git's
 /// `xdl_get_hunk`/`xdl_emit_diff` do.
 pub fn hunks(diff: &LineDiff<'_>) -> Vec<Hunk> {
     let mut out = Vec::new();
-    for_each_hunk(diff, |h| out.push(h));
+    for_each_hunk(diff, &default_funcname, |h| out.push(h));
     out
 }
 
-fn for_each_hunk(diff: &LineDiff<'_>, mut f: impl FnMut(Hunk)) {
+/// Whether a line is whitespace only (SP, TAB, LF, CR).
+fn is_empty_line(line: &[u8]) -> bool {
+    line.iter()
+        .all(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
+}
+
+fn for_each_hunk(
+    diff: &LineDiff<'_>,
+    funcname: &dyn Fn(&[u8]) -> Option<&[u8]>,
+    mut f: impl FnMut(Hunk),
+) {
     let changes = diff.changes();
-    let ctx = diff.options().context as usize;
-    let max_common = 2 * ctx + diff.options().inter_hunk_context as usize;
-    let (n1, n2) = (diff.old_len(), diff.new_len());
-    let end1 = |c: &Change| (c.old_start + c.old_len) as usize;
-    let end2 = |c: &Change| (c.new_start + c.new_len) as usize;
+    let opts = diff.options();
+    let ctx = opts.context as isize;
+    let max_common = 2 * ctx + opts.inter_hunk_context as isize;
+    let (n1, n2) = (diff.old_len() as isize, diff.new_len() as isize);
+    let i1 = |c: &Change| c.old_start as isize;
+    let i2 = |c: &Change| c.new_start as isize;
+    let end1 = |c: &Change| (c.old_start + c.old_len) as isize;
+    let end2 = |c: &Change| (c.new_start + c.new_len) as isize;
+    let is_func_old = |i: isize| funcname(diff.old_line(i as usize)).is_some();
+    let is_func_new = |i: isize| funcname(diff.new_line(i as usize)).is_some();
+    // git's get_func_line without a buffer: the first function line from `start` towards
+    // `limit` (exclusive), or -1.
+    let func_line = |start: isize, limit: isize| -> isize {
+        let step = if start > limit { -1 } else { 1 };
+        let mut l = start;
+        while l != limit && 0 <= l && l < n1 {
+            if is_func_old(l) {
+                return l;
+            }
+            l += step;
+        }
+        -1
+    };
     let mut k = 0;
     while k < changes.len() {
         let mut j = k;
-        while j + 1 < changes.len()
-            && changes[j + 1].old_start as usize - end1(&changes[j]) <= max_common
-        {
+        while j + 1 < changes.len() && i1(&changes[j + 1]) - end1(&changes[j]) <= max_common {
             j += 1;
         }
-        let (first, last) = (&changes[k], &changes[j]);
-        let s1 = (first.old_start as usize).saturating_sub(ctx);
-        let s2 = (first.new_start as usize).saturating_sub(ctx);
-        let t = ctx.min(n1 - end1(last)).min(n2 - end2(last));
-        let e1 = end1(last) + t;
-        let e2 = end2(last) + t;
+        let first = &changes[k];
+        let mut s1 = (i1(first) - ctx).max(0);
+        let mut s2 = (i2(first) - ctx).max(0);
+        if opts.function_context {
+            let mut start = i1(first);
+            let mut whole_function_added = false;
+            if start >= n1 {
+                whole_function_added = (i2(first)..n2).any(is_func_new);
+                start = n1 - 1;
+            }
+            if !whole_function_added {
+                let mut fs1 = func_line(start, -1);
+                while fs1 > 0
+                    && !is_empty_line(diff.old_line(fs1 as usize - 1))
+                    && !is_func_old(fs1 - 1)
+                {
+                    fs1 -= 1;
+                }
+                if fs1 < 0 {
+                    fs1 = 0;
+                }
+                if fs1 < s1 {
+                    s2 = (s2 - (s1 - fs1)).max(0);
+                    s1 = fs1;
+                }
+            }
+        }
+        let (e1, e2) = loop {
+            let last = &changes[j];
+            let lctx = ctx.min(n1 - end1(last)).min(n2 - end2(last));
+            let mut e1 = end1(last) + lctx;
+            let mut e2 = end2(last) + lctx;
+            if opts.function_context {
+                let mut fe1 = func_line(end1(last), n1);
+                while fe1 > 0 && is_empty_line(diff.old_line(fe1 as usize - 1)) {
+                    fe1 -= 1;
+                }
+                if fe1 < 0 {
+                    fe1 = n1;
+                }
+                if fe1 > e1 {
+                    e2 = (e2 + (fe1 - e1)).min(n2);
+                    e1 = fe1;
+                }
+                if j + 1 < changes.len() {
+                    let l = i1(&changes[j + 1]).min(n1 - 1);
+                    if l - ctx <= e1 || func_line(l, e1) < 0 {
+                        j += 1;
+                        continue;
+                    }
+                }
+            }
+            break (e1, e2);
+        };
         f(Hunk {
-            old_start: s1,
-            old_len: e1 - s1,
-            new_start: s2,
-            new_len: e2 - s2,
+            old_start: s1 as usize,
+            old_len: (e1 - s1) as usize,
+            new_start: s2 as usize,
+            new_len: (e2 - s2) as usize,
             changes: (k, j + 1),
         });
         k = j + 1;
@@ -139,7 +214,7 @@ pub fn write_hunks_with(
     funcname: &dyn Fn(&[u8]) -> Option<&[u8]>,
 ) {
     let changes = diff.changes();
-    for_each_hunk(diff, |h| {
+    for_each_hunk(diff, funcname, |h| {
         // Header.
         let header_start = out.len();
         out.extend_from_slice(b"@@ -");

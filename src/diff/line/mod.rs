@@ -54,6 +54,9 @@ pub struct Options {
     /// Extra unchanged lines allowed between two changes of one hunk
     /// (`--inter-hunk-context`, default 0).
     pub inter_hunk_context: u32,
+    /// Show whole functions as context (`-W`, `--function-context`), using the
+    /// function-name rule of the patch printer.
+    pub function_context: bool,
 }
 
 impl Default for Options {
@@ -63,6 +66,7 @@ impl Default for Options {
             indent_heuristic: true,
             context: 3,
             inter_hunk_context: 0,
+            function_context: false,
         }
     }
 }
@@ -151,7 +155,7 @@ impl State {
     }
 
     /// Diffs `old` against `new` as git does, with the given options. With `context == 0`
-    /// git first trims a common tail of both buffers in 1024-byte blocks (which can change
+    /// (and no function context) git first trims a common tail of both buffers in 1024-byte blocks (which can change
     /// the alignment of the changes); this is reproduced.
     pub fn diff<'a>(
         &'a mut self,
@@ -164,7 +168,7 @@ impl State {
                 return Err(Error::TooLarge(side.len()));
             }
         }
-        let (old, new) = if options.context == 0 {
+        let (old, new) = if options.context == 0 && !options.function_context {
             trim_common_tail(old, new)
         } else {
             (old, new)
