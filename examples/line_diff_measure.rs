@@ -1,6 +1,6 @@
 //! Measures how often oxgit's line diff matches `git diff --no-index` on real file pairs.
 //!
-//! Usage: `cargo run --example line_diff_measure -- [--algo myers|minimal|histogram]
+//! Usage: `cargo run --example line_diff_measure -- [--algo myers|minimal|patience|histogram]
 //! [--show N] OLD_DIR NEW_DIR [OLD_DIR NEW_DIR ...]`
 //!
 //! For every path present in both directories of a pair whose contents differ, it
@@ -35,6 +35,7 @@ fn git_body(a: &Path, b: &Path, algo: Algorithm) -> (Vec<u8>, Option<(u64, u64)>
         Algorithm::Myers => "--diff-algorithm=myers",
         Algorithm::Minimal => "--diff-algorithm=minimal",
         Algorithm::Histogram => "--diff-algorithm=histogram",
+        Algorithm::Patience => "--diff-algorithm=patience",
     };
     let out = Command::new("git")
         .env("GIT_CONFIG_NOSYSTEM", "1")
@@ -148,6 +149,7 @@ fn main() {
                 algo = match val.as_str() {
                     "minimal" => Algorithm::Minimal,
                     "histogram" => Algorithm::Histogram,
+                    "patience" => Algorithm::Patience,
                     _ => Algorithm::Myers,
                 }
             }

@@ -425,6 +425,7 @@ pub fn fuzz_line_diff(data: &[u8]) {
     for algorithm in [
         crate::diff::line::Algorithm::Myers,
         crate::diff::line::Algorithm::Minimal,
+        crate::diff::line::Algorithm::Patience,
         crate::diff::line::Algorithm::Histogram,
     ] {
         for context in [0, 3] {

@@ -4,7 +4,7 @@
 //! The default algorithm is git's Myers variant: common prefix/suffix trimming, discarding
 //! of lines without a counterpart and of runs of too-common lines, the middle-snake search
 //! with git's cost cut-offs, then change-group compaction (sliding) with the indent
-//! heuristic. `--minimal` and `--histogram` are available too.
+//! heuristic. `--minimal`, `--patience` and `--histogram` are available too.
 //!
 //! ```
 //! use oxgit::diff::line::{Options, State};
@@ -18,6 +18,7 @@ mod compact;
 mod histogram;
 mod intern;
 mod myers;
+mod patience;
 
 /// git refuses to diff buffers of 1 GiB or more (`MAX_XDIFF_SIZE`); so does oxgit.
 pub const MAX_INPUT_SIZE: usize = 1 << 30;
@@ -38,6 +39,8 @@ pub enum Algorithm {
     Myers,
     /// `--minimal`: Myers without cost cut-offs.
     Minimal,
+    /// `--patience`.
+    Patience,
     /// `--histogram`.
     Histogram,
 }
@@ -135,6 +138,7 @@ pub struct State {
     interner: intern::Interner,
     myers: myers::Scratch,
     histogram: histogram::Scratch,
+    patience: patience::Scratch,
     pub(crate) changes: Vec<Change>,
 }
 
@@ -192,6 +196,14 @@ impl State {
                 &mut self.old.changed,
                 &mut self.new.changed,
                 options.algorithm == Algorithm::Minimal,
+            ),
+            Algorithm::Patience => self.patience.run(
+                &self.old.class,
+                &self.new.class,
+                nclasses,
+                &mut self.old.changed,
+                &mut self.new.changed,
+                &mut self.myers,
             ),
             Algorithm::Histogram => self.histogram.run(
                 &self.old.class,
