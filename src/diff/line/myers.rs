@@ -11,6 +11,11 @@ const MAX_COST_MIN: usize = 256;
 const MAX_EQLIMIT: usize = 1024;
 const SIMSCAN_WINDOW: usize = 100;
 
+/// Work bound (diagonal steps) for `--minimal` on one file pair: beyond it the cost
+/// cut-offs of the default algorithm apply, so pathological inputs cannot hang. git has
+/// no such bound; it is only reached where git would take minutes.
+const MINIMAL_WORK_LIMIT: u64 = 1 << 28;
+
 /// "Positive infinity" for the backward vector (large but safe from overflow).
 const INF: isize = isize::MAX / 4;
 
@@ -179,6 +184,7 @@ impl Scratch {
         let off = m + 1;
         self.stack.clear();
         self.stack.push((0, n, 0, m, minimal));
+        let mut work: u64 = 0;
         while let Some((mut x0, mut x1, mut y0, mut y1, need_min)) = self.stack.pop() {
             let (xs, ys) = (&self.x, &self.y);
             while x0 < x1 && y0 < y1 && xs[x0 as usize] == ys[y0 as usize] {
@@ -207,6 +213,7 @@ impl Scratch {
                     (x0, x1, y0, y1),
                     need_min,
                     max_cost,
+                    &mut work,
                 );
                 self.stack.push((sp.x, x1, sp.y, y1, sp.min_hi));
                 self.stack.push((x0, sp.x, y0, sp.y, sp.min_lo));
@@ -227,6 +234,7 @@ fn split(
     (x0, x1, y0, y1): (isize, isize, isize, isize),
     need_min: bool,
     max_cost: isize,
+    work: &mut u64,
 ) -> Split {
     let at = |k: isize| (k + off) as usize;
     let eq = |x: isize, y: isize| xs[x as usize] == ys[y as usize];
@@ -321,7 +329,8 @@ fn split(
             }
             k -= 2;
         }
-        if need_min {
+        *work += ((fmax - fmin) + (bmax - bmin)) as u64 / 2 + 2;
+        if need_min && *work < MINIMAL_WORK_LIMIT {
             continue;
         }
         if big_snake && cost > HEUR_MIN_COST {
