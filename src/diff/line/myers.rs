@@ -14,7 +14,7 @@ const SIMSCAN_WINDOW: usize = 100;
 /// Work bound (diagonal steps) for `--minimal` on one file pair: beyond it the cost
 /// cut-offs of the default algorithm apply, so pathological inputs cannot hang. git has
 /// no such bound; it is only reached where git would take minutes.
-const MINIMAL_WORK_LIMIT: u64 = 1 << 28;
+const MINIMAL_WORK_LIMIT: u64 = 1 << 30;
 
 /// "Positive infinity" for the backward vector (large but safe from overflow).
 const INF: isize = isize::MAX / 4;
