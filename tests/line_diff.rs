@@ -3,7 +3,7 @@
 
 mod common;
 
-use oxgit::diff::line::{Algorithm, Options, State};
+use oxgit::diff::line::{Algorithm, Options, State, Whitespace};
 use oxgit::diff::patch::write_hunks;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -21,6 +21,11 @@ fn configs() -> Vec<Config> {
         context,
         inter_hunk_context,
         function_context: false,
+        whitespace: Whitespace::Exact,
+    };
+    let ws = |whitespace| Options {
+        whitespace,
+        ..Options::default()
     };
     let w = |context| Options {
         function_context: true,
@@ -59,6 +64,26 @@ fn configs() -> Vec<Config> {
         Config {
             args: &["-W", "-U0"],
             options: w(0),
+        },
+        Config {
+            args: &["-w"],
+            options: ws(Whitespace::IgnoreAllSpace),
+        },
+        Config {
+            args: &["-b"],
+            options: ws(Whitespace::IgnoreSpaceChange),
+        },
+        Config {
+            args: &["--ignore-space-at-eol"],
+            options: ws(Whitespace::IgnoreSpaceAtEol),
+        },
+        Config {
+            args: &["--ignore-cr-at-eol"],
+            options: ws(Whitespace::IgnoreCrAtEol),
+        },
+        Config {
+            args: &["-b", "--ignore-cr-at-eol"],
+            options: ws(Whitespace::IgnoreSpaceChange),
         },
     ]
 }
@@ -165,7 +190,8 @@ fn check_pairs(pairs: &[(Vec<u8>, Vec<u8>)]) {
             let mut body = Vec::new();
             write_hunks(&mut body, &diff);
             let c = diff.counts();
-            let counts = if a == b {
+            // git omits a modified pair whose diff is empty (possible with -w and friends).
+            let counts = if a == b || (c.added, c.deleted) == (0, 0) {
                 None
             } else {
                 Some((c.added, c.deleted))
@@ -366,6 +392,12 @@ const POOL: &[&str] = &[
     "x\r",
     "\t}",
     "    if (x) {",
+    "foo();",
+    "  foo(); ",
+    "\t\tfoo();",
+    "x",
+    "int  x;",
+    "x \r",
 ];
 
 fn random_file(rng: &mut Rng, pool: &[&str], max: usize) -> Vec<String> {

@@ -45,6 +45,24 @@ pub enum Algorithm {
     Histogram,
 }
 
+/// Which whitespace differences make lines equal (git's `-w`, `-b`,
+/// `--ignore-space-at-eol`, `--ignore-cr-at-eol`; when several are given the strongest
+/// wins, as in git).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Whitespace {
+    /// Lines are equal only if their bytes are.
+    #[default]
+    Exact,
+    /// `--ignore-cr-at-eol`: a CR right before the newline is ignored.
+    IgnoreCrAtEol,
+    /// `--ignore-space-at-eol`: whitespace at the end of the line is ignored.
+    IgnoreSpaceAtEol,
+    /// `-b`: changes in the amount of whitespace are ignored.
+    IgnoreSpaceChange,
+    /// `-w`: all whitespace is ignored.
+    IgnoreAllSpace,
+}
+
 /// Options of a line diff and of its patch text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Options {
@@ -60,6 +78,8 @@ pub struct Options {
     /// Show whole functions as context (`-W`, `--function-context`), using the
     /// function-name rule of the patch printer.
     pub function_context: bool,
+    /// Whitespace handling when comparing lines (the printed lines are unchanged).
+    pub whitespace: Whitespace,
 }
 
 impl Default for Options {
@@ -70,6 +90,7 @@ impl Default for Options {
             context: 3,
             inter_hunk_context: 0,
             function_context: false,
+            whitespace: Whitespace::Exact,
         }
     }
 }
@@ -179,9 +200,9 @@ impl State {
         };
         self.old.split(old);
         self.new.split(new);
-        let nclasses = self
-            .interner
-            .classify(old, &mut self.old, new, &mut self.new);
+        let nclasses =
+            self.interner
+                .classify(old, &mut self.old, new, &mut self.new, options.whitespace);
         let n1 = self.old.len();
         let n2 = self.new.len();
         self.old.changed.clear();
