@@ -22,6 +22,14 @@ fn configs() -> Vec<Config> {
         inter_hunk_context,
         function_context: false,
         whitespace: Whitespace::Exact,
+        ignore_blank_lines: false,
+    };
+    let ibl = |whitespace, function_context, context| Options {
+        whitespace,
+        function_context,
+        context,
+        ignore_blank_lines: true,
+        ..Options::default()
     };
     let ws = |whitespace| Options {
         whitespace,
@@ -80,6 +88,18 @@ fn configs() -> Vec<Config> {
         Config {
             args: &["--ignore-cr-at-eol"],
             options: ws(Whitespace::IgnoreCrAtEol),
+        },
+        Config {
+            args: &["--ignore-blank-lines"],
+            options: ibl(Whitespace::Exact, false, 3),
+        },
+        Config {
+            args: &["--ignore-blank-lines", "-U1"],
+            options: ibl(Whitespace::Exact, false, 1),
+        },
+        Config {
+            args: &["--ignore-blank-lines", "-w", "-W"],
+            options: ibl(Whitespace::IgnoreAllSpace, true, 3),
         },
         Config {
             args: &["-b", "--ignore-cr-at-eol"],

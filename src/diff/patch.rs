@@ -75,11 +75,13 @@ fn for_each_hunk(
     let opts = diff.options();
     let ctx = opts.context as isize;
     let max_common = 2 * ctx + opts.inter_hunk_context as isize;
+    let max_ignorable = ctx;
     let (n1, n2) = (diff.old_len() as isize, diff.new_len() as isize);
     let i1 = |c: &Change| c.old_start as isize;
     let i2 = |c: &Change| c.new_start as isize;
     let end1 = |c: &Change| (c.old_start + c.old_len) as isize;
     let end2 = |c: &Change| (c.new_start + c.new_len) as isize;
+    let ignore = |x: usize| diff.is_ignorable(x);
     let is_func_old = |i: isize| funcname(diff.old_line(i as usize)).is_some();
     let is_func_new = |i: isize| funcname(diff.new_line(i as usize)).is_some();
     // git's get_func_line without a buffer: the first function line from `start` towards
@@ -95,38 +97,92 @@ fn for_each_hunk(
         }
         -1
     };
-    let mut k = 0;
-    while k < changes.len() {
-        let mut j = k;
-        while j + 1 < changes.len() && i1(&changes[j + 1]) - end1(&changes[j]) <= max_common {
-            j += 1;
+    // git's xdl_get_hunk: skips leading ignorable changes; returns (first, last).
+    let get_hunk = |start: usize| -> Option<(usize, usize)> {
+        let mut first = start;
+        let mut p = start;
+        while p < changes.len() && ignore(p) {
+            let next = p + 1;
+            if next >= changes.len() || i1(&changes[next]) - end1(&changes[p]) >= max_ignorable {
+                first = next;
+            }
+            p = next;
         }
-        let first = &changes[k];
-        let mut s1 = (i1(first) - ctx).max(0);
-        let mut s2 = (i2(first) - ctx).max(0);
-        if opts.function_context {
+        if first >= changes.len() {
+            return None;
+        }
+        let mut last = first;
+        let mut ignored: isize = 0;
+        let mut prev = first;
+        for x in first + 1..changes.len() {
+            let distance = i1(&changes[x]) - end1(&changes[prev]);
+            if distance > max_common {
+                break;
+            }
+            if distance < max_ignorable && (!ignore(x) || last == prev) {
+                last = x;
+                ignored = 0;
+            } else if distance < max_ignorable && ignore(x) {
+                ignored += changes[x].new_len as isize;
+            } else if last != prev && i1(&changes[x]) + ignored - end1(&changes[last]) > max_common
+            {
+                break;
+            } else if !ignore(x) {
+                last = x;
+                ignored = 0;
+            } else {
+                ignored += changes[x].new_len as isize;
+            }
+            prev = x;
+        }
+        Some((first, last))
+    };
+    let mut next = 0;
+    while next < changes.len() {
+        let before = next;
+        let Some((mut k, mut j)) = get_hunk(next) else {
+            break;
+        };
+        let (mut s1, mut s2);
+        loop {
+            let first = &changes[k];
+            s1 = (i1(first) - ctx).max(0);
+            s2 = (i2(first) - ctx).max(0);
+            if !opts.function_context {
+                break;
+            }
             let mut start = i1(first);
-            let mut whole_function_added = false;
             if start >= n1 {
-                whole_function_added = (i2(first)..n2).any(is_func_new);
+                // No extra context needed if a whole function was added.
+                if (i2(first)..n2).any(is_func_new) {
+                    break;
+                }
                 start = n1 - 1;
             }
-            if !whole_function_added {
-                let mut fs1 = func_line(start, -1);
-                while fs1 > 0
-                    && !is_empty_line(diff.old_line(fs1 as usize - 1))
-                    && !is_func_old(fs1 - 1)
-                {
-                    fs1 -= 1;
+            let mut fs1 = func_line(start, -1);
+            while fs1 > 0
+                && !is_empty_line(diff.old_line(fs1 as usize - 1))
+                && !is_func_old(fs1 - 1)
+            {
+                fs1 -= 1;
+            }
+            if fs1 < 0 {
+                fs1 = 0;
+            }
+            if fs1 < s1 {
+                s2 = (s2 - (s1 - fs1)).max(0);
+                s1 = fs1;
+                // Extended the context upwards into skipped ignorable changes? Show them.
+                let mut p = before;
+                while p != k && end1(&changes[p]) <= s1 && end2(&changes[p]) <= s2 {
+                    p += 1;
                 }
-                if fs1 < 0 {
-                    fs1 = 0;
-                }
-                if fs1 < s1 {
-                    s2 = (s2 - (s1 - fs1)).max(0);
-                    s1 = fs1;
+                if p != k {
+                    k = p;
+                    continue;
                 }
             }
+            break;
         }
         let (e1, e2) = loop {
             let last = &changes[j];
@@ -162,7 +218,7 @@ fn for_each_hunk(
             new_len: (e2 - s2) as usize,
             changes: (k, j + 1),
         });
-        k = j + 1;
+        next = j + 1;
     }
 }
 

@@ -80,6 +80,9 @@ pub struct Options {
     pub function_context: bool,
     /// Whitespace handling when comparing lines (the printed lines are unchanged).
     pub whitespace: Whitespace,
+    /// `--ignore-blank-lines`: changes made only of blank lines are not shown unless
+    /// they are close to other changes (and then are not counted either).
+    pub ignore_blank_lines: bool,
 }
 
 impl Default for Options {
@@ -91,6 +94,7 @@ impl Default for Options {
             inter_hunk_context: 0,
             function_context: false,
             whitespace: Whitespace::Exact,
+            ignore_blank_lines: false,
         }
     }
 }
@@ -161,6 +165,8 @@ pub struct State {
     histogram: histogram::Scratch,
     patience: patience::Scratch,
     pub(crate) changes: Vec<Change>,
+    /// Per change: whether it only has blank lines (with `--ignore-blank-lines`).
+    pub(crate) ignorable: Vec<bool>,
 }
 
 /// The result of [`State::diff`]: the change blocks of one file pair, with access to the
@@ -238,6 +244,25 @@ impl State {
         compact::compact(&mut self.old, &self.new, old, options.indent_heuristic);
         compact::compact(&mut self.new, &self.old, new, options.indent_heuristic);
         self.build_script();
+        self.ignorable.clear();
+        if options.ignore_blank_lines {
+            for c in &self.changes {
+                let blank = |side: &Side, data: &[u8], start: u32, len: u32| {
+                    (start..start + len).all(|i| {
+                        let line = side.line(data, i as usize);
+                        if options.whitespace == Whitespace::Exact {
+                            line.len() <= 1
+                        } else {
+                            line.iter()
+                                .all(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
+                        }
+                    })
+                };
+                let ignore = blank(&self.old, old, c.old_start, c.old_len)
+                    && blank(&self.new, new, c.new_start, c.new_len);
+                self.ignorable.push(ignore);
+            }
+        }
         Ok(LineDiff {
             old_data: old,
             new_data: new,
@@ -305,14 +330,38 @@ impl<'a> LineDiff<'a> {
         &self.state.changes
     }
 
-    /// Added and deleted line counts (numstat).
+    /// Added and deleted line counts (numstat): the `+` and `-` lines of the patch (as
+    /// git's diffstat computes them, i.e. without function context).
     pub fn counts(&self) -> Counts {
         let mut c = Counts::default();
-        for ch in &self.state.changes {
+        let mut add = |ch: &Change| {
             c.added += u64::from(ch.new_len);
             c.deleted += u64::from(ch.old_len);
+        };
+        if self.options.ignore_blank_lines {
+            // git's diffstat runs without function context.
+            let options = Options {
+                function_context: false,
+                ..self.options.clone()
+            };
+            let plain = LineDiff {
+                options: &options,
+                ..*self
+            };
+            for h in crate::diff::patch::hunks(&plain) {
+                self.state.changes[h.changes.0..h.changes.1]
+                    .iter()
+                    .for_each(&mut add);
+            }
+        } else {
+            self.state.changes.iter().for_each(add);
         }
         c
+    }
+
+    /// Whether change `i` consists of blank lines only and `--ignore-blank-lines` is on.
+    pub fn is_ignorable(&self, i: usize) -> bool {
+        self.state.ignorable.get(i).copied().unwrap_or(false)
     }
 
     /// The options the diff was made with.
