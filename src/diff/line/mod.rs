@@ -64,7 +64,7 @@ pub enum Whitespace {
 }
 
 /// Options of a line diff and of its patch text.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Options {
     /// The algorithm (default Myers).
     pub algorithm: Algorithm,
@@ -176,7 +176,7 @@ pub struct LineDiff<'a> {
     pub(crate) old_data: &'a [u8],
     pub(crate) new_data: &'a [u8],
     pub(crate) state: &'a State,
-    pub(crate) options: &'a Options,
+    pub(crate) options: Options,
 }
 
 impl State {
@@ -192,7 +192,7 @@ impl State {
         &'a mut self,
         old: &'a [u8],
         new: &'a [u8],
-        options: &'a Options,
+        options: &Options,
     ) -> Result<LineDiff<'a>, Error> {
         for side in [old, new] {
             if side.len() >= MAX_INPUT_SIZE {
@@ -267,7 +267,7 @@ impl State {
             old_data: old,
             new_data: new,
             state: self,
-            options,
+            options: *options,
         })
     }
 
@@ -340,12 +340,11 @@ impl<'a> LineDiff<'a> {
         };
         if self.options.ignore_blank_lines {
             // git's diffstat runs without function context.
-            let options = Options {
-                function_context: false,
-                ..self.options.clone()
-            };
             let plain = LineDiff {
-                options: &options,
+                options: Options {
+                    function_context: false,
+                    ..self.options
+                },
                 ..*self
             };
             for h in crate::diff::patch::hunks(&plain) {
@@ -365,8 +364,8 @@ impl<'a> LineDiff<'a> {
     }
 
     /// The options the diff was made with.
-    pub fn options(&self) -> &'a Options {
-        self.options
+    pub fn options(&self) -> &Options {
+        &self.options
     }
 
     /// Number of lines of the old side (after the `-U0` tail trim, if any).
