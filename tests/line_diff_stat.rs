@@ -127,6 +127,7 @@ fn check(files: &[(String, Vec<u8>, Vec<u8>)]) {
             width: 120,
             name_width: Some(25),
             graph_width: Some(15),
+            count: None,
         },
     );
     let git_out = common::git(

@@ -55,6 +55,8 @@ pub struct StatOptions {
     pub name_width: Option<usize>,
     /// Maximum graph width (`--stat-graph-width`, `diff.statGraphWidth`), if set.
     pub graph_width: Option<usize>,
+    /// Maximum number of file lines (`--stat-count`); the rest is summarized as ` ...`.
+    pub count: Option<usize>,
 }
 
 impl Default for StatOptions {
@@ -63,6 +65,7 @@ impl Default for StatOptions {
             width: 80,
             name_width: None,
             graph_width: None,
+            count: None,
         }
     }
 }
@@ -221,7 +224,9 @@ pub fn write_stat(out: &mut Vec<u8>, files: &[FileStat], options: &StatOptions) 
     let mut max_change: u64 = 0;
     let mut number_width = 0;
     let mut bin_width = 0;
-    for f in files {
+    let count = options.count.unwrap_or(usize::MAX).min(files.len());
+    let (shown, rest) = files.split_at(count);
+    for f in shown {
         max_len = max_len.max(display_width(&f.name));
         match f.kind {
             StatKind::Unmerged => bin_width = bin_width.max(8),
@@ -279,7 +284,7 @@ pub fn write_stat(out: &mut Vec<u8>, files: &[FileStat], options: &StatOptions) 
         }
     };
     let (mut total_files, mut adds, mut dels) = (0u64, 0u64, 0u64);
-    for f in files {
+    for f in shown {
         let mut len = name_width;
         let name_len = display_width(&f.name) as i64;
         let mut name: &[u8] = &f.name;
@@ -339,6 +344,20 @@ pub fn write_stat(out: &mut Vec<u8>, files: &[FileStat], options: &StatOptions) 
                 out.resize(out.len() + add as usize, b'+');
                 out.resize(out.len() + del as usize, b'-');
                 out.push(b'\n');
+            }
+        }
+    }
+    if !rest.is_empty() {
+        out.extend_from_slice(b" ...\n");
+    }
+    for f in rest {
+        match f.kind {
+            StatKind::Unmerged => {}
+            StatKind::Binary { .. } => total_files += 1,
+            StatKind::Text { added, deleted } => {
+                total_files += 1;
+                adds += added;
+                dels += deleted;
             }
         }
     }
