@@ -138,6 +138,24 @@ fn check(files: &[(String, Vec<u8>, Vec<u8>)]) {
         String::from_utf8_lossy(&out),
         String::from_utf8_lossy(&git_out)
     );
+    // A limited number of lines.
+    for count in [1usize, 2] {
+        let mut out = Vec::new();
+        write_stat(
+            &mut out,
+            &stats,
+            &StatOptions {
+                count: Some(count),
+                ..StatOptions::default()
+            },
+        );
+        let git_out = common::git(dir.path(), &["diff", &format!("--stat-count={count}")]);
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            String::from_utf8_lossy(&git_out),
+            "--stat-count={count}"
+        );
+    }
 }
 
 #[test]
