@@ -222,6 +222,25 @@ impl Scratch {
     }
 }
 
+/// Length of the run of equal records from `(x, y)` forward, within `x1`, `y1`.
+fn snake_forward(xs: &[u32], ys: &[u32], x: isize, x1: isize, y: isize, y1: isize) -> isize {
+    let a = &xs[x as usize..x1 as usize];
+    let b = &ys[y as usize..y1 as usize];
+    a.iter().zip(b).take_while(|(p, q)| p == q).count() as isize
+}
+
+/// Length of the run of equal records backward from `(x, y)` (exclusive), down to `x0`,
+/// `y0`.
+fn snake_backward(xs: &[u32], ys: &[u32], x0: isize, x: isize, y0: isize, y: isize) -> isize {
+    let a = &xs[x0 as usize..x as usize];
+    let b = &ys[y0 as usize..y as usize];
+    a.iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(p, q)| p == q)
+        .count() as isize
+}
+
 /// xdiff's `xdl_split`: finds the middle snake of the box, or a good-enough split point
 /// when the cost cut-offs apply.
 #[allow(clippy::too_many_arguments)]
@@ -272,9 +291,10 @@ fn split(
             };
             let mut y = x - k;
             let start = x;
-            while x < x1 && y < y1 && eq(x, y) {
-                x += 1;
-                y += 1;
+            if x < x1 && y < y1 {
+                let n = snake_forward(xs, ys, x, x1, y, y1);
+                x += n;
+                y += n;
             }
             if x - start > SNAKE_CNT {
                 big_snake = true;
@@ -311,9 +331,10 @@ fn split(
             };
             let mut y = x - k;
             let start = x;
-            while x > x0 && y > y0 && eq(x - 1, y - 1) {
-                x -= 1;
-                y -= 1;
+            if x > x0 && y > y0 {
+                let n = snake_backward(xs, ys, x0, x, y0, y);
+                x -= n;
+                y -= n;
             }
             if start - x > SNAKE_CNT {
                 big_snake = true;
