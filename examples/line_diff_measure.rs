@@ -7,6 +7,10 @@
 //! compares the hunks (`git diff --no-index --no-prefix -U3`, header lines stripped) and
 //! the numstat counts, and prints the share of identical results.
 //!
+//! With `--repo GIT_DIR [--max-commits N]`, every text file changed by a non-merge commit
+//! (against its first parent) is compared: `git diff-tree -p` hunks and numstat against
+//! oxgit's on the two blobs.
+//!
 //! With `--mutate SEED DIR...`, every text file under the directories is instead paired
 //! with a copy carrying a few realistic random edits (moved, deleted, duplicated and
 //! re-indented blocks, changed lines).
@@ -132,11 +136,227 @@ fn mutate(rng: &mut Rng, data: &[u8]) -> Vec<u8> {
     lines.concat()
 }
 
+fn git(git_dir: &str, args: &[&str]) -> Vec<u8> {
+    Command::new("git")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .arg("--git-dir")
+        .arg(git_dir)
+        .args(args)
+        .output()
+        .expect("run git")
+        .stdout
+}
+
+/// Reads blobs through one `git cat-file --batch` process.
+struct Blobs {
+    child: std::process::Child,
+    out: std::io::BufReader<std::process::ChildStdout>,
+}
+
+impl Blobs {
+    fn new(git_dir: &str) -> Blobs {
+        let mut child = Command::new("git")
+            .arg("--git-dir")
+            .arg(git_dir)
+            .args(["cat-file", "--batch"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("cat-file");
+        let out = std::io::BufReader::new(child.stdout.take().unwrap());
+        Blobs { child, out }
+    }
+
+    fn get(&mut self, id: &str) -> Vec<u8> {
+        use std::io::{BufRead, Read, Write};
+        if id.bytes().all(|c| c == b'0') {
+            return Vec::new();
+        }
+        let stdin = self.child.stdin.as_mut().unwrap();
+        writeln!(stdin, "{id}").unwrap();
+        stdin.flush().unwrap();
+        let mut header = String::new();
+        self.out.read_line(&mut header).unwrap();
+        let size: usize = header
+            .split(' ')
+            .nth(2)
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(0);
+        let mut data = vec![0; size + 1];
+        self.out.read_exact(&mut data).unwrap();
+        data.truncate(size);
+        data
+    }
+}
+
+/// Compares every text file changed by up to `max` non-merge commits of `git_dir`.
+/// Returns (files, identical patches, identical numstats, commits skipped).
+fn measure_repo(
+    git_dir: &str,
+    max: usize,
+    algo: Algorithm,
+    show: &mut usize,
+) -> (usize, usize, usize, usize) {
+    let algo_arg = match algo {
+        Algorithm::Myers => "--diff-algorithm=myers",
+        Algorithm::Minimal => "--diff-algorithm=minimal",
+        Algorithm::Histogram => "--diff-algorithm=histogram",
+        Algorithm::Patience => "--diff-algorithm=patience",
+    };
+    let opts = Options {
+        algorithm: algo,
+        ..Options::default()
+    };
+    let mut state = State::new();
+    let mut blobs = Blobs::new(git_dir);
+    let log = git(
+        git_dir,
+        &[
+            "log",
+            "--no-merges",
+            "--format=%H %P",
+            "-n",
+            &max.to_string(),
+        ],
+    );
+    let (mut files, mut same_patch, mut same_num, mut skipped) = (0, 0, 0, 0);
+    for line in String::from_utf8_lossy(&log).lines() {
+        let mut it = line.split(' ');
+        let (Some(c), Some(p)) = (it.next(), it.next()) else {
+            continue;
+        };
+        let raw = git(
+            git_dir,
+            &[
+                "diff-tree",
+                "-r",
+                "--no-renames",
+                "--raw",
+                "-z",
+                "--no-abbrev",
+                p,
+                c,
+            ],
+        );
+        let numstat = git(
+            git_dir,
+            &[
+                "diff-tree",
+                "-r",
+                "--no-renames",
+                "--numstat",
+                "-z",
+                algo_arg,
+                p,
+                c,
+            ],
+        );
+        let patch = git(
+            git_dir,
+            &[
+                "diff-tree",
+                "-r",
+                "--no-renames",
+                "-p",
+                "--no-color",
+                algo_arg,
+                p,
+                c,
+            ],
+        );
+        // Raw entries: ":om nm oid nid S\0path\0".
+        let mut entries = Vec::new();
+        let mut f = raw.split(|&b| b == 0);
+        while let Some(meta) = f.next() {
+            if meta.is_empty() {
+                break;
+            }
+            let meta = String::from_utf8_lossy(meta).to_string();
+            let parts: Vec<String> = meta
+                .trim_start_matches(':')
+                .split(' ')
+                .map(str::to_string)
+                .collect();
+            let _path = f.next();
+            entries.push(parts);
+        }
+        let counts: Vec<Option<(u64, u64)>> = numstat
+            .split(|&b| b == 0)
+            .filter(|r| !r.is_empty())
+            .map(|r| {
+                let t = String::from_utf8_lossy(r).to_string();
+                let mut it = t.split('\t');
+                it.next()
+                    .and_then(|a| a.parse().ok())
+                    .zip(it.next().and_then(|d| d.parse().ok()))
+            })
+            .collect();
+        let mut blocks: Vec<&[u8]> = Vec::new();
+        let mut start = None;
+        let mut pos = 0;
+        for l in patch.split_inclusive(|&b| b == b'\n') {
+            if l.starts_with(b"diff --git ") {
+                if let Some(s) = start {
+                    blocks.push(&patch[s..pos]);
+                }
+                start = Some(pos);
+            }
+            pos += l.len();
+        }
+        if let Some(s) = start {
+            blocks.push(&patch[s..pos]);
+        }
+        if blocks.len() != entries.len() || counts.len() != entries.len() {
+            skipped += 1; // type changes print two blocks
+            continue;
+        }
+        for ((e, block), count) in entries.iter().zip(&blocks).zip(&counts) {
+            let (oid, nid) = (&e[2], &e[3]);
+            if e[0] == "160000" || e[1] == "160000" || e[0] == "120000" || e[1] == "120000" {
+                continue;
+            }
+            let (old, new) = (blobs.get(oid), blobs.get(nid));
+            let git_binary = block.windows(13).any(|w| w == b"\nBinary files");
+            if oxgit::diff::binary::is_binary_pair(&old, &new) || git_binary {
+                files += 1;
+                if git_binary == oxgit::diff::binary::is_binary_pair(&old, &new) && count.is_none()
+                {
+                    same_patch += 1;
+                    same_num += 1;
+                }
+                continue;
+            }
+            files += 1;
+            let body = match block.windows(3).position(|w| w == b"\n@@") {
+                Some(p) => &block[p + 1..],
+                None => &[][..],
+            };
+            let diff = state.diff(&old, &new, &opts).unwrap();
+            let mut ours = Vec::new();
+            oxgit::diff::patch::write_hunks(&mut ours, &diff);
+            let cnt = diff.counts();
+            if *count == Some((cnt.added, cnt.deleted)) {
+                same_num += 1;
+            }
+            if ours == body {
+                same_patch += 1;
+            } else if *show > 0 {
+                *show -= 1;
+                println!("DIFFERS: {c} {oid} {nid}");
+            }
+        }
+    }
+    (files, same_patch, same_num, skipped)
+}
+
 fn main() {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let mut algo = Algorithm::Myers;
     let mut show = 0usize;
     let mut mutate_seed: Option<u64> = None;
+    let mut repo: Option<String> = None;
+    let mut max_commits = usize::MAX;
     while args.first().is_some_and(|a| a.starts_with("--")) {
         let flag = args.remove(0);
         let val = if args.is_empty() {
@@ -155,8 +375,27 @@ fn main() {
             }
             "--show" => show = val.parse().unwrap_or(0),
             "--mutate" => mutate_seed = val.parse().ok(),
+            "--repo" => repo = Some(val),
+            "--max-commits" => max_commits = val.parse().unwrap_or(usize::MAX),
             _ => {}
         }
+    }
+    if let Some(repo) = repo {
+        let (files, same_patch, same_num, skipped) =
+            measure_repo(&repo, max_commits, algo, &mut show);
+        let pct = |n: usize| {
+            if files == 0 {
+                100.0
+            } else {
+                n as f64 * 100.0 / files as f64
+            }
+        };
+        println!(
+            "{files} changed files ({skipped} commits with type changes skipped): identical patches {same_patch} ({:.3}%), identical numstat {same_num} ({:.3}%)",
+            pct(same_patch),
+            pct(same_num)
+        );
+        return;
     }
     let opts = Options {
         algorithm: algo,
