@@ -5,9 +5,7 @@ mod common;
 
 use oxgit::diff::binary::is_binary_pair;
 use oxgit::diff::line::{Options, State};
-use oxgit::diff::patch::{
-    write_binary_notice, write_pair_header, write_text_pair, PairHeader, PairStatus,
-};
+use oxgit::diff::patch::{write_pair, PairHeader, PairStatus};
 use std::path::Path;
 
 fn blob(dir: &Path, id: &str) -> Vec<u8> {
@@ -18,14 +16,13 @@ fn blob(dir: &Path, id: &str) -> Vec<u8> {
 }
 
 /// Rebuilds `git diff --cached -M <extra>` from `git diff --cached -M --raw -z`.
-fn rebuild(dir: &Path, extra: &[&str]) -> Vec<u8> {
+fn rebuild(dir: &Path, extra: &[&str], opts: &Options) -> Vec<u8> {
     let mut args = vec!["diff", "--cached", "-M", "--raw", "-z", "--no-abbrev"];
     args.extend_from_slice(extra);
     let raw = common::git(dir, &args);
     let mut fields = raw.split(|&c| c == 0).peekable();
     let mut out = Vec::new();
     let mut state = State::new();
-    let opts = Options::default();
     while let Some(meta) = fields.next() {
         if meta.is_empty() {
             break;
@@ -61,15 +58,8 @@ fn rebuild(dir: &Path, extra: &[&str]) -> Vec<u8> {
             src_prefix: b"a/",
             dst_prefix: b"b/",
         };
-        if is_binary_pair(&old, &new) {
-            write_pair_header(&mut out, &h);
-            if old != new {
-                write_binary_notice(&mut out, &h);
-            }
-        } else {
-            let diff = state.diff(&old, &new, &opts).unwrap();
-            write_text_pair(&mut out, &h, &diff);
-        }
+        let counts = write_pair(&mut out, &mut state, &h, &old, &new, opts).unwrap();
+        assert_eq!(counts.is_none(), is_binary_pair(&old, &new));
     }
     out
 }
@@ -131,9 +121,38 @@ fn full_patch_output_matches_git() {
     ] {
         assert!(text.contains(needle), "fixture lacks {needle:?}:\n{text}");
     }
-    let ours = rebuild(d, &[]);
+    let ours = rebuild(d, &[], &Options::default());
     assert_eq!(
         String::from_utf8_lossy(&ours),
         String::from_utf8_lossy(&expected)
     );
+    // With -w, a whitespace-only change disappears entirely, but a mode change keeps its
+    // header.
+    w(
+        "mod.txt",
+        b"int main(void)\n{\n  a();\n    B();\n  c();\n  d();\n}\n",
+    );
+    w("nonl", b"a\n c");
+    w("tab\there", b"y \n");
+    common::git(d, &["add", "-A"]);
+    common::git(d, &["commit", "-q", "-m", "two"]);
+    w(
+        "mod.txt",
+        b"int main(void)\n{\n  a();\n  B();\n  c();\n  d();\n}\n",
+    );
+    w("nonl", b"a\nc\n");
+    w("tab\there", b"y\n");
+    w("mode.sh", b"#!/bin/sh\necho  hi\n");
+    common::git(d, &["add", "-A"]);
+    common::git(d, &["update-index", "--chmod=+x", "mode.sh"]);
+    let expected = common::git(d, &["diff", "--cached", "-M", "-w"]);
+    let text = String::from_utf8_lossy(&expected).to_string();
+    assert!(text.contains("new mode 100755"), "{text}");
+    assert!(!text.contains("mod.txt"), "{text}");
+    let opts = Options {
+        whitespace: oxgit::diff::line::Whitespace::IgnoreAllSpace,
+        ..Options::default()
+    };
+    let ours = rebuild(d, &[], &opts);
+    assert_eq!(String::from_utf8_lossy(&ours), text);
 }

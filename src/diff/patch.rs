@@ -456,15 +456,52 @@ pub fn write_binary_notice(out: &mut Vec<u8>, h: &PairHeader<'_>) {
     out.extend_from_slice(b" differ\n");
 }
 
+/// Whether the pair has extended header lines that force its header to be printed even
+/// without hunks (mode change, new/deleted file, rename, copy, rewrite).
+fn must_show_header(h: &PairHeader<'_>) -> bool {
+    h.old_mode != h.new_mode || h.status != PairStatus::Plain
+}
+
 /// Appends a whole text file pair as git prints it with `-p`: the header, and if the line
-/// diff has changes, the labels and hunks. (Binary pairs: call [`write_pair_header`] and
-/// [`write_binary_notice`] instead.)
+/// diff has changes, the labels and hunks. Like git, nothing at all is printed when there
+/// are no hunks (possible with `-w` and friends) and no extended header line.
+/// (Binary pairs: use [`write_pair`] or [`write_binary_notice`].)
 pub fn write_text_pair(out: &mut Vec<u8>, h: &PairHeader<'_>, diff: &LineDiff<'_>) {
-    write_pair_header(out, h);
-    if !diff.changes().is_empty() {
-        write_file_labels(out, h);
-        write_hunks(out, diff);
+    let start = out.len();
+    write_hunks(out, diff);
+    if out.len() == start && !must_show_header(h) {
+        return;
     }
+    let hunks = out.split_off(start);
+    write_pair_header(out, h);
+    if !hunks.is_empty() {
+        write_file_labels(out, h);
+        out.extend_from_slice(&hunks);
+    }
+}
+
+/// Diffs one file pair and appends its `-p` output (header, then hunks or
+/// `Binary files ... differ`); returns its numstat counts, `None` for a binary pair.
+/// This is the one call per file pair the `diff -p` / `--numstat` / `--stat` front ends
+/// need; reuse `state` across pairs.
+pub fn write_pair(
+    out: &mut Vec<u8>,
+    state: &mut crate::diff::line::State,
+    h: &PairHeader<'_>,
+    old: &[u8],
+    new: &[u8],
+    options: &crate::diff::line::Options,
+) -> Result<Option<crate::diff::line::Counts>, crate::diff::line::Error> {
+    if crate::diff::binary::is_binary_pair(old, new) {
+        write_pair_header(out, h);
+        if old != new {
+            write_binary_notice(out, h);
+        }
+        return Ok(None);
+    }
+    let diff = state.diff(old, new, options)?;
+    write_text_pair(out, h, &diff);
+    Ok(Some(diff.counts()))
 }
 
 /// An entry point for fuzzing: splits `data` into two buffers at the first `0xff` byte
