@@ -217,7 +217,7 @@ fn measure_repo(
             "--no-merges",
             "--format=%H %P",
             "-n",
-            &max.to_string(),
+            &max.min(i32::MAX as usize).to_string(),
         ],
     );
     let (mut files, mut same_patch, mut same_num, mut skipped) = (0, 0, 0, 0);
