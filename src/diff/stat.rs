@@ -53,7 +53,8 @@ pub struct StatOptions {
     pub width: usize,
     /// Maximum name width (`--stat-name-width`, `diff.statNameWidth`), if set.
     pub name_width: Option<usize>,
-    /// Maximum graph width (`--stat-graph-width`, `diff.statGraphWidth`), if set.
+    /// Maximum graph width (`--stat-graph-width`, `diff.statGraphWidth`), if set (0 means
+    /// unset, as in git).
     pub graph_width: Option<usize>,
     /// Maximum number of file lines (`--stat-count`); the rest is summarized as ` ...`.
     pub count: Option<usize>,
@@ -249,7 +250,7 @@ pub fn write_stat(out: &mut Vec<u8>, files: &[FileStat], options: &StatOptions) 
     } else {
         bin_width as i64 - 4
     };
-    if let Some(g) = options.graph_width {
+    if let Some(g) = options.graph_width.filter(|&g| g > 0) {
         if (g as i64) < graph_width {
             graph_width = g as i64;
         }
@@ -265,7 +266,7 @@ pub fn write_stat(out: &mut Vec<u8>, files: &[FileStat], options: &StatOptions) 
                 graph_width = 6;
             }
         }
-        if let Some(g) = options.graph_width {
+        if let Some(g) = options.graph_width.filter(|&g| g > 0) {
             if graph_width > g as i64 {
                 graph_width = g as i64;
             }
