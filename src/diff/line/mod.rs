@@ -186,8 +186,11 @@ impl State {
     }
 
     /// Diffs `old` against `new` as git does, with the given options. With `context == 0`
-    /// (and no function context) git first trims a common tail of both buffers in 1024-byte blocks (which can change
-    /// the alignment of the changes); this is reproduced.
+    /// (and no function context) git first trims a common tail of both buffers in
+    /// 1024-byte blocks (which can change the alignment of the changes); so does this.
+    ///
+    /// Fails only for inputs of 1 GiB or more. The work is bounded by git's cost
+    /// cut-offs (and, for `--minimal`, by an extra bound git does not have).
     pub fn diff<'a>(
         &'a mut self,
         old: &'a [u8],
