@@ -1,0 +1,481 @@
+//! `--numstat`, `--stat` and `--shortstat` layout, as pure functions over per-file counts.
+//!
+//! The caller decides which pairs are shown (git omits modified pairs with no added or
+//! deleted lines and no mode change) and supplies display names built with
+//! [`display_path`] or [`pprint_rename`].
+//!
+//! ```
+//! use oxgit::diff::stat::{write_stat, FileStat, StatKind, StatOptions};
+//!
+//! let files = [FileStat { name: b"src/lib.rs".to_vec(), kind: StatKind::Text { added: 3, deleted: 1 } }];
+//! let mut out = Vec::new();
+//! write_stat(&mut out, &files, &StatOptions::default());
+//! assert_eq!(out, b" src/lib.rs | 4 +++-\n 1 file changed, 3 insertions(+), 1 deletion(-)\n");
+//! ```
+
+use std::io::Write;
+
+/// What a stat line shows for one file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatKind {
+    /// A text diff with its added and deleted line counts.
+    Text {
+        /// Added lines.
+        added: u64,
+        /// Deleted lines.
+        deleted: u64,
+    },
+    /// A binary pair with the blob sizes in bytes (pass 0 and 0 when both object ids are
+    /// equal, which prints a bare `Bin`).
+    Binary {
+        /// Size of the old blob.
+        old_size: u64,
+        /// Size of the new blob.
+        new_size: u64,
+    },
+    /// An unmerged path (`Unmerged`; not counted in the summary).
+    Unmerged,
+}
+
+/// One line of a stat: the display name and what changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileStat {
+    /// The display name (already C-quoted / in rename form).
+    pub name: Vec<u8>,
+    /// The counts.
+    pub kind: StatKind,
+}
+
+/// Layout options of `--stat[=<width>[,<name-width>]]`, `--stat-graph-width`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StatOptions {
+    /// Total width (80 when not a terminal; `$COLUMNS` or the terminal width otherwise).
+    pub width: usize,
+    /// Maximum name width (`--stat-name-width`, `diff.statNameWidth`), if set.
+    pub name_width: Option<usize>,
+    /// Maximum graph width (`--stat-graph-width`, `diff.statGraphWidth`), if set (0 means
+    /// unset, as in git).
+    pub graph_width: Option<usize>,
+    /// Maximum number of file lines (`--stat-count`); the rest is summarized as ` ...`.
+    pub count: Option<usize>,
+}
+
+impl Default for StatOptions {
+    fn default() -> StatOptions {
+        StatOptions {
+            width: 80,
+            name_width: None,
+            graph_width: None,
+            count: None,
+        }
+    }
+}
+
+/// Whether a byte forces C-style quoting (with `core.quotePath=true`).
+fn needs_quote(c: u8) -> bool {
+    c < 0x20 || c == 0x7f || c == b'"' || c == b'\\' || c >= 0x80
+}
+
+/// git's `quote_c_style` with `core.quotePath=true`: the path itself if no byte needs
+/// quoting, else a double-quoted, backslash-escaped form.
+pub fn display_path(path: &[u8]) -> Vec<u8> {
+    if !path.iter().any(|&c| needs_quote(c)) {
+        return path.to_vec();
+    }
+    let mut out = Vec::with_capacity(path.len() + 8);
+    out.push(b'"');
+    for &c in path {
+        match c {
+            0x07 => out.extend_from_slice(b"\\a"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            0x0b => out.extend_from_slice(b"\\v"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            c if needs_quote(c) => {
+                let _ = write!(out, "\\{c:03o}");
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(b'"');
+    out
+}
+
+/// git's `pprint_rename`: `a/{b => x}/c` style display of a rename or copy. When either
+/// path needs quoting, both are quoted separately: `a b => "x\ty"`.
+pub fn pprint_rename(a: &[u8], b: &[u8]) -> Vec<u8> {
+    if a.iter().chain(b).any(|&c| needs_quote(c)) {
+        let mut out = display_path(a);
+        out.extend_from_slice(b" => ");
+        out.extend_from_slice(&display_path(b));
+        return out;
+    }
+    let (len_a, len_b) = (a.len() as isize, b.len() as isize);
+    // Byte at `i`, with a virtual NUL terminator at the end.
+    let at = |s: &[u8], i: isize| -> u8 { s.get(i as usize).copied().unwrap_or(0) };
+    let mut pfx: isize = 0;
+    let mut i = 0;
+    while i < a.len() && i < b.len() && a[i] == b[i] {
+        if a[i] == b'/' {
+            pfx = i as isize + 1;
+        }
+        i += 1;
+    }
+    let adjust = if pfx > 0 { 1 } else { 0 };
+    let (mut oi, mut ni) = (len_a, len_b);
+    let mut sfx: isize = 0;
+    while pfx - adjust <= oi && pfx - adjust <= ni && at(a, oi) == at(b, ni) {
+        if at(a, oi) == b'/' {
+            sfx = len_a - oi;
+        }
+        oi -= 1;
+        ni -= 1;
+    }
+    let a_mid = (len_a - pfx - sfx).max(0) as usize;
+    let b_mid = (len_b - pfx - sfx).max(0) as usize;
+    let (pfx, sfx) = (pfx as usize, sfx as usize);
+    let mut out = Vec::with_capacity(a.len() + b.len() + 7);
+    if pfx + sfx > 0 {
+        out.extend_from_slice(&a[..pfx]);
+        out.push(b'{');
+    }
+    out.extend_from_slice(&a[pfx..pfx + a_mid]);
+    out.extend_from_slice(b" => ");
+    out.extend_from_slice(&b[pfx..pfx + b_mid]);
+    if pfx + sfx > 0 {
+        out.push(b'}');
+        out.extend_from_slice(&a[a.len() - sfx..]);
+    }
+    out
+}
+
+/// Appends one `--numstat` line: `added\tdeleted\tname\n`, or `-\t-\tname\n` for binary
+/// pairs (`counts == None`). `name` is the display name.
+pub fn write_numstat_line(out: &mut Vec<u8>, counts: Option<(u64, u64)>, name: &[u8]) {
+    match counts {
+        Some((a, d)) => {
+            let _ = write!(out, "{a}\t{d}\t");
+        }
+        None => out.extend_from_slice(b"-\t-\t"),
+    }
+    out.extend_from_slice(name);
+    out.push(b'\n');
+}
+
+/// Display width in columns (git's `utf8_strwidth`): byte length for invalid UTF-8,
+/// otherwise characters with East Asian wide ones counting 2 and combining marks 0.
+pub fn display_width(s: &[u8]) -> usize {
+    match std::str::from_utf8(s) {
+        Ok(t) => t.chars().map(char_width).sum(),
+        Err(_) => s.len(),
+    }
+}
+
+fn char_width(c: char) -> usize {
+    let c = c as u32;
+    if (0x300..=0x36f).contains(&c) || c == 0x200b || (0x20d0..=0x20ff).contains(&c) {
+        return 0;
+    }
+    let wide = (0x1100..=0x115f).contains(&c)
+        || (0x2e80..=0x303e).contains(&c)
+        || (0x3041..=0x33ff).contains(&c)
+        || (0x3400..=0x4dbf).contains(&c)
+        || (0x4e00..=0x9fff).contains(&c)
+        || (0xa000..=0xa4cf).contains(&c)
+        || (0xac00..=0xd7a3).contains(&c)
+        || (0xf900..=0xfaff).contains(&c)
+        || (0xfe30..=0xfe4f).contains(&c)
+        || (0xff00..=0xff60).contains(&c)
+        || (0xffe0..=0xffe6).contains(&c)
+        || (0x1f300..=0x1f64f).contains(&c)
+        || (0x1f900..=0x1f9ff).contains(&c)
+        || (0x20000..=0x3fffd).contains(&c);
+    if wide {
+        2
+    } else {
+        1
+    }
+}
+
+fn decimal_width(n: u64) -> usize {
+    let mut w = 1;
+    let mut n = n;
+    while n >= 10 {
+        n /= 10;
+        w += 1;
+    }
+    w
+}
+
+fn push_spaces(out: &mut Vec<u8>, n: usize) {
+    out.resize(out.len() + n, b' ');
+}
+
+/// Appends the `--stat` lines for `files` and then the summary line (nothing when
+/// `files` is empty).
+pub fn write_stat(out: &mut Vec<u8>, files: &[FileStat], options: &StatOptions) {
+    if files.is_empty() {
+        return;
+    }
+    let mut max_len = 0;
+    let mut max_change: u64 = 0;
+    let mut number_width = 0;
+    let mut bin_width = 0;
+    let count = options.count.unwrap_or(usize::MAX).min(files.len());
+    let (shown, rest) = files.split_at(count);
+    for f in shown {
+        max_len = max_len.max(display_width(&f.name));
+        match f.kind {
+            StatKind::Unmerged => bin_width = bin_width.max(8),
+            StatKind::Binary { old_size, new_size } => {
+                bin_width = bin_width.max(14 + decimal_width(old_size) + decimal_width(new_size));
+                number_width = 3;
+            }
+            StatKind::Text { added, deleted } => max_change = max_change.max(added + deleted),
+        }
+    }
+    number_width = number_width.max(decimal_width(max_change));
+    let mut width = options.width;
+    if width < 16 + 6 + number_width {
+        width = 16 + 6 + number_width;
+    }
+    // All quantities below are small; use signed arithmetic as git does.
+    let (width, number_width_i) = (width as i64, number_width as i64);
+    let mut graph_width: i64 = if max_change as i64 + 4 > bin_width as i64 {
+        max_change as i64
+    } else {
+        bin_width as i64 - 4
+    };
+    if let Some(g) = options.graph_width.filter(|&g| g > 0) {
+        if (g as i64) < graph_width {
+            graph_width = g as i64;
+        }
+    }
+    let mut name_width = match options.name_width {
+        Some(n) if n > 0 && n < max_len => n as i64,
+        _ => max_len as i64,
+    };
+    if name_width + number_width_i + 6 + graph_width > width {
+        if graph_width > width * 3 / 8 - number_width_i - 6 {
+            graph_width = width * 3 / 8 - number_width_i - 6;
+            if graph_width < 6 {
+                graph_width = 6;
+            }
+        }
+        if let Some(g) = options.graph_width.filter(|&g| g > 0) {
+            if graph_width > g as i64 {
+                graph_width = g as i64;
+            }
+        }
+        if name_width > width - number_width_i - 6 - graph_width {
+            name_width = width - number_width_i - 6 - graph_width;
+        } else {
+            graph_width = width - number_width_i - 6 - name_width;
+        }
+    }
+    let scale = |it: u64| -> u64 {
+        if it == 0 || max_change == 0 {
+            0
+        } else {
+            1 + (it as u128 * (graph_width - 1).max(0) as u128 / max_change as u128) as u64
+        }
+    };
+    let (mut total_files, mut adds, mut dels) = (0u64, 0u64, 0u64);
+    for f in shown {
+        let mut len = name_width;
+        let name_len = display_width(&f.name) as i64;
+        let mut name: &[u8] = &f.name;
+        let mut prefix: &[u8] = b"";
+        if name_width < name_len {
+            prefix = b"...";
+            len -= 3;
+            let skip = ((name_len - len).max(0) as usize).min(name.len());
+            name = &name[skip..];
+            if let Some(slash) = name.iter().position(|&c| c == b'/') {
+                name = &name[slash..];
+            }
+        }
+        let padding = (len - display_width(name) as i64).max(0) as usize;
+        out.push(b' ');
+        out.extend_from_slice(prefix);
+        out.extend_from_slice(name);
+        push_spaces(out, padding);
+        out.extend_from_slice(b" | ");
+        match f.kind {
+            StatKind::Unmerged => {
+                let _ = writeln!(out, "{:>number_width$}", "Unmerged");
+            }
+            StatKind::Binary { old_size, new_size } => {
+                total_files += 1;
+                let _ = write!(out, "{:>number_width$}", "Bin");
+                if old_size == 0 && new_size == 0 {
+                    out.push(b'\n');
+                } else {
+                    let _ = writeln!(out, " {old_size} -> {new_size} bytes");
+                }
+            }
+            StatKind::Text { added, deleted } => {
+                total_files += 1;
+                adds += added;
+                dels += deleted;
+                let (mut add, mut del) = (added, deleted);
+                if graph_width >= 0 && graph_width as u64 <= max_change {
+                    let mut total = scale(added + deleted);
+                    if total < 2 && added > 0 && deleted > 0 {
+                        total = 2;
+                    }
+                    if added < deleted {
+                        add = scale(added);
+                        del = total.saturating_sub(add);
+                    } else {
+                        del = scale(deleted);
+                        add = total.saturating_sub(del);
+                    }
+                }
+                let changed = added + deleted;
+                let _ = write!(
+                    out,
+                    "{changed:>number_width$}{}",
+                    if changed > 0 { " " } else { "" }
+                );
+                out.resize(out.len() + add as usize, b'+');
+                out.resize(out.len() + del as usize, b'-');
+                out.push(b'\n');
+            }
+        }
+    }
+    if !rest.is_empty() {
+        out.extend_from_slice(b" ...\n");
+    }
+    for f in rest {
+        match f.kind {
+            StatKind::Unmerged => {}
+            StatKind::Binary { .. } => total_files += 1,
+            StatKind::Text { added, deleted } => {
+                total_files += 1;
+                adds += added;
+                dels += deleted;
+            }
+        }
+    }
+    write_summary(out, total_files, adds, dels);
+}
+
+/// Appends the `--shortstat` line for `files` (nothing when `files` is empty).
+pub fn write_shortstat(out: &mut Vec<u8>, files: &[FileStat]) {
+    if files.is_empty() {
+        return;
+    }
+    let (mut n, mut adds, mut dels) = (0u64, 0u64, 0u64);
+    for f in files {
+        match f.kind {
+            StatKind::Unmerged => {}
+            StatKind::Binary { .. } => n += 1,
+            StatKind::Text { added, deleted } => {
+                n += 1;
+                adds += added;
+                dels += deleted;
+            }
+        }
+    }
+    write_summary(out, n, adds, dels);
+}
+
+/// Appends ` N file(s) changed, X insertion(s)(+), Y deletion(s)(-)\n` with git's
+/// singular/plural and omission rules.
+pub fn write_summary(out: &mut Vec<u8>, files: u64, insertions: u64, deletions: u64) {
+    let _ = write!(
+        out,
+        " {files} file{} changed",
+        if files == 1 { "" } else { "s" }
+    );
+    if insertions != 0 || deletions == 0 {
+        let _ = write!(
+            out,
+            ", {insertions} insertion{}(+)",
+            if insertions == 1 { "" } else { "s" }
+        );
+    }
+    if deletions != 0 || insertions == 0 {
+        let _ = write!(
+            out,
+            ", {deletions} deletion{}(-)",
+            if deletions == 1 { "" } else { "s" }
+        );
+    }
+    out.push(b'\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rename_forms() {
+        let cases: [(&str, &str, &str); 6] = [
+            ("a/b/c", "a/x/c", "a/{b => x}/c"),
+            ("foo.txt", "bar.txt", "foo.txt => bar.txt"),
+            ("dir/a", "dir/b", "dir/{a => b}"),
+            ("src/lib/m.c", "src/lib/c/m.c", "src/lib/{ => c}/m.c"),
+            ("top", "t/o/top", "top => t/o/top"),
+            ("x/y/z", "y/z", "{x/y => y}/z"),
+        ];
+        for (a, b, want) in cases {
+            assert_eq!(
+                String::from_utf8(pprint_rename(a.as_bytes(), b.as_bytes())).unwrap(),
+                want,
+                "{a} -> {b}"
+            );
+        }
+        assert_eq!(pprint_rename(b"a b", b"x\ty"), b"a b => \"x\\ty\"");
+    }
+
+    #[test]
+    fn quoting() {
+        assert_eq!(display_path(b"sp ace.txt"), b"sp ace.txt");
+        assert_eq!(display_path(b"h\xc3\xa9llo.txt"), b"\"h\\303\\251llo.txt\"");
+        assert_eq!(display_path(b"quo\"te"), b"\"quo\\\"te\"");
+        assert_eq!(display_path(b"a\x01\x7f"), b"\"a\\001\\177\"");
+    }
+
+    #[test]
+    fn summary_forms() {
+        let mut out = Vec::new();
+        write_summary(&mut out, 1, 0, 0);
+        write_summary(&mut out, 2, 1, 0);
+        write_summary(&mut out, 3, 0, 5);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            " 1 file changed, 0 insertions(+), 0 deletions(-)\n 2 files changed, 1 insertion(+)\n 3 files changed, 5 deletions(-)\n"
+        );
+    }
+
+    #[test]
+    fn spec_example_layout() {
+        let t = |n: &str, a, d| FileStat {
+            name: n.as_bytes().to_vec(),
+            kind: StatKind::Text {
+                added: a,
+                deleted: d,
+            },
+        };
+        let files = [
+            t("big", 1000, 0),
+            t("mid", 2, 2),
+            t("small", 0, 50),
+            t(
+                "very/long/directory/name/that/is/deep/file_with_a_quite_long_name.txt",
+                2,
+                0,
+            ),
+        ];
+        let mut out = Vec::new();
+        write_stat(&mut out, &files, &StatOptions::default());
+        let want = " big                                                | 1000 ++++++++++++++++++++\n mid                                                |    4 +-\n small                                              |   50 -\n .../that/is/deep/file_with_a_quite_long_name.txt   |    2 +\n 4 files changed, 1004 insertions(+), 52 deletions(-)\n";
+        assert_eq!(String::from_utf8(out).unwrap(), want);
+    }
+}
