@@ -1,2 +1,10 @@
 //! Diffs: which paths changed between two trees (with rename detection), and how their
 //! lines changed (patches and stats).
+
+pub mod change;
+pub mod rename;
+pub mod tree;
+
+pub use change::{Change, ChangeKind, MAX_SCORE};
+pub use rename::{detect_renames, RenameOptions, RenameOutcome};
+pub use tree::{peel_to_tree, tree_changes, DiffError, Pathspec, TreeDiff, TreeDiffOptions};
