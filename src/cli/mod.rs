@@ -5,6 +5,9 @@
 //! the binary and future JSON/HTTP front ends.
 
 mod cat_file;
+pub mod diff;
+pub mod merge_base;
+pub mod quote;
 
 use crate::repo::Repository;
 use std::ffi::OsString;
@@ -100,7 +103,10 @@ pub fn run_with(
 ) -> Result<i32, Fatal> {
     let mut args: Vec<String> = args
         .into_iter()
-        .map(|a| a.into_string().map_err(|_| Fatal::new("arguments must be UTF-8")))
+        .map(|a| {
+            a.into_string()
+                .map_err(|_| Fatal::new("arguments must be UTF-8"))
+        })
         .collect::<Result<_, _>>()?;
     let mut cwd = std::env::current_dir().map_err(|e| Fatal::new(e.to_string()))?;
     let mut i = 0;
@@ -114,7 +120,9 @@ pub fn run_with(
                     cwd = cwd.join(p);
                 }
                 if !cwd.is_dir() {
-                    return Err(Fatal::new(format!("cannot change to '{p}': No such file or directory")));
+                    return Err(Fatal::new(format!(
+                        "cannot change to '{p}': No such file or directory"
+                    )));
                 }
                 i += 2;
             }
@@ -142,6 +150,8 @@ pub fn run_with(
     };
     match cmd.as_str() {
         "cat-file" => cat_file::run(&mut ctx),
+        "diff" => diff::run(&mut ctx),
+        "merge-base" => merge_base::run(&mut ctx),
         other => Err(Fatal::usage(format!(
             "'{other}' is not an oxgit command. See 'oxgit --help'."
         ))),
@@ -153,4 +163,6 @@ usage: oxgit [-C <path>] <command> [<args>]
 
 Commands (output identical to git 2.47):
    cat-file     Show the contents, type or size of objects
+   diff         Show changes between commits or trees (--raw, --name-only, --name-status, --summary)
+   merge-base   Find the best common ancestors of commits
 ";

@@ -245,13 +245,14 @@ impl Loader<'_> {
     }
 
     fn spans<'b>(&self, b: &'b Blob, buf: &mut Vec<u8>) -> &'b Spans {
-        b.spans.get_or_init(|| match self.odb.read_into(&b.id, buf) {
-            Ok(_) => Spans::of(buf),
-            Err(e) => {
-                self.fail(e.into());
-                Spans::default()
-            }
-        })
+        b.spans
+            .get_or_init(|| match self.odb.read_into(&b.id, buf) {
+                Ok(_) => Spans::of(buf),
+                Err(e) => {
+                    self.fail(e.into());
+                    Spans::default()
+                }
+            })
     }
 
     /// git's `estimate_similarity`.
@@ -367,7 +368,15 @@ pub fn detect_renames(
     if !dsts.is_empty() && !srcs.is_empty() {
         find_exact(&queue, &mut srcs, &mut dsts, copies);
         if min_score < MAX_SCORE {
-            inexact(&queue, &mut srcs, &mut dsts, opts, min_score, &loader, &mut outcome);
+            inexact(
+                &queue,
+                &mut srcs,
+                &mut dsts,
+                opts,
+                min_score,
+                &loader,
+                &mut outcome,
+            );
         }
     }
     if let Some(e) = loader.error.into_inner().unwrap_or_else(|p| p.into_inner()) {
@@ -632,7 +641,10 @@ mod tests {
         v.extend_from_slice(&[b'y'; 10]);
         assert_eq!(spans(&v), vec![(12233, 64), (63564, 10)]);
         assert_eq!(spans(b"a\r\n"), vec![(12426, 2)]);
-        assert_eq!(similarity(b"a\nb\nc\n", b"a\nb\nd\n", DEFAULT_RENAME_SCORE), 40000);
+        assert_eq!(
+            similarity(b"a\nb\nc\n", b"a\nb\nd\n", DEFAULT_RENAME_SCORE),
+            40000
+        );
     }
 
     #[test]

@@ -159,7 +159,8 @@ impl Pathspec {
                     // A glob may match below if its literal prefix and `path/` agree.
                     let lit = &it.path[..n];
                     let k = lit.len().min(path.len());
-                    if lit[..k] == path[..k] && (lit.len() <= path.len() || lit[path.len()] == b'/') {
+                    if lit[..k] == path[..k] && (lit.len() <= path.len() || lit[path.len()] == b'/')
+                    {
                         some = true;
                     }
                 }
@@ -366,9 +367,10 @@ impl<'a> TreeDiff<'a> {
         visit: &mut dyn FnMut(Change),
     ) -> Result<(), DiffError> {
         if depth > MAX_DEPTH {
-            return Err(DiffError::TooDeep(old.or(new).unwrap_or_else(|| {
-                self.odb.hash_kind().null_id()
-            })));
+            return Err(DiffError::TooDeep(
+                old.or(new)
+                    .unwrap_or_else(|| self.odb.hash_kind().null_id()),
+            ));
         }
         while self.bufs.len() < 2 * depth + 2 {
             self.bufs.push(Vec::new());

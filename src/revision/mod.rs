@@ -3,6 +3,9 @@
 //! PLACEHOLDER (being replaced by the refs/revision work): resolves full hex ids and ref
 //! names through loose refs only.
 
+pub mod commit_graph;
+pub mod merge_base;
+
 use crate::oid::ObjectId;
 use crate::repo::Repository;
 
