@@ -587,40 +587,40 @@ fn rewrite_queue(queue: Vec<Change>, srcs: &mut [Source], dsts: &[Dest]) -> Vec<
             (c.old_path.clone(), c.old_mode, c.old_id)
         })
         .collect();
-    let mut out = Vec::with_capacity(queue.len());
-    for (qi, mut c) in queue.into_iter().enumerate() {
-        match c.kind {
-            ChangeKind::Added => {
-                if let Some(&di) = dst_of_queue.get(&qi) {
-                    let (si, score) = dsts[di].matched.expect("matched");
-                    let (path, mode, id) = &olds[si];
-                    c.old_path = path.clone();
-                    c.old_mode = *mode;
-                    c.old_id = *id;
-                    c.score = Some(score);
-                    srcs[si].used -= 1;
-                    c.kind = if c.old_path == c.new_path {
-                        ChangeKind::Modified
-                    } else if srcs[si].used > 0 {
-                        ChangeKind::Copied
-                    } else {
-                        ChangeKind::Renamed
-                    };
-                }
-                out.push(c);
-            }
-            ChangeKind::Deleted => {
-                let used = src_of_queue.get(&qi).is_some_and(|&si| srcs[si].used > 0);
-                if !used {
-                    out.push(c);
-                }
-            }
-            _ => {
-                if !c.is_unmodified() {
-                    out.push(c);
-                }
+    // First drop used deletions and unmodified entries (with the final use counts),
+    // then assign statuses in queue order, consuming the use counts.
+    let mut kept: Vec<(usize, Change)> = Vec::with_capacity(queue.len());
+    for (qi, c) in queue.into_iter().enumerate() {
+        let keep = match c.kind {
+            ChangeKind::Added => true,
+            ChangeKind::Deleted => !src_of_queue.get(&qi).is_some_and(|&si| srcs[si].used > 0),
+            _ => !c.is_unmodified(),
+        };
+        if keep {
+            kept.push((qi, c));
+        }
+    }
+    let mut out = Vec::with_capacity(kept.len());
+    for (qi, mut c) in kept {
+        if c.kind == ChangeKind::Added {
+            if let Some(&di) = dst_of_queue.get(&qi) {
+                let (si, score) = dsts[di].matched.expect("matched");
+                let (path, mode, id) = &olds[si];
+                c.old_path = path.clone();
+                c.old_mode = *mode;
+                c.old_id = *id;
+                c.score = Some(score);
+                srcs[si].used -= 1;
+                c.kind = if c.old_path == c.new_path {
+                    ChangeKind::Modified
+                } else if srcs[si].used > 0 {
+                    ChangeKind::Copied
+                } else {
+                    ChangeKind::Renamed
+                };
             }
         }
+        out.push(c);
     }
     out
 }

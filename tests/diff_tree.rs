@@ -1,0 +1,137 @@
+//! Differential tests: `oxgit diff` between commits and trees against git 2.47.
+
+mod common;
+
+use common::{assert_same, fixture};
+
+const EMPTY_TREE: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+
+const TAGS: &[&str] = &[
+    "c0", "c1", "c2", "c3", "c4pre", "c4pre2", "c4", "c5pre", "c5",
+];
+
+const FORMATS: &[&[&str]] = &[
+    &["--raw"],
+    &["--name-status"],
+    &["--name-only"],
+    &["--summary"],
+    &["--raw", "--summary"],
+    &["--raw", "-z"],
+    &["--name-status", "-z"],
+    &["--raw", "--no-renames"],
+    &["--raw", "-C"],
+    &["--name-status", "-C", "-C"],
+    &["--summary", "--find-copies-harder", "-C"],
+    &["--name-status", "-M90%"],
+    &["--name-status", "-M5"],
+    &["--raw", "--find-renames=30"],
+];
+
+fn run_pair(dir: &std::path::Path, a: &str, b: &str, fmt: &[&str]) {
+    let mut args = vec!["diff"];
+    args.extend_from_slice(fmt);
+    args.push(a);
+    args.push(b);
+    assert_same(dir, &args);
+}
+
+#[test]
+fn consecutive_commits_all_formats() {
+    let dir = fixture("diff-cases");
+    for w in TAGS.windows(2) {
+        for fmt in FORMATS {
+            run_pair(&dir, w[0], w[1], fmt);
+        }
+    }
+}
+
+#[test]
+fn distant_and_reversed_commits() {
+    let dir = fixture("diff-cases");
+    for (a, b) in [
+        ("c0", "c5"),
+        ("c5", "c0"),
+        ("c1", "c4"),
+        ("c4", "c1"),
+        ("c0", "c3"),
+    ] {
+        for fmt in FORMATS {
+            run_pair(&dir, a, b, fmt);
+        }
+    }
+}
+
+#[test]
+fn empty_tree_root_commit_and_tags() {
+    let dir = fixture("diff-cases");
+    for fmt in [&["--raw"][..], &["--name-status", "-C"], &["--summary"]] {
+        run_pair(&dir, EMPTY_TREE, "c0", fmt);
+        run_pair(&dir, "c0", EMPTY_TREE, fmt);
+        run_pair(&dir, "annotated-c0", "c1", fmt);
+        run_pair(&dir, "c2", "c2", fmt);
+    }
+}
+
+#[test]
+fn ranges() {
+    let dir = fixture("diff-cases");
+    assert_same(&dir, &["diff", "--raw", "c0..c1"]);
+    assert_same(&dir, &["diff", "--name-status", "c1...c5"]);
+    assert_same(&dir, &["diff", "--name-status", "c0..."]);
+    assert_same(&dir, &["diff", "--raw", "..c0"]);
+}
+
+#[test]
+fn path_limiting() {
+    let dir = fixture("diff-cases");
+    let cases: &[&[&str]] = &[
+        &["c0", "c5", "--", "a"],
+        &["c0", "c5", "--", "a/"],
+        &["c0", "c4", "--", "pb", "pa"],
+        &["c0", "c5", "--", "*.c"],
+        &["c0", "c1", "--", "sp ace.txt", "sp ace2.txt"],
+        &["c5pre", "c5", "--", "moved/"],
+        &["c5pre", "c5", "--", "moved/f2", "big"],
+        &["c0", "c2", "--", "xf"],
+        &["c0", "c2", "--", "nothing-here"],
+        &["c0", "c5", "--", "."],
+        &["c0", "c5", "--", "src/lib/m.c", "src/lib/c"],
+    ];
+    for case in cases {
+        for fmt in ["--raw", "--name-status"] {
+            let mut args = vec!["diff", fmt];
+            args.extend_from_slice(case);
+            assert_same(&dir, &args);
+        }
+    }
+}
+
+#[test]
+fn abbreviation_and_limits() {
+    let dir = fixture("diff-cases");
+    for fmt in [
+        &["--raw", "--abbrev=4"][..],
+        &["--raw", "--abbrev"],
+        &["--raw", "--abbrev=12"],
+        &["--raw", "--no-abbrev"],
+        &["--raw", "--abbrev=99"],
+        &["--raw", "-l1"],
+        &["--raw", "-l", "1"],
+        &["--name-status", "-C", "-C", "-l2"],
+        &["--raw", "-s"],
+        &["-s", "--raw"],
+        &["--raw", "--name-only"],
+        &["--name-status", "--summary"],
+    ] {
+        run_pair(&dir, "c0", "c5", fmt);
+        run_pair(&dir, "c3", "c4", fmt);
+    }
+}
+
+#[test]
+fn errors_match_exit_codes() {
+    let dir = fixture("diff-cases");
+    assert_same(&dir, &["diff", "--raw", "no-such-rev", "c1"]);
+    assert_same(&dir, &["diff", "--name-only", "--name-status", "c0", "c1"]);
+    assert_same(&dir, &["diff", "-Mx", "--raw", "c0", "c1"]);
+}
