@@ -1,0 +1,172 @@
+//! Differential tests: `oxgit merge-base` and `diff A...B` against git 2.47, with and
+//! without a commit-graph, and robustness against corrupt commit-graphs.
+
+mod common;
+
+use common::{assert_same, fixture, git, oxgit_cmd, run};
+use std::path::Path;
+
+const REVS: &[&str] = &[
+    "A", "B", "S1", "C", "M1", "M2", "E", "D", "o1", "o2", "o3", "OCT", "K1", "K2", "L1", "L2",
+];
+
+fn all_pairs(dir: &Path) {
+    for a in REVS {
+        for b in REVS {
+            assert_same(dir, &["merge-base", a, b]);
+            assert_same(dir, &["merge-base", "--all", a, b]);
+            assert_same(dir, &["merge-base", "--is-ancestor", a, b]);
+        }
+    }
+    for three in [["D", "E", "OCT"], ["K2", "M2", "o3"], ["L2", "D", "E"]] {
+        let mut args = vec!["merge-base", "--all"];
+        args.extend_from_slice(&three);
+        assert_same(dir, &args);
+    }
+}
+
+#[test]
+fn merge_bases_without_commit_graph() {
+    all_pairs(&fixture("mergebase-repos").join("plain"));
+}
+
+#[test]
+fn merge_bases_with_commit_graph() {
+    all_pairs(&fixture("mergebase-repos").join("graph"));
+}
+
+#[test]
+fn merge_bases_with_commit_graph_chain() {
+    all_pairs(&fixture("mergebase-repos").join("chain"));
+    let layers = fixture("mergebase-repos").join("layers");
+    for a in ["p1", "p2", "p3", "q1", "p4", "mq"] {
+        for b in ["p1", "p3", "q1", "p4", "mq"] {
+            assert_same(&layers, &["merge-base", "--all", a, b]);
+        }
+    }
+}
+
+#[test]
+fn usage_errors_and_missing_revisions() {
+    let dir = fixture("mergebase-repos").join("plain");
+    assert_same(&dir, &["merge-base", "D"]);
+    assert_same(&dir, &["merge-base", "D", "nope"]);
+}
+
+#[test]
+fn diff_with_three_dots_uses_the_merge_base() {
+    let dir = fixture("mergebase-repos").join("graph");
+    assert_same(&dir, &["diff", "--raw", "D...E"]);
+    assert_same(&dir, &["diff", "--name-status", "OCT...K2"]);
+    assert_same(&dir, &["diff", "--raw", "L2...D"]);
+}
+
+/// Copies a repository's `.git` into a scratch folder.
+fn copy_repo(src: &Path, name: &str) -> std::path::PathBuf {
+    let dst = common::scratch_dir().join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dst);
+    let out = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(src)
+        .arg(&dst)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    dst
+}
+
+#[test]
+fn corrupt_commit_graph_falls_back() {
+    let base = fixture("mergebase-repos");
+    let expected = git(&base.join("plain"), &["merge-base", "--all", "D", "E"]);
+    let mutations: Vec<(&str, Box<dyn Fn(&mut Vec<u8>)>)> = vec![
+        (
+            "truncated",
+            Box::new(|d: &mut Vec<u8>| d.truncate(d.len() / 2)),
+        ),
+        ("tiny", Box::new(|d: &mut Vec<u8>| d.truncate(10))),
+        (
+            "chunk-offsets",
+            Box::new(|d: &mut Vec<u8>| {
+                for b in &mut d[12..20] {
+                    *b = 0xff;
+                }
+            }),
+        ),
+        (
+            "parents",
+            Box::new(|d: &mut Vec<u8>| {
+                // Garble everything after the chunk table and fan-out.
+                let n = d.len();
+                for (i, b) in d[8 + 5 * 12 + 1024..n - 20].iter_mut().enumerate() {
+                    *b ^= (i as u8).wrapping_mul(37) | 1;
+                }
+            }),
+        ),
+        (
+            "fanout",
+            Box::new(|d: &mut Vec<u8>| {
+                let at = 8 + 5 * 12 + 4;
+                d[at..at + 4].copy_from_slice(&[0x7f, 0xff, 0xff, 0xff]);
+            }),
+        ),
+    ];
+    for (name, mutate) in mutations {
+        let dir = copy_repo(&base.join("graph"), &format!("corrupt-{name}"));
+        let path = dir.join(".git/objects/info/commit-graph");
+        let mut data = std::fs::read(&path).unwrap();
+        mutate(&mut data);
+        std::fs::write(&path, &data).unwrap();
+        let mut cmd = oxgit_cmd(&dir);
+        cmd.args(["merge-base", "--all", "D", "E"]);
+        let out = run(cmd, b"");
+        let code = out.status.code();
+        assert!(
+            code == Some(0) || code == Some(128),
+            "{name}: exit {code:?}"
+        );
+        if code == Some(0) {
+            assert_eq!(out.stdout, expected, "{name}");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+#[test]
+fn commit_graph_reader_matches_git() {
+    use oxgit::revision::commit_graph::CommitGraph;
+    use oxgit::{HashKind, ObjectId};
+    let base = fixture("mergebase-repos");
+    for repo in ["graph", "chain", "layers"] {
+        let dir = base.join(repo);
+        let graph = CommitGraph::open(&dir.join(".git/objects"), HashKind::Sha1)
+            .unwrap()
+            .expect("fixture has a commit-graph");
+        assert!(graph.has_corrected_dates());
+        let listing = String::from_utf8(git(&dir, &["rev-list", "--all", "--parents"])).unwrap();
+        let mut n = 0;
+        for line in listing.lines() {
+            let ids: Vec<ObjectId> = line
+                .split(' ')
+                .map(|h| ObjectId::from_hex(h.as_bytes()).unwrap())
+                .collect();
+            let pos = graph.lookup(&ids[0]).expect("commit in graph");
+            assert_eq!(graph.id_at(pos), Some(ids[0]));
+            let c = graph.commit(pos).unwrap();
+            let parents: Vec<ObjectId> =
+                c.parents.iter().map(|&p| graph.id_at(p).unwrap()).collect();
+            assert_eq!(parents, ids[1..], "{repo}: parents of {}", ids[0]);
+            let date: i64 =
+                String::from_utf8(git(&dir, &["show", "-s", "--format=%ct", &ids[0].to_hex()]))
+                    .unwrap()
+                    .trim()
+                    .parse()
+                    .unwrap();
+            assert_eq!(c.date, date);
+            assert!(c.generation >= date as u64);
+            n += 1;
+        }
+        assert_eq!(graph.len(), n, "{repo}");
+        assert!(graph.lookup(&HashKind::Sha1.empty_tree()).is_none());
+    }
+}
