@@ -135,3 +135,29 @@ fn errors_match_exit_codes() {
     assert_same(&dir, &["diff", "--name-only", "--name-status", "c0", "c1"]);
     assert_same(&dir, &["diff", "-Mx", "--raw", "c0", "c1"]);
 }
+
+#[test]
+fn repository_config_changes_output() {
+    let dir = fixture("diff-config");
+    for fmt in [
+        &["--raw"][..],
+        &["--name-status"],
+        &["--summary"],
+        &["--raw", "-M"],
+        &["--raw", "--abbrev"],
+        &["--name-status", "-l0"],
+        &["--name-status", "--no-renames"],
+    ] {
+        run_pair(&dir, "c0", "c1", fmt);
+    }
+}
+
+#[test]
+fn pathspecs_are_relative_to_the_current_folder() {
+    let dir = fixture("diff-cases");
+    let sub = dir.join("src");
+    assert_same(&sub, &["diff", "--raw", "c0", "c5", "--", "lib"]);
+    assert_same(&sub, &["diff", "--name-status", "c0", "c5", "--", "."]);
+    assert_same(&sub, &["diff", "--name-status", "c0", "c5", "--", "../a"]);
+    assert_same(&sub, &["diff", "--name-only", "c0", "c5"]);
+}

@@ -79,7 +79,8 @@ fn copy_repo(src: &Path, name: &str) -> std::path::PathBuf {
 fn corrupt_commit_graph_falls_back() {
     let base = fixture("mergebase-repos");
     let expected = git(&base.join("plain"), &["merge-base", "--all", "D", "E"]);
-    let mutations: Vec<(&str, Box<dyn Fn(&mut Vec<u8>)>)> = vec![
+    type Mutation = Box<dyn Fn(&mut Vec<u8>)>;
+    let mutations: Vec<(&str, Mutation)> = vec![
         (
             "truncated",
             Box::new(|d: &mut Vec<u8>| d.truncate(d.len() / 2)),

@@ -108,7 +108,7 @@ fn parse_args(args: &[String], repo: &Repository) -> Result<Options, Fatal> {
             "-s" | "--no-patch" => o.format = NO_OUTPUT,
             "-z" => o.term = 0,
             "-r" => {}
-            "--abbrev" => o.abbrev = Abbrev::Auto,
+            "--abbrev" => o.abbrev = abbrev,
             "--no-abbrev" => o.abbrev = Abbrev::Full,
             "--no-renames" => o.detect = Detect::Off,
             "--find-copies-harder" => o.harder = true,

@@ -583,7 +583,7 @@ fn rewrite_queue(queue: Vec<Change>, srcs: &mut [Source], dsts: &[Dest]) -> Vec<
     for (qi, c) in queue.into_iter().enumerate() {
         let keep = match c.kind {
             ChangeKind::Added => true,
-            ChangeKind::Deleted => !src_of_queue.get(&qi).is_some_and(|&si| srcs[si].used > 0),
+            ChangeKind::Deleted => src_of_queue.get(&qi).is_none_or(|&si| srcs[si].used <= 0),
             _ => !c.is_unmodified(),
         };
         if keep {
