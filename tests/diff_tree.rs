@@ -7,7 +7,7 @@ use common::{assert_same, fixture};
 const EMPTY_TREE: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
 
 const TAGS: &[&str] = &[
-    "c0", "c1", "c2", "c3", "c4pre", "c4pre2", "c4", "c5pre", "c5",
+    "c0", "c1", "c2", "c3", "c4pre", "c4pre2", "c4", "c5pre", "c5", "c6pre", "c6",
 ];
 
 const FORMATS: &[&[&str]] = &[
@@ -160,4 +160,31 @@ fn pathspecs_are_relative_to_the_current_folder() {
     assert_same(&sub, &["diff", "--name-status", "c0", "c5", "--", "."]);
     assert_same(&sub, &["diff", "--name-status", "c0", "c5", "--", "../a"]);
     assert_same(&sub, &["diff", "--name-only", "c0", "c5"]);
+}
+
+#[test]
+fn many_renames_and_abbreviation_lengthening() {
+    let dir = fixture("diff-many-renames");
+    for fmt in [
+        &["--name-status"][..],
+        &["--raw", "--abbrev=4"],
+        &["--raw", "--abbrev=5"],
+        &["--raw", "-C"],
+        &["--summary", "-M70%"],
+        &["--name-status", "-l50"],
+    ] {
+        run_pair(&dir, "base", "renamed", fmt);
+    }
+}
+
+#[test]
+fn tree_ids_work_like_commits() {
+    let dir = fixture("diff-cases");
+    let tree = |rev: &str| {
+        let out = common::git(&dir, &["rev-parse", &format!("{rev}^{{tree}}")]);
+        String::from_utf8(out).unwrap().trim().to_string()
+    };
+    let (a, b) = (tree("c0"), tree("c4"));
+    assert_same(&dir, &["diff", "--raw", &a, &b]);
+    assert_same(&dir, &["diff", "--name-status", "-C", &a, "c4"]);
 }
