@@ -508,6 +508,20 @@ fn inexact(
         .copied()
         .filter(|&si| !(skip_unmodified && srcs[si].unmodified))
         .collect();
+    let parallel = left.len() * cand_srcs.len() >= PARALLEL_THRESHOLD;
+    if parallel {
+        // Read and chunk every blob up front, in parallel, so that the scoring threads
+        // do not queue behind each other on the same lazily loaded sources.
+        let blobs: Vec<&Blob> = cand_srcs
+            .iter()
+            .map(|&si| &srcs[si].blob)
+            .chain(left.iter().map(|&di| &dsts[di].blob))
+            .filter(|b| is_regular(b.mode))
+            .collect();
+        blobs.par_iter().for_each_init(Vec::new, |buf, b| {
+            loader.load(b, buf);
+        });
+    }
     let score_dst = |buf: &mut Vec<u8>, di: usize| {
         let mut slots = [None; CANDIDATES_PER_DST];
         let d = &dsts[di];
@@ -529,7 +543,7 @@ fn inexact(
         slots
     };
     let matrix: Vec<[Option<Candidate>; CANDIDATES_PER_DST]> =
-        if left.len() * cand_srcs.len() >= PARALLEL_THRESHOLD {
+        if parallel {
             left.par_iter()
                 .map_init(Vec::new, |buf, &di| score_dst(buf, di))
                 .collect()
