@@ -7,7 +7,7 @@ use common::{assert_same, fixture};
 const EMPTY_TREE: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
 
 const TAGS: &[&str] = &[
-    "c0", "c1", "c2", "c3", "c4pre", "c4pre2", "c4", "c5pre", "c5", "c6pre", "c6",
+    "c0", "c1", "c2", "c3", "c4pre", "c4pre2", "c4", "c5pre", "c5", "c6pre", "c6", "c7pre", "c7",
 ];
 
 const FORMATS: &[&[&str]] = &[

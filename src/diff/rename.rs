@@ -99,9 +99,28 @@ pub fn parse_rename_score(arg: &str) -> (u32, &str) {
     (score, &arg[i..])
 }
 
-/// The chunk table of one blob: sorted `(hash, byte count)` pairs (git's spanhash).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Spans(Vec<(u32, u32)>);
+/// Number of buckets of the per-blob signature used to bound similarity cheaply.
+const SIG_BUCKETS: usize = 128;
+
+/// The chunk table of one blob (git's spanhash): chunk hashes in ascending order with
+/// their byte counts, plus a bucketed summary that bounds the overlap of two tables.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spans {
+    hashes: Vec<u32>,
+    counts: Vec<u32>,
+    /// Byte counts summed per bucket (`hash % SIG_BUCKETS`).
+    sig: Box<[u32; SIG_BUCKETS]>,
+}
+
+impl Default for Spans {
+    fn default() -> Self {
+        Spans {
+            hashes: Vec::new(),
+            counts: Vec::new(),
+            sig: Box::new([0; SIG_BUCKETS]),
+        }
+    }
+}
 
 /// git's modulus for chunk hashes.
 const HASHBASE: u32 = 107927;
@@ -112,7 +131,21 @@ impl Spans {
     pub fn of(data: &[u8]) -> Spans {
         let mut v = Vec::with_capacity(data.len() / 16 + 1);
         Spans::fill(data, &mut v);
-        Spans(v)
+        let mut sig = Box::new([0u32; SIG_BUCKETS]);
+        for &(h, n) in &v {
+            let slot = &mut sig[h as usize % SIG_BUCKETS];
+            *slot = slot.saturating_add(n);
+        }
+        Spans {
+            hashes: v.iter().map(|e| e.0).collect(),
+            counts: v.iter().map(|e| e.1).collect(),
+            sig,
+        }
+    }
+
+    /// The `(hash, count)` pairs in ascending hash order.
+    pub fn entries(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        self.hashes.iter().copied().zip(self.counts.iter().copied())
     }
 
     fn fill(data: &[u8], v: &mut Vec<(u32, u32)>) {
@@ -155,21 +188,27 @@ impl Spans {
 
     /// Bytes of `dst` chunks also present in `self` (`Σ min(count_src, count_dst)`).
     pub fn copied_to(&self, dst: &Spans) -> u64 {
-        let (a, b) = (&self.0, &dst.0);
+        let (ha, ca, hb, cb) = (&self.hashes, &self.counts, &dst.hashes, &dst.counts);
         let (mut i, mut j) = (0, 0);
         let mut copied = 0u64;
-        while i < a.len() && j < b.len() {
-            match a[i].0.cmp(&b[j].0) {
-                Ordering::Less => i += 1,
-                Ordering::Greater => j += 1,
-                Ordering::Equal => {
-                    copied += u64::from(a[i].1.min(b[j].1));
-                    i += 1;
-                    j += 1;
-                }
-            }
+        // Branch-free merge of the two sorted lists.
+        while i < ha.len() && j < hb.len() {
+            let (x, y) = (ha[i], hb[j]);
+            let m = u64::from(ca[i].min(cb[j]));
+            copied += if x == y { m } else { 0 };
+            i += usize::from(x <= y);
+            j += usize::from(y <= x);
         }
         copied
+    }
+
+    /// An upper bound of [`Spans::copied_to`] from the bucket summaries.
+    pub fn copied_bound(&self, dst: &Spans) -> u64 {
+        self.sig
+            .iter()
+            .zip(dst.sig.iter())
+            .map(|(&a, &b)| u64::from(a.min(b)))
+            .sum()
     }
 }
 
@@ -256,6 +295,27 @@ impl Loader<'_> {
             return 0;
         };
         score_of(s.copied_to(d), max)
+    }
+
+    /// Like [`Loader::estimate`], but `None` when the score is certainly below
+    /// `min_score` (decided from sizes and the bucket bound, without merging tables).
+    fn estimate_pruned(
+        &self,
+        src: &Blob,
+        dst: &Blob,
+        min_score: u32,
+        buf: &mut Vec<u8>,
+    ) -> Option<u32> {
+        if !is_regular(src.mode) || !is_regular(dst.mode) {
+            return None;
+        }
+        let (ssize, s) = self.load(src, buf);
+        let (dsize, d) = self.load(dst, buf);
+        let max = size_filter(*ssize, *dsize, min_score)?;
+        if score_of(s.copied_bound(d), max) < min_score {
+            return None;
+        }
+        Some(score_of(s.copied_to(d), max)).filter(|&sc| sc >= min_score)
     }
 }
 
@@ -522,14 +582,27 @@ fn inexact(
             loader.load(b, buf);
         });
     }
+    let src_names: Vec<&[u8]> = srcs
+        .iter()
+        .map(|s| basename(&queue[s.queue_index].old_path))
+        .collect();
+    // Scores every source against one destination, keeping git's four best candidates.
+    // Candidates below the minimum never pair, so they are skipped cheaply; they can
+    // only matter through slot positions when two usable candidates tie exactly, and
+    // then the destination is scored again the way git does, without skipping.
     let score_dst = |buf: &mut Vec<u8>, di: usize| {
         let mut slots = [None; CANDIDATES_PER_DST];
         let d = &dsts[di];
         let dname = basename(&queue[d.queue_index].new_path);
+        let mut seen: std::collections::HashSet<(u32, u8)> = std::collections::HashSet::new();
+        let mut tie = false;
         for &si in &cand_srcs {
-            let s = &srcs[si];
-            let score = loader.estimate(&s.blob, &d.blob, min_score, buf);
-            let name_score = u8::from(basename(&queue[s.queue_index].old_path) == dname);
+            let Some(score) = loader.estimate_pruned(&srcs[si].blob, &d.blob, min_score, buf)
+            else {
+                continue;
+            };
+            let name_score = u8::from(src_names[si] == dname);
+            tie |= !seen.insert((score, name_score));
             record_if_better(
                 &mut slots,
                 Candidate {
@@ -540,16 +613,31 @@ fn inexact(
                 },
             );
         }
+        if tie {
+            slots = [None; CANDIDATES_PER_DST];
+            for &si in &cand_srcs {
+                let score = loader.estimate(&srcs[si].blob, &d.blob, min_score, buf);
+                let name_score = u8::from(src_names[si] == dname);
+                record_if_better(
+                    &mut slots,
+                    Candidate {
+                        score,
+                        name_score,
+                        dst: di,
+                        src: si,
+                    },
+                );
+            }
+        }
         slots
     };
-    let matrix: Vec<[Option<Candidate>; CANDIDATES_PER_DST]> =
-        if parallel {
-            left.par_iter()
-                .map_init(Vec::new, |buf, &di| score_dst(buf, di))
-                .collect()
-        } else {
-            left.iter().map(|&di| score_dst(&mut buf, di)).collect()
-        };
+    let matrix: Vec<[Option<Candidate>; CANDIDATES_PER_DST]> = if parallel {
+        left.par_iter()
+            .map_init(Vec::new, |buf, &di| score_dst(buf, di))
+            .collect()
+    } else {
+        left.iter().map(|&di| score_dst(&mut buf, di)).collect()
+    };
     let mut all: Vec<Option<Candidate>> = matrix.into_iter().flatten().collect();
     all.sort_by(cmp_candidates);
     let passes: &[bool] = if copies { &[false, true] } else { &[false] };
@@ -634,7 +722,7 @@ mod tests {
     use super::*;
 
     fn spans(s: &[u8]) -> Vec<(u32, u32)> {
-        Spans::of(s).0
+        Spans::of(s).entries().collect()
     }
 
     #[test]
