@@ -188,3 +188,26 @@ fn tree_ids_work_like_commits() {
     assert_same(&dir, &["diff", "--raw", &a, &b]);
     assert_same(&dir, &["diff", "--name-status", "-C", &a, "c4"]);
 }
+
+#[test]
+fn broken_objects_fail_cleanly() {
+    let dir = fixture("diff-broken");
+    for (a, b) in [
+        ("good", "badtree"),
+        ("badtree", "good"),
+        ("good", "missingtree"),
+        ("missingtree", "good"),
+    ] {
+        for fmt in ["--raw", "--name-status"] {
+            let mut cmd = common::oxgit_cmd(&dir);
+            cmd.args(["diff", fmt, a, b]);
+            let out = common::run(cmd, b"");
+            assert_eq!(out.status.code(), Some(128), "{a} {b}: {:?}", out);
+            assert!(out.stdout.is_empty());
+            assert!(String::from_utf8_lossy(&out.stderr).starts_with("fatal: "));
+        }
+    }
+    // A missing blob only matters once rename detection needs its contents.
+    assert_same(&dir, &["diff", "--raw", "good", "missingblob"]);
+    assert_same(&dir, &["diff", "--raw", "-C", "-C", "good", "missingblob"]);
+}

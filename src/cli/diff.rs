@@ -252,8 +252,8 @@ fn midx_object_count(path: &std::path::Path) -> Option<u64> {
         let at = 12 + k * 12;
         let entry = data.get(at..at + 12)?;
         if &entry[..4] == b"OIDF" {
-            let off = u64::from_be_bytes(entry[4..12].try_into().ok()?) as usize;
-            let last = data.get(off + 255 * 4..off + 256 * 4)?;
+            let off = usize::try_from(u64::from_be_bytes(entry[4..12].try_into().ok()?)).ok()?;
+            let last = data.get(off.checked_add(255 * 4)?..off.checked_add(256 * 4)?)?;
             return Some(u64::from(u32::from_be_bytes(last.try_into().ok()?)));
         }
     }

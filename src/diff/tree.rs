@@ -313,8 +313,8 @@ pub struct TreeDiff<'a> {
     path: Vec<u8>,
 }
 
-/// Trees nested deeper than this are refused (git's own limit is 4096 for reading).
-const MAX_DEPTH: usize = 4096;
+/// Trees nested deeper than this are refused, like git's `core.maxTreeDepth` default.
+const MAX_DEPTH: usize = 2048;
 
 impl<'a> TreeDiff<'a> {
     /// A walker over `odb` with `opts`.
