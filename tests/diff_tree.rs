@@ -25,6 +25,10 @@ const FORMATS: &[&[&str]] = &[
     &["--name-status", "-M90%"],
     &["--name-status", "-M5"],
     &["--raw", "--find-renames=30"],
+    &["--raw", "--find-copies-harder"],
+    &["--name-status", "-C", "-C", "-M"],
+    &["--name-status", "--find-copies-harder", "--no-renames"],
+    &["--name-status", "-C", "--no-renames"],
 ];
 
 fn run_pair(dir: &std::path::Path, a: &str, b: &str, fmt: &[&str]) {

@@ -184,6 +184,11 @@ fn parse_args(args: &[String], repo: &Repository) -> Result<Options, Fatal> {
             _ => o.revs.push(a.to_string()),
         }
     }
+    // As git's `diff_setup_done`: copies harder always means copy detection, even
+    // after `-M` or `--no-renames`.
+    if o.harder {
+        o.detect = Detect::Copies;
+    }
     Ok(o)
 }
 
