@@ -5,8 +5,7 @@
 use super::quote::{pprint_rename, write_name_terminated, write_quoted};
 use super::{Context, Fatal};
 use crate::diff::{
-    detect_renames, peel_to_tree, Change, ChangeKind, Pathspec, RenameOptions, TreeDiff,
-    TreeDiffOptions,
+    changes_between, peel_to_tree, Change, ChangeKind, Pathspec, RenameOptions, TreeDiffOptions,
 };
 use crate::oid::{HexPrefix, ObjectId};
 use crate::repo::Repository;
@@ -478,36 +477,30 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let copies = o.detect == Detect::Copies;
     let tree_opts = TreeDiffOptions {
         pathspec: Pathspec::new(items),
-        include_unmodified: copies && o.harder,
+        include_unmodified: false,
     };
-    let mut changes = Vec::new();
-    TreeDiff::new(odb, tree_opts)
-        .diff(Some(&old_tree), Some(&new_tree), &mut |c| changes.push(c))?;
-    if o.detect != Detect::Off {
-        let ropts = RenameOptions {
-            copies,
-            copies_harder: o.harder,
-            min_score: o.score,
-            rename_limit: o.limit.unwrap_or(crate::diff::rename::DEFAULT_RENAME_LIMIT),
-        };
-        let outcome = detect_renames(odb, changes, &ropts)?;
-        if outcome.needed_rename_limit > 0 {
-            if outcome.degraded_copies {
-                eprintln!("warning: only found copies from modified paths due to too many files.");
-            } else {
-                eprintln!(
-                    "warning: exhaustive rename detection was skipped due to too many files."
-                );
-            }
-            eprintln!(
-                "warning: you may want to set your diff.renameLimit variable to at least {} and retry the command.",
-                outcome.needed_rename_limit
-            );
+    let ropts = RenameOptions {
+        copies,
+        copies_harder: o.harder,
+        min_score: o.score,
+        rename_limit: o.limit.unwrap_or(crate::diff::rename::DEFAULT_RENAME_LIMIT),
+    };
+    let renames = (o.detect != Detect::Off).then_some(&ropts);
+    let outcome = changes_between(odb, Some(&old_tree), Some(&new_tree), &tree_opts, renames)?;
+    if outcome.needed_rename_limit > 0 {
+        if outcome.degraded_copies {
+            eprintln!("warning: only found copies from modified paths due to too many files.");
+        } else {
+            eprintln!("warning: exhaustive rename detection was skipped due to too many files.");
         }
-        changes = outcome.changes;
-    } else {
-        changes.retain(|c| !c.is_unmodified());
+        eprintln!(
+            "warning: you may want to set your diff.renameLimit variable to at least {} and retry the command.",
+            outcome.needed_rename_limit
+        );
     }
+    let changes = outcome.changes;
+    // Sections in git's fixed order: raw / name-only / name-status, then (numstat,
+    // stat: not yet), then summary, then (patch: not yet).
     let quote_high = repo.config().get_bool("core.quotepath") != Some(false);
     let mut abbrev = Abbreviator::new(&repo, o.abbrev);
     let mut out = Vec::with_capacity(64 * 1024);

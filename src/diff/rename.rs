@@ -436,6 +436,28 @@ pub fn detect_renames(
     Ok(outcome)
 }
 
+/// The changes between two trees (`None`: the empty tree) in git's order, with rename
+/// or copy detection when `renames` is given: the queue `git diff` prints, and what
+/// patch and stat output are computed from.
+pub fn changes_between(
+    odb: &Odb,
+    old_tree: Option<&ObjectId>,
+    new_tree: Option<&ObjectId>,
+    tree_opts: &super::tree::TreeDiffOptions,
+    renames: Option<&RenameOptions>,
+) -> Result<RenameOutcome, DiffError> {
+    let mut opts = tree_opts.clone();
+    opts.include_unmodified |= renames.is_some_and(|r| r.copies && r.copies_harder);
+    let queue = super::tree::tree_changes(odb, old_tree, new_tree, &opts)?;
+    match renames {
+        Some(r) => detect_renames(odb, queue, r),
+        None => Ok(RenameOutcome {
+            changes: queue.into_iter().filter(|c| !c.is_unmodified()).collect(),
+            ..RenameOutcome::default()
+        }),
+    }
+}
+
 /// Pass 1: identical contents. Candidates are examined in source order; unused sources
 /// and equal basenames score higher; the first strictly best wins.
 fn find_exact(queue: &[Change], srcs: &mut [Source], dsts: &mut [Dest], copies: bool) {
