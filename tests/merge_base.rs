@@ -60,6 +60,12 @@ fn diff_with_three_dots_uses_the_merge_base() {
     assert_same(&dir, &["diff", "--raw", "D...E"]);
     assert_same(&dir, &["diff", "--name-status", "OCT...K2"]);
     assert_same(&dir, &["diff", "--raw", "L2...D"]);
+    assert_same(&dir, &["diff", "--raw", "--merge-base", "D", "E"]);
+    assert_same(&dir, &["diff", "--raw", "--merge-base", "L2", "E"]);
+    assert_same(
+        &dir,
+        &["diff", "--name-status", "--merge-base", "OCT", "K2"],
+    );
 }
 
 /// Copies a repository's `.git` into a scratch folder.

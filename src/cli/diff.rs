@@ -51,6 +51,7 @@ struct Options {
     revs: Vec<String>,
     paths: Vec<String>,
     dashdash: bool,
+    merge_base: bool,
 }
 
 fn invalid(opt: &str) -> Fatal {
@@ -89,6 +90,7 @@ fn parse_args(args: &[String], repo: &Repository) -> Result<Options, Fatal> {
         revs: Vec::new(),
         paths: Vec::new(),
         dashdash: false,
+        merge_base: false,
     };
     let mut i = 0;
     while i < args.len() {
@@ -107,6 +109,7 @@ fn parse_args(args: &[String], repo: &Repository) -> Result<Options, Fatal> {
             "-s" | "--no-patch" => o.format = NO_OUTPUT,
             "-z" => o.term = 0,
             "-r" => {}
+            "--merge-base" => o.merge_base = true,
             "--abbrev" => o.abbrev = abbrev,
             "--no-abbrev" => o.abbrev = Abbrev::Full,
             "--no-renames" => o.detect = Detect::Off,
@@ -397,6 +400,17 @@ fn endpoints(repo: &Repository, o: &mut Options) -> Result<(ObjectId, ObjectId),
         [one] if one.contains("..") => {
             let (a, b) = one.split_once("..").expect("contains ..");
             Ok((or_head(a)?, or_head(b)?))
+        }
+        [a, b] if o.merge_base => {
+            let (ai, bi) = (resolve(repo, a)?, resolve(repo, b)?);
+            let mut w = CommitWalker::new(repo);
+            let ac = w.peel_to_commit(&ai)?;
+            let bc = w.peel_to_commit(&bi)?;
+            match w.merge_bases(&ac, &[bc])?.as_slice() {
+                [] => Err(Fatal::new("no merge base found")),
+                [base] => Ok((*base, bi)),
+                _ => Err(Fatal::new("multiple merge bases found")),
+            }
         }
         [a, b] => Ok((resolve(repo, a)?, resolve(repo, b)?)),
         [] | [_] => Err(Fatal::new(
