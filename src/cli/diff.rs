@@ -216,7 +216,10 @@ pub fn auto_abbrev_len(repo: &Repository) -> usize {
             let name = e.file_name();
             let name = name.to_string_lossy();
             if name.ends_with(".idx") {
-                count += idx_object_count(&e.path()).unwrap_or(0);
+                // git only counts packs whose data file is present.
+                if e.path().with_extension("pack").is_file() {
+                    count += idx_object_count(&e.path()).unwrap_or(0);
+                }
             } else if name == "multi-pack-index" {
                 count += midx_object_count(&e.path()).unwrap_or(0);
             }
