@@ -48,12 +48,22 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 /// File contents from a pool of lines, so that files share lines and similarity varies.
+/// The first line also picks a style: CRLF endings, no final newline, or binary (a NUL
+/// byte), which change how git chunks the file for similarity.
 fn render(lines: &[u8]) -> Vec<u8> {
+    let style = lines.first().map_or(0, |l| l % 7);
     let mut out = Vec::new();
+    if style == 3 {
+        out.extend_from_slice(b"bin\0ary\n");
+    }
     for &l in lines {
         out.extend_from_slice(
-            format!("shared pool line number {l} with some padding text\n").as_bytes(),
+            format!("shared pool line number {l} with some padding text").as_bytes(),
         );
+        out.extend_from_slice(if style == 1 { b"\r\n" } else { b"\n" });
+    }
+    if style == 2 {
+        out.pop();
     }
     out
 }
