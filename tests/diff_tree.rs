@@ -215,3 +215,20 @@ fn broken_objects_fail_cleanly() {
     assert_same(&dir, &["diff", "--raw", "good", "missingblob"]);
     assert_same(&dir, &["diff", "--raw", "-C", "-C", "good", "missingblob"]);
 }
+
+#[test]
+fn blob_against_blob() {
+    let dir = fixture("diff-cases");
+    let rev = |spec: &str| {
+        let out = common::git(&dir, &["rev-parse", spec]);
+        String::from_utf8(out).unwrap().trim().to_string()
+    };
+    let (a, b) = (rev("c0:m"), rev("c4:m"));
+    for fmt in ["--raw", "--name-only", "--name-status", "--summary"] {
+        assert_same(&dir, &["diff", fmt, &a, &b]);
+        assert_same(&dir, &["diff", fmt, &a, &a]);
+    }
+    assert_same(&dir, &["diff", "--raw", "-z", &b, &a]);
+    assert_same(&dir, &["diff", "--raw", "c0", &b]);
+    assert_same(&dir, &["diff", "--raw", &a, "c0"]);
+}

@@ -467,30 +467,43 @@ fn pathspec_items(
     Ok(items)
 }
 
-/// Runs `diff`.
-pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
-    let repo = ctx.repo()?;
-    let mut o = parse_args(&ctx.args, &repo)?;
-    let exclusive = [NAME, NAME_STATUS, NO_OUTPUT]
-        .iter()
-        .filter(|&&b| o.format & b != 0)
-        .count();
-    if exclusive > 1 {
-        return Err(Fatal::new(
-            "options '--name-only', '--name-status', '--check', and '-s' cannot be used together",
-        ));
+/// git's usage line for `diff`, printed for argument combinations it cannot run.
+const DIFF_USAGE: &str = "usage: git diff [<options>] [<commit>] [--] [<path>...]";
+
+/// Peels tags on `id`; `Some` with the blob id if it ends at a blob.
+fn peel_to_blob(odb: &crate::odb::Odb, id: &ObjectId) -> Result<Option<ObjectId>, Fatal> {
+    let mut id = *id;
+    let mut buf = Vec::new();
+    for _ in 0..64 {
+        if id == id.kind().empty_tree() {
+            return Ok(None);
+        }
+        match odb.read_into(&id, &mut buf)? {
+            crate::object::ObjectKind::Blob => return Ok(Some(id)),
+            crate::object::ObjectKind::Tag => {
+                id = crate::object::Tag::parse(&buf)
+                    .map_err(|e| Fatal::new(e.to_string()))?
+                    .object;
+            }
+            _ => return Ok(None),
+        }
     }
-    if o.format & (NAME | NAME_STATUS) != 0 {
-        o.format &= !(RAW | SUMMARY);
-    }
-    if o.format == 0 {
-        return Err(Fatal::new("patch output not yet supported"));
-    }
-    let (a, b) = endpoints(&repo, &mut o)?;
+    Ok(None)
+}
+
+/// The changes between the trees of `a` and `b`, with the options' pathspec and rename
+/// detection (warnings about the rename limit go to stderr, as git's do).
+fn tree_changes_for(
+    repo: &Repository,
+    cwd: &std::path::Path,
+    o: &Options,
+    a: &ObjectId,
+    b: &ObjectId,
+) -> Result<Vec<Change>, Fatal> {
     let odb = repo.odb();
-    let old_tree = peel_to_tree(odb, &a)?;
-    let new_tree = peel_to_tree(odb, &b)?;
-    let items = pathspec_items(&repo, &ctx.cwd, &o.paths)?;
+    let old_tree = peel_to_tree(odb, a)?;
+    let new_tree = peel_to_tree(odb, b)?;
+    let items = pathspec_items(repo, cwd, &o.paths)?;
     let copies = o.detect == Detect::Copies;
     let tree_opts = TreeDiffOptions {
         pathspec: Pathspec::new(items),
@@ -515,7 +528,48 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             outcome.needed_rename_limit
         );
     }
-    let changes = outcome.changes;
+    Ok(outcome.changes)
+}
+
+/// Runs `diff`.
+pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
+    let repo = ctx.repo()?;
+    let mut o = parse_args(&ctx.args, &repo)?;
+    let exclusive = [NAME, NAME_STATUS, NO_OUTPUT]
+        .iter()
+        .filter(|&&b| o.format & b != 0)
+        .count();
+    if exclusive > 1 {
+        return Err(Fatal::new(
+            "options '--name-only', '--name-status', '--check', and '-s' cannot be used together",
+        ));
+    }
+    if o.format & (NAME | NAME_STATUS) != 0 {
+        o.format &= !(RAW | SUMMARY);
+    }
+    if o.format == 0 {
+        return Err(Fatal::new("patch output not yet supported"));
+    }
+    let (a, b) = endpoints(&repo, &mut o)?;
+    let odb = repo.odb();
+    let (a_blob, b_blob) = (peel_to_blob(odb, &a)?, peel_to_blob(odb, &b)?);
+    let changes = match (a_blob, b_blob) {
+        (Some(x), Some(y)) => {
+            // `git diff <blob> <blob>`: one pair named after the arguments.
+            if !o.paths.is_empty() || o.revs.len() != 2 {
+                return Err(Fatal::usage(DIFF_USAGE));
+            }
+            let mut c = Change::modified(o.revs[1].clone().into_bytes(), 0o100644, x, 0o100644, y);
+            c.old_path = o.revs[0].clone().into_bytes();
+            if x == y {
+                Vec::new()
+            } else {
+                vec![c]
+            }
+        }
+        (None, None) => tree_changes_for(&repo, &ctx.cwd, &o, &a, &b)?,
+        _ => return Err(Fatal::usage(DIFF_USAGE)),
+    };
     // Sections in git's fixed order: raw / name-only / name-status, then (numstat,
     // stat: not yet), then summary, then (patch: not yet).
     let quote_high = repo.config().get_bool("core.quotepath") != Some(false);
