@@ -232,3 +232,15 @@ fn blob_against_blob() {
     assert_same(&dir, &["diff", "--raw", "c0", &b]);
     assert_same(&dir, &["diff", "--raw", &a, "c0"]);
 }
+
+#[test]
+fn diff_filter_selects_statuses() {
+    let dir = fixture("diff-cases");
+    for f in ["AM", "d", "R", "r", "Dr", "*", "*D", "*r", "CT", "q", ""] {
+        let arg = format!("--diff-filter={f}");
+        for (a, b) in [("c0", "c4"), ("c1", "c2")] {
+            assert_same(&dir, &["diff", "--name-status", "-C", &arg, a, b]);
+            assert_same(&dir, &["diff", "--raw", &arg, a, b]);
+        }
+    }
+}

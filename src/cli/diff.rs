@@ -52,6 +52,9 @@ struct Options {
     paths: Vec<String>,
     dashdash: bool,
     merge_base: bool,
+    /// `--diff-filter` letters to keep and to drop (`*` is all-or-none).
+    filter: Vec<u8>,
+    filter_not: Vec<u8>,
 }
 
 fn invalid(opt: &str) -> Fatal {
@@ -91,6 +94,8 @@ fn parse_args(args: &[String], repo: &Repository) -> Result<Options, Fatal> {
         paths: Vec::new(),
         dashdash: false,
         merge_base: false,
+        filter: Vec::new(),
+        filter_not: Vec::new(),
     };
     let mut i = 0;
     while i < args.len() {
@@ -116,6 +121,31 @@ fn parse_args(args: &[String], repo: &Repository) -> Result<Options, Fatal> {
             "--find-copies-harder" => o.harder = true,
             "-p" | "-u" | "--patch" | "--patch-with-raw" | "--patch-with-stat" => {
                 return Err(Fatal::new("patch output not yet supported"))
+            }
+            _ if a.starts_with("--diff-filter=") || a == "--diff-filter" => {
+                let v = match a.strip_prefix("--diff-filter=") {
+                    Some(v) => v,
+                    None => {
+                        i += 1;
+                        args.get(i - 1)
+                            .map(String::as_str)
+                            .ok_or_else(|| Fatal::usage("option `diff-filter' requires a value"))?
+                    }
+                };
+                for c in v.bytes() {
+                    let up = c.to_ascii_uppercase();
+                    if !b"ACDMRTXUB*".contains(&up) {
+                        return Err(Fatal::usage(format!(
+                            "unknown change class '{}' in --diff-filter={v}",
+                            c as char
+                        )));
+                    }
+                    if c.is_ascii_lowercase() {
+                        o.filter_not.push(up);
+                    } else {
+                        o.filter.push(up);
+                    }
+                }
             }
             _ if a.starts_with("--abbrev=") => {
                 let n: usize = a["--abbrev=".len()..]
@@ -531,6 +561,39 @@ fn tree_changes_for(
     Ok(outcome.changes)
 }
 
+/// git's `--diff-filter`: keeps the changes whose status is selected; with `*`, keeps
+/// all of them if any is selected and none otherwise.
+fn apply_filter(changes: Vec<Change>, o: &Options) -> Vec<Change> {
+    if o.filter.is_empty() && o.filter_not.is_empty() {
+        return changes;
+    }
+    let all_or_none = o.filter.contains(&b'*');
+    let selected = |letter: u8| {
+        let on = if o.filter.is_empty() {
+            letter != b'*'
+        } else {
+            o.filter.contains(&letter)
+        };
+        on && !o.filter_not.contains(&letter)
+    };
+    let matches = |c: &Change| {
+        if c.kind == ChangeKind::Modified && c.score.is_some_and(|s| s > 0) {
+            selected(b'B')
+        } else {
+            selected(c.status_letter())
+        }
+    };
+    if all_or_none {
+        if changes.iter().any(matches) {
+            changes
+        } else {
+            Vec::new()
+        }
+    } else {
+        changes.into_iter().filter(|c| matches(c)).collect()
+    }
+}
+
 /// Runs `diff`.
 pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let repo = ctx.repo()?;
@@ -570,6 +633,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         (None, None) => tree_changes_for(&repo, &ctx.cwd, &o, &a, &b)?,
         _ => return Err(Fatal::usage(DIFF_USAGE)),
     };
+    let changes = apply_filter(changes, &o);
     // Sections in git's fixed order: raw / name-only / name-status, then (numstat,
     // stat: not yet), then summary, then (patch: not yet).
     let quote_high = repo.config().get_bool("core.quotepath") != Some(false);
