@@ -244,3 +244,27 @@ fn diff_filter_selects_statuses() {
         }
     }
 }
+
+#[test]
+fn exit_code_quiet_and_reverse() {
+    let dir = fixture("diff-cases");
+    for args in [
+        &["diff", "--exit-code", "--raw", "c0", "c1"][..],
+        &["diff", "--quiet", "c0", "c1"],
+        &["diff", "--quiet", "c0", "c0"],
+        &["diff", "--quiet", "--raw", "c0", "c4"],
+        &[
+            "diff",
+            "--exit-code",
+            "--name-only",
+            "--diff-filter=X",
+            "c0",
+            "c1",
+        ],
+        &["diff", "-R", "--name-status", "c0", "c1"],
+        &["diff", "-R", "--raw", "-C", "c3", "c4"],
+        &["diff", "-R", "--summary", "c1", "c2"],
+    ] {
+        assert_same(&dir, args);
+    }
+}

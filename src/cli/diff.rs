@@ -52,6 +52,12 @@ struct Options {
     paths: Vec<String>,
     dashdash: bool,
     merge_base: bool,
+    /// `--exit-code` (or `--quiet`): exit with 1 when there are changes.
+    exit_code: bool,
+    /// `--quiet`: print nothing.
+    quiet: bool,
+    /// `-R`: swap the two sides.
+    reverse: bool,
     /// `--diff-filter` letters to keep and to drop (`*` is all-or-none).
     filter: Vec<u8>,
     filter_not: Vec<u8>,
@@ -96,6 +102,9 @@ fn parse_args(args: &[String], repo: &Repository) -> Result<Options, Fatal> {
         merge_base: false,
         filter: Vec::new(),
         filter_not: Vec::new(),
+        exit_code: false,
+        quiet: false,
+        reverse: false,
     };
     let mut i = 0;
     while i < args.len() {
@@ -114,6 +123,12 @@ fn parse_args(args: &[String], repo: &Repository) -> Result<Options, Fatal> {
             "-s" | "--no-patch" => o.format = NO_OUTPUT,
             "-z" => o.term = 0,
             "-r" => {}
+            "-R" => o.reverse = true,
+            "--exit-code" => o.exit_code = true,
+            "--quiet" => {
+                o.quiet = true;
+                o.exit_code = true;
+            }
             "--merge-base" => o.merge_base = true,
             "--abbrev" => o.abbrev = abbrev,
             "--no-abbrev" => o.abbrev = Abbrev::Full,
@@ -610,10 +625,19 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     if o.format & (NAME | NAME_STATUS) != 0 {
         o.format &= !(RAW | SUMMARY);
     }
+    if o.quiet {
+        o.format = NO_OUTPUT;
+    }
     if o.format == 0 {
         return Err(Fatal::new("patch output not yet supported"));
     }
     let (a, b) = endpoints(&repo, &mut o)?;
+    let (a, b) = if o.reverse {
+        o.revs.reverse();
+        (b, a)
+    } else {
+        (a, b)
+    };
     let odb = repo.odb();
     let (a_blob, b_blob) = (peel_to_blob(odb, &a)?, peel_to_blob(odb, &b)?);
     let changes = match (a_blob, b_blob) {
@@ -654,7 +678,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         }
     }
     ctx.out.write_all(&out)?;
-    Ok(0)
+    Ok(i32::from(o.exit_code && !changes.is_empty()))
 }
 
 /// Writes one `--raw`, `--name-only` or `--name-status` entry.
