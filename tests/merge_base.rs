@@ -193,3 +193,32 @@ fn commit_graph_reader_matches_git() {
         assert!(graph.lookup(&HashKind::Sha1.empty_tree()).is_none());
     }
 }
+
+#[test]
+fn independent_and_octopus_modes() {
+    for repo in ["plain", "graph"] {
+        let dir = fixture("mergebase-repos").join(repo);
+        let cases: &[&[&str]] = &[
+            &["--independent", "D", "E", "OCT", "K2", "B"],
+            &["--independent", "D", "D", "A"],
+            &["--independent", "L1", "D", "C", "A", "N2"],
+            &["--independent"],
+            &["--octopus", "D", "E", "OCT"],
+            &["--octopus", "--all", "D", "E", "K2"],
+            &["--octopus", "--all", "M1", "M2"],
+            &["--octopus", "L1", "D"],
+            &["--octopus"],
+            &["--independent", "--all", "D", "E"],
+            &["--all", "--is-ancestor", "D", "E"],
+            &["--is-ancestor", "D"],
+            &["--is-ancestor", "--independent", "D", "E"],
+            &[],
+            &["--bogus", "D", "E"],
+        ];
+        for case in cases {
+            let mut args = vec!["merge-base"];
+            args.extend_from_slice(case);
+            assert_same(&dir, &args);
+        }
+    }
+}

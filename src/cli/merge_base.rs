@@ -9,21 +9,38 @@ const USAGE: &str = "usage: git merge-base [-a | --all] <commit> <commit>...";
 pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let mut all = false;
     let mut is_ancestor = false;
+    let mut independent = false;
+    let mut octopus = false;
     let mut revs = Vec::new();
     for a in &ctx.args {
         match a.as_str() {
             "-a" | "--all" => all = true,
             "--is-ancestor" => is_ancestor = true,
+            "--independent" => independent = true,
+            "--octopus" => octopus = true,
             s if s.starts_with('-') && s.len() > 1 => {
                 return Err(Fatal::usage(format!("unknown option '{s}'\n{USAGE}")))
             }
             s => revs.push(s.to_string()),
         }
     }
-    if is_ancestor && (all || revs.len() != 2) {
+    if usize::from(is_ancestor) + usize::from(independent) + usize::from(octopus) > 1 {
+        return Err(Fatal::usage(USAGE));
+    }
+    if all && is_ancestor {
+        return Err(Fatal::new(
+            "options '--is-ancestor' and '--all' cannot be used together",
+        ));
+    }
+    if all && independent {
+        return Err(Fatal::new(
+            "options '--independent' and '--all' cannot be used together",
+        ));
+    }
+    if is_ancestor && revs.len() != 2 {
         return Err(Fatal::usage("--is-ancestor takes exactly two commits"));
     }
-    if revs.len() < 2 {
+    if revs.len() < 2 && !(independent || octopus) {
         return Err(Fatal::usage(USAGE));
     }
     let repo = ctx.repo()?;
@@ -44,11 +61,21 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             1
         });
     }
-    let bases = walker.merge_bases(&ids[0], &ids[1..])?;
+    let bases = if independent {
+        walker.independent(&ids)?
+    } else if octopus {
+        walker.octopus_bases(&ids)?
+    } else {
+        walker.merge_bases(&ids[0], &ids[1..])?
+    };
     if bases.is_empty() {
         return Ok(1);
     }
-    let shown = if all { &bases[..] } else { &bases[..1] };
+    let shown = if all || independent {
+        &bases[..]
+    } else {
+        &bases[..1]
+    };
     for b in shown {
         writeln!(ctx.out, "{b}")?;
     }

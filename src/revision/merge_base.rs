@@ -260,24 +260,7 @@ impl<'r> CommitWalker<'r> {
         }
         self.clear_flags();
         if result.len() > 1 {
-            // Remove any base that is an ancestor of another.
-            let mut keep = Vec::new();
-            for (k, &c) in result.iter().enumerate() {
-                let others: Vec<usize> = result
-                    .iter()
-                    .enumerate()
-                    .filter(|&(j, _)| j != k)
-                    .map(|(_, &o)| o)
-                    .collect();
-                let mut starts = Vec::new();
-                for o in others {
-                    self.parse(o)?;
-                    starts.extend(self.nodes[o].parents.clone().unwrap_or_default());
-                }
-                if !self.reaches(&starts, c)? {
-                    keep.push(c);
-                }
-            }
+            let keep = self.remove_redundant(&result)?;
             let mut sorted = Vec::new();
             for c in keep {
                 insert_by_date(&self.nodes, &mut sorted, c);
@@ -285,6 +268,55 @@ impl<'r> CommitWalker<'r> {
             result = sorted;
         }
         Ok(result.into_iter().map(|i| self.nodes[i].id).collect())
+    }
+
+    /// Keeps the commits of `list` that are not ancestors of another one, in order.
+    fn remove_redundant(&mut self, list: &[usize]) -> Result<Vec<usize>, MergeBaseError> {
+        let mut keep = Vec::new();
+        for (k, &c) in list.iter().enumerate() {
+            let mut starts = Vec::new();
+            for (j, &o) in list.iter().enumerate() {
+                if j != k && o != c {
+                    self.parse(o)?;
+                    starts.extend(self.nodes[o].parents.clone().unwrap_or_default());
+                }
+            }
+            if !self.reaches(&starts, c)? {
+                keep.push(c);
+            }
+        }
+        Ok(keep)
+    }
+
+    /// git's `reduce_heads`: `commits` without duplicates and without those reachable
+    /// from another, in the given order (`merge-base --independent`).
+    pub fn independent(&mut self, commits: &[ObjectId]) -> Result<Vec<ObjectId>, MergeBaseError> {
+        let mut uniq: Vec<usize> = Vec::new();
+        for c in commits {
+            let i = self.node(*c);
+            if !uniq.contains(&i) {
+                uniq.push(i);
+            }
+        }
+        let keep = self.remove_redundant(&uniq)?;
+        Ok(keep.into_iter().map(|i| self.nodes[i].id).collect())
+    }
+
+    /// git's `get_octopus_merge_bases` followed by `reduce_heads`: the merge bases of all
+    /// of `commits` together (`merge-base --octopus`).
+    pub fn octopus_bases(&mut self, commits: &[ObjectId]) -> Result<Vec<ObjectId>, MergeBaseError> {
+        let Some((first, rest)) = commits.split_first() else {
+            return Ok(Vec::new());
+        };
+        let mut ret = vec![*first];
+        for c in rest {
+            let mut next = Vec::new();
+            for j in &ret {
+                next.extend(self.merge_bases(c, &[*j])?);
+            }
+            ret = next;
+        }
+        self.independent(&ret)
     }
 
     /// Whether `anc` is an ancestor of (or equal to) `desc`.
