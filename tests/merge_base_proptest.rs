@@ -97,6 +97,17 @@ fn check(nodes: &[Node], pairs: &[(prop::sample::Index, prop::sample::Index)]) {
             assert_same(dir, &["merge-base", &a, &b]);
             assert_same(dir, &["merge-base", "--is-ancestor", &a, &b]);
         }
+        let names: Vec<String> = pairs
+            .iter()
+            .flat_map(|(a, b)| [a.index(nodes.len()), b.index(nodes.len())])
+            .map(|i| format!("n{i}"))
+            .collect();
+        let mut args = vec!["merge-base", "--independent"];
+        args.extend(names.iter().map(String::as_str));
+        assert_same(dir, &args);
+        args[1] = "--octopus";
+        args.insert(1, "--all");
+        assert_same(dir, &args);
     };
     compare(dir);
     git_ok(dir, &["commit-graph", "write", "--reachable"], 0);
