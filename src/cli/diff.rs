@@ -322,7 +322,13 @@ pub struct Abbreviator<'r> {
     start: Option<usize>,
     cache: HashMap<ObjectId, usize>,
     scratch: Vec<ObjectId>,
+    /// All ids sharing a first byte, sorted, fetched once per fan-out slot (`None`:
+    /// too many to keep; then each id is looked up on its own).
+    fanout: HashMap<u8, Option<Vec<ObjectId>>>,
 }
+
+/// Fan-out slots with more ids than this are not cached.
+const FANOUT_CACHE_LIMIT: usize = 4096;
 
 impl<'r> Abbreviator<'r> {
     /// An abbreviator for `repo` with the given mode.
@@ -337,6 +343,7 @@ impl<'r> Abbreviator<'r> {
             start,
             cache: HashMap::new(),
             scratch: Vec::new(),
+            fanout: HashMap::new(),
         }
     }
 
@@ -352,19 +359,44 @@ impl<'r> Abbreviator<'r> {
         if let Some(&n) = self.cache.get(id) {
             return Ok(hex[..n].to_string());
         }
-        let prefix = HexPrefix::parse(&hex.as_bytes()[..start], id.kind())
-            .ok_or_else(|| Fatal::new("bad abbreviation"))?;
-        self.scratch.clear();
-        self.repo
-            .odb()
-            .find_prefix(&prefix, usize::MAX - 1, &mut self.scratch)?;
+        let first = id.first_byte();
+        if !self.fanout.contains_key(&first) {
+            let p = HexPrefix::parse(&hex.as_bytes()[..2], id.kind())
+                .ok_or_else(|| Fatal::new("bad abbreviation"))?;
+            let mut ids = Vec::new();
+            self.repo
+                .odb()
+                .find_prefix(&p, FANOUT_CACHE_LIMIT, &mut ids)?;
+            let entry = (ids.len() <= FANOUT_CACHE_LIMIT).then_some(ids);
+            self.fanout.insert(first, entry);
+        }
         let mut len = start;
-        for other in &self.scratch {
-            if other == id {
-                continue;
+        if let Some(Some(ids)) = self.fanout.get(&first) {
+            // In sorted order, the longest shared prefix is with a neighbour.
+            let pos = ids.partition_point(|o| o < id);
+            let after = if ids.get(pos) == Some(id) {
+                pos + 1
+            } else {
+                pos
+            };
+            for other in [pos.checked_sub(1).and_then(|i| ids.get(i)), ids.get(after)]
+                .into_iter()
+                .flatten()
+            {
+                len = len.max(common_hex_prefix(id.as_bytes(), other.as_bytes()) + 1);
             }
-            let common = common_hex_prefix(id.as_bytes(), other.as_bytes());
-            len = len.max(common + 1);
+        } else {
+            let prefix = HexPrefix::parse(&hex.as_bytes()[..start], id.kind())
+                .ok_or_else(|| Fatal::new("bad abbreviation"))?;
+            self.scratch.clear();
+            self.repo
+                .odb()
+                .find_prefix(&prefix, usize::MAX - 1, &mut self.scratch)?;
+            for other in &self.scratch {
+                if other != id {
+                    len = len.max(common_hex_prefix(id.as_bytes(), other.as_bytes()) + 1);
+                }
+            }
         }
         let len = len.min(hex.len());
         self.cache.insert(*id, len);
