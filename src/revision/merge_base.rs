@@ -204,8 +204,9 @@ impl<'r> CommitWalker<'r> {
                 }
                 flags |= STALE;
             }
-            let parents = self.nodes[c].parents.clone().unwrap_or_default();
-            for p in parents {
+            let count = self.nodes[c].parents.as_ref().map_or(0, Vec::len);
+            for k in 0..count {
+                let p = self.nodes[c].parents.as_ref().map_or(c, |ps| ps[k]);
                 if self.nodes[p].flags & flags == flags {
                     continue;
                 }
@@ -234,7 +235,9 @@ impl<'r> CommitWalker<'r> {
             if floor != GENERATION_INFINITY && self.nodes[c].generation <= floor {
                 continue;
             }
-            stack.extend(self.nodes[c].parents.clone().unwrap_or_default());
+            if let Some(ps) = &self.nodes[c].parents {
+                stack.extend_from_slice(ps);
+            }
         }
         Ok(false)
     }
