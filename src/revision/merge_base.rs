@@ -170,8 +170,14 @@ impl<'r> CommitWalker<'r> {
 
     /// git's `paint_down_to_common`: the commits reachable from `one` and from one of
     /// `twos` that are not ancestors of another such commit found first, newest first.
-    fn paint(&mut self, one: usize, twos: &[usize]) -> Result<Vec<usize>, MergeBaseError> {
-        let by_gen = self.graph.as_ref().is_some_and(|g| g.has_corrected_dates());
+    fn paint(
+        &mut self,
+        one: usize,
+        twos: &[usize],
+        min_generation: u64,
+    ) -> Result<Vec<usize>, MergeBaseError> {
+        let by_gen =
+            min_generation > 0 || self.graph.as_ref().is_some_and(|g| g.has_corrected_dates());
         let mut heap = BinaryHeap::new();
         let mut counter = 0u64;
         let mut push = |w: &Self, heap: &mut BinaryHeap<QueueItem>, i: usize| {
@@ -196,6 +202,9 @@ impl<'r> CommitWalker<'r> {
         while heap.iter().any(|q| self.nodes[q.node].flags & STALE == 0) {
             let Some(item) = heap.pop() else { break };
             let c = item.node;
+            if self.nodes[c].generation < min_generation {
+                break;
+            }
             let mut flags = self.nodes[c].flags & (PARENT1 | PARENT2 | STALE);
             if flags == PARENT1 | PARENT2 {
                 if self.nodes[c].flags & RESULT == 0 {
@@ -254,7 +263,7 @@ impl<'r> CommitWalker<'r> {
             return Ok(vec![*one]);
         }
         self.clear_flags();
-        let list = self.paint(one_i, &two_i)?;
+        let list = self.paint(one_i, &two_i, 0)?;
         let mut result = Vec::new();
         for c in list {
             if self.nodes[c].flags & STALE == 0 {
@@ -323,10 +332,26 @@ impl<'r> CommitWalker<'r> {
     }
 
     /// Whether `anc` is an ancestor of (or equal to) `desc`.
+    ///
+    /// Walks like git's `repo_in_merge_bases`: a paint walk from both commits that stops
+    /// below `anc`'s generation, or once only common ancestors are left.
     pub fn is_ancestor(&mut self, anc: &ObjectId, desc: &ObjectId) -> Result<bool, MergeBaseError> {
         let a = self.node(*anc);
         let d = self.node(*desc);
-        self.reaches(&[d], a)
+        if a == d {
+            return Ok(true);
+        }
+        self.parse(a)?;
+        self.parse(d)?;
+        let min_generation = self.nodes[a].generation;
+        if min_generation != GENERATION_INFINITY && min_generation > self.nodes[d].generation {
+            return Ok(false);
+        }
+        self.clear_flags();
+        self.paint(a, &[d], min_generation)?;
+        let found = self.nodes[a].flags & PARENT2 != 0;
+        self.clear_flags();
+        Ok(found)
     }
 }
 
