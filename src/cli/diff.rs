@@ -13,12 +13,16 @@ use crate::revision::merge_base::CommitWalker;
 use std::collections::HashMap;
 use std::io::Write;
 
-/// Output sections, as git's `DIFF_FORMAT_*` bits.
-const RAW: u32 = 1;
-const NAME: u32 = 2;
-const NAME_STATUS: u32 = 4;
-const SUMMARY: u32 = 8;
-const NO_OUTPUT: u32 = 16;
+/// Output section `--raw` (git's `DIFF_FORMAT_RAW` bit).
+pub const RAW: u32 = 1;
+/// Output section `--name-only`.
+pub const NAME: u32 = 2;
+/// Output section `--name-status`.
+pub const NAME_STATUS: u32 = 4;
+/// Output section `--summary`.
+pub const SUMMARY: u32 = 8;
+/// `-s` / `--no-patch`: no default patch.
+pub const NO_OUTPUT: u32 = 16;
 
 /// Which kind of rename detection runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -713,7 +717,8 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     Ok(i32::from(o.exit_code && !changes.is_empty()))
 }
 
-/// Writes one `--raw`, `--name-only` or `--name-status` entry.
+/// Writes one `--raw`, `--name-only` or `--name-status` entry (`format` holds the
+/// section bits; `term` is `\n`, or `\0` for `-z`).
 pub fn write_pair(
     c: &Change,
     format: u32,
