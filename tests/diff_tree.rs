@@ -164,6 +164,14 @@ fn pathspecs_are_relative_to_the_current_folder() {
     assert_same(&sub, &["diff", "--name-status", "c0", "c5", "--", "."]);
     assert_same(&sub, &["diff", "--name-status", "c0", "c5", "--", "../a"]);
     assert_same(&sub, &["diff", "--name-only", "c0", "c5"]);
+    // Without `--`: arguments after the revisions must be existing paths.
+    assert_same(&sub, &["diff", "--raw", "c0", "c5", "../a", "lib"]);
+    assert_same(&sub, &["diff", "--raw", "c0..c5", "../a"]);
+    assert_same(
+        &sub,
+        &["diff", "--raw", "c0", "c5", "lib", "../nonexistent"],
+    );
+    assert_same(&dir, &["diff", "--raw", "c0", "c1", "a", "sp ace2.txt"]);
 }
 
 #[test]

@@ -435,24 +435,41 @@ fn resolve(repo: &Repository, spec: &str) -> Result<ObjectId, Fatal> {
     })
 }
 
+/// Whether `arg` is a revision range `a..b` or `a...b` whose ends resolve (an empty end
+/// is `HEAD`).
+fn is_range(repo: &Repository, arg: &str) -> bool {
+    let Some(at) = arg.find("..") else {
+        return false;
+    };
+    let (a, rest) = (&arg[..at], &arg[at + 2..]);
+    let b = rest.strip_prefix('.').unwrap_or(rest);
+    let ok =
+        |s: &str| crate::revision::resolve(repo, if s.is_empty() { "HEAD" } else { s }).is_ok();
+    ok(a) && ok(b)
+}
+
 /// Turns the revision arguments into the two trees to compare.
-fn endpoints(repo: &Repository, o: &mut Options) -> Result<(ObjectId, ObjectId), Fatal> {
+fn endpoints(
+    repo: &Repository,
+    cwd: &std::path::Path,
+    o: &mut Options,
+) -> Result<(ObjectId, ObjectId), Fatal> {
     // Without `--`, the first argument that is not a revision but an existing path
     // starts the paths.
     if !o.dashdash {
         let mut k = 0;
         while k < o.revs.len() {
             let r = &o.revs[k];
-            let is_range = r.contains("..");
-            if is_range || crate::revision::resolve(repo, r).is_ok() {
+            if is_range(repo, r) || crate::revision::resolve(repo, r).is_ok() {
                 k += 1;
                 continue;
             }
-            let exists = repo.work_tree().is_some_and(|wt| wt.join(r).exists());
-            if !exists {
-                return Err(resolve(repo, r).unwrap_err());
-            }
             break;
+        }
+        // Like git, every argument after the revisions must then name an existing path.
+        let exists = |p: &str| repo.work_tree().is_some() && cwd.join(p).symlink_metadata().is_ok();
+        if let Some(bad) = o.revs[k..].iter().find(|p| !exists(p)) {
+            return Err(resolve(repo, bad).unwrap_err());
         }
         let paths = o.revs.split_off(k);
         o.paths.splice(0..0, paths);
@@ -667,7 +684,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     if o.format == 0 {
         return Err(Fatal::new("patch output not yet supported"));
     }
-    let (a, b) = endpoints(&repo, &mut o)?;
+    let (a, b) = endpoints(&repo, &ctx.cwd, &mut o)?;
     let (a, b) = if o.reverse {
         o.revs.reverse();
         (b, a)
