@@ -222,3 +222,37 @@ fn independent_and_octopus_modes() {
         }
     }
 }
+
+#[test]
+fn broken_commit_graph_chains_fall_back() {
+    let base = fixture("mergebase-repos");
+    let expected = git(&base.join("layers"), &["merge-base", "--all", "mq", "q1"]);
+    let chain_dir = ".git/objects/info/commit-graphs";
+    for case in [
+        "missing-layer",
+        "bad-chain-line",
+        "truncated-layer",
+        "empty-chain",
+    ] {
+        let dir = copy_repo(&base.join("layers"), &format!("chain-{case}"));
+        let cdir = dir.join(chain_dir);
+        let chain = std::fs::read_to_string(cdir.join("commit-graph-chain")).unwrap();
+        let first = chain.lines().next().unwrap().to_string();
+        let layer = cdir.join(format!("graph-{first}.graph"));
+        match case {
+            "missing-layer" => std::fs::remove_file(&layer).unwrap(),
+            "bad-chain-line" => std::fs::write(cdir.join("commit-graph-chain"), "zz\n").unwrap(),
+            "truncated-layer" => {
+                let d = std::fs::read(&layer).unwrap();
+                std::fs::write(&layer, &d[..d.len() / 3]).unwrap();
+            }
+            _ => std::fs::write(cdir.join("commit-graph-chain"), "").unwrap(),
+        }
+        let mut cmd = oxgit_cmd(&dir);
+        cmd.args(["merge-base", "--all", "mq", "q1"]);
+        let out = run(cmd, b"");
+        assert_eq!(out.status.code(), Some(0), "{case}: {out:?}");
+        assert_eq!(out.stdout, expected, "{case}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
