@@ -256,3 +256,54 @@ fn broken_commit_graph_chains_fall_back() {
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
+
+#[test]
+fn garbled_commit_graph_bytes_never_panic() {
+    use oxgit::revision::commit_graph::CommitGraph;
+    let base = fixture("mergebase-repos");
+    let dir = copy_repo(&base.join("graph"), "garble");
+    let path = dir.join(".git/objects/info/commit-graph");
+    let pristine = std::fs::read(&path).unwrap();
+    let objects = dir.join(".git/objects");
+    let ids: Vec<oxgit::ObjectId> = String::from_utf8(git(&dir, &["rev-list", "--all"]))
+        .unwrap()
+        .lines()
+        .map(|h| oxgit::ObjectId::from_hex(h.as_bytes()).unwrap())
+        .collect();
+    let mut seed = 0x9e37_79b9u32;
+    for round in 0..400 {
+        let mut data = pristine.clone();
+        for _ in 0..1 + round % 4 {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            let at = seed as usize % data.len();
+            data[at] = (seed >> 8) as u8;
+        }
+        if round % 7 == 0 {
+            data.truncate(seed as usize % data.len());
+        }
+        std::fs::write(&path, &data).unwrap();
+        if let Ok(Some(g)) = CommitGraph::open(&objects, oxgit::HashKind::Sha1) {
+            for id in &ids {
+                if let Some(pos) = g.lookup(id) {
+                    let _ = g.id_at(pos);
+                    if let Some(c) = g.commit(pos) {
+                        for p in c.parents {
+                            let _ = g.id_at(p);
+                        }
+                    }
+                }
+            }
+            for pos in 0..g.len() + 2 {
+                let _ = g.commit(pos);
+                let _ = g.id_at(pos);
+            }
+        }
+        let repo = oxgit::Repository::discover(&dir).unwrap();
+        let mut w = oxgit::revision::merge_base::CommitWalker::new(&repo);
+        let _ = w.merge_bases(&ids[0], &ids[1..3]);
+        let _ = w.is_ancestor(&ids[2], &ids[0]);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
