@@ -145,7 +145,6 @@ impl CommitGraph {
 
     /// Checks that every parent position and EDGE list stays in bounds.
     fn validate_parents(&self) -> Result<(), GraphError> {
-        let total = self.len();
         let bad = |what: &str| GraphError::Corrupt {
             path: "commit-graph".into(),
             what: what.into(),
@@ -185,7 +184,7 @@ impl CommitGraph {
                 } else if p2 >= limit {
                     return Err(bad("parent position out of range"));
                 }
-                if let (Some(g), _) = (l.gda2, ()) {
+                if let Some(g) = l.gda2 {
                     let off = be32(&l.data, g + i * 4);
                     if off & OFFSET_OVERFLOW != 0 {
                         let idx = (off & !OFFSET_OVERFLOW) as usize;
@@ -197,7 +196,6 @@ impl CommitGraph {
                 }
             }
         }
-        let _ = total;
         Ok(())
     }
 
