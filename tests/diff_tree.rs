@@ -8,6 +8,7 @@ const EMPTY_TREE: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
 
 const TAGS: &[&str] = &[
     "c0", "c1", "c2", "c3", "c4pre", "c4pre2", "c4", "c5pre", "c5", "c6pre", "c6", "c7pre", "c7",
+    "c8pre", "c8",
 ];
 
 const FORMATS: &[&[&str]] = &[
@@ -29,6 +30,9 @@ const FORMATS: &[&[&str]] = &[
     &["--name-status", "-C", "-C", "-M"],
     &["--name-status", "--find-copies-harder", "--no-renames"],
     &["--name-status", "-C", "--no-renames"],
+    &["--raw", "-B"],
+    &["--summary", "-B", "-C"],
+    &["--name-status", "-B20%/90%", "--no-renames"],
 ];
 
 fn run_pair(dir: &std::path::Path, a: &str, b: &str, fmt: &[&str]) {

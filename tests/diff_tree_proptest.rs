@@ -163,7 +163,14 @@ fn check(initial: &[(usize, Vec<u8>)], ops: &[Op]) {
         .prefix("prop-")
         .tempdir_in(scratch_dir())
         .unwrap();
-    let dir = tmp.path();
+    // PROP_KEEP=1 keeps the repositories for inspection.
+    let kept;
+    let dir = if std::env::var_os("PROP_KEEP").is_some() {
+        kept = tmp.keep();
+        kept.as_path()
+    } else {
+        tmp.path()
+    };
     git(dir, &["init", "-q", "-b", "main", "."]);
     let mut files = BTreeMap::new();
     for (i, c) in initial {
@@ -186,6 +193,8 @@ fn check(initial: &[(usize, Vec<u8>)], ops: &[Op]) {
         &["diff", "--name-status", "-C", "one", "main"],
         &["diff", "--name-status", "-C", "-C", "one", "main"],
         &["diff", "--summary", "-M30%", "one", "main"],
+        &["diff", "--raw", "-B", "-M", "one", "main"],
+        &["diff", "--name-status", "-B10%/20%", "-C", "one", "main"],
     ] {
         let o = assert_same(dir, args);
         if std::env::var_os("PROP_DEBUG").is_some() {

@@ -60,6 +60,8 @@ struct Options {
     exit_code: bool,
     /// `--quiet`: print nothing.
     quiet: bool,
+    /// `-B`: break complete rewrites.
+    breaks: Option<crate::diff::BreakOptions>,
     /// `-R`: swap the two sides.
     reverse: bool,
     /// `--diff-filter` letters to keep and to drop (`*` is all-or-none).
@@ -109,6 +111,7 @@ fn parse_args(args: &[String], repo: &Repository) -> Result<Options, Fatal> {
         exit_code: false,
         quiet: false,
         reverse: false,
+        breaks: None,
     };
     let mut i = 0;
     while i < args.len() {
@@ -165,6 +168,19 @@ fn parse_args(args: &[String], repo: &Repository) -> Result<Options, Fatal> {
                         o.filter.push(up);
                     }
                 }
+            }
+            _ if a.starts_with("-B")
+                || a == "--break-rewrites"
+                || a.starts_with("--break-rewrites=") =>
+            {
+                let arg = a
+                    .strip_prefix("--break-rewrites=")
+                    .or_else(|| a.strip_prefix("-B"))
+                    .unwrap_or("");
+                o.breaks = Some(
+                    crate::diff::rename::parse_break_scores(arg)
+                        .ok_or_else(|| invalid("break-rewrites"))?,
+                );
             }
             _ if a.starts_with("--abbrev=") => {
                 let n: usize = a["--abbrev=".len()..]
@@ -614,7 +630,14 @@ fn tree_changes_for(
         rename_limit: o.limit.unwrap_or(crate::diff::rename::DEFAULT_RENAME_LIMIT),
     };
     let renames = (o.detect != Detect::Off).then_some(&ropts);
-    let outcome = changes_between(odb, Some(&old_tree), Some(&new_tree), &tree_opts, renames)?;
+    let outcome = changes_between(
+        odb,
+        Some(&old_tree),
+        Some(&new_tree),
+        &tree_opts,
+        renames,
+        o.breaks.as_ref(),
+    )?;
     if outcome.needed_rename_limit > 0 {
         if outcome.degraded_copies {
             eprintln!("warning: only found copies from modified paths due to too many files.");
@@ -816,6 +839,15 @@ pub fn write_summary(c: &Change, quote_high: bool, out: &mut Vec<u8>) {
             let _ = writeln!(out, " ({}%)", c.percent().unwrap_or(0));
             mode_change(out, false);
         }
-        ChangeKind::Modified | ChangeKind::TypeChanged => mode_change(out, true),
+        ChangeKind::Modified | ChangeKind::TypeChanged => {
+            // A complete rewrite (`-B`) carries its dissimilarity.
+            let rewrite = c.score.filter(|&s| s > 0);
+            if rewrite.is_some() {
+                out.extend_from_slice(b" rewrite ");
+                write_quoted(&c.new_path, quote_high, out);
+                let _ = writeln!(out, " ({}%)", c.percent().unwrap_or(0));
+            }
+            mode_change(out, rewrite.is_none());
+        }
     }
 }

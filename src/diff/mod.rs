@@ -6,5 +6,7 @@ pub mod rename;
 pub mod tree;
 
 pub use change::{Change, ChangeKind, MAX_SCORE};
-pub use rename::{changes_between, detect_renames, RenameOptions, RenameOutcome};
+pub use rename::{
+    changes_between, detect_renames, diffcore, BreakOptions, RenameOptions, RenameOutcome,
+};
 pub use tree::{peel_to_tree, tree_changes, DiffError, Pathspec, TreeDiff, TreeDiffOptions};

@@ -52,6 +52,48 @@ impl Default for RenameOptions {
     }
 }
 
+/// Options of break detection (`-B[<n>][/<m>]`): which in-place edits count as complete
+/// rewrites.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BreakOptions {
+    /// Pairs changed by more than this (git's scale) are broken into a delete and an add
+    /// (`0`: git's default, 50 %).
+    pub break_score: u32,
+    /// Broken pairs that are not used by rename detection are joined again, and reported
+    /// as rewrites if their dissimilarity reaches this (`0`: git's default, 60 %).
+    pub merge_score: u32,
+}
+
+/// git's default break score (50 %).
+pub const DEFAULT_BREAK_SCORE: u32 = 30000;
+/// git's default merge score for broken pairs (60 %).
+pub const DEFAULT_MERGE_SCORE: u32 = 36000;
+/// Pairs smaller than this are never broken.
+const MINIMUM_BREAK_SIZE: u64 = 400;
+
+impl Default for BreakOptions {
+    fn default() -> Self {
+        BreakOptions {
+            break_score: DEFAULT_BREAK_SCORE,
+            merge_score: DEFAULT_MERGE_SCORE,
+        }
+    }
+}
+
+/// Parses `-B`'s argument: `<n>[/<m>]`, each as git's `-M` percentages; `None` if
+/// malformed.
+pub fn parse_break_scores(arg: &str) -> Option<BreakOptions> {
+    let (break_score, rest) = parse_rename_score(arg);
+    let (merge_score, rest) = match rest.strip_prefix('/') {
+        Some(m) => parse_rename_score(m),
+        None => (0, rest),
+    };
+    rest.is_empty().then_some(BreakOptions {
+        break_score,
+        merge_score,
+    })
+}
+
 /// The result of rename detection.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RenameOutcome {
@@ -200,6 +242,35 @@ impl Spans {
             j += usize::from(y <= x);
         }
         copied
+    }
+
+    /// git's `diffcore_count_changes`: bytes of `dst` copied from `self`, and bytes of
+    /// `dst` that are new.
+    pub fn count_changes(&self, dst: &Spans) -> (u64, u64) {
+        let (ha, ca, hb, cb) = (&self.hashes, &self.counts, &dst.hashes, &dst.counts);
+        let (mut i, mut j) = (0, 0);
+        let (mut copied, mut added) = (0u64, 0u64);
+        while i < ha.len() || j < hb.len() {
+            let x = ha.get(i).copied().unwrap_or(u32::MAX);
+            let y = hb.get(j).copied().unwrap_or(u32::MAX);
+            if i < ha.len() && (j >= hb.len() || x < y) {
+                i += 1;
+            } else if j < hb.len() && (i >= ha.len() || y < x) {
+                added += u64::from(cb[j]);
+                j += 1;
+            } else {
+                let (sn, dn) = (u64::from(ca[i]), u64::from(cb[j]));
+                if sn < dn {
+                    added += dn - sn;
+                    copied += sn;
+                } else {
+                    copied += dn;
+                }
+                i += 1;
+                j += 1;
+            }
+        }
+        (copied, added)
     }
 
     /// An upper bound of [`Spans::copied_to`] from the bucket summaries.
@@ -380,40 +451,67 @@ pub fn detect_renames(
     queue: Vec<Change>,
     opts: &RenameOptions,
 ) -> Result<RenameOutcome, DiffError> {
+    diffcore(odb, queue, Some(opts), None)
+}
+
+/// git's diffcore pipeline on a tree-diff queue: break detection (`breaks`), rename and
+/// copy detection (`renames`), re-joining of broken pairs, and status assignment.
+///
+/// A complete rewrite comes back as a `Modified` (or `TypeChanged`) change whose `score`
+/// is its dissimilarity.
+pub fn diffcore(
+    odb: &Odb,
+    queue: Vec<Change>,
+    renames: Option<&RenameOptions>,
+    breaks: Option<&BreakOptions>,
+) -> Result<RenameOutcome, DiffError> {
+    let loader = Loader {
+        odb,
+        error: Mutex::new(None),
+    };
+    let (queue, broken) = match breaks {
+        Some(b) => break_pairs(&loader, queue, b),
+        None => {
+            let n = queue.len();
+            (queue, vec![false; n])
+        }
+    };
+    let default_opts = RenameOptions::default();
+    let opts = renames.unwrap_or(&default_opts);
     let min_score = if opts.min_score == 0 {
         DEFAULT_RENAME_SCORE
     } else {
         opts.min_score.min(MAX_SCORE)
     };
-    let copies = opts.copies;
+    let copies = renames.is_some() && opts.copies;
     let mut srcs: Vec<Source> = Vec::new();
     let mut dsts: Vec<Dest> = Vec::new();
-    for (qi, c) in queue.iter().enumerate() {
-        match c.kind {
-            ChangeKind::Added => dsts.push(Dest {
-                queue_index: qi,
-                blob: Blob::new(c.new_id, c.new_mode),
-                matched: None,
-            }),
-            ChangeKind::Deleted => srcs.push(Source {
-                queue_index: qi,
-                blob: Blob::new(c.old_id, c.old_mode),
-                used: 0,
-                unmodified: false,
-            }),
-            _ if copies => srcs.push(Source {
-                queue_index: qi,
-                blob: Blob::new(c.old_id, c.old_mode),
-                used: 1,
-                unmodified: c.is_unmodified(),
-            }),
-            _ => {}
+    if renames.is_some() {
+        for (qi, c) in queue.iter().enumerate() {
+            match c.kind {
+                ChangeKind::Added => dsts.push(Dest {
+                    queue_index: qi,
+                    blob: Blob::new(c.new_id, c.new_mode),
+                    matched: None,
+                }),
+                ChangeKind::Deleted => srcs.push(Source {
+                    queue_index: qi,
+                    blob: Blob::new(c.old_id, c.old_mode),
+                    // A broken delete that will be joined again keeps its path.
+                    used: i32::from(broken[qi] && c.score == Some(0)),
+                    unmodified: false,
+                }),
+                _ if copies => srcs.push(Source {
+                    queue_index: qi,
+                    blob: Blob::new(c.old_id, c.old_mode),
+                    used: 1,
+                    unmodified: c.is_unmodified(),
+                }),
+                _ => {}
+            }
         }
     }
-    let loader = Loader {
-        odb,
-        error: Mutex::new(None),
-    };
+    let has_break = broken.iter().any(|&b| b);
     let mut outcome = RenameOutcome::default();
     if !dsts.is_empty() && !srcs.is_empty() {
         find_exact(&queue, &mut srcs, &mut dsts, copies);
@@ -424,6 +522,7 @@ pub fn detect_renames(
                 &mut dsts,
                 opts,
                 min_score,
+                has_break,
                 &loader,
                 &mut outcome,
             );
@@ -432,8 +531,107 @@ pub fn detect_renames(
     if let Some(e) = loader.error.into_inner().unwrap_or_else(|p| p.into_inner()) {
         return Err(e);
     }
-    outcome.changes = rewrite_queue(queue, &mut srcs, &dsts);
+    outcome.changes = rewrite_queue(queue, &broken, &mut srcs, &dsts);
     Ok(outcome)
+}
+
+/// git's `diffcore_break`: splits in-place edits of blobs that changed too much into a
+/// delete and an add, both marked broken and carrying the merge score (`0` if below
+/// the merge threshold).
+fn break_pairs(
+    loader: &Loader<'_>,
+    queue: Vec<Change>,
+    b: &BreakOptions,
+) -> (Vec<Change>, Vec<bool>) {
+    let break_score = if b.break_score == 0 {
+        DEFAULT_BREAK_SCORE
+    } else {
+        b.break_score
+    };
+    let merge_score = if b.merge_score == 0 {
+        DEFAULT_MERGE_SCORE
+    } else {
+        b.merge_score
+    };
+    let mut buf = Vec::new();
+    let mut out = Vec::with_capacity(queue.len());
+    let mut broken = Vec::with_capacity(queue.len());
+    let is_blob = |m: u32| matches!(m & 0o170000, 0o100000 | 0o120000);
+    for c in queue {
+        let candidate = matches!(c.kind, ChangeKind::Modified | ChangeKind::TypeChanged)
+            && is_blob(c.old_mode)
+            && is_blob(c.new_mode)
+            && c.old_path == c.new_path;
+        let score = if candidate {
+            should_break(loader, &c, break_score, &mut buf)
+        } else {
+            None
+        };
+        match score {
+            Some(score) => {
+                let score = if score < merge_score { 0 } else { score };
+                let mut d = Change::deleted(c.old_path.clone(), c.old_mode, c.old_id);
+                d.score = Some(score);
+                let mut a = Change::added(c.new_path, c.new_mode, c.new_id);
+                a.score = Some(score);
+                out.push(d);
+                broken.push(true);
+                out.push(a);
+                broken.push(true);
+            }
+            None => {
+                out.push(c);
+                broken.push(false);
+            }
+        }
+    }
+    (out, broken)
+}
+
+/// git's `should_break`: the merge score if the pair should be broken.
+fn should_break(
+    loader: &Loader<'_>,
+    c: &Change,
+    break_score: u32,
+    buf: &mut Vec<u8>,
+) -> Option<u32> {
+    if is_regular(c.old_mode) != is_regular(c.new_mode) {
+        return Some(MAX_SCORE);
+    }
+    if c.old_id == c.new_id {
+        return None;
+    }
+    let src = Blob::new(c.old_id, c.old_mode);
+    let dst = Blob::new(c.new_id, c.new_mode);
+    let (ssize, sspans) = loader.load(&src, buf);
+    let (dsize, dspans) = loader.load(&dst, buf);
+    let (ssize, dsize) = (*ssize, *dsize);
+    let max = ssize.max(dsize);
+    if max < MINIMUM_BREAK_SIZE || ssize == 0 {
+        return None;
+    }
+    let (mut copied, mut added) = sspans.count_changes(dspans);
+    copied = copied.min(ssize);
+    if dsize < added + copied {
+        added = dsize.saturating_sub(copied);
+    }
+    let removed = ssize - copied;
+    let ms = u64::from(MAX_SCORE);
+    let merge = (u128::from(removed) * u128::from(ms) / u128::from(ssize)) as u32;
+    if merge > break_score {
+        return Some(merge);
+    }
+    let delta = removed + added;
+    if u128::from(delta) * u128::from(ms) / u128::from(max) < u128::from(break_score) {
+        return None;
+    }
+    if u128::from(ssize) * u128::from(break_score) < u128::from(removed) * u128::from(ms)
+        && added * 20 < removed
+        && added * 20 < copied
+    {
+        return None;
+    }
+    Some(merge)
 }
 
 /// The changes between two trees (`None`: the empty tree) in git's order, with rename
@@ -445,17 +643,12 @@ pub fn changes_between(
     new_tree: Option<&ObjectId>,
     tree_opts: &super::tree::TreeDiffOptions,
     renames: Option<&RenameOptions>,
+    breaks: Option<&BreakOptions>,
 ) -> Result<RenameOutcome, DiffError> {
     let mut opts = tree_opts.clone();
     opts.include_unmodified |= renames.is_some_and(|r| r.copies && r.copies_harder);
     let queue = super::tree::tree_changes(odb, old_tree, new_tree, &opts)?;
-    match renames {
-        Some(r) => detect_renames(odb, queue, r),
-        None => Ok(RenameOutcome {
-            changes: queue.into_iter().filter(|c| !c.is_unmodified()).collect(),
-            ..RenameOutcome::default()
-        }),
-    }
+    diffcore(odb, queue, renames, breaks)
 }
 
 /// Pass 1: identical contents. Candidates are examined in source order; unused sources
@@ -505,22 +698,25 @@ fn find_exact(queue: &[Change], srcs: &mut [Source], dsts: &mut [Dest], copies: 
 }
 
 /// Passes 2 and 3: basenames (renames only), then the similarity matrix.
+#[allow(clippy::too_many_arguments)]
 fn inexact(
     queue: &[Change],
     srcs: &mut [Source],
     dsts: &mut [Dest],
     opts: &RenameOptions,
     min_score: u32,
+    has_break: bool,
     loader: &Loader<'_>,
     outcome: &mut RenameOutcome,
 ) {
     let copies = opts.copies;
     let mut buf = Vec::new();
     // Remaining sources, as indices into `srcs`.
+    // With broken pairs git keeps every source (used ones only serve copies).
     let mut rem: Vec<usize> = (0..srcs.len())
-        .filter(|&i| copies || srcs[i].used == 0)
+        .filter(|&i| copies || has_break || srcs[i].used == 0)
         .collect();
-    if !copies {
+    if !copies && !has_break {
         let min_basename = min_score + (MAX_SCORE - min_score) / 2;
         // basename -> unique index, or None when ambiguous.
         let mut src_names: HashMap<&[u8], Option<usize>> = HashMap::new();
@@ -682,57 +878,130 @@ fn inexact(
 }
 
 /// Rewrites the queue: paired destinations take their source's old side, used deletions
-/// and unmodified entries go, and renames whose source is still used are copies.
-fn rewrite_queue(queue: Vec<Change>, srcs: &mut [Source], dsts: &[Dest]) -> Vec<Change> {
+/// and unmodified entries go, surviving halves of broken pairs are joined again, and
+/// renames whose source is still used are copies.
+fn rewrite_queue(
+    queue: Vec<Change>,
+    broken: &[bool],
+    srcs: &mut [Source],
+    dsts: &[Dest],
+) -> Vec<Change> {
     let mut src_of_queue: HashMap<usize, usize> = HashMap::new();
     for (si, s) in srcs.iter().enumerate() {
         src_of_queue.insert(s.queue_index, si);
     }
     let mut dst_of_queue: HashMap<usize, usize> = HashMap::new();
+    let mut renamed_dst_paths: std::collections::HashSet<Vec<u8>> = Default::default();
     for (di, d) in dsts.iter().enumerate() {
         if d.matched.is_some() {
             dst_of_queue.insert(d.queue_index, di);
+            renamed_dst_paths.insert(queue[d.queue_index].new_path.clone());
         }
     }
-    let olds: Vec<(Vec<u8>, u32, ObjectId)> = srcs
+    // Old sides of the sources, with the break score of broken deletes.
+    let olds: Vec<(Vec<u8>, u32, ObjectId, Option<u32>)> = srcs
         .iter()
         .map(|s| {
             let c = &queue[s.queue_index];
-            (c.old_path.clone(), c.old_mode, c.old_id)
+            let score = if broken[s.queue_index] { c.score } else { None };
+            (c.old_path.clone(), c.old_mode, c.old_id, score)
         })
         .collect();
-    // First drop used deletions and unmodified entries (with the final use counts),
-    // then assign statuses in queue order, consuming the use counts.
-    let mut kept: Vec<(usize, Change)> = Vec::with_capacity(queue.len());
-    for (qi, c) in queue.into_iter().enumerate() {
+    // 1. Drop used deletions (a broken delete only when its own path was taken by a
+    //    rename) and unmodified entries; paired destinations become rename pairs.
+    //    Entries: (change, still a broken half, source index of a rename pair).
+    let mut kept: Vec<(Change, bool, Option<usize>, usize)> = Vec::with_capacity(queue.len());
+    for (qi, mut c) in queue.into_iter().enumerate() {
+        let mut half = broken[qi];
+        let mut rename_src = None;
         let keep = match c.kind {
-            ChangeKind::Added => true,
+            ChangeKind::Added => {
+                if let Some(&di) = dst_of_queue.get(&qi) {
+                    let (si, score) = dsts[di].matched.expect("matched");
+                    let (path, mode, id, break_score) = &olds[si];
+                    // A broken pair joined again by rename detection keeps the
+                    // source's break score, as git's `record_rename_pair` does.
+                    c.score = if *path == c.new_path {
+                        break_score.filter(|&s| s > 0)
+                    } else {
+                        Some(score)
+                    };
+                    c.old_path = path.clone();
+                    c.old_mode = *mode;
+                    c.old_id = *id;
+                    half = false;
+                    rename_src = Some(si);
+                }
+                true
+            }
+            ChangeKind::Deleted if half => !renamed_dst_paths.contains(&c.old_path),
             ChangeKind::Deleted => src_of_queue.get(&qi).is_none_or(|&si| srcs[si].used <= 0),
             _ => !c.is_unmodified(),
         };
         if keep {
-            kept.push((qi, c));
+            kept.push((c, half, rename_src, qi));
         }
     }
-    let mut out = Vec::with_capacity(kept.len());
-    for (qi, mut c) in kept {
-        if c.kind == ChangeKind::Added {
-            if let Some(&di) = dst_of_queue.get(&qi) {
-                let (si, score) = dsts[di].matched.expect("matched");
-                let (path, mode, id) = &olds[si];
-                c.old_path = path.clone();
-                c.old_mode = *mode;
-                c.old_id = *id;
-                c.score = Some(score);
+    // 2. Join broken halves that both survived (git's `diffcore_merge_broken`).
+    let mut joined: Vec<Option<(Change, Option<usize>)>> = Vec::with_capacity(kept.len());
+    let mut halves: Vec<(bool, usize)> = Vec::with_capacity(kept.len());
+    for (c, half, rename_src, qi) in kept {
+        halves.push((half, qi));
+        joined.push(Some((c, rename_src)));
+    }
+    let mut out_items: Vec<(Change, Option<usize>)> = Vec::with_capacity(joined.len());
+    for i in 0..joined.len() {
+        let Some((c, rename_src)) = joined[i].take() else {
+            continue;
+        };
+        if !halves[i].0 {
+            out_items.push((c, rename_src));
+            continue;
+        }
+        let peer = (i + 1..joined.len()).find(|&j| {
+            halves[j].0
+                && joined[j]
+                    .as_ref()
+                    .is_some_and(|(p, _)| p.new_path == c.old_path)
+        });
+        match peer {
+            Some(j) => {
+                let (p, _) = joined[j].take().expect("peer present");
+                let (d, a, dq) = if c.kind == ChangeKind::Deleted {
+                    (c, p, halves[i].1)
+                } else {
+                    (p, c, halves[j].1)
+                };
+                let mut m =
+                    Change::modified(d.old_path, d.old_mode, d.old_id, a.new_mode, a.new_id);
+                m.score = d.score.filter(|&s| s > 0);
+                if let Some(&si) = src_of_queue.get(&dq) {
+                    srcs[si].used += 1;
+                }
+                out_items.push((m, None));
+            }
+            None => out_items.push((c, rename_src)),
+        }
+    }
+    // 3. Statuses in queue order, consuming the use counts.
+    let mut out = Vec::with_capacity(out_items.len());
+    for (mut c, rename_src) in out_items {
+        if let Some(si) = rename_src {
+            // As git's `diff_resolve_rename_copy`: a pair joined again at its own path is
+            // a modification and does not consume a use of its source.
+            let type_changed = c.old_mode & 0o170000 != c.new_mode & 0o170000;
+            c.kind = if type_changed {
+                ChangeKind::TypeChanged
+            } else if c.old_path == c.new_path {
+                ChangeKind::Modified
+            } else {
                 srcs[si].used -= 1;
-                c.kind = if c.old_path == c.new_path {
-                    ChangeKind::Modified
-                } else if srcs[si].used > 0 {
+                if srcs[si].used > 0 {
                     ChangeKind::Copied
                 } else {
                     ChangeKind::Renamed
-                };
-            }
+                }
+            };
         }
         out.push(c);
     }
