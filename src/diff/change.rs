@@ -60,7 +60,9 @@ pub struct Change {
     pub old_id: ObjectId,
     /// The new object id, null if absent.
     pub new_id: ObjectId,
-    /// For renames and copies, the similarity on git's scale `0..=MAX_SCORE`.
+    /// For renames and copies, the similarity on git's scale `0..=MAX_SCORE`; for a
+    /// complete rewrite found by break detection (`-B`), a `Modified` or `TypeChanged`
+    /// change carries its dissimilarity here.
     pub score: Option<u32>,
 }
 
@@ -133,8 +135,8 @@ impl Change {
         self.kind.letter()
     }
 
-    /// The similarity as git prints it (`floor(score * 100 / 60000)`), for renames and
-    /// copies.
+    /// The score as git prints it (`floor(score * 100 / 60000)`): similarity of renames
+    /// and copies, dissimilarity of rewrites.
     pub fn percent(&self) -> Option<u32> {
         self.score.map(|s| s * 100 / MAX_SCORE)
     }
