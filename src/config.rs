@@ -96,10 +96,7 @@ impl Config {
                                 }
                                 sub = Some(s);
                             }
-                            Some(c)
-                                if sub.is_none()
-                                    && (c.is_ascii_alphanumeric() || c == '-' || c == '.') =>
-                            {
+                            Some(c) if sub.is_none() && (c.is_ascii_alphanumeric() || c == '-' || c == '.') => {
                                 name.push(c.to_ascii_lowercase())
                             }
                             Some(' ') if sub.is_none() => name.push(' '),
@@ -161,11 +158,7 @@ impl Config {
     /// Whether `key` is present, even without a value.
     fn get_raw(&self, key: &str) -> Option<&Option<String>> {
         let key = normalize_key(key);
-        self.entries
-            .iter()
-            .rev()
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| v)
+        self.entries.iter().rev().find(|(k, _)| *k == key).map(|(_, v)| v)
     }
 
     /// `key` as a boolean, with git's spellings (`true/yes/on/1`, `false/no/off/0/""`; a

@@ -107,12 +107,7 @@ impl Repository {
         let work_tree = if config.get_bool("core.bare") == Some(true) {
             None
         } else if let Some(wt) = config.get("core.worktree") {
-            Some(
-                common_dir
-                    .join(wt)
-                    .canonicalize()
-                    .unwrap_or_else(|_| common_dir.join(wt)),
-            )
+            Some(common_dir.join(wt).canonicalize().unwrap_or_else(|_| common_dir.join(wt)))
         } else {
             work_tree
         };
@@ -186,8 +181,7 @@ fn read_gitfile(file: &Path) -> Result<PathBuf, OpenError> {
     } else {
         file.parent().unwrap_or(Path::new(".")).join(p)
     };
-    full.canonicalize()
-        .map_err(|_| OpenError::BadGitFile(file.into()))
+    full.canonicalize().map_err(|_| OpenError::BadGitFile(file.into()))
 }
 
 /// git's `is_git_directory`: a `HEAD` file, and `objects` and `refs` folders (in the common

@@ -103,10 +103,7 @@ pub fn run_with(
 ) -> Result<i32, Fatal> {
     let mut args: Vec<String> = args
         .into_iter()
-        .map(|a| {
-            a.into_string()
-                .map_err(|_| Fatal::new("arguments must be UTF-8"))
-        })
+        .map(|a| a.into_string().map_err(|_| Fatal::new("arguments must be UTF-8")))
         .collect::<Result<_, _>>()?;
     let mut cwd = std::env::current_dir().map_err(|e| Fatal::new(e.to_string()))?;
     let mut i = 0;
@@ -120,9 +117,7 @@ pub fn run_with(
                     cwd = cwd.join(p);
                 }
                 if !cwd.is_dir() {
-                    return Err(Fatal::new(format!(
-                        "cannot change to '{p}': No such file or directory"
-                    )));
+                    return Err(Fatal::new(format!("cannot change to '{p}': No such file or directory")));
                 }
                 i += 2;
             }

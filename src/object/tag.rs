@@ -70,9 +70,6 @@ mod tests {
 
     #[test]
     fn rejects_tag_with_bad_type() {
-        assert!(Tag::parse(
-            b"object ce013625030ba8dba906f756967f9e9ca394464a\ntype nope\ntag v\n\n"
-        )
-        .is_err());
+        assert!(Tag::parse(b"object ce013625030ba8dba906f756967f9e9ca394464a\ntype nope\ntag v\n\n").is_err());
     }
 }

@@ -85,12 +85,7 @@ pub struct TreeEntry<'a> {
 impl TreeEntry<'_> {
     /// Compares two entries in git's tree order: a tree sorts as if its name ended in `/`.
     pub fn cmp_git(&self, other: &TreeEntry<'_>) -> Ordering {
-        compare_tree_names(
-            self.name,
-            self.mode.is_tree(),
-            other.name,
-            other.mode.is_tree(),
-        )
+        compare_tree_names(self.name, self.mode.is_tree(), other.name, other.mode.is_tree())
     }
 }
 
@@ -101,8 +96,14 @@ pub fn compare_tree_names(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> Ord
         Ordering::Equal => {}
         o => return o,
     }
-    let ca = a.get(n).copied().or(if a_tree { Some(b'/') } else { None });
-    let cb = b.get(n).copied().or(if b_tree { Some(b'/') } else { None });
+    let ca = a
+        .get(n)
+        .copied()
+        .or(if a_tree { Some(b'/') } else { None });
+    let cb = b
+        .get(n)
+        .copied()
+        .or(if b_tree { Some(b'/') } else { None });
     ca.cmp(&cb)
 }
 
@@ -153,8 +154,7 @@ impl<'a> TreeIter<'a> {
             return Err(err("empty name"));
         }
         let id_bytes = &after[nul + 1..];
-        let id =
-            ObjectId::from_prefix_bytes(self.hash, id_bytes).ok_or_else(|| err("truncated id"))?;
+        let id = ObjectId::from_prefix_bytes(self.hash, id_bytes).ok_or_else(|| err("truncated id"))?;
         self.pos = start + sp + 1 + nul + 1 + self.hash.len();
         Ok(TreeEntry {
             raw_mode,
@@ -210,17 +210,8 @@ mod tests {
 
     #[test]
     fn tree_names_sort_with_implicit_slash() {
-        assert_eq!(
-            compare_tree_names(b"a", true, b"a.c", false),
-            Ordering::Greater
-        );
-        assert_eq!(
-            compare_tree_names(b"a", false, b"a.c", false),
-            Ordering::Less
-        );
-        assert_eq!(
-            compare_tree_names(b"a", true, b"a", false),
-            Ordering::Greater
-        );
+        assert_eq!(compare_tree_names(b"a", true, b"a.c", false), Ordering::Greater);
+        assert_eq!(compare_tree_names(b"a", false, b"a.c", false), Ordering::Less);
+        assert_eq!(compare_tree_names(b"a", true, b"a", false), Ordering::Greater);
     }
 }

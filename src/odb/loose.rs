@@ -101,12 +101,7 @@ impl LooseStore {
         Ok(())
     }
 
-    fn scan_dir(
-        &self,
-        sub: &str,
-        prefix: &HexPrefix,
-        out: &mut Vec<ObjectId>,
-    ) -> Result<(), OdbError> {
+    fn scan_dir(&self, sub: &str, prefix: &HexPrefix, out: &mut Vec<ObjectId>) -> Result<(), OdbError> {
         self.scan_dir_matching(sub, |id| prefix.matches(id), out)
     }
 
@@ -164,11 +159,7 @@ fn parse_header(head: &[u8], path: &Path) -> Result<(ObjectKind, u64, usize), Od
 }
 
 /// Inflates a whole loose object into `buf`, checking that its length matches its header.
-pub(crate) fn inflate_loose(
-    bytes: &[u8],
-    path: &Path,
-    buf: &mut Vec<u8>,
-) -> Result<ObjectKind, OdbError> {
+pub(crate) fn inflate_loose(bytes: &[u8], path: &Path, buf: &mut Vec<u8>) -> Result<ObjectKind, OdbError> {
     let mut z = Decompress::new(true);
     let mut head = [0u8; 64];
     let _ = z.decompress(bytes, &mut head, FlushDecompress::Sync);
@@ -177,10 +168,7 @@ pub(crate) fn inflate_loose(
     if size > (bytes.len() as u64).saturating_mul(MAX_INFLATE_RATIO) + 1024 {
         return Err(OdbError::corrupt(
             path,
-            format!(
-                "header declares {size} bytes, more than {} compressed bytes can hold",
-                bytes.len()
-            ),
+            format!("header declares {size} bytes, more than {} compressed bytes can hold", bytes.len()),
         ));
     }
     let size = usize::try_from(size).map_err(|_| OdbError::corrupt(path, "object too large"))?;
@@ -189,10 +177,7 @@ pub(crate) fn inflate_loose(
     buf.reserve_exact(size.saturating_add(1));
     buf.extend_from_slice(&head[header_len..got.min(header_len + size)]);
     if got > header_len + size {
-        return Err(OdbError::corrupt(
-            path,
-            "object is longer than its header says",
-        ));
+        return Err(OdbError::corrupt(path, "object is longer than its header says"));
     }
     // Inflate the rest straight into the buffer's spare capacity.
     loop {
@@ -202,10 +187,7 @@ pub(crate) fn inflate_loose(
             .decompress_vec(&bytes[in_pos..], buf, FlushDecompress::Finish)
             .map_err(|e| OdbError::corrupt(path, format!("zlib: {e}")))?;
         if buf.len() > size {
-            return Err(OdbError::corrupt(
-                path,
-                "object is longer than its header says",
-            ));
+            return Err(OdbError::corrupt(path, "object is longer than its header says"));
         }
         match status {
             Status::StreamEnd => break,

@@ -14,10 +14,7 @@ pub const GIT_VERSION_PREFIX: &str = "git version 2.47";
 pub fn check_git_version() {
     static CHECKED: OnceLock<()> = OnceLock::new();
     CHECKED.get_or_init(|| {
-        let out = Command::new("git")
-            .arg("--version")
-            .output()
-            .expect("git on PATH");
+        let out = Command::new("git").arg("--version").output().expect("git on PATH");
         let v = String::from_utf8_lossy(&out.stdout);
         assert!(
             v.starts_with(GIT_VERSION_PREFIX),
