@@ -170,6 +170,7 @@ fn peel_to(repo: &Repository, mut id: ObjectId, want: ObjectKind) -> Result<Obje
 
 /// Prints a tree as `git ls-tree` does: `<mode> <type> <id>\t<name>`.
 fn print_tree(data: &[u8], repo: &Repository, out: &mut dyn Write) -> Result<(), Fatal> {
+    let quote_high = repo.config().get_bool("core.quotepath") != Some(false);
     for entry in TreeIter::new(data, repo.hash_kind()) {
         let entry = entry?;
         write!(
@@ -179,7 +180,7 @@ fn print_tree(data: &[u8], repo: &Repository, out: &mut dyn Write) -> Result<(),
             entry.mode.object_kind(),
             entry.id
         )?;
-        out.write_all(&super::quote::quote_path(entry.name))?;
+        out.write_all(&super::quote::quoted(entry.name, quote_high))?;
         out.write_all(b"\n")?;
     }
     Ok(())

@@ -8,6 +8,8 @@ mod cat_file;
 mod log;
 pub mod quote;
 mod rev_parse;
+pub mod diff;
+pub mod merge_base;
 
 use crate::repo::Repository;
 use std::ffi::OsString;
@@ -152,6 +154,8 @@ pub fn run_with(
         "cat-file" => cat_file::run(&mut ctx),
         "log" => log::run(&mut ctx),
         "rev-parse" => rev_parse::run(&mut ctx),
+        "diff" => diff::run(&mut ctx),
+        "merge-base" => merge_base::run(&mut ctx),
         other => Err(Fatal::usage(format!(
             "'{other}' is not an oxgit command. See 'oxgit --help'."
         ))),
@@ -165,4 +169,6 @@ Commands (output identical to git 2.47):
    cat-file     Show the contents, type or size of objects
    log          Show commit history (--format, -n, --no-merges, --first-parent, --numstat)
    rev-parse    Pick out and massage parameters (revisions, repository paths)
+   diff         Show changes between commits or trees (--raw, --name-only, --name-status, --summary)
+   merge-base   Find the best common ancestors of commits
 ";

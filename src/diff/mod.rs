@@ -5,3 +5,12 @@ pub mod binary;
 pub mod line;
 pub mod patch;
 pub mod stat;
+pub mod change;
+pub mod rename;
+pub mod tree;
+
+pub use change::{Change, ChangeKind, MAX_SCORE};
+pub use rename::{
+    changes_between, detect_renames, diffcore, BreakOptions, RenameOptions, RenameOutcome,
+};
+pub use tree::{peel_to_tree, tree_changes, DiffError, Pathspec, TreeDiff, TreeDiffOptions};

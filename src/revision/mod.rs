@@ -25,6 +25,8 @@
 
 mod abbrev;
 mod regex;
+pub mod commit_graph;
+pub mod merge_base;
 pub mod walk;
 
 pub use abbrev::{abbreviate, default_abbrev_len, MIN_ABBREV};

@@ -1,0 +1,529 @@
+//! Tree-to-tree diff: a recursive walk of two trees in git's path order, descending only
+//! into subtrees whose ids differ, with optional path limiting.
+
+use super::change::Change;
+use crate::object::{Commit, ObjectKind, ParseError, Tag, TreeEntry, TreeIter};
+use crate::odb::{Odb, OdbError};
+use crate::oid::ObjectId;
+use std::cmp::Ordering;
+
+/// Why two trees could not be compared.
+#[derive(Debug, thiserror::Error)]
+pub enum DiffError {
+    /// An object could not be read.
+    #[error(transparent)]
+    Odb(#[from] OdbError),
+    /// An object's contents are malformed.
+    #[error("object {id}: {source}")]
+    Parse {
+        /// The malformed object.
+        id: ObjectId,
+        /// What is wrong with it.
+        source: ParseError,
+    },
+    /// An object is not of the kind needed (a tree, or something that peels to one).
+    #[error("object {id} is a {found}, not a {wanted}")]
+    WrongKind {
+        /// The object.
+        id: ObjectId,
+        /// Its kind.
+        found: ObjectKind,
+        /// The kind that was expected.
+        wanted: ObjectKind,
+    },
+    /// Tags or trees nest deeper than anything git would create.
+    #[error("object {0} nests too deeply")]
+    TooDeep(ObjectId),
+}
+
+/// Peels `id` (a commit, tree, or tag pointing at either) to a tree id.
+pub fn peel_to_tree(odb: &Odb, id: &ObjectId) -> Result<ObjectId, DiffError> {
+    let mut id = *id;
+    let mut buf = Vec::new();
+    for _ in 0..64 {
+        if id == id.kind().empty_tree() {
+            return Ok(id);
+        }
+        match odb.read_into(&id, &mut buf)? {
+            ObjectKind::Tree => return Ok(id),
+            ObjectKind::Commit => {
+                let c = Commit::parse(&buf).map_err(|source| DiffError::Parse { id, source })?;
+                return Ok(c.tree);
+            }
+            ObjectKind::Tag => {
+                let t = Tag::parse(&buf).map_err(|source| DiffError::Parse { id, source })?;
+                id = t.object;
+            }
+            found => {
+                return Err(DiffError::WrongKind {
+                    id,
+                    found,
+                    wanted: ObjectKind::Tree,
+                })
+            }
+        }
+    }
+    Err(DiffError::TooDeep(id))
+}
+
+/// One pathspec item: a literal path, a directory prefix, or a glob pattern.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct PathspecItem {
+    /// The path without a trailing slash (empty: everything).
+    path: Vec<u8>,
+    /// Written with a trailing slash: matches only a directory and what is under it.
+    dir_only: bool,
+    /// Length of the part before the first wildcard, if the item has wildcards.
+    glob_prefix: Option<usize>,
+}
+
+/// Which paths a diff is limited to (`-- <path>...`): each item matches itself and, if it
+/// names a directory, everything under it; items with `*`, `?` or `[` are globs where `*`
+/// also matches `/`, as in git's default pathspec matching.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Pathspec {
+    items: Vec<PathspecItem>,
+}
+
+/// How a tree relates to a pathspec.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Interest {
+    /// Everything below matches.
+    All,
+    /// Some entries below may match: check each.
+    Some,
+    /// Nothing below matches.
+    None,
+}
+
+impl Pathspec {
+    /// A pathspec of root-relative paths (already normalized: no `.`/`..` components).
+    /// No items means every path.
+    pub fn new<I, P>(items: I) -> Pathspec
+    where
+        I: IntoIterator<Item = P>,
+        P: AsRef<[u8]>,
+    {
+        let items = items
+            .into_iter()
+            .map(|p| {
+                let mut path = p.as_ref().to_vec();
+                let dir_only = path.last() == Some(&b'/');
+                while path.last() == Some(&b'/') {
+                    path.pop();
+                }
+                let glob_prefix = path
+                    .iter()
+                    .position(|c| matches!(c, b'*' | b'?' | b'[' | b'\\'));
+                PathspecItem {
+                    path,
+                    dir_only,
+                    glob_prefix,
+                }
+            })
+            .collect();
+        Pathspec { items }
+    }
+
+    /// Whether the pathspec matches every path.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Whether a non-tree entry at `path` is selected.
+    pub fn matches_file(&self, path: &[u8]) -> bool {
+        self.items.is_empty()
+            || self.items.iter().any(|it| {
+                if it.path.is_empty() {
+                    return true;
+                }
+                if it.glob_prefix.is_some() && wildmatch(&it.path, path) {
+                    return true;
+                }
+                under(path, &it.path) && !(it.dir_only && path.len() == it.path.len())
+            })
+    }
+
+    /// How the tree at `path` relates to the pathspec.
+    fn tree_interest(&self, path: &[u8]) -> Interest {
+        if self.items.is_empty() {
+            return Interest::All;
+        }
+        let mut some = false;
+        for it in &self.items {
+            if it.path.is_empty() || under(path, &it.path) {
+                return Interest::All;
+            }
+            match it.glob_prefix {
+                Some(n) => {
+                    // A glob may match below if its literal prefix and `path/` agree.
+                    let lit = &it.path[..n];
+                    let k = lit.len().min(path.len());
+                    if lit[..k] == path[..k] && (lit.len() <= path.len() || lit[path.len()] == b'/')
+                    {
+                        some = true;
+                    }
+                }
+                None => {
+                    if it.path.len() > path.len()
+                        && it.path.starts_with(path)
+                        && it.path[path.len()] == b'/'
+                    {
+                        some = true;
+                    }
+                }
+            }
+        }
+        if some {
+            Interest::Some
+        } else {
+            Interest::None
+        }
+    }
+}
+
+/// Whether `path` equals `dir` or lies below it.
+fn under(path: &[u8], dir: &[u8]) -> bool {
+    path.starts_with(dir) && (path.len() == dir.len() || path[dir.len()] == b'/')
+}
+
+/// Glob matching as git's pathspecs do by default: `*` matches any run of bytes
+/// (including `/`), `?` one byte, `[...]` a class (`!`/`^` negates, ranges allowed),
+/// `\` quotes the next byte.
+pub fn wildmatch(pat: &[u8], text: &[u8]) -> bool {
+    // Iterative matching with backtracking to the last `*`.
+    let (mut p, mut t) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        if p < pat.len() {
+            match pat[p] {
+                b'*' => {
+                    while p < pat.len() && pat[p] == b'*' {
+                        p += 1;
+                    }
+                    star = Some((p, t));
+                    continue;
+                }
+                b'?' => {
+                    p += 1;
+                    t += 1;
+                    continue;
+                }
+                b'[' => {
+                    if let Some((matched, next)) = match_class(pat, p, text[t]) {
+                        if matched {
+                            p = next;
+                            t += 1;
+                            continue;
+                        }
+                    } else if text[t] == b'[' {
+                        p += 1;
+                        t += 1;
+                        continue;
+                    }
+                }
+                b'\\' if p + 1 < pat.len() => {
+                    if pat[p + 1] == text[t] {
+                        p += 2;
+                        t += 1;
+                        continue;
+                    }
+                }
+                c => {
+                    if c == text[t] {
+                        p += 1;
+                        t += 1;
+                        continue;
+                    }
+                }
+            }
+        }
+        match star {
+            Some((sp, st)) => {
+                p = sp;
+                t = st + 1;
+                star = Some((sp, st + 1));
+            }
+            None => return false,
+        }
+    }
+    while p < pat.len() && pat[p] == b'*' {
+        p += 1;
+    }
+    p == pat.len()
+}
+
+/// Matches `c` against the class starting at `pat[start] == '['`; returns whether it
+/// matched and the index after the class, or `None` if the class is unterminated.
+fn match_class(pat: &[u8], start: usize, c: u8) -> Option<(bool, usize)> {
+    let mut i = start + 1;
+    let negate = matches!(pat.get(i), Some(b'!' | b'^'));
+    if negate {
+        i += 1;
+    }
+    let mut matched = false;
+    let mut first = true;
+    loop {
+        let &b = pat.get(i)?;
+        if b == b']' && !first {
+            i += 1;
+            break;
+        }
+        first = false;
+        let lo = if b == b'\\' {
+            i += 1;
+            *pat.get(i)?
+        } else {
+            b
+        };
+        if pat.get(i + 1) == Some(&b'-') && pat.get(i + 2).is_some_and(|&e| e != b']') {
+            let mut hi = pat[i + 2];
+            i += 2;
+            if hi == b'\\' {
+                i += 1;
+                hi = *pat.get(i)?;
+            }
+            if lo <= c && c <= hi {
+                matched = true;
+            }
+        } else if lo == c {
+            matched = true;
+        }
+        i += 1;
+    }
+    Some((matched != negate, i))
+}
+
+/// Options of a tree diff.
+#[derive(Clone, Debug, Default)]
+pub struct TreeDiffOptions {
+    /// Only paths matching this are compared.
+    pub pathspec: Pathspec,
+    /// Also report unmodified files (as `Modified` with equal sides) and descend into
+    /// equal subtrees, as git does for `--find-copies-harder`.
+    pub include_unmodified: bool,
+}
+
+/// A reusable tree-diff walker: keeps its read buffers between calls.
+pub struct TreeDiff<'a> {
+    odb: &'a Odb,
+    opts: TreeDiffOptions,
+    /// Read buffers, two per depth (old, new), reused across subtrees.
+    bufs: Vec<Vec<u8>>,
+    path: Vec<u8>,
+}
+
+/// Trees nested deeper than this are refused, like git's `core.maxTreeDepth` default.
+const MAX_DEPTH: usize = 2048;
+
+impl<'a> TreeDiff<'a> {
+    /// A walker over `odb` with `opts`.
+    pub fn new(odb: &'a Odb, opts: TreeDiffOptions) -> TreeDiff<'a> {
+        TreeDiff {
+            odb,
+            opts,
+            bufs: Vec::new(),
+            path: Vec::new(),
+        }
+    }
+
+    /// Compares tree `old` with tree `new` (`None`: the empty tree), calling `visit` for
+    /// each change in git's order.
+    pub fn diff(
+        &mut self,
+        old: Option<&ObjectId>,
+        new: Option<&ObjectId>,
+        visit: &mut dyn FnMut(Change),
+    ) -> Result<(), DiffError> {
+        self.path.clear();
+        let all = self.opts.pathspec.is_empty();
+        self.walk(old.copied(), new.copied(), 0, all, visit)
+    }
+
+    /// Reads tree `id` into `buf`; the empty tree needs no object.
+    fn load(&self, id: Option<ObjectId>, buf: &mut Vec<u8>) -> Result<(), DiffError> {
+        buf.clear();
+        let Some(id) = id else { return Ok(()) };
+        if id == id.kind().empty_tree() {
+            return Ok(());
+        }
+        let kind = self.odb.read_into(&id, buf)?;
+        if kind != ObjectKind::Tree {
+            return Err(DiffError::WrongKind {
+                id,
+                found: kind,
+                wanted: ObjectKind::Tree,
+            });
+        }
+        Ok(())
+    }
+
+    fn walk(
+        &mut self,
+        old: Option<ObjectId>,
+        new: Option<ObjectId>,
+        depth: usize,
+        all: bool,
+        visit: &mut dyn FnMut(Change),
+    ) -> Result<(), DiffError> {
+        if depth > MAX_DEPTH {
+            return Err(DiffError::TooDeep(
+                old.or(new)
+                    .unwrap_or_else(|| self.odb.hash_kind().null_id()),
+            ));
+        }
+        while self.bufs.len() < 2 * depth + 2 {
+            self.bufs.push(Vec::new());
+        }
+        let mut old_buf = std::mem::take(&mut self.bufs[2 * depth]);
+        let mut new_buf = std::mem::take(&mut self.bufs[2 * depth + 1]);
+        let result = self
+            .load(old, &mut old_buf)
+            .and_then(|_| self.load(new, &mut new_buf))
+            .and_then(|_| self.walk_loaded(old, new, &old_buf, &new_buf, depth, all, visit));
+        self.bufs[2 * depth] = old_buf;
+        self.bufs[2 * depth + 1] = new_buf;
+        result
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn walk_loaded(
+        &mut self,
+        old: Option<ObjectId>,
+        new: Option<ObjectId>,
+        old_buf: &[u8],
+        new_buf: &[u8],
+        depth: usize,
+        all: bool,
+        visit: &mut dyn FnMut(Change),
+    ) -> Result<(), DiffError> {
+        let hash = self.odb.hash_kind();
+        let null = hash.null_id();
+        let parse_err = |id: Option<ObjectId>, source| DiffError::Parse {
+            id: id.unwrap_or(null),
+            source,
+        };
+        let mut a = TreeIter::new(old_buf, hash);
+        let mut b = TreeIter::new(new_buf, hash);
+        let mut ea = a.next().transpose().map_err(|e| parse_err(old, e))?;
+        let mut eb = b.next().transpose().map_err(|e| parse_err(new, e))?;
+        let base_len = self.path.len();
+        loop {
+            let ord = match (&ea, &eb) {
+                (None, None) => break,
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (Some(x), Some(y)) => x.cmp_git(y),
+            };
+            let (x, y) = match ord {
+                Ordering::Less => (ea.take(), None),
+                Ordering::Greater => (None, eb.take()),
+                Ordering::Equal => (ea.take(), eb.take()),
+            };
+            let name = x.as_ref().or(y.as_ref()).map(|e| e.name).unwrap_or(&[]);
+            self.path.truncate(base_len);
+            if base_len > 0 {
+                self.path.push(b'/');
+            }
+            self.path.extend_from_slice(name);
+            self.entry(x, y, depth, all, visit)?;
+            if ea.is_none() && ord != Ordering::Greater {
+                ea = a.next().transpose().map_err(|e| parse_err(old, e))?;
+            }
+            if eb.is_none() && ord != Ordering::Less {
+                eb = b.next().transpose().map_err(|e| parse_err(new, e))?;
+            }
+        }
+        self.path.truncate(base_len);
+        Ok(())
+    }
+
+    /// Handles one name present in the old tree (`x`), the new tree (`y`) or both.
+    fn entry(
+        &mut self,
+        x: Option<TreeEntry<'_>>,
+        y: Option<TreeEntry<'_>>,
+        depth: usize,
+        all: bool,
+        visit: &mut dyn FnMut(Change),
+    ) -> Result<(), DiffError> {
+        let is_tree = x.or(y).is_some_and(|e| e.mode.is_tree());
+        let mut sub_all = all;
+        if !all {
+            if is_tree {
+                match self.opts.pathspec.tree_interest(&self.path) {
+                    Interest::All => sub_all = true,
+                    Interest::Some => {}
+                    Interest::None => return Ok(()),
+                }
+            } else if !self.opts.pathspec.matches_file(&self.path) {
+                return Ok(());
+            }
+        }
+        if is_tree {
+            let (oid, nid) = (x.map(|e| e.id), y.map(|e| e.id));
+            if oid == nid && !self.opts.include_unmodified {
+                return Ok(());
+            }
+            let base = self.path.len();
+            let r = self.walk(oid, nid, depth + 1, sub_all, visit);
+            self.path.truncate(base);
+            return r;
+        }
+        let path = || self.path.clone();
+        match (x, y) {
+            (Some(x), None) => visit(Change::deleted(path(), x.mode.as_raw(), x.id)),
+            (None, Some(y)) => visit(Change::added(path(), y.mode.as_raw(), y.id)),
+            (Some(x), Some(y)) => {
+                let (om, nm) = (x.mode.as_raw(), y.mode.as_raw());
+                if x.id != y.id || om != nm || self.opts.include_unmodified {
+                    visit(Change::modified(path(), om, x.id, nm, y.id));
+                }
+            }
+            (None, None) => {}
+        }
+        Ok(())
+    }
+}
+
+/// All changes between trees `old` and `new` (`None`: the empty tree), in git's order.
+pub fn tree_changes(
+    odb: &Odb,
+    old: Option<&ObjectId>,
+    new: Option<&ObjectId>,
+    opts: &TreeDiffOptions,
+) -> Result<Vec<Change>, DiffError> {
+    let mut out = Vec::new();
+    TreeDiff::new(odb, opts.clone()).diff(old, new, &mut |c| out.push(c))?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildmatch_basics() {
+        assert!(wildmatch(b"*.c", b"a/b.c"));
+        assert!(wildmatch(b"a?c", b"abc"));
+        assert!(!wildmatch(b"a?c", b"ac"));
+        assert!(wildmatch(b"[a-c]x", b"bx"));
+        assert!(!wildmatch(b"[!a-c]x", b"bx"));
+        assert!(wildmatch(b"a\\*", b"a*"));
+        assert!(!wildmatch(b"a\\*", b"ab"));
+    }
+
+    #[test]
+    fn pathspec_prefixes() {
+        let ps = Pathspec::new(["dir", "f.txt", "only/"]);
+        assert!(ps.matches_file(b"dir/x"));
+        assert!(ps.matches_file(b"f.txt"));
+        assert!(!ps.matches_file(b"f.txt2"));
+        assert!(!ps.matches_file(b"dirx"));
+        assert!(!ps.matches_file(b"only"));
+        assert!(ps.matches_file(b"only/a"));
+        assert_eq!(ps.tree_interest(b"dir"), Interest::All);
+        assert_eq!(Pathspec::new(["a/b/c"]).tree_interest(b"a"), Interest::Some);
+        assert_eq!(Pathspec::new(["a/b/c"]).tree_interest(b"b"), Interest::None);
+    }
+}

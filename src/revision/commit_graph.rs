@@ -1,0 +1,406 @@
+//! A reader for git's commit-graph (`objects/info/commit-graph`, or a chain of layers in
+//! `objects/info/commit-graphs/`): parents, commit dates and generation numbers without
+//! inflating commit objects.
+//!
+//! Every offset, count and parent position is checked when a graph is opened, so lookups
+//! cannot run out of bounds; a graph that fails validation is reported as an error and
+//! callers fall back to reading commit objects, as git does.
+
+use crate::oid::{HashKind, ObjectId};
+use std::path::Path;
+
+/// Why a commit-graph could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum GraphError {
+    /// A graph file could not be read.
+    #[error("cannot read commit-graph {path}: {source}")]
+    Io {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// A graph file is malformed.
+    #[error("commit-graph {path} is corrupt: {what}")]
+    Corrupt {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What is wrong.
+        what: String,
+    },
+}
+
+/// "No parent" in the CDAT chunk.
+const PARENT_NONE: u32 = 0x7000_0000;
+/// Bit set on the second parent when it indexes the EDGE chunk (octopus merges).
+const PARENT_EXTRA_EDGES: u32 = 0x8000_0000;
+/// Bit marking the last entry of an EDGE list.
+const EDGE_LAST: u32 = 0x8000_0000;
+/// Bit marking a GDA2 entry as an index into GDO2.
+const OFFSET_OVERFLOW: u32 = 0x8000_0000;
+
+/// One file of the graph.
+#[derive(Debug)]
+struct Layer {
+    data: Vec<u8>,
+    /// Commits in the layers below this one.
+    base: u32,
+    count: u32,
+    oidf: usize,
+    oidl: usize,
+    cdat: usize,
+    gda2: Option<usize>,
+    gdo2: Option<(usize, usize)>,
+    edge: Option<(usize, usize)>,
+}
+
+/// A commit as the graph records it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GraphCommit {
+    /// The root tree.
+    pub tree: ObjectId,
+    /// Graph positions of the parents, in order.
+    pub parents: Vec<u32>,
+    /// The committer date (seconds since the epoch).
+    pub date: i64,
+    /// The generation number: the corrected commit date when the graph has generation
+    /// data (see [`CommitGraph::has_corrected_dates`]), else the topological level.
+    pub generation: u64,
+}
+
+/// An opened, validated commit-graph (one file or a chain of layers).
+#[derive(Debug)]
+pub struct CommitGraph {
+    hash: HashKind,
+    layers: Vec<Layer>,
+    corrected_dates: bool,
+}
+
+fn be32(d: &[u8], at: usize) -> u32 {
+    u32::from_be_bytes([d[at], d[at + 1], d[at + 2], d[at + 3]])
+}
+
+fn be64(d: &[u8], at: usize) -> u64 {
+    (u64::from(be32(d, at)) << 32) | u64::from(be32(d, at + 4))
+}
+
+impl CommitGraph {
+    /// Opens the commit-graph of `objects_dir`: the single file if present, else the
+    /// chain. `Ok(None)` if there is none.
+    pub fn open(objects_dir: &Path, hash: HashKind) -> Result<Option<CommitGraph>, GraphError> {
+        let single = objects_dir.join("info").join("commit-graph");
+        if single.is_file() {
+            let layer = read_layer(&single, hash, 0)?;
+            return Ok(Some(CommitGraph::from_layers(hash, vec![layer])?));
+        }
+        let dir = objects_dir.join("info").join("commit-graphs");
+        let chain = dir.join("commit-graph-chain");
+        let text = match std::fs::read(&chain) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => {
+                return Err(GraphError::Io {
+                    path: chain,
+                    source,
+                })
+            }
+        };
+        let mut layers = Vec::new();
+        let mut base = 0u32;
+        for line in text.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+            let hex = std::str::from_utf8(line)
+                .ok()
+                .filter(|h| h.len() == hash.hex_len() && h.bytes().all(|c| c.is_ascii_hexdigit()));
+            let Some(hex) = hex else {
+                return Err(GraphError::Corrupt {
+                    path: chain,
+                    what: "bad line in chain file".into(),
+                });
+            };
+            let layer = read_layer(&dir.join(format!("graph-{hex}.graph")), hash, base)?;
+            base = base
+                .checked_add(layer.count)
+                .ok_or_else(|| GraphError::Corrupt {
+                    path: chain.clone(),
+                    what: "too many commits".into(),
+                })?;
+            layers.push(layer);
+        }
+        if layers.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(CommitGraph::from_layers(hash, layers)?))
+    }
+
+    fn from_layers(hash: HashKind, layers: Vec<Layer>) -> Result<CommitGraph, GraphError> {
+        let corrected_dates = layers.iter().all(|l| l.gda2.is_some());
+        let g = CommitGraph {
+            hash,
+            layers,
+            corrected_dates,
+        };
+        g.validate_parents()?;
+        Ok(g)
+    }
+
+    /// Checks that every parent position and EDGE list stays in bounds.
+    fn validate_parents(&self) -> Result<(), GraphError> {
+        let bad = |what: &str| GraphError::Corrupt {
+            path: "commit-graph".into(),
+            what: what.into(),
+        };
+        let hl = self.hash.len();
+        for l in &self.layers {
+            // A layer may only point at commits in itself or the layers below.
+            let limit = l.base + l.count;
+            for i in 0..l.count as usize {
+                let rec = l.cdat + i * (hl + 16);
+                let p1 = be32(&l.data, rec + hl);
+                let p2 = be32(&l.data, rec + hl + 4);
+                if p1 != PARENT_NONE && p1 >= limit {
+                    return Err(bad("parent position out of range"));
+                }
+                if p2 == PARENT_NONE {
+                    continue;
+                }
+                if p2 & PARENT_EXTRA_EDGES != 0 {
+                    let (off, len) = l
+                        .edge
+                        .ok_or_else(|| bad("octopus merge without EDGE chunk"))?;
+                    let mut k = (p2 & !PARENT_EXTRA_EDGES) as usize;
+                    loop {
+                        if (k + 1) * 4 > len {
+                            return Err(bad("EDGE index out of range"));
+                        }
+                        let e = be32(&l.data, off + k * 4);
+                        if (e & !EDGE_LAST) >= limit {
+                            return Err(bad("EDGE parent out of range"));
+                        }
+                        if e & EDGE_LAST != 0 {
+                            break;
+                        }
+                        k += 1;
+                    }
+                } else if p2 >= limit {
+                    return Err(bad("parent position out of range"));
+                }
+                if let Some(g) = l.gda2 {
+                    let off = be32(&l.data, g + i * 4);
+                    if off & OFFSET_OVERFLOW != 0 {
+                        let idx = (off & !OFFSET_OVERFLOW) as usize;
+                        match l.gdo2 {
+                            Some((_, len)) if (idx + 1) * 8 <= len => {}
+                            _ => return Err(bad("generation overflow index out of range")),
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Number of commits in all layers.
+    pub fn len(&self) -> u32 {
+        self.layers.last().map_or(0, |l| l.base + l.count)
+    }
+
+    /// Whether the graph holds no commits.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether generation numbers are corrected commit dates (every layer has a `GDA2`
+    /// chunk), which git then uses to order its walks.
+    pub fn has_corrected_dates(&self) -> bool {
+        self.corrected_dates
+    }
+
+    fn layer_of(&self, pos: u32) -> Option<&Layer> {
+        self.layers
+            .iter()
+            .find(|l| pos >= l.base && pos < l.base + l.count)
+    }
+
+    /// The graph position of commit `id`, if the graph has it.
+    pub fn lookup(&self, id: &ObjectId) -> Option<u32> {
+        if id.kind() != self.hash {
+            return None;
+        }
+        let hl = self.hash.len();
+        let first = usize::from(id.first_byte());
+        for l in self.layers.iter().rev() {
+            let lo = if first == 0 {
+                0
+            } else {
+                be32(&l.data, l.oidf + (first - 1) * 4) as usize
+            };
+            let hi = be32(&l.data, l.oidf + first * 4) as usize;
+            let (mut lo, mut hi) = (lo, hi.min(l.count as usize));
+            while lo < hi {
+                let mid = (lo + hi) / 2;
+                let at = l.oidl + mid * hl;
+                match l.data[at..at + hl].cmp(id.as_bytes()) {
+                    std::cmp::Ordering::Less => lo = mid + 1,
+                    std::cmp::Ordering::Greater => hi = mid,
+                    std::cmp::Ordering::Equal => return Some(l.base + mid as u32),
+                }
+            }
+        }
+        None
+    }
+
+    /// The id of the commit at graph position `pos`.
+    pub fn id_at(&self, pos: u32) -> Option<ObjectId> {
+        let l = self.layer_of(pos)?;
+        let i = (pos - l.base) as usize;
+        let hl = self.hash.len();
+        ObjectId::from_bytes(&l.data[l.oidl + i * hl..l.oidl + (i + 1) * hl])
+    }
+
+    /// The commit at graph position `pos`.
+    pub fn commit(&self, pos: u32) -> Option<GraphCommit> {
+        let l = self.layer_of(pos)?;
+        let i = (pos - l.base) as usize;
+        let hl = self.hash.len();
+        let rec = l.cdat + i * (hl + 16);
+        let d = &l.data;
+        let tree = ObjectId::from_bytes(&d[rec..rec + hl])?;
+        let p1 = be32(d, rec + hl);
+        let p2 = be32(d, rec + hl + 4);
+        let mut parents = Vec::new();
+        if p1 != PARENT_NONE {
+            parents.push(p1);
+        }
+        if p2 != PARENT_NONE {
+            if p2 & PARENT_EXTRA_EDGES != 0 {
+                let (off, _) = l.edge?;
+                let mut k = (p2 & !PARENT_EXTRA_EDGES) as usize;
+                loop {
+                    let e = be32(d, off + k * 4);
+                    parents.push(e & !EDGE_LAST);
+                    if e & EDGE_LAST != 0 {
+                        break;
+                    }
+                    k += 1;
+                }
+            } else {
+                parents.push(p2);
+            }
+        }
+        let w1 = be32(d, rec + hl + 8);
+        let w2 = be32(d, rec + hl + 12);
+        let date = ((u64::from(w1 & 3) << 32) | u64::from(w2)) as i64;
+        let generation = match (self.corrected_dates, l.gda2) {
+            (true, Some(g)) => {
+                let off = be32(d, g + i * 4);
+                let add = if off & OFFSET_OVERFLOW != 0 {
+                    let (o, _) = l.gdo2?;
+                    be64(d, o + (off & !OFFSET_OVERFLOW) as usize * 8)
+                } else {
+                    u64::from(off)
+                };
+                (date as u64).saturating_add(add)
+            }
+            _ => u64::from(w1 >> 2),
+        };
+        Some(GraphCommit {
+            tree,
+            parents,
+            date,
+            generation,
+        })
+    }
+}
+
+/// Reads and validates one graph file whose commits are numbered from `base`.
+fn read_layer(path: &Path, hash: HashKind, base: u32) -> Result<Layer, GraphError> {
+    let data = std::fs::read(path).map_err(|source| GraphError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let bad = |what: &str| GraphError::Corrupt {
+        path: path.to_path_buf(),
+        what: what.into(),
+    };
+    let hl = hash.len();
+    if data.len() < 8 + 12 + hl || &data[..4] != b"CGPH" {
+        return Err(bad("missing signature"));
+    }
+    if data[4] != 1 {
+        return Err(bad("unsupported version"));
+    }
+    let want_hash = match hash {
+        HashKind::Sha1 => 1,
+        HashKind::Sha256 => 2,
+    };
+    if data[5] != want_hash {
+        return Err(bad("hash version does not match the repository"));
+    }
+    let chunks = usize::from(data[6]);
+    let table_end = 8 + (chunks + 1) * 12;
+    let end = data.len() - hl;
+    if table_end > end {
+        return Err(bad("chunk table runs past the end"));
+    }
+    let (mut oidf, mut oidl, mut cdat, mut gda2, mut gdo2, mut edge) =
+        (None, None, None, None, None, None);
+    for k in 0..chunks {
+        let at = 8 + k * 12;
+        let id = &data[at..at + 4];
+        let start = be64(&data, at + 4);
+        let next = be64(&data, at + 16);
+        if start < table_end as u64 || next < start || next > end as u64 {
+            return Err(bad("chunk offset out of range"));
+        }
+        let (start, len) = (start as usize, (next - start) as usize);
+        match id {
+            b"OIDF" => oidf = Some((start, len)),
+            b"OIDL" => oidl = Some((start, len)),
+            b"CDAT" => cdat = Some((start, len)),
+            b"GDA2" => gda2 = Some((start, len)),
+            b"GDO2" => gdo2 = Some((start, len)),
+            b"EDGE" => edge = Some((start, len)),
+            _ => {}
+        }
+    }
+    let (oidf, oidf_len) = oidf.ok_or_else(|| bad("missing OIDF chunk"))?;
+    if oidf_len != 256 * 4 {
+        return Err(bad("OIDF chunk has the wrong size"));
+    }
+    let mut prev = 0;
+    for i in 0..256 {
+        let v = be32(&data, oidf + i * 4);
+        if v < prev {
+            return Err(bad("OIDF fan-out is not monotonic"));
+        }
+        prev = v;
+    }
+    let count = prev;
+    let (oidl, oidl_len) = oidl.ok_or_else(|| bad("missing OIDL chunk"))?;
+    if oidl_len as u64 != u64::from(count) * hl as u64 {
+        return Err(bad("OIDL chunk has the wrong size"));
+    }
+    let (cdat, cdat_len) = cdat.ok_or_else(|| bad("missing CDAT chunk"))?;
+    if cdat_len as u64 != u64::from(count) * (hl as u64 + 16) {
+        return Err(bad("CDAT chunk has the wrong size"));
+    }
+    let gda2 = match gda2 {
+        Some((s, len)) if len as u64 == u64::from(count) * 4 => Some(s),
+        Some(_) => return Err(bad("GDA2 chunk has the wrong size")),
+        None => None,
+    };
+    if base.checked_add(count).is_none() {
+        return Err(bad("too many commits"));
+    }
+    Ok(Layer {
+        data,
+        base,
+        count,
+        oidf,
+        oidl,
+        cdat,
+        gda2,
+        gdo2,
+        edge,
+    })
+}
