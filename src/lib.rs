@@ -13,6 +13,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod api;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod config;

@@ -7,10 +7,9 @@ use super::{Context, Fatal};
 use crate::diff::{
     changes_between, peel_to_tree, Change, ChangeKind, Pathspec, RenameOptions, TreeDiffOptions,
 };
-use crate::oid::{HexPrefix, ObjectId};
+use crate::oid::ObjectId;
 use crate::repo::Repository;
 use crate::revision::merge_base::CommitWalker;
-use std::collections::HashMap;
 use std::io::Write;
 
 /// Output section `--raw` (git's `DIFF_FORMAT_RAW` bit).
@@ -23,6 +22,14 @@ pub const NAME_STATUS: u32 = 4;
 pub const SUMMARY: u32 = 8;
 /// `-s` / `--no-patch`: no default patch.
 pub const NO_OUTPUT: u32 = 16;
+/// Output section `-p` (the patch).
+pub const PATCH: u32 = 32;
+/// Output section `--numstat`.
+pub const NUMSTAT: u32 = 64;
+/// Output section `--stat`.
+pub const STAT: u32 = 128;
+/// Output section `--shortstat`.
+pub const SHORTSTAT: u32 = 256;
 
 /// Which kind of rename detection runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,6 +74,47 @@ struct Options {
     /// `--diff-filter` letters to keep and to drop (`*` is all-or-none).
     filter: Vec<u8>,
     filter_not: Vec<u8>,
+    /// Line diff options (`-U`, algorithms, whitespace).
+    line: crate::diff::line::Options,
+    /// `--stat` layout.
+    stat: crate::diff::stat::StatOptions,
+    /// Patch path prefixes.
+    src_prefix: Vec<u8>,
+    dst_prefix: Vec<u8>,
+    /// `--full-index`.
+    full_index: bool,
+}
+
+/// The `--diff-algorithm` / `diff.algorithm` names git accepts.
+fn parse_algorithm(v: &str) -> Option<crate::diff::line::Algorithm> {
+    use crate::diff::line::Algorithm;
+    match v.to_ascii_lowercase().as_str() {
+        "myers" | "default" => Some(Algorithm::Myers),
+        "minimal" => Some(Algorithm::Minimal),
+        "patience" => Some(Algorithm::Patience),
+        "histogram" => Some(Algorithm::Histogram),
+        _ => None,
+    }
+}
+
+/// git applies the strongest of several whitespace options.
+fn strongest(
+    a: crate::diff::line::Whitespace,
+    b: crate::diff::line::Whitespace,
+) -> crate::diff::line::Whitespace {
+    use crate::diff::line::Whitespace::*;
+    let rank = |w| match w {
+        Exact => 0,
+        IgnoreCrAtEol => 1,
+        IgnoreSpaceAtEol => 2,
+        IgnoreSpaceChange => 3,
+        IgnoreAllSpace => 4,
+    };
+    if rank(b) > rank(a) {
+        b
+    } else {
+        a
+    }
 }
 
 fn invalid(opt: &str) -> Fatal {
@@ -112,7 +160,46 @@ fn parse_args(args: &[String], repo: &Repository) -> Result<Options, Fatal> {
         quiet: false,
         reverse: false,
         breaks: None,
+        line: crate::diff::line::Options {
+            indent_heuristic: cfg.get_bool("diff.indentheuristic").unwrap_or(true),
+            algorithm: match cfg.get("diff.algorithm") {
+                Some(v) => parse_algorithm(v).ok_or_else(|| invalid("diff.algorithm"))?,
+                None => crate::diff::line::Algorithm::Myers,
+            },
+            context: match cfg.get_int("diff.context") {
+                Some(n) if n >= 0 => n as u32,
+                _ => 3,
+            },
+            inter_hunk_context: match cfg.get_int("diff.interhunkcontext") {
+                Some(n) if n >= 0 => n as u32,
+                _ => 0,
+            },
+            ..Default::default()
+        },
+        stat: crate::diff::stat::StatOptions {
+            width: std::env::var("COLUMNS")
+                .ok()
+                .and_then(|v| v.parse::<usize>().ok())
+                .filter(|&w| w > 0)
+                .unwrap_or(80),
+            name_width: cfg
+                .get_int("diff.statnamewidth")
+                .filter(|&n| n > 0)
+                .map(|n| n as usize),
+            graph_width: cfg
+                .get_int("diff.statgraphwidth")
+                .filter(|&n| n > 0)
+                .map(|n| n as usize),
+            count: None,
+        },
+        src_prefix: b"a/".to_vec(),
+        dst_prefix: b"b/".to_vec(),
+        full_index: false,
     };
+    if cfg.get_bool("diff.noprefix") == Some(true) {
+        o.src_prefix.clear();
+        o.dst_prefix.clear();
+    }
     let mut i = 0;
     while i < args.len() {
         let a = args[i].as_str();
@@ -141,8 +228,127 @@ fn parse_args(args: &[String], repo: &Repository) -> Result<Options, Fatal> {
             "--no-abbrev" => o.abbrev = Abbrev::Full,
             "--no-renames" => o.detect = Detect::Off,
             "--find-copies-harder" => o.harder = true,
-            "-p" | "-u" | "--patch" | "--patch-with-raw" | "--patch-with-stat" => {
-                return Err(Fatal::new("patch output not yet supported"))
+            "-p" | "-u" | "--patch" => o.format |= PATCH,
+            "--patch-with-raw" => o.format |= PATCH | RAW,
+            "--patch-with-stat" => o.format |= PATCH | STAT,
+            "--numstat" => o.format |= NUMSTAT,
+            "--shortstat" => o.format |= SHORTSTAT,
+            "--stat" => o.format |= STAT,
+            "-W" | "--function-context" => o.line.function_context = true,
+            "--no-function-context" => o.line.function_context = false,
+            "--minimal" => o.line.algorithm = crate::diff::line::Algorithm::Minimal,
+            "--histogram" => o.line.algorithm = crate::diff::line::Algorithm::Histogram,
+            "--patience" => o.line.algorithm = crate::diff::line::Algorithm::Patience,
+            "--indent-heuristic" => o.line.indent_heuristic = true,
+            "--no-indent-heuristic" => o.line.indent_heuristic = false,
+            "-w" | "--ignore-all-space" => {
+                o.line.whitespace = strongest(
+                    o.line.whitespace,
+                    crate::diff::line::Whitespace::IgnoreAllSpace,
+                )
+            }
+            "-b" | "--ignore-space-change" => {
+                o.line.whitespace = strongest(
+                    o.line.whitespace,
+                    crate::diff::line::Whitespace::IgnoreSpaceChange,
+                )
+            }
+            "--ignore-space-at-eol" => {
+                o.line.whitespace = strongest(
+                    o.line.whitespace,
+                    crate::diff::line::Whitespace::IgnoreSpaceAtEol,
+                )
+            }
+            "--ignore-cr-at-eol" => {
+                o.line.whitespace = strongest(
+                    o.line.whitespace,
+                    crate::diff::line::Whitespace::IgnoreCrAtEol,
+                )
+            }
+            "--ignore-blank-lines" => o.line.ignore_blank_lines = true,
+            "--no-prefix" => {
+                o.src_prefix.clear();
+                o.dst_prefix.clear();
+            }
+            "--default-prefix" => {
+                o.src_prefix = b"a/".to_vec();
+                o.dst_prefix = b"b/".to_vec();
+            }
+            "--full-index" => o.full_index = true,
+            "--no-color" | "--color=never" | "--no-ext-diff" | "--no-textconv" => {}
+            _ if a.starts_with("--src-prefix=") => {
+                o.src_prefix = a["--src-prefix=".len()..].as_bytes().to_vec()
+            }
+            _ if a.starts_with("--dst-prefix=") => {
+                o.dst_prefix = a["--dst-prefix=".len()..].as_bytes().to_vec()
+            }
+            _ if a.starts_with("--diff-algorithm=") => {
+                o.line.algorithm = parse_algorithm(&a["--diff-algorithm=".len()..])
+                    .ok_or_else(|| invalid("--diff-algorithm"))?
+            }
+            _ if a.starts_with("-U") || a.starts_with("--unified=") => {
+                let v = a
+                    .strip_prefix("--unified=")
+                    .or_else(|| a.strip_prefix("-U"))
+                    .unwrap_or("");
+                o.line.context = v
+                    .parse()
+                    .map_err(|_| Fatal::usage(format!("{a}: expects a numerical value")))?;
+                o.format |= PATCH;
+            }
+            _ if a.starts_with("--inter-hunk-context=") => {
+                o.line.inter_hunk_context = a["--inter-hunk-context=".len()..]
+                    .parse()
+                    .map_err(|_| Fatal::usage(format!("{a}: expects a numerical value")))?;
+            }
+            _ if a.starts_with("--stat=") => {
+                o.format |= STAT;
+                let mut parts = a["--stat=".len()..].split(',');
+                let num = |v: Option<&str>| -> Result<Option<usize>, Fatal> {
+                    match v {
+                        None | Some("") => Ok(None),
+                        Some(v) => v.parse().map(Some).map_err(|_| invalid("--stat")),
+                    }
+                };
+                if let Some(w) = num(parts.next())? {
+                    o.stat.width = w;
+                }
+                if let Some(n) = num(parts.next())? {
+                    o.stat.name_width = Some(n);
+                }
+                if let Some(c) = num(parts.next())? {
+                    o.stat.count = Some(c);
+                }
+            }
+            _ if a.starts_with("--stat-width=") => {
+                o.format |= STAT;
+                o.stat.width = a["--stat-width=".len()..]
+                    .parse()
+                    .map_err(|_| invalid("--stat-width"))?;
+            }
+            _ if a.starts_with("--stat-name-width=") => {
+                o.format |= STAT;
+                o.stat.name_width = Some(
+                    a["--stat-name-width=".len()..]
+                        .parse()
+                        .map_err(|_| invalid("--stat-name-width"))?,
+                );
+            }
+            _ if a.starts_with("--stat-graph-width=") => {
+                o.format |= STAT;
+                o.stat.graph_width = Some(
+                    a["--stat-graph-width=".len()..]
+                        .parse()
+                        .map_err(|_| invalid("--stat-graph-width"))?,
+                );
+            }
+            _ if a.starts_with("--stat-count=") => {
+                o.format |= STAT;
+                o.stat.count = Some(
+                    a["--stat-count=".len()..]
+                        .parse()
+                        .map_err(|_| invalid("--stat-count"))?,
+                );
             }
             _ if a.starts_with("--diff-filter=") || a == "--diff-filter" => {
                 let v = match a.strip_prefix("--diff-filter=") {
@@ -233,17 +439,8 @@ fn parse_args(args: &[String], repo: &Repository) -> Result<Options, Fatal> {
                     Fatal::usage("switch `l' expects a numerical value".to_string())
                 })?);
             }
-            _ if a.starts_with("--stat")
-                || a.starts_with("--numstat")
-                || a.starts_with("--shortstat")
-                || a.starts_with("--dirstat")
-                || a == "--compact-summary"
-                || a.starts_with("-U")
-                || a.starts_with("--unified") =>
-            {
-                return Err(Fatal::new(format!(
-                    "{a}: patch and stat output not yet supported"
-                )))
+            _ if a.starts_with("--dirstat") || a == "--compact-summary" => {
+                return Err(Fatal::new(format!("{a}: not yet supported")))
             }
             _ if a.starts_with('-') && a.len() > 1 => {
                 return Err(Fatal::usage(format!("unknown option '{a}'")))
@@ -268,87 +465,9 @@ fn clamp_abbrev(n: usize, repo: &Repository) -> Abbrev {
     }
 }
 
-/// git's automatic abbreviation length: from the number of objects in pack indexes and
-/// multi-pack-indexes (loose objects do not count), at least 7.
-pub fn auto_abbrev_len(repo: &Repository) -> usize {
-    let mut count: u64 = 0;
-    for dir in repo.odb().object_dirs() {
-        let pack_dir = dir.join("pack");
-        let Ok(entries) = std::fs::read_dir(&pack_dir) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let name = e.file_name();
-            let name = name.to_string_lossy();
-            if name.ends_with(".idx") {
-                // git only counts packs whose data file is present.
-                if e.path().with_extension("pack").is_file() {
-                    count += idx_object_count(&e.path()).unwrap_or(0);
-                }
-            } else if name == "multi-pack-index" {
-                count += midx_object_count(&e.path()).unwrap_or(0);
-            }
-        }
-    }
-    let mut bits = 0u32;
-    let mut x = count;
-    while x > 1 {
-        x >>= 1;
-        bits += 1;
-    }
-    (((bits + 1).div_ceil(2)) as usize).max(7)
-}
-
-/// The object count of a pack `.idx` (version 1 or 2): the last fan-out entry.
-fn idx_object_count(path: &std::path::Path) -> Option<u64> {
-    use std::io::Read;
-    let mut f = std::fs::File::open(path).ok()?;
-    let mut head = [0u8; 8 + 256 * 4];
-    f.read_exact(&mut head).ok()?;
-    let fanout = if head[..4] == [0xff, b't', b'O', b'c'] {
-        8
-    } else {
-        0
-    };
-    let at = fanout + 255 * 4;
-    Some(u64::from(u32::from_be_bytes(
-        head[at..at + 4].try_into().ok()?,
-    )))
-}
-
-/// The object count of a multi-pack-index: the last entry of its OIDF chunk.
-fn midx_object_count(path: &std::path::Path) -> Option<u64> {
-    let data = std::fs::read(path).ok()?;
-    if data.len() < 12 || &data[..4] != b"MIDX" {
-        return None;
-    }
-    let chunks = usize::from(data[6]);
-    for k in 0..chunks {
-        let at = 12 + k * 12;
-        let entry = data.get(at..at + 12)?;
-        if &entry[..4] == b"OIDF" {
-            let off = usize::try_from(u64::from_be_bytes(entry[4..12].try_into().ok()?)).ok()?;
-            let last = data.get(off.checked_add(255 * 4)?..off.checked_add(256 * 4)?)?;
-            return Some(u64::from(u32::from_be_bytes(last.try_into().ok()?)));
-        }
-    }
-    None
-}
-
-/// Abbreviates object ids as git does: from a starting length, lengthened until no other
-/// object in the repository shares the prefix. Results are cached per id.
-pub struct Abbreviator<'r> {
-    repo: &'r Repository,
-    start: Option<usize>,
-    cache: HashMap<ObjectId, usize>,
-    scratch: Vec<ObjectId>,
-    /// All ids sharing a first byte, sorted, fetched once per fan-out slot (`None`:
-    /// too many to keep; then each id is looked up on its own).
-    fanout: HashMap<u8, Option<Vec<ObjectId>>>,
-}
-
-/// Fan-out slots with more ids than this are not cached.
-const FANOUT_CACHE_LIMIT: usize = 4096;
+/// Abbreviates object ids for one command: [`crate::odb::Abbreviator`] with the start
+/// length `abbrev` asks for.
+pub struct Abbreviator<'r>(crate::odb::Abbreviator<'r>);
 
 impl<'r> Abbreviator<'r> {
     /// An abbreviator for `repo` with the given mode.
@@ -356,88 +475,17 @@ impl<'r> Abbreviator<'r> {
         let start = match abbrev {
             Abbrev::Full => None,
             Abbrev::Len(n) => Some(n),
-            Abbrev::Auto => Some(auto_abbrev_len(repo)),
+            Abbrev::Auto => Some(crate::odb::auto_abbrev_len(
+                repo.odb().approximate_object_count(),
+            )),
         };
-        Abbreviator {
-            repo,
-            start,
-            cache: HashMap::new(),
-            scratch: Vec::new(),
-            fanout: HashMap::new(),
-        }
+        Abbreviator(crate::odb::Abbreviator::new(repo.odb(), start))
     }
 
     /// The abbreviated hex form of `id`.
     pub fn abbrev(&mut self, id: &ObjectId) -> Result<String, Fatal> {
-        let hex = id.to_hex();
-        let Some(start) = self.start else {
-            return Ok(hex);
-        };
-        if start >= hex.len() {
-            return Ok(hex);
-        }
-        if let Some(&n) = self.cache.get(id) {
-            return Ok(hex[..n].to_string());
-        }
-        let first = id.first_byte();
-        if !self.fanout.contains_key(&first) {
-            let p = HexPrefix::parse(&hex.as_bytes()[..2], id.kind())
-                .ok_or_else(|| Fatal::new("bad abbreviation"))?;
-            let mut ids = Vec::new();
-            self.repo
-                .odb()
-                .find_prefix(&p, FANOUT_CACHE_LIMIT, &mut ids)?;
-            let entry = (ids.len() <= FANOUT_CACHE_LIMIT).then_some(ids);
-            self.fanout.insert(first, entry);
-        }
-        let mut len = start;
-        if let Some(Some(ids)) = self.fanout.get(&first) {
-            // In sorted order, the longest shared prefix is with a neighbour.
-            let pos = ids.partition_point(|o| o < id);
-            let after = if ids.get(pos) == Some(id) {
-                pos + 1
-            } else {
-                pos
-            };
-            for other in [pos.checked_sub(1).and_then(|i| ids.get(i)), ids.get(after)]
-                .into_iter()
-                .flatten()
-            {
-                len = len.max(common_hex_prefix(id.as_bytes(), other.as_bytes()) + 1);
-            }
-        } else {
-            let prefix = HexPrefix::parse(&hex.as_bytes()[..start], id.kind())
-                .ok_or_else(|| Fatal::new("bad abbreviation"))?;
-            self.scratch.clear();
-            self.repo
-                .odb()
-                .find_prefix(&prefix, usize::MAX - 1, &mut self.scratch)?;
-            for other in &self.scratch {
-                if other != id {
-                    len = len.max(common_hex_prefix(id.as_bytes(), other.as_bytes()) + 1);
-                }
-            }
-        }
-        let len = len.min(hex.len());
-        self.cache.insert(*id, len);
-        Ok(hex[..len].to_string())
+        Ok(self.0.abbrev(id)?)
     }
-}
-
-/// Number of leading hex digits two ids share.
-fn common_hex_prefix(a: &[u8], b: &[u8]) -> usize {
-    let mut n = 0;
-    for (x, y) in a.iter().zip(b) {
-        if x == y {
-            n += 2;
-        } else {
-            if x >> 4 == y >> 4 {
-                n += 1;
-            }
-            break;
-        }
-    }
-    n
 }
 
 /// Resolves a revision argument, as git would name it in errors.
@@ -705,7 +753,10 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         o.format = NO_OUTPUT;
     }
     if o.format == 0 {
-        return Err(Fatal::new("patch output not yet supported"));
+        o.format = PATCH;
+    }
+    if o.format & (NAME | NAME_STATUS | NO_OUTPUT) != 0 {
+        o.format &= !PATCH;
     }
     let (a, b) = endpoints(&repo, &ctx.cwd, &mut o)?;
     let (a, b) = if o.reverse {
@@ -748,13 +799,175 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             }
         }
     }
-    if o.format & SUMMARY != 0 {
+    let wants_lines = o.format & (PATCH | NUMSTAT | STAT | SHORTSTAT) != 0;
+    let mut files = Vec::new();
+    let mut patch_started = false;
+    if wants_lines {
+        ctx.out.write_all(&out)?;
+        out.clear();
+        let differ = crate::api::Differ::new(
+            &repo,
+            crate::api::DiffOptions {
+                line: o.line,
+                patch: o.format & PATCH != 0,
+                hunks: false,
+                src_prefix: o.src_prefix.clone(),
+                dst_prefix: o.dst_prefix.clone(),
+                abbrev: match (o.full_index, o.abbrev) {
+                    (true, _) | (_, Abbrev::Full) => None,
+                    (_, Abbrev::Auto) => Some(0),
+                    (_, Abbrev::Len(n)) => Some(n),
+                },
+            },
+        );
+        // The patch comes after every other section, so when one is printed the
+        // patches are kept until the stats are done; otherwise they stream.
+        let stream = o.format & (NUMSTAT | STAT | SHORTSTAT | SUMMARY) == 0;
+        let mut held: Vec<u8> = Vec::new();
+        let any_before = o.format & (RAW | NAME | NAME_STATUS) != 0 && !changes.is_empty();
+        let sink_out = &mut *ctx.out;
+        differ
+            .for_each(&changes, |f| {
+                if !f.patch.is_empty() {
+                    if stream {
+                        if !patch_started && any_before {
+                            sink_out.write_all(&[o.term])?;
+                        }
+                        patch_started = true;
+                        sink_out.write_all(&f.patch)?;
+                    } else {
+                        held.extend_from_slice(&f.patch);
+                    }
+                }
+                files.push(StatEntry::of(f, quote_high));
+                Ok(())
+            })
+            .map_err(|e| Fatal::new(e.to_string()))?;
+        let shown: Vec<&StatEntry> = files.iter().filter(|f| !f.skip).collect();
+        if o.format & NUMSTAT != 0 {
+            for f in &shown {
+                write_numstat(f, o.term, quote_high, &mut out);
+            }
+        }
+        if o.format & STAT != 0 {
+            let stats: Vec<crate::diff::stat::FileStat> =
+                shown.iter().map(|f| f.stat.clone()).collect();
+            crate::diff::stat::write_stat(&mut out, &stats, &o.stat);
+        } else if o.format & SHORTSTAT != 0 {
+            let stats: Vec<crate::diff::stat::FileStat> =
+                shown.iter().map(|f| f.stat.clone()).collect();
+            crate::diff::stat::write_shortstat(&mut out, &stats);
+        }
+        if o.format & SUMMARY != 0 {
+            for c in &changes {
+                write_summary(c, quote_high, &mut out);
+            }
+        }
+        if !held.is_empty() {
+            if !out.is_empty() || any_before {
+                out.push(o.term);
+            }
+            out.extend_from_slice(&held);
+        }
+    } else if o.format & SUMMARY != 0 {
         for c in &changes {
             write_summary(c, quote_high, &mut out);
         }
     }
     ctx.out.write_all(&out)?;
     Ok(i32::from(o.exit_code && !changes.is_empty()))
+}
+
+/// What the stat sections need of one file pair.
+struct StatEntry {
+    /// Left out of numstat/stat/shortstat (an empty modification).
+    skip: bool,
+    /// Line counts, `None` for a binary pair.
+    counts: Option<(u64, u64)>,
+    /// Old and new path (equal unless renamed or copied).
+    old_path: Vec<u8>,
+    new_path: Vec<u8>,
+    renamed: bool,
+    /// The `--stat` entry.
+    stat: crate::diff::stat::FileStat,
+}
+
+impl StatEntry {
+    fn of(f: &crate::api::FileDiff, quote_high: bool) -> StatEntry {
+        use crate::diff::stat::{FileStat, StatKind};
+        let c = &f.change;
+        let renamed = matches!(c.kind, ChangeKind::Renamed | ChangeKind::Copied);
+        let name = if renamed {
+            let mut n = Vec::new();
+            pprint_rename(&c.old_path, &c.new_path, quote_high, &mut n);
+            n
+        } else {
+            let mut n = Vec::new();
+            write_quoted(
+                if c.new_mode != 0 {
+                    &c.new_path
+                } else {
+                    &c.old_path
+                },
+                quote_high,
+                &mut n,
+            );
+            n
+        };
+        let kind = if f.binary {
+            let same = c.old_id == c.new_id;
+            StatKind::Binary {
+                old_size: if same { 0 } else { f.old_size },
+                new_size: if same { 0 } else { f.new_size },
+            }
+        } else {
+            StatKind::Text {
+                added: f.additions,
+                deleted: f.deletions,
+            }
+        };
+        StatEntry {
+            skip: f.is_empty_modification(),
+            counts: (!f.binary).then_some((f.additions, f.deletions)),
+            old_path: c.old_path.clone(),
+            new_path: if c.new_mode != 0 {
+                c.new_path.clone()
+            } else {
+                c.old_path.clone()
+            },
+            renamed,
+            stat: FileStat { name, kind },
+        }
+    }
+}
+
+/// Writes one `--numstat` line (`-z`: names NUL-terminated and never quoted).
+fn write_numstat(f: &StatEntry, term: u8, quote_high: bool, out: &mut Vec<u8>) {
+    match f.counts {
+        Some((a, d)) => {
+            let _ = write!(out, "{a}\t{d}\t");
+        }
+        None => out.extend_from_slice(b"-\t-\t"),
+    }
+    if term == 0 {
+        if f.renamed {
+            out.push(0);
+            out.extend_from_slice(&f.old_path);
+            out.push(0);
+            out.extend_from_slice(&f.new_path);
+            out.push(0);
+        } else {
+            out.extend_from_slice(&f.new_path);
+            out.push(0);
+        }
+        return;
+    }
+    if f.renamed {
+        pprint_rename(&f.old_path, &f.new_path, quote_high, out);
+    } else {
+        write_quoted(&f.new_path, quote_high, out);
+    }
+    out.push(b'\n');
 }
 
 /// Writes one `--raw`, `--name-only` or `--name-status` entry (`format` holds the

@@ -5,11 +5,11 @@
 //! the binary and future JSON/HTTP front ends.
 
 mod cat_file;
+pub mod diff;
 mod log;
+pub mod merge_base;
 pub mod quote;
 mod rev_parse;
-pub mod diff;
-pub mod merge_base;
 
 use crate::repo::Repository;
 use std::ffi::OsString;

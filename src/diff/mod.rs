@@ -2,11 +2,11 @@
 //! lines changed (patches and stats).
 
 pub mod binary;
+pub mod change;
 pub mod line;
 pub mod patch;
-pub mod stat;
-pub mod change;
 pub mod rename;
+pub mod stat;
 pub mod tree;
 
 pub use change::{Change, ChangeKind, MAX_SCORE};

@@ -24,9 +24,9 @@
 //! ```
 
 mod abbrev;
-mod regex;
 pub mod commit_graph;
 pub mod merge_base;
+mod regex;
 pub mod walk;
 
 pub use abbrev::{abbreviate, default_abbrev_len, MIN_ABBREV};

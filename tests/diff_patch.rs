@@ -1,0 +1,103 @@
+//! `oxgit diff` patch and stat output (`-p`, `--stat`, `--numstat`, `--shortstat` and
+//! their combinations with the name formats) against git 2.47, on the tree-diff fixtures.
+
+mod common;
+
+use common::{assert_same, fixture};
+
+const TAGS: &[&str] = &[
+    "c0", "c1", "c2", "c3", "c4pre", "c4pre2", "c4", "c5pre", "c5", "c6pre", "c6", "c7pre", "c7",
+    "c8pre", "c8",
+];
+
+const FORMATS: &[&[&str]] = &[
+    &[],
+    &["-p", "--no-renames"],
+    &["-C", "-C"],
+    &["-B"],
+    &["-B", "-C", "--stat"],
+    &["--numstat"],
+    &["--numstat", "-z"],
+    &["--stat"],
+    &["--stat=60,20"],
+    &["--stat", "--summary", "-p"],
+    &["--shortstat"],
+    &["--raw", "--numstat", "--stat", "--summary", "-p"],
+    &["--name-status", "-p"],
+    &["-U0"],
+    &["-U1", "--inter-hunk-context=3"],
+    &["-W"],
+    &["--histogram"],
+    &["--minimal", "--no-indent-heuristic"],
+    &["-w", "--stat"],
+    &["--no-prefix"],
+    &["--src-prefix=old/", "--dst-prefix=new/"],
+    &["--full-index", "--abbrev=10"],
+    &["--patch-with-stat"],
+    &["--patch-with-raw", "-z"],
+];
+
+fn run_pair(dir: &std::path::Path, a: &str, b: &str, fmt: &[&str]) {
+    let mut args = vec!["diff"];
+    args.extend_from_slice(fmt);
+    args.push(a);
+    args.push(b);
+    assert_same(dir, &args);
+}
+
+#[test]
+fn consecutive_commits_patch_and_stat_formats() {
+    let dir = fixture("diff-cases");
+    for w in TAGS.windows(2) {
+        for fmt in FORMATS {
+            run_pair(&dir, w[0], w[1], fmt);
+        }
+    }
+}
+
+#[test]
+fn distant_commits_and_reversed() {
+    let dir = fixture("diff-cases");
+    for (a, b) in [("c0", "c8"), ("c8", "c0"), ("c2", "c7"), ("c0", "c4")] {
+        for fmt in [
+            &[][..],
+            &["--stat"],
+            &["--numstat", "-C"],
+            &["-R", "--shortstat"],
+        ] {
+            run_pair(&dir, a, b, fmt);
+        }
+    }
+}
+
+#[test]
+fn basic_fixture_patches() {
+    // Unusual names, a gitlink, symlinks, binary data, a file without a final newline,
+    // the legacy-mode tree and the empty tree.
+    let dir = fixture("basic");
+    let empty = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+    for (a, b) in [
+        ("main~3", "main~2"),
+        ("main~4", "main"),
+        (empty, "main~1"),
+        ("main~1", empty),
+        ("main", "odd"),
+        ("v1.0", "side"),
+    ] {
+        for fmt in [
+            &[][..],
+            &["--stat"],
+            &["--numstat"],
+            &["--summary", "--stat", "-p"],
+        ] {
+            run_pair(&dir, a, b, fmt);
+        }
+    }
+}
+
+#[test]
+fn packed_fixture_patches() {
+    let dir = fixture("basic-packed");
+    assert_same(&dir, &["diff", "main~4", "main"]);
+    assert_same(&dir, &["diff", "--stat", "main~4", "odd"]);
+}
