@@ -277,10 +277,10 @@ fn parse_args(args: &[String], repo: &Repository) -> Result<Options, Fatal> {
             "--full-index" => o.full_index = true,
             "--no-color" | "--color=never" | "--no-ext-diff" | "--no-textconv" => {}
             _ if a.starts_with("--src-prefix=") => {
-                o.src_prefix = a["--src-prefix=".len()..].as_bytes().to_vec()
+                o.src_prefix = a.as_bytes()["--src-prefix=".len()..].to_vec()
             }
             _ if a.starts_with("--dst-prefix=") => {
-                o.dst_prefix = a["--dst-prefix=".len()..].as_bytes().to_vec()
+                o.dst_prefix = a.as_bytes()["--dst-prefix=".len()..].to_vec()
             }
             _ if a.starts_with("--diff-algorithm=") => {
                 o.line.algorithm = parse_algorithm(&a["--diff-algorithm=".len()..])
