@@ -195,6 +195,10 @@ fn check(initial: &[(usize, Vec<u8>)], ops: &[Op]) {
         &["diff", "--summary", "-M30%", "one", "main"],
         &["diff", "--raw", "-B", "-M", "one", "main"],
         &["diff", "--name-status", "-B10%/20%", "-C", "one", "main"],
+        &["diff", "-p", "one", "main"],
+        &["diff", "--numstat", "--stat", "-C", "one", "main"],
+        &["diff", "-U1", "--histogram", "one", "main"],
+        &["log", "--numstat", "--format=%H", "main"],
     ] {
         let o = assert_same(dir, args);
         if std::env::var_os("PROP_DEBUG").is_some() {

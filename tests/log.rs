@@ -26,3 +26,26 @@ fn formats_and_walk_options_match_git() {
         assert_same(&dir, args);
     }
 }
+
+#[test]
+fn numstat_history_matches_git() {
+    let dir = fixture("basic");
+    for args in [
+        &["log", "--numstat", "--format=%H"][..],
+        &["log", "--numstat"],
+        &["log", "--numstat", "--oneline"],
+        &["log", "--numstat", "--pretty=format:%H"],
+        &["log", "--numstat", "--format="],
+        &["log", "--numstat", "--format=%H", "-n", "3", "--no-merges"],
+        &["log", "--numstat", "--first-parent", "--format=%s"],
+        &["log", "--numstat", "--format=%H %h %an %ae %at %s", "odd"],
+    ] {
+        assert_same(&dir, args);
+    }
+    let cases = fixture("diff-cases");
+    let refs = String::from_utf8(git(&cases, &["for-each-ref", "--format=%(refname)"])).unwrap();
+    let mut args = vec!["log", "--numstat", "--format=%H"];
+    args.extend(refs.lines());
+    assert_same(&cases, &args);
+    assert_same(&fixture("basic-packed"), &["log", "--numstat", "--format=%h %s"]);
+}

@@ -941,6 +941,11 @@ impl StatEntry {
     }
 }
 
+/// Writes the `--numstat` line of one file diff.
+pub(crate) fn write_numstat_of(f: &crate::api::FileDiff, term: u8, quote_high: bool, out: &mut Vec<u8>) {
+    write_numstat(&StatEntry::of(f, quote_high), term, quote_high, out);
+}
+
 /// Writes one `--numstat` line (`-z`: names NUL-terminated and never quoted).
 fn write_numstat(f: &StatEntry, term: u8, quote_high: bool, out: &mut Vec<u8>) {
     match f.counts {

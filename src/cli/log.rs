@@ -5,6 +5,7 @@ use super::{Context, Fatal};
 use crate::oid::ObjectId;
 use crate::repo::Repository;
 use crate::revision::walk::{walk, WalkOptions, WalkedCommit};
+use rayon::prelude::*;
 use std::io::Write;
 
 /// How each commit is shown.
@@ -61,33 +62,135 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         })?;
         starts.push(peel_to_commit(&repo, id)?);
     }
-    if opts.numstat {
-        return Err(Fatal::new("log --numstat: not yet supported"));
-    }
     let mut first = true;
     let out = &mut *ctx.out;
     let mut abbrev = Abbrev::new(&repo);
-    walk(&repo, &starts, &opts.walk, |c| {
-        if !opts.terminator && !first {
-            out.write_all(b"\n")?;
-        }
-        first = false;
-        match &opts.format {
-            Format::Custom(pieces) => format_commit(&c, pieces, &mut abbrev, out)?,
-            Format::Medium => format_medium(&c, &mut abbrev, out)?,
-            Format::Oneline => {
-                out.write_all(abbrev.abbrev(&c.id).as_bytes())?;
-                out.write_all(b" ")?;
-                out.write_all(&c.parsed().subject())?;
+    let quote_high = repo.config().get_bool("core.quotepath") != Some(false);
+    let renames = match repo.config().get("diff.renames") {
+        Some(v) if crate::config::parse_bool(v) == Some(false) => None,
+        _ => Some(crate::diff::RenameOptions {
+            rename_limit: repo
+                .config()
+                .get_int("diff.renamelimit")
+                .unwrap_or(crate::diff::rename::DEFAULT_RENAME_LIMIT),
+            ..Default::default()
+        }),
+    };
+    let empty_format = matches!(&opts.format, Format::Custom(p) if p.is_empty());
+    let mut pending: Vec<WalkedCommit> = Vec::new();
+    let mut flush = |pending: &mut Vec<WalkedCommit>, out: &mut dyn Write| -> Result<(), Fatal> {
+        let stats: Vec<Result<Vec<u8>, Fatal>> = if opts.numstat {
+            pending
+                .par_iter()
+                .map_init(crate::api::Worker::default, |w, c| {
+                    numstat_of(&repo, c, opts.walk.first_parent, renames.as_ref(), quote_high, w)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mut stats = stats.into_iter();
+        for c in pending.drain(..) {
+            if !opts.terminator && !first {
+                out.write_all(b"\n")?;
+            }
+            first = false;
+            match &opts.format {
+                Format::Custom(pieces) => format_commit(&c, pieces, &mut abbrev, out)?,
+                Format::Medium => format_medium(&c, &mut abbrev, out)?,
+                Format::Oneline => {
+                    out.write_all(abbrev.abbrev(&c.id).as_bytes())?;
+                    out.write_all(b" ")?;
+                    out.write_all(&c.parsed().subject())?;
+                }
+            }
+            if opts.terminator && !(empty_format && opts.numstat) {
+                out.write_all(b"\n")?;
+            }
+            if let Some(numstat) = stats.next() {
+                let numstat = numstat?;
+                if !numstat.is_empty() {
+                    // git's blank line between a verbose header and its diff.
+                    if !matches!(opts.format, Format::Oneline) && !empty_format {
+                        out.write_all(b"\n")?;
+                    }
+                    out.write_all(&numstat)?;
+                }
             }
         }
-        if opts.terminator {
-            out.write_all(b"\n")?;
+        Ok(())
+    };
+    // Commits are diffed in parallel batches; output stays in walk order.
+    let batch = if opts.numstat { 64 } else { 1 };
+    let mut failure = None;
+    walk(&repo, &starts, &opts.walk, |c| {
+        pending.push(c);
+        if pending.len() >= batch {
+            if let Err(f) = flush(&mut pending, out) {
+                failure = Some(f);
+                return Ok(false);
+            }
         }
         Ok(true)
     })
     .map_err(|e| Fatal::new(e.to_string()))?;
+    if let Some(f) = failure {
+        return Err(f);
+    }
+    flush(&mut pending, out)?;
     Ok(0)
+}
+
+/// The `--numstat` lines of one commit against its first parent (root commits against the
+/// empty tree). Merges show no diff, as in git's default, unless `--first-parent` is given
+/// (which implies `--diff-merges=first-parent`).
+fn numstat_of(
+    repo: &Repository,
+    c: &WalkedCommit,
+    first_parent: bool,
+    renames: Option<&crate::diff::RenameOptions>,
+    quote_high: bool,
+    worker: &mut crate::api::Worker,
+) -> Result<Vec<u8>, Fatal> {
+    if c.parents.len() > 1 && !first_parent {
+        return Ok(Vec::new());
+    }
+    let parent_tree = match c.parents.first() {
+        Some(p) => Some(
+            WalkedCommit::read(repo, *p)
+                .map_err(|e| Fatal::new(e.to_string()))?
+                .tree,
+        ),
+        None => None,
+    };
+    let outcome = crate::api::changes_between_ids(
+        repo,
+        parent_tree.as_ref(),
+        Some(&c.tree),
+        &crate::api::ChangeOptions {
+            paths: Vec::new(),
+            renames: renames.cloned(),
+        },
+    )
+    .map_err(|e| Fatal::new(e.to_string()))?;
+    let differ = crate::api::Differ::new(
+        repo,
+        crate::api::DiffOptions {
+            patch: false,
+            ..Default::default()
+        },
+    );
+    let mut out = Vec::new();
+    for change in &outcome.changes {
+        let f = differ
+            .diff_single(worker, change)
+            .map_err(|e| Fatal::new(e.to_string()))?;
+        if f.is_empty_modification() {
+            continue;
+        }
+        super::diff::write_numstat_of(&f, b'\n', quote_high, &mut out);
+    }
+    Ok(out)
 }
 
 impl From<std::io::Error> for crate::revision::walk::WalkError {
