@@ -39,6 +39,12 @@ fn numstat_history_matches_git() {
         &["log", "--numstat", "--format=%H", "-n", "3", "--no-merges"],
         &["log", "--numstat", "--first-parent", "--format=%s"],
         &["log", "--numstat", "--format=%H %h %an %ae %at %s", "odd"],
+        &["log", "--stat"],
+        &["log", "-p"],
+        &["log", "--stat", "-p", "--format=%H"],
+        &["log", "--shortstat", "--oneline"],
+        &["log", "-p", "--numstat", "-3"],
+        &["log", "--stat", "--pretty=format:%s"],
     ] {
         assert_same(&dir, args);
     }
@@ -47,5 +53,20 @@ fn numstat_history_matches_git() {
     let mut args = vec!["log", "--numstat", "--format=%H"];
     args.extend(refs.lines());
     assert_same(&cases, &args);
-    assert_same(&fixture("basic-packed"), &["log", "--numstat", "--format=%h %s"]);
+    assert_same(
+        &fixture("basic-packed"),
+        &["log", "--numstat", "--format=%h %s"],
+    );
+}
+
+#[test]
+fn no_arguments_shows_the_last_commit_with_its_stat() {
+    let dir = fixture("basic");
+    let ours = run(oxgit_cmd(&dir), b"");
+    let theirs = git(&dir, &["log", "-1", "--stat"]);
+    assert_eq!(ours.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&ours.stdout),
+        String::from_utf8_lossy(&theirs)
+    );
 }

@@ -942,8 +942,18 @@ impl StatEntry {
 }
 
 /// Writes the `--numstat` line of one file diff.
-pub(crate) fn write_numstat_of(f: &crate::api::FileDiff, term: u8, quote_high: bool, out: &mut Vec<u8>) {
+pub(crate) fn write_numstat_of(
+    f: &crate::api::FileDiff,
+    term: u8,
+    quote_high: bool,
+    out: &mut Vec<u8>,
+) {
     write_numstat(&StatEntry::of(f, quote_high), term, quote_high, out);
+}
+
+/// The `--stat` entry of one file diff.
+pub(crate) fn stat_of(f: &crate::api::FileDiff, quote_high: bool) -> crate::diff::stat::FileStat {
+    StatEntry::of(f, quote_high).stat
 }
 
 /// Writes one `--numstat` line (`-z`: names NUL-terminated and never quoted).

@@ -24,7 +24,8 @@ struct LogOptions {
     format: Format,
     /// `tformat` (every record ends in a newline) rather than `format` (separated).
     terminator: bool,
-    numstat: bool,
+    /// Diff sections to show per commit (`cli::diff` section bits).
+    diff_format: u32,
     revs: Vec<String>,
 }
 
@@ -79,11 +80,11 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let empty_format = matches!(&opts.format, Format::Custom(p) if p.is_empty());
     let mut pending: Vec<WalkedCommit> = Vec::new();
     let mut flush = |pending: &mut Vec<WalkedCommit>, out: &mut dyn Write| -> Result<(), Fatal> {
-        let stats: Vec<Result<Vec<u8>, Fatal>> = if opts.numstat {
+        let stats: Vec<Result<Vec<u8>, Fatal>> = if opts.diff_format != 0 {
             pending
                 .par_iter()
                 .map_init(crate::api::Worker::default, |w, c| {
-                    numstat_of(&repo, c, opts.walk.first_parent, renames.as_ref(), quote_high, w)
+                    commit_diff(&repo, c, &opts, renames.as_ref(), quote_high, w)
                 })
                 .collect()
         } else {
@@ -104,14 +105,19 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                     out.write_all(&c.parsed().subject())?;
                 }
             }
-            if opts.terminator && !(empty_format && opts.numstat) {
+            if opts.terminator && !(empty_format && opts.diff_format != 0) {
                 out.write_all(b"\n")?;
             }
             if let Some(numstat) = stats.next() {
                 let numstat = numstat?;
                 if !numstat.is_empty() {
-                    // git's blank line between a verbose header and its diff.
+                    // git's blank line between a verbose header and its diff, after a
+                    // `---` line when both a stat and the patch follow.
                     if !matches!(opts.format, Format::Oneline) && !empty_format {
+                        let pch = super::diff::STAT | super::diff::PATCH;
+                        if opts.diff_format & pch == pch {
+                            out.write_all(b"---")?;
+                        }
                         out.write_all(b"\n")?;
                     }
                     out.write_all(&numstat)?;
@@ -121,7 +127,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         Ok(())
     };
     // Commits are diffed in parallel batches; output stays in walk order.
-    let batch = if opts.numstat { 64 } else { 1 };
+    let batch = if opts.diff_format != 0 { 64 } else { 1 };
     let mut failure = None;
     walk(&repo, &starts, &opts.walk, |c| {
         pending.push(c);
@@ -141,18 +147,19 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     Ok(0)
 }
 
-/// The `--numstat` lines of one commit against its first parent (root commits against the
+/// The diff sections of one commit against its first parent (root commits against the
 /// empty tree). Merges show no diff, as in git's default, unless `--first-parent` is given
 /// (which implies `--diff-merges=first-parent`).
-fn numstat_of(
+fn commit_diff(
     repo: &Repository,
     c: &WalkedCommit,
-    first_parent: bool,
+    opts: &LogOptions,
     renames: Option<&crate::diff::RenameOptions>,
     quote_high: bool,
     worker: &mut crate::api::Worker,
 ) -> Result<Vec<u8>, Fatal> {
-    if c.parents.len() > 1 && !first_parent {
+    use super::diff::{NUMSTAT, PATCH, SHORTSTAT, STAT};
+    if c.parents.len() > 1 && !opts.walk.first_parent {
         return Ok(Vec::new());
     }
     let parent_tree = match c.parents.first() {
@@ -176,19 +183,39 @@ fn numstat_of(
     let differ = crate::api::Differ::new(
         repo,
         crate::api::DiffOptions {
-            patch: false,
+            patch: opts.diff_format & PATCH != 0,
             ..Default::default()
         },
     );
-    let mut out = Vec::new();
+    let mut numstat = Vec::new();
+    let mut stats = Vec::new();
+    let mut patch = Vec::new();
     for change in &outcome.changes {
         let f = differ
             .diff_single(worker, change)
             .map_err(|e| Fatal::new(e.to_string()))?;
+        patch.extend_from_slice(&f.patch);
         if f.is_empty_modification() {
             continue;
         }
-        super::diff::write_numstat_of(&f, b'\n', quote_high, &mut out);
+        if opts.diff_format & NUMSTAT != 0 {
+            super::diff::write_numstat_of(&f, b'\n', quote_high, &mut numstat);
+        }
+        if opts.diff_format & (STAT | SHORTSTAT) != 0 {
+            stats.push(super::diff::stat_of(&f, quote_high));
+        }
+    }
+    let mut out = numstat;
+    if opts.diff_format & STAT != 0 {
+        crate::diff::stat::write_stat(&mut out, &stats, &crate::diff::stat::StatOptions::default());
+    } else if opts.diff_format & SHORTSTAT != 0 {
+        crate::diff::stat::write_shortstat(&mut out, &stats);
+    }
+    if !patch.is_empty() {
+        if !out.is_empty() {
+            out.push(b'\n');
+        }
+        out.extend_from_slice(&patch);
     }
     Ok(out)
 }
@@ -226,7 +253,7 @@ fn parse_args(args: &[String]) -> Result<LogOptions, Fatal> {
         walk: WalkOptions::default(),
         format: Format::Medium,
         terminator: false,
-        numstat: false,
+        diff_format: 0,
         revs: Vec::new(),
     };
     let mut format = None;
@@ -239,7 +266,10 @@ fn parse_args(args: &[String]) -> Result<LogOptions, Fatal> {
     while i < args.len() {
         let a = args[i].as_str();
         match a {
-            "--numstat" => o.numstat = true,
+            "--numstat" => o.diff_format |= super::diff::NUMSTAT,
+            "--stat" => o.diff_format |= super::diff::STAT,
+            "--shortstat" => o.diff_format |= super::diff::SHORTSTAT,
+            "-p" | "-u" | "--patch" => o.diff_format |= super::diff::PATCH,
             "--oneline" => format = Some(("oneline", String::new())),
             "--pretty=medium" | "--format=medium" => format = None,
             "--no-merges" => o.walk.no_merges = true,

@@ -140,9 +140,11 @@ pub fn run_with(
         }
     }
     let rest = args.split_off(i);
-    let Some((cmd, cmd_args)) = rest.split_first() else {
-        out.write_all(USAGE.as_bytes())?;
-        return Ok(1);
+    let default_job = ["log".to_string(), "-1".to_string(), "--stat".to_string()];
+    // With no command, show what the last commit changed and how big it is.
+    let (cmd, cmd_args) = match rest.split_first() {
+        Some(split) => split,
+        None => default_job.split_first().expect("non-empty"),
     };
     let mut ctx = Context {
         args: cmd_args.to_vec(),
@@ -163,7 +165,10 @@ pub fn run_with(
 }
 
 const USAGE: &str = "\
-usage: oxgit [-C <path>] <command> [<args>]
+usage: oxgit [-C <path>] [<command> [<args>]]
+
+With no command, shows the last commit of the repository you stand in and its diffstat
+(`oxgit log -1 --stat`).
 
 Commands (output identical to git 2.47):
    cat-file     Show the contents, type or size of objects
