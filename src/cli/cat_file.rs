@@ -180,7 +180,7 @@ fn print_tree(data: &[u8], repo: &Repository, out: &mut dyn Write) -> Result<(),
             entry.mode.object_kind(),
             entry.id
         )?;
-        out.write_all(&super::quote::quoted(entry.name, quote_high))?;
+        out.write_all(&crate::diff::quote::quoted(entry.name, quote_high))?;
         out.write_all(b"\n")?;
     }
     Ok(())

@@ -2,8 +2,8 @@
 //! rename/copy detection, in git's `--raw`, `--name-only`, `--name-status` and
 //! `--summary` formats.
 
-use super::quote::{pprint_rename, write_name_terminated, write_quoted};
 use super::{Context, Fatal};
+use crate::diff::quote::{pprint_rename, write_name_terminated, write_quoted};
 use crate::diff::{
     changes_between, peel_to_tree, Change, ChangeKind, Pathspec, RenameOptions, TreeDiffOptions,
 };

@@ -475,7 +475,11 @@ fn format_medium(
         out.write_all(b" <")?;
         out.write_all(a.email)?;
         out.write_all(b">\n")?;
-        writeln!(out, "Date:   {}", format_date(a.time, a.tz))?;
+        writeln!(
+            out,
+            "Date:   {}",
+            crate::object::date::format_default(a.time, a.tz)
+        )?;
     }
     out.write_all(b"\n")?;
     let lines: Vec<&[u8]> = parsed.message.split(|&b| b == b'\n').collect();
@@ -489,47 +493,6 @@ fn format_medium(
         }
     }
     Ok(())
-}
-
-/// git's default date format in the given zone: `Tue Nov 14 22:13:20 2023 +0000`.
-pub(crate) fn format_date(time: i64, tz: &[u8]) -> String {
-    let tz_str = std::str::from_utf8(tz).unwrap_or("+0000");
-    let tz_num: i64 = tz_str.parse().unwrap_or(0);
-    let offset = (tz_num / 100) * 3600 + (tz_num % 100) * 60;
-    let local = time.saturating_add(offset);
-    let days = local.div_euclid(86_400);
-    let secs = local.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    format!(
-        "{} {} {} {:02}:{:02}:{:02} {} {}{:04}",
-        WEEKDAYS[days.rem_euclid(7) as usize],
-        MONTHS[(m - 1) as usize],
-        d,
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60,
-        y,
-        if tz_num < 0 { '-' } else { '+' },
-        tz_num.abs()
-    )
-}
-
-/// Converts days since 1970-01-01 to a (year, month, day) civil date.
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 /// git's `%b`: the message after the subject paragraph, from its first non-blank line.

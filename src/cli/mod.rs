@@ -8,7 +8,7 @@ mod cat_file;
 pub mod diff;
 mod log;
 pub mod merge_base;
-pub mod quote;
+
 mod rev_parse;
 
 use crate::repo::Repository;

@@ -317,106 +317,6 @@ fn glob_pattern(pattern: &str, prefix: Option<&str>) -> String {
     out
 }
 
-/// git's `wildmatch` without flags: `*` matches any run of bytes (slashes included), `?`
-/// one byte, `[...]` a set (`!` or `^` negates, ranges, `[:class:]`), `\` escapes.
-fn wildmatch(pattern: &[u8], text: &[u8]) -> bool {
-    // Backtracking to the last `*` only: no recursion, quadratic at worst.
-    let (mut p, mut t) = (0usize, 0usize);
-    let mut star: Option<(usize, usize)> = None;
-    while t < text.len() {
-        if p < pattern.len() {
-            let step = match pattern[p] {
-                b'*' => {
-                    while p < pattern.len() && pattern[p] == b'*' {
-                        p += 1;
-                    }
-                    star = Some((p, t));
-                    continue;
-                }
-                b'?' => Some(p + 1),
-                b'[' => match match_bracket(pattern, p, text[t]) {
-                    Some((true, next)) => Some(next),
-                    Some((false, _)) => None,
-                    None => (text[t] == b'[').then_some(p + 1),
-                },
-                b'\\' if p + 1 < pattern.len() => (pattern[p + 1] == text[t]).then_some(p + 2),
-                c => (c == text[t]).then_some(p + 1),
-            };
-            if let Some(next) = step {
-                p = next;
-                t += 1;
-                continue;
-            }
-        }
-        match star {
-            Some((sp, st)) => {
-                p = sp;
-                t = st + 1;
-                star = Some((sp, st + 1));
-            }
-            None => return false,
-        }
-    }
-    pattern[p..].iter().all(|&c| c == b'*')
-}
-
-/// Matches `c` against the bracket expression at `pattern[start]` (a `[`): whether it
-/// matched and where the pattern continues, or `None` if the bracket is malformed.
-fn match_bracket(pattern: &[u8], start: usize, c: u8) -> Option<(bool, usize)> {
-    let mut i = start + 1;
-    let negate = matches!(pattern.get(i), Some(b'!' | b'^'));
-    if negate {
-        i += 1;
-    }
-    let mut matched = false;
-    let mut first = true;
-    loop {
-        let b = *pattern.get(i)?;
-        if b == b']' && !first {
-            return Some((matched != negate, i + 1));
-        }
-        first = false;
-        if b == b'[' && pattern.get(i + 1) == Some(&b':') {
-            let close = pattern.get(i + 2..)?.windows(2).position(|w| w == b":]")? + i + 2;
-            matched |= match &pattern[i + 2..close] {
-                b"alnum" => c.is_ascii_alphanumeric(),
-                b"alpha" => c.is_ascii_alphabetic(),
-                b"blank" => c == b' ' || c == b'\t',
-                b"cntrl" => c.is_ascii_control(),
-                b"digit" => c.is_ascii_digit(),
-                b"graph" => c.is_ascii_graphic(),
-                b"lower" => c.is_ascii_lowercase(),
-                b"print" => (0x20..0x7f).contains(&c),
-                b"punct" => c.is_ascii_punctuation(),
-                b"space" => c.is_ascii_whitespace() || c == 0x0b,
-                b"upper" => c.is_ascii_uppercase(),
-                b"xdigit" => c.is_ascii_hexdigit(),
-                _ => return None,
-            };
-            i = close + 2;
-            continue;
-        }
-        let lo = if b == b'\\' {
-            i += 1;
-            *pattern.get(i)?
-        } else {
-            b
-        };
-        if pattern.get(i + 1) == Some(&b'-') && pattern.get(i + 2).is_some_and(|&h| h != b']') {
-            let mut hi_at = i + 2;
-            if pattern[hi_at] == b'\\' {
-                hi_at += 1;
-            }
-            let hi = *pattern.get(hi_at)?;
-            matched |= lo <= c && c <= hi;
-            i = hi_at + 1;
-        } else {
-            matched |= lo == c;
-            i += 1;
-        }
-    }
-}
-
 /// Paths under the git dir that belong to the common dir of linked worktrees (git's
 /// `common_list`): `(path, is_dir, is_common)`; the longest match decides.
 const COMMON_PATHS: &[(&str, bool, bool)] = &[
@@ -841,15 +741,14 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                         let Some(short) = entry.name.strip_prefix(trim) else {
                             continue;
                         };
-                        if pattern
-                            .as_deref()
-                            .is_some_and(|p| !wildmatch(p.as_bytes(), entry.name.as_bytes()))
-                        {
+                        if pattern.as_deref().is_some_and(|p| {
+                            !crate::diff::wildmatch(p.as_bytes(), entry.name.as_bytes())
+                        }) {
                             continue;
                         }
                         if excludes
                             .iter()
-                            .any(|x| wildmatch(x.as_bytes(), short.as_bytes()))
+                            .any(|x| crate::diff::wildmatch(x.as_bytes(), short.as_bytes()))
                         {
                             continue;
                         }
@@ -1102,18 +1001,27 @@ mod tests {
 
     #[test]
     fn wildmatch_without_pathname_flag() {
-        assert!(wildmatch(b"refs/heads/*", b"refs/heads/a/b"));
-        assert!(wildmatch(b"s?", b"s1"));
-        assert!(!wildmatch(b"s?", b"side"));
-        assert!(wildmatch(b"refs/*/[[:digit:]]*", b"refs/heads/0423"));
-        assert!(!wildmatch(b"refs/heads/s[!0-9]*", b"refs/heads/s1"));
-        assert!(wildmatch(b"refs/heads/s[!0-9]*", b"refs/heads/side"));
-        assert!(wildmatch(b"a\\*b", b"a*b"));
-        assert!(!wildmatch(b"a\\*b", b"axb"));
-        assert!(wildmatch(b"[", b"["));
-        assert!(wildmatch(b"**", b""));
-        assert!(!wildmatch(b"", b"x"));
-        assert!(!wildmatch(&b"a*".repeat(50), &b"a".repeat(40)));
+        assert!(crate::diff::wildmatch(b"refs/heads/*", b"refs/heads/a/b"));
+        assert!(crate::diff::wildmatch(b"s?", b"s1"));
+        assert!(!crate::diff::wildmatch(b"s?", b"side"));
+        assert!(crate::diff::wildmatch(
+            b"refs/*/[[:digit:]]*",
+            b"refs/heads/0423"
+        ));
+        assert!(!crate::diff::wildmatch(
+            b"refs/heads/s[!0-9]*",
+            b"refs/heads/s1"
+        ));
+        assert!(crate::diff::wildmatch(
+            b"refs/heads/s[!0-9]*",
+            b"refs/heads/side"
+        ));
+        assert!(crate::diff::wildmatch(b"a\\*b", b"a*b"));
+        assert!(!crate::diff::wildmatch(b"a\\*b", b"axb"));
+        assert!(crate::diff::wildmatch(b"[", b"["));
+        assert!(crate::diff::wildmatch(b"**", b""));
+        assert!(!crate::diff::wildmatch(b"", b"x"));
+        assert!(!crate::diff::wildmatch(&b"a*".repeat(50), &b"a".repeat(40)));
     }
 
     #[test]

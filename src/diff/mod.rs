@@ -5,6 +5,7 @@ pub mod binary;
 pub mod change;
 pub mod line;
 pub mod patch;
+pub mod quote;
 pub mod rename;
 pub mod stat;
 pub mod tree;
@@ -13,4 +14,6 @@ pub use change::{Change, ChangeKind, MAX_SCORE};
 pub use rename::{
     changes_between, detect_renames, diffcore, BreakOptions, RenameOptions, RenameOutcome,
 };
-pub use tree::{peel_to_tree, tree_changes, DiffError, Pathspec, TreeDiff, TreeDiffOptions};
+pub use tree::{
+    peel_to_tree, tree_changes, wildmatch, DiffError, Pathspec, TreeDiff, TreeDiffOptions,
+};

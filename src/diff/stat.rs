@@ -71,85 +71,17 @@ impl Default for StatOptions {
     }
 }
 
-/// Whether a byte forces C-style quoting (with `core.quotePath=true`).
-fn needs_quote(c: u8) -> bool {
-    c < 0x20 || c == 0x7f || c == b'"' || c == b'\\' || c >= 0x80
-}
-
 /// git's `quote_c_style` with `core.quotePath=true`: the path itself if no byte needs
 /// quoting, else a double-quoted, backslash-escaped form.
 pub fn display_path(path: &[u8]) -> Vec<u8> {
-    if !path.iter().any(|&c| needs_quote(c)) {
-        return path.to_vec();
-    }
-    let mut out = Vec::with_capacity(path.len() + 8);
-    out.push(b'"');
-    for &c in path {
-        match c {
-            0x07 => out.extend_from_slice(b"\\a"),
-            0x08 => out.extend_from_slice(b"\\b"),
-            b'\t' => out.extend_from_slice(b"\\t"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            0x0b => out.extend_from_slice(b"\\v"),
-            0x0c => out.extend_from_slice(b"\\f"),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            b'"' => out.extend_from_slice(b"\\\""),
-            b'\\' => out.extend_from_slice(b"\\\\"),
-            c if needs_quote(c) => {
-                let _ = write!(out, "\\{c:03o}");
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(b'"');
-    out
+    super::quote::quoted(path, true)
 }
 
 /// git's `pprint_rename`: `a/{b => x}/c` style display of a rename or copy. When either
 /// path needs quoting, both are quoted separately: `a b => "x\ty"`.
 pub fn pprint_rename(a: &[u8], b: &[u8]) -> Vec<u8> {
-    if a.iter().chain(b).any(|&c| needs_quote(c)) {
-        let mut out = display_path(a);
-        out.extend_from_slice(b" => ");
-        out.extend_from_slice(&display_path(b));
-        return out;
-    }
-    let (len_a, len_b) = (a.len() as isize, b.len() as isize);
-    // Byte at `i`, with a virtual NUL terminator at the end.
-    let at = |s: &[u8], i: isize| -> u8 { s.get(i as usize).copied().unwrap_or(0) };
-    let mut pfx: isize = 0;
-    let mut i = 0;
-    while i < a.len() && i < b.len() && a[i] == b[i] {
-        if a[i] == b'/' {
-            pfx = i as isize + 1;
-        }
-        i += 1;
-    }
-    let adjust = if pfx > 0 { 1 } else { 0 };
-    let (mut oi, mut ni) = (len_a, len_b);
-    let mut sfx: isize = 0;
-    while pfx - adjust <= oi && pfx - adjust <= ni && at(a, oi) == at(b, ni) {
-        if at(a, oi) == b'/' {
-            sfx = len_a - oi;
-        }
-        oi -= 1;
-        ni -= 1;
-    }
-    let a_mid = (len_a - pfx - sfx).max(0) as usize;
-    let b_mid = (len_b - pfx - sfx).max(0) as usize;
-    let (pfx, sfx) = (pfx as usize, sfx as usize);
-    let mut out = Vec::with_capacity(a.len() + b.len() + 7);
-    if pfx + sfx > 0 {
-        out.extend_from_slice(&a[..pfx]);
-        out.push(b'{');
-    }
-    out.extend_from_slice(&a[pfx..pfx + a_mid]);
-    out.extend_from_slice(b" => ");
-    out.extend_from_slice(&b[pfx..pfx + b_mid]);
-    if pfx + sfx > 0 {
-        out.push(b'}');
-        out.extend_from_slice(&a[a.len() - sfx..]);
-    }
+    let mut out = Vec::with_capacity(a.len() + b.len() + 8);
+    super::quote::pprint_rename(a, b, true, &mut out);
     out
 }
 

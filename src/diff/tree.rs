@@ -187,55 +187,35 @@ fn under(path: &[u8], dir: &[u8]) -> bool {
     path.starts_with(dir) && (path.len() == dir.len() || path[dir.len()] == b'/')
 }
 
-/// Glob matching as git's pathspecs do by default: `*` matches any run of bytes
-/// (including `/`), `?` one byte, `[...]` a class (`!`/`^` negates, ranges allowed),
-/// `\` quotes the next byte.
-pub fn wildmatch(pat: &[u8], text: &[u8]) -> bool {
-    // Iterative matching with backtracking to the last `*`.
+/// git's `wildmatch` without flags (pathspecs by default, ref globs): `*` matches any run of bytes (slashes included), `?`
+/// one byte, `[...]` a set (`!` or `^` negates, ranges, `[:class:]`), `\` escapes.
+pub fn wildmatch(pattern: &[u8], text: &[u8]) -> bool {
+    // Backtracking to the last `*` only: no recursion, quadratic at worst.
     let (mut p, mut t) = (0usize, 0usize);
     let mut star: Option<(usize, usize)> = None;
     while t < text.len() {
-        if p < pat.len() {
-            match pat[p] {
+        if p < pattern.len() {
+            let step = match pattern[p] {
                 b'*' => {
-                    while p < pat.len() && pat[p] == b'*' {
+                    while p < pattern.len() && pattern[p] == b'*' {
                         p += 1;
                     }
                     star = Some((p, t));
                     continue;
                 }
-                b'?' => {
-                    p += 1;
-                    t += 1;
-                    continue;
-                }
-                b'[' => {
-                    if let Some((matched, next)) = match_class(pat, p, text[t]) {
-                        if matched {
-                            p = next;
-                            t += 1;
-                            continue;
-                        }
-                    } else if text[t] == b'[' {
-                        p += 1;
-                        t += 1;
-                        continue;
-                    }
-                }
-                b'\\' if p + 1 < pat.len() => {
-                    if pat[p + 1] == text[t] {
-                        p += 2;
-                        t += 1;
-                        continue;
-                    }
-                }
-                c => {
-                    if c == text[t] {
-                        p += 1;
-                        t += 1;
-                        continue;
-                    }
-                }
+                b'?' => Some(p + 1),
+                b'[' => match match_bracket(pattern, p, text[t]) {
+                    Some((true, next)) => Some(next),
+                    Some((false, _)) => None,
+                    None => (text[t] == b'[').then_some(p + 1),
+                },
+                b'\\' if p + 1 < pattern.len() => (pattern[p + 1] == text[t]).then_some(p + 2),
+                c => (c == text[t]).then_some(p + 1),
+            };
+            if let Some(next) = step {
+                p = next;
+                t += 1;
+                continue;
             }
         }
         match star {
@@ -247,51 +227,64 @@ pub fn wildmatch(pat: &[u8], text: &[u8]) -> bool {
             None => return false,
         }
     }
-    while p < pat.len() && pat[p] == b'*' {
-        p += 1;
-    }
-    p == pat.len()
+    pattern[p..].iter().all(|&c| c == b'*')
 }
 
-/// Matches `c` against the class starting at `pat[start] == '['`; returns whether it
-/// matched and the index after the class, or `None` if the class is unterminated.
-fn match_class(pat: &[u8], start: usize, c: u8) -> Option<(bool, usize)> {
+/// Matches `c` against the bracket expression at `pattern[start]` (a `[`): whether it
+/// matched and where the pattern continues, or `None` if the bracket is malformed.
+fn match_bracket(pattern: &[u8], start: usize, c: u8) -> Option<(bool, usize)> {
     let mut i = start + 1;
-    let negate = matches!(pat.get(i), Some(b'!' | b'^'));
+    let negate = matches!(pattern.get(i), Some(b'!' | b'^'));
     if negate {
         i += 1;
     }
     let mut matched = false;
     let mut first = true;
     loop {
-        let &b = pat.get(i)?;
+        let b = *pattern.get(i)?;
         if b == b']' && !first {
-            i += 1;
-            break;
+            return Some((matched != negate, i + 1));
         }
         first = false;
+        if b == b'[' && pattern.get(i + 1) == Some(&b':') {
+            let close = pattern.get(i + 2..)?.windows(2).position(|w| w == b":]")? + i + 2;
+            matched |= match &pattern[i + 2..close] {
+                b"alnum" => c.is_ascii_alphanumeric(),
+                b"alpha" => c.is_ascii_alphabetic(),
+                b"blank" => c == b' ' || c == b'\t',
+                b"cntrl" => c.is_ascii_control(),
+                b"digit" => c.is_ascii_digit(),
+                b"graph" => c.is_ascii_graphic(),
+                b"lower" => c.is_ascii_lowercase(),
+                b"print" => (0x20..0x7f).contains(&c),
+                b"punct" => c.is_ascii_punctuation(),
+                b"space" => c.is_ascii_whitespace() || c == 0x0b,
+                b"upper" => c.is_ascii_uppercase(),
+                b"xdigit" => c.is_ascii_hexdigit(),
+                _ => return None,
+            };
+            i = close + 2;
+            continue;
+        }
         let lo = if b == b'\\' {
             i += 1;
-            *pat.get(i)?
+            *pattern.get(i)?
         } else {
             b
         };
-        if pat.get(i + 1) == Some(&b'-') && pat.get(i + 2).is_some_and(|&e| e != b']') {
-            let mut hi = pat[i + 2];
-            i += 2;
-            if hi == b'\\' {
-                i += 1;
-                hi = *pat.get(i)?;
+        if pattern.get(i + 1) == Some(&b'-') && pattern.get(i + 2).is_some_and(|&h| h != b']') {
+            let mut hi_at = i + 2;
+            if pattern[hi_at] == b'\\' {
+                hi_at += 1;
             }
-            if lo <= c && c <= hi {
-                matched = true;
-            }
-        } else if lo == c {
-            matched = true;
+            let hi = *pattern.get(hi_at)?;
+            matched |= lo <= c && c <= hi;
+            i = hi_at + 1;
+        } else {
+            matched |= lo == c;
+            i += 1;
         }
-        i += 1;
     }
-    Some((matched != negate, i))
 }
 
 /// Options of a tree diff.

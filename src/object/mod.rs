@@ -4,6 +4,7 @@
 //! as `100664`, tags without a tagger, commits with extra headers, encodings and signatures.
 
 mod commit;
+pub mod date;
 mod tag;
 mod tree;
 

@@ -1118,7 +1118,7 @@ impl<'r> Resolver<'r> {
                     Ok(c) => {
                         let date = c
                             .committer_signature()
-                            .map(|s| short_date(s.time))
+                            .map(|s| crate::object::date::short_date(s.time))
                             .unwrap_or_default();
                         let subject = String::from_utf8_lossy(&c.subject()).into_owned();
                         format!("{short} commit {date} - {subject}")
@@ -1394,22 +1394,6 @@ fn peel_tags_quietly(repo: &Repository, id: ObjectId) -> Result<ObjectId, Revisi
     Ok(current)
 }
 
-/// `YYYY-MM-DD` of a Unix time (UTC), as git's short date format prints it.
-fn short_date(time: i64) -> String {
-    let days = time.div_euclid(86_400);
-    // Civil-from-days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1458,8 +1442,8 @@ mod tests {
 
     #[test]
     fn short_dates() {
-        assert_eq!(short_date(0), "1970-01-01");
-        assert_eq!(short_date(1_700_000_000), "2023-11-14");
-        assert_eq!(short_date(951_782_400), "2000-02-29");
+        assert_eq!(crate::object::date::short_date(0), "1970-01-01");
+        assert_eq!(crate::object::date::short_date(1_700_000_000), "2023-11-14");
+        assert_eq!(crate::object::date::short_date(951_782_400), "2000-02-29");
     }
 }
