@@ -235,6 +235,8 @@ fn navigation_and_peeling() {
             "..side",
             "HEAD...",
             "side...side",
+            "main...side side...main ...side",
+            "--symbolic main...side",
             "nope..HEAD",
             "HEAD..nope",
             "HEAD^@ HEAD~1^@ t3^@",

@@ -189,14 +189,13 @@ impl State<'_, '_> {
         let (Some(ca), Some(cb)) = (commit_of(self.repo, a), commit_of(self.repo, b)) else {
             return Ok(false);
         };
-        if ca != cb {
-            return Err(Fatal::new(format!(
-                "symmetric ranges (A...B) need merge bases, which oxgit rev-parse does not compute: '{arg}'"
-            )));
-        }
+        let bases = crate::revision::merge_base::merge_bases(self.repo, &ca, &cb)
+            .map_err(|e| Fatal::new(e.to_string()))?;
         self.show_rev(false, &b, Some(end))?;
         self.show_rev(false, &a, Some(start))?;
-        self.show_rev(true, &ca, None)?;
+        for base in &bases {
+            self.show_rev(true, base, None)?;
+        }
         Ok(true)
     }
 
