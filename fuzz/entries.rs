@@ -171,7 +171,13 @@ pub fn revision(data: &[u8]) -> bool {
 pub fn config(data: &[u8]) -> bool {
     match Config::parse(data) {
         Ok(c) => {
-            for key in ["core.bare", "core.abbrev", "a.b", "s.sub.key", "remote.origin.url"] {
+            for key in [
+                "core.bare",
+                "core.abbrev",
+                "a.b",
+                "s.sub.key",
+                "remote.origin.url",
+            ] {
                 let _ = c.get(key);
                 let _ = c.get_bool(key);
                 let _ = c.get_int(key);

@@ -126,7 +126,14 @@ mod tests {
         assert_eq!(reason(b""), Some(BadName::Empty));
         assert_eq!(reason(b"."), Some(BadName::Dot));
         assert_eq!(reason(b".."), Some(BadName::DotDot));
-        for g in [&b".git"[..], b".GIT", b".Git", b".git.", b".git  ", b"GIT~1"] {
+        for g in [
+            &b".git"[..],
+            b".GIT",
+            b".Git",
+            b".git.",
+            b".git  ",
+            b"GIT~1",
+        ] {
             assert_eq!(reason(g), Some(BadName::DotGit), "{g:?}");
         }
         assert_eq!(reason(b"a/b"), Some(BadName::Slash));

@@ -77,6 +77,15 @@ pub enum OdbError {
         /// The id its contents hash to.
         actual: ObjectId,
     },
+    /// The object is absent, but the repository is a partial clone (it has `.promisor`
+    /// packs or `extensions.partialClone`): a promisor remote promised it and it was never
+    /// fetched. oxgit does not fetch.
+    #[error("object {0} is missing: promised by a promisor remote (partial clone), not fetched")]
+    MissingPromised(ObjectId),
+    /// The object is absent and the repository is shallow (it has a `shallow` file): it
+    /// is most likely history beyond the shallow boundary, which was never fetched.
+    #[error("object {0} is missing: the repository's history is shallow")]
+    MissingShallow(ObjectId),
 }
 
 impl OdbError {
@@ -86,6 +95,15 @@ impl OdbError {
             path: path.to_path_buf(),
             what: what.into(),
         }
+    }
+
+    /// Whether the object simply is not there: [`OdbError::NotFound`],
+    /// [`OdbError::MissingPromised`] or [`OdbError::MissingShallow`].
+    pub fn is_missing(&self) -> bool {
+        matches!(
+            self,
+            OdbError::NotFound(_) | OdbError::MissingPromised(_) | OdbError::MissingShallow(_)
+        )
     }
 
     /// An [`OdbError::Io`] for `path`.
@@ -646,6 +664,26 @@ impl Odb {
         for s in &self.stores {
             if let Some((path, what)) = s.packs().broken.first() {
                 return OdbError::corrupt(path, format!("{what} (while looking for {id})"));
+            }
+        }
+        // Why it is missing: a partial clone's promisor remote or a shallow history. Only
+        // the repository's own objects directory (the first store) tells.
+        if let Some(own) = self.stores.first() {
+            let has_promisor_pack = std::fs::read_dir(&own.pack_dir).is_ok_and(|entries| {
+                entries
+                    .flatten()
+                    .any(|e| e.file_name().as_encoded_bytes().ends_with(b".promisor"))
+            });
+            let repo_dir = own.loose.dir().parent().unwrap_or(own.loose.dir());
+            let partial_clone = || {
+                crate::config::Config::load(&repo_dir.join("config"))
+                    .is_ok_and(|c| c.get("extensions.partialclone").is_some())
+            };
+            if has_promisor_pack || partial_clone() {
+                return OdbError::MissingPromised(*id);
+            }
+            if repo_dir.join("shallow").is_file() {
+                return OdbError::MissingShallow(*id);
             }
         }
         OdbError::NotFound(*id)

@@ -1327,7 +1327,9 @@ fn commit_parents(
                     id: current,
                     source,
                 })?;
-                return Ok((current, c.parents));
+                // A shallow commit has no parents, as git grafts it.
+                let shallow = walk::shallow_commits(repo).contains(&current);
+                return Ok((current, if shallow { Vec::new() } else { c.parents }));
             }
             _ => break,
         }
