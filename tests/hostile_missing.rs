@@ -36,7 +36,10 @@ fn same(dir: &Path, args: &[&str]) -> (Output, Output) {
 }
 
 fn src_id(spec: &str) -> String {
-    let out = common::git(&fixture("hostile-missing").join("src"), &["rev-parse", spec]);
+    let out = common::git(
+        &fixture("hostile-missing").join("src"),
+        &["rev-parse", spec],
+    );
     String::from_utf8(out).unwrap().trim().to_string()
 }
 
@@ -143,8 +146,5 @@ fn complete_repositories_still_say_not_found() {
     let dir = fixture("hostile-missing").join("src");
     let r = Repository::discover(&dir).unwrap();
     let nowhere = id("0123456789012345678901234567890123456789");
-    assert!(matches!(
-        r.odb().read(&nowhere),
-        Err(OdbError::NotFound(_))
-    ));
+    assert!(matches!(r.odb().read(&nowhere), Err(OdbError::NotFound(_))));
 }

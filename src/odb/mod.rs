@@ -540,10 +540,11 @@ impl Odb {
                 return Ok(kind);
             }
         }
-        if self.rescan() {
-            if let Some((pack, offset)) = self.find_packed(id)? {
-                return self.read_packed(&pack, offset, buf);
-            }
+        // Not loose either: it may have been packed (and its loose file pruned) since we
+        // looked in the packs, by git or by another thread's re-scan; look again.
+        self.rescan();
+        if let Some((pack, offset)) = self.find_packed(id)? {
+            return self.read_packed(&pack, offset, buf);
         }
         Err(self.missing(id))
     }
@@ -563,10 +564,9 @@ impl Odb {
                 return Ok(h);
             }
         }
-        if self.rescan() {
-            if let Some((pack, offset)) = self.find_packed(id)? {
-                return self.packed_header(pack, offset);
-            }
+        self.rescan();
+        if let Some((pack, offset)) = self.find_packed(id)? {
+            return self.packed_header(pack, offset);
         }
         Err(self.missing(id))
     }
@@ -577,7 +577,11 @@ impl Odb {
         *id == self.empty_tree
             || packed(self)
             || self.stores.iter().any(|s| s.loose.contains(id))
-            || (self.rescan() && packed(self))
+            || {
+                // As in `read_into`: another thread may have re-scanned already.
+                self.rescan();
+                packed(self)
+            }
     }
 
     /// Appends every id that starts with `prefix` to `out` (sorted, without duplicates),
@@ -590,7 +594,9 @@ impl Odb {
     ) -> Result<(), OdbError> {
         let start = out.len();
         self.find_prefix_once(prefix, limit, out)?;
-        if out.len() == start && self.rescan() {
+        if out.len() == start {
+            // Loose objects may have been packed and pruned meanwhile (see `read_into`).
+            self.rescan();
             self.find_prefix_once(prefix, limit, out)?;
         }
         out.sort_unstable();
