@@ -90,7 +90,11 @@ fn delta_producing_more_than_declared() {
         }
     );
     // Declares 3, inserts 3 then copies 1.
-    let e = apply_delta(base, &delta(6, 3, &[3, b'x', b'y', b'z', 0x90, 1]), &mut out);
+    let e = apply_delta(
+        base,
+        &delta(6, 3, &[3, b'x', b'y', b'z', 0x90, 1]),
+        &mut out,
+    );
     assert!(matches!(e, Err(DeltaError::ResultSizeMismatch { .. })));
     assert!(out.len() <= 3);
 }
@@ -101,10 +105,27 @@ fn delta_copy_past_the_base() {
     let mut out = Vec::new();
     // Offset 4, size 5: past the 6-byte base.
     let e = apply_delta(base, &delta(6, 5, &[0x91, 4, 5]), &mut out).unwrap_err();
-    assert!(matches!(e, DeltaError::CopyOutOfBounds { offset: 4, size: 5, .. }), "{e}");
+    assert!(
+        matches!(
+            e,
+            DeltaError::CopyOutOfBounds {
+                offset: 4,
+                size: 5,
+                ..
+            }
+        ),
+        "{e}"
+    );
     // An offset near u32::MAX must not wrap.
-    let e = apply_delta(base, &delta(6, 1, &[0x9f, 0xff, 0xff, 0xff, 0xff, 1]), &mut out);
-    assert!(matches!(e, Err(DeltaError::CopyOutOfBounds { .. })), "{e:?}");
+    let e = apply_delta(
+        base,
+        &delta(6, 1, &[0x9f, 0xff, 0xff, 0xff, 0xff, 1]),
+        &mut out,
+    );
+    assert!(
+        matches!(e, Err(DeltaError::CopyOutOfBounds { .. })),
+        "{e:?}"
+    );
 }
 
 #[test]

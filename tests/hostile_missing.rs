@@ -148,3 +148,34 @@ fn complete_repositories_still_say_not_found() {
     let nowhere = id("0123456789012345678901234567890123456789");
     assert!(matches!(r.odb().read(&nowhere), Err(OdbError::NotFound(_))));
 }
+
+#[test]
+fn promised_means_a_promisor_remote_as_in_git() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let g = |args: &[&str]| common::git(dir, args);
+    g(&["init", "-q"]);
+    g(&["commit", "-q", "--allow-empty", "-m", "x"]);
+    g(&["repack", "-adq"]);
+    let nowhere = id("0123456789012345678901234567890123456789");
+    // A `.promisor` pack file without a promisor remote: plainly not found.
+    let pack_dir = dir.join(".git/objects/pack");
+    let pack = std::fs::read_dir(&pack_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "pack"))
+        .unwrap();
+    std::fs::write(pack.with_extension("promisor"), b"").unwrap();
+    let read = || Repository::discover(dir).unwrap().odb().read(&nowhere);
+    assert!(matches!(read(), Err(OdbError::NotFound(_))));
+    // extensions.partialClone makes it a partial clone.
+    g(&["config", "core.repositoryformatversion", "1"]);
+    g(&["config", "extensions.partialClone", "origin"]);
+    assert!(matches!(read(), Err(OdbError::MissingPromised(_))));
+    // So does a promisor remote.
+    g(&["config", "--unset", "extensions.partialClone"]);
+    assert!(matches!(read(), Err(OdbError::NotFound(_))));
+    g(&["config", "remote.up.url", "file:///nowhere"]);
+    g(&["config", "remote.up.promisor", "true"]);
+    assert!(matches!(read(), Err(OdbError::MissingPromised(_))));
+}

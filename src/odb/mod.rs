@@ -675,17 +675,8 @@ impl Odb {
         // Why it is missing: a partial clone's promisor remote or a shallow history. Only
         // the repository's own objects directory (the first store) tells.
         if let Some(own) = self.stores.first() {
-            let has_promisor_pack = std::fs::read_dir(&own.pack_dir).is_ok_and(|entries| {
-                entries
-                    .flatten()
-                    .any(|e| e.file_name().as_encoded_bytes().ends_with(b".promisor"))
-            });
             let repo_dir = own.loose.dir().parent().unwrap_or(own.loose.dir());
-            let partial_clone = || {
-                crate::config::Config::load(&repo_dir.join("config"))
-                    .is_ok_and(|c| c.get("extensions.partialclone").is_some())
-            };
-            if has_promisor_pack || partial_clone() {
+            if has_promisor_remote(&repo_dir.join("config")) {
                 return OdbError::MissingPromised(*id);
             }
             if repo_dir.join("shallow").is_file() {
@@ -899,6 +890,27 @@ impl Odb {
             format!("delta chain of the entry at {offset} is deeper than {MAX_DELTA_CHAIN}"),
         ))
     }
+}
+
+/// Whether the config file at `path` makes the repository a partial clone, as git's
+/// `repo_has_promisor_remote` decides: `extensions.partialClone` is set, or some
+/// `remote.<name>.promisor` is true. (`.promisor` pack files alone do not: git fetches
+/// nothing lazily without a promisor remote.)
+fn has_promisor_remote(path: &Path) -> bool {
+    let Ok(config) = crate::config::Config::load(path) else {
+        return false;
+    };
+    if config.get("extensions.partialclone").is_some() {
+        return true;
+    }
+    // Remote names, from the `[remote "<name>"]` section headers.
+    let text = std::fs::read(path).unwrap_or_default();
+    let text = String::from_utf8_lossy(&text);
+    text.split("[remote \"").skip(1).any(|rest| {
+        rest.split_once("\"]").is_some_and(|(name, _)| {
+            config.get_bool(&format!("remote.{name}.promisor")) == Some(true)
+        })
+    })
 }
 
 /// Adds `dir` and the directories its `info/alternates` names, depth first, skipping
