@@ -81,6 +81,8 @@ fn promised_blob_is_a_distinct_error() {
     let o = run(cmd, format!("{blob}\nHEAD\n").as_bytes());
     assert_eq!(g.stdout, o.stdout);
     assert!(String::from_utf8_lossy(&o.stdout).contains(" missing\n"));
+    same(&dir, &["rev-parse", &format!("{blob}^{{blob}}")]);
+    same(&dir, &["rev-parse", "HEAD~1:f2", "HEAD:d/x"]);
     // History is complete in a partial clone.
     same(&dir, &["log", "--format=%H %P %s"]);
     same(&dir, &["rev-parse", "HEAD~2", "HEAD^2", "v1^{}"]);
@@ -110,6 +112,13 @@ fn shallow_parents_are_unknown_revisions() {
     same(&dir, &["rev-parse", "HEAD~1"]);
     same(&dir, &["rev-parse", "HEAD^"]);
     same(&dir, &["rev-parse", "HEAD^{tree}"]);
+    // Objects beyond the boundary are unknown revisions, as in git.
+    let parent = src_id("HEAD~1");
+    for spec in ["^{commit}", "^{tree}", ":f1", "~1", ""] {
+        same(&dir, &["rev-parse", &format!("{parent}{spec}")]);
+    }
+    same(&dir, &["rev-parse", &parent[..10]]);
+    same(&dir, &["rev-parse", ":/c1"]);
     let dir2 = repo("shallow2");
     same(&dir2, &["rev-parse", "HEAD~1", "HEAD^2"]);
     same(&dir2, &["rev-parse", "HEAD~2"]);
