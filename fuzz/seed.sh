@@ -58,7 +58,8 @@ printf 'refs/tags/v1.0/x\nref: refs/heads/main\n' > "$here/corpus/refs/seed3"
 printf 'refs/heads/a..b\n%s\n' "$(git rev-parse HEAD~1)" > "$here/corpus/refs/seed4"
 n=0
 for s in HEAD 'HEAD~2^{tree}:d/b' 'v1^{}' 'main@{0}' ':/three' 'HEAD^2' 'side~1' \
-  'light^{commit}' "$(git rev-parse --short HEAD)" 'HEAD:a' '@{-1}' 'v2^{tag}^{}' 'HEAD^{/one}'; do
+  'light^{commit}' "$(git rev-parse --short HEAD)" 'HEAD:a' '@{-1}' 'v2^{tag}^{}' 'HEAD^{/one}' \
+  ':/^t(w|h)+o*[a-z]\{1,3\}.*$' 'HEAD^{/!-x}' 'main@{1}~1^{tree}:d' ':!x'; do
   n=$((n + 1)); printf '%s' "$s" > "$here/corpus/revision/seed$n"
 done
 cp .git/config "$here/corpus/config/seed1"
