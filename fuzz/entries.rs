@@ -84,11 +84,17 @@ pub fn packed_refs(data: &[u8]) -> bool {
     any_ok
 }
 
+/// Where scratch folders go: the target directory's tmp folder under `cargo test`, the
+/// system's temporary folder in a fuzz run.
+fn scratch_root() -> PathBuf {
+    option_env!("CARGO_TARGET_TMPDIR").map_or_else(std::env::temp_dir, PathBuf::from)
+}
+
 /// A scratch git dir for the `refs` target (one per process).
 fn refs_dir() -> &'static Mutex<PathBuf> {
     static DIR: OnceLock<Mutex<PathBuf>> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("oxgit-fuzz-refs-{}", std::process::id()));
+        let dir = scratch_root().join(format!("oxgit-fuzz-refs-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("refs/heads")).expect("scratch refs dir");
         Mutex::new(dir)
@@ -130,7 +136,7 @@ pub fn refs(data: &[u8]) -> bool {
 fn revision_repo() -> &'static Repository {
     static REPO: OnceLock<Repository> = OnceLock::new();
     REPO.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("oxgit-fuzz-rev-{}", std::process::id()));
+        let dir = scratch_root().join(format!("oxgit-fuzz-rev-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("scratch repo dir");
         let script = "set -e
