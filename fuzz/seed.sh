@@ -32,3 +32,42 @@ cp .git/objects/pack/multi-pack-index "$here/corpus/midx/seed2"
 printf '\x0b\x00hello world\x0b\x0a\x90\x05\x05, you' > "$here/corpus/delta/seed1"
 printf '\x03\x00abc\x03\x06\x91\x00\x03\x03xyz' > "$here/corpus/delta/seed2"
 printf '\x00\x00\x00\x02\x02hi' > "$here/corpus/delta/seed3"
+
+# Objects, refs, revision specs and config for the parser targets.
+mkdir -p "$here/corpus/tree" "$here/corpus/commit" "$here/corpus/tag" "$here/corpus/packed_refs" \
+  "$here/corpus/refs" "$here/corpus/revision" "$here/corpus/config"
+mkdir -p d/e; printf 'x\n' > d/e/f; printf 'y\n' > d.txt; chmod +x b; ln -s a link; commit five
+git tag -a v1 -m 'tag one' HEAD~1; git tag -a v2 -m 'tag of a tag' v1; git tag light
+git pack-refs --all
+n=0
+for t in HEAD^{tree} HEAD:d HEAD:d/e HEAD~2^{tree}; do
+  n=$((n + 1)); git cat-file tree "$t" > "$here/corpus/tree/seed$n"
+done
+git cat-file commit HEAD > "$here/corpus/commit/seed1"
+git cat-file commit HEAD~1 > "$here/corpus/commit/seed2"
+git -c gpg.program=false cat-file commit HEAD~3 > "$here/corpus/commit/seed3"
+git cat-file tag v1 > "$here/corpus/tag/seed1"
+git cat-file tag v2 > "$here/corpus/tag/seed2"
+printf 'object %s\ntype blob\ntag old\n\nno tagger\n' "$(git rev-parse HEAD:a)" > "$here/corpus/tag/seed3"
+cp .git/packed-refs "$here/corpus/packed_refs/seed1"
+grep -v '^#' .git/packed-refs > "$here/corpus/packed_refs/seed2"
+printf '# pack-refs with: peeled fully-peeled sorted \n' > "$here/corpus/packed_refs/seed3"
+printf 'refs/heads/main\n%s\n' "$(git rev-parse HEAD)" > "$here/corpus/refs/seed1"
+printf 'HEAD\nref: refs/heads/fuzz\n' > "$here/corpus/refs/seed2"
+printf 'refs/tags/v1.0/x\nref: refs/heads/main\n' > "$here/corpus/refs/seed3"
+printf 'refs/heads/a..b\n%s\n' "$(git rev-parse HEAD~1)" > "$here/corpus/refs/seed4"
+n=0
+for s in HEAD 'HEAD~2^{tree}:d/b' 'v1^{}' 'main@{0}' ':/three' 'HEAD^2' 'side~1' \
+  'light^{commit}' "$(git rev-parse --short HEAD)" 'HEAD:a' '@{-1}' 'v2^{tag}^{}' 'HEAD^{/one}' \
+  ':/^t(w|h)+o*[a-z]\{1,3\}.*$' 'HEAD^{/!-x}' 'main@{1}~1^{tree}:d' ':!x'; do
+  n=$((n + 1)); printf '%s' "$s" > "$here/corpus/revision/seed$n"
+done
+cp .git/config "$here/corpus/config/seed1"
+printf '[core]\n\tbare = false\n\tabbrev = 12k\n[remote "origin"]\n\turl = "a\\tb" ; c\n\tfetch = x\\\n y\n' \
+  > "$here/corpus/config/seed2"
+printf '[s "sub"]\nkey\n[a]b=1\n# comment\n[A.B]\n' > "$here/corpus/config/seed3"
+# SHA-256 trees.
+new_repo "$tmp/r256" --object-format=sha256
+printf 'z\n' > z; mkdir q; printf 'w\n' > q/w; commit one
+git cat-file tree HEAD^{tree} > "$here/corpus/tree/seed5"
+git cat-file tree HEAD:q > "$here/corpus/tree/seed6"

@@ -344,7 +344,7 @@ fn emit(
     let (kind, size) = if b.contents {
         match odb.read_into(id, buf) {
             Ok(kind) => (kind, buf.len() as u64),
-            Err(OdbError::NotFound(_)) => return Err(EmitError::Missing),
+            Err(e) if e.is_missing() => return Err(EmitError::Missing),
             Err(e) => return Err(e.into()),
         }
     } else {
@@ -355,7 +355,7 @@ fn emit(
         if needs_info {
             match odb.read_header(id) {
                 Ok(h) => h,
-                Err(OdbError::NotFound(_)) => return Err(EmitError::Missing),
+                Err(e) if e.is_missing() => return Err(EmitError::Missing),
                 Err(e) => return Err(e.into()),
             }
         } else if odb.contains(id) {

@@ -7,10 +7,12 @@ mod commit;
 pub mod date;
 mod tag;
 mod tree;
+mod validate;
 
 pub use commit::{Commit, Signature};
 pub use tag::Tag;
 pub use tree::{EntryMode, TreeEntry, TreeIter};
+pub use validate::{check_entry_name, check_tree, check_tree_depth, BadName, MAX_TREE_DEPTH};
 
 use std::fmt;
 
@@ -109,6 +111,20 @@ pub enum ParseError {
     /// A tag lacks a required header or has a malformed one.
     #[error("malformed tag: {0}")]
     Tag(&'static str),
+    /// A tree entry's name is one git refuses to check out (see [`check_entry_name`]).
+    #[error("bad tree entry name {:?}: {}", String::from_utf8_lossy(name), reason.describe())]
+    EntryName {
+        /// The name.
+        name: Vec<u8>,
+        /// What is wrong with it.
+        reason: BadName,
+    },
+    /// Trees nest deeper than [`MAX_TREE_DEPTH`].
+    #[error("trees nest deeper than {limit}")]
+    TooDeep {
+        /// The bound that was exceeded.
+        limit: usize,
+    },
 }
 
 /// Splits `line` at the first space: `(key, value)`.

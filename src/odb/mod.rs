@@ -77,6 +77,15 @@ pub enum OdbError {
         /// The id its contents hash to.
         actual: ObjectId,
     },
+    /// The object is absent, but the repository is a partial clone (it has `.promisor`
+    /// packs or `extensions.partialClone`): a promisor remote promised it and it was never
+    /// fetched. oxgit does not fetch.
+    #[error("object {0} is missing: promised by a promisor remote (partial clone), not fetched")]
+    MissingPromised(ObjectId),
+    /// The object is absent and the repository is shallow (it has a `shallow` file): it
+    /// is most likely history beyond the shallow boundary, which was never fetched.
+    #[error("object {0} is missing: the repository's history is shallow")]
+    MissingShallow(ObjectId),
 }
 
 impl OdbError {
@@ -86,6 +95,15 @@ impl OdbError {
             path: path.to_path_buf(),
             what: what.into(),
         }
+    }
+
+    /// Whether the object simply is not there: [`OdbError::NotFound`],
+    /// [`OdbError::MissingPromised`] or [`OdbError::MissingShallow`].
+    pub fn is_missing(&self) -> bool {
+        matches!(
+            self,
+            OdbError::NotFound(_) | OdbError::MissingPromised(_) | OdbError::MissingShallow(_)
+        )
     }
 
     /// An [`OdbError::Io`] for `path`.
@@ -522,10 +540,11 @@ impl Odb {
                 return Ok(kind);
             }
         }
-        if self.rescan() {
-            if let Some((pack, offset)) = self.find_packed(id)? {
-                return self.read_packed(&pack, offset, buf);
-            }
+        // Not loose either: it may have been packed (and its loose file pruned) since we
+        // looked in the packs, by git or by another thread's re-scan; look again.
+        self.rescan();
+        if let Some((pack, offset)) = self.find_packed(id)? {
+            return self.read_packed(&pack, offset, buf);
         }
         Err(self.missing(id))
     }
@@ -545,10 +564,9 @@ impl Odb {
                 return Ok(h);
             }
         }
-        if self.rescan() {
-            if let Some((pack, offset)) = self.find_packed(id)? {
-                return self.packed_header(pack, offset);
-            }
+        self.rescan();
+        if let Some((pack, offset)) = self.find_packed(id)? {
+            return self.packed_header(pack, offset);
         }
         Err(self.missing(id))
     }
@@ -559,7 +577,11 @@ impl Odb {
         *id == self.empty_tree
             || packed(self)
             || self.stores.iter().any(|s| s.loose.contains(id))
-            || (self.rescan() && packed(self))
+            || {
+                // As in `read_into`: another thread may have re-scanned already.
+                self.rescan();
+                packed(self)
+            }
     }
 
     /// Appends every id that starts with `prefix` to `out` (sorted, without duplicates),
@@ -572,7 +594,9 @@ impl Odb {
     ) -> Result<(), OdbError> {
         let start = out.len();
         self.find_prefix_once(prefix, limit, out)?;
-        if out.len() == start && self.rescan() {
+        if out.len() == start {
+            // Loose objects may have been packed and pruned meanwhile (see `read_into`).
+            self.rescan();
             self.find_prefix_once(prefix, limit, out)?;
         }
         out.sort_unstable();
@@ -646,6 +670,17 @@ impl Odb {
         for s in &self.stores {
             if let Some((path, what)) = s.packs().broken.first() {
                 return OdbError::corrupt(path, format!("{what} (while looking for {id})"));
+            }
+        }
+        // Why it is missing: a partial clone's promisor remote or a shallow history. Only
+        // the repository's own objects directory (the first store) tells.
+        if let Some(own) = self.stores.first() {
+            let repo_dir = own.loose.dir().parent().unwrap_or(own.loose.dir());
+            if has_promisor_remote(&repo_dir.join("config")) {
+                return OdbError::MissingPromised(*id);
+            }
+            if repo_dir.join("shallow").is_file() {
+                return OdbError::MissingShallow(*id);
             }
         }
         OdbError::NotFound(*id)
@@ -855,6 +890,27 @@ impl Odb {
             format!("delta chain of the entry at {offset} is deeper than {MAX_DELTA_CHAIN}"),
         ))
     }
+}
+
+/// Whether the config file at `path` makes the repository a partial clone, as git's
+/// `repo_has_promisor_remote` decides: `extensions.partialClone` is set, or some
+/// `remote.<name>.promisor` is true. (`.promisor` pack files alone do not: git fetches
+/// nothing lazily without a promisor remote.)
+fn has_promisor_remote(path: &Path) -> bool {
+    let Ok(config) = crate::config::Config::load(path) else {
+        return false;
+    };
+    if config.get("extensions.partialclone").is_some() {
+        return true;
+    }
+    // Remote names, from the `[remote "<name>"]` section headers.
+    let text = std::fs::read(path).unwrap_or_default();
+    let text = String::from_utf8_lossy(&text);
+    text.split("[remote \"").skip(1).any(|rest| {
+        rest.split_once("\"]").is_some_and(|(name, _)| {
+            config.get_bool(&format!("remote.{name}.promisor")) == Some(true)
+        })
+    })
 }
 
 /// Adds `dir` and the directories its `info/alternates` names, depth first, skipping

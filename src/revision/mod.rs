@@ -199,7 +199,8 @@ pub fn tree_entry_by_path(
     'tree: loop {
         match repo.odb().read_into(&tree, &mut buf) {
             Ok(ObjectKind::Tree) => {}
-            Ok(_) | Err(OdbError::NotFound(_)) => return Ok(None),
+            Ok(_) => return Ok(None),
+            Err(e) if e.is_missing() => return Ok(None),
             Err(e) => return Err(e.into()),
         }
         for entry in TreeIter::new(&buf, repo.hash_kind()) {
@@ -668,7 +669,8 @@ impl<'r> Resolver<'r> {
         let mut buf = Vec::new();
         match self.repo.odb().read_into(&id, &mut buf) {
             Ok(ObjectKind::Commit) => Ok(Some((id, commit_time(&buf)))),
-            Ok(_) | Err(OdbError::NotFound(_)) => Ok(None),
+            Ok(_) => Ok(None),
+            Err(e) if e.is_missing() => Ok(None),
             Err(e) => Err(e.into()),
         }
     }
@@ -711,7 +713,8 @@ impl<'r> Resolver<'r> {
         while let Some((id, _)) = queue.pop_front() {
             match self.repo.odb().read_into(&id, &mut buf) {
                 Ok(ObjectKind::Commit) => {}
-                Ok(_) | Err(OdbError::NotFound(_)) => continue,
+                Ok(_) => continue,
+                Err(e) if e.is_missing() => continue,
                 Err(e) => return Err(e.into()),
             }
             let Ok(commit) = Commit::parse(&buf) else {
@@ -1266,7 +1269,7 @@ fn read_kind(
 ) -> Result<ObjectKind, RevisionError> {
     match repo.odb().read_into(id, buf) {
         Ok(k) => Ok(k),
-        Err(OdbError::NotFound(_)) => Err(RevisionError::Unknown(spec.to_string())),
+        Err(e) if e.is_missing() => Err(RevisionError::Unknown(spec.to_string())),
         Err(e) => Err(e.into()),
     }
 }
@@ -1329,7 +1332,9 @@ fn commit_parents(
                     id: current,
                     source,
                 })?;
-                return Ok((current, c.parents));
+                // A shallow commit has no parents, as git grafts it.
+                let shallow = walk::shallow_commits(repo).contains(&current);
+                return Ok((current, if shallow { Vec::new() } else { c.parents }));
             }
             _ => break,
         }
@@ -1343,7 +1348,7 @@ fn fits(repo: &Repository, id: &ObjectId, hint: Hint) -> Result<bool, RevisionEr
     let mut current = *id;
     let mut kind = match repo.odb().read_into(&current, &mut buf) {
         Ok(k) => k,
-        Err(OdbError::NotFound(_)) => return Ok(false),
+        Err(e) if e.is_missing() => return Ok(false),
         Err(e) => return Err(e.into()),
     };
     let peel_tags = matches!(hint, Hint::Committish | Hint::Treeish);
@@ -1355,7 +1360,7 @@ fn fits(repo: &Repository, id: &ObjectId, hint: Hint) -> Result<bool, RevisionEr
         current = t.object;
         kind = match repo.odb().read_into(&current, &mut buf) {
             Ok(k) => k,
-            Err(OdbError::NotFound(_)) => return Ok(false),
+            Err(e) if e.is_missing() => return Ok(false),
             Err(e) => return Err(e.into()),
         };
         depth += 1;
@@ -1387,7 +1392,8 @@ fn peel_tags_quietly(repo: &Repository, id: ObjectId) -> Result<ObjectId, Revisi
                 Ok(t) => current = t.object,
                 Err(_) => break,
             },
-            Ok(_) | Err(OdbError::NotFound(_)) => break,
+            Ok(_) => break,
+            Err(e) if e.is_missing() => break,
             Err(e) => return Err(e.into()),
         }
     }

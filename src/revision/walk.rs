@@ -80,6 +80,19 @@ impl WalkedCommit {
     }
 }
 
+/// The commits listed in the repository's `shallow` file: git treats them as having no
+/// parents (their history was not fetched). Empty when the file is absent or unreadable;
+/// lines that are not object ids are skipped.
+pub fn shallow_commits(repo: &Repository) -> HashSet<ObjectId> {
+    let Ok(text) = std::fs::read(repo.common_dir().join("shallow")) else {
+        return HashSet::new();
+    };
+    text.split(|&b| b == b'\n')
+        .filter_map(|line| ObjectId::from_hex(line).ok())
+        .filter(|id| id.kind() == repo.hash_kind())
+        .collect()
+}
+
 /// A queue entry: newest first, then first inserted first.
 struct Queued {
     time: i64,
@@ -117,9 +130,18 @@ pub fn walk(
     let mut seen = HashSet::new();
     let mut queue = BinaryHeap::new();
     let mut seq = 0u64;
+    // Shallow commits are walked as root commits, as git grafts them.
+    let shallow = shallow_commits(repo);
+    let read = |id: ObjectId| -> Result<WalkedCommit, WalkError> {
+        let mut c = WalkedCommit::read(repo, id)?;
+        if shallow.contains(&id) {
+            c.parents.clear();
+        }
+        Ok(c)
+    };
     for &id in starts {
         if seen.insert(id) {
-            let commit = WalkedCommit::read(repo, id)?;
+            let commit = read(id)?;
             queue.push(Queued {
                 time: commit.commit_time,
                 seq,
@@ -140,7 +162,7 @@ pub fn walk(
         };
         for &p in parents {
             if seen.insert(p) {
-                let pc = WalkedCommit::read(repo, p)?;
+                let pc = read(p)?;
                 queue.push(Queued {
                     time: pc.commit_time,
                     seq,
