@@ -18,7 +18,7 @@ use std::sync::{Mutex, OnceLock};
 pub type Entry = fn(&[u8]) -> bool;
 
 /// Every target: its name (the folder under `corpus/` and `artifacts/`) and its entry.
-pub const TARGETS: [(&str, Entry); 7] = [
+pub const TARGETS: [(&str, Entry); 9] = [
     ("tree", tree),
     ("commit", commit),
     ("tag", tag),
@@ -26,7 +26,40 @@ pub const TARGETS: [(&str, Entry); 7] = [
     ("refs", refs),
     ("revision", revision),
     ("config", config),
+    ("commit_graph", commit_graph),
+    ("line_diff", line_diff),
 ];
+
+/// Two buffers diffed with every algorithm; panics only if an invariant breaks (counts that
+/// disagree with the printed lines, or a patch that does not rebuild the new side).
+pub fn line_diff(data: &[u8]) -> bool {
+    oxgit::diff::patch::fuzz_line_diff(data);
+    true
+}
+
+/// A commit-graph file (single layer, both hash kinds): if it validates, every position's
+/// id and commit data are read back, and every id is looked up again.
+pub fn commit_graph(data: &[u8]) -> bool {
+    let mut any = false;
+    for hash in [HashKind::Sha1, HashKind::Sha256] {
+        let Ok(g) = oxgit::revision::commit_graph::CommitGraph::from_bytes(data.to_vec(), hash)
+        else {
+            continue;
+        };
+        any = true;
+        for pos in 0..g.len().min(4096) {
+            // A damaged (unsorted) id table may hide ids from lookups; callers then fall
+            // back to the commit objects. A lookup that answers must answer right.
+            if let Some(id) = g.id_at(pos) {
+                if let Some(found) = g.lookup(&id) {
+                    assert_eq!(g.id_at(found), Some(id), "lookup of a listed id");
+                }
+            }
+            let _ = g.commit(pos);
+        }
+    }
+    any
+}
 
 /// Tree contents, read with both hash kinds: every entry's name is validated and adjacent
 /// entries are compared in git's order.

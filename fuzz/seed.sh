@@ -71,3 +71,15 @@ new_repo "$tmp/r256" --object-format=sha256
 printf 'z\n' > z; mkdir q; printf 'w\n' > q/w; commit one
 git cat-file tree HEAD^{tree} > "$here/corpus/tree/seed5"
 git cat-file tree HEAD:q > "$here/corpus/tree/seed6"
+# Commit-graphs: SHA-256 and SHA-1 (the other commit_graph seeds come from the fixtures'
+# merge-base and packed repositories).
+mkdir -p "$here/corpus/commit_graph"
+git commit-graph write --reachable
+cp .git/objects/info/commit-graph "$here/corpus/commit_graph/seed-sha256"
+cd "$tmp/r" && git commit-graph write --reachable
+cp .git/objects/info/commit-graph "$here/corpus/commit_graph/seed-sha1"
+# Line diffs: old and new side split at the first 0xff byte.
+mkdir -p "$here/corpus/line_diff"
+printf 'a\nb\nc\n\xffa\nc\nd\n' > "$here/corpus/line_diff/seed1"
+printf 'fn main() {\n    x();\n}\n\xfffn main() {\n    y();\n}\n' > "$here/corpus/line_diff/seed2"
+printf 'no newline\xffno newline\nmore' > "$here/corpus/line_diff/seed3"

@@ -52,6 +52,10 @@ fn entries_reject_garbage() {
     // Targets whose parsers must refuse these bytes (`refs` accepts "" as a name? no: it
     // is invalid, and an empty file is not a ref, so it is refused too).
     for (target, entry) in TARGETS {
+        // Any two buffers make a valid line diff: nothing to refuse there.
+        if target == "line_diff" {
+            continue;
+        }
         for bytes in [&b"\xff\xfe garbage \x01"[..], b"[\n", b"100644 \0"] {
             assert!(!entry(bytes), "{target} accepted {bytes:?}");
         }

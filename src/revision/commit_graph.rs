@@ -132,6 +132,12 @@ impl CommitGraph {
         Ok(Some(CommitGraph::from_layers(hash, layers)?))
     }
 
+    /// Validates a single commit-graph file held in memory (for tools and fuzzing).
+    pub fn from_bytes(data: Vec<u8>, hash: HashKind) -> Result<CommitGraph, GraphError> {
+        let layer = parse_layer(data, Path::new("<commit-graph>"), hash, 0)?;
+        CommitGraph::from_layers(hash, vec![layer])
+    }
+
     fn from_layers(hash: HashKind, layers: Vec<Layer>) -> Result<CommitGraph, GraphError> {
         let corrected_dates = layers.iter().all(|l| l.gda2.is_some());
         let g = CommitGraph {
@@ -318,6 +324,11 @@ fn read_layer(path: &Path, hash: HashKind, base: u32) -> Result<Layer, GraphErro
         path: path.to_path_buf(),
         source,
     })?;
+    parse_layer(data, path, hash, base)
+}
+
+/// Validates one commit-graph file's bytes (`path` names it in errors).
+fn parse_layer(data: Vec<u8>, path: &Path, hash: HashKind, base: u32) -> Result<Layer, GraphError> {
     let bad = |what: &str| GraphError::Corrupt {
         path: path.to_path_buf(),
         what: what.into(),
