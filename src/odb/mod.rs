@@ -86,6 +86,13 @@ pub enum OdbError {
     /// is most likely history beyond the shallow boundary, which was never fetched.
     #[error("object {0} is missing: the repository's history is shallow")]
     MissingShallow(ObjectId),
+    /// With hash verification on, an object's contents carry the marks of a SHA-1
+    /// collision attack (detected as git's sha1dc does).
+    #[error("object {id}: SHA-1 collision attack detected in its contents")]
+    CollisionAttack {
+        /// The id the object was read under.
+        id: ObjectId,
+    },
 }
 
 impl OdbError {
@@ -519,7 +526,8 @@ impl Odb {
     pub fn read_into(&self, id: &ObjectId, buf: &mut Vec<u8>) -> Result<ObjectKind, OdbError> {
         let kind = self.read_unverified(id, buf)?;
         if self.verify {
-            let actual = crate::oid::hash_object(self.hash, kind, buf);
+            let actual = crate::oid::try_hash_object(self.hash, kind, buf)
+                .map_err(|_| OdbError::CollisionAttack { id: *id })?;
             if actual != *id {
                 return Err(OdbError::HashMismatch { id: *id, actual });
             }
