@@ -738,14 +738,30 @@ fn inexact(
                 .and_modify(|v| *v = None)
                 .or_insert(Some(di));
         }
-        for &si in &rem {
-            let b = basename(&queue[srcs[si].queue_index].old_path);
-            let Some(&dentry) = dst_names.get(b) else {
-                continue;
-            };
-            let (Some(_), Some(di)) = (src_names[b], dentry) else {
-                continue;
-            };
+        // The candidate pairs: a source and a destination with the same basename, unique
+        // on both sides. Their blobs are read and chunked in parallel first.
+        let pairs: Vec<(usize, usize)> = rem
+            .iter()
+            .filter_map(|&si| {
+                let b = basename(&queue[srcs[si].queue_index].old_path);
+                let dentry = *dst_names.get(b)?;
+                match (src_names[b], dentry) {
+                    (Some(_), Some(di)) if dsts[di].matched.is_none() => Some((si, di)),
+                    _ => None,
+                }
+            })
+            .collect();
+        if pairs.len() >= 2 {
+            let blobs: Vec<&Blob> = pairs
+                .iter()
+                .flat_map(|&(si, di)| [&srcs[si].blob, &dsts[di].blob])
+                .filter(|b| is_regular(b.mode))
+                .collect();
+            blobs.par_iter().for_each_init(Vec::new, |buf, b| {
+                loader.load(b, buf);
+            });
+        }
+        for (si, di) in pairs {
             if dsts[di].matched.is_some() {
                 continue;
             }
