@@ -2,7 +2,7 @@
 
 use super::{Context, Fatal};
 use crate::object::{ObjectKind, TreeIter};
-use crate::odb::OdbError;
+use crate::odb::{KindMemo, OdbError};
 use crate::oid::ObjectId;
 use crate::repo::Repository;
 use crate::revision::{self, RevisionError};
@@ -249,17 +249,39 @@ fn run_batch(repo: &Repository, b: &Batch, ctx: &mut Context<'_>) -> Result<i32,
     let mut buf = Vec::new();
     let odb = repo.odb();
     if b.all_objects {
-        let ids = odb.all_ids()?;
+        // Listed with where each object is stored, so reading them needs no lookups; the
+        // order stays git's (sorted by id), whatever `--unordered` says.
+        let list = odb.all_objects()?;
         let _ = b.unordered;
-        for id in ids {
-            let hex = id.to_string();
-            match emit(repo, b, &id, b"", delim, &mut buf, ctx.out) {
-                Ok(()) => {}
+        let mut memo = KindMemo::new();
+        let needs_info = b
+            .format
+            .iter()
+            .any(|a| matches!(a, Atom::Kind | Atom::Size));
+        for (i, id) in list.ids().enumerate() {
+            let info = if b.contents {
+                odb.read_listed(&list, i, &mut buf)
+                    .map(|kind| (kind, buf.len() as u64))
+            } else if needs_info {
+                odb.read_listed_header(&list, i, &mut memo)
+            } else if odb.contains(&id) {
+                Ok((ObjectKind::Blob, 0))
+            } else {
+                Err(OdbError::NotFound(id))
+            };
+            let mut hex = [0u8; 64];
+            match info {
+                Ok((kind, size)) => {
+                    let data = if b.contents { Some(&buf[..]) } else { None };
+                    record(b, &id, kind, size, b"", delim, data, ctx.out)?;
+                }
                 // Unreadable (or pruned while we ran): git shows such objects as missing.
-                Err(EmitError::Missing) => missing(hex.as_bytes(), b"missing", delim, ctx.out)?,
-                Err(EmitError::Fatal(f)) => {
-                    eprintln!("error: {}", f.message);
-                    missing(hex.as_bytes(), b"missing", delim, ctx.out)?
+                Err(OdbError::NotFound(_)) => {
+                    missing(id.hex_str(&mut hex).as_bytes(), b"missing", delim, ctx.out)?
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    missing(id.hex_str(&mut hex).as_bytes(), b"missing", delim, ctx.out)?
                 }
             }
         }
@@ -363,19 +385,71 @@ fn emit(
             return Err(EmitError::Missing);
         }
     };
+    let data = if b.contents { Some(&buf[..]) } else { None };
+    record(b, id, kind, size, rest, delim, data, out)?;
+    Ok(())
+}
+
+/// Writes one batch record: the format line and, for `--batch`, the contents.
+#[allow(clippy::too_many_arguments)]
+fn record(
+    b: &Batch,
+    id: &ObjectId,
+    kind: ObjectKind,
+    size: u64,
+    rest: &[u8],
+    delim: u8,
+    data: Option<&[u8]>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    // Built in a stack buffer and written at once; a long `%(rest)` or literal goes
+    // through directly.
+    let mut line = [0u8; 256];
+    let mut n = 0;
+    let mut put = |bytes: &[u8], out: &mut dyn Write| -> std::io::Result<()> {
+        if n + bytes.len() <= line.len() {
+            line[n..n + bytes.len()].copy_from_slice(bytes);
+            n += bytes.len();
+        } else {
+            out.write_all(&line[..n])?;
+            n = 0;
+            out.write_all(bytes)?;
+        }
+        Ok(())
+    };
     for atom in &b.format {
         match atom {
-            Atom::Literal(l) => out.write_all(l)?,
-            Atom::Name => write!(out, "{id}")?,
-            Atom::Kind => out.write_all(kind.name().as_bytes())?,
-            Atom::Size => write!(out, "{size}")?,
-            Atom::Rest => out.write_all(rest)?,
+            Atom::Literal(l) => put(l, out)?,
+            Atom::Name => {
+                let mut hex = [0u8; 64];
+                put(id.hex_str(&mut hex).as_bytes(), out)?
+            }
+            Atom::Kind => put(kind.name().as_bytes(), out)?,
+            Atom::Size => {
+                let mut digits = [0u8; 20];
+                put(decimal(size, &mut digits), out)?
+            }
+            Atom::Rest => put(rest, out)?,
         }
     }
-    out.write_all(&[delim])?;
-    if b.contents {
-        out.write_all(buf)?;
+    put(&[delim], out)?;
+    out.write_all(&line[..n])?;
+    if let Some(data) = data {
+        out.write_all(data)?;
         out.write_all(&[delim])?;
     }
     Ok(())
+}
+
+/// `v` in decimal, written at the end of `buf`.
+fn decimal(mut v: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            return &buf[i..];
+        }
+    }
 }
