@@ -67,13 +67,20 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let mut first = true;
     let out = &mut *ctx.out;
     let mut abbrev = Abbrev::new(&repo);
-    walk(&repo, &starts, &opts.walk, |c| {
+    // Formats showing only ids need no commit objects (the commit-graph has them).
+    let mut walk_opts = opts.walk.clone();
+    let needs_text = match &opts.format {
+        Format::Custom(pieces) => pieces.iter().any(Piece::needs_text),
+        _ => true,
+    };
+    walk_opts.skip_data = !needs_text;
+    walk(&repo, &starts, &walk_opts, |c| {
         if !opts.terminator && !first {
             out.write_all(b"\n")?;
         }
         first = false;
         match &opts.format {
-            Format::Custom(pieces) => format_commit(&c, pieces, &mut abbrev, out)?,
+            Format::Custom(pieces) => format_commit(&c, pieces, needs_text, &mut abbrev, out)?,
             Format::Medium => format_medium(&c, &mut abbrev, out)?,
             Format::Oneline => {
                 out.write_all(abbrev.abbrev(&c.id).as_bytes())?;
@@ -255,6 +262,22 @@ fn parse_format(f: &str) -> Vec<Piece> {
     out
 }
 
+impl Piece {
+    /// Whether showing this piece needs the commit object's text (beyond ids).
+    fn needs_text(&self) -> bool {
+        !matches!(
+            self,
+            Piece::Literal(_)
+                | Piece::Hash
+                | Piece::AbbrevHash
+                | Piece::Tree
+                | Piece::AbbrevTree
+                | Piece::Parents
+                | Piece::AbbrevParents
+        )
+    }
+}
+
 /// Abbreviates ids to git's default length, lengthened until unique.
 pub(crate) struct Abbrev<'r> {
     repo: &'r Repository,
@@ -282,16 +305,29 @@ impl<'r> Abbrev<'r> {
 fn format_commit(
     c: &WalkedCommit,
     format: &[Piece],
+    needs_text: bool,
     abbrev: &mut Abbrev<'_>,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    let parsed = c.parsed();
+    let parsed = if needs_text {
+        c.parsed()
+    } else {
+        crate::object::Commit {
+            tree: c.tree,
+            parents: Vec::new(),
+            author: &[],
+            committer: &[],
+            encoding: None,
+            message: &[],
+        }
+    };
     let author = parsed.author_signature();
     let committer = parsed.committer_signature();
+    let mut hex = [0u8; 64];
     for p in format {
         match p {
             Piece::Literal(l) => out.write_all(l)?,
-            Piece::Hash => write!(out, "{}", c.id)?,
+            Piece::Hash => out.write_all(c.id.hex_str(&mut hex).as_bytes())?,
             Piece::AbbrevHash => out.write_all(abbrev.abbrev(&c.id).as_bytes())?,
             Piece::Tree => write!(out, "{}", c.tree)?,
             Piece::AbbrevTree => out.write_all(abbrev.abbrev(&c.tree).as_bytes())?,

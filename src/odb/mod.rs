@@ -13,6 +13,7 @@
 
 mod abbrev;
 mod cache;
+mod commit_graph;
 mod delta;
 pub mod fuzz;
 mod idx;
@@ -31,6 +32,7 @@ use std::sync::{Arc, RwLock};
 
 pub use abbrev::{auto_abbrev_len, default_abbrev_len, MIN_ABBREV};
 pub use cache::{DeltaBaseCache, DEFAULT_CACHE_LIMIT};
+pub use commit_graph::{CommitGraph, GraphCommit};
 pub use delta::{apply_delta, delta_sizes, DeltaError};
 pub use idx::PackIndex;
 pub use loose::{inflate_loose, LooseStore};
@@ -490,6 +492,7 @@ pub struct Odb {
     stores: Vec<Store>,
     cache: DeltaBaseCache,
     verify: bool,
+    commit_graph: std::sync::OnceLock<Option<CommitGraph>>,
 }
 
 /// How deep `objects/info/alternates` files may chain, as in git.
@@ -520,6 +523,7 @@ impl Odb {
             stores,
             cache: DeltaBaseCache::new(DEFAULT_CACHE_LIMIT),
             verify: false,
+            commit_graph: std::sync::OnceLock::new(),
         })
     }
 
@@ -533,6 +537,19 @@ impl Odb {
     /// wrong contents. Off by default (git does not check either when reading).
     pub fn set_verify_hashes(&mut self, on: bool) {
         self.verify = on;
+    }
+
+    /// The commit-graph of the first objects directory that has one (loaded on first use),
+    /// as git picks it. An unreadable or malformed one counts as none: commits are then
+    /// read from their objects.
+    pub fn commit_graph(&self) -> Option<&CommitGraph> {
+        self.commit_graph
+            .get_or_init(|| {
+                self.stores
+                    .iter()
+                    .find_map(|s| CommitGraph::open(s.loose.dir(), self.hash).ok().flatten())
+            })
+            .as_ref()
     }
 
     /// The delta-base cache (to inspect its use).
