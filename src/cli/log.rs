@@ -280,23 +280,22 @@ impl Piece {
 
 /// Abbreviates ids to git's default length, lengthened until unique.
 pub(crate) struct Abbrev<'r> {
-    repo: &'r Repository,
+    finder: crate::odb::Abbreviator<'r>,
     min_len: usize,
 }
 
 impl<'r> Abbrev<'r> {
     pub(crate) fn new(repo: &'r Repository) -> Self {
         Abbrev {
-            repo,
+            finder: crate::odb::Abbreviator::new(repo.odb()),
             min_len: crate::odb::default_abbrev_len(repo.odb(), repo.config()),
         }
     }
 
     pub(crate) fn abbrev(&mut self, id: &ObjectId) -> String {
         let len = self
-            .repo
-            .odb()
-            .unique_abbrev_len(id, self.min_len)
+            .finder
+            .unique_len(id, self.min_len)
             .unwrap_or(self.min_len);
         id.to_hex_prefix(len)
     }

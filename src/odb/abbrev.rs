@@ -53,6 +53,84 @@ impl Odb {
     }
 }
 
+/// Abbreviates many ids against one snapshot of the database: pack indexes are searched
+/// for each id's sorted neighbours (no allocation), and each loose fan-out folder is read
+/// once, as git's loose-object cache does.
+pub struct Abbreviator<'a> {
+    odb: &'a Odb,
+    loose: Vec<Option<Vec<ObjectId>>>,
+}
+
+impl<'a> Abbreviator<'a> {
+    /// An abbreviator over `odb`.
+    pub fn new(odb: &'a Odb) -> Abbreviator<'a> {
+        Abbreviator {
+            odb,
+            loose: vec![None; 256 * odb.stores.len()],
+        }
+    }
+
+    /// The shortest length ≥ `min_len` at which `id`'s hex prefix names no other object,
+    /// as [`Odb::unique_abbrev_len`] gives it.
+    pub fn unique_len(&mut self, id: &ObjectId, min_len: usize) -> Result<usize, OdbError> {
+        let hex_len = self.odb.hash_kind().hex_len();
+        let min_len = min_len.clamp(1, hex_len);
+        let want = id.as_bytes();
+        let mut common = 0;
+        let mut note = |other: Option<&[u8]>| {
+            if let Some(o) = other {
+                if o != want {
+                    common = common.max(common_hex_prefix_bytes(want, o));
+                }
+            }
+        };
+        for (s, store) in self.odb.stores.iter().enumerate() {
+            let set = store.packs();
+            if let Some(m) = &set.midx {
+                let (a, b) = m.neighbours(want);
+                note(a);
+                note(b);
+            }
+            for p in &set.packs {
+                if let Some(idx) = &p.idx {
+                    let (a, b) = idx.neighbours(want);
+                    note(a);
+                    note(b);
+                }
+            }
+            let slot = &mut self.loose[256 * s + usize::from(id.first_byte())];
+            if slot.is_none() {
+                let mut ids = Vec::new();
+                store.loose.ids_in_dir(id.first_byte(), &mut ids)?;
+                ids.sort_unstable();
+                *slot = Some(ids);
+            }
+            let ids = slot.as_deref().unwrap_or_default();
+            let at = ids.partition_point(|o| o < id);
+            note(at.checked_sub(1).map(|i| ids[i].as_bytes()));
+            let after = if ids.get(at) == Some(id) { at + 1 } else { at };
+            note(ids.get(after).map(|o| o.as_bytes()));
+        }
+        Ok(min_len.max(common + 1).min(hex_len))
+    }
+}
+
+/// How many leading hex digits two raw ids share.
+fn common_hex_prefix_bytes(a: &[u8], b: &[u8]) -> usize {
+    let mut n = 0;
+    for (x, y) in a.iter().zip(b) {
+        if x == y {
+            n += 2;
+        } else {
+            if x >> 4 == y >> 4 {
+                n += 1;
+            }
+            break;
+        }
+    }
+    n
+}
+
 /// How many leading hex digits two ids share.
 fn common_hex_prefix(a: &ObjectId, b: &ObjectId) -> usize {
     let mut n = 0;

@@ -30,7 +30,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
-pub use abbrev::{auto_abbrev_len, default_abbrev_len, MIN_ABBREV};
+pub use abbrev::{auto_abbrev_len, default_abbrev_len, Abbreviator, MIN_ABBREV};
 pub use cache::{DeltaBaseCache, DEFAULT_CACHE_LIMIT};
 pub use commit_graph::{CommitGraph, GraphCommit};
 pub use delta::{apply_delta, delta_sizes, DeltaError};
