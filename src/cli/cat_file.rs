@@ -258,8 +258,17 @@ fn run_batch(repo: &Repository, b: &Batch, ctx: &mut Context<'_>) -> Result<i32,
             .format
             .iter()
             .any(|a| matches!(a, Atom::Kind | Atom::Size));
+        // Headers are read in pack order up front (one small entry per object); the
+        // few left over are read one at a time below.
+        let headers = if !b.contents && needs_info {
+            odb.listed_headers(&list)
+        } else {
+            Vec::new()
+        };
         for (i, id) in list.ids().enumerate() {
-            let info = if b.contents {
+            let info = if let Some(Some(h)) = headers.get(i) {
+                Ok(*h)
+            } else if b.contents {
                 odb.read_listed(&list, i, &mut buf)
                     .map(|kind| (kind, buf.len() as u64))
             } else if needs_info {

@@ -736,6 +736,72 @@ impl Odb {
         Ok(kind)
     }
 
+    /// The kinds and sizes of the entries of `list` (from [`Odb::all_objects`] on this
+    /// database) that can be had cheaply: packed entries are visited in pack order (so the
+    /// pack is read front to back, and every `OFS_DELTA`'s base, which lies before it, is
+    /// known by the time the delta is met). `None` marks an entry to read with
+    /// [`Odb::read_listed_header`] instead (loose, `REF_DELTA`, or anything unusual; that
+    /// call also gives the error, if there is one).
+    pub fn listed_headers(&self, list: &ObjectList) -> Vec<Option<(ObjectKind, u64)>> {
+        let mut out = vec![None; list.entries.len()];
+        let mut order: Vec<u32> = (0..list.entries.len() as u32)
+            .filter(|&i| list.entries[i as usize].pack != NO_PACK)
+            .collect();
+        order.sort_unstable_by_key(|&i| {
+            let e = &list.entries[i as usize];
+            (e.pack, e.offset)
+        });
+        // Per pack, in offset order: offsets and the base kinds found so far.
+        let mut offsets: Vec<u64> = Vec::new();
+        let mut kinds: Vec<Option<ObjectKind>> = Vec::new();
+        let mut start = 0;
+        while start < order.len() {
+            let pack_no = list.entries[order[start] as usize].pack;
+            let end = start
+                + order[start..]
+                    .iter()
+                    .take_while(|&&i| list.entries[i as usize].pack == pack_no)
+                    .count();
+            let Some(pack) = list.packs.get(pack_no as usize) else {
+                break;
+            };
+            let group = &order[start..end];
+            offsets.clear();
+            offsets.extend(group.iter().map(|&i| list.entries[i as usize].offset));
+            kinds.clear();
+            kinds.resize(group.len(), None);
+            with_scratch(|s| {
+                for (g, &i) in group.iter().enumerate() {
+                    let Ok(header) = pack.data.entry_header(offsets[g]) else {
+                        continue;
+                    };
+                    let (kind, size) = match header.kind {
+                        EntryKind::Base(kind) => (kind, header.size),
+                        EntryKind::OfsDelta { base_offset } => {
+                            let Ok(b) = offsets[..g].binary_search(&base_offset) else {
+                                continue;
+                            };
+                            let Some(kind) = kinds[b] else { continue };
+                            let mut first = [0u8; 32];
+                            let got =
+                                pack.data
+                                    .inflate_start(&mut s.z, header.data_offset, &mut first);
+                            let Ok((_, size, _)) = delta_sizes(&first[..got]) else {
+                                continue;
+                            };
+                            (kind, size)
+                        }
+                        EntryKind::RefDelta { .. } => continue,
+                    };
+                    kinds[g] = Some(kind);
+                    out[i as usize] = Some((kind, size));
+                }
+            });
+            start = end;
+        }
+        out
+    }
+
     /// The kind and size of entry `i` of `list` (from [`Odb::all_objects`] on this
     /// database), like [`Odb::read_header`]. `memo` remembers the kinds of the delta
     /// chains walked, so that reading many headers walks each chain entry once.
