@@ -707,7 +707,7 @@ impl Odb {
         // multi-pack-index, the other packs newest first, then loose objects), so a stable
         // sort followed by keeping each id's first entry keeps the copy a lookup would
         // find, or leaves the choice to a lookup.
-        entries.sort_by(|a, b| a.id.cmp(&b.id));
+        entries.sort_by_key(|e| e.id);
         entries.dedup_by(|later, first| later.id == first.id);
         Ok(ObjectList { packs, entries })
     }
