@@ -253,6 +253,10 @@ fn run_batch(repo: &Repository, b: &Batch, ctx: &mut Context<'_>) -> Result<i32,
         // order stays git's (sorted by id), whatever `--unordered` says.
         let list = odb.all_objects()?;
         let _ = b.unordered;
+        if b.contents {
+            all_contents(odb, &list, b, delim, ctx.out)?;
+            return Ok(0);
+        }
         let mut memo = KindMemo::new();
         let needs_info = b
             .format
@@ -340,6 +344,76 @@ fn run_batch(repo: &Repository, b: &Batch, ctx: &mut Context<'_>) -> Result<i32,
         }
     }
     Ok(0)
+}
+
+/// Objects per unit of parallel work in [`all_contents`].
+const CHUNK: usize = 64;
+
+/// `--batch-all-objects --batch`: the objects of `list` are read in chunks, a few chunks
+/// at a time in parallel; each chunk's records are collected in memory and written in
+/// order, so the output is the sequential one and memory stays bounded by a few chunks.
+fn all_contents(
+    odb: &crate::odb::Odb,
+    list: &crate::odb::ObjectList,
+    b: &Batch,
+    delim: u8,
+    out: &mut dyn Write,
+) -> Result<(), Fatal> {
+    use rayon::prelude::*;
+    let per_round = CHUNK * 8 * rayon::current_num_threads().max(1);
+    let mut start = 0;
+    while start < list.len() {
+        let end = (start + per_round).min(list.len());
+        let starts: Vec<usize> = (start..end).step_by(CHUNK).collect();
+        let chunks: Vec<std::io::Result<(Vec<u8>, Vec<String>)>> = starts
+            .into_par_iter()
+            .map(|s| {
+                let mut text = Vec::new();
+                let mut errors = Vec::new();
+                let mut buf = Vec::new();
+                for i in s..(s + CHUNK).min(end) {
+                    let Some(id) = list.id(i) else { break };
+                    let mut hex = [0u8; 64];
+                    match odb.read_listed(list, i, &mut buf) {
+                        Ok(kind) => {
+                            let size = buf.len() as u64;
+                            record(b, &id, kind, size, b"", delim, Some(&buf), &mut text)?
+                        }
+                        // Unreadable (or pruned while we ran): git shows such objects as
+                        // missing.
+                        Err(OdbError::NotFound(_)) => missing(
+                            id.hex_str(&mut hex).as_bytes(),
+                            b"missing",
+                            delim,
+                            &mut text,
+                        )?,
+                        Err(e) => {
+                            errors.push(format!("error: {e}"));
+                            missing(
+                                id.hex_str(&mut hex).as_bytes(),
+                                b"missing",
+                                delim,
+                                &mut text,
+                            )?
+                        }
+                    }
+                }
+                Ok((text, errors))
+            })
+            .collect();
+        for chunk in chunks {
+            let (text, errors) = chunk?;
+            if !errors.is_empty() {
+                out.flush()?;
+                for e in errors {
+                    eprintln!("{e}");
+                }
+            }
+            out.write_all(&text)?;
+        }
+        start = end;
+    }
+    Ok(())
 }
 
 fn missing(name: &[u8], what: &[u8], delim: u8, out: &mut dyn Write) -> std::io::Result<()> {
