@@ -245,8 +245,14 @@ pub fn walk(
             continue;
         }
         if from_graph && !options.skip_data {
-            let read = WalkedCommit::read(repo, commit.id)?;
-            commit.data = read.data;
+            // The graph gave the parsed fields; only the bytes are needed.
+            let kind = repo.odb().read_into(&commit.id, &mut commit.data)?;
+            if kind != ObjectKind::Commit {
+                return Err(WalkError::BadCommit {
+                    id: commit.id,
+                    what: format!("it is a {kind}"),
+                });
+            }
         }
         shown += 1;
         if !visit(commit)? {
