@@ -154,11 +154,21 @@ impl ObjectId {
 
     /// Appends the full hexadecimal form to `out`.
     pub fn write_hex(&self, out: &mut String) {
+        let mut buf = [0u8; 64];
+        out.push_str(self.hex_str(&mut buf));
+    }
+
+    /// The full lowercase hexadecimal form, written into `buf` (no allocation).
+    pub fn hex_str<'b>(&self, buf: &'b mut [u8; 64]) -> &'b str {
         const DIGITS: &[u8; 16] = b"0123456789abcdef";
-        for &b in self.as_bytes() {
-            out.push(DIGITS[(b >> 4) as usize] as char);
-            out.push(DIGITS[(b & 15) as usize] as char);
+        let bytes = self.as_bytes();
+        for (pair, &b) in buf.chunks_exact_mut(2).zip(bytes) {
+            pair[0] = DIGITS[(b >> 4) as usize];
+            pair[1] = DIGITS[(b & 15) as usize];
         }
+        let hex = &buf[..2 * bytes.len()];
+        // Only ASCII hex digits were written.
+        std::str::from_utf8(hex).unwrap_or_default()
     }
 
     /// The first byte, used to index fan-out tables.
@@ -169,10 +179,8 @@ impl ObjectId {
 
 impl fmt::Display for ObjectId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for b in self.as_bytes() {
-            write!(f, "{b:02x}")?;
-        }
-        Ok(())
+        let mut buf = [0u8; 64];
+        f.write_str(self.hex_str(&mut buf))
     }
 }
 

@@ -289,14 +289,14 @@ impl<'r> Differ<'r> {
             Some(0) => Some(crate::odb::default_abbrev_len(odb, self.repo.config())),
             Some(n) => Some(n.max(crate::odb::MIN_ABBREV)),
         };
-        let mut ab = Abbreviator::new(odb, start);
+        let mut ab = Abbreviator::new(odb);
         // A missing side shows the null id at the starting length.
         let null = self.repo.hash_kind().null_id();
-        map.insert(null, ab.abbrev(&null)?);
+        map.insert(null, ab.abbrev(&null, start)?);
         for c in changes {
             for id in [c.old_id, c.new_id] {
                 if let std::collections::hash_map::Entry::Vacant(e) = map.entry(id) {
-                    e.insert(ab.abbrev(&id)?);
+                    e.insert(ab.abbrev(&id, start)?);
                 }
             }
         }

@@ -2,7 +2,7 @@
 
 use super::{Context, Fatal};
 use crate::object::{ObjectKind, TreeIter};
-use crate::odb::OdbError;
+use crate::odb::{KindMemo, OdbError};
 use crate::oid::ObjectId;
 use crate::repo::Repository;
 use crate::revision::{self, RevisionError};
@@ -250,17 +250,52 @@ fn run_batch(repo: &Repository, b: &Batch, ctx: &mut Context<'_>) -> Result<i32,
     let mut buf = Vec::new();
     let odb = repo.odb();
     if b.all_objects {
-        let ids = odb.all_ids()?;
+        // Listed with where each object is stored, so reading them needs no lookups; the
+        // order stays git's (sorted by id), whatever `--unordered` says.
+        let list = odb.all_objects()?;
         let _ = b.unordered;
-        for id in ids {
-            let hex = id.to_string();
-            match emit(repo, b, &id, b"", delim, &mut buf, ctx.out) {
-                Ok(()) => {}
+        if b.contents {
+            all_contents(odb, &list, b, delim, ctx.out)?;
+            return Ok(0);
+        }
+        let mut memo = KindMemo::new();
+        let needs_info = b
+            .format
+            .iter()
+            .any(|a| matches!(a, Atom::Kind | Atom::Size));
+        // Headers are read in pack order up front (one small entry per object); the
+        // few left over are read one at a time below.
+        let headers = if !b.contents && needs_info {
+            odb.listed_headers(&list)
+        } else {
+            Vec::new()
+        };
+        for (i, id) in list.ids().enumerate() {
+            let info = if let Some(Some(h)) = headers.get(i) {
+                Ok(*h)
+            } else if b.contents {
+                odb.read_listed(&list, i, &mut buf)
+                    .map(|kind| (kind, buf.len() as u64))
+            } else if needs_info {
+                odb.read_listed_header(&list, i, &mut memo)
+            } else if odb.contains(&id) {
+                Ok((ObjectKind::Blob, 0))
+            } else {
+                Err(OdbError::NotFound(id))
+            };
+            let mut hex = [0u8; 64];
+            match info {
+                Ok((kind, size)) => {
+                    let data = if b.contents { Some(&buf[..]) } else { None };
+                    record(b, &id, kind, size, b"", delim, data, ctx.out)?;
+                }
                 // Unreadable (or pruned while we ran): git shows such objects as missing.
-                Err(EmitError::Missing) => missing(hex.as_bytes(), b"missing", delim, ctx.out)?,
-                Err(EmitError::Fatal(f)) => {
-                    eprintln!("error: {}", f.message);
-                    missing(hex.as_bytes(), b"missing", delim, ctx.out)?
+                Err(OdbError::NotFound(_)) => {
+                    missing(id.hex_str(&mut hex).as_bytes(), b"missing", delim, ctx.out)?
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    missing(id.hex_str(&mut hex).as_bytes(), b"missing", delim, ctx.out)?
                 }
             }
         }
@@ -310,6 +345,76 @@ fn run_batch(repo: &Repository, b: &Batch, ctx: &mut Context<'_>) -> Result<i32,
         }
     }
     Ok(0)
+}
+
+/// Objects per unit of parallel work in [`all_contents`].
+const CHUNK: usize = 64;
+
+/// `--batch-all-objects --batch`: the objects of `list` are read in chunks, a few chunks
+/// at a time in parallel; each chunk's records are collected in memory and written in
+/// order, so the output is the sequential one and memory stays bounded by a few chunks.
+fn all_contents(
+    odb: &crate::odb::Odb,
+    list: &crate::odb::ObjectList,
+    b: &Batch,
+    delim: u8,
+    out: &mut dyn Write,
+) -> Result<(), Fatal> {
+    use rayon::prelude::*;
+    let per_round = CHUNK * 8 * rayon::current_num_threads().max(1);
+    let mut start = 0;
+    while start < list.len() {
+        let end = (start + per_round).min(list.len());
+        let starts: Vec<usize> = (start..end).step_by(CHUNK).collect();
+        let chunks: Vec<std::io::Result<(Vec<u8>, Vec<String>)>> = starts
+            .into_par_iter()
+            .map(|s| {
+                let mut text = Vec::new();
+                let mut errors = Vec::new();
+                let mut buf = Vec::new();
+                for i in s..(s + CHUNK).min(end) {
+                    let Some(id) = list.id(i) else { break };
+                    let mut hex = [0u8; 64];
+                    match odb.read_listed(list, i, &mut buf) {
+                        Ok(kind) => {
+                            let size = buf.len() as u64;
+                            record(b, &id, kind, size, b"", delim, Some(&buf), &mut text)?
+                        }
+                        // Unreadable (or pruned while we ran): git shows such objects as
+                        // missing.
+                        Err(OdbError::NotFound(_)) => missing(
+                            id.hex_str(&mut hex).as_bytes(),
+                            b"missing",
+                            delim,
+                            &mut text,
+                        )?,
+                        Err(e) => {
+                            errors.push(format!("error: {e}"));
+                            missing(
+                                id.hex_str(&mut hex).as_bytes(),
+                                b"missing",
+                                delim,
+                                &mut text,
+                            )?
+                        }
+                    }
+                }
+                Ok((text, errors))
+            })
+            .collect();
+        for chunk in chunks {
+            let (text, errors) = chunk?;
+            if !errors.is_empty() {
+                out.flush()?;
+                for e in errors {
+                    eprintln!("{e}");
+                }
+            }
+            out.write_all(&text)?;
+        }
+        start = end;
+    }
+    Ok(())
 }
 
 fn missing(name: &[u8], what: &[u8], delim: u8, out: &mut dyn Write) -> std::io::Result<()> {
@@ -364,19 +469,71 @@ fn emit(
             return Err(EmitError::Missing);
         }
     };
+    let data = if b.contents { Some(&buf[..]) } else { None };
+    record(b, id, kind, size, rest, delim, data, out)?;
+    Ok(())
+}
+
+/// Writes one batch record: the format line and, for `--batch`, the contents.
+#[allow(clippy::too_many_arguments)]
+fn record(
+    b: &Batch,
+    id: &ObjectId,
+    kind: ObjectKind,
+    size: u64,
+    rest: &[u8],
+    delim: u8,
+    data: Option<&[u8]>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    // Built in a stack buffer and written at once; a long `%(rest)` or literal goes
+    // through directly.
+    let mut line = [0u8; 256];
+    let mut n = 0;
+    let mut put = |bytes: &[u8], out: &mut dyn Write| -> std::io::Result<()> {
+        if n + bytes.len() <= line.len() {
+            line[n..n + bytes.len()].copy_from_slice(bytes);
+            n += bytes.len();
+        } else {
+            out.write_all(&line[..n])?;
+            n = 0;
+            out.write_all(bytes)?;
+        }
+        Ok(())
+    };
     for atom in &b.format {
         match atom {
-            Atom::Literal(l) => out.write_all(l)?,
-            Atom::Name => write!(out, "{id}")?,
-            Atom::Kind => out.write_all(kind.name().as_bytes())?,
-            Atom::Size => write!(out, "{size}")?,
-            Atom::Rest => out.write_all(rest)?,
+            Atom::Literal(l) => put(l, out)?,
+            Atom::Name => {
+                let mut hex = [0u8; 64];
+                put(id.hex_str(&mut hex).as_bytes(), out)?
+            }
+            Atom::Kind => put(kind.name().as_bytes(), out)?,
+            Atom::Size => {
+                let mut digits = [0u8; 20];
+                put(decimal(size, &mut digits), out)?
+            }
+            Atom::Rest => put(rest, out)?,
         }
     }
-    out.write_all(&[delim])?;
-    if b.contents {
-        out.write_all(buf)?;
+    put(&[delim], out)?;
+    out.write_all(&line[..n])?;
+    if let Some(data) = data {
+        out.write_all(data)?;
         out.write_all(&[delim])?;
     }
     Ok(())
+}
+
+/// `v` in decimal, written at the end of `buf`.
+fn decimal(mut v: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            return &buf[i..];
+        }
+    }
 }

@@ -467,7 +467,10 @@ fn clamp_abbrev(n: usize, repo: &Repository) -> Abbrev {
 
 /// Abbreviates object ids for one command: [`crate::odb::Abbreviator`] with the start
 /// length `abbrev` asks for.
-pub struct Abbreviator<'r>(crate::odb::Abbreviator<'r>);
+pub struct Abbreviator<'r> {
+    inner: crate::odb::Abbreviator<'r>,
+    start: Option<usize>,
+}
 
 impl<'r> Abbreviator<'r> {
     /// An abbreviator for `repo` with the given mode.
@@ -479,12 +482,15 @@ impl<'r> Abbreviator<'r> {
                 repo.odb().approximate_object_count(),
             )),
         };
-        Abbreviator(crate::odb::Abbreviator::new(repo.odb(), start))
+        Abbreviator {
+            inner: crate::odb::Abbreviator::new(repo.odb()),
+            start,
+        }
     }
 
     /// The abbreviated hex form of `id`.
     pub fn abbrev(&mut self, id: &ObjectId) -> Result<String, Fatal> {
-        Ok(self.0.abbrev(id)?)
+        Ok(self.inner.abbrev(id, self.start)?)
     }
 }
 

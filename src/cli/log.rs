@@ -78,6 +78,13 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         }),
     };
     let empty_format = matches!(&opts.format, Format::Custom(p) if p.is_empty());
+    // Formats showing only ids need no commit objects (the commit-graph has them).
+    let mut walk_opts = opts.walk.clone();
+    let needs_text = match &opts.format {
+        Format::Custom(pieces) => pieces.iter().any(Piece::needs_text),
+        _ => true,
+    };
+    walk_opts.skip_data = !needs_text;
     let mut pending: Vec<WalkedCommit> = Vec::new();
     let mut flush = |pending: &mut Vec<WalkedCommit>, out: &mut dyn Write| -> Result<(), Fatal> {
         let stats: Vec<Result<Vec<u8>, Fatal>> = if opts.diff_format != 0 {
@@ -97,7 +104,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             }
             first = false;
             match &opts.format {
-                Format::Custom(pieces) => format_commit(&c, pieces, &mut abbrev, out)?,
+                Format::Custom(pieces) => format_commit(&c, pieces, needs_text, &mut abbrev, out)?,
                 Format::Medium => format_medium(&c, &mut abbrev, out)?,
                 Format::Oneline => {
                     out.write_all(abbrev.abbrev(&c.id).as_bytes())?;
@@ -129,7 +136,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     // Commits are diffed in parallel batches; output stays in walk order.
     let batch = if opts.diff_format != 0 { 64 } else { 1 };
     let mut failure = None;
-    walk(&repo, &starts, &opts.walk, |c| {
+    walk(&repo, &starts, &walk_opts, |c| {
         pending.push(c);
         if pending.len() >= batch {
             if let Err(f) = flush(&mut pending, out) {
@@ -388,25 +395,40 @@ fn parse_format(f: &str) -> Vec<Piece> {
     out
 }
 
+impl Piece {
+    /// Whether showing this piece needs the commit object's text (beyond ids).
+    fn needs_text(&self) -> bool {
+        !matches!(
+            self,
+            Piece::Literal(_)
+                | Piece::Hash
+                | Piece::AbbrevHash
+                | Piece::Tree
+                | Piece::AbbrevTree
+                | Piece::Parents
+                | Piece::AbbrevParents
+        )
+    }
+}
+
 /// Abbreviates ids to git's default length, lengthened until unique.
 pub(crate) struct Abbrev<'r> {
-    repo: &'r Repository,
+    finder: crate::odb::Abbreviator<'r>,
     min_len: usize,
 }
 
 impl<'r> Abbrev<'r> {
     pub(crate) fn new(repo: &'r Repository) -> Self {
         Abbrev {
-            repo,
+            finder: crate::odb::Abbreviator::new(repo.odb()),
             min_len: crate::odb::default_abbrev_len(repo.odb(), repo.config()),
         }
     }
 
     pub(crate) fn abbrev(&mut self, id: &ObjectId) -> String {
         let len = self
-            .repo
-            .odb()
-            .unique_abbrev_len(id, self.min_len)
+            .finder
+            .unique_len(id, self.min_len)
             .unwrap_or(self.min_len);
         id.to_hex_prefix(len)
     }
@@ -415,16 +437,29 @@ impl<'r> Abbrev<'r> {
 fn format_commit(
     c: &WalkedCommit,
     format: &[Piece],
+    needs_text: bool,
     abbrev: &mut Abbrev<'_>,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    let parsed = c.parsed();
+    let parsed = if needs_text {
+        c.parsed()
+    } else {
+        crate::object::Commit {
+            tree: c.tree,
+            parents: Vec::new(),
+            author: &[],
+            committer: &[],
+            encoding: None,
+            message: &[],
+        }
+    };
     let author = parsed.author_signature();
     let committer = parsed.committer_signature();
+    let mut hex = [0u8; 64];
     for p in format {
         match p {
             Piece::Literal(l) => out.write_all(l)?,
-            Piece::Hash => write!(out, "{}", c.id)?,
+            Piece::Hash => out.write_all(c.id.hex_str(&mut hex).as_bytes())?,
             Piece::AbbrevHash => out.write_all(abbrev.abbrev(&c.id).as_bytes())?,
             Piece::Tree => write!(out, "{}", c.tree)?,
             Piece::AbbrevTree => out.write_all(abbrev.abbrev(&c.tree).as_bytes())?,

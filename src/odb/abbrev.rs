@@ -3,7 +3,6 @@
 use super::{Odb, OdbError};
 use crate::config::Config;
 use crate::oid::{HexPrefix, ObjectId};
-use std::collections::HashMap;
 
 /// git's smallest abbreviation (`MINIMUM_ABBREV`).
 pub const MIN_ABBREV: usize = 4;
@@ -54,84 +53,94 @@ impl Odb {
     }
 }
 
-/// Abbreviates many ids as git does: from a starting length, lengthened until no other
-/// object shares the prefix. Results are cached per id, and the ids sharing a first byte
-/// are fetched once per fan-out slot, so abbreviating a whole diff stays cheap.
+/// Abbreviates many ids against one snapshot of the database: pack indexes are searched
+/// for each id's sorted neighbours (no allocation), and each loose fan-out folder is read
+/// once, as git's loose-object cache does.
 pub struct Abbreviator<'a> {
     odb: &'a Odb,
-    start: Option<usize>,
-    cache: HashMap<ObjectId, usize>,
-    scratch: Vec<ObjectId>,
-    /// All ids sharing a first byte, sorted (`None`: too many to keep; then each id is
-    /// looked up on its own).
-    fanout: HashMap<u8, Option<Vec<ObjectId>>>,
+    loose: Vec<Option<Vec<ObjectId>>>,
 }
 
-/// Fan-out slots with more ids than this are not cached.
-const FANOUT_CACHE_LIMIT: usize = 4096;
-
 impl<'a> Abbreviator<'a> {
-    /// An abbreviator starting from `start` digits (`None`: full ids).
-    pub fn new(odb: &'a Odb, start: Option<usize>) -> Abbreviator<'a> {
+    /// An abbreviator over `odb`.
+    pub fn new(odb: &'a Odb) -> Abbreviator<'a> {
         Abbreviator {
             odb,
-            start,
-            cache: HashMap::new(),
-            scratch: Vec::new(),
-            fanout: HashMap::new(),
+            loose: vec![None; 256 * odb.stores.len()],
         }
     }
 
-    /// The abbreviated hex form of `id`.
-    pub fn abbrev(&mut self, id: &ObjectId) -> Result<String, OdbError> {
+    /// `id` in hex, abbreviated from `start` digits until unique (`None`: the full id).
+    pub fn abbrev(&mut self, id: &ObjectId, start: Option<usize>) -> Result<String, OdbError> {
         let hex = id.to_hex();
-        let Some(start) = self.start else {
-            return Ok(hex);
-        };
-        if start >= hex.len() {
-            return Ok(hex);
-        }
-        if let Some(&n) = self.cache.get(id) {
-            return Ok(hex[..n].to_string());
-        }
-        let first = id.first_byte();
-        if !self.fanout.contains_key(&first) {
-            let p = HexPrefix::parse(&hex.as_bytes()[..2], id.kind()).expect("hex digits");
-            let mut ids = Vec::new();
-            self.odb.find_prefix(&p, FANOUT_CACHE_LIMIT, &mut ids)?;
-            let entry = (ids.len() <= FANOUT_CACHE_LIMIT).then_some(ids);
-            self.fanout.insert(first, entry);
-        }
-        let mut len = start;
-        if let Some(Some(ids)) = self.fanout.get(&first) {
-            // In sorted order, the longest shared prefix is with a neighbour.
-            let pos = ids.partition_point(|o| o < id);
-            let after = if ids.get(pos) == Some(id) {
-                pos + 1
-            } else {
-                pos
-            };
-            for other in [pos.checked_sub(1).and_then(|i| ids.get(i)), ids.get(after)]
-                .into_iter()
-                .flatten()
-            {
-                len = len.max(common_hex_prefix(id, other) + 1);
+        match start {
+            Some(n) if n < hex.len() => {
+                let len = self.unique_len(id, n)?;
+                Ok(hex[..len].to_string())
             }
-        } else {
-            let prefix = HexPrefix::parse(&hex.as_bytes()[..start], id.kind()).expect("hex digits");
-            self.scratch.clear();
-            self.odb
-                .find_prefix(&prefix, usize::MAX - 1, &mut self.scratch)?;
-            for other in &self.scratch {
-                if other != id {
-                    len = len.max(common_hex_prefix(id, other) + 1);
+            _ => Ok(hex),
+        }
+    }
+
+    /// The shortest length ≥ `min_len` at which `id`'s hex prefix names no other object,
+    /// as [`Odb::unique_abbrev_len`] gives it.
+    pub fn unique_len(&mut self, id: &ObjectId, min_len: usize) -> Result<usize, OdbError> {
+        let hex_len = self.odb.hash_kind().hex_len();
+        let min_len = min_len.clamp(1, hex_len);
+        let want = id.as_bytes();
+        let mut common = 0;
+        let mut note = |other: Option<&[u8]>| {
+            if let Some(o) = other {
+                if o != want {
+                    common = common.max(common_hex_prefix_bytes(want, o));
                 }
             }
+        };
+        for (s, store) in self.odb.stores.iter().enumerate() {
+            let set = store.packs();
+            if let Some(m) = &set.midx {
+                let (a, b) = m.neighbours(want);
+                note(a);
+                note(b);
+            }
+            for p in &set.packs {
+                if let Some(idx) = &p.idx {
+                    let (a, b) = idx.neighbours(want);
+                    note(a);
+                    note(b);
+                }
+            }
+            let slot = &mut self.loose[256 * s + usize::from(id.first_byte())];
+            if slot.is_none() {
+                let mut ids = Vec::new();
+                store.loose.ids_in_dir(id.first_byte(), &mut ids)?;
+                ids.sort_unstable();
+                *slot = Some(ids);
+            }
+            let ids = slot.as_deref().unwrap_or_default();
+            let at = ids.partition_point(|o| o < id);
+            note(at.checked_sub(1).map(|i| ids[i].as_bytes()));
+            let after = if ids.get(at) == Some(id) { at + 1 } else { at };
+            note(ids.get(after).map(|o| o.as_bytes()));
         }
-        let len = len.min(hex.len());
-        self.cache.insert(*id, len);
-        Ok(hex[..len].to_string())
+        Ok(min_len.max(common + 1).min(hex_len))
     }
+}
+
+/// How many leading hex digits two raw ids share.
+fn common_hex_prefix_bytes(a: &[u8], b: &[u8]) -> usize {
+    let mut n = 0;
+    for (x, y) in a.iter().zip(b) {
+        if x == y {
+            n += 2;
+        } else {
+            if x >> 4 == y >> 4 {
+                n += 1;
+            }
+            break;
+        }
+    }
+    n
 }
 
 /// How many leading hex digits two ids share.

@@ -8,6 +8,7 @@
 
 use crate::object::ObjectKind;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// Number of independently locked shards.
@@ -37,6 +38,8 @@ struct Shard {
 pub struct DeltaBaseCache {
     shards: Vec<Mutex<Shard>>,
     shard_limit: usize,
+    /// Entries over all shards, so that lookups in an empty cache take no lock.
+    entries: AtomicUsize,
 }
 
 impl std::fmt::Debug for DeltaBaseCache {
@@ -55,6 +58,7 @@ impl DeltaBaseCache {
         DeltaBaseCache {
             shards: (0..SHARDS).map(|_| Mutex::new(Shard::default())).collect(),
             shard_limit: limit / SHARDS,
+            entries: AtomicUsize::new(0),
         }
     }
 
@@ -67,7 +71,7 @@ impl DeltaBaseCache {
 
     /// The cached object at `(pack, offset)`, marking it recently used.
     pub fn get(&self, pack: u64, offset: u64) -> Option<(ObjectKind, Arc<Vec<u8>>)> {
-        if self.shard_limit == 0 {
+        if self.shard_limit == 0 || self.entries.load(Ordering::Relaxed) == 0 {
             return None;
         }
         let mut guard = self.shard((pack, offset));
@@ -100,6 +104,8 @@ impl DeltaBaseCache {
         if let Some(old) = s.map.insert((pack, offset), Entry { kind, data, tick }) {
             s.by_age.remove(&old.tick);
             s.bytes -= old.data.len();
+        } else {
+            self.entries.fetch_add(1, Ordering::Relaxed);
         }
         s.by_age.insert(tick, (pack, offset));
         s.bytes += len;
@@ -109,6 +115,7 @@ impl DeltaBaseCache {
             };
             if let Some(e) = s.map.remove(&key) {
                 s.bytes -= e.data.len();
+                self.entries.fetch_sub(1, Ordering::Relaxed);
             }
         }
     }

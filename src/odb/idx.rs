@@ -153,6 +153,27 @@ impl PackIndex {
         &self.data[at..at + self.hash.len()]
     }
 
+    /// The first sorted position whose id is not below `want` (raw bytes), and the raw
+    /// ids before and at it, if any.
+    pub(crate) fn neighbours(&self, want: &[u8]) -> (Option<&[u8]>, Option<&[u8]>) {
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if self.id_bytes(mid) < want {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        let before = lo.checked_sub(1).map(|i| self.id_bytes(i));
+        let mut at = lo;
+        if at < self.len() && self.id_bytes(at) == want {
+            at += 1;
+        }
+        let after = (at < self.len()).then(|| self.id_bytes(at));
+        (before, after)
+    }
+
     /// The id at sorted position `i`, which must be below [`PackIndex::len`].
     pub fn id_at(&self, i: u32) -> ObjectId {
         ObjectId::from_prefix_bytes(self.hash, self.id_bytes(i)).expect("hash length")

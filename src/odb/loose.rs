@@ -101,6 +101,11 @@ impl LooseStore {
         self.scan_dir(&min[..2], prefix, out)
     }
 
+    /// Appends the ids of the loose objects in fan-out folder `first` to `out`.
+    pub(crate) fn ids_in_dir(&self, first: u8, out: &mut Vec<ObjectId>) -> Result<(), OdbError> {
+        self.scan_dir_matching(&format!("{first:02x}"), |_| true, out)
+    }
+
     /// Appends every loose object id to `out`.
     pub fn all_ids(&self, out: &mut Vec<ObjectId>) -> Result<(), OdbError> {
         for i in 0..256 {

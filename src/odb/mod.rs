@@ -13,6 +13,7 @@
 
 mod abbrev;
 mod cache;
+mod commit_graph;
 mod delta;
 pub mod fuzz;
 mod idx;
@@ -31,6 +32,7 @@ use std::sync::{Arc, RwLock};
 
 pub use abbrev::{auto_abbrev_len, default_abbrev_len, Abbreviator, MIN_ABBREV};
 pub use cache::{DeltaBaseCache, DEFAULT_CACHE_LIMIT};
+pub use commit_graph::{CommitGraph, GraphCommit};
 pub use delta::{apply_delta, delta_sizes, DeltaError};
 pub use idx::PackIndex;
 pub use loose::{inflate_loose, LooseStore};
@@ -419,6 +421,94 @@ enum RefBase {
     Loose(ObjectKind, Vec<u8>),
 }
 
+/// Every object of an [`Odb`], sorted by id, each once (from [`Odb::all_objects`]), with
+/// the pack entry a lookup would find for each packed one.
+#[derive(Debug)]
+pub struct ObjectList {
+    packs: Vec<Arc<Pack>>,
+    entries: Vec<ListEntry>,
+}
+
+/// One object of an [`ObjectList`].
+#[derive(Clone, Copy, Debug)]
+struct ListEntry {
+    id: ObjectId,
+    /// Index into `ObjectList::packs`, or [`NO_PACK`]: find it by lookup.
+    pack: u32,
+    offset: u64,
+}
+
+/// [`ListEntry::pack`] of an entry read through a lookup.
+const NO_PACK: u32 = u32::MAX;
+
+impl ObjectList {
+    /// The number of objects.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The id of object `i`, if `i < len()`.
+    pub fn id(&self, i: usize) -> Option<ObjectId> {
+        self.entries.get(i).map(|e| e.id)
+    }
+
+    /// The ids, in order.
+    pub fn ids(&self) -> impl Iterator<Item = ObjectId> + '_ {
+        self.entries.iter().map(|e| e.id)
+    }
+}
+
+/// Remembered object kinds of pack entries, for [`Odb::read_listed_header`]: a delta's
+/// kind is its chain's base kind, so each chain is walked once for all its members.
+#[derive(Debug, Default)]
+pub struct KindMemo {
+    kinds: std::collections::HashMap<(u64, u64), ObjectKind, BuildOffsetHasher>,
+    /// The entries of the walk in progress.
+    path: Vec<(u64, u64)>,
+}
+
+impl KindMemo {
+    /// An empty memo.
+    pub fn new() -> KindMemo {
+        KindMemo::default()
+    }
+}
+
+/// A fast hasher for `(pack id, offset)` keys (not exposed to untrusted key choice beyond
+/// pack offsets, which are bounded by the pack's size).
+#[derive(Clone, Copy, Debug, Default)]
+struct BuildOffsetHasher;
+
+impl std::hash::BuildHasher for BuildOffsetHasher {
+    type Hasher = OffsetHasher;
+    fn build_hasher(&self) -> OffsetHasher {
+        OffsetHasher(0)
+    }
+}
+
+/// See [`BuildOffsetHasher`].
+#[derive(Clone, Copy, Debug)]
+struct OffsetHasher(u64);
+
+impl std::hash::Hasher for OffsetHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
 /// All objects of a repository: its own objects directory followed by its alternates.
 #[derive(Debug)]
 pub struct Odb {
@@ -427,6 +517,7 @@ pub struct Odb {
     stores: Vec<Store>,
     cache: DeltaBaseCache,
     verify: bool,
+    commit_graph: std::sync::OnceLock<Option<CommitGraph>>,
 }
 
 /// How deep `objects/info/alternates` files may chain, as in git.
@@ -457,6 +548,7 @@ impl Odb {
             stores,
             cache: DeltaBaseCache::new(DEFAULT_CACHE_LIMIT),
             verify: false,
+            commit_graph: std::sync::OnceLock::new(),
         })
     }
 
@@ -470,6 +562,19 @@ impl Odb {
     /// wrong contents. Off by default (git does not check either when reading).
     pub fn set_verify_hashes(&mut self, on: bool) {
         self.verify = on;
+    }
+
+    /// The commit-graph of the first objects directory that has one (loaded on first use),
+    /// as git picks it. An unreadable or malformed one counts as none: commits are then
+    /// read from their objects.
+    pub fn commit_graph(&self) -> Option<&CommitGraph> {
+        self.commit_graph
+            .get_or_init(|| {
+                self.stores
+                    .iter()
+                    .find_map(|s| CommitGraph::open(s.loose.dir(), self.hash).ok().flatten())
+            })
+            .as_ref()
     }
 
     /// The delta-base cache (to inspect its use).
@@ -565,7 +670,7 @@ impl Odb {
             return Ok((ObjectKind::Tree, 0));
         }
         if let Some((pack, offset)) = self.find_packed(id)? {
-            return self.packed_header(pack, offset);
+            return self.packed_header(pack, offset, None);
         }
         for store in &self.stores {
             if let Some(h) = store.loose.read_header(id)? {
@@ -574,9 +679,171 @@ impl Odb {
         }
         self.rescan();
         if let Some((pack, offset)) = self.find_packed(id)? {
-            return self.packed_header(pack, offset);
+            return self.packed_header(pack, offset, None);
         }
         Err(self.missing(id))
+    }
+
+    /// Every object id in every store, sorted and without duplicates, like
+    /// [`Odb::all_ids`], together with where each packed one is stored, so that
+    /// [`Odb::read_listed`] and [`Odb::read_listed_header`] need no lookup.
+    pub fn all_objects(&self) -> Result<ObjectList, OdbError> {
+        let mut packs = Vec::new();
+        let mut entries = Vec::new();
+        let unplaced = |id| ListEntry {
+            id,
+            pack: NO_PACK,
+            offset: 0,
+        };
+        for store in &self.stores {
+            let set = store.packs();
+            // Listed as `all_ids` lists them; their location is left to a lookup, which
+            // goes through the multi-pack-index.
+            if let Some(m) = &set.midx {
+                for name in m.pack_names() {
+                    let path = store.pack_dir.join(name);
+                    if let Ok(idx) = PackIndex::open(&path, self.hash) {
+                        entries.extend(idx.ids().map(unplaced));
+                    }
+                }
+            }
+            for p in &set.packs {
+                let Some(idx) = &p.idx else { continue };
+                let n = u32::try_from(packs.len()).unwrap_or(NO_PACK);
+                packs.push(Arc::clone(p));
+                entries.reserve(idx.len() as usize);
+                for i in 0..idx.len() {
+                    let id = idx.id_at(i);
+                    entries.push(match idx.offset_at(i) {
+                        Ok(offset) if n != NO_PACK => ListEntry {
+                            id,
+                            pack: n,
+                            offset,
+                        },
+                        // A bad offset is reported when the object is read.
+                        _ => unplaced(id),
+                    });
+                }
+            }
+            let mut loose = Vec::new();
+            store.loose.all_ids(&mut loose)?;
+            entries.extend(loose.into_iter().map(unplaced));
+        }
+        // Entries were added in lookup priority order (stores in order; in each, the
+        // multi-pack-index, the other packs newest first, then loose objects), so a stable
+        // sort followed by keeping each id's first entry keeps the copy a lookup would
+        // find, or leaves the choice to a lookup.
+        entries.sort_by_key(|e| e.id);
+        entries.dedup_by(|later, first| later.id == first.id);
+        Ok(ObjectList { packs, entries })
+    }
+
+    /// Reads entry `i` of `list` (from [`Odb::all_objects`] on this database) like
+    /// [`Odb::read_into`] reads its id.
+    pub fn read_listed(
+        &self,
+        list: &ObjectList,
+        i: usize,
+        buf: &mut Vec<u8>,
+    ) -> Result<ObjectKind, OdbError> {
+        let Some(e) = list.entries.get(i) else {
+            return Err(OdbError::NotFound(self.empty_tree));
+        };
+        let Some(pack) = list.packs.get(e.pack as usize) else {
+            return self.read_into(&e.id, buf);
+        };
+        let kind = self.read_packed(pack, e.offset, buf)?;
+        if self.verify {
+            let actual = crate::oid::hash_object(self.hash, kind, buf);
+            if actual != e.id {
+                return Err(OdbError::HashMismatch { id: e.id, actual });
+            }
+        }
+        Ok(kind)
+    }
+
+    /// The kinds and sizes of the entries of `list` (from [`Odb::all_objects`] on this
+    /// database) that can be had cheaply: packed entries are visited in pack order (so the
+    /// pack is read front to back, and every `OFS_DELTA`'s base, which lies before it, is
+    /// known by the time the delta is met). `None` marks an entry to read with
+    /// [`Odb::read_listed_header`] instead (loose, `REF_DELTA`, or anything unusual; that
+    /// call also gives the error, if there is one).
+    pub fn listed_headers(&self, list: &ObjectList) -> Vec<Option<(ObjectKind, u64)>> {
+        let mut out = vec![None; list.entries.len()];
+        let mut order: Vec<u32> = (0..list.entries.len() as u32)
+            .filter(|&i| list.entries[i as usize].pack != NO_PACK)
+            .collect();
+        order.sort_unstable_by_key(|&i| {
+            let e = &list.entries[i as usize];
+            (e.pack, e.offset)
+        });
+        // Per pack, in offset order: offsets and the base kinds found so far.
+        let mut offsets: Vec<u64> = Vec::new();
+        let mut kinds: Vec<Option<ObjectKind>> = Vec::new();
+        let mut start = 0;
+        while start < order.len() {
+            let pack_no = list.entries[order[start] as usize].pack;
+            let end = start
+                + order[start..]
+                    .iter()
+                    .take_while(|&&i| list.entries[i as usize].pack == pack_no)
+                    .count();
+            let Some(pack) = list.packs.get(pack_no as usize) else {
+                break;
+            };
+            let group = &order[start..end];
+            offsets.clear();
+            offsets.extend(group.iter().map(|&i| list.entries[i as usize].offset));
+            kinds.clear();
+            kinds.resize(group.len(), None);
+            with_scratch(|s| {
+                for (g, &i) in group.iter().enumerate() {
+                    let Ok(header) = pack.data.entry_header(offsets[g]) else {
+                        continue;
+                    };
+                    let (kind, size) = match header.kind {
+                        EntryKind::Base(kind) => (kind, header.size),
+                        EntryKind::OfsDelta { base_offset } => {
+                            let Ok(b) = offsets[..g].binary_search(&base_offset) else {
+                                continue;
+                            };
+                            let Some(kind) = kinds[b] else { continue };
+                            let mut first = [0u8; 32];
+                            let got =
+                                pack.data
+                                    .inflate_start(&mut s.z, header.data_offset, &mut first);
+                            let Ok((_, size, _)) = delta_sizes(&first[..got]) else {
+                                continue;
+                            };
+                            (kind, size)
+                        }
+                        EntryKind::RefDelta { .. } => continue,
+                    };
+                    kinds[g] = Some(kind);
+                    out[i as usize] = Some((kind, size));
+                }
+            });
+            start = end;
+        }
+        out
+    }
+
+    /// The kind and size of entry `i` of `list` (from [`Odb::all_objects`] on this
+    /// database), like [`Odb::read_header`]. `memo` remembers the kinds of the delta
+    /// chains walked, so that reading many headers walks each chain entry once.
+    pub fn read_listed_header(
+        &self,
+        list: &ObjectList,
+        i: usize,
+        memo: &mut KindMemo,
+    ) -> Result<(ObjectKind, u64), OdbError> {
+        let Some(e) = list.entries.get(i) else {
+            return Err(OdbError::NotFound(self.empty_tree));
+        };
+        match list.packs.get(e.pack as usize) {
+            Some(pack) => self.packed_header(Arc::clone(pack), e.offset, Some(memo)),
+            None => self.read_header(&e.id),
+        }
     }
 
     /// Whether the object exists in any store.
@@ -846,19 +1113,48 @@ impl Odb {
     }
 
     /// The kind and size of the packed object at `offset` of `pack`, from entry headers and
-    /// the first bytes of the outermost delta.
-    fn packed_header(&self, pack: Arc<Pack>, offset: u64) -> Result<(ObjectKind, u64), OdbError> {
+    /// the first bytes of the outermost delta. With a `memo`, the kinds of the entries
+    /// walked are remembered, and a remembered entry ends the walk.
+    fn packed_header(
+        &self,
+        pack: Arc<Pack>,
+        offset: u64,
+        mut memo: Option<&mut KindMemo>,
+    ) -> Result<(ObjectKind, u64), OdbError> {
         let mut cur = pack;
         let mut off = offset;
         let mut size = None;
         let mut refs_seen: Vec<(u64, u64)> = Vec::new();
+        if let Some(m) = memo.as_deref_mut() {
+            m.path.clear();
+        }
+        // Records `kind` for the entries walked (with a memo) and returns the answer.
+        let done = |memo: Option<&mut KindMemo>, kind: ObjectKind, size: u64| {
+            if let Some(m) = memo {
+                for key in std::mem::take(&mut m.path) {
+                    m.kinds.insert(key, kind);
+                }
+            }
+            Ok((kind, size))
+        };
         for _ in 0..=MAX_DELTA_CHAIN {
+            if let Some(m) = memo.as_deref_mut() {
+                let key = (cur.data.id(), off);
+                if let Some(&kind) = m.kinds.get(&key) {
+                    if let Some(size) = size {
+                        return done(memo, kind, size);
+                    }
+                } else {
+                    m.path.push(key);
+                }
+            }
             if let Some((kind, data)) = self.cache.get(cur.data.id(), off) {
-                return Ok((kind, size.unwrap_or(data.len() as u64)));
+                let size = size.unwrap_or(data.len() as u64);
+                return done(memo, kind, size);
             }
             let header = cur.data.entry_header(off)?;
             let base = match header.kind {
-                EntryKind::Base(kind) => return Ok((kind, size.unwrap_or(header.size))),
+                EntryKind::Base(kind) => return done(memo, kind, size.unwrap_or(header.size)),
                 EntryKind::OfsDelta { .. } | EntryKind::RefDelta { .. } if size.is_none() => {
                     let mut start = [0u8; 32];
                     let got = with_scratch(|s| {
@@ -869,6 +1165,11 @@ impl Odb {
                         OdbError::corrupt(cur.data.path(), format!("delta at {off}: {e}"))
                     })?;
                     size = Some(target);
+                    if let Some(m) = memo.as_deref_mut() {
+                        if let Some(&kind) = m.kinds.get(&(cur.data.id(), off)) {
+                            return done(memo, kind, target);
+                        }
+                    }
                     header.kind
                 }
                 k => k,
@@ -888,9 +1189,11 @@ impl Odb {
                         cur = p;
                         off = o;
                     }
-                    RefBase::Loose(kind, v) => return Ok((kind, size.unwrap_or(v.len() as u64))),
+                    RefBase::Loose(kind, v) => {
+                        return done(memo, kind, size.unwrap_or(v.len() as u64))
+                    }
                 },
-                EntryKind::Base(kind) => return Ok((kind, size.unwrap_or(header.size))),
+                EntryKind::Base(kind) => return done(memo, kind, size.unwrap_or(header.size)),
             }
         }
         Err(OdbError::corrupt(

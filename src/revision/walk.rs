@@ -2,7 +2,7 @@
 //! commits were reached, each commit shown once.
 
 use crate::object::{Commit, ObjectKind};
-use crate::odb::OdbError;
+use crate::odb::{CommitGraph, OdbError};
 use crate::oid::ObjectId;
 use crate::repo::Repository;
 use std::cmp::Ordering;
@@ -33,6 +33,10 @@ pub struct WalkOptions {
     pub no_merges: bool,
     /// Stop after this many shown commits (`-n`).
     pub max_count: Option<usize>,
+    /// The visitor needs only ids, parents, trees and commit times, not the commit
+    /// objects: [`WalkedCommit::data`] may then be empty (it is when the commit-graph gave
+    /// the commit), which saves inflating every commit.
+    pub skip_data: bool,
 }
 
 /// A commit reached by the walk, with the fields the walk needed already parsed.
@@ -46,51 +50,49 @@ pub struct WalkedCommit {
     pub tree: ObjectId,
     /// The committer time (seconds since the epoch), the walk's sort key.
     pub commit_time: i64,
-    /// The raw commit object.
+    /// The raw commit object (empty with [`WalkOptions::skip_data`] when the commit-graph
+    /// gave the commit).
     pub data: Vec<u8>,
 }
 
 impl WalkedCommit {
     /// Reads and parses commit `id`.
     pub fn read(repo: &Repository, id: ObjectId) -> Result<WalkedCommit, WalkError> {
-        let obj = repo.odb().read(&id)?;
-        if obj.kind != ObjectKind::Commit {
+        let mut data = Vec::new();
+        let kind = repo.odb().read_into(&id, &mut data)?;
+        if kind != ObjectKind::Commit {
             return Err(WalkError::BadCommit {
                 id,
-                what: format!("it is a {}", obj.kind),
+                what: format!("it is a {kind}"),
             });
         }
-        let c = Commit::parse(&obj.data).map_err(|e| WalkError::BadCommit {
+        let c = Commit::parse(&data).map_err(|e| WalkError::BadCommit {
             id,
             what: e.to_string(),
         })?;
         let commit_time = c.committer_signature().map_or(0, |s| s.time);
+        let (parents, tree) = (c.parents, c.tree);
         Ok(WalkedCommit {
             id,
-            parents: c.parents.clone(),
-            tree: c.tree,
+            parents,
+            tree,
             commit_time,
-            data: obj.data.clone(),
+            data,
         })
     }
 
-    /// The parsed commit (borrowing this commit's bytes).
+    /// The parsed commit (borrowing this commit's bytes). Without the bytes (see
+    /// [`WalkOptions::skip_data`]) only the tree and parents are filled in.
     pub fn parsed(&self) -> Commit<'_> {
-        Commit::parse(&self.data).expect("parsed once already")
+        Commit::parse(&self.data).unwrap_or_else(|_| Commit {
+            tree: self.tree,
+            parents: self.parents.clone(),
+            author: &[],
+            committer: &[],
+            encoding: None,
+            message: &[],
+        })
     }
-}
-
-/// The commits listed in the repository's `shallow` file: git treats them as having no
-/// parents (their history was not fetched). Empty when the file is absent or unreadable;
-/// lines that are not object ids are skipped.
-pub fn shallow_commits(repo: &Repository) -> HashSet<ObjectId> {
-    let Ok(text) = std::fs::read(repo.common_dir().join("shallow")) else {
-        return HashSet::new();
-    };
-    text.split(|&b| b == b'\n')
-        .filter_map(|line| ObjectId::from_hex(line).ok())
-        .filter(|id| id.kind() == repo.hash_kind())
-        .collect()
 }
 
 /// A queue entry: newest first, then first inserted first.
@@ -98,6 +100,10 @@ struct Queued {
     time: i64,
     seq: u64,
     commit: WalkedCommit,
+    /// Whether the commit-graph gave the commit (its object is then not read yet).
+    from_graph: bool,
+    /// The parents' graph positions, when the commit-graph gave the commit.
+    parent_pos: Vec<u32>,
 }
 
 impl PartialEq for Queued {
@@ -119,60 +125,158 @@ impl Ord for Queued {
     }
 }
 
+/// Hashes object ids by their leading bytes (they are already uniformly distributed).
+#[derive(Clone, Copy, Default)]
+struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.0 =
+                (self.0.rotate_left(7) ^ u64::from_le_bytes(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+}
+
+type IdSet = HashSet<ObjectId, std::hash::BuildHasherDefault<IdHasher>>;
+
+/// Whether git would use the commit-graph here: `core.commitGraph` is not false and the
+/// repository is not shallow (git ignores the graph in shallow repositories).
+/// The commits listed in the repository's `shallow` file: git treats them as having no
+/// parents (their history was not fetched). Empty when the file is absent or unreadable;
+/// lines that are not object ids are skipped.
+pub fn shallow_commits(repo: &Repository) -> std::collections::HashSet<ObjectId> {
+    let Ok(text) = std::fs::read(repo.common_dir().join("shallow")) else {
+        return std::collections::HashSet::new();
+    };
+    text.split(|&b| b == b'\n')
+        .filter_map(|line| ObjectId::from_hex(line).ok())
+        .filter(|id| id.kind() == repo.hash_kind())
+        .collect()
+}
+
+fn graph_of(repo: &Repository) -> Option<&CommitGraph> {
+    if repo.config().get_bool("core.commitGraph") == Some(false)
+        || repo.common_dir().join("shallow").exists()
+    {
+        return None;
+    }
+    repo.odb().commit_graph()
+}
+
+/// The queue entry for commit `id` (in sequence `seq`): from the commit-graph when it
+/// lists the commit (at `pos`, if known) and its entry is sound, else from the commit
+/// object.
+fn load(
+    repo: &Repository,
+    graph: Option<&CommitGraph>,
+    id: ObjectId,
+    pos: Option<u32>,
+    seq: u64,
+) -> Result<Queued, WalkError> {
+    if let Some(g) = graph {
+        if let Some(pos) = pos.or_else(|| g.lookup(&id)) {
+            if let Some(gc) = g.commit(pos) {
+                let parents: Option<Vec<ObjectId>> =
+                    gc.parents.iter().map(|&p| g.id_at(p)).collect();
+                if let Some(parents) = parents {
+                    let commit = WalkedCommit {
+                        id,
+                        parents,
+                        tree: gc.tree,
+                        commit_time: gc.commit_time,
+                        data: Vec::new(),
+                    };
+                    return Ok(Queued {
+                        time: commit.commit_time,
+                        seq,
+                        commit,
+                        from_graph: true,
+                        parent_pos: gc.parents,
+                    });
+                }
+            }
+        }
+    }
+    let commit = WalkedCommit::read(repo, id)?;
+    Ok(Queued {
+        time: commit.commit_time,
+        seq,
+        commit,
+        from_graph: false,
+        parent_pos: Vec::new(),
+    })
+}
+
 /// Walks history from `starts` in git log's default order, calling `visit` for each shown
-/// commit until it returns `false` or `max_count` commits were shown.
+/// commit until it returns `false` or `max_count` commits were shown. Parents and commit
+/// times come from the commit-graph when there is one.
 pub fn walk(
     repo: &Repository,
     starts: &[ObjectId],
     options: &WalkOptions,
     mut visit: impl FnMut(WalkedCommit) -> Result<bool, WalkError>,
 ) -> Result<(), WalkError> {
-    let mut seen = HashSet::new();
+    let graph = graph_of(repo);
+    let mut seen = IdSet::default();
     let mut queue = BinaryHeap::new();
     let mut seq = 0u64;
-    // Shallow commits are walked as root commits, as git grafts them.
+    // Shallow commits are walked as root commits, as git grafts them (the graph is not
+    // used in shallow repositories, so only commit objects need the fix).
     let shallow = shallow_commits(repo);
-    let read = |id: ObjectId| -> Result<WalkedCommit, WalkError> {
-        let mut c = WalkedCommit::read(repo, id)?;
+    let load = |id: ObjectId, pos: Option<u32>, seq: u64| -> Result<Queued, WalkError> {
+        let mut q = load(repo, graph, id, pos, seq)?;
         if shallow.contains(&id) {
-            c.parents.clear();
+            q.commit.parents.clear();
+            q.parent_pos.clear();
         }
-        Ok(c)
+        Ok(q)
     };
     for &id in starts {
         if seen.insert(id) {
-            let commit = read(id)?;
-            queue.push(Queued {
-                time: commit.commit_time,
-                seq,
-                commit,
-            });
+            queue.push(load(id, None, seq)?);
             seq += 1;
         }
     }
     let mut shown = 0usize;
-    while let Some(Queued { commit, .. }) = queue.pop() {
+    while let Some(Queued {
+        mut commit,
+        from_graph,
+        parent_pos,
+        ..
+    }) = queue.pop()
+    {
         if options.max_count.is_some_and(|n| shown >= n) {
             break;
         }
-        let parents: &[ObjectId] = if options.first_parent {
-            &commit.parents[..commit.parents.len().min(1)]
+        let n = if options.first_parent {
+            commit.parents.len().min(1)
         } else {
-            &commit.parents
+            commit.parents.len()
         };
-        for &p in parents {
+        for (i, &p) in commit.parents[..n].iter().enumerate() {
             if seen.insert(p) {
-                let pc = read(p)?;
-                queue.push(Queued {
-                    time: pc.commit_time,
-                    seq,
-                    commit: pc,
-                });
+                queue.push(load(p, parent_pos.get(i).copied(), seq)?);
                 seq += 1;
             }
         }
         if options.no_merges && commit.parents.len() > 1 {
             continue;
+        }
+        if from_graph && !options.skip_data {
+            // The graph gave the parsed fields; only the bytes are needed.
+            let kind = repo.odb().read_into(&commit.id, &mut commit.data)?;
+            if kind != ObjectKind::Commit {
+                return Err(WalkError::BadCommit {
+                    id: commit.id,
+                    what: format!("it is a {kind}"),
+                });
+            }
         }
         shown += 1;
         if !visit(commit)? {
