@@ -42,8 +42,7 @@ pub fn line_diff(data: &[u8]) -> bool {
 pub fn commit_graph(data: &[u8]) -> bool {
     let mut any = false;
     for hash in [HashKind::Sha1, HashKind::Sha256] {
-        let Ok(g) = oxgit::revision::commit_graph::CommitGraph::from_bytes(data.to_vec(), hash)
-        else {
+        let Ok(g) = oxgit::odb::CommitGraph::from_bytes(data.to_vec(), hash) else {
             continue;
         };
         any = true;

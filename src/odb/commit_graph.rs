@@ -1,330 +1,417 @@
-//! The commit-graph (`objects/info/commit-graph`, or the layers listed in
-//! `objects/info/commit-graphs/commit-graph-chain`): each commit's root tree, parents and
-//! commit time without inflating the commit.
+//! A reader for git's commit-graph (`objects/info/commit-graph`, or a chain of layers in
+//! `objects/info/commit-graphs/`): parents, commit dates and generation numbers without
+//! inflating commit objects.
 //!
-//! The file layout is checked on open (header, chunk table, the sizes of the required
-//! chunks, the fan-out table); entries are read lazily, and every position read from the
-//! file is bounds-checked when used, so a corrupt file yields `None` (the caller reads the
-//! commit object instead), never a panic.
+//! Every offset, count and parent position is checked when a graph is opened, so lookups
+//! cannot run out of bounds; a graph that fails validation is reported as an error and
+//! callers fall back to reading commit objects, as git does.
 
-use super::mmap::{self, Data};
-use super::OdbError;
 use crate::oid::{HashKind, ObjectId};
-use std::cmp::Ordering;
 use std::path::Path;
 
-/// A `CDAT` parent slot that holds no parent.
-const NO_PARENT: u32 = 0x7000_0000;
-/// Set on the second parent slot of an octopus merge (the rest is an `EDGE` index), and on
-/// the last `EDGE` entry of a commit.
-const EXTRA_EDGES: u32 = 0x8000_0000;
+/// Why a commit-graph could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum GraphError {
+    /// A graph file could not be read.
+    #[error("cannot read commit-graph {path}: {source}")]
+    Io {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// A graph file is malformed.
+    #[error("commit-graph {path} is corrupt: {what}")]
+    Corrupt {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What is wrong.
+        what: String,
+    },
+}
 
-/// One commit as the commit-graph records it.
+/// "No parent" in the CDAT chunk.
+const PARENT_NONE: u32 = 0x7000_0000;
+/// Bit set on the second parent when it indexes the EDGE chunk (octopus merges).
+const PARENT_EXTRA_EDGES: u32 = 0x8000_0000;
+/// Bit marking the last entry of an EDGE list.
+const EDGE_LAST: u32 = 0x8000_0000;
+/// Bit marking a GDA2 entry as an index into GDO2.
+const OFFSET_OVERFLOW: u32 = 0x8000_0000;
+
+/// One file of the graph.
+#[derive(Debug)]
+struct Layer {
+    data: Vec<u8>,
+    /// Commits in the layers below this one.
+    base: u32,
+    count: u32,
+    oidf: usize,
+    oidl: usize,
+    cdat: usize,
+    gda2: Option<usize>,
+    gdo2: Option<(usize, usize)>,
+    edge: Option<(usize, usize)>,
+}
+
+/// A commit as the graph records it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GraphCommit {
     /// The root tree.
     pub tree: ObjectId,
-    /// Graph positions of the parents, in order (see [`CommitGraph::id_at`]).
+    /// Graph positions of the parents, in order.
     pub parents: Vec<u32>,
-    /// The commit time (seconds since the epoch).
-    pub commit_time: i64,
+    /// The committer date (seconds since the epoch).
+    pub date: i64,
+    /// The generation number: the corrected commit date when the graph has generation
+    /// data (see [`CommitGraph::has_corrected_dates`]), else the topological level.
+    pub generation: u64,
 }
 
-/// One commit-graph file.
-#[derive(Debug)]
-struct Layer {
-    data: Data,
-    /// Commits in this layer.
-    num: u32,
-    /// Global position of this layer's first commit (the commits of the layers below).
-    base: u32,
-    fanout: usize,
-    oids: usize,
-    cdat: usize,
-    /// The `EDGE` chunk: start and length in bytes.
-    edges: Option<(usize, usize)>,
-}
-
-/// A commit-graph: one file, or a chain of layers, each adding commits on top of those
-/// below. Positions are global: layer `i`'s commits follow those of layers `0..i`.
+/// An opened, validated commit-graph (one file or a chain of layers).
 #[derive(Debug)]
 pub struct CommitGraph {
     hash: HashKind,
     layers: Vec<Layer>,
-    total: u32,
+    corrected_dates: bool,
 }
 
-fn be32(b: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_be_bytes(b.get(at..at + 4)?.try_into().ok()?))
+fn be32(d: &[u8], at: usize) -> u32 {
+    u32::from_be_bytes([d[at], d[at + 1], d[at + 2], d[at + 3]])
+}
+
+fn be64(d: &[u8], at: usize) -> u64 {
+    (u64::from(be32(d, at)) << 32) | u64::from(be32(d, at + 4))
 }
 
 impl CommitGraph {
-    /// Opens the commit-graph of the objects directory `objects_dir`, as git does: the
-    /// single file `info/commit-graph` if present, else the chain in `info/commit-graphs/`.
-    /// `Ok(None)` when there is none; a chain's layers are used up to the first unusable
-    /// one. An unusable single file is an error.
-    pub fn open(objects_dir: &Path, hash: HashKind) -> Result<Option<CommitGraph>, OdbError> {
-        let info = objects_dir.join("info");
-        let single = info.join("commit-graph");
-        match mmap::open(&single) {
-            Ok(data) => {
-                let layer = Layer::parse(&single, data, hash, 0, 0)?;
-                let total = layer.num;
-                return Ok(Some(CommitGraph {
-                    hash,
-                    layers: vec![layer],
-                    total,
-                }));
-            }
-            Err(OdbError::Io { source, .. })
-                if source.kind() == std::io::ErrorKind::NotFound
-                    || source.kind() == std::io::ErrorKind::NotADirectory => {}
-            Err(e) => return Err(e),
+    /// Opens the commit-graph of `objects_dir`: the single file if present, else the
+    /// chain. `Ok(None)` if there is none.
+    pub fn open(objects_dir: &Path, hash: HashKind) -> Result<Option<CommitGraph>, GraphError> {
+        let single = objects_dir.join("info").join("commit-graph");
+        if single.is_file() {
+            let layer = read_layer(&single, hash, 0)?;
+            return Ok(Some(CommitGraph::from_layers(hash, vec![layer])?));
         }
-        let dir = info.join("commit-graphs");
-        let chain = match std::fs::read(dir.join("commit-graph-chain")) {
+        let dir = objects_dir.join("info").join("commit-graphs");
+        let chain = dir.join("commit-graph-chain");
+        let text = match std::fs::read(&chain) {
             Ok(t) => t,
-            Err(e)
-                if e.kind() == std::io::ErrorKind::NotFound
-                    || e.kind() == std::io::ErrorKind::NotADirectory =>
-            {
-                return Ok(None)
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => {
+                return Err(GraphError::Io {
+                    path: chain,
+                    source,
+                })
             }
-            Err(e) => return Err(OdbError::io(&dir.join("commit-graph-chain"), e)),
         };
         let mut layers = Vec::new();
-        let mut total = 0u32;
-        for line in chain.split(|&b| b == b'\n') {
-            let line = line.strip_suffix(b"\r").unwrap_or(line);
-            if line.is_empty() {
-                continue;
-            }
-            if line.len() != hash.hex_len() || !line.iter().all(u8::is_ascii_hexdigit) {
-                break;
-            }
-            let name = format!("graph-{}.graph", String::from_utf8_lossy(line));
-            let path = dir.join(name);
-            let Ok(data) = mmap::open(&path) else { break };
-            let Ok(layer) = Layer::parse(&path, data, hash, layers.len(), total) else {
-                break;
+        let mut base = 0u32;
+        for line in text.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+            let hex = std::str::from_utf8(line)
+                .ok()
+                .filter(|h| h.len() == hash.hex_len() && h.bytes().all(|c| c.is_ascii_hexdigit()));
+            let Some(hex) = hex else {
+                return Err(GraphError::Corrupt {
+                    path: chain,
+                    what: "bad line in chain file".into(),
+                });
             };
-            let Some(t) = total.checked_add(layer.num) else {
-                break;
-            };
-            total = t;
+            let layer = read_layer(&dir.join(format!("graph-{hex}.graph")), hash, base)?;
+            base = base
+                .checked_add(layer.count)
+                .ok_or_else(|| GraphError::Corrupt {
+                    path: chain.clone(),
+                    what: "too many commits".into(),
+                })?;
             layers.push(layer);
         }
         if layers.is_empty() {
             return Ok(None);
         }
-        Ok(Some(CommitGraph {
+        Ok(Some(CommitGraph::from_layers(hash, layers)?))
+    }
+
+    /// Validates a single commit-graph file held in memory (for tools and fuzzing).
+    pub fn from_bytes(data: Vec<u8>, hash: HashKind) -> Result<CommitGraph, GraphError> {
+        let layer = parse_layer(data, Path::new("<commit-graph>"), hash, 0)?;
+        CommitGraph::from_layers(hash, vec![layer])
+    }
+
+    fn from_layers(hash: HashKind, layers: Vec<Layer>) -> Result<CommitGraph, GraphError> {
+        let corrected_dates = layers.iter().all(|l| l.gda2.is_some());
+        let g = CommitGraph {
             hash,
             layers,
-            total,
-        }))
+            corrected_dates,
+        };
+        g.validate_parents()?;
+        Ok(g)
     }
 
-    /// The number of commits over all layers.
-    pub fn len(&self) -> u32 {
-        self.total
-    }
-
-    /// Whether the graph lists no commits.
-    pub fn is_empty(&self) -> bool {
-        self.total == 0
-    }
-
-    /// The layer holding global position `pos`, and the position within it.
-    fn layer_of(&self, pos: u32) -> Option<(&Layer, u32)> {
-        let layer = self
-            .layers
-            .iter()
-            .rev()
-            .find(|l| pos >= l.base && pos - l.base < l.num)?;
-        Some((layer, pos - layer.base))
-    }
-
-    /// The graph position of commit `id`, if the graph lists it.
-    pub fn lookup(&self, id: &ObjectId) -> Option<u32> {
-        let want = id.as_bytes();
-        if want.len() != self.hash.len() {
-            return None;
-        }
-        self.layers
-            .iter()
-            .find_map(|l| l.lookup(want, self.hash).map(|i| l.base + i))
-    }
-
-    /// The id of the commit at graph position `pos`.
-    pub fn id_at(&self, pos: u32) -> Option<ObjectId> {
-        let (layer, i) = self.layer_of(pos)?;
-        layer.id_at(i, self.hash)
-    }
-
-    /// The tree, parents and commit time of the commit at graph position `pos`; `None` if
-    /// the position or the entry is out of bounds.
-    pub fn commit(&self, pos: u32) -> Option<GraphCommit> {
-        let (layer, i) = self.layer_of(pos)?;
+    /// Checks that every parent position and EDGE list stays in bounds.
+    fn validate_parents(&self) -> Result<(), GraphError> {
+        let bad = |what: &str| GraphError::Corrupt {
+            path: "commit-graph".into(),
+            what: what.into(),
+        };
         let hl = self.hash.len();
-        let at = layer.cdat + i as usize * (hl + 16);
-        let d = &layer.data[..];
-        let tree = ObjectId::from_prefix_bytes(self.hash, d.get(at..at + hl)?)?;
-        let p1 = be32(d, at + hl)?;
-        let p2 = be32(d, at + hl + 4)?;
-        let hi = be32(d, at + hl + 8)?;
-        let lo = be32(d, at + hl + 12)?;
-        let commit_time = (i64::from(hi & 3) << 32) | i64::from(lo);
-        let mut parents = Vec::new();
-        // Parents lie in this layer or below it.
-        let limit = layer.base + layer.num;
-        let mut push = |p: u32| -> Option<()> { (p < limit).then(|| parents.push(p)) };
-        if p1 != NO_PARENT {
-            push(p1)?;
-        }
-        if p2 != NO_PARENT {
-            if p2 & EXTRA_EDGES == 0 {
-                push(p2)?;
-            } else {
-                let (start, len) = layer.edges?;
-                let mut e = (p2 & !EXTRA_EDGES) as usize;
-                loop {
-                    if 4 * e + 4 > len {
-                        return None;
+        for l in &self.layers {
+            // A layer may only point at commits in itself or the layers below.
+            let limit = l.base + l.count;
+            for i in 0..l.count as usize {
+                let rec = l.cdat + i * (hl + 16);
+                let p1 = be32(&l.data, rec + hl);
+                let p2 = be32(&l.data, rec + hl + 4);
+                if p1 != PARENT_NONE && p1 >= limit {
+                    return Err(bad("parent position out of range"));
+                }
+                if p2 == PARENT_NONE {
+                    continue;
+                }
+                if p2 & PARENT_EXTRA_EDGES != 0 {
+                    let (off, len) = l
+                        .edge
+                        .ok_or_else(|| bad("octopus merge without EDGE chunk"))?;
+                    let mut k = (p2 & !PARENT_EXTRA_EDGES) as usize;
+                    loop {
+                        if (k + 1) * 4 > len {
+                            return Err(bad("EDGE index out of range"));
+                        }
+                        let e = be32(&l.data, off + k * 4);
+                        if (e & !EDGE_LAST) >= limit {
+                            return Err(bad("EDGE parent out of range"));
+                        }
+                        if e & EDGE_LAST != 0 {
+                            break;
+                        }
+                        k += 1;
                     }
-                    let v = be32(d, start + 4 * e)?;
-                    push(v & !EXTRA_EDGES)?;
-                    if v & EXTRA_EDGES != 0 {
-                        break;
+                } else if p2 >= limit {
+                    return Err(bad("parent position out of range"));
+                }
+                if let Some(g) = l.gda2 {
+                    let off = be32(&l.data, g + i * 4);
+                    if off & OFFSET_OVERFLOW != 0 {
+                        let idx = (off & !OFFSET_OVERFLOW) as usize;
+                        match l.gdo2 {
+                            Some((_, len)) if (idx + 1) * 8 <= len => {}
+                            _ => return Err(bad("generation overflow index out of range")),
+                        }
                     }
-                    e += 1;
                 }
             }
         }
-        Some(GraphCommit {
-            tree,
-            parents,
-            commit_time,
-        })
+        Ok(())
     }
-}
 
-impl Layer {
-    /// Checks the layout of one commit-graph file, the `index`-th of its chain, whose
-    /// commits start at global position `base`.
-    fn parse(
-        path: &Path,
-        data: Data,
-        hash: HashKind,
-        index: usize,
-        base: u32,
-    ) -> Result<Layer, OdbError> {
-        let bad = |what: &str| OdbError::corrupt(path, what.to_string());
-        let hl = hash.len();
-        if data.len() < 8 + 12 + hl {
-            return Err(bad("commit-graph is too small"));
+    /// Number of commits in all layers.
+    pub fn len(&self) -> u32 {
+        self.layers.last().map_or(0, |l| l.base + l.count)
+    }
+
+    /// Whether the graph holds no commits.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether generation numbers are corrected commit dates (every layer has a `GDA2`
+    /// chunk), which git then uses to order its walks.
+    pub fn has_corrected_dates(&self) -> bool {
+        self.corrected_dates
+    }
+
+    fn layer_of(&self, pos: u32) -> Option<&Layer> {
+        self.layers
+            .iter()
+            .find(|l| pos >= l.base && pos < l.base + l.count)
+    }
+
+    /// The graph position of commit `id`, if the graph has it.
+    pub fn lookup(&self, id: &ObjectId) -> Option<u32> {
+        if id.kind() != self.hash {
+            return None;
         }
-        if &data[..4] != b"CGPH" {
-            return Err(bad("not a commit-graph (bad signature)"));
-        }
-        if data[4] != 1 {
-            return Err(bad("unsupported commit-graph version"));
-        }
-        let want_hash = match hash {
-            HashKind::Sha1 => 1,
-            HashKind::Sha256 => 2,
-        };
-        if data[5] != want_hash {
-            return Err(bad("commit-graph hash version does not match"));
-        }
-        let chunks = data[6] as usize;
-        if data[7] as usize != index {
-            return Err(bad("commit-graph has the wrong number of base graphs"));
-        }
-        let table_end = 8 + (chunks + 1) * 12;
-        let body_end = data.len() - hl;
-        if table_end > body_end {
-            return Err(bad("commit-graph chunk table runs past the end"));
-        }
-        let mut found: [Option<(usize, usize)>; 4] = [None; 4];
-        for c in 0..chunks {
-            let at = 8 + c * 12;
-            let id = &data[at..at + 4];
-            let start = u64::from_be_bytes(data[at + 4..at + 12].try_into().expect("8 bytes"));
-            let end = u64::from_be_bytes(data[at + 16..at + 24].try_into().expect("8 bytes"));
-            if start < table_end as u64 || end < start || end > body_end as u64 {
-                return Err(bad("commit-graph chunk offsets out of bounds"));
-            }
-            let slot = match id {
-                b"OIDF" => 0,
-                b"OIDL" => 1,
-                b"CDAT" => 2,
-                b"EDGE" => 3,
-                _ => continue,
+        let hl = self.hash.len();
+        let first = usize::from(id.first_byte());
+        for l in self.layers.iter().rev() {
+            let lo = if first == 0 {
+                0
+            } else {
+                be32(&l.data, l.oidf + (first - 1) * 4) as usize
             };
-            found[slot] = Some((start as usize, (end - start) as usize));
-        }
-        let (Some((fanout, flen)), Some((oids, olen)), Some((cdat, clen))) =
-            (found[0], found[1], found[2])
-        else {
-            return Err(bad("commit-graph lacks a required chunk"));
-        };
-        if flen != 1024 {
-            return Err(bad("commit-graph fan-out chunk has the wrong size"));
-        }
-        let mut prev = 0;
-        for i in 0..256 {
-            let n = be32(&data, fanout + 4 * i).unwrap_or(0);
-            if n < prev {
-                return Err(bad("commit-graph fan-out is not monotonic"));
-            }
-            prev = n;
-        }
-        let num = prev;
-        if Some(olen) != (num as usize).checked_mul(hl)
-            || Some(clen) != (num as usize).checked_mul(hl + 16)
-            || base.checked_add(num).is_none()
-        {
-            return Err(bad(
-                "commit-graph chunk sizes do not match its commit count",
-            ));
-        }
-        Ok(Layer {
-            data,
-            num,
-            base,
-            fanout,
-            oids,
-            cdat,
-            edges: found[3],
-        })
-    }
-
-    fn id_bytes(&self, i: u32, hl: usize) -> &[u8] {
-        let at = self.oids + i as usize * hl;
-        &self.data[at..at + hl]
-    }
-
-    fn id_at(&self, i: u32, hash: HashKind) -> Option<ObjectId> {
-        (i < self.num).then(|| ObjectId::from_prefix_bytes(hash, self.id_bytes(i, hash.len())))?
-    }
-
-    fn lookup(&self, want: &[u8], hash: HashKind) -> Option<u32> {
-        let b = usize::from(*want.first()?);
-        let hi = be32(&self.data, self.fanout + 4 * b)?;
-        let mut lo = if b == 0 {
-            0
-        } else {
-            be32(&self.data, self.fanout + 4 * (b - 1))?
-        };
-        let mut hi = hi.min(self.num);
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            match self.id_bytes(mid, hash.len()).cmp(want) {
-                Ordering::Less => lo = mid + 1,
-                Ordering::Greater => hi = mid,
-                Ordering::Equal => return Some(mid),
+            let hi = be32(&l.data, l.oidf + first * 4) as usize;
+            let (mut lo, mut hi) = (lo, hi.min(l.count as usize));
+            while lo < hi {
+                let mid = (lo + hi) / 2;
+                let at = l.oidl + mid * hl;
+                match l.data[at..at + hl].cmp(id.as_bytes()) {
+                    std::cmp::Ordering::Less => lo = mid + 1,
+                    std::cmp::Ordering::Greater => hi = mid,
+                    std::cmp::Ordering::Equal => return Some(l.base + mid as u32),
+                }
             }
         }
         None
     }
+
+    /// The id of the commit at graph position `pos`.
+    pub fn id_at(&self, pos: u32) -> Option<ObjectId> {
+        let l = self.layer_of(pos)?;
+        let i = (pos - l.base) as usize;
+        let hl = self.hash.len();
+        ObjectId::from_bytes(&l.data[l.oidl + i * hl..l.oidl + (i + 1) * hl])
+    }
+
+    /// The commit at graph position `pos`.
+    pub fn commit(&self, pos: u32) -> Option<GraphCommit> {
+        let l = self.layer_of(pos)?;
+        let i = (pos - l.base) as usize;
+        let hl = self.hash.len();
+        let rec = l.cdat + i * (hl + 16);
+        let d = &l.data;
+        let tree = ObjectId::from_bytes(&d[rec..rec + hl])?;
+        let p1 = be32(d, rec + hl);
+        let p2 = be32(d, rec + hl + 4);
+        let mut parents = Vec::new();
+        if p1 != PARENT_NONE {
+            parents.push(p1);
+        }
+        if p2 != PARENT_NONE {
+            if p2 & PARENT_EXTRA_EDGES != 0 {
+                let (off, _) = l.edge?;
+                let mut k = (p2 & !PARENT_EXTRA_EDGES) as usize;
+                loop {
+                    let e = be32(d, off + k * 4);
+                    parents.push(e & !EDGE_LAST);
+                    if e & EDGE_LAST != 0 {
+                        break;
+                    }
+                    k += 1;
+                }
+            } else {
+                parents.push(p2);
+            }
+        }
+        let w1 = be32(d, rec + hl + 8);
+        let w2 = be32(d, rec + hl + 12);
+        let date = ((u64::from(w1 & 3) << 32) | u64::from(w2)) as i64;
+        let generation = match (self.corrected_dates, l.gda2) {
+            (true, Some(g)) => {
+                let off = be32(d, g + i * 4);
+                let add = if off & OFFSET_OVERFLOW != 0 {
+                    let (o, _) = l.gdo2?;
+                    be64(d, o + (off & !OFFSET_OVERFLOW) as usize * 8)
+                } else {
+                    u64::from(off)
+                };
+                (date as u64).saturating_add(add)
+            }
+            _ => u64::from(w1 >> 2),
+        };
+        Some(GraphCommit {
+            tree,
+            parents,
+            date,
+            generation,
+        })
+    }
+}
+
+/// Reads and validates one graph file whose commits are numbered from `base`.
+fn read_layer(path: &Path, hash: HashKind, base: u32) -> Result<Layer, GraphError> {
+    let data = std::fs::read(path).map_err(|source| GraphError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse_layer(data, path, hash, base)
+}
+
+/// Validates one commit-graph file's bytes (`path` names it in errors).
+fn parse_layer(data: Vec<u8>, path: &Path, hash: HashKind, base: u32) -> Result<Layer, GraphError> {
+    let bad = |what: &str| GraphError::Corrupt {
+        path: path.to_path_buf(),
+        what: what.into(),
+    };
+    let hl = hash.len();
+    if data.len() < 8 + 12 + hl || &data[..4] != b"CGPH" {
+        return Err(bad("missing signature"));
+    }
+    if data[4] != 1 {
+        return Err(bad("unsupported version"));
+    }
+    let want_hash = match hash {
+        HashKind::Sha1 => 1,
+        HashKind::Sha256 => 2,
+    };
+    if data[5] != want_hash {
+        return Err(bad("hash version does not match the repository"));
+    }
+    let chunks = usize::from(data[6]);
+    let table_end = 8 + (chunks + 1) * 12;
+    let end = data.len() - hl;
+    if table_end > end {
+        return Err(bad("chunk table runs past the end"));
+    }
+    let (mut oidf, mut oidl, mut cdat, mut gda2, mut gdo2, mut edge) =
+        (None, None, None, None, None, None);
+    for k in 0..chunks {
+        let at = 8 + k * 12;
+        let id = &data[at..at + 4];
+        let start = be64(&data, at + 4);
+        let next = be64(&data, at + 16);
+        if start < table_end as u64 || next < start || next > end as u64 {
+            return Err(bad("chunk offset out of range"));
+        }
+        let (start, len) = (start as usize, (next - start) as usize);
+        match id {
+            b"OIDF" => oidf = Some((start, len)),
+            b"OIDL" => oidl = Some((start, len)),
+            b"CDAT" => cdat = Some((start, len)),
+            b"GDA2" => gda2 = Some((start, len)),
+            b"GDO2" => gdo2 = Some((start, len)),
+            b"EDGE" => edge = Some((start, len)),
+            _ => {}
+        }
+    }
+    let (oidf, oidf_len) = oidf.ok_or_else(|| bad("missing OIDF chunk"))?;
+    if oidf_len != 256 * 4 {
+        return Err(bad("OIDF chunk has the wrong size"));
+    }
+    let mut prev = 0;
+    for i in 0..256 {
+        let v = be32(&data, oidf + i * 4);
+        if v < prev {
+            return Err(bad("OIDF fan-out is not monotonic"));
+        }
+        prev = v;
+    }
+    let count = prev;
+    let (oidl, oidl_len) = oidl.ok_or_else(|| bad("missing OIDL chunk"))?;
+    if oidl_len as u64 != u64::from(count) * hl as u64 {
+        return Err(bad("OIDL chunk has the wrong size"));
+    }
+    let (cdat, cdat_len) = cdat.ok_or_else(|| bad("missing CDAT chunk"))?;
+    if cdat_len as u64 != u64::from(count) * (hl as u64 + 16) {
+        return Err(bad("CDAT chunk has the wrong size"));
+    }
+    let gda2 = match gda2 {
+        Some((s, len)) if len as u64 == u64::from(count) * 4 => Some(s),
+        Some(_) => return Err(bad("GDA2 chunk has the wrong size")),
+        None => None,
+    };
+    if base.checked_add(count).is_none() {
+        return Err(bad("too many commits"));
+    }
+    Ok(Layer {
+        data,
+        base,
+        count,
+        oidf,
+        oidl,
+        cdat,
+        gda2,
+        gdo2,
+        edge,
+    })
 }

@@ -2,8 +2,8 @@
 //! (`paint_down_to_common`) ordered by generation number and commit date, reading
 //! parents and dates from the commit-graph when one is present.
 
-use super::commit_graph::CommitGraph;
 use crate::object::{Commit, ObjectKind, ParseError, Tag};
+use crate::odb::CommitGraph;
 use crate::odb::{Odb, OdbError};
 use crate::oid::ObjectId;
 use crate::repo::Repository;
@@ -49,7 +49,7 @@ struct Node {
 /// when possible) and keeps per-commit flags for the walks.
 pub struct CommitWalker<'r> {
     odb: &'r Odb,
-    graph: Option<CommitGraph>,
+    graph: Option<&'r CommitGraph>,
     nodes: Vec<Node>,
     index: HashMap<ObjectId, usize>,
     buf: Vec<u8>,
@@ -68,19 +68,11 @@ impl<'r> CommitWalker<'r> {
     /// A walker for `repo`, using its commit-graph unless `core.commitGraph` is false or
     /// the graph is unreadable (then commits are read from objects).
     pub fn new(repo: &'r Repository) -> CommitWalker<'r> {
-        let use_graph = repo.config().get_bool("core.commitgraph") != Some(false);
-        let graph = if use_graph {
-            repo.odb()
-                .object_dirs()
-                .find_map(|dir| CommitGraph::open(dir, repo.hash_kind()).ok().flatten())
-        } else {
-            None
-        };
-        CommitWalker::with_graph(repo.odb(), graph)
+        CommitWalker::with_graph(repo.odb(), super::walk::usable_commit_graph(repo))
     }
 
     /// A walker over `odb` with an explicit (optional) commit-graph.
-    pub fn with_graph(odb: &'r Odb, graph: Option<CommitGraph>) -> CommitWalker<'r> {
+    pub fn with_graph(odb: &'r Odb, graph: Option<&'r CommitGraph>) -> CommitWalker<'r> {
         CommitWalker {
             odb,
             graph,
@@ -94,7 +86,7 @@ impl<'r> CommitWalker<'r> {
     pub fn peel_to_commit(&mut self, id: &ObjectId) -> Result<ObjectId, MergeBaseError> {
         let mut id = *id;
         for _ in 0..64 {
-            if self.graph.as_ref().is_some_and(|g| g.lookup(&id).is_some()) {
+            if self.graph.is_some_and(|g| g.lookup(&id).is_some()) {
                 return Ok(id);
             }
             match self.odb.read_into(&id, &mut self.buf)? {
@@ -137,7 +129,7 @@ impl<'r> CommitWalker<'r> {
             .as_ref()
             .and_then(|g| g.lookup(&id).and_then(|pos| g.commit(pos)))
             .and_then(|c| {
-                let g = self.graph.as_ref()?;
+                let g = self.graph?;
                 let ids: Option<Vec<ObjectId>> = c.parents.iter().map(|&p| g.id_at(p)).collect();
                 Some((ids?, c.date, c.generation))
             });
@@ -176,8 +168,7 @@ impl<'r> CommitWalker<'r> {
         twos: &[usize],
         min_generation: u64,
     ) -> Result<Vec<usize>, MergeBaseError> {
-        let by_gen =
-            min_generation > 0 || self.graph.as_ref().is_some_and(|g| g.has_corrected_dates());
+        let by_gen = min_generation > 0 || self.graph.is_some_and(|g| g.has_corrected_dates());
         let mut heap = BinaryHeap::new();
         let mut counter = 0u64;
         let mut push = |w: &Self, heap: &mut BinaryHeap<QueueItem>, i: usize| {

@@ -24,7 +24,6 @@
 //! ```
 
 mod abbrev;
-pub mod commit_graph;
 pub mod merge_base;
 mod regex;
 pub mod walk;

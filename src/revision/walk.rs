@@ -160,7 +160,9 @@ pub fn shallow_commits(repo: &Repository) -> std::collections::HashSet<ObjectId>
         .collect()
 }
 
-fn graph_of(repo: &Repository) -> Option<&CommitGraph> {
+/// The commit-graph walks may use: none when `core.commitGraph` is false or the
+/// repository is shallow (git ignores the graph then too).
+pub fn usable_commit_graph(repo: &Repository) -> Option<&CommitGraph> {
     if repo.config().get_bool("core.commitGraph") == Some(false)
         || repo.common_dir().join("shallow").exists()
     {
@@ -189,7 +191,7 @@ fn load(
                         id,
                         parents,
                         tree: gc.tree,
-                        commit_time: gc.commit_time,
+                        commit_time: gc.date,
                         data: Vec::new(),
                     };
                     return Ok(Queued {
@@ -222,7 +224,7 @@ pub fn walk(
     options: &WalkOptions,
     mut visit: impl FnMut(WalkedCommit) -> Result<bool, WalkError>,
 ) -> Result<(), WalkError> {
-    let graph = graph_of(repo);
+    let graph = usable_commit_graph(repo);
     let mut seen = IdSet::default();
     let mut queue = BinaryHeap::new();
     let mut seq = 0u64;
