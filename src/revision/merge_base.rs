@@ -7,7 +7,7 @@ use crate::odb::CommitGraph;
 use crate::odb::{Odb, OdbError};
 use crate::oid::ObjectId;
 use crate::repo::Repository;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 
 /// Why merge bases could not be computed.
 #[derive(Debug, thiserror::Error)]
@@ -51,7 +51,7 @@ pub struct CommitWalker<'r> {
     odb: &'r Odb,
     graph: Option<&'r CommitGraph>,
     nodes: Vec<Node>,
-    index: HashMap<ObjectId, usize>,
+    index: crate::oid::IdMap<usize>,
     buf: Vec<u8>,
 }
 
@@ -77,7 +77,7 @@ impl<'r> CommitWalker<'r> {
             odb,
             graph,
             nodes: Vec::new(),
-            index: HashMap::new(),
+            index: crate::oid::IdMap::default(),
             buf: Vec::new(),
         }
     }

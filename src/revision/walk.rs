@@ -6,7 +6,7 @@ use crate::odb::{CommitGraph, OdbError};
 use crate::oid::ObjectId;
 use crate::repo::Repository;
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashSet};
+use std::collections::BinaryHeap;
 
 /// Why a walk stopped.
 #[derive(Debug, thiserror::Error)]
@@ -125,25 +125,7 @@ impl Ord for Queued {
     }
 }
 
-/// Hashes object ids by their leading bytes (they are already uniformly distributed).
-#[derive(Clone, Copy, Default)]
-struct IdHasher(u64);
-
-impl std::hash::Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut b = [0u8; 8];
-            b[..chunk.len()].copy_from_slice(chunk);
-            self.0 =
-                (self.0.rotate_left(7) ^ u64::from_le_bytes(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        }
-    }
-}
-
-type IdSet = HashSet<ObjectId, std::hash::BuildHasherDefault<IdHasher>>;
+use crate::oid::IdSet;
 
 /// Whether git would use the commit-graph here: `core.commitGraph` is not false and the
 /// repository is not shallow (git ignores the graph in shallow repositories).
