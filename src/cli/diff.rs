@@ -592,7 +592,7 @@ fn endpoints(
 }
 
 /// Turns command-line paths into root-relative pathspec items.
-fn pathspec_items(
+pub(crate) fn pathspec_items(
     repo: &Repository,
     cwd: &std::path::Path,
     paths: &[String],

@@ -27,6 +27,10 @@ struct LogOptions {
     /// Diff sections to show per commit (`cli::diff` section bits).
     diff_format: u32,
     revs: Vec<String>,
+    /// Paths after `--`, as given (relative to the working folder).
+    paths: Vec<String>,
+    /// The same paths relative to the repository root.
+    path_items: Vec<Vec<u8>>,
 }
 
 /// One piece of a `--format` string.
@@ -52,8 +56,10 @@ enum Piece {
 
 /// Runs `log`.
 pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
-    let opts = parse_args(&ctx.args)?;
+    let mut opts = parse_args(&ctx.args)?;
     let repo = ctx.repo()?;
+    opts.path_items = super::diff::pathspec_items(&repo, &ctx.cwd, &opts.paths)?;
+    opts.walk.paths = opts.path_items.clone();
     let mut starts = Vec::new();
     for r in &opts.revs {
         let id = crate::revision::resolve(&repo, r).map_err(|_| {
@@ -182,7 +188,7 @@ fn commit_diff(
         parent_tree.as_ref(),
         Some(&c.tree),
         &crate::api::ChangeOptions {
-            paths: Vec::new(),
+            paths: opts.path_items.clone(),
             renames: renames.cloned(),
         },
     )
@@ -262,6 +268,8 @@ fn parse_args(args: &[String]) -> Result<LogOptions, Fatal> {
         terminator: false,
         diff_format: 0,
         revs: Vec::new(),
+        paths: Vec::new(),
+        path_items: Vec::new(),
     };
     let mut format = None;
     let mut i = 0;
@@ -289,9 +297,8 @@ fn parse_args(args: &[String]) -> Result<LogOptions, Fatal> {
                 o.walk.max_count = Some(count(v)?);
             }
             "--" => {
-                if i + 1 < args.len() {
-                    return Err(Fatal::new("log: path limiting is not supported yet"));
-                }
+                o.paths.extend(args[i + 1..].iter().cloned());
+                break;
             }
             _ if a.starts_with("--max-count=") => o.walk.max_count = Some(count(&a[12..])?),
             _ if a.starts_with("-n") && a.len() > 2 => o.walk.max_count = Some(count(&a[2..])?),

@@ -52,6 +52,18 @@ struct Layer {
     gda2: Option<usize>,
     gdo2: Option<(usize, usize)>,
     edge: Option<(usize, usize)>,
+    /// Changed-path Bloom filters: the `BIDX` chunk's start, and the `BDAT` chunk's
+    /// filter bytes (start, length) with its hash count and version.
+    bloom: Option<Bloom>,
+}
+
+/// Where a layer's changed-path Bloom filters are.
+#[derive(Debug, Clone, Copy)]
+struct Bloom {
+    bidx: usize,
+    data_start: usize,
+    hashes: u32,
+    version: u32,
 }
 
 /// A commit as the graph records it.
@@ -227,6 +239,45 @@ impl CommitGraph {
             .find(|l| pos >= l.base && pos < l.base + l.count)
     }
 
+    /// Whether the commit at `pos` may have changed `path` (or anything under it) compared
+    /// with its first parent, according to its changed-path Bloom filter: `Some(false)`
+    /// means certainly not, `Some(true)` maybe, `None` that there is no usable filter.
+    /// `path` has no trailing slash; git checks each leading directory as well.
+    pub fn maybe_changed(&self, pos: u32, path: &[u8]) -> Option<bool> {
+        let layer = self.layer_of(pos)?;
+        let bloom = layer.bloom?;
+        let i = (pos - layer.base) as usize;
+        let d = &layer.data;
+        let end = be32(d, bloom.bidx + i * 4) as usize;
+        let start = if i == 0 {
+            0
+        } else {
+            be32(d, bloom.bidx + (i - 1) * 4) as usize
+        };
+        let filter = d.get(bloom.data_start + start..bloom.data_start + end)?;
+        if filter.is_empty() {
+            return None;
+        }
+        let bits = filter.len() as u64 * 8;
+        // The path and each of its leading directories are keys of the filter.
+        let mut keys = vec![path];
+        let mut rest = path;
+        while let Some(slash) = rest.iter().rposition(|&c| c == b'/') {
+            rest = &rest[..slash];
+            keys.push(rest);
+        }
+        let contains = |key: &[u8]| {
+            let h0 = murmur3(0x293a_e76f, key, bloom.version);
+            let h1 = murmur3(0x7e64_6e2c, key, bloom.version);
+            (0..bloom.hashes).all(|k| {
+                // git adds in 32 bits, then reduces modulo the filter's size.
+                let bit = u64::from(h0.wrapping_add(k.wrapping_mul(h1))) % bits;
+                filter[(bit / 8) as usize] & (1 << (bit % 8)) != 0
+            })
+        };
+        Some(keys.iter().all(|k| contains(k)))
+    }
+
     /// The graph position of commit `id`, if the graph has it.
     pub fn lookup(&self, id: &ObjectId) -> Option<u32> {
         if id.kind() != self.hash {
@@ -355,6 +406,7 @@ fn parse_layer(data: Vec<u8>, path: &Path, hash: HashKind, base: u32) -> Result<
     }
     let (mut oidf, mut oidl, mut cdat, mut gda2, mut gdo2, mut edge) =
         (None, None, None, None, None, None);
+    let (mut bidx, mut bdat) = (None, None);
     for k in 0..chunks {
         let at = 8 + k * 12;
         let id = &data[at..at + 4];
@@ -371,6 +423,8 @@ fn parse_layer(data: Vec<u8>, path: &Path, hash: HashKind, base: u32) -> Result<
             b"GDA2" => gda2 = Some((start, len)),
             b"GDO2" => gdo2 = Some((start, len)),
             b"EDGE" => edge = Some((start, len)),
+            b"BIDX" => bidx = Some((start, len)),
+            b"BDAT" => bdat = Some((start, len)),
             _ => {}
         }
     }
@@ -403,6 +457,32 @@ fn parse_layer(data: Vec<u8>, path: &Path, hash: HashKind, base: u32) -> Result<
     if base.checked_add(count).is_none() {
         return Err(bad("too many commits"));
     }
+    // Bloom filters are an optimization: malformed ones are ignored, as git ignores them.
+    let bloom = match (bidx, bdat) {
+        (Some((bidx, bidx_len)), Some((bdat, bdat_len)))
+            if bidx_len as u64 == u64::from(count) * 4 && bdat_len >= 12 =>
+        {
+            let version = be32(&data, bdat);
+            let hashes = be32(&data, bdat + 4);
+            let bits_per_entry = be32(&data, bdat + 8);
+            let sound = (version == 1 || version == 2)
+                && (1..=32).contains(&hashes)
+                && bits_per_entry > 0
+                && (0..count as usize)
+                    .map(|i| be32(&data, bidx + i * 4) as usize)
+                    .try_fold(0usize, |prev, end| {
+                        (end >= prev && end <= bdat_len - 12).then_some(end)
+                    })
+                    .is_some();
+            sound.then_some(Bloom {
+                bidx,
+                data_start: bdat + 12,
+                hashes,
+                version,
+            })
+        }
+        _ => None,
+    };
     Ok(Layer {
         data,
         base,
@@ -413,5 +493,50 @@ fn parse_layer(data: Vec<u8>, path: &Path, hash: HashKind, base: u32) -> Result<
         gda2,
         gdo2,
         edge,
+        bloom,
     })
+}
+
+/// MurmurHash3 (x86, 32-bit) as git's Bloom filters use it. Version 1 filters hash the
+/// bytes as signed chars (git's historical bug), version 2 as unsigned.
+fn murmur3(seed: u32, data: &[u8], version: u32) -> u32 {
+    const C1: u32 = 0xcc9e_2d51;
+    const C2: u32 = 0x1b87_3593;
+    // Version 1 reads bytes as (signed) `char`, sign-extending those >= 0x80.
+    let byte = |b: u8| -> u32 {
+        if version == 1 {
+            b as i8 as i32 as u32
+        } else {
+            u32::from(b)
+        }
+    };
+    let mut h = seed;
+    let chunks = data.len() / 4;
+    for i in 0..chunks {
+        let b = &data[i * 4..i * 4 + 4];
+        let mut k = byte(b[0]) | (byte(b[1]) << 8) | (byte(b[2]) << 16) | (byte(b[3]) << 24);
+        k = k.wrapping_mul(C1).rotate_left(15).wrapping_mul(C2);
+        h ^= k;
+        h = h.rotate_left(13).wrapping_mul(5).wrapping_add(0xe654_6b64);
+    }
+    let tail = &data[chunks * 4..];
+    let mut k = 0u32;
+    if tail.len() >= 3 {
+        k ^= byte(tail[2]) << 16;
+    }
+    if tail.len() >= 2 {
+        k ^= byte(tail[1]) << 8;
+    }
+    if !tail.is_empty() {
+        k ^= byte(tail[0]);
+        k = k.wrapping_mul(C1).rotate_left(15).wrapping_mul(C2);
+        h ^= k;
+    }
+    h ^= data.len() as u32;
+    h ^= h >> 16;
+    h = h.wrapping_mul(0x85eb_ca6b);
+    h ^= h >> 13;
+    h = h.wrapping_mul(0xc2b2_ae35);
+    h ^= h >> 16;
+    h
 }

@@ -37,6 +37,10 @@ pub struct WalkOptions {
     /// objects: [`WalkedCommit::data`] may then be empty (it is when the commit-graph gave
     /// the commit), which saves inflating every commit.
     pub skip_data: bool,
+    /// Show only commits that change these paths (`-- <path>...`), with git's default
+    /// history simplification: a merge that leaves the paths as one parent had them
+    /// follows only that parent, and commits that leave them unchanged are not shown.
+    pub paths: Vec<Vec<u8>>,
 }
 
 /// A commit reached by the walk, with the fields the walk needed already parsed.
@@ -129,6 +133,79 @@ use crate::oid::IdSet;
 
 /// Whether git would use the commit-graph here: `core.commitGraph` is not false and the
 /// repository is not shallow (git ignores the graph in shallow repositories).
+/// What history simplification decided for one commit.
+enum Simplified {
+    /// The paths differ from every followed parent: show the commit.
+    Changed,
+    /// The paths are as in this parent (an index into the parents): follow only it and
+    /// hide the commit.
+    SameAsParent(usize),
+    /// A root commit without any of the paths: hide it.
+    EmptyRoot,
+}
+
+/// git's `try_to_simplify_commit` with default options: the first followed parent whose
+/// tree has the same paths wins.
+fn simplify(
+    repo: &Repository,
+    graph: Option<&CommitGraph>,
+    commit: &WalkedCommit,
+    follow: &[usize],
+    tree_diff: &mut crate::diff::TreeDiff<'_>,
+    paths: &[Vec<u8>],
+) -> Result<Simplified, WalkError> {
+    let diff_err = |e: crate::diff::DiffError| WalkError::BadCommit {
+        id: commit.id,
+        what: e.to_string(),
+    };
+    if commit.parents.is_empty() {
+        let mut changes = 0usize;
+        tree_diff
+            .diff(None, Some(&commit.tree), &mut |_| changes += 1)
+            .map_err(diff_err)?;
+        return Ok(if changes == 0 {
+            Simplified::EmptyRoot
+        } else {
+            Simplified::Changed
+        });
+    }
+    // The changed-path Bloom filter (against the first parent) can prove a literal path
+    // unchanged without diffing the trees, as git uses it.
+    if follow.first() == Some(&0) {
+        if let Some(pos) = graph.and_then(|g| g.lookup(&commit.id)) {
+            let g = graph.expect("looked up");
+            let literal = paths
+                .iter()
+                .all(|p| !p.is_empty() && !p.iter().any(|c| b"*?[\\".contains(c)));
+            let unchanged = literal
+                && paths.iter().all(|p| {
+                    let p = p.strip_suffix(b"/").unwrap_or(p);
+                    g.maybe_changed(pos, p) == Some(false)
+                });
+            if unchanged {
+                return Ok(Simplified::SameAsParent(0));
+            }
+        }
+    }
+    for &i in follow {
+        let parent = commit.parents[i];
+        let parent_tree = match graph.and_then(|g| g.lookup(&parent).and_then(|p| g.commit(p))) {
+            Some(gc) => gc.tree,
+            None => WalkedCommit::read(repo, parent)?.tree,
+        };
+        let mut changes = 0usize;
+        tree_diff
+            .diff(Some(&parent_tree), Some(&commit.tree), &mut |_| {
+                changes += 1
+            })
+            .map_err(diff_err)?;
+        if changes == 0 {
+            return Ok(Simplified::SameAsParent(i));
+        }
+    }
+    Ok(Simplified::Changed)
+}
+
 /// The commits listed in the repository's `shallow` file: git treats them as having no
 /// parents (their history was not fetched). Empty when the file is absent or unreadable;
 /// lines that are not object ids are skipped.
@@ -207,6 +284,15 @@ pub fn walk(
     mut visit: impl FnMut(WalkedCommit) -> Result<bool, WalkError>,
 ) -> Result<(), WalkError> {
     let graph = usable_commit_graph(repo);
+    let mut pathspec = (!options.paths.is_empty()).then(|| {
+        crate::diff::TreeDiff::new(
+            repo.odb(),
+            crate::diff::TreeDiffOptions {
+                pathspec: crate::diff::Pathspec::new(options.paths.iter().cloned()),
+                include_unmodified: false,
+            },
+        )
+    });
     let mut seen = IdSet::default();
     let mut queue = BinaryHeap::new();
     let mut seq = 0u64;
@@ -243,13 +329,26 @@ pub fn walk(
         } else {
             commit.parents.len()
         };
-        for (i, &p) in commit.parents[..n].iter().enumerate() {
+        let mut follow: Vec<usize> = (0..n).collect();
+        let mut show = true;
+        if let Some(tree_diff) = pathspec.as_mut() {
+            match simplify(repo, graph, &commit, &follow, tree_diff, &options.paths)? {
+                Simplified::Changed => {}
+                Simplified::SameAsParent(i) => {
+                    follow = vec![i];
+                    show = false;
+                }
+                Simplified::EmptyRoot => show = false,
+            }
+        }
+        for i in follow {
+            let p = commit.parents[i];
             if seen.insert(p) {
                 queue.push(load(p, parent_pos.get(i).copied(), seq)?);
                 seq += 1;
             }
         }
-        if options.no_merges && commit.parents.len() > 1 {
+        if !show || (options.no_merges && commit.parents.len() > 1) {
             continue;
         }
         if from_graph && !options.skip_data {
