@@ -17,7 +17,14 @@ fn text(n: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(n + 64);
     let mut i = 0u64;
     while out.len() < n {
-        writeln!(out, "    let value_{} = compute({}, \"item {}\");", i % 97, i, i % 13).unwrap();
+        writeln!(
+            out,
+            "    let value_{} = compute({}, \"item {}\");",
+            i % 97,
+            i,
+            i % 13
+        )
+        .unwrap();
         i += 1;
     }
     out.truncate(n);

@@ -1,5 +1,6 @@
 //! Abbreviated object names as git prints them.
 
+use super::sorted_ids::SortedIds;
 use super::{Odb, OdbError};
 use crate::config::Config;
 use crate::oid::{HexPrefix, ObjectId};

@@ -1,9 +1,10 @@
 //! Pack indexes (`.idx`, versions 1 and 2): sorted ids with their pack offsets.
 
 use super::mmap::{self, Data};
+use super::sorted_ids::SortedIds;
 use super::OdbError;
 use crate::oid::{HashKind, HexPrefix, ObjectId};
-use std::cmp::Ordering;
+
 use std::path::{Path, PathBuf};
 
 /// The magic number that starts a version 2 index (`\377tOc`).
@@ -147,33 +148,6 @@ impl PackIndex {
         }
     }
 
-    /// The raw id bytes at sorted position `i` (`i < len()`).
-    fn id_bytes(&self, i: u32) -> &[u8] {
-        let at = self.ids + i as usize * self.stride();
-        &self.data[at..at + self.hash.len()]
-    }
-
-    /// The first sorted position whose id is not below `want` (raw bytes), and the raw
-    /// ids before and at it, if any.
-    pub(crate) fn neighbours(&self, want: &[u8]) -> (Option<&[u8]>, Option<&[u8]>) {
-        let (mut lo, mut hi) = (0, self.len());
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            if self.id_bytes(mid) < want {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        let before = lo.checked_sub(1).map(|i| self.id_bytes(i));
-        let mut at = lo;
-        if at < self.len() && self.id_bytes(at) == want {
-            at += 1;
-        }
-        let after = (at < self.len()).then(|| self.id_bytes(at));
-        (before, after)
-    }
-
     /// The id at sorted position `i`, which must be below [`PackIndex::len`].
     pub fn id_at(&self, i: u32) -> ObjectId {
         ObjectId::from_prefix_bytes(self.hash, self.id_bytes(i)).expect("hash length")
@@ -209,62 +183,37 @@ impl PackIndex {
         ))
     }
 
-    /// The range of sorted positions whose ids start with byte `b`.
-    fn fan_range(&self, b: u8) -> (u32, u32) {
-        let hi = be32(&self.data, self.fanout + 4 * b as usize);
-        let lo = if b == 0 {
-            0
-        } else {
-            be32(&self.data, self.fanout + 4 * (b as usize - 1))
-        };
-        (lo, hi)
-    }
-
-    /// The sorted position of `id`, if the index lists it.
+    /// The sorted position of `id`, if listed.
     pub fn lookup(&self, id: &ObjectId) -> Option<u32> {
-        let want = id.as_bytes();
-        if want.len() != self.hash.len() {
-            return None;
-        }
-        let (mut lo, mut hi) = self.fan_range(want[0]);
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            match self.id_bytes(mid).cmp(want) {
-                Ordering::Less => lo = mid + 1,
-                Ordering::Greater => hi = mid,
-                Ordering::Equal => return Some(mid),
-            }
-        }
-        None
+        self.position(id)
     }
 
     /// Appends ids starting with `prefix` to `out`, at most `limit` of them.
     pub fn find_prefix(&self, prefix: &HexPrefix, limit: usize, out: &mut Vec<ObjectId>) {
-        let min = prefix.min_id(self.hash);
-        let (mut lo, mut hi) = (0, self.num);
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            if self.id_bytes(mid) < min.as_bytes() {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        let mut found = 0;
-        let mut i = lo;
-        while i < self.num && found < limit {
-            let id = self.id_at(i);
-            if !prefix.matches(&id) {
-                break;
-            }
-            out.push(id);
-            found += 1;
-            i += 1;
-        }
+        self.ids_with_prefix(prefix, limit, out)
     }
 
     /// All ids, in index order.
     pub fn ids(&self) -> impl Iterator<Item = ObjectId> + '_ {
         (0..self.num).map(|i| self.id_at(i))
+    }
+}
+
+impl super::sorted_ids::SortedIds for PackIndex {
+    fn hash_kind(&self) -> crate::oid::HashKind {
+        self.hash
+    }
+
+    fn count(&self) -> u32 {
+        self.num
+    }
+
+    fn id_bytes(&self, i: u32) -> &[u8] {
+        let at = self.ids + i as usize * self.stride();
+        &self.data[at..at + self.hash.len()]
+    }
+
+    fn fanout(&self, b: u8) -> u32 {
+        be32(&self.data, self.fanout + 4 * b as usize)
     }
 }

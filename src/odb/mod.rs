@@ -21,6 +21,7 @@ mod loose;
 mod midx;
 mod mmap;
 mod pack;
+mod sorted_ids;
 
 use crate::object::{Object, ObjectKind};
 use crate::oid::{HashKind, HexPrefix, ObjectId};
