@@ -164,6 +164,11 @@ const COMMANDS: &[&[&str]] = &[
     &["cat-file", "-p", "HEAD^{tree}"],
     &["log", "--format=%H %T %P %s"],
     &["rev-parse", "HEAD", "v1.0-outer^{}", "side~1"],
+    &["diff", "--raw", "-M", "main~4", "main"],
+    &["diff", "-p", "--stat", "main~4", "odd"],
+    &["log", "--numstat", "--format=%H"],
+    &["log", "--format=%h %s", "--", "src"],
+    &["merge-base", "--all", "main", "side"],
 ];
 
 fn corruption_suite(fixture_name: &str, seed: u64, rounds: usize) {
