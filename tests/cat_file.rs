@@ -146,3 +146,32 @@ fn empty_tree_is_always_there_but_not_listed() {
         format!("{empty_tree}\n{empty_blob}\n").as_bytes(),
     );
 }
+
+#[test]
+fn unordered_listing_follows_gits_pack_order() {
+    // Loose objects first, then packs in git's list order, each by offset; duplicates once.
+    for name in [
+        "basic",
+        "basic-packed",
+        "odb-multi",
+        "odb-midx",
+        "odb-alternates",
+        "odb-refdelta",
+    ] {
+        let dir = fixture(name);
+        let out = assert_same(
+            &dir,
+            &[
+                "cat-file",
+                "--batch-all-objects",
+                "--batch-check",
+                "--unordered",
+            ],
+        );
+        assert!(!out.is_empty(), "{name} lists objects");
+        assert_same(
+            &dir,
+            &["cat-file", "--batch-all-objects", "--batch", "--unordered"],
+        );
+    }
+}

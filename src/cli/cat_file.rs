@@ -249,11 +249,26 @@ fn run_batch(repo: &Repository, b: &Batch, ctx: &mut Context<'_>) -> Result<i32,
     let delim = if b.nul { 0u8 } else { b'\n' };
     let mut buf = Vec::new();
     let odb = repo.odb();
+    if b.all_objects && b.unordered {
+        // git's `--unordered`: loose objects, then packs in pack order.
+        for id in odb.unordered_ids()? {
+            match emit(repo, b, &id, b"", delim, &mut buf, ctx.out) {
+                Ok(()) => {}
+                Err(EmitError::Missing) => {
+                    missing(id.to_string().as_bytes(), b"missing", delim, ctx.out)?
+                }
+                Err(EmitError::Fatal(f)) => {
+                    eprintln!("error: {}", f.message);
+                    missing(id.to_string().as_bytes(), b"missing", delim, ctx.out)?
+                }
+            }
+        }
+        return Ok(0);
+    }
     if b.all_objects {
         // Listed with where each object is stored, so reading them needs no lookups; the
-        // order stays git's (sorted by id), whatever `--unordered` says.
+        // order is git's: sorted by id.
         let list = odb.all_objects()?;
-        let _ = b.unordered;
         if b.contents {
             all_contents(odb, &list, b, delim, ctx.out)?;
             return Ok(0);

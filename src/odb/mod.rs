@@ -685,6 +685,70 @@ impl Odb {
         Err(self.missing(id))
     }
 
+    /// Every object id in git's `--unordered` order: loose objects first (each objects
+    /// directory, fan-out folders in order, files in directory order), then each pack's
+    /// objects by offset, packs in git's list order (a multi-pack-index's packs last to
+    /// first, then the other packs newest first, ties in reverse directory order; the
+    /// repository's own before its alternates'). An id is listed once, where first met.
+    pub fn unordered_ids(&self) -> Result<Vec<ObjectId>, OdbError> {
+        let mut out = Vec::new();
+        let mut seen = crate::oid::IdSet::default();
+        let mut loose = Vec::new();
+        for store in &self.stores {
+            loose.clear();
+            store.loose.all_ids(&mut loose)?;
+            out.extend(loose.iter().filter(|id| seen.insert(**id)));
+        }
+        for store in &self.stores {
+            let set = store.packs();
+            let mut idx_paths: Vec<PathBuf> = Vec::new();
+            if let Some(m) = &set.midx {
+                idx_paths.extend(m.pack_names().iter().rev().map(|n| store.pack_dir.join(n)));
+            }
+            // The other packs: directory order reversed, then newest first (stable).
+            let covered: Vec<&str> = set
+                .midx
+                .as_ref()
+                .map(|m| m.pack_names().iter().map(String::as_str).collect())
+                .unwrap_or_default();
+            let mut others: Vec<(std::time::SystemTime, PathBuf)> = Vec::new();
+            if let Ok(entries) = std::fs::read_dir(&store.pack_dir) {
+                for e in entries.flatten() {
+                    let name = e.file_name();
+                    let Some(name) = name.to_str() else { continue };
+                    if !name.ends_with(".idx") || covered.contains(&name) {
+                        continue;
+                    }
+                    let pack = store.pack_dir.join(name).with_extension("pack");
+                    let Ok(meta) = std::fs::metadata(&pack) else {
+                        continue;
+                    };
+                    let mtime = meta.modified().unwrap_or(std::time::UNIX_EPOCH);
+                    others.push((mtime, store.pack_dir.join(name)));
+                }
+            }
+            others.reverse();
+            others.sort_by(|a, b| b.0.cmp(&a.0));
+            idx_paths.extend(others.into_iter().map(|(_, p)| p));
+            for path in idx_paths {
+                let Ok(idx) = PackIndex::open(&path, self.hash) else {
+                    continue;
+                };
+                let mut by_offset: Vec<(u64, ObjectId)> = (0..idx.len())
+                    .filter_map(|i| Some((idx.offset_at(i).ok()?, idx.id_at(i))))
+                    .collect();
+                by_offset.sort_unstable_by_key(|&(offset, _)| offset);
+                out.extend(
+                    by_offset
+                        .into_iter()
+                        .map(|(_, id)| id)
+                        .filter(|id| seen.insert(*id)),
+                );
+            }
+        }
+        Ok(out)
+    }
+
     /// Every object id in every store, sorted and without duplicates, like
     /// [`Odb::all_ids`], together with where each packed one is stored, so that
     /// [`Odb::read_listed`] and [`Odb::read_listed_header`] need no lookup.
