@@ -728,7 +728,7 @@ impl Odb {
                 }
             }
             others.reverse();
-            others.sort_by(|a, b| b.0.cmp(&a.0));
+            others.sort_by_key(|&(mtime, _)| std::cmp::Reverse(mtime));
             idx_paths.extend(others.into_iter().map(|(_, p)| p));
             for path in idx_paths {
                 let Ok(idx) = PackIndex::open(&path, self.hash) else {
