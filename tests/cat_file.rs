@@ -155,10 +155,11 @@ fn unordered_listing_follows_gits_pack_order() {
         "basic-packed",
         "odb-multi",
         "odb-midx",
-        "odb-alternates",
+        "odb-alternates/clone",
         "odb-refdelta",
     ] {
-        let dir = fixture(name);
+        let (fixture_name, sub) = name.split_once('/').unwrap_or((name, ""));
+        let dir = fixture(fixture_name).join(sub);
         let out = assert_same(
             &dir,
             &[
