@@ -176,3 +176,31 @@ fn unordered_listing_follows_gits_pack_order() {
         );
     }
 }
+
+#[test]
+fn storage_atoms_match_git() {
+    // %(objectsize:disk) and %(deltabase): loose files, whole and delta pack entries
+    // (OFS and REF), the empty tree answered from memory or walked in a pack.
+    let format = "--batch-check=%(objectname) %(objecttype) %(objectsize:disk) %(deltabase)";
+    for name in [
+        "basic",
+        "basic-packed",
+        "odb-deep",
+        "odb-refdelta",
+        "odb-midx",
+    ] {
+        let dir = fixture(name);
+        let out = assert_same(&dir, &["cat-file", "--batch-all-objects", format]);
+        assert!(!out.is_empty(), "{name} lists objects");
+        assert_same(
+            &dir,
+            &["cat-file", "--batch-all-objects", format, "--unordered"],
+        );
+    }
+    let dir = fixture("basic-packed");
+    assert_same_with_input(
+        &dir,
+        &["cat-file", "--batch=%(deltabase) %(objectsize:disk)"],
+        b"HEAD\nHEAD:README\nmain~2^{tree}\nnope\n4b825dc642cb6eb9a060e54bf8d69288fbee4904\n",
+    );
+}

@@ -24,7 +24,18 @@ enum Atom {
     Name,
     Kind,
     Size,
+    /// `%(objectsize:disk)`.
+    DiskSize,
+    /// `%(deltabase)`.
+    DeltaBase,
     Rest,
+}
+
+impl Atom {
+    /// Whether the atom needs to know how the object is stored.
+    fn needs_storage(&self) -> bool {
+        matches!(self, Atom::DiskSize | Atom::DeltaBase)
+    }
 }
 
 /// Options of `--batch` / `--batch-check`.
@@ -229,6 +240,8 @@ fn parse_format(f: &str) -> Result<Vec<Atom>, Fatal> {
             "objectname" => Atom::Name,
             "objecttype" => Atom::Kind,
             "objectsize" => Atom::Size,
+            "objectsize:disk" => Atom::DiskSize,
+            "deltabase" => Atom::DeltaBase,
             "rest" => Atom::Rest,
             _ => return Err(Fatal::new(format!("bad cat-file format: %({name})"))),
         };
@@ -249,10 +262,20 @@ fn run_batch(repo: &Repository, b: &Batch, ctx: &mut Context<'_>) -> Result<i32,
     let delim = if b.nul { 0u8 } else { b'\n' };
     let mut buf = Vec::new();
     let odb = repo.odb();
-    if b.all_objects && b.unordered {
-        // git's `--unordered`: loose objects, then packs in pack order.
-        for id in odb.unordered_ids()? {
-            match emit(repo, b, &id, b"", delim, &mut buf, ctx.out) {
+    let storage = b.format.iter().any(Atom::needs_storage);
+    if b.all_objects && (b.unordered || storage) {
+        // git's `--unordered`: loose objects, then packs in pack order. Formats asking how
+        // objects are stored also take this one-object-at-a-time path, in sorted order.
+        let (ids, loose_count) = if b.unordered {
+            odb.unordered_ids()?
+        } else {
+            (odb.all_ids()?, usize::MAX)
+        };
+        for (i, id) in ids.into_iter().enumerate() {
+            // Like git, packed objects met by the unordered walk are described as stored
+            // there; everything else as a lookup finds it.
+            let walked_pack = b.unordered && i >= loose_count;
+            match emit(repo, b, &id, b"", delim, &mut buf, walked_pack, ctx.out) {
                 Ok(()) => {}
                 Err(EmitError::Missing) => {
                     missing(id.to_string().as_bytes(), b"missing", delim, ctx.out)?
@@ -302,7 +325,7 @@ fn run_batch(repo: &Repository, b: &Batch, ctx: &mut Context<'_>) -> Result<i32,
             match info {
                 Ok((kind, size)) => {
                     let data = if b.contents { Some(&buf[..]) } else { None };
-                    record(b, &id, kind, size, b"", delim, data, ctx.out)?;
+                    record(b, &id, kind, size, b"", delim, data, None, ctx.out)?;
                 }
                 // Unreadable (or pruned while we ran): git shows such objects as missing.
                 Err(OdbError::NotFound(_)) => {
@@ -344,7 +367,7 @@ fn run_batch(repo: &Repository, b: &Batch, ctx: &mut Context<'_>) -> Result<i32,
             Err(_) => Err(RevisionError::Unknown(String::from_utf8_lossy(name).into())),
         };
         match resolved {
-            Ok(id) => match emit(repo, b, &id, rest, delim, &mut buf, ctx.out) {
+            Ok(id) => match emit(repo, b, &id, rest, delim, &mut buf, false, ctx.out) {
                 Ok(()) => {}
                 Err(EmitError::Missing) => missing(name, b"missing", delim, ctx.out)?,
                 // Like git, an object that cannot be read is reported and shown as missing.
@@ -393,7 +416,7 @@ fn all_contents(
                     match odb.read_listed(list, i, &mut buf) {
                         Ok(kind) => {
                             let size = buf.len() as u64;
-                            record(b, &id, kind, size, b"", delim, Some(&buf), &mut text)?
+                            record(b, &id, kind, size, b"", delim, Some(&buf), None, &mut text)?
                         }
                         // Unreadable (or pruned while we ran): git shows such objects as
                         // missing.
@@ -458,6 +481,7 @@ fn emit(
     rest: &[u8],
     delim: u8,
     buf: &mut Vec<u8>,
+    walked_pack: bool,
     out: &mut dyn Write,
 ) -> Result<(), EmitError> {
     let odb = repo.odb();
@@ -484,8 +508,22 @@ fn emit(
             return Err(EmitError::Missing);
         }
     };
+    let storage = if b.format.iter().any(Atom::needs_storage) {
+        let info = if walked_pack {
+            odb.stored_info(id)
+        } else {
+            odb.storage_info(id)
+        };
+        match info {
+            Ok(s) => Some(s),
+            Err(e) if e.is_missing() => return Err(EmitError::Missing),
+            Err(e) => return Err(e.into()),
+        }
+    } else {
+        None
+    };
     let data = if b.contents { Some(&buf[..]) } else { None };
-    record(b, id, kind, size, rest, delim, data, out)?;
+    record(b, id, kind, size, rest, delim, data, storage.as_ref(), out)?;
     Ok(())
 }
 
@@ -499,6 +537,7 @@ fn record(
     rest: &[u8],
     delim: u8,
     data: Option<&[u8]>,
+    storage: Option<&crate::odb::StorageInfo>,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     // Built in a stack buffer and written at once; a long `%(rest)` or literal goes
@@ -527,6 +566,20 @@ fn record(
             Atom::Size => {
                 let mut digits = [0u8; 20];
                 put(decimal(size, &mut digits), out)?
+            }
+            Atom::DiskSize => {
+                let mut digits = [0u8; 20];
+                put(
+                    decimal(storage.map_or(0, |s| s.disk_size), &mut digits),
+                    out,
+                )?
+            }
+            Atom::DeltaBase => {
+                let base = storage
+                    .and_then(|s| s.delta_base)
+                    .unwrap_or_else(|| id.kind().null_id());
+                let mut hex = [0u8; 64];
+                put(base.hex_str(&mut hex).as_bytes(), out)?
             }
             Atom::Rest => put(rest, out)?,
         }

@@ -136,6 +136,34 @@ struct Pack {
     name: OsString,
     data: PackData,
     idx: Option<PackIndex>,
+    /// Every entry's (offset, id), by offset: built on first need (object sizes on disk,
+    /// `OFS_DELTA` bases by id).
+    by_offset: std::sync::OnceLock<Vec<(u64, ObjectId)>>,
+}
+
+impl Pack {
+    /// The entries sorted by offset (from the `.idx`; empty without one).
+    fn by_offset(&self) -> &[(u64, ObjectId)] {
+        self.by_offset.get_or_init(|| {
+            let Some(idx) = &self.idx else {
+                return Vec::new();
+            };
+            let mut v: Vec<(u64, ObjectId)> = (0..idx.len())
+                .filter_map(|i| Some((idx.offset_at(i).ok()?, idx.id_at(i))))
+                .collect();
+            v.sort_unstable_by_key(|&(offset, _)| offset);
+            v
+        })
+    }
+}
+
+/// How an object is stored, as `cat-file`'s `%(objectsize:disk)` and `%(deltabase)` show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StorageInfo {
+    /// Bytes the object takes on disk: the loose file, or the pack entry (header included).
+    pub disk_size: u64,
+    /// The base of a delta entry; `None` for whole objects and loose ones.
+    pub delta_base: Option<ObjectId>,
 }
 
 /// What one re-scan of a pack folder found.
@@ -252,6 +280,7 @@ fn open_pack(
         name: idx_name.clone(),
         data,
         idx,
+        by_offset: std::sync::OnceLock::new(),
     })
 }
 
@@ -685,12 +714,70 @@ impl Odb {
         Err(self.missing(id))
     }
 
+    /// How `id` is stored (the copy a read would use): its size on disk and, for a delta,
+    /// its base. The empty tree, which git answers from memory, has size 0.
+    pub fn storage_info(&self, id: &ObjectId) -> Result<StorageInfo, OdbError> {
+        if *id == self.empty_tree {
+            return Ok(StorageInfo {
+                disk_size: 0,
+                delta_base: None,
+            });
+        }
+        self.stored_info(id)
+    }
+
+    /// Like [`Odb::storage_info`], but describes a stored empty tree as stored (as git's
+    /// `--unordered` listing, which walks the storage, does).
+    pub fn stored_info(&self, id: &ObjectId) -> Result<StorageInfo, OdbError> {
+        if let Some((pack, offset)) = self.find_packed(id)? {
+            let entries = pack.by_offset();
+            let at = entries.partition_point(|&(o, _)| o <= offset);
+            let next = entries.get(at).map_or(pack.data.entries_end(), |&(o, _)| o);
+            let header = pack.data.entry_header(offset)?;
+            let delta_base = match header.kind {
+                pack::EntryKind::Base(_) => None,
+                pack::EntryKind::RefDelta { base } => Some(base),
+                pack::EntryKind::OfsDelta { base_offset } => {
+                    let i = entries.partition_point(|&(o, _)| o < base_offset);
+                    match entries.get(i) {
+                        Some(&(o, base)) if o == base_offset => Some(base),
+                        _ => {
+                            return Err(OdbError::corrupt(
+                                pack.data.path(),
+                                format!("delta at {offset} names no entry at {base_offset}"),
+                            ))
+                        }
+                    }
+                }
+            };
+            return Ok(StorageInfo {
+                disk_size: next.saturating_sub(offset),
+                delta_base,
+            });
+        }
+        for store in &self.stores {
+            let path = store.loose.path_of(id);
+            match std::fs::metadata(&path) {
+                Ok(m) => {
+                    return Ok(StorageInfo {
+                        disk_size: m.len(),
+                        delta_base: None,
+                    })
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(OdbError::io(&path, e)),
+            }
+        }
+        Err(self.missing(id))
+    }
+
     /// Every object id in git's `--unordered` order: loose objects first (each objects
     /// directory, fan-out folders in order, files in directory order), then each pack's
     /// objects by offset, packs in git's list order (a multi-pack-index's packs last to
     /// first, then the other packs newest first, ties in reverse directory order; the
     /// repository's own before its alternates'). An id is listed once, where first met.
-    pub fn unordered_ids(&self) -> Result<Vec<ObjectId>, OdbError> {
+    /// Also returns how many of the ids (the first ones) are loose.
+    pub fn unordered_ids(&self) -> Result<(Vec<ObjectId>, usize), OdbError> {
         let mut out = Vec::new();
         let mut seen = crate::oid::IdSet::default();
         let mut loose = Vec::new();
@@ -699,6 +786,7 @@ impl Odb {
             store.loose.all_ids(&mut loose)?;
             out.extend(loose.iter().filter(|id| seen.insert(**id)));
         }
+        let loose_count = out.len();
         for store in &self.stores {
             let set = store.packs();
             let mut idx_paths: Vec<PathBuf> = Vec::new();
@@ -746,7 +834,7 @@ impl Odb {
                 );
             }
         }
-        Ok(out)
+        Ok((out, loose_count))
     }
 
     /// Every object id in every store, sorted and without duplicates, like

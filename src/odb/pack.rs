@@ -257,6 +257,11 @@ impl PackData {
         &self.data[self.data.len() - self.hash.len()..]
     }
 
+    /// Where the entries end: the pack's length without its trailing checksum.
+    pub fn entries_end(&self) -> u64 {
+        (self.data.len() - self.hash.len()) as u64
+    }
+
     /// Parses the entry header at `offset`.
     pub fn entry_header(&self, offset: u64) -> Result<EntryHeader, OdbError> {
         parse_entry_header(&self.data, offset, self.hash, &self.path)
