@@ -474,6 +474,7 @@ impl<E: std::error::Error> From<E> for EmitError {
 }
 
 /// Writes one batch record for `id`.
+#[allow(clippy::too_many_arguments)]
 fn emit(
     repo: &Repository,
     b: &Batch,
