@@ -799,7 +799,7 @@ impl Odb {
                 .as_ref()
                 .map(|m| m.pack_names().iter().map(String::as_str).collect())
                 .unwrap_or_default();
-            let mut others: Vec<(std::time::SystemTime, PathBuf)> = Vec::new();
+            let mut others: Vec<(u64, PathBuf)> = Vec::new();
             if let Ok(entries) = std::fs::read_dir(&store.pack_dir) {
                 for e in entries.flatten() {
                     let name = e.file_name();
@@ -811,7 +811,12 @@ impl Odb {
                     let Ok(meta) = std::fs::metadata(&pack) else {
                         continue;
                     };
-                    let mtime = meta.modified().unwrap_or(std::time::UNIX_EPOCH);
+                    // git compares whole seconds (`st_mtime`).
+                    let mtime = meta
+                        .modified()
+                        .ok()
+                        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                        .map_or(0, |d| d.as_secs());
                     others.push((mtime, store.pack_dir.join(name)));
                 }
             }
