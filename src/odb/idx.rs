@@ -164,23 +164,7 @@ impl PackIndex {
             )));
         }
         let v = be32(&self.data, self.offsets + 4 * i);
-        if v & 0x8000_0000 == 0 {
-            return Ok(u64::from(v));
-        }
-        let j = (v & 0x7fff_ffff) as usize;
-        if j >= self.large_count {
-            return Err(OdbError::corrupt(
-                &self.path,
-                format!(
-                    "large offset index {j} outside the {}-entry table",
-                    self.large_count
-                ),
-            ));
-        }
-        let at = self.large + 8 * j;
-        Ok(u64::from_be_bytes(
-            self.data[at..at + 8].try_into().expect("8 bytes"),
-        ))
+        decode_offset(&self.data, v, self.large, self.large_count, &self.path)
     }
 
     /// The sorted position of `id`, if listed.
@@ -216,4 +200,30 @@ impl super::sorted_ids::SortedIds for PackIndex {
     fn fanout(&self, b: u8) -> u32 {
         be32(&self.data, self.fanout + 4 * b as usize)
     }
+}
+
+/// Decodes a 32-bit offset entry of a pack index or multi-pack-index: the offset itself,
+/// or (top bit set) an index into the table of 64-bit offsets at `large` with
+/// `large_count` entries.
+pub(crate) fn decode_offset(
+    data: &[u8],
+    v: u32,
+    large: usize,
+    large_count: usize,
+    path: &std::path::Path,
+) -> Result<u64, OdbError> {
+    if v & 0x8000_0000 == 0 {
+        return Ok(u64::from(v));
+    }
+    let j = (v & 0x7fff_ffff) as usize;
+    if j >= large_count {
+        return Err(OdbError::corrupt(
+            path,
+            format!("large offset index {j} outside the {large_count}-entry table"),
+        ));
+    }
+    let at = large + 8 * j;
+    Ok(u64::from_be_bytes(
+        data[at..at + 8].try_into().expect("8 bytes"),
+    ))
 }

@@ -192,24 +192,9 @@ impl MultiPackIndex {
                 format!("object {i} names pack {pack} of {}", self.pack_names.len()),
             ));
         }
-        if v & 0x8000_0000 == 0 {
-            return Ok((pack, u64::from(v)));
-        }
-        let j = (v & 0x7fff_ffff) as usize;
-        if j >= self.large_count {
-            return Err(OdbError::corrupt(
-                &self.path,
-                format!(
-                    "large offset index {j} outside the {}-entry table",
-                    self.large_count
-                ),
-            ));
-        }
-        let at = self.large + 8 * j;
-        Ok((
-            pack,
-            u64::from_be_bytes(self.data[at..at + 8].try_into().expect("8 bytes")),
-        ))
+        let offset =
+            super::idx::decode_offset(&self.data, v, self.large, self.large_count, &self.path)?;
+        Ok((pack, offset))
     }
 
     /// The sorted position of `id`, if listed.
