@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{assert_same, fixture};
+use common::{assert_same, assert_same_diff, fixture};
 
 const TAGS: &[&str] = &[
     "c0", "c1", "c2", "c3", "c4pre", "c4pre2", "c4", "c5pre", "c5", "c6pre", "c6", "c7pre", "c7",
@@ -37,20 +37,12 @@ const FORMATS: &[&[&str]] = &[
     &["--patch-with-raw", "-z"],
 ];
 
-fn run_pair(dir: &std::path::Path, a: &str, b: &str, fmt: &[&str]) {
-    let mut args = vec!["diff"];
-    args.extend_from_slice(fmt);
-    args.push(a);
-    args.push(b);
-    assert_same(dir, &args);
-}
-
 #[test]
 fn consecutive_commits_patch_and_stat_formats() {
     let dir = fixture("diff-cases");
     for w in TAGS.windows(2) {
         for fmt in FORMATS {
-            run_pair(&dir, w[0], w[1], fmt);
+            assert_same_diff(&dir, w[0], w[1], fmt);
         }
     }
 }
@@ -65,7 +57,7 @@ fn distant_commits_and_reversed() {
             &["--numstat", "-C"],
             &["-R", "--shortstat"],
         ] {
-            run_pair(&dir, a, b, fmt);
+            assert_same_diff(&dir, a, b, fmt);
         }
     }
 }
@@ -90,7 +82,7 @@ fn basic_fixture_patches() {
             &["--numstat"],
             &["--summary", "--stat", "-p"],
         ] {
-            run_pair(&dir, a, b, fmt);
+            assert_same_diff(&dir, a, b, fmt);
         }
     }
 }

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{assert_same, fixture};
+use common::{assert_same, assert_same_diff, fixture};
 
 const EMPTY_TREE: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
 
@@ -35,20 +35,12 @@ const FORMATS: &[&[&str]] = &[
     &["--name-status", "-B20%/90%", "--no-renames"],
 ];
 
-fn run_pair(dir: &std::path::Path, a: &str, b: &str, fmt: &[&str]) {
-    let mut args = vec!["diff"];
-    args.extend_from_slice(fmt);
-    args.push(a);
-    args.push(b);
-    assert_same(dir, &args);
-}
-
 #[test]
 fn consecutive_commits_all_formats() {
     let dir = fixture("diff-cases");
     for w in TAGS.windows(2) {
         for fmt in FORMATS {
-            run_pair(&dir, w[0], w[1], fmt);
+            assert_same_diff(&dir, w[0], w[1], fmt);
         }
     }
 }
@@ -64,7 +56,7 @@ fn distant_and_reversed_commits() {
         ("c0", "c3"),
     ] {
         for fmt in FORMATS {
-            run_pair(&dir, a, b, fmt);
+            assert_same_diff(&dir, a, b, fmt);
         }
     }
 }
@@ -73,10 +65,10 @@ fn distant_and_reversed_commits() {
 fn empty_tree_root_commit_and_tags() {
     let dir = fixture("diff-cases");
     for fmt in [&["--raw"][..], &["--name-status", "-C"], &["--summary"]] {
-        run_pair(&dir, EMPTY_TREE, "c0", fmt);
-        run_pair(&dir, "c0", EMPTY_TREE, fmt);
-        run_pair(&dir, "annotated-c0", "c1", fmt);
-        run_pair(&dir, "c2", "c2", fmt);
+        assert_same_diff(&dir, EMPTY_TREE, "c0", fmt);
+        assert_same_diff(&dir, "c0", EMPTY_TREE, fmt);
+        assert_same_diff(&dir, "annotated-c0", "c1", fmt);
+        assert_same_diff(&dir, "c2", "c2", fmt);
     }
 }
 
@@ -131,8 +123,8 @@ fn abbreviation_and_limits() {
         &["--raw", "--name-only"],
         &["--name-status", "--summary"],
     ] {
-        run_pair(&dir, "c0", "c5", fmt);
-        run_pair(&dir, "c3", "c4", fmt);
+        assert_same_diff(&dir, "c0", "c5", fmt);
+        assert_same_diff(&dir, "c3", "c4", fmt);
     }
 }
 
@@ -156,7 +148,7 @@ fn repository_config_changes_output() {
         &["--name-status", "-l0"],
         &["--name-status", "--no-renames"],
     ] {
-        run_pair(&dir, "c0", "c1", fmt);
+        assert_same_diff(&dir, "c0", "c1", fmt);
     }
 }
 
@@ -189,7 +181,7 @@ fn many_renames_and_abbreviation_lengthening() {
         &["--summary", "-M70%"],
         &["--name-status", "-l50"],
     ] {
-        run_pair(&dir, "base", "renamed", fmt);
+        assert_same_diff(&dir, "base", "renamed", fmt);
     }
 }
 

@@ -2,6 +2,7 @@
 //! `git diff --no-index` (git 2.47 on PATH).
 
 mod common;
+use common::Rng;
 
 use oxgit::diff::line::{Algorithm, Options, State, Whitespace};
 use oxgit::diff::patch::write_hunks;
@@ -376,21 +377,6 @@ fn crafted_pairs() {
         [lines(&["a", "c", "b", "c"]), tail].concat(),
     ));
     check_pairs(&pairs);
-}
-
-/// A small deterministic PRNG (xorshift64*).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
 }
 
 const POOL: &[&str] = &[

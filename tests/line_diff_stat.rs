@@ -2,6 +2,7 @@
 //! repositories (long names, big counts, binary files, quoted names).
 
 mod common;
+use common::Rng;
 
 use oxgit::diff::binary::is_binary_pair;
 use oxgit::diff::line::{Options, State};
@@ -9,20 +10,9 @@ use oxgit::diff::stat::{
     display_path, write_numstat_line, write_shortstat, write_stat, FileStat, StatKind, StatOptions,
 };
 
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n.max(1)
-    }
-}
-
 fn content(rng: &mut Rng, n: u64, tag: &str) -> Vec<u8> {
     (0..n)
-        .map(|i| format!("{tag} line {} {}\n", i, rng.below(3)))
+        .map(|i| format!("{tag} line {} {}\n", i, rng.below_u64(3)))
         .collect::<String>()
         .into_bytes()
 }
@@ -210,18 +200,21 @@ fn stat_layout_random() {
     let mut rng = Rng(2024);
     for _ in 0..3 {
         let mut files = Vec::new();
-        for i in 0..(2 + rng.below(8)) {
-            let depth = rng.below(6);
+        for i in 0..(2 + rng.below_u64(8)) {
+            let depth = rng.below_u64(6);
             let mut name = String::new();
             for d in 0..depth {
-                name.push_str(&format!("dir{d}_{}/", "x".repeat(rng.below(12) as usize)));
+                name.push_str(&format!(
+                    "dir{d}_{}/",
+                    "x".repeat(rng.below_u64(12) as usize)
+                ));
             }
             name.push_str(&format!(
                 "file{i}_{}.txt",
-                "n".repeat(rng.below(30) as usize)
+                "n".repeat(rng.below_u64(30) as usize)
             ));
-            let n_old = rng.below(400);
-            let n_new = rng.below(400);
+            let n_old = rng.below_u64(400);
+            let n_new = rng.below_u64(400);
             files.push((
                 name,
                 content(&mut rng, n_old, "r"),

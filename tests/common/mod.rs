@@ -206,3 +206,36 @@ fn truncate(b: &[u8]) -> String {
         s.into_owned()
     }
 }
+
+/// A small deterministic generator (xorshift64*), so randomized tests damage and edit the
+/// same bytes on every run.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next 64 random bits.
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// A number below `n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    /// A number below `n` (0 when `n` is 0), as `u64`.
+    pub fn below_u64(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+/// Runs `diff <fmt...> a b` with git and oxgit in `dir` and asserts identical output.
+pub fn assert_same_diff(dir: &Path, a: &str, b: &str, fmt: &[&str]) {
+    let mut args = vec!["diff"];
+    args.extend_from_slice(fmt);
+    args.push(a);
+    args.push(b);
+    assert_same(dir, &args);
+}
