@@ -155,6 +155,11 @@ impl FormatSpec {
         matches!(&self.format, Format::User(s) if s.is_empty())
     }
 
+    /// Whether this user format uses placeholder `p` (`b'S'` for `%S`, ...).
+    pub fn uses(&self, p: u8) -> bool {
+        matches!(&self.format, Format::User(f) if uses_placeholder(f, p))
+    }
+
     /// Whether placeholders of this format need the commit object (beyond ids, parents
     /// and tree).
     pub fn needs_commit_text(&self) -> bool {
@@ -598,7 +603,7 @@ fn encoding_header(data: &[u8]) -> Option<&[u8]> {
 
 /// The commit object in UTF-8, as git's `repo_logmsg_reencode(.., "UTF-8")` gives it:
 /// with `drop_header`, the `encoding` header of a re-encoded commit is removed.
-fn reencode<'a>(
+pub(crate) fn reencode<'a>(
     id: &ObjectId,
     data: &'a [u8],
     drop_header: bool,
@@ -912,6 +917,9 @@ impl<'r> Formatter<'r> {
         line: &[u8],
         sb: &mut Vec<u8>,
     ) -> Result<(), PrettyError> {
+        if fmt == Builtin::Oneline {
+            return Ok(());
+        }
         let line = &line[..one_line(line)];
         let line = line.strip_suffix(b"\n").unwrap_or(line);
         let Some(ident) = split_ident(line) else {

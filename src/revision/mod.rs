@@ -24,6 +24,7 @@
 //! ```
 
 mod abbrev;
+pub mod filter;
 pub mod merge_base;
 pub mod regex;
 pub mod walk;
