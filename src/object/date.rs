@@ -825,7 +825,7 @@ fn match_string(date: &[u8], s: &str) -> usize {
     while i < date.len() {
         let c = date[i];
         let want = s.get(i).copied().unwrap_or(0);
-        if c == want || c.to_ascii_uppercase() == want.to_ascii_uppercase() {
+        if c.eq_ignore_ascii_case(&want) {
             i += 1;
             continue;
         }

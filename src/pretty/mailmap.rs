@@ -46,7 +46,10 @@ pub struct Mailmap {
 }
 
 /// git's `parse_name_and_email`: `(name, email, rest)` of `Name <email> rest`.
-fn name_and_email(buf: &[u8], allow_empty_email: bool) -> Option<(Option<&[u8]>, &[u8], &[u8])> {
+/// A name (if any), an email and the rest of the line.
+type NameEmail<'a> = (Option<&'a [u8]>, &'a [u8], &'a [u8]);
+
+fn name_and_email(buf: &[u8], allow_empty_email: bool) -> Option<NameEmail<'_>> {
     let left = memchr::memchr(b'<', buf)?;
     let right = left + 1 + memchr::memchr(b'>', &buf[left + 1..])?;
     if !allow_empty_email && right == left + 1 {
