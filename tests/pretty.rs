@@ -441,3 +441,54 @@ fn refusals_are_clear() {
         );
     }
 }
+
+mod random {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Literal pieces mixed into random formats.
+    const LITERALS: &[&str] = &["x", " ", "|", "\t", "%%", "ab cd", "é", "\n"];
+
+    fn piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            3 => proptest::sample::select(PLACEHOLDERS).prop_map(str::to_string),
+            1 => proptest::sample::select(LITERALS).prop_map(str::to_string),
+        ]
+    }
+
+    /// Filter options combined at random.
+    const FILTERS: &[&[&str]] = &[
+        &[],
+        &["--no-merges"],
+        &["--merges"],
+        &["--author=o"],
+        &["--grep=e", "-i"],
+        &["--grep=^[A-Z]", "--invert-grep"],
+        &["--grep=s", "--grep=i", "--all-match"],
+        &["--skip=1"],
+        &["-n", "3"],
+        &["--reverse"],
+        &["--since=@1700000500 +0000"],
+        &["--until=@1700000500 +0000"],
+        &["--committer=Mitter", "-E", "--grep=(fix|side)"],
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+        #[test]
+        fn random_formats_and_filters_match_git(
+            pieces in proptest::collection::vec(piece(), 1..6),
+            f1 in 0..FILTERS.len(),
+            f2 in 0..FILTERS.len(),
+            tformat in any::<bool>(),
+        ) {
+            let dir = fixture("pretty");
+            let body: String = pieces.concat();
+            let format = if tformat { format!("--format=tformat:{body}") } else { format!("--format=format:{body}") };
+            let mut args = vec!["log", format.as_str(), "main", "side"];
+            args.extend_from_slice(FILTERS[f1]);
+            args.extend_from_slice(FILTERS[f2]);
+            same(&dir, &args);
+        }
+    }
+}
