@@ -423,7 +423,7 @@ fn parse_args(args: &[String]) -> Result<LogOptions, Fatal> {
             "--no-merges" => o.filter.max_parents = Some(Some(1)),
             "--no-min-parents" => o.filter.min_parents = Some(0),
             "--no-max-parents" => o.filter.max_parents = Some(None),
-            "--reverse" => o.filter.reverse = true,
+            "--reverse" => o.filter.reverse = !o.filter.reverse,
             "--first-parent" => o.walk.first_parent = true,
             "-n" | "--max-count" => {
                 i += 1;
