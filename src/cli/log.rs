@@ -1,11 +1,14 @@
 //! `oxgit log`: history in git's default order with `--format` placeholders and, with
 //! `--numstat`, per-commit line counts computed in parallel.
 
+use super::diff_flags::DiffArgs;
 use super::{Context, Fatal};
+use crate::api::{GitText, History, HistoryRequest, Sections};
 use crate::oid::ObjectId;
 use crate::repo::Repository;
-use crate::revision::walk::{walk, WalkOptions, WalkedCommit};
-use rayon::prelude::*;
+use crate::revision::range::{parse_revisions, RangeError};
+use crate::revision::walk::{WalkOptions, WalkedCommit};
+use crate::revision::RevisionError;
 use std::io::Write;
 
 /// How each commit is shown.
@@ -24,13 +27,11 @@ struct LogOptions {
     format: Format,
     /// `tformat` (every record ends in a newline) rather than `format` (separated).
     terminator: bool,
-    /// Diff sections to show per commit (`cli::diff` section bits).
-    diff_format: u32,
+    /// The diff flags (shared with `diff`).
+    diff: DiffArgs,
     revs: Vec<String>,
     /// Paths after `--`, as given (relative to the working folder).
     paths: Vec<String>,
-    /// The same paths relative to the repository root.
-    path_items: Vec<Vec<u8>>,
 }
 
 /// One piece of a `--format` string.
@@ -56,55 +57,53 @@ enum Piece {
 
 /// Runs `log`.
 pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
-    let mut opts = parse_args(&ctx.args)?;
     let repo = ctx.repo()?;
-    opts.path_items = super::diff::pathspec_items(&repo, &ctx.cwd, &opts.paths)?;
-    opts.walk.paths = opts.path_items.clone();
-    let mut starts = Vec::new();
-    for r in &opts.revs {
-        let id = crate::revision::resolve(&repo, r).map_err(|_| {
-            Fatal::new(format!(
-                "ambiguous argument '{r}': unknown revision or path not in the working tree.\nUse '--' to separate paths from revisions, like this:\n'git <command> [<revision>...] -- [<file>...]'"
-            ))
-        })?;
-        starts.push(peel_to_commit(&repo, id)?);
-    }
+    let mut opts = parse_args(&ctx.args, DiffArgs::from_repo(&repo)?)?;
+    opts.diff.options.paths =
+        crate::api::relative_pathspec(&repo, &ctx.cwd, &opts.paths).map_err(super::diff::fatal)?;
+    let revisions = match parse_revisions(&repo, &opts.revs) {
+        Ok(r) => r,
+        Err(RangeError::Revision(RevisionError::Unknown(spec))) => {
+            return Err(super::diff::unknown_revision(&spec))
+        }
+        Err(e) => return Err(Fatal::new(e.to_string())),
+    };
+    let sections = if opts.diff.no_output {
+        Sections::NONE
+    } else {
+        opts.diff.sections
+    };
+    let diff_format = !sections.is_empty();
     let mut first = true;
     let out = &mut *ctx.out;
     let mut abbrev = Abbrev::new(&repo);
-    let quote_high = repo.config().get_bool("core.quotepath") != Some(false);
-    let renames = match repo.config().get("diff.renames") {
-        Some(v) if crate::config::parse_bool(v) == Some(false) => None,
-        _ => Some(crate::diff::RenameOptions {
-            rename_limit: repo
-                .config()
-                .get_int("diff.renamelimit")
-                .unwrap_or(crate::diff::rename::DEFAULT_RENAME_LIMIT),
-            ..Default::default()
-        }),
-    };
     let empty_format = matches!(&opts.format, Format::Custom(p) if p.is_empty());
     // Formats showing only ids need no commit objects (the commit-graph has them).
-    let mut walk_opts = opts.walk.clone();
     let needs_text = match &opts.format {
         Format::Custom(pieces) => pieces.iter().any(Piece::needs_text),
         _ => true,
     };
-    walk_opts.skip_data = !needs_text;
-    let mut pending: Vec<WalkedCommit> = Vec::new();
-    let mut flush = |pending: &mut Vec<WalkedCommit>, out: &mut dyn Write| -> Result<(), Fatal> {
-        let stats: Vec<Result<Vec<u8>, Fatal>> = if opts.diff_format != 0 {
-            pending
-                .par_iter()
-                .map_init(crate::api::Worker::default, |w, c| {
-                    commit_diff(&repo, c, &opts, renames.as_ref(), quote_high, w)
-                })
-                .collect()
+    let mut request = HistoryRequest::new(revisions.tips, opts.diff.options.clone());
+    request.first_parent = opts.walk.first_parent;
+    request.no_merges = opts.walk.no_merges;
+    request.max_count = opts.walk.max_count;
+    request.commit_data = needs_text;
+    let mut history = History::new(&repo, &request).map_err(super::diff::fatal)?;
+    let style = opts.diff.style();
+    // Commits are diffed in parallel batches; output stays in walk order.
+    let batch = if diff_format { 64 } else { 1 };
+    loop {
+        let commits = history.next_batch(batch).map_err(super::diff::fatal)?;
+        if commits.is_empty() {
+            break;
+        }
+        let diffs = if diff_format {
+            history.diff_batch(&commits, || GitText::new(&repo, sections, style.clone(), Vec::new()))
         } else {
             Vec::new()
         };
-        let mut stats = stats.into_iter();
-        for c in pending.drain(..) {
+        let mut diffs = diffs.into_iter();
+        for c in commits {
             if !opts.terminator && !first {
                 out.write_all(b"\n")?;
             }
@@ -118,158 +117,39 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                     out.write_all(&c.parsed().subject())?;
                 }
             }
-            if opts.terminator && !(empty_format && opts.diff_format != 0) {
+            if opts.terminator && !(empty_format && diff_format) {
                 out.write_all(b"\n")?;
             }
-            if let Some(numstat) = stats.next() {
-                let numstat = numstat?;
-                if !numstat.is_empty() {
-                    // git's blank line between a verbose header and its diff, after a
-                    // `---` line when both a stat and the patch follow.
-                    if !matches!(opts.format, Format::Oneline) && !empty_format {
-                        let pch = super::diff::STAT | super::diff::PATCH;
-                        if opts.diff_format & pch == pch {
-                            out.write_all(b"---")?;
-                        }
-                        out.write_all(b"\n")?;
+            let Some(diff) = diffs.next() else { continue };
+            let Some((sink, outcome)) = diff.map_err(super::diff::fatal)? else {
+                continue;
+            };
+            super::diff::print_warnings(&outcome.warnings);
+            let text = sink.into_inner();
+            if !text.is_empty() {
+                // git's blank line between a verbose header and its diff, after a `---`
+                // line when both a stat and the patch follow.
+                if !matches!(opts.format, Format::Oneline) && !empty_format {
+                    if sections.contains(Sections::STAT | Sections::PATCH) {
+                        out.write_all(b"---")?;
                     }
-                    out.write_all(&numstat)?;
+                    out.write_all(b"\n")?;
                 }
+                out.write_all(&text)?;
             }
         }
-        Ok(())
-    };
-    // Commits are diffed in parallel batches; output stays in walk order.
-    let batch = if opts.diff_format != 0 { 64 } else { 1 };
-    let mut failure = None;
-    walk(&repo, &starts, &walk_opts, |c| {
-        pending.push(c);
-        if pending.len() >= batch {
-            if let Err(f) = flush(&mut pending, out) {
-                failure = Some(f);
-                return Ok(false);
-            }
-        }
-        Ok(true)
-    })
-    .map_err(|e| Fatal::new(e.to_string()))?;
-    if let Some(f) = failure {
-        return Err(f);
     }
-    flush(&mut pending, out)?;
     Ok(0)
 }
 
-/// The diff sections of one commit against its first parent (root commits against the
-/// empty tree). Merges show no diff, as in git's default, unless `--first-parent` is given
-/// (which implies `--diff-merges=first-parent`).
-fn commit_diff(
-    repo: &Repository,
-    c: &WalkedCommit,
-    opts: &LogOptions,
-    renames: Option<&crate::diff::RenameOptions>,
-    quote_high: bool,
-    worker: &mut crate::api::Worker,
-) -> Result<Vec<u8>, Fatal> {
-    use super::diff::{NUMSTAT, PATCH, SHORTSTAT, STAT};
-    if c.parents.len() > 1 && !opts.walk.first_parent {
-        return Ok(Vec::new());
-    }
-    let parent_tree = match c.parents.first() {
-        Some(p) => Some(
-            WalkedCommit::read(repo, *p)
-                .map_err(|e| Fatal::new(e.to_string()))?
-                .tree,
-        ),
-        None => None,
-    };
-    let outcome = crate::api::changes_between_ids(
-        repo,
-        parent_tree.as_ref(),
-        Some(&c.tree),
-        &crate::api::ChangeOptions {
-            paths: opts.path_items.clone(),
-            renames: renames.cloned(),
-        },
-    )
-    .map_err(|e| Fatal::new(e.to_string()))?;
-    let differ = crate::api::Differ::new(
-        repo,
-        crate::api::DiffOptions {
-            patch: opts.diff_format & PATCH != 0,
-            ..Default::default()
-        },
-    );
-    let mut numstat = Vec::new();
-    let mut stats = Vec::new();
-    let mut patch = Vec::new();
-    for change in &outcome.changes {
-        let f = differ
-            .diff_single(worker, change)
-            .map_err(|e| Fatal::new(e.to_string()))?;
-        patch.extend_from_slice(&f.patch);
-        if f.is_empty_modification() {
-            continue;
-        }
-        if opts.diff_format & NUMSTAT != 0 {
-            super::diff::write_numstat_of(&f, b'\n', quote_high, &mut numstat);
-        }
-        if opts.diff_format & (STAT | SHORTSTAT) != 0 {
-            stats.push(super::diff::stat_of(&f, quote_high));
-        }
-    }
-    let mut out = numstat;
-    if opts.diff_format & STAT != 0 {
-        crate::diff::stat::write_stat(&mut out, &stats, &crate::diff::stat::StatOptions::default());
-    } else if opts.diff_format & SHORTSTAT != 0 {
-        crate::diff::stat::write_shortstat(&mut out, &stats);
-    }
-    if !patch.is_empty() {
-        if !out.is_empty() {
-            out.push(b'\n');
-        }
-        out.extend_from_slice(&patch);
-    }
-    Ok(out)
-}
-
-impl From<std::io::Error> for crate::revision::walk::WalkError {
-    fn from(e: std::io::Error) -> Self {
-        crate::revision::walk::WalkError::BadCommit {
-            id: ObjectId::Sha1([0; 20]),
-            what: format!("write error: {e}"),
-        }
-    }
-}
-
-/// Follows tags to the commit a start revision names.
-fn peel_to_commit(repo: &Repository, mut id: ObjectId) -> Result<ObjectId, Fatal> {
-    use crate::object::{ObjectKind, Tag};
-    for _ in 0..64 {
-        let obj = repo.odb().read(&id)?;
-        match obj.kind {
-            ObjectKind::Commit => return Ok(id),
-            ObjectKind::Tag => id = Tag::parse(&obj.data)?.object,
-            _ => {
-                return Err(Fatal::new(format!(
-                    "object {id} is a {}, not a commit",
-                    obj.kind
-                )))
-            }
-        }
-    }
-    Err(Fatal::new("tag chain too deep"))
-}
-
-fn parse_args(args: &[String]) -> Result<LogOptions, Fatal> {
+fn parse_args(args: &[String], diff: DiffArgs) -> Result<LogOptions, Fatal> {
     let mut o = LogOptions {
         walk: WalkOptions::default(),
         format: Format::Medium,
         terminator: false,
-        diff_format: 0,
+        diff,
         revs: Vec::new(),
         paths: Vec::new(),
-        path_items: Vec::new(),
     };
     let mut format = None;
     let mut i = 0;
@@ -280,11 +160,11 @@ fn parse_args(args: &[String]) -> Result<LogOptions, Fatal> {
     };
     while i < args.len() {
         let a = args[i].as_str();
+        if super::diff_flags::parse_flag(&mut o.diff, args, &mut i)? {
+            i += 1;
+            continue;
+        }
         match a {
-            "--numstat" => o.diff_format |= super::diff::NUMSTAT,
-            "--stat" => o.diff_format |= super::diff::STAT,
-            "--shortstat" => o.diff_format |= super::diff::SHORTSTAT,
-            "-p" | "-u" | "--patch" => o.diff_format |= super::diff::PATCH,
             "--oneline" => format = Some(("oneline", String::new())),
             "--pretty=medium" | "--format=medium" => format = None,
             "--no-merges" => o.walk.no_merges = true,
@@ -323,6 +203,7 @@ fn parse_args(args: &[String]) -> Result<LogOptions, Fatal> {
                     )));
                 }
             }
+            "--not" => o.revs.push(a.to_string()),
             _ if a.starts_with('-') => {
                 return Err(Fatal::new(format!(
                     "log: option '{a}' is not supported yet"
@@ -343,7 +224,7 @@ fn parse_args(args: &[String]) -> Result<LogOptions, Fatal> {
             o.format = Format::Custom(parse_format(&f));
         }
     }
-    if o.revs.is_empty() {
+    if o.revs.iter().all(|r| r == "--not") {
         o.revs.push("HEAD".to_string());
     }
     Ok(o)

@@ -6,6 +6,7 @@
 
 mod cat_file;
 pub mod diff;
+pub mod diff_flags;
 mod log;
 pub mod merge_base;
 

@@ -26,6 +26,7 @@
 mod abbrev;
 pub mod merge_base;
 mod regex;
+pub mod range;
 pub mod walk;
 
 pub use abbrev::{abbreviate, default_abbrev_len, MIN_ABBREV};
