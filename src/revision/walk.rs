@@ -372,16 +372,26 @@ impl<'r> Walk<'r> {
         let mut follow: Vec<usize> = (0..n).collect();
         let mut show = true;
         if let Some(tree_diff) = self.pathspec.as_mut() {
-            // Excluded parents are never what a commit is simplified to.
+            // git's try_to_simplify_commit: a commit is simplified only to a parent that
+            // is not excluded; a commit whose only matching parents are excluded is
+            // hidden (TREESAME) but keeps all its parents.
             let candidates: Vec<usize> = follow
                 .iter()
                 .copied()
                 .filter(|&i| !uninteresting.contains(&commit.parents[i]))
                 .collect();
-            match simplify(self.repo, self.graph, commit, &candidates, tree_diff, &self.options.paths)? {
+            let paths = &self.options.paths;
+            match simplify(self.repo, self.graph, commit, &candidates, tree_diff, paths)? {
+                Simplified::Changed if candidates.is_empty() && !follow.is_empty() => {
+                    if let Simplified::SameAsParent(_) =
+                        simplify(self.repo, self.graph, commit, &follow, tree_diff, paths)?
+                    {
+                        show = false;
+                    }
+                }
                 Simplified::Changed => {}
                 Simplified::SameAsParent(i) => {
-                    follow.retain(|&p| p == i || uninteresting.contains(&commit.parents[p]));
+                    follow = vec![i];
                     show = false;
                 }
                 Simplified::EmptyRoot => show = false,
