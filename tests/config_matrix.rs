@@ -54,8 +54,12 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 fn with_config(base: &Path, key: &str, value: &str) -> PathBuf {
+    let value_name: String = value
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
     let dir = scratch_dir().join(format!(
-        "matrix-{}-{key}-{value}-{}",
+        "matrix-{}-{key}-{value_name}-{}",
         base.file_name().unwrap().to_string_lossy(),
         std::process::id()
     ));

@@ -34,8 +34,11 @@
 mod differ;
 mod error;
 mod file;
+pub mod filter;
 pub mod format;
 mod history;
+#[cfg(feature = "json")]
+pub mod json;
 mod request;
 mod sink;
 

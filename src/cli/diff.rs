@@ -56,6 +56,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let mut d = DiffArgs::from_repo(&repo)?;
     let (mut revs, mut paths) = (Vec::new(), Vec::new());
     let (mut dashdash, mut merge_base, mut exit_code, mut quiet) = (false, false, false, false);
+    let mut json: Option<JsonOut> = None;
     let args = &ctx.args;
     let mut i = 0;
     while i < args.len() {
@@ -72,6 +73,10 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                     exit_code = true;
                 }
                 "--merge-base" => merge_base = true,
+                "--format=json" => json.get_or_insert_with(JsonOut::default).lines = false,
+                "--format=ndjson" => json.get_or_insert_with(JsonOut::default).lines = true,
+                "--review-filter" => json.get_or_insert_with(JsonOut::default).filter = true,
+                "--with-patch" => json.get_or_insert_with(JsonOut::default).patch = true,
                 _ if a.starts_with('-') && a.len() > 1 => {
                     return Err(Fatal::usage(format!("unknown option '{a}'")))
                 }
@@ -116,7 +121,51 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let request = DiffRequest::with_options(endpoints, d.options.clone());
     let differ = Differ::new(&repo, &request).map_err(fatal)?;
     print_warnings(differ.warnings());
-    let mut sink = GitText::new(&repo, sections, d.style(), &mut *ctx.out);
-    let outcome = differ.run(&mut sink).map_err(fatal)?;
+    let outcome = match json {
+        Some(j) => {
+            let mut sink = j.sink(&mut *ctx.out, &d, &paths);
+            differ.run(&mut sink).map_err(fatal)?
+        }
+        None => {
+            let mut sink = GitText::new(&repo, sections, d.style(), &mut *ctx.out);
+            differ.run(&mut sink).map_err(fatal)?
+        }
+    };
     Ok(i32::from(exit_code && outcome.changes > 0))
+}
+
+/// `--format=json` / `--format=ndjson` and their switches.
+#[derive(Clone, Copy, Debug, Default)]
+struct JsonOut {
+    lines: bool,
+    filter: bool,
+    patch: bool,
+}
+
+impl JsonOut {
+    fn sink<'w>(
+        self,
+        out: &'w mut dyn std::io::Write,
+        d: &DiffArgs,
+        paths: &[String],
+    ) -> crate::api::json::JsonSink<&'w mut dyn std::io::Write> {
+        use crate::api::json::{JsonMode, JsonSink};
+        let mode = if self.lines {
+            JsonMode::Lines
+        } else {
+            JsonMode::Document
+        };
+        let mut sink = JsonSink::new(out, mode);
+        if self.patch {
+            sink = sink.patch(d.style());
+        }
+        if self.filter {
+            let mut limits = crate::api::filter::FileLimits::default();
+            if !paths.is_empty() {
+                limits.named = d.options.paths.clone();
+            }
+            sink = sink.filter(limits);
+        }
+        sink
+    }
 }

@@ -29,6 +29,8 @@ struct LogOptions {
     terminator: bool,
     /// The diff flags (shared with `diff`).
     diff: DiffArgs,
+    /// `--json`: one JSON object per commit, with its files and stats.
+    json: bool,
     revs: Vec<String>,
     /// Paths after `--`, as given (relative to the working folder).
     paths: Vec<String>,
@@ -87,8 +89,11 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     request.first_parent = opts.walk.first_parent;
     request.no_merges = opts.walk.no_merges;
     request.max_count = opts.walk.max_count;
-    request.commit_data = needs_text;
+    request.commit_data = needs_text || opts.json;
     let mut history = History::new(&repo, &request).map_err(super::diff::fatal)?;
+    if opts.json {
+        return run_json(&mut history, out);
+    }
     let style = opts.diff.style();
     // Commits are diffed in parallel batches; output stays in walk order.
     let batch = if diff_format { 64 } else { 1 };
@@ -142,12 +147,31 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     Ok(0)
 }
 
+/// `log --json`: each commit as one line of JSON, with what it changed.
+fn run_json(history: &mut History<'_>, out: &mut dyn Write) -> Result<i32, Fatal> {
+    use crate::api::json::{CommitJson, FilesJson};
+    loop {
+        let commits = history.next_batch(64).map_err(super::diff::fatal)?;
+        if commits.is_empty() {
+            return Ok(0);
+        }
+        let diffs = history.diff_batch(&commits, FilesJson::default);
+        for (c, d) in commits.iter().zip(diffs) {
+            let files = d.map_err(super::diff::fatal)?.map(|(f, _)| (f.files, f.stats));
+            serde_json::to_writer(&mut *out, &CommitJson::of(c, files))
+                .map_err(|e| Fatal::new(e.to_string()))?;
+            out.write_all(b"\n")?;
+        }
+    }
+}
+
 fn parse_args(args: &[String], diff: DiffArgs) -> Result<LogOptions, Fatal> {
     let mut o = LogOptions {
         walk: WalkOptions::default(),
         format: Format::Medium,
         terminator: false,
         diff,
+        json: false,
         revs: Vec::new(),
         paths: Vec::new(),
     };
@@ -204,6 +228,7 @@ fn parse_args(args: &[String], diff: DiffArgs) -> Result<LogOptions, Fatal> {
                 }
             }
             "--not" => o.revs.push(a.to_string()),
+            "--json" => o.json = true,
             _ if a.starts_with('-') => {
                 return Err(Fatal::new(format!(
                     "log: option '{a}' is not supported yet"
