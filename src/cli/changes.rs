@@ -7,7 +7,6 @@ use super::diff_flags::{parse_flag, DiffArgs};
 use super::{Context, Fatal};
 use crate::api::json::{ChangesJson, StatsJson};
 use crate::api::{Detail, DiffRequest, Differ, Endpoints};
-use std::io::Write as _;
 
 fn request(ctx: &Context<'_>, repo: &crate::repo::Repository) -> Result<DiffRequest, Fatal> {
     let mut d = DiffArgs::from_repo(repo)?;

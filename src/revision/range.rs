@@ -16,6 +16,9 @@ pub enum RangeError {
     /// A revision is not a commit (nor a tag of one), or the merge base failed.
     #[error(transparent)]
     MergeBase(#[from] crate::revision::merge_base::MergeBaseError),
+    /// `A...B` where an end is not a commit.
+    #[error("Invalid symmetric difference expression {0}")]
+    InvalidSymmetric(String),
 }
 
 /// The parsed arguments: walk starts in git's pending order.
@@ -56,10 +59,15 @@ pub fn parse_revisions<S: AsRef<str>>(repo: &Repository, args: &[S]) -> Result<R
     let mut out = Revisions::default();
     let mut walker = CommitWalker::new(repo);
     let mut not = false;
-    let mut commit = |spec: &str| -> Result<ObjectId, RangeError> {
+    // A revision naming a tree or a blob is no start of a commit walk: git ignores it.
+    let mut commit = |spec: &str| -> Result<Option<ObjectId>, RangeError> {
         let spec = if spec.is_empty() { "HEAD" } else { spec };
         let id = super::resolve(repo, spec)?;
-        Ok(walker.peel_to_commit(&id)?)
+        match walker.peel_to_commit(&id) {
+            Ok(c) => Ok(Some(c)),
+            Err(crate::revision::merge_base::MergeBaseError::NotACommit(_)) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
     };
     let bases_of = |a: ObjectId, b: ObjectId| -> Result<Vec<ObjectId>, RangeError> {
         let mut w = CommitWalker::new(repo);
@@ -71,27 +79,29 @@ pub fn parse_revisions<S: AsRef<str>>(repo: &Repository, args: &[S]) -> Result<R
             not = !not;
             continue;
         }
+        let mut push = |id: Option<ObjectId>, exclude: bool| {
+            if let Some(id) = id {
+                out.tips.push(Tip { id, exclude });
+            }
+        };
         if let Some((a, b)) = arg.split_once("...") {
             let (ai, bi) = (commit(a)?, commit(b)?);
-            for base in bases_of(ai, bi)? {
-                out.tips.push(Tip { id: base, exclude: !not });
+            let (Some(x), Some(y)) = (ai, bi) else {
+                return Err(RangeError::InvalidSymmetric(arg.to_string()));
+            };
+            for base in bases_of(x, y)? {
+                push(Some(base), !not);
             }
-            out.tips.push(Tip { id: ai, exclude: not });
-            out.tips.push(Tip { id: bi, exclude: not });
+            push(ai, not);
+            push(bi, not);
         } else if let Some((a, b)) = arg.split_once("..") {
             let (ai, bi) = (commit(a)?, commit(b)?);
-            out.tips.push(Tip { id: ai, exclude: !not });
-            out.tips.push(Tip { id: bi, exclude: not });
+            push(ai, !not);
+            push(bi, not);
         } else if let Some(a) = arg.strip_prefix('^') {
-            out.tips.push(Tip {
-                id: commit(a)?,
-                exclude: !not,
-            });
+            push(commit(a)?, !not);
         } else {
-            out.tips.push(Tip {
-                id: commit(arg)?,
-                exclude: not,
-            });
+            push(commit(arg)?, not);
         }
     }
     Ok(out)
