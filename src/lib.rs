@@ -64,16 +64,42 @@
 
 pub mod api;
 #[cfg(feature = "cli")]
-pub mod cli;
+mod cli;
 pub mod config;
 pub mod diff;
 pub mod object;
-pub mod odb;
+mod odb;
 pub mod oid;
 pub mod refs;
 pub mod repo;
 pub mod revision;
 
+pub use api::{
+    Detail, DiffOptions, DiffRequest, Differ, Endpoints, Error, ErrorKind, FileDiff, GitText,
+    History, HistoryRequest, Outcome, Side, Sink, Stats,
+};
+pub use diff::{Change, ChangeKind};
 pub use object::{Object, ObjectKind};
+pub use odb::{Odb, OdbError};
 pub use oid::{HashKind, ObjectId};
 pub use repo::Repository;
+
+/// Building blocks below the library's questions, public for oxgit's own fuzz targets,
+/// benchmarks, tests and command-line tool. **Not a stable API**: anything here may
+/// change in any release.
+///
+/// * [`internals::odb`]: the object database's file-format parsers (pack indexes,
+///   multi-pack-indexes, pack entries, deltas, loose objects, the commit-graph) and its
+///   fuzz entry points ([`internals::odb::fuzz`]);
+/// * [`internals::fuzz_line_diff`]: the line-diff fuzz entry point;
+/// * `internals::run_cli` / `internals::run_cli_with`: the `oxgit` command line (with the
+///   `cli` feature).
+pub mod internals {
+    /// The object database, with every parser of its on-disk formats.
+    pub mod odb {
+        pub use crate::odb::*;
+    }
+    #[cfg(feature = "cli")]
+    pub use crate::cli::{run as run_cli, run_with as run_cli_with};
+    pub use crate::diff::patch::fuzz_line_diff;
+}

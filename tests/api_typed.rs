@@ -12,7 +12,12 @@ use std::path::Path;
 
 /// git's `--raw -z --no-abbrev` entries: (status with score, old mode, new mode, old id,
 /// new id, old path, new path).
-fn git_raw(dir: &Path, a: &str, b: &str, extra: &[&str]) -> Vec<(String, u32, u32, String, String, Vec<u8>, Vec<u8>)> {
+fn git_raw(
+    dir: &Path,
+    a: &str,
+    b: &str,
+    extra: &[&str],
+) -> Vec<(String, u32, u32, String, String, Vec<u8>, Vec<u8>)> {
     let mut args = vec!["diff", "--raw", "-z", "--no-abbrev"];
     args.extend_from_slice(extra);
     args.extend([a, b]);
@@ -72,7 +77,12 @@ fn git_numstat(dir: &Path, a: &str, b: &str, extra: &[&str]) -> Vec<Option<(u64,
 }
 
 /// The hunk headers and line marks of each file of git's patch, by `diff --git` block.
-fn git_hunks(dir: &Path, a: &str, b: &str, extra: &[&str]) -> Vec<Vec<(String, Vec<(u8, Vec<u8>)>)>> {
+fn git_hunks(
+    dir: &Path,
+    a: &str,
+    b: &str,
+    extra: &[&str],
+) -> Vec<Vec<(String, Vec<(u8, Vec<u8>)>)>> {
     let mut args = vec!["diff", "-p"];
     args.extend_from_slice(extra);
     args.extend([a, b]);
@@ -85,7 +95,10 @@ fn git_hunks(dir: &Path, a: &str, b: &str, extra: &[&str]) -> Vec<Vec<(String, V
             in_hunk = false;
         } else if line.starts_with(b"@@ ") {
             let end = line[3..].windows(3).position(|w| w == b" @@").unwrap() + 3;
-            files.last_mut().unwrap().push((String::from_utf8_lossy(&line[..end + 3]).to_string(), Vec::new()));
+            files.last_mut().unwrap().push((
+                String::from_utf8_lossy(&line[..end + 3]).to_string(),
+                Vec::new(),
+            ));
             in_hunk = true;
         } else if in_hunk && matches!(line[0], b' ' | b'-' | b'+') {
             let h = files.last_mut().unwrap().last_mut().unwrap();
@@ -109,18 +122,28 @@ fn check_pair(dir: &Path, a: &str, b: &str, extra: &[&str], options: DiffOptions
     assert_eq!(differ.changes().len(), raw.len(), "{a} {b} {extra:?}");
     for (c, r) in differ.changes().iter().zip(&raw) {
         let mut status = (c.status_letter() as char).to_string();
-        if let Some(p) = c.percent().filter(|_| c.score.is_some_and(|s| s > 0) || matches!(c.kind, ChangeKind::Renamed | ChangeKind::Copied)) {
+        if let Some(p) = c.percent().filter(|_| {
+            c.score.is_some_and(|s| s > 0)
+                || matches!(c.kind, ChangeKind::Renamed | ChangeKind::Copied)
+        }) {
             status.push_str(&format!("{p:03}"));
         }
         assert_eq!(status, r.0, "{a} {b} {:?}", c.new_path);
         assert_eq!((c.old_mode, c.new_mode), (r.1, r.2));
-        assert_eq!((c.old_id.to_hex(), c.new_id.to_hex()), (r.3.clone(), r.4.clone()));
+        assert_eq!(
+            (c.old_id.to_hex(), c.new_id.to_hex()),
+            (r.3.clone(), r.4.clone())
+        );
         assert_eq!((&c.old_path, &c.new_path), (&r.5, &r.6));
     }
     let mut files = Collect::new(Detail::Hunks);
     let outcome = differ.run(&mut files).unwrap();
     assert_eq!(outcome.files, raw.len());
-    let shown: Vec<_> = files.files.iter().filter(|f| !f.is_empty_modification()).collect();
+    let shown: Vec<_> = files
+        .files
+        .iter()
+        .filter(|f| !f.is_empty_modification())
+        .collect();
     let numstat = git_numstat(dir, a, b, extra);
     assert_eq!(shown.len(), numstat.len(), "{a} {b} {extra:?}");
     for (f, n) in shown.iter().zip(&numstat) {
@@ -131,10 +154,21 @@ fn check_pair(dir: &Path, a: &str, b: &str, extra: &[&str], options: DiffOptions
     let theirs = git_hunks(dir, a, b, extra);
     let mut ours: Vec<Vec<(String, Vec<(u8, Vec<u8>)>)>> = Vec::new();
     for f in &files.files {
-        let parts: &[Part] = if f.change.kind == ChangeKind::TypeChanged { &[Part::Old, Part::New] } else { &[Part::Whole] };
+        let parts: &[Part] = if f.change.kind == ChangeKind::TypeChanged {
+            &[Part::Old, Part::New]
+        } else {
+            &[Part::Whole]
+        };
         for &part in parts {
             let hunks: Vec<_> = f.hunks().filter(|h| h.part() == part).collect();
-            let has_block = !hunks.is_empty() || f.binary || f.change.kind != ChangeKind::Modified || f.change.old_mode != f.change.new_mode || f.is_rewrite() || f.change.kind == ChangeKind::Modified && f.contents_differ() && !f.is_empty_modification();
+            let has_block = !hunks.is_empty()
+                || f.binary
+                || f.change.kind != ChangeKind::Modified
+                || f.change.old_mode != f.change.new_mode
+                || f.is_rewrite()
+                || f.change.kind == ChangeKind::Modified
+                    && f.contents_differ()
+                    && !f.is_empty_modification();
             if !has_block {
                 continue;
             }
@@ -175,7 +209,8 @@ fn check_pair(dir: &Path, a: &str, b: &str, extra: &[&str], options: DiffOptions
 }
 
 const TAGS: &[&str] = &[
-    "c0", "c1", "c2", "c3", "c4pre", "c4pre2", "c4", "c5pre", "c5", "c6pre", "c6", "c7pre", "c7", "c8pre", "c8",
+    "c0", "c1", "c2", "c3", "c4pre", "c4pre2", "c4", "c5pre", "c5", "c6pre", "c6", "c7pre", "c7",
+    "c8pre", "c8",
 ];
 
 #[test]
@@ -193,7 +228,13 @@ fn typed_values_equal_git_for_every_fixture_pair() {
     }
     let basic = fixture("basic");
     let empty = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
-    for (a, b) in [("main~3", "main~2"), ("main~4", "main"), (empty, "main~1"), ("main", "odd"), ("v1.0", "side")] {
+    for (a, b) in [
+        ("main~3", "main~2"),
+        ("main~4", "main"),
+        (empty, "main~1"),
+        ("main", "odd"),
+        ("v1.0", "side"),
+    ] {
         check_pair(&basic, a, b, &[], DiffOptions::default());
     }
     let m = fixture("diff-matrix");
@@ -228,7 +269,10 @@ fn json_stats_equal_shortstat_and_numstat() {
         let (files, adds, dels) = (num("changed"), num("insertion"), num("deletion"));
         assert_eq!(
             ours.trim(),
-            format!("{{\"files\":{files},\"additions\":{adds},\"deletions\":{dels},\"changes\":{}}}", adds + dels),
+            format!(
+                "{{\"files\":{files},\"additions\":{adds},\"deletions\":{dels},\"changes\":{}}}",
+                adds + dels
+            ),
             "{w:?}"
         );
     }
@@ -259,12 +303,23 @@ fn filtered_files_carry_their_reason() {
     let differ = Differ::new(&repo, &req).unwrap();
     let mut f = oxgit::api::filter::Filter::new(Collect::new(Detail::Hunks), FileLimits::default());
     differ.run(&mut f).unwrap();
-    let kept: Vec<String> = f.inner.files.iter().map(|x| String::from_utf8_lossy(x.path()).to_string()).collect();
+    let kept: Vec<String> = f
+        .inner
+        .files
+        .iter()
+        .map(|x| String::from_utf8_lossy(x.path()).to_string())
+        .collect();
     assert_eq!(kept, ["exact.txt", "keep.txt"]);
     let reasons: Vec<(String, FilterReason, u64)> = f
         .filtered
         .iter()
-        .map(|x| (String::from_utf8_lossy(x.change.path()).to_string(), x.reason, x.new_size))
+        .map(|x| {
+            (
+                String::from_utf8_lossy(x.change.path()).to_string(),
+                x.reason,
+                x.new_size,
+            )
+        })
         .collect();
     assert_eq!(
         reasons,
@@ -272,18 +327,32 @@ fn filtered_files_carry_their_reason() {
             ("big.txt".to_string(), FilterReason::TooLarge, 512_001),
             ("logo.png".to_string(), FilterReason::Binary, 16),
             ("many.txt".to_string(), FilterReason::TooManyLines, 8_895),
-            ("web/package-lock.json".to_string(), FilterReason::LockFile, 4),
+            (
+                "web/package-lock.json".to_string(),
+                FilterReason::LockFile,
+                4
+            ),
         ]
     );
     // Stats count filtered files too, as `git diff --shortstat` does.
     let short = String::from_utf8(git(d, &["diff", "--shortstat", "HEAD~1", "HEAD"])).unwrap();
-    assert_eq!(short.trim(), format!("{} files changed, {} insertions(+)", f.stats.files, f.stats.additions));
+    assert_eq!(
+        short.trim(),
+        format!(
+            "{} files changed, {} insertions(+)",
+            f.stats.files, f.stats.additions
+        )
+    );
     // A named path is never filtered.
     let mut limits = FileLimits::default();
     limits.named = vec![b"web".to_vec()];
     let mut f = oxgit::api::filter::Filter::new(Collect::new(Detail::Counts), limits);
     differ.run(&mut f).unwrap();
-    assert!(f.inner.files.iter().any(|x| x.path() == b"web/package-lock.json"));
+    assert!(f
+        .inner
+        .files
+        .iter()
+        .any(|x| x.path() == b"web/package-lock.json"));
 }
 
 #[test]
@@ -321,10 +390,29 @@ fn errors_classify_for_servers() {
     use oxgit::api::ErrorKind;
     let dir = fixture("basic");
     let repo = Repository::discover(&dir).unwrap();
-    let kind = |e: Endpoints| Differ::new(&repo, &DiffRequest::with_options(e, DiffOptions::default())).err().map(|e| e.kind());
-    assert_eq!(kind(Endpoints::pair("no-such", "main")), Some(ErrorKind::NotFound));
-    assert_eq!(kind(Endpoints::pair(oxgit::api::Side::Index, oxgit::api::Side::WorkTree)), Some(ErrorKind::Unsupported));
-    assert_eq!(kind(Endpoints::pair("main~1:README", "main~1")), Some(ErrorKind::BadRequest));
-    assert_eq!(kind(Endpoints::pair("main~1:no-such-file", "main")), Some(ErrorKind::NotFound));
+    let kind = |e: Endpoints| {
+        Differ::new(&repo, &DiffRequest::with_options(e, DiffOptions::default()))
+            .err()
+            .map(|e| e.kind())
+    };
+    assert_eq!(
+        kind(Endpoints::pair("no-such", "main")),
+        Some(ErrorKind::NotFound)
+    );
+    assert_eq!(
+        kind(Endpoints::pair(
+            oxgit::api::Side::Index,
+            oxgit::api::Side::WorkTree
+        )),
+        Some(ErrorKind::Unsupported)
+    );
+    assert_eq!(
+        kind(Endpoints::pair("main~1:README", "main~1")),
+        Some(ErrorKind::BadRequest)
+    );
+    assert_eq!(
+        kind(Endpoints::pair("main~1:no-such-file", "main")),
+        Some(ErrorKind::NotFound)
+    );
     assert_eq!(kind(Endpoints::pair("main", "main")), None);
 }

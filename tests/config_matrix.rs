@@ -133,10 +133,14 @@ fn stat_width_matches_git_across_unicode() {
     cps.extend((0xa000..0xd7b0).step_by(97));
     cps.extend((0xfe00..0xff70).step_by(2));
     cps.extend((0x1f000..0x1fb00).step_by(3));
-    cps.extend([0xad, 0x200b, 0x2060, 0x20000, 0x2fffd, 0x30000, 0x3fffd, 0xe0001, 0xe0100, 0x1fae9]);
+    cps.extend([
+        0xad, 0x200b, 0x2060, 0x20000, 0x2fffd, 0x30000, 0x3fffd, 0xe0001, 0xe0100, 0x1fae9,
+    ]);
     let mut n = 0;
     for cp in cps {
-        let Some(c) = char::from_u32(cp) else { continue };
+        let Some(c) = char::from_u32(cp) else {
+            continue;
+        };
         let name = format!("x{cp:06X}{c}");
         if std::fs::write(dir.path().join(&name), "x\n").is_ok() {
             n += 1;

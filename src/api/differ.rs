@@ -46,9 +46,9 @@ impl Resolved {
     /// The object this side names (the commit if there is one, else the tree or blob).
     pub fn id(&self) -> Option<ObjectId> {
         match self {
-            Resolved::Tree { tree, commit } => {
-                commit.or_else(|| (!tree.is_null() && *tree != tree.kind().empty_tree()).then_some(*tree))
-            }
+            Resolved::Tree { tree, commit } => commit.or_else(|| {
+                (!tree.is_null() && *tree != tree.kind().empty_tree()).then_some(*tree)
+            }),
             Resolved::Blob { id, .. } => Some(*id),
             _ => None,
         }
@@ -292,9 +292,10 @@ impl<'r> Differ<'r> {
             run_parallel(&ctx, &self.changes, &mut deliver)?
         } else {
             let mut w = Worker::default();
-            let mut fd = FileDiff::empty(self.changes.first().cloned().unwrap_or_else(|| {
-                Change::added(Vec::new(), 0, self.repo.hash_kind().null_id())
-            }));
+            let mut fd =
+                FileDiff::empty(self.changes.first().cloned().unwrap_or_else(|| {
+                    Change::added(Vec::new(), 0, self.repo.hash_kind().null_id())
+                }));
             let mut all = true;
             for c in &self.changes {
                 ctx.diff_one(&mut w, c, &mut fd).map_err(S::Error::from)?;
@@ -393,7 +394,8 @@ pub fn resolve_side(repo: &Repository, side: &Side) -> Result<Resolved, Error> {
             }
             ObjectKind::Tree => return Ok(Resolved::Tree { tree: id, commit }),
             ObjectKind::Commit => {
-                let c = Commit::parse(&buf).map_err(|source| crate::diff::DiffError::Parse { id, source })?;
+                let c = Commit::parse(&buf)
+                    .map_err(|source| crate::diff::DiffError::Parse { id, source })?;
                 commit = Some(id);
                 id = c.tree;
             }
@@ -408,7 +410,11 @@ pub fn resolve_side(repo: &Repository, side: &Side) -> Result<Resolved, Error> {
 }
 
 /// The commit a side names (peeling tags).
-fn side_commit(repo: &Repository, w: &mut CommitWalker<'_>, side: &Side) -> Result<ObjectId, Error> {
+fn side_commit(
+    repo: &Repository,
+    w: &mut CommitWalker<'_>,
+    side: &Side,
+) -> Result<ObjectId, Error> {
     let id = match side {
         Side::Rev(s) => crate::revision::resolve(repo, s)?,
         Side::Id(id) => *id,
@@ -423,7 +429,9 @@ fn resolve_endpoints(
     warnings: &mut Vec<Warning>,
 ) -> Result<(Resolved, Resolved, Option<ObjectId>), Error> {
     match endpoints {
-        Endpoints::Pair { old, new } => Ok((resolve_side(repo, old)?, resolve_side(repo, new)?, None)),
+        Endpoints::Pair { old, new } => {
+            Ok((resolve_side(repo, old)?, resolve_side(repo, new)?, None))
+        }
         Endpoints::Symmetric { old, new } | Endpoints::MergeBase { old, new } => {
             let strict = matches!(endpoints, Endpoints::MergeBase { .. });
             if matches!(new, Side::Index | Side::WorkTree) {
@@ -440,7 +448,9 @@ fn resolve_endpoints(
                 [] if strict => return Err(Error::NotFound("no merge base found".into())),
                 [] => return Err(Error::NotFound(format!("{range}: no merge base"))),
                 [one] => *one,
-                [..] if strict => return Err(Error::BadRequest("multiple merge bases found".into())),
+                [..] if strict => {
+                    return Err(Error::BadRequest("multiple merge bases found".into()))
+                }
                 [first, ..] => {
                     warnings.push(Warning::MultipleMergeBases {
                         range,
@@ -478,7 +488,10 @@ fn resolve_endpoints(
 }
 
 /// The first parent of a commit (as the commit-graph or the object says).
-pub(crate) fn first_parent(repo: &Repository, commit: &ObjectId) -> Result<Option<ObjectId>, Error> {
+pub(crate) fn first_parent(
+    repo: &Repository,
+    commit: &ObjectId,
+) -> Result<Option<ObjectId>, Error> {
     let c = crate::revision::walk::WalkedCommit::read(repo, *commit)?;
     Ok(c.parents.first().copied())
 }
@@ -674,11 +687,21 @@ fn push_hunks(
                 part,
             });
         }
-        HunkEvent::Line { mark, old: o, new: n } => {
+        HunkEvent::Line {
+            mark,
+            old: o,
+            new: n,
+        } => {
             let (kind, text, in_new, old_no, new_no) = match mark {
                 b'-' => (LineKind::Deleted, d.old_line(o), false, o as u32 + 1, 0),
                 b'+' => (LineKind::Added, d.new_line(n), true, 0, n as u32 + 1),
-                _ => (LineKind::Context, d.new_line(n), true, o as u32 + 1, n as u32 + 1),
+                _ => (
+                    LineKind::Context,
+                    d.new_line(n),
+                    true,
+                    o as u32 + 1,
+                    n as u32 + 1,
+                ),
             };
             let base = if in_new { new } else { old };
             lines.push(LineRec {
@@ -711,7 +734,11 @@ fn push_rewrite_hunk(old: &[u8], new: &[u8], hunks: &mut Vec<HunkRec>, lines: &m
         for (i, line) in data.split_inclusive(|&b| b == b'\n').enumerate() {
             let no = i as u32 + 1;
             lines.push(LineRec {
-                kind: if in_new { LineKind::Added } else { LineKind::Deleted },
+                kind: if in_new {
+                    LineKind::Added
+                } else {
+                    LineKind::Deleted
+                },
                 old_no: if in_new { 0 } else { no },
                 new_no: if in_new { no } else { 0 },
                 in_new,

@@ -150,13 +150,29 @@ pub fn write_patch(out: &mut Vec<u8>, f: &FileDiff, style: &Style) {
         h.old_id = on;
         h.new_id = &f.null_name;
         h.ids_differ = f.index_ids.0 != null;
-        write_part(out, f, &h, f.part_binary.0, f.old_size > 0, Part::Old, style);
+        write_part(
+            out,
+            f,
+            &h,
+            f.part_binary.0,
+            f.old_size > 0,
+            Part::Old,
+            style,
+        );
         let mut h = header(None, some(c.new_mode), PairStatus::Plain);
         h.old_path = &c.new_path;
         h.old_id = &f.null_name;
         h.new_id = nn;
         h.ids_differ = null != f.index_ids.1;
-        write_part(out, f, &h, f.part_binary.1, f.new_size > 0, Part::New, style);
+        write_part(
+            out,
+            f,
+            &h,
+            f.part_binary.1,
+            f.new_size > 0,
+            Part::New,
+            style,
+        );
         return;
     }
     let status = match c.kind {
@@ -168,7 +184,15 @@ pub fn write_patch(out: &mut Vec<u8>, f: &FileDiff, style: &Style) {
     let mut h = header(some(c.old_mode), some(c.new_mode), status);
     h.old_id = on;
     h.new_id = nn;
-    write_part(out, f, &h, f.binary, f.contents_differ(), Part::Whole, style);
+    write_part(
+        out,
+        f,
+        &h,
+        f.binary,
+        f.contents_differ(),
+        Part::Whole,
+        style,
+    );
 }
 
 fn write_part(
@@ -199,14 +223,25 @@ fn write_part(
     for hunk in hunks {
         hunk.write_header(out);
         for line in hunk.lines() {
-            patch::write_line(out, line.kind.mark(), line.content, style.suppress_blank_empty);
+            patch::write_line(
+                out,
+                line.kind.mark(),
+                line.content,
+                style.suppress_blank_empty,
+            );
         }
     }
 }
 
 /// Writes one `--raw`, `--name-only` or `--name-status` entry (`names`: the abbreviated
 /// old and new ids, for `--raw`).
-pub fn write_name_entry(out: &mut Vec<u8>, c: &Change, sections: Sections, names: (&str, &str), style: &Style) {
+pub fn write_name_entry(
+    out: &mut Vec<u8>,
+    c: &Change,
+    sections: Sections,
+    names: (&str, &str),
+    style: &Style,
+) {
     let term = style.term();
     let q = style.quote_path;
     if sections.contains(Sections::NAME_ONLY) {
@@ -215,7 +250,11 @@ pub fn write_name_entry(out: &mut Vec<u8>, c: &Change, sections: Sections, names
     }
     let sep = if term == 0 { 0 } else { b'\t' };
     if !sections.contains(Sections::NAME_STATUS) {
-        let _ = write!(out, ":{:06o} {:06o} {} {} ", c.old_mode, c.new_mode, names.0, names.1);
+        let _ = write!(
+            out,
+            ":{:06o} {:06o} {} {} ",
+            c.old_mode, c.new_mode, names.0, names.1
+        );
     }
     out.push(c.status_letter());
     if let Some(p) = c.percent().filter(|_| c.score.is_some_and(|s| s > 0)) {
@@ -226,7 +265,11 @@ pub fn write_name_entry(out: &mut Vec<u8>, c: &Change, sections: Sections, names
         write_name_terminated(&c.old_path, q, sep, out);
         write_name_terminated(&c.new_path, q, term, out);
     } else {
-        let name = if c.old_mode != 0 { &c.old_path } else { &c.new_path };
+        let name = if c.old_mode != 0 {
+            &c.old_path
+        } else {
+            &c.new_path
+        };
         write_name_terminated(name, q, term, out);
     }
 }
@@ -259,7 +302,11 @@ pub fn write_summary(out: &mut Vec<u8>, c: &Change, quote_path: bool) {
             out.push(b'\n');
         }
         ChangeKind::Renamed | ChangeKind::Copied => {
-            let word = if c.kind == ChangeKind::Renamed { "rename" } else { "copy" };
+            let word = if c.kind == ChangeKind::Renamed {
+                "rename"
+            } else {
+                "copy"
+            };
             let _ = write!(out, " {word} ");
             pprint_rename(&c.old_path, &c.new_path, quote_path, out);
             let _ = writeln!(out, " ({}%)", c.percent().unwrap_or(0));
@@ -372,7 +419,9 @@ impl<'r, W: Write> GitText<'r, W> {
         let raw_start = match style.abbrev {
             Abbrev::Full => None,
             Abbrev::Len(n) => Some(n),
-            Abbrev::Auto => Some(crate::odb::auto_abbrev_len(repo.odb().approximate_object_count())),
+            Abbrev::Auto => Some(crate::odb::auto_abbrev_len(
+                repo.odb().approximate_object_count(),
+            )),
         };
         GitText {
             out,
@@ -428,7 +477,9 @@ impl<W: Write> Sink for GitText<'_, W> {
         {
             for c in begin.changes {
                 let (a, b) = if self.sections.intersects(Sections::RAW)
-                    && !self.sections.intersects(Sections::NAME_ONLY | Sections::NAME_STATUS)
+                    && !self
+                        .sections
+                        .intersects(Sections::NAME_ONLY | Sections::NAME_STATUS)
                 {
                     (
                         self.abbrev.abbrev(&c.old_id, self.raw_start)?,
@@ -481,7 +532,10 @@ impl<W: Write> Sink for GitText<'_, W> {
             if self.sections.intersects(Sections::NUMSTAT) {
                 write_numstat(&mut self.numstat, f, &self.style);
             }
-            if self.sections.intersects(Sections::STAT | Sections::SHORTSTAT) {
+            if self
+                .sections
+                .intersects(Sections::STAT | Sections::SHORTSTAT)
+            {
                 self.stats.push(stat_row(f, self.style.quote_path));
             }
         }

@@ -1,7 +1,7 @@
 //! History: the commits `git log` walks (ranges, paths, `--first-parent`, `--no-merges`,
 //! `-n`), each with what it changed through the same options and sinks as a diff.
 
-use super::{Differ, DiffOptions, Error, Outcome, Resolved, Sink};
+use super::{DiffOptions, Differ, Error, Outcome, Resolved, Sink};
 use crate::diff::{Change, TreeDiff};
 use crate::odb::CommitGraph;
 use crate::oid::ObjectId;
@@ -49,11 +49,14 @@ impl HistoryRequest {
         revisions: &[S],
         diff: DiffOptions,
     ) -> Result<HistoryRequest, Error> {
-        let revs = crate::revision::range::parse_revisions(repo, revisions).map_err(|e| match e {
-            crate::revision::range::RangeError::Revision(r) => Error::Revision(r),
-            crate::revision::range::RangeError::MergeBase(m) => Error::MergeBase(m),
-            e @ crate::revision::range::RangeError::InvalidSymmetric(_) => Error::BadRequest(e.to_string()),
-        })?;
+        let revs =
+            crate::revision::range::parse_revisions(repo, revisions).map_err(|e| match e {
+                crate::revision::range::RangeError::Revision(r) => Error::Revision(r),
+                crate::revision::range::RangeError::MergeBase(m) => Error::MergeBase(m),
+                e @ crate::revision::range::RangeError::InvalidSymmetric(_) => {
+                    Error::BadRequest(e.to_string())
+                }
+            })?;
         Ok(HistoryRequest::new(revs.tips, diff))
     }
 
@@ -123,8 +126,15 @@ impl<'r> History<'r> {
     /// Diffs what `commit` changed (against its first parent; a root commit against the
     /// empty tree) into `sink`, reusing this walk's tree-diff state. Merges give `None`,
     /// as in git's default, unless the walk follows first parents only.
-    pub fn diff<S: Sink>(&mut self, commit: &WalkedCommit, sink: &mut S) -> Result<Option<Outcome>, S::Error> {
-        let mut state = std::mem::replace(&mut self.state, CommitDiffState::new(self.repo, &self.request.diff));
+    pub fn diff<S: Sink>(
+        &mut self,
+        commit: &WalkedCommit,
+        sink: &mut S,
+    ) -> Result<Option<Outcome>, S::Error> {
+        let mut state = std::mem::replace(
+            &mut self.state,
+            CommitDiffState::new(self.repo, &self.request.diff),
+        );
         let r = self.diff_with(&mut state, commit, sink);
         self.state = state;
         r
@@ -155,7 +165,11 @@ impl<'r> History<'r> {
 
     /// Diffs `commits` in parallel (each worker with its own state and sink from
     /// `make_sink`), returning each commit's sink and outcome in order.
-    pub fn diff_batch<S, F>(&self, commits: &[WalkedCommit], make_sink: F) -> Vec<Result<Option<(S, Outcome)>, S::Error>>
+    pub fn diff_batch<S, F>(
+        &self,
+        commits: &[WalkedCommit],
+        make_sink: F,
+    ) -> Vec<Result<Option<(S, Outcome)>, S::Error>>
     where
         S: Sink + Send,
         S::Error: Send,
@@ -208,7 +222,9 @@ impl<'r> CommitDiffState<'r> {
         let mut queue = std::mem::take(&mut self.queue);
         queue.clear();
         self.tree_diff
-            .diff(parent_tree.as_ref(), Some(&commit.tree), &mut |c| queue.push(c))?;
+            .diff(parent_tree.as_ref(), Some(&commit.tree), &mut |c| {
+                queue.push(c)
+            })?;
         let mut warnings = Vec::new();
         let changes = super::diffcore(repo.odb(), queue, options, &mut warnings)?;
         let empty = repo.hash_kind().empty_tree();

@@ -4,7 +4,9 @@
 
 use super::filter::{FileLimits, FilterReason};
 use super::format::{write_patch, Style};
-use super::{Begin, Control, Detail, Error, FileDiff, LineKind, Outcome, Part, Sink, Stats, Warning};
+use super::{
+    Begin, Control, Detail, Error, FileDiff, LineKind, Outcome, Part, Sink, Stats, Warning,
+};
 use crate::diff::{Change, ChangeKind};
 use crate::oid::ObjectId;
 use serde::Serialize;
@@ -48,7 +50,9 @@ impl From<&Change> for ChangeJson {
             status: (c.status_letter() as char).to_string(),
             path: lossy(c.path()),
             old_path: moved.then(|| lossy(&c.old_path)),
-            score: c.percent().filter(|_| c.score.is_some_and(|s| s > 0) || moved),
+            score: c
+                .percent()
+                .filter(|_| c.score.is_some_and(|s| s > 0) || moved),
             old_mode: mode(c.old_mode),
             new_mode: mode(c.new_mode),
             old_id: c.old_id.to_hex(),
@@ -421,7 +425,10 @@ pub struct CommitJson {
 impl CommitJson {
     /// The JSON of a walked commit (its bytes needed for people and message) and,
     /// unless it is a merge, its files.
-    pub fn of(c: &crate::revision::walk::WalkedCommit, files: Option<(Vec<FileJson>, Stats)>) -> CommitJson {
+    pub fn of(
+        c: &crate::revision::walk::WalkedCommit,
+        files: Option<(Vec<FileJson>, Stats)>,
+    ) -> CommitJson {
         let p = c.parsed();
         let person = |s: Option<crate::object::Signature<'_>>| {
             s.map(|s| PersonJson {

@@ -60,7 +60,10 @@ use crate::repo::Repository;
 
 /// The changes of a request, in git's order (no blob is read unless rename detection
 /// needs it), with the warnings git would print.
-pub fn changes(repo: &Repository, request: &DiffRequest) -> Result<(Vec<Change>, Vec<Warning>), Error> {
+pub fn changes(
+    repo: &Repository,
+    request: &DiffRequest,
+) -> Result<(Vec<Change>, Vec<Warning>), Error> {
     let d = Differ::new(repo, request)?;
     let warnings = d.warnings().to_vec();
     Ok((d.into_changes(), warnings))

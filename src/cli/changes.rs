@@ -21,7 +21,9 @@ fn request(ctx: &Context<'_>, repo: &crate::repo::Repository) -> Result<DiffRequ
             dashdash = true;
         } else if a == "--format=json" {
         } else if a.starts_with("--format=") {
-            return Err(Fatal::usage(format!("{a}: only --format=json is supported")));
+            return Err(Fatal::usage(format!(
+                "{a}: only --format=json is supported"
+            )));
         } else if parse_flag(&mut d, args, &mut i)? {
         } else if a.starts_with('-') && a.len() > 1 {
             return Err(Fatal::usage(format!("unknown option '{a}'")));
@@ -36,7 +38,9 @@ fn request(ctx: &Context<'_>, repo: &crate::repo::Repository) -> Result<DiffRequ
         _ => {
             let refs: Vec<&str> = revs.iter().map(String::as_str).collect();
             if refs.is_empty() {
-                return Err(Fatal::usage("usage: oxgit changes|stats <from> [<to>] [-- <path>...] [--format=json]"));
+                return Err(Fatal::usage(
+                    "usage: oxgit changes|stats <from> [<to>] [-- <path>...] [--format=json]",
+                ));
             }
             Endpoints::from_diff_args(&refs, false).map_err(fatal)?
         }

@@ -20,7 +20,9 @@ pub(crate) fn unknown_revision(spec: &str) -> Fatal {
 /// Maps a library error to git's wording and exit status.
 pub(crate) fn fatal(e: api::Error) -> Fatal {
     match e {
-        api::Error::Revision(crate::revision::RevisionError::Unknown(spec)) => unknown_revision(&spec),
+        api::Error::Revision(crate::revision::RevisionError::Unknown(spec)) => {
+            unknown_revision(&spec)
+        }
         api::Error::BadRequest(m) if m == api::MISMATCHED_SIDES => Fatal::usage(DIFF_USAGE),
         api::Error::BadRequest(m) if m.starts_with("unknown change class") => Fatal::usage(m),
         api::Error::Unsupported(what) => Fatal::new(format!("{what} is not yet supported")),
@@ -86,10 +88,14 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         i += 1;
     }
     let s = d.sections;
-    let exclusive = [s.contains(Sections::NAME_ONLY), s.contains(Sections::NAME_STATUS), d.no_output]
-        .iter()
-        .filter(|&&b| b)
-        .count();
+    let exclusive = [
+        s.contains(Sections::NAME_ONLY),
+        s.contains(Sections::NAME_STATUS),
+        d.no_output,
+    ]
+    .iter()
+    .filter(|&&b| b)
+    .count();
     if exclusive > 1 {
         return Err(Fatal::new(
             "options '--name-only', '--name-status', '--check', and '-s' cannot be used together",
@@ -108,7 +114,8 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             .iter()
             .position(|r| !(is_range(&repo, r) || crate::revision::resolve(&repo, r).is_ok()))
             .unwrap_or(revs.len());
-        let exists = |p: &str| repo.work_tree().is_some() && ctx.cwd.join(p).symlink_metadata().is_ok();
+        let exists =
+            |p: &str| repo.work_tree().is_some() && ctx.cwd.join(p).symlink_metadata().is_ok();
         if let Some(bad) = revs[k..].iter().find(|p| !exists(p)) {
             return Err(unknown_revision(bad));
         }

@@ -29,8 +29,8 @@ impl DiffArgs {
     /// The starting point of a command in `repo`: the repository's config, and the
     /// terminal width from `$COLUMNS` (else 80) for `--stat`.
     pub fn from_repo(repo: &Repository) -> Result<DiffArgs, Fatal> {
-        let mut options =
-            DiffOptions::from_config(repo.config(), repo.hash_kind().hex_len()).map_err(config_error)?;
+        let mut options = DiffOptions::from_config(repo.config(), repo.hash_kind().hex_len())
+            .map_err(config_error)?;
         options.stat.width = std::env::var("COLUMNS")
             .ok()
             .and_then(|v| v.parse::<usize>().ok())
@@ -130,16 +130,26 @@ fn section(s: Sections) -> impl Fn(&mut DiffArgs) {
 /// Every diff flag oxgit knows, in matching order.
 pub const FLAGS: &[Flag] = &[
     flag!("--raw", None, |a, _| Ok(section(Sections::RAW)(a))),
-    flag!("--name-only", None, |a, _| Ok(section(Sections::NAME_ONLY)(a))),
-    flag!("--name-status", None, |a, _| Ok(section(Sections::NAME_STATUS)(a))),
+    flag!("--name-only", None, |a, _| Ok(
+        section(Sections::NAME_ONLY)(a)
+    )),
+    flag!("--name-status", None, |a, _| Ok(section(
+        Sections::NAME_STATUS
+    )(a))),
     flag!("--summary", None, |a, _| Ok(section(Sections::SUMMARY)(a))),
     flag!("--numstat", None, |a, _| Ok(section(Sections::NUMSTAT)(a))),
-    flag!("--shortstat", None, |a, _| Ok(section(Sections::SHORTSTAT)(a))),
+    flag!("--shortstat", None, |a, _| Ok(
+        section(Sections::SHORTSTAT)(a)
+    )),
     flag!("-p", None, |a, _| Ok(section(Sections::PATCH)(a))),
     flag!("-u", None, |a, _| Ok(section(Sections::PATCH)(a))),
     flag!("--patch", None, |a, _| Ok(section(Sections::PATCH)(a))),
-    flag!("--patch-with-raw", None, |a, _| Ok(section(Sections::PATCH | Sections::RAW)(a))),
-    flag!("--patch-with-stat", None, |a, _| Ok(section(Sections::PATCH | Sections::STAT)(a))),
+    flag!("--patch-with-raw", None, |a, _| Ok(section(
+        Sections::PATCH | Sections::RAW
+    )(a))),
+    flag!("--patch-with-stat", None, |a, _| Ok(section(
+        Sections::PATCH | Sections::STAT
+    )(a))),
     flag!("-s", None, |a, _| {
         a.sections = Sections::NONE;
         a.no_output = true;
@@ -162,9 +172,12 @@ pub const FLAGS: &[Flag] = &[
         a.options.abbrev = match v {
             None => a.config_abbrev,
             Some(v) => {
-                let n = v.bytes().take_while(u8::is_ascii_digit).fold(0usize, |n, d| {
-                    n.saturating_mul(10).saturating_add(usize::from(d - b'0'))
-                });
+                let n = v
+                    .bytes()
+                    .take_while(u8::is_ascii_digit)
+                    .fold(0usize, |n, d| {
+                        n.saturating_mul(10).saturating_add(usize::from(d - b'0'))
+                    });
                 api::abbrev_len(n, a.hex_len)
             }
         };
@@ -242,12 +255,24 @@ pub const FLAGS: &[Flag] = &[
         a.options.line.indent_heuristic = false;
         Ok(())
     }),
-    flag!("-w", None, |a, _| Ok(a.whitespace(Whitespace::IgnoreAllSpace))),
-    flag!("--ignore-all-space", None, |a, _| Ok(a.whitespace(Whitespace::IgnoreAllSpace))),
-    flag!("-b", None, |a, _| Ok(a.whitespace(Whitespace::IgnoreSpaceChange))),
-    flag!("--ignore-space-change", None, |a, _| Ok(a.whitespace(Whitespace::IgnoreSpaceChange))),
-    flag!("--ignore-space-at-eol", None, |a, _| Ok(a.whitespace(Whitespace::IgnoreSpaceAtEol))),
-    flag!("--ignore-cr-at-eol", None, |a, _| Ok(a.whitespace(Whitespace::IgnoreCrAtEol))),
+    flag!("-w", None, |a, _| Ok(
+        a.whitespace(Whitespace::IgnoreAllSpace)
+    )),
+    flag!("--ignore-all-space", None, |a, _| Ok(
+        a.whitespace(Whitespace::IgnoreAllSpace)
+    )),
+    flag!("-b", None, |a, _| Ok(
+        a.whitespace(Whitespace::IgnoreSpaceChange)
+    )),
+    flag!("--ignore-space-change", None, |a, _| Ok(
+        a.whitespace(Whitespace::IgnoreSpaceChange)
+    )),
+    flag!("--ignore-space-at-eol", None, |a, _| Ok(
+        a.whitespace(Whitespace::IgnoreSpaceAtEol)
+    )),
+    flag!("--ignore-cr-at-eol", None, |a, _| Ok(
+        a.whitespace(Whitespace::IgnoreCrAtEol)
+    )),
     flag!("--ignore-blank-lines", None, |a, _| {
         a.options.line.ignore_blank_lines = true;
         Ok(())
@@ -364,13 +389,22 @@ fn break_rewrites(a: &mut DiffArgs, v: Option<&str>) -> Result<(), Fatal> {
 }
 
 /// Flags git has that oxgit refuses (rather than print something else).
-const REFUSED: &[&str] = &["--dirstat", "--compact-summary", "--word-diff", "--check", "--color-moved"];
+const REFUSED: &[&str] = &[
+    "--dirstat",
+    "--compact-summary",
+    "--word-diff",
+    "--check",
+    "--color-moved",
+];
 
 /// Parses `args[*i]` if it is a diff flag (advancing `*i` past a separate value);
 /// returns whether it was one.
 pub fn parse_flag(a: &mut DiffArgs, args: &[String], i: &mut usize) -> Result<bool, Fatal> {
     let arg = args[*i].as_str();
-    if let Some(r) = REFUSED.iter().find(|r| arg == **r || arg.starts_with(&format!("{r}="))) {
+    if let Some(r) = REFUSED
+        .iter()
+        .find(|r| arg == **r || arg.starts_with(&format!("{r}=")))
+    {
         return Err(Fatal::new(format!("{r}: not yet supported")));
     }
     for f in FLAGS {

@@ -103,7 +103,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             break;
         }
         let diffs = if diff_format {
-            history.diff_batch(&commits, || GitText::new(&repo, sections, style.clone(), Vec::new()))
+            history.diff_batch(&commits, || {
+                GitText::new(&repo, sections, style.clone(), Vec::new())
+            })
         } else {
             Vec::new()
         };
@@ -157,7 +159,9 @@ fn run_json(history: &mut History<'_>, out: &mut dyn Write) -> Result<i32, Fatal
         }
         let diffs = history.diff_batch(&commits, FilesJson::default);
         for (c, d) in commits.iter().zip(diffs) {
-            let files = d.map_err(super::diff::fatal)?.map(|(f, _)| (f.files, f.stats));
+            let files = d
+                .map_err(super::diff::fatal)?
+                .map(|(f, _)| (f.files, f.stats));
             serde_json::to_writer(&mut *out, &CommitJson::of(c, files))
                 .map_err(|e| Fatal::new(e.to_string()))?;
             out.write_all(b"\n")?;

@@ -608,7 +608,8 @@ pub fn write_pair(
     Ok(Some(diff.counts()))
 }
 
-/// An entry point for fuzzing: splits `data` into two buffers at the first `0xff` byte
+#[doc(hidden)]
+/// An entry point for fuzzing (public as `oxgit::internals::fuzz_line_diff`): splits `data` into two buffers at the first `0xff` byte
 /// (or in the middle) and runs every algorithm, the patch printer and the counters,
 /// checking that the counts agree with the printed lines. Never panics unless an
 /// invariant is broken.

@@ -25,8 +25,8 @@
 
 mod abbrev;
 pub mod merge_base;
-mod regex;
 pub mod range;
+mod regex;
 pub mod walk;
 
 pub use abbrev::{abbreviate, default_abbrev_len, MIN_ABBREV};

@@ -55,7 +55,10 @@ pub fn is_range_syntax(arg: &str) -> bool {
 /// (excluded), `A..B` (`^A B`), `A...B` (`A B` minus their merge bases), an empty end of
 /// a range meaning `HEAD`, and `--not`, which flips the sense of every later argument.
 /// Every revision is peeled to a commit.
-pub fn parse_revisions<S: AsRef<str>>(repo: &Repository, args: &[S]) -> Result<Revisions, RangeError> {
+pub fn parse_revisions<S: AsRef<str>>(
+    repo: &Repository,
+    args: &[S],
+) -> Result<Revisions, RangeError> {
     let mut out = Revisions::default();
     let mut walker = CommitWalker::new(repo);
     let mut not = false;

@@ -309,7 +309,11 @@ pub struct Walk<'r> {
 impl<'r> Walk<'r> {
     /// A walk from `tips` (in the order given, which breaks ties between equal dates as
     /// git's command-line order does).
-    pub fn new(repo: &'r Repository, tips: &[Tip], options: &WalkOptions) -> Result<Walk<'r>, WalkError> {
+    pub fn new(
+        repo: &'r Repository,
+        tips: &[Tip],
+        options: &WalkOptions,
+    ) -> Result<Walk<'r>, WalkError> {
         let graph = usable_commit_graph(repo);
         let pathspec = (!options.paths.is_empty()).then(|| {
             crate::diff::TreeDiff::new(
@@ -363,7 +367,11 @@ impl<'r> Walk<'r> {
 
     /// Which parents to follow and whether to show `commit` (history simplification
     /// for paths; `skip`: parents that are not followed for simplification).
-    fn follow(&mut self, commit: &WalkedCommit, uninteresting: &IdSet) -> Result<(Vec<usize>, bool), WalkError> {
+    fn follow(
+        &mut self,
+        commit: &WalkedCommit,
+        uninteresting: &IdSet,
+    ) -> Result<(Vec<usize>, bool), WalkError> {
         let n = if self.options.first_parent {
             commit.parents.len().min(1)
         } else {
@@ -403,7 +411,10 @@ impl<'r> Walk<'r> {
     /// git's `limit_list`: walks until only excluded history is left (plus the slop),
     /// marking everything reachable from excluded commits, and returns the commits to
     /// show in order.
-    fn limit(&mut self, mut uninteresting: IdSet) -> Result<std::collections::VecDeque<(WalkedCommit, bool)>, WalkError> {
+    fn limit(
+        &mut self,
+        mut uninteresting: IdSet,
+    ) -> Result<std::collections::VecDeque<(WalkedCommit, bool)>, WalkError> {
         let mut parents_of: crate::oid::IdMap<Vec<ObjectId>> = Default::default();
         for q in self.queue.iter() {
             parents_of.insert(q.commit.id, q.commit.parents.clone());
@@ -411,7 +422,9 @@ impl<'r> Walk<'r> {
         let mut list: Vec<(WalkedCommit, bool, bool)> = Vec::new();
         let mut date = i64::MAX;
         let mut slop = SLOP;
-        let mark = |uninteresting: &mut IdSet, parents_of: &crate::oid::IdMap<Vec<ObjectId>>, id: ObjectId| {
+        let mark = |uninteresting: &mut IdSet,
+                    parents_of: &crate::oid::IdMap<Vec<ObjectId>>,
+                    id: ObjectId| {
             let mut stack = vec![id];
             while let Some(c) = stack.pop() {
                 if !uninteresting.insert(c) {
@@ -445,7 +458,14 @@ impl<'r> Walk<'r> {
                 slop = match self.queue.peek() {
                     None => 0,
                     Some(head) if date <= head.time => SLOP,
-                    Some(_) if self.queue.iter().any(|q| !uninteresting.contains(&q.commit.id)) => SLOP,
+                    Some(_)
+                        if self
+                            .queue
+                            .iter()
+                            .any(|q| !uninteresting.contains(&q.commit.id)) =>
+                    {
+                        SLOP
+                    }
                     Some(_) => slop - 1,
                 };
                 if slop == 0 {
