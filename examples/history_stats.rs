@@ -6,7 +6,9 @@ use oxgit::Repository;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let repo = Repository::discover(std::path::Path::new(args.first().map_or(".", String::as_str)))?;
+    let repo = Repository::discover(std::path::Path::new(
+        args.first().map_or(".", String::as_str),
+    ))?;
     let range = args.get(1).map_or("HEAD", String::as_str);
     let n: usize = args.get(2).map_or(Ok(10), |s| s.parse())?;
     let options = DiffOptions::from_config(repo.config(), repo.hash_kind().hex_len())?;

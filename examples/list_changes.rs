@@ -23,7 +23,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 oxgit::api::display_path(&c.new_path)
             );
         } else {
-            println!("{}\t{}", c.status_letter() as char, oxgit::api::display_path(c.path()));
+            println!(
+                "{}\t{}",
+                c.status_letter() as char,
+                oxgit::api::display_path(c.path())
+            );
         }
     }
     for w in differ.warnings() {

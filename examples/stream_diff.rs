@@ -22,7 +22,11 @@ impl Sink for Printer {
         let n = f.hunks().len();
         self.hunks += n;
         if f.binary {
-            println!("{}\t{}\tbinary", f.change.status_letter() as char, oxgit::api::display_path(f.path()));
+            println!(
+                "{}\t{}\tbinary",
+                f.change.status_letter() as char,
+                oxgit::api::display_path(f.path())
+            );
         } else {
             println!(
                 "{}\t{}\t+{} -{}\t{n} hunks",
@@ -33,7 +37,11 @@ impl Sink for Printer {
             );
         }
         self.left -= 1;
-        Ok(if self.left == 0 { Control::Stop } else { Control::Continue })
+        Ok(if self.left == 0 {
+            Control::Stop
+        } else {
+            Control::Continue
+        })
     }
 
     fn finish(&mut self, o: &Outcome) -> Result<(), Error> {
@@ -61,7 +69,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let repo = Repository::discover(std::path::Path::new(repo))?;
     let request = DiffRequest::new(&repo, Endpoints::pair(from.as_str(), to.as_str()))?;
-    let mut sink = Printer { left: max, hunks: 0 };
+    let mut sink = Printer {
+        left: max,
+        hunks: 0,
+    };
     Differ::new(&repo, &request)?.run(&mut sink)?;
     Ok(())
 }

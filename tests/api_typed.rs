@@ -10,14 +10,14 @@ use oxgit::diff::ChangeKind;
 use oxgit::Repository;
 use std::path::Path;
 
+/// One `--raw` entry: status with score, modes, ids, paths.
+type RawEntry = (String, u32, u32, String, String, Vec<u8>, Vec<u8>);
+/// One file's hunks: header and (mark, line) pairs.
+type FileHunks = Vec<(String, Vec<(u8, Vec<u8>)>)>;
+
 /// git's `--raw -z --no-abbrev` entries: (status with score, old mode, new mode, old id,
 /// new id, old path, new path).
-fn git_raw(
-    dir: &Path,
-    a: &str,
-    b: &str,
-    extra: &[&str],
-) -> Vec<(String, u32, u32, String, String, Vec<u8>, Vec<u8>)> {
+fn git_raw(dir: &Path, a: &str, b: &str, extra: &[&str]) -> Vec<RawEntry> {
     let mut args = vec!["diff", "--raw", "-z", "--no-abbrev"];
     args.extend_from_slice(extra);
     args.extend([a, b]);
@@ -77,17 +77,12 @@ fn git_numstat(dir: &Path, a: &str, b: &str, extra: &[&str]) -> Vec<Option<(u64,
 }
 
 /// The hunk headers and line marks of each file of git's patch, by `diff --git` block.
-fn git_hunks(
-    dir: &Path,
-    a: &str,
-    b: &str,
-    extra: &[&str],
-) -> Vec<Vec<(String, Vec<(u8, Vec<u8>)>)>> {
+fn git_hunks(dir: &Path, a: &str, b: &str, extra: &[&str]) -> Vec<FileHunks> {
     let mut args = vec!["diff", "-p"];
     args.extend_from_slice(extra);
     args.extend([a, b]);
     let out = git(dir, &args);
-    let mut files: Vec<Vec<(String, Vec<(u8, Vec<u8>)>)>> = Vec::new();
+    let mut files: Vec<FileHunks> = Vec::new();
     let mut in_hunk = false;
     for line in out.split_inclusive(|&c| c == b'\n') {
         if line.starts_with(b"diff --git ") {
@@ -152,7 +147,7 @@ fn check_pair(dir: &Path, a: &str, b: &str, extra: &[&str], options: DiffOptions
     }
     // Hunks: every file git prints a block for, in order (a type change prints two).
     let theirs = git_hunks(dir, a, b, extra);
-    let mut ours: Vec<Vec<(String, Vec<(u8, Vec<u8>)>)>> = Vec::new();
+    let mut ours: Vec<FileHunks> = Vec::new();
     for f in &files.files {
         let parts: &[Part] = if f.change.kind == ChangeKind::TypeChanged {
             &[Part::Old, Part::New]

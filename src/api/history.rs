@@ -67,6 +67,10 @@ impl HistoryRequest {
     }
 }
 
+/// One commit's diff from [`History::diff_batch`]: its sink and outcome (`None`: a merge,
+/// not diffed).
+pub type CommitDiff<S> = Result<Option<(S, Outcome)>, <S as Sink>::Error>;
+
 /// Reusable per-thread state of commit diffs: the tree differ and its buffers.
 pub struct CommitDiffState<'r> {
     tree_diff: TreeDiff<'r>,
@@ -165,11 +169,7 @@ impl<'r> History<'r> {
 
     /// Diffs `commits` in parallel (each worker with its own state and sink from
     /// `make_sink`), returning each commit's sink and outcome in order.
-    pub fn diff_batch<S, F>(
-        &self,
-        commits: &[WalkedCommit],
-        make_sink: F,
-    ) -> Vec<Result<Option<(S, Outcome)>, S::Error>>
+    pub fn diff_batch<S, F>(&self, commits: &[WalkedCommit], make_sink: F) -> Vec<CommitDiff<S>>
     where
         S: Sink + Send,
         S::Error: Send,

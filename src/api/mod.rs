@@ -46,7 +46,7 @@ pub use differ::{resolve_side, Differ, Resolved, SideProvider, MISMATCHED_SIDES}
 pub use error::{Error, ErrorKind};
 pub use file::{Detail, FileDiff, Hunk, Line, LineKind, Part};
 pub use format::{GitText, Sections, Style};
-pub use history::{CommitDiffState, History, HistoryRequest};
+pub use history::{CommitDiff, CommitDiffState, History, HistoryRequest};
 pub use request::{
     abbrev_len, parse_algorithm, relative_pathspec, Abbrev, Detect, DiffFilter, DiffOptions,
     DiffRequest, Endpoints, Side, Warning,

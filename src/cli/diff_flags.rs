@@ -53,7 +53,7 @@ impl DiffArgs {
         s
     }
 
-    fn whitespace(&mut self, w: Whitespace) {
+    fn whitespace(&mut self, w: Whitespace) -> Result<(), Fatal> {
         let rank = |w| match w {
             Whitespace::Exact => 0,
             Whitespace::IgnoreCrAtEol => 1,
@@ -64,6 +64,7 @@ impl DiffArgs {
         if rank(w) > rank(self.options.line.whitespace) {
             self.options.line.whitespace = w;
         }
+        Ok(())
     }
 }
 
@@ -123,33 +124,33 @@ macro_rules! flag {
     };
 }
 
-fn section(s: Sections) -> impl Fn(&mut DiffArgs) {
-    move |a: &mut DiffArgs| a.sections |= s
+fn section(a: &mut DiffArgs, s: Sections) -> Result<(), Fatal> {
+    a.sections |= s;
+    Ok(())
 }
 
 /// Every diff flag oxgit knows, in matching order.
 pub const FLAGS: &[Flag] = &[
-    flag!("--raw", None, |a, _| Ok(section(Sections::RAW)(a))),
-    flag!("--name-only", None, |a, _| Ok(
-        section(Sections::NAME_ONLY)(a)
-    )),
-    flag!("--name-status", None, |a, _| Ok(section(
+    flag!("--raw", None, |a, _| section(a, Sections::RAW)),
+    flag!("--name-only", None, |a, _| section(a, Sections::NAME_ONLY)),
+    flag!("--name-status", None, |a, _| section(
+        a,
         Sections::NAME_STATUS
-    )(a))),
-    flag!("--summary", None, |a, _| Ok(section(Sections::SUMMARY)(a))),
-    flag!("--numstat", None, |a, _| Ok(section(Sections::NUMSTAT)(a))),
-    flag!("--shortstat", None, |a, _| Ok(
-        section(Sections::SHORTSTAT)(a)
     )),
-    flag!("-p", None, |a, _| Ok(section(Sections::PATCH)(a))),
-    flag!("-u", None, |a, _| Ok(section(Sections::PATCH)(a))),
-    flag!("--patch", None, |a, _| Ok(section(Sections::PATCH)(a))),
-    flag!("--patch-with-raw", None, |a, _| Ok(section(
+    flag!("--summary", None, |a, _| section(a, Sections::SUMMARY)),
+    flag!("--numstat", None, |a, _| section(a, Sections::NUMSTAT)),
+    flag!("--shortstat", None, |a, _| section(a, Sections::SHORTSTAT)),
+    flag!("-p", None, |a, _| section(a, Sections::PATCH)),
+    flag!("-u", None, |a, _| section(a, Sections::PATCH)),
+    flag!("--patch", None, |a, _| section(a, Sections::PATCH)),
+    flag!("--patch-with-raw", None, |a, _| section(
+        a,
         Sections::PATCH | Sections::RAW
-    )(a))),
-    flag!("--patch-with-stat", None, |a, _| Ok(section(
+    )),
+    flag!("--patch-with-stat", None, |a, _| section(
+        a,
         Sections::PATCH | Sections::STAT
-    )(a))),
+    )),
     flag!("-s", None, |a, _| {
         a.sections = Sections::NONE;
         a.no_output = true;
@@ -255,24 +256,17 @@ pub const FLAGS: &[Flag] = &[
         a.options.line.indent_heuristic = false;
         Ok(())
     }),
-    flag!("-w", None, |a, _| Ok(
-        a.whitespace(Whitespace::IgnoreAllSpace)
-    )),
-    flag!("--ignore-all-space", None, |a, _| Ok(
-        a.whitespace(Whitespace::IgnoreAllSpace)
-    )),
-    flag!("-b", None, |a, _| Ok(
-        a.whitespace(Whitespace::IgnoreSpaceChange)
-    )),
-    flag!("--ignore-space-change", None, |a, _| Ok(
-        a.whitespace(Whitespace::IgnoreSpaceChange)
-    )),
-    flag!("--ignore-space-at-eol", None, |a, _| Ok(
-        a.whitespace(Whitespace::IgnoreSpaceAtEol)
-    )),
-    flag!("--ignore-cr-at-eol", None, |a, _| Ok(
-        a.whitespace(Whitespace::IgnoreCrAtEol)
-    )),
+    flag!("-w", None, |a, _| a.whitespace(Whitespace::IgnoreAllSpace)),
+    flag!("--ignore-all-space", None, |a, _| a
+        .whitespace(Whitespace::IgnoreAllSpace)),
+    flag!("-b", None, |a, _| a
+        .whitespace(Whitespace::IgnoreSpaceChange)),
+    flag!("--ignore-space-change", None, |a, _| a
+        .whitespace(Whitespace::IgnoreSpaceChange)),
+    flag!("--ignore-space-at-eol", None, |a, _| a
+        .whitespace(Whitespace::IgnoreSpaceAtEol)),
+    flag!("--ignore-cr-at-eol", None, |a, _| a
+        .whitespace(Whitespace::IgnoreCrAtEol)),
     flag!("--ignore-blank-lines", None, |a, _| {
         a.options.line.ignore_blank_lines = true;
         Ok(())
