@@ -247,6 +247,17 @@ impl<'r> Differ<'r> {
     /// Diffs every file pair into `sink`: `begin`, `file` for each pair in git's order
     /// (diffed in parallel, at most a window of files in flight), `finish`.
     pub fn run<S: Sink>(&self, sink: &mut S) -> Result<Outcome, S::Error> {
+        self.run_in(sink, &mut Worker::default())
+    }
+
+    /// [`Differ::run`] with caller-owned per-thread state for sequential runs (a
+    /// history walk reuses one across its commits: one abbreviator, one line-diff state
+    /// and one file buffer per thread).
+    pub(crate) fn run_in<S: Sink>(
+        &self,
+        sink: &mut S,
+        worker: &mut Worker<'r>,
+    ) -> Result<Outcome, S::Error> {
         let mut outcome = Outcome {
             old: self.old.id(),
             new: self.new.id(),
@@ -291,19 +302,25 @@ impl<'r> Differ<'r> {
         let finished = if go_parallel {
             run_parallel(&ctx, &self.changes, &mut deliver)?
         } else {
-            let mut w = Worker::default();
-            let mut fd =
-                FileDiff::empty(self.changes.first().cloned().unwrap_or_else(|| {
-                    Change::added(Vec::new(), 0, self.repo.hash_kind().null_id())
-                }));
+            let mut fd = worker.file.take().unwrap_or_else(|| {
+                FileDiff::empty(Change::added(
+                    Vec::new(),
+                    0,
+                    self.repo.hash_kind().null_id(),
+                ))
+            });
             let mut all = true;
             for c in &self.changes {
-                ctx.diff_one(&mut w, c, &mut fd).map_err(S::Error::from)?;
+                if let Err(e) = ctx.diff_one(worker, c, &mut fd) {
+                    worker.file = Some(fd);
+                    return Err(e.into());
+                }
                 if !deliver(&fd)? {
                     all = false;
                     break;
                 }
             }
+            worker.file = Some(fd);
             all
         };
         outcome.stopped = !finished;
@@ -511,8 +528,8 @@ fn abbrev_start(repo: &Repository, o: &DiffOptions) -> Option<usize> {
 }
 
 /// What every file pair of one run shares.
-struct FileCtx<'a> {
-    repo: &'a Repository,
+struct FileCtx<'a, 'r> {
+    repo: &'r Repository,
     options: &'a DiffOptions,
     detail: Detail,
     abbrev_start: Option<usize>,
@@ -523,12 +540,14 @@ struct FileCtx<'a> {
 
 /// Per-thread state reused across file pairs.
 #[derive(Default)]
-struct Worker<'a> {
+pub(crate) struct Worker<'a> {
     state: State,
     abbrev: Option<Abbreviator<'a>>,
+    /// A file buffer kept between sequential runs.
+    file: Option<FileDiff>,
 }
 
-impl<'a> FileCtx<'a> {
+impl<'a, 'r> FileCtx<'a, 'r> {
     /// Reads one side: a blob's bytes, a gitlink's `Subproject commit <id>` line, content
     /// from the provider for a null id, or nothing for a missing side. Returns the id to
     /// show.
@@ -565,7 +584,7 @@ impl<'a> FileCtx<'a> {
         }
     }
 
-    fn diff_one(&self, w: &mut Worker<'a>, c: &Change, fd: &mut FileDiff) -> Result<(), Error> {
+    fn diff_one(&self, w: &mut Worker<'r>, c: &Change, fd: &mut FileDiff) -> Result<(), Error> {
         fd.reset(c);
         fd.detail = self.detail;
         if self.detail == Detail::Changes {
@@ -766,13 +785,13 @@ const WINDOW: usize = 16;
 
 /// Diffs `changes` on the rayon pool, delivering results in order; returns whether every
 /// file was delivered (false: the sink stopped).
-fn run_parallel<E: From<Error>>(
-    ctx: &FileCtx<'_>,
+fn run_parallel<'r, E: From<Error>>(
+    ctx: &FileCtx<'_, 'r>,
     changes: &[Change],
     deliver: &mut dyn FnMut(&FileDiff) -> Result<bool, E>,
 ) -> Result<bool, E> {
     type Batch = Vec<Result<(), Error>>;
-    let workers: Mutex<Vec<Worker<'_>>> = Mutex::new(Vec::new());
+    let workers: Mutex<Vec<Worker<'r>>> = Mutex::new(Vec::new());
     let spare: Mutex<Vec<Vec<FileDiff>>> = Mutex::new(Vec::new());
     let cancel = std::sync::atomic::AtomicBool::new(false);
     let blank = || FileDiff::empty(changes[0].clone());

@@ -397,7 +397,9 @@ pub struct GitText<'r, W: Write> {
     out: W,
     sections: Sections,
     style: Style,
-    abbrev: Abbreviator<'r>,
+    odb: &'r crate::odb::Odb,
+    /// Made on first use (only `--raw` needs it), then kept for the sink's life.
+    abbrev: Option<Abbreviator<'r>>,
     raw_start: Option<usize>,
     buf: Vec<u8>,
     numstat: Vec<u8>,
@@ -428,7 +430,8 @@ impl<'r, W: Write> GitText<'r, W> {
             stream: !sections.intersects(Sections::NUMSTAT | Sections::STAT | Sections::SHORTSTAT),
             sections,
             style,
-            abbrev: Abbreviator::new(repo.odb()),
+            odb: repo.odb(),
+            abbrev: None,
             raw_start,
             buf: Vec::with_capacity(FLUSH_AT + 4096),
             numstat: Vec::new(),
@@ -481,9 +484,11 @@ impl<W: Write> Sink for GitText<'_, W> {
                         .sections
                         .intersects(Sections::NAME_ONLY | Sections::NAME_STATUS)
                 {
+                    let odb = self.odb;
+                    let ab = self.abbrev.get_or_insert_with(|| Abbreviator::new(odb));
                     (
-                        self.abbrev.abbrev(&c.old_id, self.raw_start)?,
-                        self.abbrev.abbrev(&c.new_id, self.raw_start)?,
+                        ab.abbrev(&c.old_id, self.raw_start)?,
+                        ab.abbrev(&c.new_id, self.raw_start)?,
                     )
                 } else {
                     (String::new(), String::new())

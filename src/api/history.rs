@@ -75,6 +75,7 @@ pub type CommitDiff<S> = Result<Option<(S, Outcome)>, <S as Sink>::Error>;
 pub struct CommitDiffState<'r> {
     tree_diff: TreeDiff<'r>,
     queue: Vec<Change>,
+    worker: super::differ::Worker<'r>,
 }
 
 /// A history walk: an iterator over commits, and [`History::diff`] for what each changed.
@@ -162,7 +163,7 @@ impl<'r> History<'r> {
         let differ = state
             .differ(self.repo, &self.request.diff, parent_tree, commit)
             .map_err(S::Error::from)?;
-        let r = differ.run(sink);
+        let r = differ.run_in(sink, &mut state.worker);
         state.queue = differ.into_changes();
         r.map(Some)
     }
@@ -209,6 +210,7 @@ impl<'r> CommitDiffState<'r> {
         CommitDiffState {
             tree_diff: super::tree_diff_for(repo.odb(), options),
             queue: Vec::new(),
+            worker: Default::default(),
         }
     }
 
