@@ -129,7 +129,24 @@ impl<'r> Differ<'r> {
         if request.options.reverse {
             std::mem::swap(&mut old, &mut new);
         }
-        let options = request.options.clone();
+        let mut options = request.options.clone();
+        if options.mnemonic_prefix {
+            // git's diff_set_mnemonic_prefix: c/ for a commit or tree, i/ for the index,
+            // w/ for the work tree (then `-R` swaps them with the sides).
+            let name = |r: &Resolved| -> &'static [u8] {
+                match r {
+                    Resolved::Index => b"i/",
+                    Resolved::WorkTree => b"w/",
+                    _ => b"c/",
+                }
+            };
+            if matches!(old, Resolved::Index | Resolved::WorkTree)
+                || matches!(new, Resolved::Index | Resolved::WorkTree)
+            {
+                options.src_prefix = name(&old).to_vec();
+                options.dst_prefix = name(&new).to_vec();
+            }
+        }
         let needs_provider = |r: &Resolved| matches!(r, Resolved::Index | Resolved::WorkTree);
         let queue = match (&old, &new) {
             (Resolved::Blob { id: x, path: px }, Resolved::Blob { id: y, path: py }) => {
@@ -350,6 +367,13 @@ pub(crate) fn diffcore(
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<Change>, Error> {
     let renames = options.rename_options();
+    // Without break detection and without an added path there is nothing to pair: skip
+    // diffcore's rewrite of the queue (which would hold it twice at its peak).
+    if options.breaks.is_none() && !queue.iter().any(|c| c.kind == ChangeKind::Added) {
+        let mut queue = queue;
+        queue.retain(|c| !c.is_unmodified());
+        return Ok(options.filter.apply(queue));
+    }
     let mut outcome = crate::diff::diffcore(odb, queue, renames.as_ref(), options.breaks.as_ref())?;
     if outcome.needed_rename_limit > 0 {
         warnings.push(Warning::RenameLimit {

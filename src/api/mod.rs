@@ -30,6 +30,52 @@
 //! assert_eq!((hunk.old_start(), hunk.new_start()), (1, 1));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! *How big is it?*
+//!
+//! ```
+//! # let tmp = oxgit::api::doc_repo()?;
+//! # let repo = oxgit::Repository::discover(&tmp)?;
+//! use oxgit::api::{self, DiffRequest, Endpoints};
+//! let stats = api::stats(&repo, &DiffRequest::new(&repo, Endpoints::pair("HEAD~1", "HEAD"))?)?;
+//! assert_eq!((stats.files, stats.additions, stats.deletions), (1, 2, 1));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! *What changed in the last N commits?*
+//!
+//! ```
+//! # let tmp = oxgit::api::doc_repo()?;
+//! # let repo = oxgit::Repository::discover(&tmp)?;
+//! use oxgit::api::{from_fn, Control, Detail, DiffOptions, Error, History, HistoryRequest};
+//! let request = HistoryRequest::from_revisions(&repo, &["HEAD"], DiffOptions::default())?.max_count(2);
+//! let mut history = History::new(&repo, &request)?;
+//! let mut count = from_fn(Detail::Counts, |_| Ok::<_, Error>(Control::Continue));
+//! let mut totals = Vec::new();
+//! while let Some(commit) = history.next_commit()? {
+//!     let outcome = history.diff(&commit, &mut count)?.expect("not a merge");
+//!     totals.push((outcome.stats.additions, outcome.stats.deletions));
+//! }
+//! assert_eq!(totals, [(2, 1), (5, 0)]); // newest first; the root commit against nothing
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! *As JSON, one file per line, with review services' filtering:*
+//!
+//! ```
+//! # let tmp = oxgit::api::doc_repo()?;
+//! # let repo = oxgit::Repository::discover(&tmp)?;
+//! # #[cfg(feature = "json")] {
+//! use oxgit::api::json::{JsonMode, JsonSink};
+//! use oxgit::api::{filter::FileLimits, DiffRequest, Differ, Endpoints};
+//! let request = DiffRequest::new(&repo, Endpoints::commit("HEAD"))?;
+//! let mut sink = JsonSink::new(Vec::new(), JsonMode::Lines).filter(FileLimits::default());
+//! Differ::new(&repo, &request)?.run(&mut sink)?;
+//! let text = String::from_utf8(sink.into_inner())?;
+//! assert!(text.starts_with(r#"{"status":"R","path":"greeting.txt","old_path":"hello.txt","score":"#));
+//! # }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod differ;
 mod error;

@@ -267,6 +267,9 @@ pub struct DiffOptions {
     pub full_index: bool,
     /// `diff.suppressBlankEmpty`: an empty context line is printed without its space.
     pub suppress_blank_empty: bool,
+    /// `diff.mnemonicPrefix`: with the index or the work tree as a side, the prefixes
+    /// name the sides (`c/` commit, `i/` index, `w/` work tree) instead of `a/` `b/`.
+    pub mnemonic_prefix: bool,
     /// `--stat` layout (`diff.statNameWidth`, `diff.statGraphWidth`, `--stat=...`).
     pub stat: StatOptions,
 }
@@ -290,6 +293,7 @@ impl Default for DiffOptions {
             abbrev: Abbrev::Auto,
             full_index: false,
             suppress_blank_empty: false,
+            mnemonic_prefix: false,
             stat: StatOptions::default(),
         }
     }
@@ -374,7 +378,9 @@ impl DiffOptions {
         if cfg.get_bool("diff.noprefix") == Some(true) {
             o.src_prefix.clear();
             o.dst_prefix.clear();
-        } else if cfg.get_bool("diff.mnemonicprefix") != Some(true) {
+        } else if cfg.get_bool("diff.mnemonicprefix") == Some(true) {
+            o.mnemonic_prefix = true;
+        } else {
             if let Some(p) = cfg.get("diff.srcprefix") {
                 o.src_prefix = p.as_bytes().to_vec();
             }

@@ -134,7 +134,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             differ.run(&mut sink).map_err(fatal)?
         }
         None => {
-            let mut sink = GitText::new(&repo, sections, d.style(), &mut *ctx.out);
+            let mut style = crate::api::Style::of(differ.options());
+            style.nul = d.nul;
+            let mut sink = GitText::new(&repo, sections, style, &mut *ctx.out);
             differ.run(&mut sink).map_err(fatal)?
         }
     };
