@@ -566,6 +566,9 @@ struct FileCtx<'a, 'r> {
 #[derive(Default)]
 pub(crate) struct Worker<'a> {
     state: State,
+    /// Content buffers for runs that keep no content with the files.
+    old: Vec<u8>,
+    new: Vec<u8>,
     abbrev: Option<Abbreviator<'a>>,
     /// A file buffer kept between sequential runs.
     file: Option<FileDiff>,
@@ -614,6 +617,24 @@ impl<'a, 'r> FileCtx<'a, 'r> {
         if self.detail == Detail::Changes {
             return Ok(());
         }
+        // Only patches keep the contents with the file; counts use the worker's buffers,
+        // so the files in flight stay small.
+        let keep = self.detail == Detail::Hunks;
+        if !keep {
+            std::mem::swap(&mut fd.old, &mut w.old);
+            std::mem::swap(&mut fd.new, &mut w.new);
+        }
+        let r = self.diff_loaded(w, c, fd);
+        if !keep {
+            std::mem::swap(&mut fd.old, &mut w.old);
+            std::mem::swap(&mut fd.new, &mut w.new);
+            fd.old.clear();
+            fd.new.clear();
+        }
+        r
+    }
+
+    fn diff_loaded(&self, w: &mut Worker<'r>, c: &Change, fd: &mut FileDiff) -> Result<(), Error> {
         let old_id = self.load(self.old, c.old_mode, &c.old_id, &c.old_path, &mut fd.old)?;
         let new_id = self.load(self.new, c.new_mode, &c.new_id, &c.new_path, &mut fd.new)?;
         fd.index_ids = (old_id, new_id);
@@ -804,8 +825,8 @@ fn push_rewrite_hunk(old: &[u8], new: &[u8], hunks: &mut Vec<HunkRec>, lines: &m
 
 /// Files per task, and tasks in flight: the memory bound of a run is about
 /// `CHUNK * WINDOW` file pairs, whatever the size of the diff.
-const CHUNK: usize = 8;
-const WINDOW: usize = 16;
+const CHUNK: usize = 4;
+const WINDOW: usize = 8;
 
 /// Diffs `changes` on the rayon pool, delivering results in order; returns whether every
 /// file was delivered (false: the sink stopped).

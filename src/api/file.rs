@@ -3,6 +3,9 @@
 use crate::diff::{Change, ChangeKind};
 use crate::oid::ObjectId;
 
+/// Recycled file buffers larger than this are dropped rather than kept.
+const SHRINK_ABOVE: usize = 1 << 20;
+
 /// How much of each file pair is computed: a sink asks for what it shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Detail {
@@ -151,8 +154,16 @@ impl FileDiff {
         self.null_name.clear();
         self.contents_differ = false;
         self.part_binary = (false, false);
-        self.old.clear();
-        self.new.clear();
+        // A buffer that held a huge blob is not kept for the next file.
+        for buf in [&mut self.old, &mut self.new] {
+            if buf.capacity() > SHRINK_ABOVE {
+                *buf = Vec::new();
+            }
+            buf.clear();
+        }
+        if self.lines.capacity() > SHRINK_ABOVE / 16 {
+            self.lines = Vec::new();
+        }
         self.hunks.clear();
         self.lines.clear();
     }
