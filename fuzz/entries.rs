@@ -33,7 +33,7 @@ pub const TARGETS: [(&str, Entry); 9] = [
 /// Two buffers diffed with every algorithm; panics only if an invariant breaks (counts that
 /// disagree with the printed lines, or a patch that does not rebuild the new side).
 pub fn line_diff(data: &[u8]) -> bool {
-    oxgit::diff::patch::fuzz_line_diff(data);
+    oxgit::internals::fuzz_line_diff(data);
     true
 }
 
@@ -42,7 +42,7 @@ pub fn line_diff(data: &[u8]) -> bool {
 pub fn commit_graph(data: &[u8]) -> bool {
     let mut any = false;
     for hash in [HashKind::Sha1, HashKind::Sha256] {
-        let Ok(g) = oxgit::odb::CommitGraph::from_bytes(data.to_vec(), hash) else {
+        let Ok(g) = oxgit::internals::odb::CommitGraph::from_bytes(data.to_vec(), hash) else {
             continue;
         };
         any = true;

@@ -1,8 +1,10 @@
 //! `oxgit log`: history in git's default order, filtered (`crate::revision::filter`) and
-//! formatted (`crate::pretty`) as git does and, with `--numstat`/`--stat`/`-p`, per-commit
-//! diffs computed in parallel.
+//! formatted (`crate::pretty`) as git does and, with the diff flags `diff` takes (one
+//! shared table, `cli::diff_flags`), each commit's diff computed in parallel.
 
+use super::diff_flags::DiffArgs;
 use super::{Context, Fatal};
+use crate::api::{GitText, History, HistoryRequest, Sections};
 use crate::object::date::{Clock, DateMode};
 use crate::oid::ObjectId;
 use crate::pretty::{
@@ -10,8 +12,9 @@ use crate::pretty::{
 };
 use crate::repo::Repository;
 use crate::revision::filter::{CommitFilter, FilterOptions};
-use crate::revision::walk::{walk, WalkOptions, WalkedCommit};
-use rayon::prelude::*;
+use crate::revision::range::{parse_revisions, RangeError};
+use crate::revision::walk::{WalkOptions, WalkedCommit};
+use crate::revision::RevisionError;
 use std::io::Write;
 
 /// Parsed `log` options.
@@ -21,13 +24,13 @@ struct LogOptions {
     pretty: PrettyArgs,
     /// Commit filters as given.
     filter: FilterArgs,
-    /// Diff sections to show per commit (`cli::diff` section bits).
-    diff_format: u32,
+    /// The diff flags (shared with `diff`).
+    diff: DiffArgs,
+    /// `--json`: one JSON object per commit, with its files and stats.
+    json: bool,
     revs: Vec<String>,
     /// Paths after `--`, as given (relative to the working folder).
     paths: Vec<String>,
-    /// The same paths relative to the repository root.
-    path_items: Vec<Vec<u8>>,
 }
 
 /// The format-related options of `log` (`--format`, `--date`, `--abbrev-commit`...).
@@ -69,77 +72,126 @@ struct FilterArgs {
 }
 
 /// Runs `log`.
+/// Runs `log`.
 pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
-    let mut opts = parse_args(&ctx.args)?;
     let repo = ctx.repo()?;
-    opts.path_items = super::diff::pathspec_items(&repo, &ctx.cwd, &opts.paths)?;
-    opts.walk.paths = opts.path_items.clone();
-    let mut starts = Vec::new();
-    let mut start_names = Vec::new();
-    for r in &opts.revs {
-        let id = crate::revision::resolve(&repo, r).map_err(|_| {
-            Fatal::new(format!(
-                "ambiguous argument '{r}': unknown revision or path not in the working tree.\nUse '--' to separate paths from revisions, like this:\n'git <command> [<revision>...] -- [<file>...]'"
-            ))
-        })?;
-        let id = peel_to_commit(&repo, id)?;
-        starts.push(id);
-        start_names.push((id, r.clone()));
-    }
+    let mut opts = parse_args(&ctx.args, DiffArgs::from_repo(&repo)?)?;
+    opts.diff.options.paths =
+        crate::api::relative_pathspec(&repo, &ctx.cwd, &opts.paths).map_err(super::diff::fatal)?;
+    let revisions = match parse_revisions(&repo, &opts.revs) {
+        Ok(r) => r,
+        Err(RangeError::Revision(RevisionError::Unknown(spec))) => {
+            return Err(super::diff::unknown_revision(&spec))
+        }
+        Err(e) => return Err(Fatal::new(e.to_string())),
+    };
     let (mut formatter, clock) = build_formatter(&repo, &opts.pretty)?;
     let filter = build_filter(&repo, &opts.filter, &clock, opts.pretty.mailmap)?;
     let spec = formatter.spec().clone();
     let oneline = spec.format == Format::Builtin(Builtin::Oneline);
-    let out = &mut *ctx.out;
-    let quote_high = repo.config().get_bool("core.quotepath") != Some(false);
-    let renames = match repo.config().get("diff.renames") {
-        Some(v) if crate::config::parse_bool(v) == Some(false) => None,
-        _ => Some(crate::diff::RenameOptions {
-            rename_limit: repo
-                .config()
-                .get_int("diff.renamelimit")
-                .unwrap_or(crate::diff::rename::DEFAULT_RENAME_LIMIT),
-            ..Default::default()
-        }),
-    };
     let empty_format = spec.is_empty();
     // `%S`: the revision each commit was reached from, passed on to parents as git's
-    // walk does (exact only when every walked commit is visited, i.e. without paths).
+    // walk does (exact only when every walked commit is visited: no paths, and every
+    // revision a plain name).
     let want_source = spec.uses(b'S');
-    if want_source && !opts.walk.paths.is_empty() {
-        return Err(Fatal::new("log: %S with paths is not supported by oxgit"));
+    let mut sources: std::collections::HashMap<ObjectId, std::sync::Arc<str>> =
+        std::collections::HashMap::new();
+    if want_source {
+        let plain = opts
+            .revs
+            .iter()
+            .all(|r| !r.starts_with('^') && !r.starts_with('-') && !r.contains(".."));
+        if !opts.diff.options.paths.is_empty() || !plain || revisions.tips.len() != opts.revs.len()
+        {
+            return Err(Fatal::new(
+                "log: %S with paths or revision ranges is not supported by oxgit",
+            ));
+        }
+        for (tip, name) in revisions.tips.iter().zip(&opts.revs).rev() {
+            sources.insert(tip.id, std::sync::Arc::from(name.as_str()));
+        }
     }
-    let mut sources: std::collections::HashMap<ObjectId, std::sync::Arc<str>> = start_names
-        .iter()
-        .rev()
-        .map(|(id, name)| (*id, std::sync::Arc::from(name.as_str())))
-        .collect();
+    let sections = if opts.diff.no_output {
+        Sections::NONE
+    } else {
+        opts.diff.sections
+    };
+    let diff_format = !sections.is_empty();
+    let mut request = HistoryRequest::new(revisions.tips, opts.diff.options.clone());
+    request.first_parent = opts.walk.first_parent;
+    // `-n` and `--no-merges` count and filter shown commits after the other filters, as
+    // git does.
+    request.max_age = filter.max_age;
     // Formats showing only ids need no commit objects (the commit-graph has them).
-    let mut walk_opts = opts.walk.clone();
-    walk_opts.skip_data = !spec.needs_commit_text() && !filter.needs_text();
-    walk_opts.max_age = filter.max_age;
-    // `-n` counts shown commits after filtering, as git does.
-    walk_opts.max_count = None;
-    walk_opts.no_merges = false;
+    request.commit_data = spec.needs_commit_text() || filter.needs_text() || opts.json;
+    let mut history = History::new(&repo, &request).map_err(super::diff::fatal)?;
     let max_count = opts.filter.max_count;
     let mut to_skip = opts.filter.skip;
     let mut shown = 0usize;
+    let out = &mut *ctx.out;
+    let style = opts.diff.style();
+    // Commits are diffed in parallel batches; output stays in walk order (`--reverse`
+    // holds them all).
+    let batch = if opts.filter.reverse {
+        usize::MAX
+    } else if diff_format || opts.json {
+        64
+    } else {
+        1
+    };
     let mut pending: Vec<(WalkedCommit, Option<std::sync::Arc<str>>)> = Vec::new();
-    let mut flush = |pending: &mut Vec<(WalkedCommit, Option<std::sync::Arc<str>>)>,
-                     out: &mut dyn Write|
-     -> Result<(), Fatal> {
-        let stats: Vec<Result<Vec<u8>, Fatal>> = if opts.diff_format != 0 {
-            pending
-                .par_iter()
-                .map_init(crate::api::Worker::default, |w, (c, _)| {
-                    commit_diff(&repo, c, &opts, renames.as_ref(), quote_high, w)
-                })
-                .collect()
+    let mut done = max_count == Some(0);
+    while !done {
+        match history.next_commit().map_err(super::diff::fatal)? {
+            Some(c) => {
+                let mut source = None;
+                if want_source {
+                    if let Some(src) = sources.get(&c.id).cloned() {
+                        for p in &c.parents {
+                            sources.entry(*p).or_insert_with(|| src.clone());
+                        }
+                        source = Some(src);
+                    }
+                }
+                if !filter.matches(&c.data, c.parents.len(), c.commit_time) {
+                    continue;
+                }
+                if to_skip > 0 {
+                    to_skip -= 1;
+                    continue;
+                }
+                shown += 1;
+                done = max_count.is_some_and(|n| shown >= n);
+                pending.push((c, source));
+                if pending.len() < batch && !done {
+                    continue;
+                }
+            }
+            None => done = true,
+        }
+        if opts.filter.reverse {
+            if !done {
+                continue;
+            }
+            pending.reverse();
+        }
+        let commits: Vec<(WalkedCommit, Option<std::sync::Arc<str>>)> =
+            std::mem::take(&mut pending);
+        if opts.json {
+            write_json(&history, &commits, out)?;
+            continue;
+        }
+        let walked: Vec<WalkedCommit> = if diff_format {
+            commits.iter().map(|(c, _)| c.clone()).collect()
         } else {
             Vec::new()
         };
-        let mut stats = stats.into_iter();
-        for (c, source) in pending.drain(..) {
+        let mut diffs = history
+            .diff_batch(&walked, || {
+                GitText::new(&repo, sections, style.clone(), Vec::new())
+            })
+            .into_iter();
+        for (c, source) in &commits {
             let mut info = CommitInfo::new(c.id, c.tree, &c.parents, &c.data);
             info.source = source.as_deref();
             let mut buf = Vec::new();
@@ -147,185 +199,71 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 .write_entry(&info, &mut buf)
                 .map_err(|e| Fatal::new(e.to_string()))?;
             out.write_all(&buf)?;
-            if let Some(numstat) = stats.next() {
-                let numstat = numstat?;
-                if !numstat.is_empty() {
-                    // git's blank line between a verbose header and its diff, after a
-                    // `---` line when both a stat and the patch follow.
-                    if !oneline && !empty_format {
-                        let pch = super::diff::STAT | super::diff::PATCH;
-                        if opts.diff_format & pch == pch {
-                            out.write_all(b"---")?;
-                        }
-                        out.write_all(b"\n")?;
+            let Some(diff) = diffs.next() else { continue };
+            let Some((sink, outcome)) = diff.map_err(super::diff::fatal)? else {
+                continue;
+            };
+            super::diff::print_warnings(&outcome.warnings);
+            let text = sink.into_inner();
+            if !text.is_empty() {
+                // git's blank line between a verbose header and its diff, after a `---`
+                // line when both a stat and the patch follow.
+                if !oneline && !empty_format {
+                    if sections.contains(Sections::STAT | Sections::PATCH) {
+                        out.write_all(b"---")?;
                     }
-                    out.write_all(&numstat)?;
+                    out.write_all(b"\n")?;
                 }
+                out.write_all(&text)?;
             }
         }
-        Ok(())
-    };
-    // Commits are diffed in parallel batches; output stays in walk order.
-    let batch = if opts.diff_format != 0 && !opts.filter.reverse {
-        64
-    } else if opts.filter.reverse {
-        usize::MAX
-    } else {
-        1
-    };
-    let mut failure = None;
-    if max_count != Some(0) {
-        walk(&repo, &starts, &walk_opts, |c| {
-            let mut current_source = None;
-            if want_source {
-                let src = sources.get(&c.id).cloned();
-                if let Some(src) = src {
-                    for p in &c.parents {
-                        sources.entry(*p).or_insert_with(|| src.clone());
-                    }
-                    current_source = Some(src);
-                }
-            }
-            if !filter.matches(&c.data, c.parents.len(), c.commit_time) {
-                return Ok(true);
-            }
-            if to_skip > 0 {
-                to_skip -= 1;
-                return Ok(true);
-            }
-            shown += 1;
-            pending.push((c, current_source.take()));
-            if pending.len() >= batch {
-                if let Err(f) = flush(&mut pending, out) {
-                    failure = Some(f);
-                    return Ok(false);
-                }
-            }
-            Ok(max_count.is_none_or(|n| shown < n))
-        })
-        .map_err(|e| Fatal::new(e.to_string()))?;
     }
-    if let Some(f) = failure {
-        return Err(f);
-    }
-    if opts.filter.reverse {
-        pending.reverse();
-    }
-    flush(&mut pending, out)?;
     Ok(0)
 }
 
-/// The diff sections of one commit against its first parent (root commits against the
-/// empty tree). Merges show no diff, as in git's default, unless `--first-parent` is given
-/// (which implies `--diff-merges=first-parent`).
-fn commit_diff(
-    repo: &Repository,
-    c: &WalkedCommit,
-    opts: &LogOptions,
-    renames: Option<&crate::diff::RenameOptions>,
-    quote_high: bool,
-    worker: &mut crate::api::Worker,
-) -> Result<Vec<u8>, Fatal> {
-    use super::diff::{NUMSTAT, PATCH, SHORTSTAT, STAT};
-    if c.parents.len() > 1 && !opts.walk.first_parent {
-        return Ok(Vec::new());
-    }
-    let parent_tree = match c.parents.first() {
-        Some(p) => Some(
-            WalkedCommit::read(repo, *p)
-                .map_err(|e| Fatal::new(e.to_string()))?
-                .tree,
-        ),
-        None => None,
-    };
-    let outcome = crate::api::changes_between_ids(
-        repo,
-        parent_tree.as_ref(),
-        Some(&c.tree),
-        &crate::api::ChangeOptions {
-            paths: opts.path_items.clone(),
-            renames: renames.cloned(),
-        },
-    )
-    .map_err(|e| Fatal::new(e.to_string()))?;
-    let differ = crate::api::Differ::new(
-        repo,
-        crate::api::DiffOptions {
-            patch: opts.diff_format & PATCH != 0,
-            ..Default::default()
-        },
-    );
-    let mut numstat = Vec::new();
-    let mut stats = Vec::new();
-    let mut patch = Vec::new();
-    for change in &outcome.changes {
-        let f = differ
-            .diff_single(worker, change)
+/// `log --json`: each commit as one line of JSON, with what it changed.
+#[cfg(feature = "json")]
+fn write_json(
+    history: &History<'_>,
+    commits: &[(WalkedCommit, Option<std::sync::Arc<str>>)],
+    out: &mut dyn Write,
+) -> Result<(), Fatal> {
+    use crate::api::json::{CommitJson, FilesJson};
+    let walked: Vec<WalkedCommit> = commits.iter().map(|(c, _)| c.clone()).collect();
+    let diffs = history.diff_batch(&walked, FilesJson::default);
+    for (c, d) in walked.iter().zip(diffs) {
+        let files = d
+            .map_err(super::diff::fatal)?
+            .map(|(f, _)| (f.files, f.stats));
+        serde_json::to_writer(&mut *out, &CommitJson::of(c, files))
             .map_err(|e| Fatal::new(e.to_string()))?;
-        patch.extend_from_slice(&f.patch);
-        if f.is_empty_modification() {
-            continue;
-        }
-        if opts.diff_format & NUMSTAT != 0 {
-            super::diff::write_numstat_of(&f, b'\n', quote_high, &mut numstat);
-        }
-        if opts.diff_format & (STAT | SHORTSTAT) != 0 {
-            stats.push(super::diff::stat_of(&f, quote_high));
-        }
+        out.write_all(b"\n")?;
     }
-    let mut out = numstat;
-    if opts.diff_format & STAT != 0 {
-        crate::diff::stat::write_stat(&mut out, &stats, &crate::diff::stat::StatOptions::default());
-    } else if opts.diff_format & SHORTSTAT != 0 {
-        crate::diff::stat::write_shortstat(&mut out, &stats);
-    }
-    if !patch.is_empty() {
-        if !out.is_empty() {
-            out.push(b'\n');
-        }
-        out.extend_from_slice(&patch);
-    }
-    Ok(out)
+    Ok(())
 }
 
-impl From<std::io::Error> for crate::revision::walk::WalkError {
-    fn from(e: std::io::Error) -> Self {
-        crate::revision::walk::WalkError::BadCommit {
-            id: ObjectId::Sha1([0; 20]),
-            what: format!("write error: {e}"),
-        }
-    }
+/// `log --json` without the `json` feature.
+#[cfg(not(feature = "json"))]
+fn write_json(
+    _: &History<'_>,
+    _: &[(WalkedCommit, Option<std::sync::Arc<str>>)],
+    _: &mut dyn Write,
+) -> Result<(), Fatal> {
+    Err(Fatal::new(
+        "log --json: oxgit was built without the json feature",
+    ))
 }
 
-/// Follows tags to the commit a start revision names.
-fn peel_to_commit(repo: &Repository, mut id: ObjectId) -> Result<ObjectId, Fatal> {
-    use crate::object::{ObjectKind, Tag};
-    for _ in 0..64 {
-        let obj = repo.odb().read(&id)?;
-        match obj.kind {
-            ObjectKind::Commit => return Ok(id),
-            ObjectKind::Tag => id = Tag::parse(&obj.data)?.object,
-            _ => {
-                return Err(Fatal::new(format!(
-                    "object {id} is a {}, not a commit",
-                    obj.kind
-                )))
-            }
-        }
-    }
-    Err(Fatal::new("tag chain too deep"))
-}
-
-fn parse_args(args: &[String]) -> Result<LogOptions, Fatal> {
+fn parse_args(args: &[String], diff: DiffArgs) -> Result<LogOptions, Fatal> {
     use crate::revision::regex::Syntax;
     let mut o = LogOptions {
         walk: WalkOptions::default(),
         pretty: PrettyArgs::default(),
         filter: FilterArgs::default(),
-        diff_format: 0,
+        diff,
+        json: false,
         revs: Vec::new(),
         paths: Vec::new(),
-        path_items: Vec::new(),
     };
     let mut i = 0;
     let count = |s: &str| -> Result<usize, Fatal> {
@@ -384,11 +322,20 @@ fn parse_args(args: &[String]) -> Result<LogOptions, Fatal> {
             i += 1;
             continue;
         }
+        // `--abbrev=<n>` and `--no-abbrev` set both the commit and the diff abbreviation.
+        if a == "--no-abbrev" {
+            o.pretty.abbrev = Some(0);
+        } else if let Some(v) = a.strip_prefix("--abbrev=") {
+            let n = number(v, "--abbrev")?;
+            o.pretty.abbrev = Some(if n == 0 { 0 } else { n.max(4) });
+        }
+        if super::diff_flags::parse_flag(&mut o.diff, args, &mut i)? {
+            i += 1;
+            continue;
+        }
         match a {
-            "--numstat" => o.diff_format |= super::diff::NUMSTAT,
-            "--stat" => o.diff_format |= super::diff::STAT,
-            "--shortstat" => o.diff_format |= super::diff::SHORTSTAT,
-            "-p" | "-u" | "--patch" => o.diff_format |= super::diff::PATCH,
+            "--not" => o.revs.push(a.to_string()),
+            "--json" => o.json = true,
             "--oneline" => {
                 o.pretty.oneline = true;
                 o.pretty.format = None;
@@ -399,7 +346,6 @@ fn parse_args(args: &[String]) -> Result<LogOptions, Fatal> {
             }
             "--abbrev-commit" => o.pretty.abbrev_commit = Some(true),
             "--no-abbrev-commit" => o.pretty.abbrev_commit = Some(false),
-            "--no-abbrev" => o.pretty.abbrev = Some(0),
             "--relative-date" => o.pretty.date = Some("relative".into()),
             "--expand-tabs" => o.pretty.expand_tabs = Some(8),
             "--no-expand-tabs" => o.pretty.expand_tabs = Some(0),
@@ -409,7 +355,6 @@ fn parse_args(args: &[String]) -> Result<LogOptions, Fatal> {
             "--no-decorate" => o.pretty.decorate = Some(None),
             "--use-mailmap" | "--mailmap" => o.pretty.mailmap = Some(true),
             "--no-use-mailmap" | "--no-mailmap" => o.pretty.mailmap = Some(false),
-            "--no-color" | "--color=never" => {}
             "-i" | "--regexp-ignore-case" => o.filter.ignore_case = true,
             "-E" | "--extended-regexp" => o.filter.syntax = Some(Syntax::Extended),
             "-F" | "--fixed-strings" => o.filter.syntax = Some(Syntax::Fixed),
@@ -448,10 +393,6 @@ fn parse_args(args: &[String]) -> Result<LogOptions, Fatal> {
                 o.pretty.oneline = false;
                 o.pretty.format = Some(Some(a[9..].to_string()));
             }
-            _ if a.starts_with("--abbrev=") => {
-                let n = number(&a[9..], "--abbrev")?;
-                o.pretty.abbrev = Some(if n == 0 { 0 } else { n.max(4) });
-            }
             _ if a.starts_with("--expand-tabs=") => {
                 o.pretty.expand_tabs = Some(number(&a[14..], "--expand-tabs")?)
             }
@@ -472,7 +413,7 @@ fn parse_args(args: &[String]) -> Result<LogOptions, Fatal> {
         }
         i += 1;
     }
-    if o.revs.is_empty() {
+    if o.revs.iter().all(|r| r == "--not") {
         o.revs.push("HEAD".to_string());
     }
     Ok(o)

@@ -5,7 +5,9 @@
 //! the binary and future JSON/HTTP front ends.
 
 mod cat_file;
+mod changes;
 pub mod diff;
+pub mod diff_flags;
 mod log;
 pub mod merge_base;
 
@@ -158,6 +160,8 @@ pub fn run_with(
         "rev-parse" => rev_parse::run(&mut ctx),
         "diff" => diff::run(&mut ctx),
         "merge-base" => merge_base::run(&mut ctx),
+        "changes" => changes::run_changes(&mut ctx),
+        "stats" => changes::run_stats(&mut ctx),
         other => Err(Fatal::usage(format!(
             "'{other}' is not an oxgit command. See 'oxgit --help'."
         ))),
@@ -176,4 +180,9 @@ Commands (output identical to git 2.47):
    rev-parse    Pick out and massage parameters (revisions, repository paths)
    diff         Show changes between commits or trees (--raw, --name-only, --name-status, --summary)
    merge-base   Find the best common ancestors of commits
+
+oxgit's own (JSON; see the README):
+   changes      The changes between two revisions (or of one commit) as JSON
+   stats        Their totals as JSON (files, additions, deletions, changes)
+   diff --format=json|ndjson, log --json
 ";

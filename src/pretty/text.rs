@@ -46,11 +46,7 @@ pub(crate) fn char_width(s: &[u8]) -> Option<(i32, usize)> {
     };
     let c = std::str::from_utf8(s.get(..len)?).ok()?.chars().next()?;
     let cp = c as u32;
-    let w = if (0x80..0xa0).contains(&cp) {
-        -1
-    } else {
-        unicode_width::UnicodeWidthChar::width(c).map_or(-1, |w| w as i32)
-    };
+    let w = crate::diff::width::wcwidth(cp);
     Some((w, len))
 }
 

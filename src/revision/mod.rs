@@ -26,6 +26,7 @@
 mod abbrev;
 pub mod filter;
 pub mod merge_base;
+pub mod range;
 pub mod regex;
 pub mod walk;
 
@@ -41,7 +42,7 @@ use crate::repo::Repository;
 #[derive(Debug, thiserror::Error)]
 pub enum RevisionError {
     /// The name matches no object or ref (or a step such as `~3` or `^2` leads nowhere).
-    #[error("ambiguous argument '{0}': unknown revision or path not in the working tree.")]
+    #[error("unknown revision '{0}'")]
     Unknown(String),
     /// An abbreviated id matches several objects and the context does not single one out.
     #[error("short object ID {prefix} is ambiguous")]
