@@ -69,12 +69,14 @@ pub mod api;
 pub mod cli;
 pub mod config;
 pub mod diff;
+pub mod index;
 pub mod object;
 pub mod odb;
 pub mod oid;
 pub mod refs;
 pub mod repo;
 pub mod revision;
+pub mod worktree;
 
 pub use object::{Object, ObjectKind};
 pub use oid::{HashKind, ObjectId};

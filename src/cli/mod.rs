@@ -64,7 +64,7 @@ pub struct Context<'a> {
 impl Context<'_> {
     /// Opens the repository containing the working folder, as git does.
     pub fn repo(&self) -> Result<Repository, Fatal> {
-        Repository::discover(&self.cwd).map_err(|e| match e {
+        Repository::from_env(&self.cwd).map_err(|e| match e {
             crate::repo::OpenError::NotFound(_) => {
                 Fatal::new("not a git repository (or any of the parent directories): .git")
             }
