@@ -7,9 +7,11 @@
 mod cat_file;
 pub mod diff;
 mod log;
+mod ls_files;
 pub mod merge_base;
 
 mod rev_parse;
+mod status;
 
 use crate::repo::Repository;
 use std::ffi::OsString;
@@ -158,6 +160,8 @@ pub fn run_with(
         "rev-parse" => rev_parse::run(&mut ctx),
         "diff" => diff::run(&mut ctx),
         "merge-base" => merge_base::run(&mut ctx),
+        "status" => status::run(&mut ctx),
+        "ls-files" => ls_files::run(&mut ctx),
         other => Err(Fatal::usage(format!(
             "'{other}' is not an oxgit command. See 'oxgit --help'."
         ))),
@@ -176,4 +180,6 @@ Commands (output identical to git 2.47):
    rev-parse    Pick out and massage parameters (revisions, repository paths)
    diff         Show changes between commits or trees (--raw, --name-only, --name-status, --summary)
    merge-base   Find the best common ancestors of commits
+   status       Show the working tree status (long, --short, --porcelain[=v2], -z, -u, --ignored)
+   ls-files     Show files in the index and the working tree (-s, -m, -d, -o, -i, --exclude-standard, -z)
 ";

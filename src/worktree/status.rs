@@ -288,12 +288,19 @@ impl<'r> Status<'r> {
             || {
                 rayon::join(
                     || self.staged(index, head),
-                    || self.worktree(root, index),
+                    || self.worktree(root, index, false),
                 )
             },
             || self.untracked(root, index),
         );
-        let (staged, unmerged, needed) = staged?;
+        let (staged, mut unmerged, needed) = staged?;
+        let rules = StatRules::of(repo.config());
+        for u in &mut unmerged {
+            if let Ok(m) = std::fs::symlink_metadata(root.join(path_of(&u.path))) {
+                let ce_mode = u.stages.iter().flatten().next().map_or(0o100644, |s| s.0);
+                u.worktree_mode = mode_from_stat(ce_mode, mode_bits(&m), &rules);
+            }
+        }
         let (worktree, hashed) = worktree?;
         let (untracked, ignored) = walked;
         Ok(Outcome {
@@ -349,12 +356,15 @@ impl<'r> Status<'r> {
         Ok((out, unmerged, needed))
     }
 
-    /// The index against the work tree: lstat every entry in parallel, hash where the
-    /// stat data cannot decide.
-    fn worktree(
+    /// The index against the work tree alone: lstat every entry in parallel, hash where
+    /// the stat data cannot decide. Returns the changes in index order and how many files
+    /// were hashed. With `all_stages`, conflict stages are checked too (as `ls-files -m`
+    /// does); otherwise only stage-0 entries.
+    pub fn worktree(
         &self,
         root: &Path,
         index: &Index,
+        all_stages: bool,
     ) -> Result<(Vec<WorktreeChange>, usize), StatusError> {
         let repo = self.repo;
         let rules = StatRules::of(repo.config());
@@ -380,7 +390,7 @@ impl<'r> Status<'r> {
         let results: Vec<Result<(Option<WorktreeChange>, bool), StatusError>> = entries
             .par_iter()
             .with_min_len(256)
-            .filter(|e| e.stage() == 0)
+            .filter(|e| all_stages || e.stage() == 0)
             .filter(|e| pathspec.is_empty() || pathspec.matches_file(index.path(e)))
             .map(|e| checker.check(e))
             .collect();
