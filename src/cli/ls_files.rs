@@ -168,8 +168,8 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         ctx.out.write_all(&out)?;
         return Ok(0);
     }
-    let mut deleted: HashSet<Vec<u8>> = HashSet::new();
-    let mut modified: HashSet<Vec<u8>> = HashSet::new();
+    let mut deleted: HashSet<(Vec<u8>, u8)> = HashSet::new();
+    let mut modified: HashSet<(Vec<u8>, u8)> = HashSet::new();
     if wants_tree {
         let Some(root) = root.as_deref() else {
             return Err(Fatal::new("this operation must be run in a work tree"));
@@ -183,10 +183,14 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             .worktree(root, &index, true)
             .map_err(|e| Fatal::new(e.to_string()))?;
         for c in changes {
-            if c.kind == ChangeKind::Deleted {
-                deleted.insert(c.path.clone());
+            // `-d` means lstat fails (a file that became a folder is modified, not
+            // deleted).
+            if c.kind == ChangeKind::Deleted
+                && std::fs::symlink_metadata(root.join(crate::worktree::path_of(&c.path))).is_err()
+            {
+                deleted.insert((c.path.clone(), c.stage));
             }
-            modified.insert(c.path);
+            modified.insert((c.path, c.stage));
         }
     }
     let excludes_files;
@@ -220,10 +224,11 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         if !wants_tree || e.skip_worktree() {
             continue;
         }
-        if o.deleted && deleted.contains(path) {
+        let key = (path.to_vec(), e.stage());
+        if o.deleted && deleted.contains(&key) {
             write_name(&mut out, path);
         }
-        if o.modified && modified.contains(path) {
+        if o.modified && modified.contains(&key) {
             write_name(&mut out, path);
         }
         if out.len() > 60 * 1024 {

@@ -104,8 +104,28 @@ fn parse_args(args: &[String], repo: &Repository) -> Result<Options, Fatal> {
             _ if a.starts_with("--untracked-files=") => {
                 o.untracked = untracked_mode(&a["--untracked-files=".len()..])?
             }
-            _ if a.starts_with("-u") && !a.starts_with("--") => {
-                o.untracked = untracked_mode(&a[2..])?
+            _ if !a.starts_with("--") && a.len() > 2 => {
+                // Bundled short options: `-sb`, `-zb`, `-suno`.
+                let b = a.as_bytes();
+                let mut k = 1;
+                while k < b.len() {
+                    match b[k] {
+                        b's' => explicit_format = Some(Format::Short),
+                        b'b' => o.branch = true,
+                        b'z' => o.nul = true,
+                        b'u' => {
+                            let rest = &a[k + 1..];
+                            o.untracked = if rest.is_empty() {
+                                UntrackedMode::All
+                            } else {
+                                untracked_mode(rest)?
+                            };
+                            break;
+                        }
+                        _ => return Err(Fatal::usage(format!("unknown switch `{}'", b[k] as char))),
+                    }
+                    k += 1;
+                }
             }
             _ if a.starts_with("--ignored=") => {
                 o.ignored = match &a["--ignored=".len()..] {
@@ -793,7 +813,6 @@ impl Printer<'_> {
         if unmerged_any {
             out.extend_from_slice(b"Unmerged paths:\n");
             if hints {
-                out.extend_from_slice(unstage_hint);
                 let masks: Vec<u8> = changes.values().map(|d| d.stagemask).filter(|&m| m != 0).collect();
                 let both_deleted = masks.contains(&1);
                 let del_mod = masks.iter().any(|&m| m == 3 || m == 5);
@@ -859,7 +878,9 @@ impl Printer<'_> {
             }
             out.push(b'\n');
         }
-        let committable = !o.staged.is_empty() || unmerged_any;
+        // Conflicts make a commit possible only on an unborn branch (git's
+        // `wt_status_collect_changes_initial`); they always dirty the work tree.
+        let committable = !o.staged.is_empty() || (initial && unmerged_any);
         if opts.untracked != UntrackedMode::No {
             for (list, what, how) in [
                 (&o.untracked, "Untracked files", "add"),
@@ -894,7 +915,7 @@ impl Printer<'_> {
             );
         }
         if !committable {
-            let workdir_dirty = !o.worktree.is_empty();
+            let workdir_dirty = !o.worktree.is_empty() || unmerged_any;
             let msg: &str = if workdir_dirty {
                 if hints {
                     "no changes added to commit (use \"git add\" and/or \"git commit -a\")"

@@ -146,6 +146,8 @@ pub struct WorktreeChange {
     pub new_id: WorktreeId,
     /// For a submodule: what changed in it.
     pub submodule: Option<SubmoduleState>,
+    /// The stage of the index entry (0 unless checked with conflict stages).
+    pub stage: u8,
 }
 
 impl WorktreeChange {
@@ -539,6 +541,7 @@ impl Checker<'_> {
                 new_mode: 0,
                 new_id: WorktreeId::NotComputed,
                 submodule: None,
+                stage: e.stage(),
             })
         };
         if let Some(slash) = path.iter().rposition(|&c| c == b'/') {
@@ -569,6 +572,7 @@ impl Checker<'_> {
                 new_mode,
                 new_id,
                 submodule: sub,
+                stage: e.stage(),
             })
         };
         let kind_of = |changed: u32| {
@@ -588,6 +592,7 @@ impl Checker<'_> {
                     new_mode,
                     new_id: WorktreeId::NotComputed,
                     submodule: None,
+                    stage: e.stage(),
                 }),
                 false,
             ));
