@@ -50,7 +50,7 @@ fn parse_args(args: &[String], repo: &Repository) -> Result<Options, Fatal> {
     let cfg = repo.config();
     let mut o = Options {
         format: None,
-        branch: cfg.get_bool("status.branch") == Some(true),
+        branch: false,
         nul: false,
         untracked: match cfg.get("status.showuntrackedfiles") {
             Some(v) => untracked_mode(v)?,
@@ -60,12 +60,11 @@ fn parse_args(args: &[String], repo: &Repository) -> Result<Options, Fatal> {
         renames: None,
         score: 0,
         show_stash: cfg.get_bool("status.showstash") == Some(true),
-        ahead_behind: cfg.get_bool("status.aheadbehind").unwrap_or(true),
+        ahead_behind: true,
         paths: Vec::new(),
     };
-    if cfg.get_bool("status.short") == Some(true) {
-        o.format = Some(Format::Short);
-    }
+    let mut branch_flag: Option<bool> = None;
+    let mut ab_flag: Option<bool> = None;
     let mut i = 0;
     let mut dashdash = false;
     let mut explicit_format = None;
@@ -81,13 +80,13 @@ fn parse_args(args: &[String], repo: &Repository) -> Result<Options, Fatal> {
             "-s" | "--short" => explicit_format = Some(Format::Short),
             "--long" => explicit_format = Some(Format::Long),
             "--porcelain" => explicit_format = Some(Format::Porcelain),
-            "-b" | "--branch" => o.branch = true,
-            "--no-branch" => o.branch = false,
+            "-b" | "--branch" => branch_flag = Some(true),
+            "--no-branch" => branch_flag = Some(false),
             "-z" | "--null" => o.nul = true,
             "--show-stash" => o.show_stash = true,
             "--no-show-stash" => o.show_stash = false,
-            "--ahead-behind" => o.ahead_behind = true,
-            "--no-ahead-behind" => o.ahead_behind = false,
+            "--ahead-behind" => ab_flag = Some(true),
+            "--no-ahead-behind" => ab_flag = Some(false),
             "--no-renames" => o.renames = Some(false),
             "--renames" => o.renames = Some(true),
             "-u" | "--untracked-files" => o.untracked = UntrackedMode::All,
@@ -111,7 +110,7 @@ fn parse_args(args: &[String], repo: &Repository) -> Result<Options, Fatal> {
                 while k < b.len() {
                     match b[k] {
                         b's' => explicit_format = Some(Format::Short),
-                        b'b' => o.branch = true,
+                        b'b' => branch_flag = Some(true),
                         b'z' => o.nul = true,
                         b'u' => {
                             let rest = &a[k + 1..];
@@ -151,21 +150,26 @@ fn parse_args(args: &[String], repo: &Repository) -> Result<Options, Fatal> {
             _ => return Err(Fatal::usage(format!("unknown option '{a}'"))),
         }
     }
-    if explicit_format.is_some() {
-        o.format = explicit_format;
-    }
+    // git's `finalize_deferred_config`: status.short, status.branch and
+    // status.aheadBehind apply only to the human formats.
+    o.format = explicit_format;
     if o.nul {
         match o.format {
             None => o.format = Some(Format::Porcelain),
-            Some(Format::Long) if explicit_format == Some(Format::Long) => {
+            Some(Format::Long) => {
                 return Err(Fatal::new(
                     "options '--long' and '-z' cannot be used together",
                 ))
             }
-            Some(Format::Long) => o.format = Some(Format::Porcelain),
             _ => {}
         }
     }
+    let deferred = !matches!(o.format, Some(Format::Porcelain | Format::PorcelainV2)) && !o.nul;
+    if deferred && o.format.is_none() && cfg.get_bool("status.short") == Some(true) {
+        o.format = Some(Format::Short);
+    }
+    o.branch = branch_flag.unwrap_or(deferred && cfg.get_bool("status.branch") == Some(true));
+    o.ahead_behind = ab_flag.unwrap_or(!deferred || cfg.get_bool("status.aheadbehind").unwrap_or(true));
     if o.ignored == IgnoredMode::Matching && o.untracked == UntrackedMode::No {
         return Err(Fatal::new(
             "Unsupported combination of ignored and untracked-files arguments",
