@@ -265,6 +265,25 @@ impl Index {
         read::parse(data, hash, true).map_err(|r| r.at(Path::new("<bytes>")))
     }
 
+    /// Parses a split index `main` together with its shared index `shared` (both whole
+    /// files), as [`Index::read_file`] does with the two files; `main` without a `link`
+    /// extension ignores `shared`.
+    pub fn from_split_bytes(main: &[u8], shared: &[u8], hash: HashKind) -> Result<Index, IndexError> {
+        let at = Path::new("<bytes>");
+        let mut index = read::parse(main, hash, true).map_err(|r| r.at(at))?;
+        if let Some(shared_id) = index.shared.filter(|id| !id.is_null()) {
+            let base = read::parse(shared, hash, false).map_err(|r| r.at(at))?;
+            if base.checksum != shared_id {
+                return Err(IndexError::Corrupt {
+                    path: at.to_path_buf(),
+                    reason: format!("broken index, expect {shared_id}, got {}", base.checksum),
+                });
+            }
+            read::merge_split(&mut index, base).map_err(|r| r.at(at))?;
+        }
+        Ok(index)
+    }
+
     /// The file format version (2, 3 or 4).
     pub fn version(&self) -> u32 {
         self.version

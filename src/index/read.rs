@@ -84,10 +84,10 @@ pub(super) fn parse(data: &[u8], hash: HashKind, allow_link: bool) -> Result<Ind
         || stored.is_null() || super::checksum(hash, body) == Some(stored),
         || parse_body(body, version, hash, allow_link),
     );
+    let mut index = parsed?;
     if !sum_ok {
         return Err(corrupt("bad index file sha1 signature"));
     }
-    let mut index = parsed?;
     index.checksum = stored;
     Ok(index)
 }
