@@ -337,6 +337,26 @@ impl Index {
         self.entries.partition_point(|e| self.path(e) < path)
     }
 
+    /// The positions of the entries below the folder `dir` (empty, or ending in `/`).
+    pub fn range_under(&self, dir: &[u8]) -> std::ops::Range<usize> {
+        if dir.is_empty() {
+            return 0..self.entries.len();
+        }
+        let lo = self.first_position(dir);
+        // Paths below `dir/` sort before `dir0` (`0` is the byte after `/`).
+        let mut end = dir.to_vec();
+        if let Some(last) = end.last_mut() {
+            *last = b'0';
+        }
+        let hi = lo + self.entries[lo..].partition_point(|e| self.path(e) < end.as_slice());
+        lo..hi
+    }
+
+    /// Like [`Index::first_position`], searching only `range`.
+    pub fn first_position_in(&self, range: std::ops::Range<usize>, path: &[u8]) -> usize {
+        range.start + self.entries[range].partition_point(|e| self.path(e) < path)
+    }
+
     /// Whether some entry has `path` at any stage.
     pub fn contains_path(&self, path: &[u8]) -> bool {
         self.entries

@@ -17,6 +17,8 @@ use crate::oid::{HashKind, ObjectId};
 use crate::repo::Repository;
 use rayon::prelude::*;
 use std::cmp::Ordering;
+use std::io::Read;
+use std::os::fd::{AsFd, BorrowedFd};
 use std::path::{Path, PathBuf};
 
 /// Why status could not be computed.
@@ -387,21 +389,77 @@ impl<'r> Status<'r> {
             submodule_contents: self.opts.submodule_contents,
             untracked_in_submodules: self.opts.untracked != UntrackedMode::No,
         };
-        let entries = index.entries();
         let pathspec = &self.opts.pathspec;
-        let results: Vec<Result<(Option<WorktreeChange>, bool), StatusError>> = entries
+        // Entries in runs of one directory each: the directory is opened once and its
+        // files are looked at relative to it, so the kernel resolves one name per file.
+        let selected: Vec<usize> = (0..index.len())
+            .filter(|&i| {
+                let e = &index.entries()[i];
+                (all_stages || e.stage() == 0)
+                    && (pathspec.is_empty() || pathspec.matches_file(index.path(e)))
+            })
+            .collect();
+        let mut runs: Vec<&[usize]> = Vec::new();
+        let mut start = 0;
+        for k in 1..=selected.len() {
+            let split = k == selected.len()
+                || parent_of(index.path(&index.entries()[selected[k]]))
+                    != parent_of(index.path(&index.entries()[selected[k - 1]]));
+            if split {
+                runs.push(&selected[start..k]);
+                start = k;
+            }
+        }
+        let root_fd = rustix::fs::open(
+            root,
+            rustix::fs::OFlags::PATH | rustix::fs::OFlags::DIRECTORY | rustix::fs::OFlags::CLOEXEC,
+            rustix::fs::Mode::empty(),
+        )
+        .map_err(|e| io_err(root, e.into()))?;
+        let results: Vec<Result<Vec<(Option<WorktreeChange>, bool)>, StatusError>> = runs
             .par_iter()
-            .with_min_len(256)
-            .filter(|e| all_stages || e.stage() == 0)
-            .filter(|e| pathspec.is_empty() || pathspec.matches_file(index.path(e)))
-            .map(|e| checker.check(e))
+            .map(|run| {
+                let first = index.path(&index.entries()[run[0]]);
+                let dir = parent_of(first);
+                let dir_fd = if dir.is_empty() {
+                    None
+                } else if checker.symlinked.contains(dir) {
+                    // Below a symlinked folder: every file counts as deleted.
+                    Some(Err(()))
+                } else {
+                    Some(
+                        rustix::fs::openat(
+                            &root_fd,
+                            path_of(dir),
+                            rustix::fs::OFlags::PATH
+                                | rustix::fs::OFlags::DIRECTORY
+                                | rustix::fs::OFlags::CLOEXEC,
+                            rustix::fs::Mode::empty(),
+                        )
+                        .map_err(|_| ()),
+                    )
+                };
+                run.iter()
+                    .map(|&i| {
+                        let e = &index.entries()[i];
+                        let name = &index.path(e)[if dir.is_empty() { 0 } else { dir.len() + 1 }..];
+                        let at = match &dir_fd {
+                            None => Some(root_fd.as_fd()),
+                            Some(Ok(fd)) => Some(fd.as_fd()),
+                            Some(Err(())) => None,
+                        };
+                        checker.check(e, at, name)
+                    })
+                    .collect()
+            })
             .collect();
         let mut out = Vec::new();
         let mut hashed = 0;
         for r in results {
-            let (c, h) = r?;
-            hashed += usize::from(h);
-            out.extend(c);
+            for (c, h) in r? {
+                hashed += usize::from(h);
+                out.extend(c);
+            }
         }
         Ok((out, hashed))
     }
@@ -518,16 +576,15 @@ struct Checker<'a> {
     untracked_in_submodules: bool,
 }
 
-fn is_missing(e: &std::io::Error) -> bool {
-    matches!(
-        e.kind(),
-        std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
-    ) || e.raw_os_error() == Some(20)
-}
 
 impl Checker<'_> {
     /// The change of one stage-0 entry, and whether a file was hashed.
-    fn check(&self, e: &Entry) -> Result<(Option<WorktreeChange>, bool), StatusError> {
+    fn check(
+        &self,
+        e: &Entry,
+        dir: Option<BorrowedFd<'_>>,
+        name: &[u8],
+    ) -> Result<(Option<WorktreeChange>, bool), StatusError> {
         if e.skip_worktree() || e.assume_valid() {
             return Ok((None, false));
         }
@@ -544,24 +601,24 @@ impl Checker<'_> {
                 stage: e.stage(),
             })
         };
-        if let Some(slash) = path.iter().rposition(|&c| c == b'/') {
-            if !self.symlinked.is_empty() && self.symlinked.contains(&path[..slash]) {
-                return Ok((deleted(), false));
+        let Some(dir) = dir else {
+            return Ok((deleted(), false));
+        };
+        let full = || self.root.join(path_of(path));
+        let meta = match rustix::fs::statat(dir, path_of(name), rustix::fs::AtFlags::SYMLINK_NOFOLLOW) {
+            Ok(st) => FileStat::of(&st),
+            Err(err) if err == rustix::io::Errno::NOENT || err == rustix::io::Errno::NOTDIR => {
+                return Ok((deleted(), false))
             }
-        }
-        let full = self.root.join(path_of(path));
-        let meta = match std::fs::symlink_metadata(&full) {
-            Ok(m) => m,
-            Err(err) if is_missing(&err) => return Ok((deleted(), false)),
             // git reports the error and goes on.
             Err(_) => return Ok((None, false)),
         };
-        let ft = meta.file_type();
+        let ft = meta.kind();
         let gitlink = e.mode & 0o170000 == 0o160000;
-        if ft.is_dir() && !gitlink && submodule_head(&full, self.index.hash_kind()).is_none() {
+        if ft == Kind::Dir && !gitlink && submodule_head(&full(), self.index.hash_kind()).is_none() {
             return Ok((deleted(), false));
         }
-        let st_mode = mode_bits(&meta);
+        let st_mode = meta.mode;
         let new_mode = mode_from_stat(e.mode, st_mode, &self.rules);
         let change = |kind: ChangeKind, new_id: WorktreeId, sub: Option<SubmoduleState>| {
             Some(WorktreeChange {
@@ -598,10 +655,10 @@ impl Checker<'_> {
             ));
         }
         if gitlink {
-            if !ft.is_dir() {
+            if ft != Kind::Dir {
                 return Ok((change(ChangeKind::TypeChanged, WorktreeId::NotComputed, None), false));
             }
-            let Some(sub_head) = submodule_head(&full, self.index.hash_kind()) else {
+            let Some(sub_head) = submodule_head(&full(), self.index.hash_kind()) else {
                 return Ok((None, false));
             };
             let mut state = SubmoduleState {
@@ -609,7 +666,7 @@ impl Checker<'_> {
                 ..Default::default()
             };
             if self.submodule_contents {
-                let (m, u) = submodule_dirt(&full, self.untracked_in_submodules)?;
+                let (m, u) = submodule_dirt(&full(), self.untracked_in_submodules)?;
                 state.modified = m;
                 state.untracked = u;
             }
@@ -633,7 +690,7 @@ impl Checker<'_> {
         }
         // Only times, inode or owner differ, the entry is smudged, or it is racy:
         // the contents decide.
-        let id = self.hash(path, &full, &meta)?;
+        let id = self.hash(path, dir, name, ft)?;
         changed = match id {
             Some(id) if id == e.id => 0,
             Some(_) => DATA_CHANGED,
@@ -647,43 +704,42 @@ impl Checker<'_> {
     }
 
     /// git's `ce_match_stat_basic` (without the racy check).
-    fn match_stat(&self, e: &Entry, meta: &std::fs::Metadata) -> u32 {
-        use std::os::unix::fs::MetadataExt;
+    fn match_stat(&self, e: &Entry, st: &FileStat) -> u32 {
         let r = &self.rules;
-        let ft = meta.file_type();
+        let kind = st.kind();
         let mut changed = 0;
         match e.mode & 0o170000 {
             0o100000 => {
-                if !ft.is_file() {
+                if kind != Kind::File {
                     changed |= TYPE_CHANGED;
                 }
-                if r.trust_exec && (e.mode ^ mode_bits(meta)) & 0o100 != 0 {
+                if r.trust_exec && (e.mode ^ st.mode) & 0o100 != 0 {
                     changed |= MODE_CHANGED;
                 }
             }
             0o120000 => {
-                if !ft.is_symlink() && (r.symlinks || !ft.is_file()) {
+                if kind != Kind::Symlink && (r.symlinks || kind != Kind::File) {
                     changed |= TYPE_CHANGED;
                 }
             }
             _ => changed |= TYPE_CHANGED,
         }
         let sd = &e.stat;
-        if sd.mtime.secs != meta.mtime() as u32 {
+        if sd.mtime.secs != st.mtime as u32 {
             changed |= MTIME_CHANGED;
         }
-        if r.trust_ctime && r.check_stat && sd.ctime.secs != meta.ctime() as u32 {
+        if r.trust_ctime && r.check_stat && sd.ctime.secs != st.ctime as u32 {
             changed |= CTIME_CHANGED;
         }
         if r.check_stat {
-            if sd.uid != meta.uid() || sd.gid != meta.gid() {
+            if sd.uid != st.uid || sd.gid != st.gid {
                 changed |= OWNER_CHANGED;
             }
-            if sd.ino != meta.ino() as u32 {
+            if sd.ino != st.ino as u32 {
                 changed |= INODE_CHANGED;
             }
         }
-        if sd.size != crate::index::munge_size(meta.size()) {
+        if sd.size != crate::index::munge_size(st.size) {
             changed |= DATA_CHANGED;
         }
         if sd.size == 0 && e.id != self.index.hash_kind().empty_blob() {
@@ -692,27 +748,36 @@ impl Checker<'_> {
         changed
     }
 
-    /// The id the work-tree file would get (`None` if it is neither a file nor a
-    /// symlink), as git's `ce_modified_check_fs` computes it.
+    /// The id the work-tree file `name` in `dir` would get (`None` if it is neither a
+    /// file nor a symlink), as git's `ce_modified_check_fs` computes it.
     fn hash(
         &self,
         path: &[u8],
-        full: &Path,
-        meta: &std::fs::Metadata,
+        dir: BorrowedFd<'_>,
+        name: &[u8],
+        kind: Kind,
     ) -> Result<Option<ObjectId>, StatusError> {
         let hash = self.index.hash_kind();
-        let ft = meta.file_type();
-        if ft.is_symlink() {
-            let target = std::fs::read_link(full).map_err(|e| io_err(full, e))?;
-            return Ok(Some(convert::blob_id(
-                hash,
-                target.as_os_str().as_encoded_bytes(),
-            )));
+        let full = || self.root.join(path_of(path));
+        if kind == Kind::Symlink {
+            let target = rustix::fs::readlinkat(dir, path_of(name), Vec::new())
+                .map_err(|e| io_err(&full(), e.into()))?;
+            return Ok(Some(convert::blob_id(hash, target.as_bytes())));
         }
-        if !ft.is_file() {
+        if kind != Kind::File {
             return Ok(None);
         }
-        let data = std::fs::read(full).map_err(|e| io_err(full, e))?;
+        let fd = rustix::fs::openat(
+            dir,
+            path_of(name),
+            rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC | rustix::fs::OFlags::NOFOLLOW,
+            rustix::fs::Mode::empty(),
+        )
+        .map_err(|e| io_err(&full(), e.into()))?;
+        let mut data = Vec::new();
+        std::fs::File::from(fd)
+            .read_to_end(&mut data)
+            .map_err(|e| io_err(&full(), e))?;
         let (action, ident) = self.converter.action(path)?;
         let mut staged_crlf = || {
             let e = self
@@ -727,6 +792,58 @@ impl Checker<'_> {
             hash,
             converted.as_deref().unwrap_or(&data),
         )))
+    }
+}
+
+/// The parts of `lstat` data status looks at.
+#[derive(Clone, Copy, Debug)]
+struct FileStat {
+    mode: u32,
+    mtime: i64,
+    ctime: i64,
+    ino: u64,
+    uid: u32,
+    gid: u32,
+    size: u64,
+}
+
+/// The kind of a work-tree entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    File,
+    Symlink,
+    Dir,
+    Other,
+}
+
+impl FileStat {
+    fn of(st: &rustix::fs::Stat) -> FileStat {
+        FileStat {
+            mode: st.st_mode,
+            mtime: st.st_mtime,
+            ctime: st.st_ctime,
+            ino: st.st_ino,
+            uid: st.st_uid,
+            gid: st.st_gid,
+            size: st.st_size as u64,
+        }
+    }
+
+    fn kind(&self) -> Kind {
+        match self.mode & 0o170000 {
+            0o100000 => Kind::File,
+            0o120000 => Kind::Symlink,
+            0o040000 => Kind::Dir,
+            _ => Kind::Other,
+        }
+    }
+}
+
+/// The folder part of a root-relative path (empty at the top).
+fn parent_of(path: &[u8]) -> &[u8] {
+    match path.iter().rposition(|&c| c == b'/') {
+        Some(i) => &path[..i],
+        None => b"",
     }
 }
 

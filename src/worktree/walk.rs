@@ -110,10 +110,11 @@ enum InIndex {
     Gitlink,
 }
 
-/// git's `directory_exists_in_index`.
-fn directory_in_index(index: &Index, dir: &[u8]) -> InIndex {
-    let all = index.entries();
-    let mut pos = index.first_position(dir);
+/// git's `directory_exists_in_index`, searching the entries in `range` (those of the
+/// folder holding `dir`).
+fn directory_in_index(index: &Index, range: std::ops::Range<usize>, dir: &[u8]) -> InIndex {
+    let all = &index.entries()[..range.end];
+    let mut pos = index.first_position_in(range, dir);
     while pos < all.len() {
         let p = index.path(&all[pos]);
         if !p.starts_with(dir) {
@@ -184,11 +185,12 @@ impl Walker<'_> {
         stop_at_first: bool,
     ) -> (Treatment, Found) {
         let entries = self.list(dir);
+        let range = self.index.range_under(dir);
         let mut state = Treatment::None;
         let mut found = Found::default();
         if check_only {
             for e in &entries {
-                let (s, _, _) = self.treat_path(dir, e, rules, true);
+                let (s, _, _) = self.treat_path(dir, e, rules, true, range.clone());
                 let mut s = s;
                 if s == Treatment::Recurse {
                     let (sub, _) = self.recurse(dir, e, rules, true, stop_at_first);
@@ -208,7 +210,7 @@ impl Walker<'_> {
         let results: Vec<(Treatment, Found)> = entries
             .par_iter()
             .map(|e| {
-                let (s, path, mut f) = self.treat_path(dir, e, rules, false);
+                let (s, path, mut f) = self.treat_path(dir, e, rules, false, range.clone());
                 let mut dir_state = s;
                 let mut s = s;
                 if s == Treatment::Recurse {
@@ -278,6 +280,7 @@ impl Walker<'_> {
         e: &DirEntry,
         rules: &DirRules,
         check_only: bool,
+        range: std::ops::Range<usize>,
     ) -> (Treatment, Vec<u8>, Found) {
         let mut path = dir.to_vec();
         path.extend_from_slice(&e.name);
@@ -288,7 +291,14 @@ impl Walker<'_> {
         if e.kind == Kind::Other {
             return (Treatment::None, path, Found::default());
         }
-        if !is_dir && self.index.contains_path(&path) {
+        let pos = self.index.first_position_in(range.clone(), &path);
+        let tracked = self
+            .index
+            .entries()
+            .get(pos)
+            .filter(|_| pos < range.end)
+            .is_some_and(|e| self.index.path(e) == path.as_slice());
+        if !is_dir && tracked {
             return (Treatment::None, path, Found::default());
         }
         let excluded = self.excludes.is_excluded_in(rules, &path, is_dir);
@@ -297,7 +307,7 @@ impl Walker<'_> {
         }
         if is_dir {
             path.push(b'/');
-            let (s, f) = self.treat_directory(&path, rules, excluded, check_only);
+            let (s, f) = self.treat_directory(&path, rules, excluded, check_only, range);
             if s == Treatment::Recurse {
                 path.pop();
             }
@@ -344,9 +354,10 @@ impl Walker<'_> {
         rules: &DirRules,
         excluded: bool,
         _check_only: bool,
+        range: std::ops::Range<usize>,
     ) -> (Treatment, Found) {
         let name = &dir[..dir.len() - 1];
-        match directory_in_index(self.index, name) {
+        match directory_in_index(self.index, range, name) {
             InIndex::Directory => return (Treatment::Recurse, Found::default()),
             InIndex::Gitlink => return (Treatment::None, Found::default()),
             InIndex::Nonexistent => {}
