@@ -176,6 +176,32 @@ impl Walker<'_> {
         .collect()
     }
 
+    /// Removes the files (not folders) of `dir` that the index tracks: git's
+    /// `treat_path` does nothing with them. A merge of the sorted names with the index
+    /// entries of `range` (the folder's), galloping forward.
+    fn drop_tracked_files(&self, dir: &[u8], range: std::ops::Range<usize>, entries: &mut Vec<DirEntry>) {
+        entries.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+        let idx = self.index;
+        let all = idx.entries();
+        let suffix = |i: usize| &idx.path(&all[i])[dir.len()..];
+        let mut pos = range.start;
+        let end = range.end;
+        entries.retain(|e| {
+            if e.kind == Kind::Dir {
+                return true;
+            }
+            let name = e.name.as_slice();
+            let mut step = 1;
+            while pos + step < end && suffix(pos + step - 1) < name {
+                pos += step;
+                step *= 2;
+            }
+            let hi = (pos + step).min(end);
+            pos += all[pos..hi].partition_point(|x| &idx.path(x)[dir.len()..] < name);
+            !(pos < end && suffix(pos) == name)
+        });
+    }
+
     /// git's `read_directory_recursive` for `dir` (empty or ending in `/`).
     fn read_dir(
         &self,
@@ -184,8 +210,9 @@ impl Walker<'_> {
         check_only: bool,
         stop_at_first: bool,
     ) -> (Treatment, Found) {
-        let entries = self.list(dir);
+        let mut entries = self.list(dir);
         let range = self.index.range_under(dir);
+        self.drop_tracked_files(dir, range.clone(), &mut entries);
         let mut state = Treatment::None;
         let mut found = Found::default();
         if check_only {
