@@ -56,7 +56,10 @@ impl Sources {
         let system = if no_system {
             None
         } else {
-            Some(var("GIT_CONFIG_SYSTEM").map_or_else(|| PathBuf::from("/etc/gitconfig"), PathBuf::from))
+            Some(
+                var("GIT_CONFIG_SYSTEM")
+                    .map_or_else(|| PathBuf::from("/etc/gitconfig"), PathBuf::from),
+            )
         };
         let global = match var("GIT_CONFIG_GLOBAL") {
             Some(g) => vec![PathBuf::from(g)],
@@ -611,7 +614,11 @@ impl Reader<'_> {
         if pattern.starts_with(b"./") {
             let Some(file) = file else { return false };
             let real = file.canonicalize().unwrap_or_else(|_| file.to_path_buf());
-            let dir = real.parent().unwrap_or(Path::new("/")).as_os_str().as_encoded_bytes();
+            let dir = real
+                .parent()
+                .unwrap_or(Path::new("/"))
+                .as_os_str()
+                .as_encoded_bytes();
             let mut p = dir.to_vec();
             p.extend_from_slice(&pattern[1..]);
             prefix = dir.len() + 1;
@@ -665,7 +672,9 @@ fn valid_key(k: &str) -> bool {
     let section = &k[..first];
     let key = &k[last + 1..];
     !section.is_empty()
-        && section.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
+        && section
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'-')
         && key.bytes().next().is_some_and(|c| c.is_ascii_alphabetic())
         && key.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
 }
@@ -682,9 +691,8 @@ fn command_line_from_env() -> Result<Vec<(String, Option<String>)>, ConfigError>
         for i in 0..n {
             let key = std::env::var(format!("GIT_CONFIG_KEY_{i}"))
                 .map_err(|_| ConfigError::BadParameter(format!("missing GIT_CONFIG_KEY_{i}")))?;
-            let value = std::env::var(format!("GIT_CONFIG_VALUE_{i}")).map_err(|_| {
-                ConfigError::BadParameter(format!("missing GIT_CONFIG_VALUE_{i}"))
-            })?;
+            let value = std::env::var(format!("GIT_CONFIG_VALUE_{i}"))
+                .map_err(|_| ConfigError::BadParameter(format!("missing GIT_CONFIG_VALUE_{i}")))?;
             if !valid_key(&key) {
                 return Err(ConfigError::BadParameter(key));
             }
@@ -775,7 +783,10 @@ mod cascade_tests {
         assert!(parse_parameters("'a.b").is_err());
         let mut s = Sources::default();
         s.push_command_line("Sec.Sub.Key=v").unwrap();
-        assert_eq!(s.command_line, vec![("sec.Sub.key".into(), Some("v".into()))]);
+        assert_eq!(
+            s.command_line,
+            vec![("sec.Sub.key".into(), Some("v".into()))]
+        );
         assert!(s.push_command_line("=v").is_err());
     }
 }

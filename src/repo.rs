@@ -124,7 +124,8 @@ impl OpenOptions {
             let dir = if dir.is_file() {
                 read_gitfile(dir)?
             } else {
-                dir.canonicalize().map_err(|_| OpenError::NotFound(dir.clone()))?
+                dir.canonicalize()
+                    .map_err(|_| OpenError::NotFound(dir.clone()))?
             };
             if self.common_dir.is_none() && !is_git_dir(&dir) {
                 return Err(OpenError::NotFound(dir));

@@ -58,11 +58,17 @@ fn setup(name: &str) -> Setup {
         &home.join("inc/one.cfg"),
         "[test]\n\tinc1 = from-include\n\tshadow = include\n[include]\n\tpath = two.cfg\n",
     );
-    write(&home.join("inc/two.cfg"), "[test]\n\tinc2 = relative-include\n");
+    write(
+        &home.join("inc/two.cfg"),
+        "[test]\n\tinc2 = relative-include\n",
+    );
     write(&root.join("cond-gitdir.cfg"), "[test]\n\tgitdir = yes\n");
     write(&root.join("cond-icase.cfg"), "[test]\n\ticase = yes\n");
     write(&root.join("cond-branch.cfg"), "[test]\n\tbranch = main\n");
-    write(&root.join("cond-remote.cfg"), "[test]\n\tremote = matched\n");
+    write(
+        &root.join("cond-remote.cfg"),
+        "[test]\n\tremote = matched\n",
+    );
     write(&root.join("never.cfg"), "[test]\n\tnever = wrong\n");
     let cfg = repo.join(".git/config");
     let mut text = std::fs::read_to_string(&cfg).unwrap();
@@ -80,14 +86,23 @@ fn setup(name: &str) -> Setup {
 fn env(s: &Setup) -> Vec<(String, String)> {
     vec![
         ("HOME".into(), s.root.join("home").display().to_string()),
-        ("XDG_CONFIG_HOME".into(), s.root.join("xdg").display().to_string()),
-        ("GIT_CONFIG_SYSTEM".into(), s.root.join("system.cfg").display().to_string()),
+        (
+            "XDG_CONFIG_HOME".into(),
+            s.root.join("xdg").display().to_string(),
+        ),
+        (
+            "GIT_CONFIG_SYSTEM".into(),
+            s.root.join("system.cfg").display().to_string(),
+        ),
         ("GIT_CONFIG_COUNT".into(), "2".into()),
         ("GIT_CONFIG_KEY_0".into(), "test.count".into()),
         ("GIT_CONFIG_VALUE_0".into(), "from-count".into()),
         ("GIT_CONFIG_KEY_1".into(), "test.multi".into()),
         ("GIT_CONFIG_VALUE_1".into(), "c".into()),
-        ("GIT_CONFIG_PARAMETERS".into(), "'test.shadow'='command' 'test.param=p'".into()),
+        (
+            "GIT_CONFIG_PARAMETERS".into(),
+            "'test.shadow'='command' 'test.param=p'".into(),
+        ),
     ]
 }
 
@@ -111,20 +126,38 @@ fn git_get_all(s: &Setup, env: &[(String, String)], key: &str) -> Vec<String> {
 }
 
 const KEYS: &[&str] = &[
-    "test.system", "test.xdg", "test.home", "test.local", "test.worktree", "test.inc1",
-    "test.inc2", "test.gitdir", "test.icase", "test.branch", "test.remote", "test.never",
-    "test.count", "test.param", "test.shadow", "test.multi",
+    "test.system",
+    "test.xdg",
+    "test.home",
+    "test.local",
+    "test.worktree",
+    "test.inc1",
+    "test.inc2",
+    "test.gitdir",
+    "test.icase",
+    "test.branch",
+    "test.remote",
+    "test.never",
+    "test.count",
+    "test.param",
+    "test.shadow",
+    "test.multi",
 ];
 
 fn sources(s: &Setup) -> Sources {
     let mut src = Sources {
         system: Some(s.root.join("system.cfg")),
-        global: vec![s.root.join("xdg/git/config"), s.root.join("home/.gitconfig")],
+        global: vec![
+            s.root.join("xdg/git/config"),
+            s.root.join("home/.gitconfig"),
+        ],
         home: Some(s.root.join("home")),
         command_line: Vec::new(),
     };
-    src.command_line.push(("test.count".into(), Some("from-count".into())));
-    src.command_line.push(("test.multi".into(), Some("c".into())));
+    src.command_line
+        .push(("test.count".into(), Some("from-count".into())));
+    src.command_line
+        .push(("test.multi".into(), Some("c".into())));
     src.command_line
         .extend(oxgit::config::parse_parameters("'test.shadow'='command' 'test.param=p'").unwrap());
     src
@@ -161,7 +194,10 @@ fn every_level_and_include_matches_git() {
     // GIT_CONFIG_NOSYSTEM and GIT_CONFIG_GLOBAL replace the defaults.
     let mut e2 = e.clone();
     e2.push(("GIT_CONFIG_NOSYSTEM".into(), "1".into()));
-    e2.push(("GIT_CONFIG_GLOBAL".into(), s.root.join("xdg/git/config").display().to_string()));
+    e2.push((
+        "GIT_CONFIG_GLOBAL".into(),
+        s.root.join("xdg/git/config").display().to_string(),
+    ));
     let mut src = sources(&s);
     src.system = None;
     src.global = vec![s.root.join("xdg/git/config")];
@@ -173,7 +209,11 @@ fn every_level_and_include_matches_git() {
     .unwrap();
     for key in KEYS {
         let ours: Vec<String> = repo.config().get_all(key).map(str::to_string).collect();
-        assert_eq!(ours, git_get_all(&s, &e2, key), "{key} without system, other global");
+        assert_eq!(
+            ours,
+            git_get_all(&s, &e2, key),
+            "{key} without system, other global"
+        );
     }
     std::fs::remove_dir_all(&s.root).unwrap();
 }
@@ -190,7 +230,9 @@ fn the_cli_reads_the_environment_like_git() {
     std::fs::write(&home, text).unwrap();
     for args in [&["status"][..], &["status", "--porcelain=v2"]] {
         let mut g = git_cmd(&s.repo);
-        g.args(args).env_remove("GIT_CONFIG_GLOBAL").env_remove("GIT_CONFIG_NOSYSTEM");
+        g.args(args)
+            .env_remove("GIT_CONFIG_GLOBAL")
+            .env_remove("GIT_CONFIG_NOSYSTEM");
         let mut o = oxgit_cmd(&s.repo);
         o.args(args);
         for (k, v) in env(&s) {
@@ -213,10 +255,19 @@ fn the_cli_reads_the_environment_like_git() {
 #[test]
 fn include_loops_are_refused() {
     let s = setup("loop");
-    write(&s.root.join("loop.cfg"), &format!("[include]\n\tpath = {}\n", s.root.join("loop.cfg").display()));
+    write(
+        &s.root.join("loop.cfg"),
+        &format!(
+            "[include]\n\tpath = {}\n",
+            s.root.join("loop.cfg").display()
+        ),
+    );
     let cfg = s.repo.join(".git/config");
     let mut text = std::fs::read_to_string(&cfg).unwrap();
-    text.push_str(&format!("[include]\n\tpath = {}\n", s.root.join("loop.cfg").display()));
+    text.push_str(&format!(
+        "[include]\n\tpath = {}\n",
+        s.root.join("loop.cfg").display()
+    ));
     std::fs::write(&cfg, text).unwrap();
     let err = OpenOptions::default().open(&s.repo).unwrap_err();
     assert!(err.to_string().contains("maximum include depth"), "{err}");

@@ -138,14 +138,20 @@ fn damaged_index_files_give_errors_not_panics() {
         assert!(Index::from_bytes(data, HashKind::Sha1).is_ok());
         for len in 0..data.len() {
             let r = std::panic::catch_unwind(|| Index::from_bytes(&data[..len], HashKind::Sha1));
-            assert!(r.expect("no panic").is_err(), "a truncation to {len} bytes parsed");
+            assert!(
+                r.expect("no panic").is_err(),
+                "a truncation to {len} bytes parsed"
+            );
         }
         for _ in 0..3000 {
             let mut d = data.clone();
             let at = rng.below(d.len());
             d[at] ^= 1 << rng.below(8);
             let plain = std::panic::catch_unwind(|| Index::from_bytes(&d, HashKind::Sha1));
-            assert!(plain.expect("no panic").is_err(), "a flipped bit at {at} passed the checksum");
+            assert!(
+                plain.expect("no panic").is_err(),
+                "a flipped bit at {at} passed the checksum"
+            );
             fix_checksum(&mut d);
             let fixed = std::panic::catch_unwind(|| Index::from_bytes(&d, HashKind::Sha1));
             assert!(fixed.is_ok(), "panic with a fixed checksum, bit at {at}");
@@ -203,7 +209,8 @@ fn status_on_a_damaged_index_fails_like_git() {
     ] {
         std::fs::write(&index_path, &bytes).unwrap();
         let mut g = common::git_cmd(&tmp);
-        g.args(["status", "--porcelain"]).env("GIT_OPTIONAL_LOCKS", "0");
+        g.args(["status", "--porcelain"])
+            .env("GIT_OPTIONAL_LOCKS", "0");
         let ge = run(g, b"");
         let mut o = oxgit_cmd(&tmp);
         o.args(["status", "--porcelain"]);
@@ -211,7 +218,10 @@ fn status_on_a_damaged_index_fails_like_git() {
         assert_eq!(ge.status.code(), Some(128), "{what}: git");
         assert_eq!(oe.status.code(), Some(128), "{what}: oxgit");
         let err = String::from_utf8_lossy(&oe.stderr);
-        assert!(err.starts_with("fatal: ") && err.contains("index"), "{what}: {err}");
+        assert!(
+            err.starts_with("fatal: ") && err.contains("index"),
+            "{what}: {err}"
+        );
         assert!(oe.stdout.is_empty());
     }
     // A flipped byte git does not notice (it skips the checksum): oxgit refuses.

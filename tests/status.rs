@@ -84,7 +84,13 @@ const LS_FILES: &[&[&str]] = &[
     &["ls-files", "-o"],
     &["ls-files", "-o", "--exclude-standard"],
     &["ls-files", "-o", "--directory"],
-    &["ls-files", "-o", "--directory", "--no-empty-directory", "--exclude-standard"],
+    &[
+        "ls-files",
+        "-o",
+        "--directory",
+        "--no-empty-directory",
+        "--exclude-standard",
+    ],
     &["ls-files", "-oi", "--exclude-standard"],
     &["ls-files", "-o", "-i", "--exclude-standard", "--directory"],
     &["ls-files", "-ci", "--exclude-standard"],
@@ -129,7 +135,15 @@ fn basic_from_subfolders_and_with_pathspecs() {
     ] {
         same(&sub, args);
     }
-    same_env(&sub, &["status", "-s"], &[("GIT_CONFIG_COUNT", "1"), ("GIT_CONFIG_KEY_0", "status.relativePaths"), ("GIT_CONFIG_VALUE_0", "false")]);
+    same_env(
+        &sub,
+        &["status", "-s"],
+        &[
+            ("GIT_CONFIG_COUNT", "1"),
+            ("GIT_CONFIG_KEY_0", "status.relativePaths"),
+            ("GIT_CONFIG_VALUE_0", "false"),
+        ],
+    );
     for args in [
         &["status", "-s", "dir"][..],
         &["status", "-s", "newdir"],
@@ -162,8 +176,16 @@ fn submodules_index_formats_racy_and_crlf() {
 fn branch_states() {
     let root = fixture("status-cases");
     for name in [
-        "unborn", "detached", "up", "up-ahead", "up-behind", "up-diverged", "up-gone",
-        "up-local-up", "conflict", "empty",
+        "unborn",
+        "detached",
+        "up",
+        "up-ahead",
+        "up-behind",
+        "up-diverged",
+        "up-gone",
+        "up-local-up",
+        "conflict",
+        "empty",
     ] {
         assert!(common::git(&root.join(name), &["rev-parse", "--git-dir"]).len() > 1);
         for args in STATUS_FORMATS {
@@ -200,9 +222,21 @@ fn environment_names_the_repository() {
     // GIT_INDEX_FILE, absolute and relative (to the top of the work tree).
     let v4 = root.join("v4");
     let index = v4.join(".git/index");
-    same_env(&v4, &["ls-files", "-s"], &[("GIT_INDEX_FILE", index.to_str().unwrap())]);
-    same_env(&v4.join("src"), &["status", "-s"], &[("GIT_INDEX_FILE", ".git/index")]);
-    same_env(&v4, &["status", "-s"], &[("GIT_INDEX_FILE", "/nonexistent/index")]);
+    same_env(
+        &v4,
+        &["ls-files", "-s"],
+        &[("GIT_INDEX_FILE", index.to_str().unwrap())],
+    );
+    same_env(
+        &v4.join("src"),
+        &["status", "-s"],
+        &[("GIT_INDEX_FILE", ".git/index")],
+    );
+    same_env(
+        &v4,
+        &["status", "-s"],
+        &[("GIT_INDEX_FILE", "/nonexistent/index")],
+    );
     // GIT_OBJECT_DIRECTORY elsewhere: the objects are found there.
     let objects = root.join("basic/.git/objects");
     same_env(
@@ -231,10 +265,21 @@ fn config_changes_what_status_prints() {
         ("core.trustCtime", "false"),
         ("core.excludesFile", "/dev/null"),
     ] {
-        let env = [("GIT_CONFIG_COUNT", "1"), ("GIT_CONFIG_KEY_0", k), ("GIT_CONFIG_VALUE_0", v)];
+        let env = [
+            ("GIT_CONFIG_COUNT", "1"),
+            ("GIT_CONFIG_KEY_0", k),
+            ("GIT_CONFIG_VALUE_0", v),
+        ];
         same_env(&basic, &["status"], &env);
         same_env(&basic, &["status", "--porcelain=v2"], &env);
     }
     // GIT_CONFIG_PARAMETERS, as `git -c` passes it on.
-    same_env(&basic, &["status"], &[("GIT_CONFIG_PARAMETERS", "'advice.statushints'='false' 'status.short=true'")]);
+    same_env(
+        &basic,
+        &["status"],
+        &[(
+            "GIT_CONFIG_PARAMETERS",
+            "'advice.statushints'='false' 'status.short=true'",
+        )],
+    );
 }

@@ -10,7 +10,15 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 const PATHS: &[&str] = &[
-    "a.txt", "b.txt", "c", "d/e.txt", "d/f", "d/g/h.txt", "i/j", "k l.txt", "m/n/o",
+    "a.txt",
+    "b.txt",
+    "c",
+    "d/e.txt",
+    "d/f",
+    "d/g/h.txt",
+    "i/j",
+    "k l.txt",
+    "m/n/o",
 ];
 
 #[derive(Clone, Debug)]
@@ -131,7 +139,15 @@ fn apply(dir: &Path, op: &Op) {
         }
         Op::Untrack(i) => {
             let mut c = git_cmd(dir);
-            c.args(["rm", "-q", "--cached", "-r", "--ignore-unmatch", "--", path(*i)]);
+            c.args([
+                "rm",
+                "-q",
+                "--cached",
+                "-r",
+                "--ignore-unmatch",
+                "--",
+                path(*i),
+            ]);
             let _ = run(c, b"");
         }
         _ => {}

@@ -132,9 +132,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         let rel = relative_path(path, shown_prefix);
         write_name_terminated(&rel, quote_high, o.term, out);
     };
-    let show_cached = o.cached
-        || o.stage
-        || !(o.deleted || o.modified || o.others);
+    let show_cached = o.cached || o.stage || !(o.deleted || o.modified || o.others);
     if o.others {
         let Some(root) = root.as_deref() else {
             return Err(Fatal::new("this operation must be run in a work tree"));

@@ -121,7 +121,9 @@ fn parse_args(args: &[String], repo: &Repository) -> Result<Options, Fatal> {
                             };
                             break;
                         }
-                        _ => return Err(Fatal::usage(format!("unknown switch `{}'", b[k] as char))),
+                        _ => {
+                            return Err(Fatal::usage(format!("unknown switch `{}'", b[k] as char)))
+                        }
                     }
                     k += 1;
                 }
@@ -169,7 +171,8 @@ fn parse_args(args: &[String], repo: &Repository) -> Result<Options, Fatal> {
         o.format = Some(Format::Short);
     }
     o.branch = branch_flag.unwrap_or(deferred && cfg.get_bool("status.branch") == Some(true));
-    o.ahead_behind = ab_flag.unwrap_or(!deferred || cfg.get_bool("status.aheadbehind").unwrap_or(true));
+    o.ahead_behind =
+        ab_flag.unwrap_or(!deferred || cfg.get_bool("status.aheadbehind").unwrap_or(true));
     if o.ignored == IgnoredMode::Matching && o.untracked == UntrackedMode::No {
         return Err(Fatal::new(
             "Unsupported combination of ignored and untracked-files arguments",
@@ -222,8 +225,12 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             .or_else(|| cfg.get("status.renames").map(|_| true))
         {
             Some(b) => b,
-            None => cfg.get_bool("diff.renames").unwrap_or(true)
-                || cfg.get("diff.renames").is_some_and(|v| v.eq_ignore_ascii_case("copies") || v.eq_ignore_ascii_case("copy")),
+            None => {
+                cfg.get_bool("diff.renames").unwrap_or(true)
+                    || cfg.get("diff.renames").is_some_and(|v| {
+                        v.eq_ignore_ascii_case("copies") || v.eq_ignore_ascii_case("copy")
+                    })
+            }
         }
     });
     let limit = cfg
@@ -453,7 +460,8 @@ impl Printer<'_> {
                 let Some((src, dst)) = spec.split_once(':') else {
                     continue;
                 };
-                if let (Some((sp, ss)), Some((dp, ds))) = (src.split_once('*'), dst.split_once('*')) {
+                if let (Some((sp, ss)), Some((dp, ds))) = (src.split_once('*'), dst.split_once('*'))
+                {
                     if let Some(mid) = merge.strip_prefix(sp).and_then(|r| r.strip_suffix(ss)) {
                         found = Some(format!("{dp}{mid}{ds}"));
                         break;
@@ -471,7 +479,11 @@ impl Printer<'_> {
         let Some(up) = self.refs.resolve(&base).ok().flatten() else {
             return Ok(Some(Tracking { base, counts: None }));
         };
-        let ours = self.refs.resolve(&format!("refs/heads/{name}")).ok().flatten();
+        let ours = self
+            .refs
+            .resolve(&format!("refs/heads/{name}"))
+            .ok()
+            .flatten();
         let Some(ours) = ours else {
             return Ok(Some(Tracking { base, counts: None }));
         };
@@ -543,8 +555,16 @@ impl Printer<'_> {
                 }
                 continue;
             }
-            out.push(if d.index_status == 0 { b' ' } else { d.index_status });
-            out.push(if d.worktree_status == 0 { b' ' } else { d.worktree_status });
+            out.push(if d.index_status == 0 {
+                b' '
+            } else {
+                d.index_status
+            });
+            out.push(if d.worktree_status == 0 {
+                b' '
+            } else {
+                d.worktree_status
+            });
             out.push(b' ');
             if self.nul {
                 out.extend_from_slice(path);
@@ -618,16 +638,27 @@ impl Printer<'_> {
 
     /// `# stash <n>` when there are stash entries.
     fn v2_stash(&self, out: &mut Vec<u8>) {
-        let n = self.refs.reflog("refs/stash").ok().flatten().map_or(0, |l| l.len());
+        let n = self
+            .refs
+            .reflog("refs/stash")
+            .ok()
+            .flatten()
+            .map_or(0, |l| l.len());
         if n > 0 {
             let _ = write!(out, "# stash {n}{}", self.eol() as char);
         }
     }
 
     /// git's `wt_porcelain_v2_print` (without the headers).
-    fn v2(&self, changes: &BTreeMap<Vec<u8>, Data>, o: &Outcome, out: &mut Vec<u8>) -> Result<(), Fatal> {
+    fn v2(
+        &self,
+        changes: &BTreeMap<Vec<u8>, Data>,
+        o: &Outcome,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Fatal> {
         let hex = |id: Option<ObjectId>| {
-            id.unwrap_or_else(|| self.repo.hash_kind().null_id()).to_hex()
+            id.unwrap_or_else(|| self.repo.hash_kind().null_id())
+                .to_hex()
         };
         for (path, d) in changes.iter().filter(|(_, d)| d.stagemask == 0) {
             let mut d = d.clone();
@@ -639,8 +670,16 @@ impl Printer<'_> {
                 d.mode_worktree = d.mode_index;
             }
             let key = [
-                if d.index_status == 0 { b'.' } else { d.index_status },
-                if d.worktree_status == 0 { b'.' } else { d.worktree_status },
+                if d.index_status == 0 {
+                    b'.'
+                } else {
+                    d.index_status
+                },
+                if d.worktree_status == 0 {
+                    b'.'
+                } else {
+                    d.worktree_status
+                },
             ];
             let sub = submodule_token(&d);
             let mut names = Vec::new();
@@ -780,11 +819,15 @@ impl Printer<'_> {
             out.push(b'\n');
         }
         if self.repo.config().get_bool("core.sparsecheckout") == Some(true) {
-            let idx = crate::index::Index::load(self.repo).map_err(|e| Fatal::new(e.to_string()))?;
+            let idx =
+                crate::index::Index::load(self.repo).map_err(|e| Fatal::new(e.to_string()))?;
             if !idx.is_empty() {
                 let skipped = idx.entries().iter().filter(|e| e.skip_worktree()).count();
                 let pct = 100 - (100 * skipped) / idx.len();
-                let _ = writeln!(out, "You are in a sparse checkout with {pct}% of tracked files present.\n");
+                let _ = writeln!(
+                    out,
+                    "You are in a sparse checkout with {pct}% of tracked files present.\n"
+                );
             }
         }
         if initial {
@@ -817,7 +860,11 @@ impl Printer<'_> {
         if unmerged_any {
             out.extend_from_slice(b"Unmerged paths:\n");
             if hints {
-                let masks: Vec<u8> = changes.values().map(|d| d.stagemask).filter(|&m| m != 0).collect();
+                let masks: Vec<u8> = changes
+                    .values()
+                    .map(|d| d.stagemask)
+                    .filter(|&m| m != 0)
+                    .collect();
                 let both_deleted = masks.contains(&1);
                 let del_mod = masks.iter().any(|&m| m == 3 || m == 5);
                 let not_deleted = masks.iter().any(|&m| !matches!(m, 1 | 3 | 5));
@@ -850,17 +897,24 @@ impl Printer<'_> {
             .collect();
         if !dirty.is_empty() {
             let has_deleted = dirty.iter().any(|(_, d)| d.worktree_status == b'D');
-            let dirty_sub = dirty.iter().any(|(_, d)| d.dirty_modified || d.dirty_untracked);
+            let dirty_sub = dirty
+                .iter()
+                .any(|(_, d)| d.dirty_modified || d.dirty_untracked);
             out.extend_from_slice(b"Changes not staged for commit:\n");
             if hints {
                 out.extend_from_slice(if has_deleted {
-                    b"  (use \"git add/rm <file>...\" to update what will be committed)\n".as_slice()
+                    b"  (use \"git add/rm <file>...\" to update what will be committed)\n"
+                        .as_slice()
                 } else {
                     b"  (use \"git add <file>...\" to update what will be committed)\n"
                 });
-                out.extend_from_slice(b"  (use \"git restore <file>...\" to discard changes in working directory)\n");
+                out.extend_from_slice(
+                    b"  (use \"git restore <file>...\" to discard changes in working directory)\n",
+                );
                 if dirty_sub {
-                    out.extend_from_slice(b"  (commit or discard the untracked or modified content in submodules)\n");
+                    out.extend_from_slice(
+                        b"  (commit or discard the untracked or modified content in submodules)\n",
+                    );
                 }
             }
             for (path, d) in &dirty {
@@ -950,7 +1004,12 @@ impl Printer<'_> {
             let _ = writeln!(out, "{msg}");
         }
         if opts.show_stash {
-            let n = self.refs.reflog("refs/stash").ok().flatten().map_or(0, |l| l.len());
+            let n = self
+                .refs
+                .reflog("refs/stash")
+                .ok()
+                .flatten()
+                .map_or(0, |l| l.len());
             if n > 0 {
                 let _ = writeln!(
                     out,
@@ -963,7 +1022,14 @@ impl Printer<'_> {
     }
 
     /// One `\t<label>   <path>` line of the long format.
-    fn change_line(&self, path: &[u8], d: &Data, status: u8, extra: Option<&[u8]>, out: &mut Vec<u8>) {
+    fn change_line(
+        &self,
+        path: &[u8],
+        d: &Data,
+        status: u8,
+        extra: Option<&[u8]>,
+        out: &mut Vec<u8>,
+    ) {
         let what = match status {
             b'A' => "new file:",
             b'C' => "copied:",
@@ -1001,7 +1067,10 @@ impl Printer<'_> {
         let plural = |n: usize| if n == 1 { "commit" } else { "commits" };
         match t.counts {
             None => {
-                let _ = writeln!(out, "Your branch is based on '{base}', but the upstream is gone.");
+                let _ = writeln!(
+                    out,
+                    "Your branch is based on '{base}', but the upstream is gone."
+                );
                 if hints {
                     out.extend_from_slice(b"  (use \"git branch --unset-upstream\" to fixup)\n");
                 }
@@ -1016,7 +1085,11 @@ impl Printer<'_> {
                 }
             }
             Some((a, 0)) => {
-                let _ = writeln!(out, "Your branch is ahead of '{base}' by {a} {}.", plural(a));
+                let _ = writeln!(
+                    out,
+                    "Your branch is ahead of '{base}' by {a} {}.",
+                    plural(a)
+                );
                 if hints {
                     out.extend_from_slice(b"  (use \"git push\" to publish your local commits)\n");
                 }
@@ -1067,7 +1140,9 @@ impl Printer<'_> {
             if let Ok(d) = r.dwim_ref(&target) {
                 if d.count == 1 {
                     if let Some(first) = d.first {
-                        let peeled = crate::revision::peel(self.repo, first.id, crate::ObjectKind::Commit).ok();
+                        let peeled =
+                            crate::revision::peel(self.repo, first.id, crate::ObjectKind::Commit)
+                                .ok();
                         if first.id == noid || peeled == Some(noid) {
                             let from = first.name.as_str();
                             let from = from
@@ -1089,7 +1164,11 @@ impl Printer<'_> {
 }
 
 /// git's `branch.ab` counts: commits only `ours` has, and only `theirs` has.
-fn ahead_behind(repo: &Repository, ours: ObjectId, theirs: ObjectId) -> Result<(usize, usize), Fatal> {
+fn ahead_behind(
+    repo: &Repository,
+    ours: ObjectId,
+    theirs: ObjectId,
+) -> Result<(usize, usize), Fatal> {
     let opts = crate::revision::walk::WalkOptions {
         skip_data: true,
         ..Default::default()

@@ -95,7 +95,11 @@ mod tests {
         // Literal count past the end.
         assert!(read(&encode(0, &[5 << 33]), 1000).is_err());
         // A huge run of zeros is fine; a huge run of ones is refused.
-        assert!(read(&encode(0, &[0xffff_ffff << 1]), 10).unwrap().0.bits.is_empty());
+        assert!(read(&encode(0, &[0xffff_ffff << 1]), 10)
+            .unwrap()
+            .0
+            .bits
+            .is_empty());
         assert!(read(&encode(0, &[1 | (0xffff_ffff << 1)]), 10).is_err());
     }
 }

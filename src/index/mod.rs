@@ -213,7 +213,7 @@ impl Index {
     /// Reads the index of `repo` (its `GIT_INDEX_FILE`, or `index` in the git dir). A
     /// missing file is an empty index, as for a fresh repository.
     pub fn load(repo: &crate::Repository) -> Result<Index, IndexError> {
-        Index::read_file(&repo.index_path(), repo.git_dir(), repo.hash_kind())
+        Index::read_file(repo.index_path(), repo.git_dir(), repo.hash_kind())
     }
 
     /// Reads the index file `path` of a repository whose ids are of kind `hash`. A split
@@ -268,7 +268,11 @@ impl Index {
     /// Parses a split index `main` together with its shared index `shared` (both whole
     /// files), as [`Index::read_file`] does with the two files; `main` without a `link`
     /// extension ignores `shared`.
-    pub fn from_split_bytes(main: &[u8], shared: &[u8], hash: HashKind) -> Result<Index, IndexError> {
+    pub fn from_split_bytes(
+        main: &[u8],
+        shared: &[u8],
+        hash: HashKind,
+    ) -> Result<Index, IndexError> {
         let at = Path::new("<bytes>");
         let mut index = read::parse(main, hash, true).map_err(|r| r.at(at))?;
         if let Some(shared_id) = index.shared.filter(|id| !id.is_null()) {

@@ -141,8 +141,7 @@ fn parse_body(body: &[u8], version: u32, hash: HashKind, allow_link: bool) -> Re
         let name_len = usize::from(flags & 0x0fff);
         let rest = &d[name_at..];
         let start = paths.len();
-        let entry_len;
-        if version == 4 {
+        let entry_len = if version == 4 {
             let mut p = 0usize;
             let strip = varint(rest, &mut p).ok_or_else(truncated)?;
             if strip > prev.1 {
@@ -158,7 +157,7 @@ fn parse_body(body: &[u8], version: u32, hash: HashKind, allow_link: bool) -> Re
             }
             paths.extend_from_within(prev.0..prev.0 + keep);
             paths.extend_from_slice(suffix);
-            entry_len = name_at + p + nul + 1;
+            name_at + p + nul + 1
         } else {
             let len = if name_len == 0x0fff {
                 memchr::memchr(0, rest).ok_or_else(truncated)?
@@ -174,8 +173,8 @@ fn parse_body(body: &[u8], version: u32, hash: HashKind, allow_link: bool) -> Re
                 return Err(corrupt(format!("index entry {n} has a NUL in its name")));
             }
             paths.extend_from_slice(name);
-            entry_len = padded;
-        }
+            padded
+        };
         let plen = paths.len() - start;
         if plen == 0 && !allow_link {
             return Err(corrupt(format!("index entry {n} has an empty name")));
@@ -278,9 +277,7 @@ fn check_order(index: &Index) -> Result<(), Fail> {
             return Err(corrupt("an index entry has an empty name"));
         }
         match a.cmp(b) {
-            std::cmp::Ordering::Greater => {
-                return Err(corrupt("unordered stage entries in index"))
-            }
+            std::cmp::Ordering::Greater => return Err(corrupt("unordered stage entries in index")),
             std::cmp::Ordering::Equal => {
                 if w[0].stage() == 0 {
                     return Err(corrupt(format!(
@@ -392,10 +389,8 @@ pub(super) fn merge_split(index: &mut Index, base: Index) -> Result<(), Fail> {
     }
     let split_entries = std::mem::take(&mut index.entries);
     let split_paths = std::mem::take(&mut index.paths);
-    let mut merged: Vec<(Entry, Vec<u8>)> = base
-        .iter()
-        .map(|(e, p)| (e.clone(), p.to_vec()))
-        .collect();
+    let mut merged: Vec<(Entry, Vec<u8>)> =
+        base.iter().map(|(e, p)| (e.clone(), p.to_vec())).collect();
     let mut next = 0usize;
     for &pos in &replaced.bits {
         let src = split_entries.get(next).ok_or_else(|| {
@@ -431,9 +426,8 @@ pub(super) fn merge_split(index: &mut Index, base: Index) -> Result<(), Fail> {
                 "corrupt link extension, entry {i} should have non-zero length name"
             )));
         }
-        let at = merged.binary_search_by(|(x, p)| {
-            p.as_slice().cmp(path).then(x.stage().cmp(&e.stage()))
-        });
+        let at = merged
+            .binary_search_by(|(x, p)| p.as_slice().cmp(path).then(x.stage().cmp(&e.stage())));
         match at {
             Ok(j) => merged[j] = (e.clone(), path.to_vec()),
             Err(j) => merged.insert(j, (e.clone(), path.to_vec())),

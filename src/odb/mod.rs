@@ -1412,7 +1412,11 @@ fn collect_alternates(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Resul
 }
 
 /// Adds the directories `dir/info/alternates` names (and theirs).
-fn read_info_alternates(canonical: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<(), OdbError> {
+fn read_info_alternates(
+    canonical: &Path,
+    depth: usize,
+    out: &mut Vec<PathBuf>,
+) -> Result<(), OdbError> {
     if depth >= MAX_ALTERNATE_DEPTH {
         return Ok(());
     }

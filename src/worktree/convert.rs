@@ -59,9 +59,9 @@ fn parse_attr_file(text: &[u8], base: &[u8], macros_allowed: bool) -> AttrFile {
             .filter(|w| !w.is_empty());
         let Some(first) = words.next() else { continue };
         let attrs: Vec<(String, AttrValue)> = words
-            .filter_map(|w| {
+            .map(|w| {
                 let w = String::from_utf8_lossy(w);
-                Some(if let Some(n) = w.strip_prefix('-') {
+                if let Some(n) = w.strip_prefix('-') {
                     (n.to_string(), AttrValue::Unset)
                 } else if let Some(n) = w.strip_prefix('!') {
                     (n.to_string(), AttrValue::Unspecified)
@@ -69,7 +69,7 @@ fn parse_attr_file(text: &[u8], base: &[u8], macros_allowed: bool) -> AttrFile {
                     (n.to_string(), AttrValue::Value(v.to_string()))
                 } else {
                     (w.to_string(), AttrValue::Set)
-                })
+                }
             })
             .collect();
         if let Some(name) = first.strip_prefix(b"[attr]") {
@@ -221,7 +221,9 @@ impl<'a> Attributes<'a> {
 
 /// `core.attributesFile`, or `$XDG_CONFIG_HOME/git/attributes`.
 fn attributes_file(cfg: &Config) -> Option<PathBuf> {
-    let home = std::env::var_os("HOME").filter(|h| !h.is_empty()).map(PathBuf::from);
+    let home = std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from);
     match cfg.get("core.attributesfile") {
         Some(v) => Some(match (v.strip_prefix("~/"), &home) {
             (Some(rest), Some(h)) => h.join(rest),
@@ -281,7 +283,14 @@ pub struct Converter<'a> {
 }
 
 /// The attributes conversion looks at.
-const NAMES: [&str; 6] = ["crlf", "ident", "filter", "eol", "text", "working-tree-encoding"];
+const NAMES: [&str; 6] = [
+    "crlf",
+    "ident",
+    "filter",
+    "eol",
+    "text",
+    "working-tree-encoding",
+];
 
 impl<'a> Converter<'a> {
     /// The converter of `repo`, reading `.gitattributes` through `source`.
@@ -304,7 +313,8 @@ impl<'a> Converter<'a> {
     /// Tells the converter that no `.gitattributes` file exists anywhere and no global or
     /// info attributes apply, so attribute lookups can be skipped.
     pub fn set_no_attribute_files(&mut self, none: bool) {
-        self.has_attributes = !(none && self.attrs.info.lines.is_empty() && self.attrs.global.lines.is_empty());
+        self.has_attributes =
+            !(none && self.attrs.info.lines.is_empty() && self.attrs.global.lines.is_empty());
     }
 
     /// The conversion for `path`, and whether `ident` applies; an error for filters and
@@ -361,10 +371,10 @@ impl<'a> Converter<'a> {
         };
         if action != Some(CrlfAction::Binary) {
             match eol {
-                AttrValue::Value(e) if e == "lf" || e == "crlf" => {
-                    if action != Some(CrlfAction::Auto) {
-                        action = Some(CrlfAction::Text);
-                    }
+                AttrValue::Value(e)
+                    if (e == "lf" || e == "crlf") && action != Some(CrlfAction::Auto) =>
+                {
+                    action = Some(CrlfAction::Text);
                 }
                 _ => {}
             }
@@ -458,8 +468,8 @@ pub fn to_git(
             let mut i = 0;
             while i < data.len() {
                 let c = data[i];
-                let drop = c == b'\r'
-                    && (action == CrlfAction::Auto || data.get(i + 1) == Some(&b'\n'));
+                let drop =
+                    c == b'\r' && (action == CrlfAction::Auto || data.get(i + 1) == Some(&b'\n'));
                 if !drop {
                     v.push(c);
                 }
@@ -513,11 +523,20 @@ mod tests {
     #[test]
     fn crlf_rules() {
         let mut no = || false;
-        assert_eq!(to_git(b"a\r\nb\r\n", CrlfAction::Text, false, &mut no).unwrap(), b"a\nb\n");
-        assert_eq!(to_git(b"a\r\nb\r\n", CrlfAction::Auto, false, &mut no).unwrap(), b"a\nb\n");
+        assert_eq!(
+            to_git(b"a\r\nb\r\n", CrlfAction::Text, false, &mut no).unwrap(),
+            b"a\nb\n"
+        );
+        assert_eq!(
+            to_git(b"a\r\nb\r\n", CrlfAction::Auto, false, &mut no).unwrap(),
+            b"a\nb\n"
+        );
         // A lone CR makes auto mode treat the file as binary; text mode keeps lone CRs.
         assert!(to_git(b"a\rb\r\n", CrlfAction::Auto, false, &mut no).is_none());
-        assert_eq!(to_git(b"a\rb\r\n", CrlfAction::Text, false, &mut no).unwrap(), b"a\rb\n");
+        assert_eq!(
+            to_git(b"a\rb\r\n", CrlfAction::Text, false, &mut no).unwrap(),
+            b"a\rb\n"
+        );
         assert!(to_git(b"a\r\n", CrlfAction::Auto, false, &mut || true).is_none());
         assert!(to_git(b"a\r\n", CrlfAction::Binary, false, &mut no).is_none());
         assert!(to_git(b"a\0\r\n", CrlfAction::Auto, false, &mut no).is_none());

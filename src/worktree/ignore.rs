@@ -384,7 +384,9 @@ impl<'a> Excludes<'a> {
 
 /// `core.excludesFile`, or `$XDG_CONFIG_HOME/git/ignore` (`~/.config/git/ignore`).
 fn excludes_file(cfg: &crate::config::Config) -> Option<PathBuf> {
-    let home = std::env::var_os("HOME").filter(|h| !h.is_empty()).map(PathBuf::from);
+    let home = std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from);
     match cfg.get("core.excludesfile") {
         Some(v) => Some(match (v.strip_prefix("~/"), &home) {
             (Some(rest), Some(h)) => h.join(rest),

@@ -67,7 +67,8 @@ impl Pathspec {
     /// Whether the file `path` is selected (a `path/` with a trailing slash is tested as
     /// a directory).
     pub fn matches_file(&self, path: &[u8]) -> bool {
-        self.spec.matches_file(path.strip_suffix(b"/").unwrap_or(path))
+        self.spec
+            .matches_file(path.strip_suffix(b"/").unwrap_or(path))
     }
 
     /// git's `simplify_away` negated: whether something at or below `path` may match.

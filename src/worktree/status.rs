@@ -224,6 +224,11 @@ pub struct Status<'r> {
     head: Option<Option<ObjectId>>,
 }
 
+/// git's `preload_index`: at most this many threads...
+const PRELOAD_MAX_THREADS: usize = 20;
+/// ...each with at least this many entries.
+const PRELOAD_PER_THREAD: usize = 500;
+
 /// Change bits of git's `ie_match_stat`.
 const MTIME_CHANGED: u32 = 1;
 const CTIME_CHANGED: u32 = 2;
@@ -416,43 +421,72 @@ impl<'r> Status<'r> {
             rustix::fs::Mode::empty(),
         )
         .map_err(|e| io_err(root, e.into()))?;
-        let results: Vec<Result<Vec<(Option<WorktreeChange>, bool)>, StatusError>> = runs
-            .par_iter()
-            .map(|run| {
-                let first = index.path(&index.entries()[run[0]]);
-                let dir = parent_of(first);
-                let dir_fd = if dir.is_empty() {
-                    None
-                } else if checker.symlinked.contains(dir) {
-                    // Below a symlinked folder: every file counts as deleted.
-                    Some(Err(()))
-                } else {
-                    Some(
-                        rustix::fs::openat(
-                            &root_fd,
-                            path_of(dir),
-                            rustix::fs::OFlags::PATH
-                                | rustix::fs::OFlags::DIRECTORY
-                                | rustix::fs::OFlags::CLOEXEC,
-                            rustix::fs::Mode::empty(),
-                        )
-                        .map_err(|_| ()),
+        type RunResult = Result<Vec<(Option<WorktreeChange>, bool)>, StatusError>;
+        let check_run = |run: &[usize]| -> RunResult {
+            let first = index.path(&index.entries()[run[0]]);
+            let dir = parent_of(first);
+            let dir_fd = if dir.is_empty() {
+                None
+            } else if checker.symlinked.contains(dir) {
+                // Below a symlinked folder: every file counts as deleted.
+                Some(Err(()))
+            } else {
+                Some(
+                    rustix::fs::openat(
+                        &root_fd,
+                        path_of(dir),
+                        rustix::fs::OFlags::PATH
+                            | rustix::fs::OFlags::DIRECTORY
+                            | rustix::fs::OFlags::CLOEXEC,
+                        rustix::fs::Mode::empty(),
                     )
-                };
-                run.iter()
-                    .map(|&i| {
-                        let e = &index.entries()[i];
-                        let name = &index.path(e)[if dir.is_empty() { 0 } else { dir.len() + 1 }..];
-                        let at = match &dir_fd {
-                            None => Some(root_fd.as_fd()),
-                            Some(Ok(fd)) => Some(fd.as_fd()),
-                            Some(Err(())) => None,
-                        };
-                        checker.check(e, at, name)
-                    })
-                    .collect()
-            })
-            .collect();
+                    .map_err(|_| ()),
+                )
+            };
+            run.iter()
+                .map(|&i| {
+                    let e = &index.entries()[i];
+                    let name = &index.path(e)[if dir.is_empty() { 0 } else { dir.len() + 1 }..];
+                    let at = match &dir_fd {
+                        None => Some(root_fd.as_fd()),
+                        Some(Ok(fd)) => Some(fd.as_fd()),
+                        Some(Err(())) => None,
+                    };
+                    checker.check(e, at, name)
+                })
+                .collect()
+        };
+        // Like git's preloading of the index: up to 20 threads with at least 500
+        // entries each take runs of directories in turn (lstat waits on the kernel more
+        // than it computes, so more threads than cores still help).
+        let threads = (selected.len() / PRELOAD_PER_THREAD).clamp(1, PRELOAD_MAX_THREADS);
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let mut slots: Vec<Option<RunResult>> = (0..runs.len()).map(|_| None).collect();
+        let work = || {
+            let mut done = Vec::new();
+            loop {
+                let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if k >= runs.len() {
+                    return done;
+                }
+                done.push((k, check_run(runs[k])));
+            }
+        };
+        if threads == 1 {
+            for (k, r) in work() {
+                slots[k] = Some(r);
+            }
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+                for h in handles {
+                    for (k, r) in h.join().unwrap_or_default() {
+                        slots[k] = Some(r);
+                    }
+                }
+            });
+        }
+        let results = slots.into_iter().flatten();
         let mut out = Vec::new();
         let mut hashed = 0;
         for r in results {
@@ -546,7 +580,8 @@ fn symlinked_dirs(root: &Path, index: &Index) -> std::collections::HashSet<Vec<u
         .par_iter()
         .with_min_len(64)
         .filter(|d| {
-            std::fs::symlink_metadata(root.join(path_of(d))).is_ok_and(|m| m.file_type().is_symlink())
+            std::fs::symlink_metadata(root.join(path_of(d)))
+                .is_ok_and(|m| m.file_type().is_symlink())
         })
         .copied()
         .collect();
@@ -576,7 +611,6 @@ struct Checker<'a> {
     untracked_in_submodules: bool,
 }
 
-
 impl Checker<'_> {
     /// The change of one stage-0 entry, and whether a file was hashed.
     fn check(
@@ -605,17 +639,19 @@ impl Checker<'_> {
             return Ok((deleted(), false));
         };
         let full = || self.root.join(path_of(path));
-        let meta = match rustix::fs::statat(dir, path_of(name), rustix::fs::AtFlags::SYMLINK_NOFOLLOW) {
-            Ok(st) => FileStat::of(&st),
-            Err(err) if err == rustix::io::Errno::NOENT || err == rustix::io::Errno::NOTDIR => {
-                return Ok((deleted(), false))
-            }
-            // git reports the error and goes on.
-            Err(_) => return Ok((None, false)),
-        };
+        let meta =
+            match rustix::fs::statat(dir, path_of(name), rustix::fs::AtFlags::SYMLINK_NOFOLLOW) {
+                Ok(st) => FileStat::of(&st),
+                Err(err) if err == rustix::io::Errno::NOENT || err == rustix::io::Errno::NOTDIR => {
+                    return Ok((deleted(), false))
+                }
+                // git reports the error and goes on.
+                Err(_) => return Ok((None, false)),
+            };
         let ft = meta.kind();
         let gitlink = e.mode & 0o170000 == 0o160000;
-        if ft == Kind::Dir && !gitlink && submodule_head(&full(), self.index.hash_kind()).is_none() {
+        if ft == Kind::Dir && !gitlink && submodule_head(&full(), self.index.hash_kind()).is_none()
+        {
             return Ok((deleted(), false));
         }
         let st_mode = meta.mode;
@@ -656,7 +692,10 @@ impl Checker<'_> {
         }
         if gitlink {
             if ft != Kind::Dir {
-                return Ok((change(ChangeKind::TypeChanged, WorktreeId::NotComputed, None), false));
+                return Ok((
+                    change(ChangeKind::TypeChanged, WorktreeId::NotComputed, None),
+                    false,
+                ));
             }
             let Some(sub_head) = submodule_head(&full(), self.index.hash_kind()) else {
                 return Ok((None, false));
@@ -674,16 +713,26 @@ impl Checker<'_> {
                 return Ok((None, false));
             }
             return Ok((
-                change(ChangeKind::Modified, WorktreeId::Computed(sub_head), Some(state)),
+                change(
+                    ChangeKind::Modified,
+                    WorktreeId::Computed(sub_head),
+                    Some(state),
+                ),
                 false,
             ));
         }
         let mut changed = self.match_stat(e, &meta);
         if changed & (TYPE_CHANGED | MODE_CHANGED) != 0 {
-            return Ok((change(kind_of(changed), WorktreeId::NotComputed, None), false));
+            return Ok((
+                change(kind_of(changed), WorktreeId::NotComputed, None),
+                false,
+            ));
         }
         if changed & DATA_CHANGED != 0 && e.stat.size != 0 {
-            return Ok((change(ChangeKind::Modified, WorktreeId::NotComputed, None), false));
+            return Ok((
+                change(ChangeKind::Modified, WorktreeId::NotComputed, None),
+                false,
+            ));
         }
         if changed == 0 && !self.index.is_racy(e) {
             return Ok((None, false));
@@ -1030,7 +1079,10 @@ impl TreeIndexDiff<'_> {
     }
 
     /// The entries of tree `id` (none for `None` or the empty tree).
-    fn tree_entries(&mut self, id: Option<ObjectId>) -> Result<Vec<(Vec<u8>, u32, ObjectId)>, StatusError> {
+    fn tree_entries(
+        &mut self,
+        id: Option<ObjectId>,
+    ) -> Result<Vec<(Vec<u8>, u32, ObjectId)>, StatusError> {
         let Some(id) = id else { return Ok(Vec::new()) };
         if id == self.hash.empty_tree() {
             return Ok(Vec::new());
@@ -1128,7 +1180,8 @@ impl TreeIndexDiff<'_> {
             return Ok(());
         }
         if e.mode != mode || e.id != id {
-            self.out.push(Change::modified(path, mode, id, e.mode, e.id));
+            self.out
+                .push(Change::modified(path, mode, id, e.mode, e.id));
         }
         Ok(())
     }

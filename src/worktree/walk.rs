@@ -179,7 +179,12 @@ impl Walker<'_> {
     /// Removes the files (not folders) of `dir` that the index tracks: git's
     /// `treat_path` does nothing with them. A merge of the sorted names with the index
     /// entries of `range` (the folder's), galloping forward.
-    fn drop_tracked_files(&self, dir: &[u8], range: std::ops::Range<usize>, entries: &mut Vec<DirEntry>) {
+    fn drop_tracked_files(
+        &self,
+        dir: &[u8],
+        range: std::ops::Range<usize>,
+        entries: &mut Vec<DirEntry>,
+    ) {
         entries.sort_unstable_by(|a, b| a.name.cmp(&b.name));
         let idx = self.index;
         let all = idx.entries();
@@ -290,10 +295,10 @@ impl Walker<'_> {
                     f.ignored.push(path);
                 }
             }
-            Treatment::Untracked => {
-                if !self.o.show_ignored && !self.index.contains_path(strip(&path)) {
-                    f.untracked.push(path);
-                }
+            Treatment::Untracked
+                if !self.o.show_ignored && !self.index.contains_path(strip(&path)) =>
+            {
+                f.untracked.push(path);
             }
             _ => {}
         }
@@ -437,7 +442,7 @@ impl Walker<'_> {
                 return (Treatment::Excluded, Found::default());
             }
         }
-        if !excluded && !(o.show_ignored || o.show_ignored_too || o.hide_empty_directories) {
+        if !(excluded || o.show_ignored || o.show_ignored_too || o.hide_empty_directories) {
             return (Treatment::Untracked, Found::default());
         }
         let check_only = o.hide_empty_directories && !o.show_ignored_too;

@@ -162,10 +162,7 @@ fn dowild(pat: &[u8], mut p: usize, text: &[u8], mut t: usize, flags: u32) -> M 
                         if t_ch == c {
                             matched = true;
                         }
-                    } else if c == b'-'
-                        && prev != 0
-                        && pat.get(p + 1).is_some_and(|&n| n != b']')
-                    {
+                    } else if c == b'-' && prev != 0 && pat.get(p + 1).is_some_and(|&n| n != b']') {
                         p += 1;
                         c = pat[p];
                         if c == b'\\' {
@@ -307,7 +304,10 @@ mod tests {
         assert!(m("a[x-]b", "a-b"));
         assert!(!m("[", "["));
         assert!(!m("abc", "ab"));
-        assert!(m("-*-*-*-*-*-*-12-*-*-*-m-*-*-*", "-adobe-courier-bold-o-normal--12-120-75-75-m-70-iso8859-1"));
+        assert!(m(
+            "-*-*-*-*-*-*-12-*-*-*-m-*-*-*",
+            "-adobe-courier-bold-o-normal--12-120-75-75-m-70-iso8859-1"
+        ));
         assert!(wildmatch(b"FOO", b"foo", PATHNAME | CASEFOLD));
         assert!(wildmatch(b"*", b"foo/bar", 0));
         assert!(wildmatch(b"f*r", b"foo/bar", 0));
