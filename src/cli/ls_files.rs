@@ -153,6 +153,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             show_ignored_too: false,
             matching_ignored: false,
             git_dir: Some(repo.git_dir().to_path_buf()),
+            parallel: index.len() >= 4096,
         };
         let (found, _) = walk::read_directory(root, &index, &excludes, &wopts, &limit);
         for p in found {

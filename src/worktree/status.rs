@@ -224,6 +224,9 @@ pub struct Status<'r> {
     head: Option<Option<ObjectId>>,
 }
 
+/// Below this many index entries everything runs on the calling thread.
+pub(crate) const PARALLEL_ENTRIES: usize = 4096;
+
 /// git's `preload_index`: at most this many threads...
 const PRELOAD_MAX_THREADS: usize = 20;
 /// ...each with at least this many entries.
@@ -293,15 +296,24 @@ impl<'r> Status<'r> {
             None => head_commit(repo),
         };
         let initial = head.is_none();
-        let ((staged, worktree), walked) = rayon::join(
-            || {
-                rayon::join(
-                    || self.staged(index, head),
-                    || self.worktree(root, index, false),
-                )
-            },
-            || self.untracked(root, index),
-        );
+        // Small indexes are done on this thread: starting and waking threads would cost
+        // more than it saves.
+        let ((staged, worktree), walked) = if index.len() >= PARALLEL_ENTRIES {
+            rayon::join(
+                || {
+                    rayon::join(
+                        || self.staged(index, head),
+                        || self.worktree(root, index, false),
+                    )
+                },
+                || self.untracked(root, index),
+            )
+        } else {
+            (
+                (self.staged(index, head), self.worktree(root, index, false)),
+                self.untracked(root, index),
+            )
+        };
         let (staged, mut unmerged, needed) = staged?;
         let rules = StatRules::of(repo.config());
         for u in &mut unmerged {
@@ -459,7 +471,11 @@ impl<'r> Status<'r> {
         // Like git's preloading of the index: up to 20 threads with at least 500
         // entries each take runs of directories in turn (lstat waits on the kernel more
         // than it computes, so more threads than cores still help).
-        let threads = (selected.len() / PRELOAD_PER_THREAD).clamp(1, PRELOAD_MAX_THREADS);
+        let threads = if selected.len() < PARALLEL_ENTRIES {
+            1
+        } else {
+            (selected.len() / PRELOAD_PER_THREAD).clamp(1, PRELOAD_MAX_THREADS)
+        };
         let next = std::sync::atomic::AtomicUsize::new(0);
         let mut slots: Vec<Option<RunResult>> = (0..runs.len()).map(|_| None).collect();
         let work = || {
@@ -514,6 +530,7 @@ impl<'r> Status<'r> {
             show_ignored_too: self.opts.ignored != IgnoredMode::No,
             matching_ignored: self.opts.ignored == IgnoredMode::Matching,
             git_dir: Some(self.repo.git_dir().to_path_buf()),
+            parallel: index.len() >= PARALLEL_ENTRIES,
         };
         let (untracked, ignored) =
             walk::read_directory(root, index, &excludes, &wopts, &self.opts.pathspec);
@@ -576,15 +593,18 @@ fn symlinked_dirs(root: &Path, index: &Index) -> std::collections::HashSet<Vec<u
     }
     dirs.sort_unstable();
     dirs.dedup();
-    let links: Vec<&[u8]> = dirs
-        .par_iter()
-        .with_min_len(64)
-        .filter(|d| {
-            std::fs::symlink_metadata(root.join(path_of(d)))
-                .is_ok_and(|m| m.file_type().is_symlink())
-        })
-        .copied()
-        .collect();
+    let is_link = |d: &&[u8]| {
+        std::fs::symlink_metadata(root.join(path_of(d))).is_ok_and(|m| m.file_type().is_symlink())
+    };
+    let links: Vec<&[u8]> = if index.len() >= PARALLEL_ENTRIES {
+        dirs.par_iter()
+            .with_min_len(64)
+            .filter(|d| is_link(d))
+            .copied()
+            .collect()
+    } else {
+        dirs.iter().filter(|d| is_link(d)).copied().collect()
+    };
     if links.is_empty() {
         return Default::default();
     }

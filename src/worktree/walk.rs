@@ -25,6 +25,8 @@ pub struct WalkOptions {
     /// The repository's git dir: a work-tree folder that is this git dir is not a nested
     /// repository.
     pub git_dir: Option<PathBuf>,
+    /// Whether folders are read in parallel (worth it for large work trees).
+    pub parallel: bool,
 }
 
 /// git's `path_treatment`, in its order of significance.
@@ -239,26 +241,28 @@ impl Walker<'_> {
             }
             return (state, found);
         }
-        let results: Vec<(Treatment, Found)> = entries
-            .par_iter()
-            .map(|e| {
-                let (s, path, mut f) = self.treat_path(dir, e, rules, false, range.clone());
-                let mut dir_state = s;
-                let mut s = s;
-                if s == Treatment::Recurse {
-                    let (sub, sf) = self.recurse(dir, e, rules, false, stop_at_first);
-                    dir_state = dir_state.max(sub);
-                    f.append(sf);
-                    let mut as_dir = path.clone();
-                    as_dir.push(b'/');
-                    if !self.pathspec.is_empty() && !self.pathspec.matches_file(&as_dir) {
-                        s = Treatment::None;
-                    }
+        let one = |e: &DirEntry| {
+            let (s, path, mut f) = self.treat_path(dir, e, rules, false, range.clone());
+            let mut dir_state = s;
+            let mut s = s;
+            if s == Treatment::Recurse {
+                let (sub, sf) = self.recurse(dir, e, rules, false, stop_at_first);
+                dir_state = dir_state.max(sub);
+                f.append(sf);
+                let mut as_dir = path.clone();
+                as_dir.push(b'/');
+                if !self.pathspec.is_empty() && !self.pathspec.matches_file(&as_dir) {
+                    s = Treatment::None;
                 }
-                self.add_result(s, path, &mut f);
-                (dir_state, f)
-            })
-            .collect();
+            }
+            self.add_result(s, path, &mut f);
+            (dir_state, f)
+        };
+        let results: Vec<(Treatment, Found)> = if self.o.parallel {
+            entries.par_iter().map(one).collect()
+        } else {
+            entries.iter().map(one).collect()
+        };
         for (s, f) in results {
             state = state.max(s);
             found.append(f);
