@@ -283,3 +283,20 @@ fn config_changes_what_status_prints() {
         )],
     );
 }
+
+#[test]
+fn a_large_tree_scanned_in_parallel() {
+    // Over 4,096 entries: the three scans run in parallel, files are stat'ed by preload
+    // threads and folders are read in parallel.
+    let dir = fixture("status-large");
+    for args in [
+        &["status", "--porcelain"][..],
+        &["status", "--porcelain=v2", "-uall", "--branch"],
+        &["status"],
+        &["status", "--ignored", "-s"],
+        &["ls-files", "-m"],
+        &["ls-files", "-o", "--exclude-standard", "--directory"],
+    ] {
+        same(&dir, args);
+    }
+}
