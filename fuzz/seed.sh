@@ -84,7 +84,8 @@ printf 'a\nb\nc\n\xffa\nc\nd\n' > "$here/corpus/line_diff/seed1"
 printf 'fn main() {\n    x();\n}\n\xfffn main() {\n    y();\n}\n' > "$here/corpus/line_diff/seed2"
 printf 'no newline\xffno newline\nmore' > "$here/corpus/line_diff/seed3"
 # Index files: v2, v3 (intent-to-add, skip-worktree), v4, with TREE/REUC/UNTR, and a split
-# index followed by its shared index.
+# index followed by its shared index. (They hold stat data, so these seeds differ from run
+# to run; their structure does not.)
 mkdir -p "$here/corpus/index"
 new_repo "$tmp/ix"
 mkdir -p a/b && printf '1\n' > a/b/f && printf '2\n' > a/g && printf '3\n' > top && commit one

@@ -234,7 +234,9 @@ fn the_cli_reads_the_environment_like_git() {
             .env_remove("GIT_CONFIG_GLOBAL")
             .env_remove("GIT_CONFIG_NOSYSTEM");
         let mut o = oxgit_cmd(&s.repo);
-        o.args(args);
+        o.args(args)
+            .env_remove("GIT_CONFIG_GLOBAL")
+            .env_remove("GIT_CONFIG_NOSYSTEM");
         for (k, v) in env(&s) {
             g.env(&k, &v);
             o.env(&k, &v);
