@@ -496,8 +496,13 @@ impl<'r> Status<'r> {
             std::thread::scope(|scope| {
                 let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
                 for h in handles {
-                    for (k, r) in h.join().unwrap_or_default() {
-                        slots[k] = Some(r);
+                    match h.join() {
+                        Ok(done) => {
+                            for (k, r) in done {
+                                slots[k] = Some(r);
+                            }
+                        }
+                        Err(panic) => std::panic::resume_unwind(panic),
                     }
                 }
             });
