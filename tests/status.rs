@@ -300,3 +300,27 @@ fn a_large_tree_scanned_in_parallel() {
         same(&dir, args);
     }
 }
+
+#[test]
+fn bad_arguments_and_bare_repositories_fail_like_git() {
+    let root = fixture("status-cases");
+    let basic = root.join("basic");
+    for args in [
+        &["status", "--bogus"][..],
+        &["status", "-uweird"],
+        &["status", "--porcelain=v3"],
+        &["status", "--ignored=weird"],
+        &["status", "-s", "../.."],
+        &["status", "--long", "-z"],
+        &["ls-files", "--bogus"],
+        &["ls-files", "-i", "-o"],
+        &["ls-files", "-i"],
+    ] {
+        same(&basic, args);
+    }
+    // A bare repository has no work tree.
+    let bare = root.join("up/.git");
+    for args in [&["status"][..], &["status", "-s"], &["ls-files", "-o"]] {
+        same(&bare, args);
+    }
+}

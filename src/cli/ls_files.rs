@@ -88,10 +88,10 @@ fn parse_args(args: &[String]) -> Result<Options, Fatal> {
                             }
                         }
                     }
-                    _ if a.starts_with("--") && !a.contains('=') && a.len() > 2 => {
+                    _ if is_known_option(a) => {
                         return Err(Fatal::new(format!("ls-files {a}: not yet supported")))
                     }
-                    _ => return Err(Fatal::new(format!("ls-files {a}: not yet supported"))),
+                    _ => return Err(Fatal::usage(format!("unknown option '{a}'"))),
                 }
             }
         }
@@ -100,6 +100,37 @@ fn parse_args(args: &[String]) -> Result<Options, Fatal> {
         o.stage = true;
     }
     Ok(o)
+}
+
+/// Options git's `ls-files` has that oxgit does not run (refused, rather than
+/// reported as unknown).
+fn is_known_option(a: &str) -> bool {
+    const KNOWN: &[&str] = &[
+        "-t",
+        "-v",
+        "-f",
+        "-k",
+        "--killed",
+        "-x",
+        "-X",
+        "--eol",
+        "--sparse",
+        "--exclude",
+        "--exclude-from",
+        "--exclude-per-directory",
+        "--error-unmatch",
+        "--with-tree",
+        "--abbrev",
+        "--debug",
+        "--deduplicate",
+        "--recurse-submodules",
+        "--format",
+        "--resolve-undo",
+        "--empty-directory",
+        "--no-empty-directory",
+    ];
+    let name = a.split_once('=').map_or(a, |(n, _)| n);
+    KNOWN.contains(&name) || (name.starts_with("-x") || name.starts_with("-X"))
 }
 
 /// Runs `ls-files`.
@@ -115,8 +146,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         return Err(Fatal::new("ls-files -i must be used with either -o or -c"));
     }
     if o.ignored && !o.exclude_standard {
-        eprintln!("git ls-files: --ignored needs some exclude pattern");
-        return Ok(1);
+        return Err(Fatal::new("ls-files --ignored needs some exclude pattern"));
     }
     let index = Index::load(&repo).map_err(|e| Fatal::new(e.to_string()))?;
     let items = super::diff::pathspec_items(&repo, &ctx.cwd, &o.paths)?;
