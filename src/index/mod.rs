@@ -220,13 +220,24 @@ impl Index {
     /// index finds its `sharedindex.<id>` in `git_dir` or beside `path`. A missing file
     /// is an empty index.
     pub fn read_file(path: &Path, git_dir: &Path, hash: HashKind) -> Result<Index, IndexError> {
-        let data = match std::fs::read(path) {
+        // Mapped like pack files: git replaces the index by rename, never in place.
+        let data = match crate::odb::mmap::open(path) {
             Ok(d) => d,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Index::empty(hash)),
+            Err(crate::odb::OdbError::Io { source, .. })
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                return Ok(Index::empty(hash))
+            }
+            Err(crate::odb::OdbError::Io { source, .. }) => {
+                return Err(IndexError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                })
+            }
             Err(e) => {
                 return Err(IndexError::Io {
                     path: path.to_path_buf(),
-                    source: e,
+                    source: std::io::Error::other(e.to_string()),
                 })
             }
         };

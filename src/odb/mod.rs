@@ -19,7 +19,7 @@ pub mod fuzz;
 mod idx;
 mod loose;
 mod midx;
-mod mmap;
+pub(crate) mod mmap;
 mod pack;
 mod sorted_ids;
 
