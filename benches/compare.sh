@@ -188,7 +188,7 @@ cmds=(
   "log --numstat --format=%H -n 3000 $B"
   "merge-base --all $A $B"
 )
-[ $worktree = 1 ] && cmds+=("status --porcelain")
+[ $worktree = 1 ] && cmds+=("status --porcelain" "status --porcelain=v2 -uall")
 if [ -n "$only" ]; then
   sel=()
   for c in "${cmds[@]}"; do if grep -qE -- "$only" <<<"$c"; then sel+=("$c"); fi; done

@@ -67,6 +67,7 @@ pub mod api;
 mod cli;
 pub mod config;
 pub mod diff;
+pub mod index;
 pub mod object;
 mod odb;
 pub mod oid;
@@ -74,6 +75,7 @@ pub mod pretty;
 pub mod refs;
 pub mod repo;
 pub mod revision;
+pub mod worktree;
 
 pub use api::{
     Detail, DiffOptions, DiffRequest, Differ, Endpoints, Error, ErrorKind, FileDiff, GitText,

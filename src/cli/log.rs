@@ -153,7 +153,21 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                         source = Some(src);
                     }
                 }
-                if !filter.matches(&c.data, c.parents.len(), c.commit_time) {
+                // git's commit_match greps the notes shown too, appended raw.
+                let matched = match formatter.notes().filter(|_| filter.needs_text()) {
+                    Some(notes) => {
+                        let mut text = c.data.clone();
+                        if !text.ends_with(b"\n") {
+                            text.push(b'\n');
+                        }
+                        notes
+                            .format(&repo, &c.id, true, &mut text)
+                            .map_err(|e| Fatal::new(e.to_string()))?;
+                        filter.matches(&text, c.parents.len(), c.commit_time)
+                    }
+                    None => filter.matches(&c.data, c.parents.len(), c.commit_time),
+                };
+                if !matched {
                     continue;
                 }
                 if to_skip > 0 {

@@ -9,9 +9,11 @@ mod changes;
 pub mod diff;
 pub mod diff_flags;
 mod log;
+mod ls_files;
 pub mod merge_base;
 
 mod rev_parse;
+mod status;
 
 use crate::repo::Repository;
 use std::ffi::OsString;
@@ -66,7 +68,7 @@ pub struct Context<'a> {
 impl Context<'_> {
     /// Opens the repository containing the working folder, as git does.
     pub fn repo(&self) -> Result<Repository, Fatal> {
-        Repository::discover(&self.cwd).map_err(|e| match e {
+        Repository::from_env(&self.cwd).map_err(|e| match e {
             crate::repo::OpenError::NotFound(_) => {
                 Fatal::new("not a git repository (or any of the parent directories): .git")
             }
@@ -162,6 +164,8 @@ pub fn run_with(
         "merge-base" => merge_base::run(&mut ctx),
         "changes" => changes::run_changes(&mut ctx),
         "stats" => changes::run_stats(&mut ctx),
+        "status" => status::run(&mut ctx),
+        "ls-files" => ls_files::run(&mut ctx),
         other => Err(Fatal::usage(format!(
             "'{other}' is not an oxgit command. See 'oxgit --help'."
         ))),
@@ -180,6 +184,8 @@ Commands (output identical to git 2.47):
    rev-parse    Pick out and massage parameters (revisions, repository paths)
    diff         Show changes between commits or trees (--raw, --name-only, --name-status, --summary)
    merge-base   Find the best common ancestors of commits
+   status       Show the working tree status (long, --short, --porcelain[=v2], -z, -u, --ignored)
+   ls-files     Show files in the index and the working tree (-s, -m, -d, -o, -i, --exclude-standard, -z)
 
 oxgit's own (JSON; see the README):
    changes      The changes between two revisions (or of one commit) as JSON

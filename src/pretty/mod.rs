@@ -696,6 +696,12 @@ impl<'r> Formatter<'r> {
         &self.spec
     }
 
+    /// The notes shown with each commit (`%N`, or the default formats' `Notes:` block),
+    /// if any: git's `--grep` searches them too.
+    pub fn notes(&self) -> Option<&Notes> {
+        self.notes.as_ref()
+    }
+
     /// The decorations, if the format or `--decorate` loaded them.
     pub fn decorations(&self) -> Option<&Decorations> {
         self.decorations.as_ref()
