@@ -75,6 +75,8 @@ pub mod oid;
 pub mod refs;
 pub mod repo;
 pub mod revision;
+#[cfg(feature = "server")]
+pub mod server;
 
 pub use object::{Object, ObjectKind};
 pub use oid::{HashKind, ObjectId};

@@ -10,6 +10,8 @@ mod log;
 pub mod merge_base;
 
 mod rev_parse;
+#[cfg(feature = "server")]
+mod serve;
 
 use crate::repo::Repository;
 use std::ffi::OsString;
@@ -158,6 +160,8 @@ pub fn run_with(
         "rev-parse" => rev_parse::run(&mut ctx),
         "diff" => diff::run(&mut ctx),
         "merge-base" => merge_base::run(&mut ctx),
+        #[cfg(feature = "server")]
+        "serve" => serve::run(&mut ctx),
         other => Err(Fatal::usage(format!(
             "'{other}' is not an oxgit command. See 'oxgit --help'."
         ))),
@@ -176,4 +180,5 @@ Commands (output identical to git 2.47):
    rev-parse    Pick out and massage parameters (revisions, repository paths)
    diff         Show changes between commits or trees (--raw, --name-only, --name-status, --summary)
    merge-base   Find the best common ancestors of commits
+   serve        Serve the change APIs over HTTP (Azure DevOps, ...; see README)
 ";
