@@ -4,7 +4,6 @@
 use super::{Context, Fatal};
 use crate::server::http::{self, ServeOptions};
 use crate::server::{Config, Layout};
-use std::io::Write as _;
 use std::path::PathBuf;
 
 const USAGE: &str =
