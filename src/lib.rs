@@ -77,6 +77,7 @@ pub mod repo;
 pub mod revision;
 #[cfg(feature = "server")]
 pub mod server;
+pub mod write;
 
 pub use object::{Object, ObjectKind};
 pub use oid::{HashKind, ObjectId};

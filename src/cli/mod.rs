@@ -9,6 +9,8 @@ pub mod diff;
 mod log;
 pub mod merge_base;
 
+#[cfg(feature = "server")]
+mod mr;
 mod rev_parse;
 #[cfg(feature = "server")]
 mod serve;
@@ -162,6 +164,8 @@ pub fn run_with(
         "merge-base" => merge_base::run(&mut ctx),
         #[cfg(feature = "server")]
         "serve" => serve::run(&mut ctx),
+        #[cfg(feature = "server")]
+        "mr" => mr::run(&mut ctx),
         other => Err(Fatal::usage(format!(
             "'{other}' is not an oxgit command. See 'oxgit --help'."
         ))),
@@ -181,4 +185,5 @@ Commands (output identical to git 2.47):
    diff         Show changes between commits or trees (--raw, --name-only, --name-status, --summary)
    merge-base   Find the best common ancestors of commits
    serve        Serve the change APIs over HTTP (Azure DevOps, ...; see README)
+   mr           Merge requests stored in the repository (create, list, show, update, close)
 ";

@@ -11,15 +11,19 @@
 //! * [`repos`]: repository lookup that never leaves the root;
 //! * [`pool`]: git work on a bounded blocking pool, the diff bound (503 past it);
 //! * [`azure`]: Azure DevOps commit changes and its discovery;
+//! * [`mr`] and [`codearts_registry`]: merge requests stored git-natively, the CodeArts
+//!   repository ids (writes go through [`crate::write`], the only writer).
 //!
 //! Handlers only translate: request in, a library call on the pool, the service's JSON out.
 
 pub mod auth;
 pub mod azure;
+pub mod codearts_registry;
 pub mod config;
 pub mod error;
 pub mod http;
 pub mod jwt;
+pub mod mr;
 pub mod openapi;
 pub mod pool;
 pub mod repos;
