@@ -111,7 +111,7 @@ fn azure(f: &Failure) -> (StatusCode, Response) {
         }
         Failure::Internal(_) => ("InternalServerErrorException", "internal error".to_string()),
     };
-    let mut resp = crate::server::azure::envelope(key, &message).into_response();
+    let mut resp = crate::server::azure::AzureError::new(status, key, message).into_response();
     if matches!(f, Failure::Unauthorized(_)) {
         resp.headers_mut().insert(
             header::WWW_AUTHENTICATE,

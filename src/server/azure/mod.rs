@@ -105,8 +105,45 @@ pub fn envelope(type_key: &str, message: &str) -> Json<Value> {
     }))
 }
 
-fn error(status: StatusCode, type_key: &str, message: &str) -> Response {
-    (status, envelope(type_key, message)).into_response()
+/// An Azure DevOps error: the status, the exception's short type name and its message,
+/// rendered as the exception envelope.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AzureError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The `typeKey` (`GitCommitDoesNotExistException`, ...).
+    pub type_key: &'static str,
+    /// The `message`.
+    pub message: String,
+}
+
+impl AzureError {
+    /// An error with `status`, `type_key` and `message`.
+    pub fn new(status: StatusCode, type_key: &'static str, message: impl Into<String>) -> Self {
+        AzureError {
+            status,
+            type_key,
+            message: message.into(),
+        }
+    }
+
+    fn repository_not_found(id: &str) -> Self {
+        AzureError::new(
+            StatusCode::NOT_FOUND,
+            "GitRepositoryNotFoundException",
+            format!("TF401019: The Git repository with name or identifier {id} does not exist or you do not have permissions for the operation you are attempting."),
+        )
+    }
+}
+
+impl IntoResponse for AzureError {
+    fn into_response(self) -> Response {
+        (self.status, envelope(self.type_key, &self.message)).into_response()
+    }
+}
+
+fn error(status: StatusCode, type_key: &'static str, message: &str) -> AzureError {
+    AzureError::new(status, type_key, message)
 }
 
 /// The routes of this service.
@@ -222,7 +259,8 @@ async fn resource_areas_handler(
             StatusCode::NOT_FOUND,
             "ResourceAreaNotFoundException",
             &format!("The resource area {id} was not found."),
-        ),
+        )
+        .into_response(),
         None => Json(json!({"count": 1, "value": [area]})).into_response(),
     }
 }
@@ -493,7 +531,7 @@ fn change_counts(list: &[AzureChange]) -> Map<String, Value> {
         .collect()
 }
 
-fn parse_count(q: &[(String, String)], name: &str) -> Result<Option<i64>, Response> {
+fn parse_count(q: &[(String, String)], name: &str) -> Result<Option<i64>, AzureError> {
     match q.iter().rev().find(|(k, _)| k.eq_ignore_ascii_case(name)) {
         None => Ok(None),
         Some((_, v)) => v.trim().parse::<i64>().map(Some).map_err(|_| {
@@ -527,14 +565,15 @@ async fn changes_handler(
                 "ArgumentException",
                 "The query string is malformed.",
             )
+            .into_response()
         }
     };
-    if let Err(resp) = version::check(&q, &headers, st.config().azure.require_api_version) {
-        return resp;
+    if let Err(e) = version::check(&q, &headers, st.config().azure.require_api_version) {
+        return e.into_response();
     }
     let (top, skip) = match (parse_count(&q, "top"), parse_count(&q, "skip")) {
         (Ok(t), Ok(s)) => (t.unwrap_or(1000).max(1), s.unwrap_or(0).max(0)),
-        (Err(r), _) | (_, Err(r)) => return r,
+        (Err(e), _) | (_, Err(e)) => return e.into_response(),
     };
     let organization = p.get("organization").cloned().unwrap_or_default();
     let project = p.get("project").cloned();
@@ -545,7 +584,8 @@ async fn changes_handler(
             StatusCode::BAD_REQUEST,
             "ArgumentException",
             &format!("The value '{commit}' is not a valid commit id."),
-        );
+        )
+        .into_response();
     }
     let layout = st.layout().clone();
     let public = st
@@ -555,7 +595,7 @@ async fn changes_handler(
         .trim_end_matches('/')
         .to_string();
     let pool = st.pool().clone();
-    let work = move || -> Result<Response, Response> {
+    let work = move || -> Result<Response, AzureError> {
         let found = lookup(&layout, &organization, project.as_deref(), &repository).map_err(
             |e| match e {
                 LookupError::Project(p) => error(
@@ -563,7 +603,7 @@ async fn changes_handler(
                     "ProjectDoesNotExistWithNameException",
                     &format!("TF200016: The following project does not exist: {p}."),
                 ),
-                LookupError::Repository(r) => Service::Azure.render(&Failure::RepoNotFound(r)),
+                LookupError::Repository(r) => AzureError::repository_not_found(&r),
             },
         )?;
         let id = crate::ObjectId::from_hex(commit.to_ascii_lowercase().as_bytes())
@@ -589,7 +629,10 @@ async fn changes_handler(
                     "GitUnresolvableToCommitException",
                     &format!("TF401175: The version descriptor <Commit: {hex}> could not be resolved to a version in the repository {}", found.name),
                 ),
-                other => Service::Azure.render(&Failure::Internal(other.to_string())),
+                other => {
+                    eprintln!("oxgit serve: azure changes: {other}");
+                    error(StatusCode::INTERNAL_SERVER_ERROR, "InternalServerErrorException", "internal error")
+                }
             })?;
         let items_base = format!(
             "{public}/{}/{}/_apis/git/repositories/{}/items",
@@ -613,7 +656,8 @@ async fn changes_handler(
         Ok(resp)
     };
     match pool.diff(work).await {
-        Ok(Ok(r)) | Ok(Err(r)) => r,
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => e.into_response(),
         Err(f) => Service::Azure.render(&f),
     }
 }

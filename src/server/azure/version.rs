@@ -2,8 +2,8 @@
 //! `api-version=` parameter as the official clients send it), `4.1` … `7.2` with optional
 //! `-preview[.N]`; anything newer is out of range, anything else invalid.
 
+use super::AzureError;
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
 
 /// Oldest version served.
 pub const MIN: &str = "4.1";
@@ -53,8 +53,8 @@ fn requested(query: &[(String, String)], headers: &HeaderMap) -> Option<String> 
     })
 }
 
-fn bad(type_key: &str, message: &str) -> Response {
-    (StatusCode::BAD_REQUEST, super::envelope(type_key, message)).into_response()
+fn bad(type_key: &'static str, message: &str) -> AzureError {
+    AzureError::new(StatusCode::BAD_REQUEST, type_key, message)
 }
 
 /// Checks the request's `api-version`; `Err` is the 400 answer.
@@ -62,7 +62,7 @@ pub fn check(
     query: &[(String, String)],
     headers: &HeaderMap,
     required: bool,
-) -> Result<(), Response> {
+) -> Result<(), AzureError> {
     let Some(v) = requested(query, headers) else {
         if !required {
             return Ok(());
