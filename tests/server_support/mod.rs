@@ -214,7 +214,10 @@ impl Response {
 /// A fresh copy of fixture `name` placed at `root/<segments...>`; returns `root`.
 pub fn root_with(name: &str, layout: &[&str], tag: &str) -> PathBuf {
     let src = crate::common::fixture(name);
-    let root = crate::common::scratch_dir().join(format!("root-{tag}-{}", std::process::id()));
+    // Unique per call: tests of one binary run in parallel.
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let root = crate::common::scratch_dir().join(format!("root-{tag}-{}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     let mut dst = root.clone();
     for s in layout {
