@@ -204,3 +204,204 @@ fn azure_devops_python_client_get_changes() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A one-shot HTTP server that records the request it gets and answers `status` with
+/// `body` (JSON): what a client sends, byte for byte, before the endpoint exists.
+fn capture(status: u16, body: &str) -> (String, std::thread::JoinHandle<String>) {
+    use std::io::{Read, Write};
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = format!("http://{}", l.local_addr().unwrap());
+    let body = body.to_string();
+    let h = std::thread::spawn(move || {
+        let (mut c, _) = l.accept().unwrap();
+        c.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+            .unwrap();
+        let mut buf = Vec::new();
+        let mut chunk = [0u8; 4096];
+        while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = c.read(&mut chunk).unwrap();
+            if n == 0 {
+                break;
+            }
+            buf.extend_from_slice(&chunk[..n]);
+        }
+        let resp = format!(
+            "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nX-Total: 1\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        c.write_all(resp.as_bytes()).unwrap();
+        String::from_utf8_lossy(&buf).into_owned()
+    });
+    (addr, h)
+}
+
+fn header<'a>(req: &'a str, name: &str) -> Option<&'a str> {
+    req.lines().find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.eq_ignore_ascii_case(name).then(|| v.trim())
+    })
+}
+
+fn node_available() -> bool {
+    let ok = clients_dir()
+        .join("node/node_modules/@pierre/storage")
+        .exists()
+        && std::process::Command::new("node")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+    if !ok {
+        let msg = "node or @pierre/storage missing: run .ci/clients.sh";
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{msg}");
+        }
+        eprintln!("skipping: {msg}");
+    }
+    ok
+}
+
+/// What `@pierre/storage`'s getCommitDiff sends, and that oxgit's verifier accepts the
+/// SDK's own ES256 token (the endpoint itself comes with the API part).
+#[test]
+fn pierre_storage_sdk_request_and_token() {
+    if !node_available() {
+        return;
+    }
+    let (base, h) = capture(401, r#"{"error":"unauthorized"}"#);
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("clients/pierre_commit_diff.mjs");
+    let key = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/keys/es256.key.pem");
+    let c2 = "15328969158d082b85585cb3c8d32d9e0dbda315";
+    let c1 = "ebe3fe44ddb3b5bbaf75be9c9e830533231070bb";
+    let out = std::process::Command::new("node")
+        .arg(&script)
+        .args([
+            &base,
+            "acme",
+            key.to_str().unwrap(),
+            "team/alpha",
+            c2,
+            "--base",
+            c1,
+            "--path",
+            "src",
+            "--path",
+            "README.md",
+        ])
+        .output()
+        .unwrap();
+    let req = h.join().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let res: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        res["error"],
+        serde_json::json!({"status": 401, "message": "unauthorized"}),
+        "the SDK reads our error member"
+    );
+    let line = req.lines().next().unwrap();
+    assert_eq!(
+        line,
+        format!("GET /api/v1/repos/diff?sha={c2}&baseSha={c1}&path=src&path=README.md HTTP/1.1")
+    );
+    assert_eq!(
+        header(&req, "code-storage-agent"),
+        Some("code-storage-sdk/1.17.1")
+    );
+    assert_eq!(header(&req, "content-type"), Some("application/json"));
+    let token = header(&req, "authorization")
+        .unwrap()
+        .strip_prefix("Bearer ")
+        .unwrap();
+    let v = oxgit::server::jwt::Verifier::new(&[oxgit::server::config::IssuerConfig {
+        iss: "acme".into(),
+        keys: vec![oxgit::server::config::KeyConfig {
+            kid: None,
+            alg: "ES256".into(),
+            pem: Some(include_str!("keys/es256.pub.pem").into()),
+            pem_file: None,
+        }],
+    }])
+    .unwrap();
+    let claims = v
+        .verify(token, oxgit::server::jwt::now())
+        .expect("the SDK's token verifies");
+    assert_eq!(claims.authorize(None, "git:read"), Ok("team/alpha"));
+    assert_eq!(claims.sub.as_deref(), Some("@pierre/storage"));
+    assert_eq!(claims.exp.unwrap() - claims.iat.unwrap(), 3600);
+    assert_eq!(claims.scopes, ["git:read"]);
+}
+
+/// What `huaweicloudsdkcodeartsrepo`'s list_merge_request_changes sends and how it
+/// parses the spec's example 4.6 body.
+#[test]
+fn codearts_sdk_request_and_parsing() {
+    let Some(py) = python() else { return };
+    let body = serde_json::json!({
+        "id": 1, "repository_id": 1001, "title": "Greet the world", "description": "", "state": "opened",
+        "source_branch": "feature", "target_branch": "main",
+        "author": {"id": 1, "name": "Ada Lovelace", "username": "ada", "state": "active", "email": "ada@example.com"},
+        "web_url": "https://codearts.example/demo/merge_requests/1",
+        "sha": "0f814920eda2baa4ac00d06601458808f3c26746", "change_count": 1,
+        "diff_refs": {"base_sha": "3d437350ad89ab35b7d884b8ee474139319e44a2", "head_sha": "0f814920eda2baa4ac00d06601458808f3c26746", "start_sha": "336dce07c1dc70210c06c8064d114b575e84c598"},
+        "added_lines": 2, "removed_lines": 0,
+        "changes": [{"file_path": "scripts/run.sh", "old_path": "scripts/run.sh", "new_path": "scripts/run.sh", "a_mode": "0", "b_mode": "100755",
+                     "diff": "@@ -0,0 +1,2 @@\n+#!/bin/sh\n+cargo run\n", "new_file": true, "added_lines": 2, "removed_lines": 0}],
+        "create_at": "2025-03-05T18:00:00.000+08:00", "update_at": "2025-03-05T18:00:00.000+08:00"
+    });
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("clients/codearts_mr_changes.py");
+    let (base, h) = capture(200, &body.to_string());
+    let out = std::process::Command::new(&py)
+        .arg(&script)
+        .args([&base, "AK1", "SK1", "proj1", "1001", "1", "iam-token"])
+        .output()
+        .unwrap();
+    let req = h.join().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        req.lines().next().unwrap(),
+        "GET /v4/repositories/1001/merge-requests/1/changes HTTP/1.1"
+    );
+    assert_eq!(header(&req, "x-auth-token"), Some("iam-token"));
+    assert_eq!(header(&req, "x-project-id"), Some("proj1"));
+    assert!(header(&req, "x-sdk-date").is_some_and(|d| d.len() == 16 && d.ends_with('Z')));
+    let auth = header(&req, "authorization").unwrap();
+    assert!(auth.starts_with("SDK-HMAC-SHA256 Access=AK1, SignedHeaders=content-type;host;user-agent;x-project-id;x-sdk-date, Signature="), "{auth}");
+    let res: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The SDK's model keeps the merge request's own members (as a one-element list) and
+    // drops changes/diff_refs; the raw body it received is intact.
+    assert_eq!(res["parsed"]["body"][0]["title"], "Greet the world");
+    assert_eq!(res["parsed"]["body"][0]["author"]["username"], "ada");
+    assert!(res["parsed"]["body"][0].get("changes").is_none());
+    assert_eq!(res["raw"], body);
+    assert_eq!(res["x_total"], "1");
+    // Errors: the SDK reads error_code/error_msg.
+    let (base, h) = capture(
+        401,
+        r#"{"error_code":"DEV.00000003","error_msg":"Authentication information expired."}"#,
+    );
+    let out = std::process::Command::new(&py)
+        .arg(&script)
+        .args([&base, "AK1", "SK1", "proj1", "1001", "1"])
+        .output()
+        .unwrap();
+    let req = h.join().unwrap();
+    assert_eq!(
+        header(&req, "x-auth-token"),
+        None,
+        "without the hook the SDK sends only its AK/SK signature"
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let res: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        res["error"],
+        serde_json::json!({"status": 401, "error_code": "DEV.00000003", "error_msg": "Authentication information expired."})
+    );
+}
