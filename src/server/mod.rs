@@ -21,6 +21,8 @@ pub mod azure;
 pub mod codearts_registry;
 pub mod config;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod http;
 pub mod jwt;
 pub mod mr;

@@ -79,6 +79,16 @@ const LOCATIONS: &[Location] = &[
     },
 ];
 
+/// Checks a request's `api-version` (query parameter or `Accept` header) against the
+/// versions served; `required` refuses a missing one.
+pub fn check_api_version(
+    query: &[(String, String)],
+    headers: &HeaderMap,
+    required: bool,
+) -> Result<(), AzureError> {
+    version::check(query, headers, required)
+}
+
 /// The Azure DevOps exception envelope.
 pub fn envelope(type_key: &str, message: &str) -> Json<Value> {
     let type_name = match type_key {
