@@ -374,6 +374,45 @@ fn codearts_sdk_request_and_parsing() {
     assert!(header(&req, "x-sdk-date").is_some_and(|d| d.len() == 16 && d.ends_with('Z')));
     let auth = header(&req, "authorization").unwrap();
     assert!(auth.starts_with("SDK-HMAC-SHA256 Access=AK1, SignedHeaders=content-type;host;user-agent;x-project-id;x-sdk-date, Signature="), "{auth}");
+    // oxgit verifies the SDK's own AK/SK signature (and the token, either suffices).
+    let mut headers = axum::http::HeaderMap::new();
+    for l in req.lines().skip(1).take_while(|l| !l.is_empty()) {
+        let (k, v) = l.split_once(':').unwrap();
+        headers.append(
+            axum::http::HeaderName::from_bytes(k.trim().as_bytes()).unwrap(),
+            axum::http::HeaderValue::from_str(v.trim()).unwrap(),
+        );
+    }
+    let uri: axum::http::Uri = "/v4/repositories/1001/merge-requests/1/changes"
+        .parse()
+        .unwrap();
+    let keys = vec![oxgit::server::aksk::AccessKey {
+        ak: "AK1".into(),
+        sk: "SK1".into(),
+    }];
+    let now = oxgit::server::jwt::now();
+    assert_eq!(
+        oxgit::server::aksk::check(&axum::http::Method::GET, &uri, &headers, &keys, now),
+        Ok(())
+    );
+    let mut cfg = oxgit::server::config::CodeArtsSection {
+        access_keys: keys.clone(),
+        ..Default::default()
+    };
+    headers.remove("x-auth-token");
+    assert_eq!(
+        oxgit::server::aksk::check_codearts(&axum::http::Method::GET, &uri, &headers, &cfg, now),
+        Ok(())
+    );
+    cfg.access_keys[0].sk = "other".into();
+    assert!(oxgit::server::aksk::check_codearts(
+        &axum::http::Method::GET,
+        &uri,
+        &headers,
+        &cfg,
+        now
+    )
+    .is_err());
     let res: Value = serde_json::from_slice(&out.stdout).unwrap();
     // The SDK's model keeps the merge request's own members (as a one-element list) and
     // drops changes/diff_refs; the raw body it received is intact.

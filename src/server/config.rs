@@ -21,6 +21,7 @@
 //!
 //! [codearts]
 //! tokens = ["MIIZ..."]           # X-Auth-Token
+//! access_keys = [{ ak = "AK...", sk = "SK..." }]   # SDK-HMAC-SHA256 (the Huawei SDKs)
 //! ```
 
 use serde::Deserialize;
@@ -185,8 +186,12 @@ pub struct KeyConfig {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct CodeArtsSection {
-    /// Accepted `X-Auth-Token` values; empty disables the check.
+    /// Accepted `X-Auth-Token` values. With neither tokens nor access keys the check is
+    /// disabled.
     pub tokens: Vec<String>,
+    /// Accepted AK/SK pairs for `SDK-HMAC-SHA256` signed requests (what the official
+    /// Huawei Cloud SDKs send).
+    pub access_keys: Vec<super::aksk::AccessKey>,
     /// Base of `web_url` members.
     pub web_url: String,
 }
@@ -195,6 +200,7 @@ impl Default for CodeArtsSection {
     fn default() -> Self {
         CodeArtsSection {
             tokens: Vec::new(),
+            access_keys: Vec::new(),
             web_url: "https://codearts.example".into(),
         }
     }
@@ -281,7 +287,7 @@ impl Config {
         if self.code_storage.issuers.is_empty() {
             v.push("code_storage");
         }
-        if self.codearts.tokens.is_empty() {
+        if self.codearts.tokens.is_empty() && self.codearts.access_keys.is_empty() {
             v.push("codearts");
         }
         v

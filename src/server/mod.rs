@@ -7,7 +7,8 @@
 //! * [`http`]: listening, connection limits, slow-client and header limits, access log,
 //!   per-route timeouts, graceful shutdown;
 //! * [`error`]: [`Service`] and [`Failure`], each service's own error shape;
-//! * [`auth`] and [`jwt`]: the four credential kinds;
+//! * [`auth`], [`jwt`] and [`aksk`]: the credential kinds (shared secrets, PATs, JWTs,
+//!   Huawei AK/SK signatures);
 //! * [`repos`]: repository lookup that never leaves the root;
 //! * [`pool`]: git work on a bounded blocking pool, the diff bound (503 past it);
 //! * [`azure`]: Azure DevOps commit changes and its discovery;
@@ -16,6 +17,7 @@
 //!
 //! Handlers only translate: request in, a library call on the pool, the service's JSON out.
 
+pub mod aksk;
 pub mod auth;
 pub mod azure;
 pub mod codearts_registry;
