@@ -152,6 +152,19 @@ mod tests {
     }
 
     #[test]
+    fn bearer_tokens() {
+        assert_eq!(bearer(&HeaderMap::new()), Err(AuthError::Missing));
+        let h = headers("authorization", "Bearer abc.def.ghi");
+        assert_eq!(bearer(&h), Ok("abc.def.ghi"));
+        let h = headers("authorization", "bearer  tok ");
+        assert_eq!(bearer(&h), Ok("tok"));
+        for bad in ["Basic abc", "Bearer", "Bearer   ", "abc"] {
+            let h = headers("authorization", bad);
+            assert_eq!(bearer(&h), Err(AuthError::Malformed), "{bad:?}");
+        }
+    }
+
+    #[test]
     fn header_secrets() {
         let keys = vec!["s3cret".to_string()];
         let h = headers("x-session-api-key", "s3cret");
