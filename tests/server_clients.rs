@@ -205,6 +205,114 @@ fn azure_devops_python_client_get_changes() {
     );
 }
 
+/// The Node client's enum values of `VersionControlChangeType`, as JSON names.
+fn change_type_name(v: &Value) -> String {
+    let n = v.as_u64().unwrap_or_else(|| panic!("changeType {v}"));
+    let names: Vec<&str> = [
+        (1, "add"),
+        (2, "edit"),
+        (8, "rename"),
+        (16, "delete"),
+        (1024, "sourceRename"),
+    ]
+    .iter()
+    .filter(|(f, _)| n & f != 0)
+    .map(|(_, s)| *s)
+    .collect();
+    names.join(", ")
+}
+
+/// The official Node client, unchanged (it discovers per area: `OPTIONS {org}/_apis/git`),
+/// gets what the server answers; its parsed list matches git.
+#[test]
+fn azure_devops_node_client_get_changes() {
+    if !node_available() {
+        return;
+    }
+    let root = root_with("seed-demo", &["fabrikam", "demo", "demo"], "nodeclient");
+    let ok = std::process::Command::new("cp")
+        .arg("-a")
+        .arg(common::fixture("server-azure-history"))
+        .arg(root.join("fabrikam/demo/hist"))
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let cfg = config_file(
+        &root.join(".."),
+        "nodeclient.toml",
+        "[azure]\ntokens = [\"node-pat\"]\n",
+    );
+    let s = Server::start(
+        &root,
+        &[
+            "--root",
+            root.to_str().unwrap(),
+            "--config",
+            cfg.to_str().unwrap(),
+        ],
+    );
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("clients/azure_get_changes_node.mjs");
+    let node = |project: &str, repo: &str, commit: &str, page: &[&str]| -> Value {
+        let out = std::process::Command::new("node")
+            .arg(&script)
+            .arg(format!("{}/fabrikam", s.base()))
+            .args(["node-pat", project, repo, commit])
+            .args(page)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{} {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        for c in v["changes"].as_array_mut().unwrap() {
+            c["changeType"] = change_type_name(&c["changeType"]).into();
+        }
+        v
+    };
+    let raw = |project: &str, repo: &str, commit: &str, query: &str| -> Value {
+        let r = s.get(
+            &format!("/fabrikam/{project}/_apis/git/repositories/{repo}/commits/{commit}/changes?api-version=7.1{query}"),
+            &[("Authorization", "Bearer node-pat")],
+        );
+        assert_eq!(r.status, 200);
+        r.json()
+    };
+    let c2 = "15328969158d082b85585cb3c8d32d9e0dbda315";
+    assert_eq!(node("demo", "demo", c2, &[]), raw("demo", "demo", c2, ""));
+    assert_eq!(
+        node("demo", "demo", c2, &["2", "1"]),
+        raw("demo", "demo", c2, "&top=2&skip=1")
+    );
+    assert_eq!(
+        node("-", "278d5cd2-584d-4b63-824a-2ba458937249", c2, &[]),
+        raw("demo", "demo", c2, "")
+    );
+    let hist = common::fixture("server-azure-history");
+    for tag in ["root", "edited", "moved", "merge"] {
+        let c = String::from_utf8(common::git(&hist, &["rev-parse", tag]))
+            .unwrap()
+            .trim()
+            .to_string();
+        let got = node("demo", "hist", &c, &[]);
+        let flat = serde_json::json!({"changes": got["changes"].as_array().unwrap().iter().map(|x| serde_json::json!({
+            "path": x["item"]["path"], "changeType": x["changeType"]})).collect::<Vec<_>>()});
+        assert_eq!(client_list(&flat), git_list(&hist, &c), "{tag}");
+    }
+    // A wrong PAT is refused through the client too.
+    let out = std::process::Command::new("node")
+        .arg(&script)
+        .arg(format!("{}/fabrikam", s.base()))
+        .args(["wrong", "demo", "demo", c2])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["error"]["status"], 401, "{v}");
+}
+
 /// A one-shot HTTP server that records the request it gets and answers `status` with
 /// `body` (JSON): what a client sends, byte for byte, before the endpoint exists.
 fn capture(status: u16, body: &str) -> (String, std::thread::JoinHandle<String>) {
