@@ -168,6 +168,19 @@ impl Config {
             .map(|(_, v)| v.as_deref().unwrap_or(""))
     }
 
+    /// Every entry of `section` (`section.<rest>`, in file order) as `(rest, value)`;
+    /// `value` is `None` for a key without `=`.
+    pub fn section_entries<'a>(
+        &'a self,
+        section: &str,
+    ) -> impl Iterator<Item = (String, Option<&'a str>)> + 'a {
+        let prefix = format!("{}.", section.to_ascii_lowercase());
+        self.entries.iter().filter_map(move |(k, v)| {
+            k.strip_prefix(&prefix)
+                .map(|rest| (rest.to_string(), v.as_deref()))
+        })
+    }
+
     /// Whether `key` is present, even without a value.
     fn get_raw(&self, key: &str) -> Option<&Option<String>> {
         let key = normalize_key(key);

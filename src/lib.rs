@@ -72,6 +72,7 @@ pub mod diff;
 pub mod object;
 pub mod odb;
 pub mod oid;
+pub mod pretty;
 pub mod refs;
 pub mod repo;
 pub mod revision;

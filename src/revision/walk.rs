@@ -41,6 +41,9 @@ pub struct WalkOptions {
     /// history simplification: a merge that leaves the paths as one parent had them
     /// follows only that parent, and commits that leave them unchanged are not shown.
     pub paths: Vec<Vec<u8>>,
+    /// `--since`: commits with an older commit time are not shown and their parents are
+    /// not walked (git's `max_age` in an unlimited walk).
+    pub max_age: Option<i64>,
 }
 
 /// A commit reached by the walk, with the fields the walk needed already parsed.
@@ -323,6 +326,9 @@ pub fn walk(
     {
         if options.max_count.is_some_and(|n| shown >= n) {
             break;
+        }
+        if options.max_age.is_some_and(|age| commit.commit_time < age) {
+            continue;
         }
         let n = if options.first_parent {
             commit.parents.len().min(1)
