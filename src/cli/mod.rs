@@ -12,7 +12,11 @@ mod log;
 mod ls_files;
 pub mod merge_base;
 
+#[cfg(feature = "server")]
+mod mr;
 mod rev_parse;
+#[cfg(feature = "server")]
+mod serve;
 mod status;
 
 use crate::repo::Repository;
@@ -166,6 +170,10 @@ pub fn run_with(
         "stats" => changes::run_stats(&mut ctx),
         "status" => status::run(&mut ctx),
         "ls-files" => ls_files::run(&mut ctx),
+        #[cfg(feature = "server")]
+        "serve" => serve::run(&mut ctx),
+        #[cfg(feature = "server")]
+        "mr" => mr::run(&mut ctx),
         other => Err(Fatal::usage(format!(
             "'{other}' is not an oxgit command. See 'oxgit --help'."
         ))),
@@ -191,4 +199,6 @@ oxgit's own (JSON; see the README):
    changes      The changes between two revisions (or of one commit) as JSON
    stats        Their totals as JSON (files, additions, deletions, changes)
    diff --format=json|ndjson, log --json
+   serve        Serve the change APIs over HTTP (Azure DevOps, ...; see README)
+   mr           Merge requests stored in the repository (create, list, show, update, close)
 ";
