@@ -9,7 +9,7 @@ use super::{
 };
 use crate::diff::line::{self, State};
 use crate::diff::patch::{self, HunkEvent};
-use crate::diff::{Change, ChangeKind, Pathspec, TreeDiff, TreeDiffOptions};
+use crate::diff::{Change, ChangeKind, ContentSource, Pathspec, TreeDiff, TreeDiffOptions};
 use crate::object::{Commit, ObjectKind, Tag};
 use crate::odb::{Abbreviator, Odb};
 use crate::oid::ObjectId;
@@ -183,7 +183,22 @@ impl<'r> Differ<'r> {
             }
             _ => unreachable!("every side combination is handled"),
         };
-        let changes = diffcore(repo.odb(), queue, &options, &mut warnings)?;
+        let content = provider.map(|p| ProviderContent {
+            provider: p,
+            side: &new,
+            error: Mutex::new(None),
+        });
+        let changes = diffcore(
+            repo.odb(),
+            queue,
+            &options,
+            &mut warnings,
+            content.as_ref().map(|c| c as &dyn ContentSource),
+        );
+        if let Some(e) = content.and_then(|c| c.error.into_inner().ok().flatten()) {
+            return Err(e);
+        }
+        let changes = changes?;
         Ok(Differ {
             repo,
             options,
@@ -360,11 +375,39 @@ pub(crate) fn tree_diff_for<'o>(odb: &'o Odb, options: &DiffOptions) -> TreeDiff
 
 /// git's diffcore on a tree-diff queue: breaks, renames, `--diff-filter`; the rename
 /// limit's warning goes to `warnings`.
+/// A provider's new side as the rename pass's content source (the provider's error
+/// kept for the caller).
+struct ProviderContent<'a> {
+    provider: &'a dyn SideProvider,
+    side: &'a Resolved,
+    error: Mutex<Option<Error>>,
+}
+
+impl ContentSource for ProviderContent<'_> {
+    fn load(
+        &self,
+        path: &[u8],
+        mode: u32,
+        buf: &mut Vec<u8>,
+    ) -> Result<ObjectId, crate::diff::DiffError> {
+        self.provider.load(self.side, path, mode, buf).map_err(|e| {
+            let what = e.to_string();
+            let mut slot = self.error.lock().unwrap_or_else(|p| p.into_inner());
+            slot.get_or_insert(e);
+            crate::diff::DiffError::Odb(crate::odb::OdbError::Corrupt {
+                path: crate::worktree::path_of(path).to_path_buf(),
+                what,
+            })
+        })
+    }
+}
+
 pub(crate) fn diffcore(
     odb: &Odb,
     queue: Vec<Change>,
     options: &DiffOptions,
     warnings: &mut Vec<Warning>,
+    content: Option<&dyn ContentSource>,
 ) -> Result<Vec<Change>, Error> {
     let renames = options.rename_options();
     // Without break detection and without an added path there is nothing to pair: skip
@@ -374,7 +417,8 @@ pub(crate) fn diffcore(
         queue.retain(|c| !c.is_unmodified());
         return Ok(options.filter.apply(queue));
     }
-    let mut outcome = crate::diff::diffcore(odb, queue, renames.as_ref(), options.breaks.as_ref())?;
+    let mut outcome =
+        crate::diff::diffcore_with(odb, queue, renames.as_ref(), options.breaks.as_ref(), content)?;
     if outcome.needed_rename_limit > 0 {
         warnings.push(Warning::RenameLimit {
             needed: outcome.needed_rename_limit,
@@ -475,14 +519,18 @@ fn resolve_endpoints(
         }
         Endpoints::Symmetric { old, new } | Endpoints::MergeBase { old, new } => {
             let strict = matches!(endpoints, Endpoints::MergeBase { .. });
-            if matches!(new, Side::Index | Side::WorkTree) {
+            // `--merge-base A` against the index or the work tree: A's merge base with
+            // `HEAD`.
+            let workspace = matches!(new, Side::Index | Side::WorkTree);
+            if workspace && !strict {
                 return Err(Error::Unsupported(
                     "diff against the index or the work tree".into(),
                 ));
             }
             let mut w = CommitWalker::new(repo);
             let a = side_commit(repo, &mut w, old)?;
-            let b = side_commit(repo, &mut w, new)?;
+            let head = Side::Rev("HEAD".into());
+            let b = side_commit(repo, &mut w, if workspace { &head } else { new })?;
             let bases = w.merge_bases(&a, &[b])?;
             let range = format!("{}...{}", spec_of(old), spec_of(new));
             let base = match bases.as_slice() {
@@ -589,6 +637,9 @@ impl<'a, 'r> FileCtx<'a, 'r> {
         buf.clear();
         match mode {
             0 => Ok(*id),
+            _ if *side == Resolved::WorkTree && self.provider.is_some() => {
+                self.provider.expect("checked").load(side, path, mode, buf)
+            }
             0o160000 => {
                 use std::io::Write;
                 let _ = writeln!(buf, "Subproject commit {id}");

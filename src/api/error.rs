@@ -46,6 +46,9 @@ pub enum Error {
     /// Writing the output failed.
     #[error(transparent)]
     Io(#[from] std::io::Error),
+    /// The index or the work tree could not be read.
+    #[error(transparent)]
+    Workspace(#[from] crate::worktree::StatusError),
 }
 
 /// The class of an [`Error`], for mapping to statuses (HTTP 404, 400, 500, 500, 501).
@@ -91,6 +94,10 @@ impl Error {
             Error::NotFound(_) => ErrorKind::NotFound,
             Error::Unsupported(_) => ErrorKind::Unsupported,
             Error::Io(_) => ErrorKind::Io,
+            Error::Workspace(crate::worktree::StatusError::NoWorkTree) => ErrorKind::BadRequest,
+            Error::Workspace(crate::worktree::StatusError::Convert(_)) => ErrorKind::Unsupported,
+            Error::Workspace(crate::worktree::StatusError::Odb(o)) => odb_kind(o),
+            Error::Workspace(_) => ErrorKind::Corrupt,
         }
     }
 }

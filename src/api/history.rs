@@ -233,7 +233,7 @@ impl<'r> CommitDiffState<'r> {
                 queue.push(c)
             })?;
         let mut warnings = Vec::new();
-        let changes = super::diffcore(repo.odb(), queue, options, &mut warnings)?;
+        let changes = super::diffcore(repo.odb(), queue, options, &mut warnings, None)?;
         let empty = repo.hash_kind().empty_tree();
         Ok(Differ::from_changes(
             repo,

@@ -87,6 +87,7 @@ mod history;
 pub mod json;
 mod request;
 mod sink;
+mod workspace;
 
 pub use differ::{resolve_side, Differ, Resolved, SideProvider, MISMATCHED_SIDES};
 pub use error::{Error, ErrorKind};
@@ -97,6 +98,7 @@ pub use request::{
     abbrev_len, parse_algorithm, relative_pathspec, Abbrev, Detect, DiffFilter, DiffOptions,
     DiffRequest, Endpoints, Side, Warning,
 };
+pub use workspace::Workspace;
 pub use sink::{from_fn, Begin, Collect, Control, FnSink, Outcome, Sink, Stats};
 
 pub(crate) use differ::{diffcore, tree_diff_for};

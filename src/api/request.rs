@@ -126,6 +126,10 @@ impl Endpoints {
                     Endpoints::pair(pair.0, pair.1)
                 }
             }
+            [one] if merge_base => Endpoints::MergeBase {
+                old: Side::from(*one),
+                new: Side::WorkTree,
+            },
             [one] => Endpoints::pair(*one, Side::WorkTree),
             [a, b] if merge_base => Endpoints::MergeBase {
                 old: Side::from(*a),

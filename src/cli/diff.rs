@@ -58,6 +58,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let mut d = DiffArgs::from_repo(&repo)?;
     let (mut revs, mut paths) = (Vec::new(), Vec::new());
     let (mut dashdash, mut merge_base, mut exit_code, mut quiet) = (false, false, false, false);
+    let mut cached = false;
     let mut json: Option<JsonOut> = None;
     let args = &ctx.args;
     let mut i = 0;
@@ -75,6 +76,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                     exit_code = true;
                 }
                 "--merge-base" => merge_base = true,
+                "--cached" | "--staged" => cached = true,
                 "--format=json" => json.get_or_insert_with(JsonOut::default).lines = false,
                 "--format=ndjson" => json.get_or_insert_with(JsonOut::default).lines = true,
                 "--review-filter" => json.get_or_insert_with(JsonOut::default).filter = true,
@@ -124,9 +126,33 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     }
     d.options.paths = api::relative_pathspec(&repo, &ctx.cwd, &paths).map_err(fatal)?;
     let rev_refs: Vec<&str> = revs.iter().map(String::as_str).collect();
-    let endpoints = Endpoints::from_diff_args(&rev_refs, merge_base).map_err(fatal)?;
+    let endpoints = if cached {
+        cached_endpoints(&repo, &rev_refs, merge_base)?
+    } else {
+        Endpoints::from_diff_args(&rev_refs, merge_base).map_err(fatal)?
+    };
+    let workspace = match &endpoints {
+        Endpoints::Pair { old, new }
+        | Endpoints::MergeBase { old, new }
+        | Endpoints::Symmetric { old, new } => [old, new]
+            .iter()
+            .any(|s| matches!(s, api::Side::Index | api::Side::WorkTree)),
+        Endpoints::Commit(_) => false,
+    };
+    let ws = if workspace {
+        if repo.work_tree().is_none() {
+            return Err(Fatal::new("this operation must be run in a work tree"));
+        }
+        Some(api::Workspace::open(&repo).map_err(fatal)?)
+    } else {
+        None
+    };
     let request = DiffRequest::with_options(endpoints, d.options.clone());
-    let differ = Differ::new(&repo, &request).map_err(fatal)?;
+    let differ = match &ws {
+        Some(ws) => Differ::with_provider(&repo, &request, ws),
+        None => Differ::new(&repo, &request),
+    }
+    .map_err(fatal)?;
     print_warnings(differ.warnings());
     let outcome = match json {
         Some(j) => {
@@ -141,6 +167,23 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         }
     };
     Ok(i32::from(exit_code && outcome.changes > 0))
+}
+
+/// `diff --cached [<rev>]` and `diff --cached --merge-base <rev>`: a revision (default
+/// `HEAD`, the empty tree on an unborn branch) against the index.
+fn cached_endpoints(repo: &Repository, revs: &[&str], merge_base: bool) -> Result<Endpoints, Fatal> {
+    let head_born = crate::revision::resolve(repo, "HEAD").is_ok();
+    Ok(match revs {
+        [] if merge_base => return Err(Fatal::new("--merge-base requires a commit")),
+        [] if head_born => Endpoints::pair("HEAD", api::Side::Index),
+        [] => Endpoints::pair(api::Side::EmptyTree, api::Side::Index),
+        [one] if merge_base => Endpoints::MergeBase {
+            old: api::Side::from(*one),
+            new: api::Side::Index,
+        },
+        [one] if !one.contains("..") => Endpoints::pair(*one, api::Side::Index),
+        _ => return Err(Fatal::usage(DIFF_USAGE)),
+    })
 }
 
 /// `--format=json` / `--format=ndjson` and their switches.

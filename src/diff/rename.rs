@@ -465,11 +465,32 @@ pub fn diffcore(
     renames: Option<&RenameOptions>,
     breaks: Option<&BreakOptions>,
 ) -> Result<RenameOutcome, DiffError> {
+    diffcore_with(odb, queue, renames, breaks, None)
+}
+
+/// Contents that are not in the object database: the new side of a change whose id is
+/// the null id (an unhashed work-tree file).
+pub trait ContentSource: Sync {
+    /// Appends the content of `path` (with `mode`) to `buf`, as git would store it, and
+    /// returns its blob id.
+    fn load(&self, path: &[u8], mode: u32, buf: &mut Vec<u8>) -> Result<ObjectId, DiffError>;
+}
+
+/// [`diffcore`] with `content` supplying added files whose id is null. As git's exact
+/// rename pass does, every such destination is hashed when there are rename sources, and
+/// the change then carries the computed id.
+pub fn diffcore_with(
+    odb: &Odb,
+    queue: Vec<Change>,
+    renames: Option<&RenameOptions>,
+    breaks: Option<&BreakOptions>,
+    content: Option<&dyn ContentSource>,
+) -> Result<RenameOutcome, DiffError> {
     let loader = Loader {
         odb,
         error: Mutex::new(None),
     };
-    let (queue, broken) = match breaks {
+    let (mut queue, broken) = match breaks {
         Some(b) => break_pairs(&loader, queue, b),
         None => {
             let n = queue.len();
@@ -513,6 +534,19 @@ pub fn diffcore(
     }
     let has_break = broken.iter().any(|&b| b);
     let mut outcome = RenameOutcome::default();
+    if let (Some(content), false, false) = (content, dsts.is_empty(), srcs.is_empty()) {
+        let mut buf = Vec::new();
+        for d in &mut dsts {
+            if d.blob.id.is_null() {
+                buf.clear();
+                let c = &mut queue[d.queue_index];
+                let id = content.load(&c.new_path, c.new_mode, &mut buf)?;
+                c.new_id = id;
+                d.blob.id = id;
+                let _ = d.blob.loaded.set((buf.len() as u64, Spans::of(&buf)));
+            }
+        }
+    }
     if !dsts.is_empty() && !srcs.is_empty() {
         find_exact(&queue, &mut srcs, &mut dsts, copies);
         if min_score < MAX_SCORE {

@@ -25,7 +25,7 @@ pub mod walk;
 pub mod wildmatch;
 
 pub use status::{
-    IgnoredMode, Outcome, Status, StatusError, StatusOptions, SubmoduleState, Unmerged,
+    read_clean, submodule_head, IgnoredMode, Outcome, Status, StatusError, StatusOptions, SubmoduleState, Unmerged,
     UntrackedMode, WorktreeChange, WorktreeId,
 };
 

@@ -336,6 +336,16 @@ impl<'r> Status<'r> {
         })
     }
 
+    /// `tree` (a tree or commit; `None`: the empty tree) against `index`: the staged
+    /// changes in git's order, limited to the pathspec, renames detected if asked.
+    pub fn staged_changes(
+        &self,
+        index: &Index,
+        tree: Option<ObjectId>,
+    ) -> Result<Vec<Change>, StatusError> {
+        Ok(self.staged(index, tree)?.0)
+    }
+
     /// `HEAD` (or `tree`) against the index.
     #[allow(clippy::type_complexity)]
     fn staged(
@@ -852,21 +862,62 @@ impl Checker<'_> {
         std::fs::File::from(fd)
             .read_to_end(&mut data)
             .map_err(|e| io_err(&full(), e))?;
-        let (action, ident) = self.converter.action(path)?;
-        let mut staged_crlf = || {
-            let e = self
-                .index
-                .entry(path, 0)
-                .or_else(|| self.index.entry(path, 2));
-            e.and_then(|e| self.repo.odb().read(&e.id).ok())
-                .is_some_and(|o| convert::has_crlf(&o.data))
-        };
-        let converted = convert::to_git(&data, action, ident, &mut staged_crlf);
-        Ok(Some(convert::blob_id(
-            hash,
-            converted.as_deref().unwrap_or(&data),
-        )))
+        clean(self.repo, self.index, &self.converter, path, &mut data)?;
+        Ok(Some(convert::blob_id(hash, &data)))
     }
+}
+
+/// git's clean conversion of the work-tree contents `data` of `path`, in place (CRLF
+/// rules of `core.autocrlf` and `.gitattributes`, `ident`).
+fn clean(
+    repo: &Repository,
+    index: &Index,
+    converter: &Converter<'_>,
+    path: &[u8],
+    data: &mut Vec<u8>,
+) -> Result<(), StatusError> {
+    let (action, ident) = converter.action(path)?;
+    let mut staged_crlf = || {
+        let e = index.entry(path, 0).or_else(|| index.entry(path, 2));
+        e.and_then(|e| repo.odb().read(&e.id).ok())
+            .is_some_and(|o| convert::has_crlf(&o.data))
+    };
+    if let Some(converted) = convert::to_git(data, action, ident, &mut staged_crlf) {
+        *data = converted;
+    }
+    Ok(())
+}
+
+/// Appends the work-tree entry at `path` (root-relative) to `buf` as git would stage it
+/// (a symlink's target; a file's contents after the clean conversion, the same rules
+/// status hashes with) and returns its blob id. A missing file is an error.
+pub fn read_clean(
+    repo: &Repository,
+    root: &Path,
+    index: &Index,
+    path: &[u8],
+    buf: &mut Vec<u8>,
+) -> Result<ObjectId, StatusError> {
+    let full = root.join(path_of(path));
+    let meta = std::fs::symlink_metadata(&full).map_err(|e| io_err(&full, e))?;
+    let mut data = if meta.file_type().is_symlink() {
+        use std::os::unix::ffi::OsStrExt;
+        let t = std::fs::read_link(&full).map_err(|e| io_err(&full, e))?;
+        t.as_os_str().as_bytes().to_vec()
+    } else {
+        let mut data = std::fs::read(&full).map_err(|e| io_err(&full, e))?;
+        let files = WorkTreeFiles {
+            root,
+            index: Some((index, repo.odb())),
+        };
+        let attr_source = AttrFiles(&files);
+        let converter = Converter::new(repo, &attr_source);
+        clean(repo, index, &converter, path, &mut data)?;
+        data
+    };
+    let id = convert::blob_id(index.hash_kind(), &data);
+    buf.append(&mut data);
+    Ok(id)
 }
 
 /// The parts of `lstat` data status looks at.
