@@ -410,15 +410,23 @@ pub(crate) fn diffcore(
     content: Option<&dyn ContentSource>,
 ) -> Result<Vec<Change>, Error> {
     let renames = options.rename_options();
+    // A provider lists only changes (a submodule only dirty in the work tree has equal
+    // ids); a tree diff for copies harder also lists unchanged files, dropped here.
+    let provided = content.is_some();
     // Without break detection and without an added path there is nothing to pair: skip
     // diffcore's rewrite of the queue (which would hold it twice at its peak).
     if options.breaks.is_none() && !queue.iter().any(|c| c.kind == ChangeKind::Added) {
         let mut queue = queue;
-        queue.retain(|c| !c.is_unmodified());
+        queue.retain(|c| provided || !c.is_unmodified());
         return Ok(options.filter.apply(queue));
     }
-    let mut outcome =
-        crate::diff::diffcore_with(odb, queue, renames.as_ref(), options.breaks.as_ref(), content)?;
+    let mut outcome = crate::diff::diffcore_with(
+        odb,
+        queue,
+        renames.as_ref(),
+        options.breaks.as_ref(),
+        content,
+    )?;
     if outcome.needed_rename_limit > 0 {
         warnings.push(Warning::RenameLimit {
             needed: outcome.needed_rename_limit,
@@ -426,7 +434,7 @@ pub(crate) fn diffcore(
         });
     }
     // With copies harder the tree diff included unchanged files; they are not changes.
-    outcome.changes.retain(|c| !c.is_unmodified());
+    outcome.changes.retain(|c| provided || !c.is_unmodified());
     Ok(options.filter.apply(outcome.changes))
 }
 
@@ -757,6 +765,12 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             if hunks {
                 push_hunks(&d, old, new, Part::Whole, hrecs, lines);
             }
+        }
+        // git's diffstat counts nothing for equal ids (a submodule only dirty in the
+        // work tree), though its patch shows the `-dirty` line.
+        if c.old_id == c.new_id && !c.old_id.is_null() && c.old_mode == c.new_mode {
+            fd.additions = 0;
+            fd.deletions = 0;
         }
         if !hunks || (fd.binary && c.kind != ChangeKind::TypeChanged) {
             fd.old.clear();

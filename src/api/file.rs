@@ -182,6 +182,8 @@ impl FileDiff {
             && self.change.kind == ChangeKind::Modified
             && self.change.old_mode == self.change.new_mode
             && self.change.score.is_none_or(|s| s == 0)
+            // Equal ids (a submodule only dirty in the work tree) are listed with 0 0.
+            && (self.change.old_id != self.change.new_id || self.change.old_id.is_null())
     }
 
     /// Whether the pair is a `-B` complete rewrite.

@@ -98,8 +98,8 @@ pub use request::{
     abbrev_len, parse_algorithm, relative_pathspec, Abbrev, Detect, DiffFilter, DiffOptions,
     DiffRequest, Endpoints, Side, Warning,
 };
-pub use workspace::Workspace;
 pub use sink::{from_fn, Begin, Collect, Control, FnSink, Outcome, Sink, Stats};
+pub use workspace::Workspace;
 
 pub(crate) use differ::{diffcore, tree_diff_for};
 

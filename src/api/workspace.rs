@@ -90,20 +90,40 @@ impl<'r> Workspace<'r> {
         let (changes, _) = self
             .status(options)
             .worktree(&self.root, &self.index, false)?;
-        let mut dirty = self.dirty.lock().unwrap_or_else(|p| p.into_inner());
         let mut out = Vec::with_capacity(changes.len());
+        let mut buf = Vec::new();
         for w in changes {
+            // git's diffcore_skip_stat_unmatch: a file whose stat data changed but whose
+            // contents (after the clean conversion) did not is no change.
+            if w.kind == ChangeKind::Modified
+                && w.old_mode == w.new_mode
+                && w.new_id.id().is_none()
+                && w.submodule.is_none()
+            {
+                buf.clear();
+                if self.load_worktree(&w.path, w.new_mode, &mut buf)? == w.old_id {
+                    continue;
+                }
+            }
             if let Some(s) = w.submodule {
                 // Untracked files in a submodule do not show in a diff.
                 if !s.new_commits && !s.modified {
                     continue;
                 }
                 if s.modified {
-                    dirty.insert(w.path.clone());
+                    self.dirty
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .insert(w.path.clone());
                 }
             }
             let mut c = w.to_change();
-            if c.has_new() {
+            // git shows an unhashed work-tree side as the null id, but a submodule whose
+            // checkout is the recorded commit (only dirty) by that commit.
+            let same_commit = w.submodule.is_some_and(|s| !s.new_commits);
+            if same_commit {
+                c.new_id = c.old_id;
+            } else if c.has_new() {
                 c.new_id = c.new_id.kind().null_id();
             }
             out.push(c);
@@ -178,7 +198,11 @@ impl<'r> Workspace<'r> {
             return Ok(head);
         }
         Ok(worktree::read_clean(
-            self.repo, &self.root, &self.index, path, buf,
+            self.repo,
+            &self.root,
+            &self.index,
+            path,
+            buf,
         )?)
     }
 }
@@ -221,10 +245,27 @@ impl SideProvider for Workspace<'_> {
                 "--find-copies-harder against the index or the work tree".into(),
             ));
         }
+        if options.reverse {
+            // git swaps the a/ and b/ prefixes of work-tree diffs under -R too.
+            return Err(Error::Unsupported(
+                "-R against the index or the work tree".into(),
+            ));
+        }
         if options.breaks.is_some() {
             return Err(Error::Unsupported(
                 "break detection (-B) against the index or the work tree".into(),
             ));
+        }
+        let spec = worktree::Pathspec::new(options.paths.clone());
+        if let Some((_, p)) = self
+            .index
+            .iter()
+            .find(|(e, p)| e.stage() != 0 && spec.matches_file(p))
+        {
+            return Err(Error::Unsupported(format!(
+                "diff with unmerged paths in the index ({})",
+                String::from_utf8_lossy(p)
+            )));
         }
         use Resolved::{Index as I, Tree as T, WorkTree as W};
         match (old, new) {

@@ -171,7 +171,11 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
 
 /// `diff --cached [<rev>]` and `diff --cached --merge-base <rev>`: a revision (default
 /// `HEAD`, the empty tree on an unborn branch) against the index.
-fn cached_endpoints(repo: &Repository, revs: &[&str], merge_base: bool) -> Result<Endpoints, Fatal> {
+fn cached_endpoints(
+    repo: &Repository,
+    revs: &[&str],
+    merge_base: bool,
+) -> Result<Endpoints, Fatal> {
     let head_born = crate::revision::resolve(repo, "HEAD").is_ok();
     Ok(match revs {
         [] if merge_base => return Err(Fatal::new("--merge-base requires a commit")),

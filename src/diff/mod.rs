@@ -13,7 +13,8 @@ pub(crate) mod width;
 
 pub use change::{Change, ChangeKind, MAX_SCORE};
 pub use rename::{
-    changes_between, detect_renames, diffcore, diffcore_with, BreakOptions, ContentSource, RenameOptions, RenameOutcome,
+    changes_between, detect_renames, diffcore, diffcore_with, BreakOptions, ContentSource,
+    RenameOptions, RenameOutcome,
 };
 pub use tree::{
     peel_to_tree, tree_changes, wildmatch, DiffError, Pathspec, TreeDiff, TreeDiffOptions,

@@ -25,8 +25,8 @@ pub mod walk;
 pub mod wildmatch;
 
 pub use status::{
-    read_clean, submodule_head, IgnoredMode, Outcome, Status, StatusError, StatusOptions, SubmoduleState, Unmerged,
-    UntrackedMode, WorktreeChange, WorktreeId,
+    read_clean, submodule_head, IgnoredMode, Outcome, Status, StatusError, StatusOptions,
+    SubmoduleState, Unmerged, UntrackedMode, WorktreeChange, WorktreeId,
 };
 
 use std::path::{Path, PathBuf};
