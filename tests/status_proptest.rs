@@ -1,6 +1,7 @@
 //! Property test: random edits to a committed work tree (modify, delete, add, chmod,
 //! symlink, file <-> directory, stage some, intent-to-add, same-size rewrites in the
-//! index's second), then `status` and `ls-files` must print what git prints.
+//! index's second), then `status`, `ls-files` and `diff --numstat` (index vs work tree,
+//! `--cached`, `HEAD`) and `diff --raw` must print what git prints.
 
 mod common;
 
@@ -203,6 +204,10 @@ proptest! {
             &["ls-files", "-m"],
             &["ls-files", "-d"],
             &["ls-files", "-o", "--exclude-standard"],
+            &["diff", "--numstat"],
+            &["diff", "--cached", "--numstat"],
+            &["diff", "HEAD", "--numstat"],
+            &["diff", "--raw"],
         ] {
             compare(&dir, args)?;
         }
