@@ -119,3 +119,52 @@ fn unsupported_forms_are_refused() {
         assert!(err.contains("not yet supported"), "{args:?}: {err}");
     }
 }
+
+/// `Workspace::changes_against`: tracked changes and untracked files (standard
+/// excludes), renames included, as git lists them once every untracked file is added
+/// with `git add -N` (on a copy of the work tree).
+#[test]
+fn workspace_changes_against_a_revision() {
+    use oxgit::api::{DiffOptions, Workspace};
+    let root = fixture("wtdiff-cases");
+    for sub in ["renames", "branches", "attrs"] {
+        let src = root.join(sub);
+        let copy = common::scratch_dir().join(format!("wtdiff-ita-{sub}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&copy);
+        let st = std::process::Command::new("cp")
+            .arg("-a")
+            .arg(&src)
+            .arg(&copy)
+            .status()
+            .unwrap();
+        assert!(st.success());
+        common::git(&copy, &["add", "-N", "."]);
+        let expected = common::git(&copy, &["diff", "HEAD", "--name-status", "-M"]);
+        let repo = oxgit::Repository::discover(&src).unwrap();
+        let options = DiffOptions::from_config(repo.config(), repo.hash_kind().hex_len()).unwrap();
+        let ws = Workspace::open(&repo).unwrap();
+        let got = ws.changes_against(None, &options).unwrap();
+        let mut text = Vec::new();
+        for c in &got.changes {
+            text.push(c.status_letter());
+            if let Some(p) = c
+                .percent()
+                .filter(|_| c.kind == oxgit::diff::ChangeKind::Renamed)
+            {
+                text.extend_from_slice(format!("{p:03}").as_bytes());
+                text.push(b'\t');
+                text.extend_from_slice(&c.old_path);
+            }
+            text.push(b'\t');
+            text.extend_from_slice(c.path());
+            text.push(b'\n');
+        }
+        assert_eq!(
+            String::from_utf8_lossy(&expected),
+            String::from_utf8_lossy(&text),
+            "{sub}"
+        );
+        assert!(got.base.is_some());
+        let _ = std::fs::remove_dir_all(&copy);
+    }
+}

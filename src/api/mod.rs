@@ -99,7 +99,7 @@ pub use request::{
     DiffRequest, Endpoints, Side, Warning,
 };
 pub use sink::{from_fn, Begin, Collect, Control, FnSink, Outcome, Sink, Stats};
-pub use workspace::Workspace;
+pub use workspace::{Workspace, WorkspaceChanges};
 
 pub(crate) use differ::{diffcore, tree_diff_for};
 

@@ -37,6 +37,22 @@ pub struct Workspace<'r> {
     index: Index,
     /// Submodules with modified tracked content (shown `Subproject commit <id>-dirty`).
     dirty: Mutex<HashSet<Vec<u8>>>,
+    /// Whether untracked files count as added on the work-tree side.
+    untracked: bool,
+}
+
+/// An agent's view of its workspace against a revision: what
+/// [`Workspace::changes_against`] found.
+#[derive(Clone, Debug)]
+pub struct WorkspaceChanges {
+    /// The commit compared with (`None`: the empty tree of an unborn branch).
+    pub base: Option<ObjectId>,
+    /// Tracked changes from the revision to the work tree and untracked files as
+    /// additions, renames detected, in git's order.
+    pub changes: Vec<Change>,
+    /// Nested repositories found untracked in the work tree (`dir/`), not listed in
+    /// `changes`.
+    pub nested: Vec<Vec<u8>>,
 }
 
 impl<'r> Workspace<'r> {
@@ -52,7 +68,99 @@ impl<'r> Workspace<'r> {
             root,
             index,
             dirty: Mutex::new(HashSet::new()),
+            untracked: false,
         })
+    }
+
+    /// Counts untracked files (git's standard excludes: `.gitignore`,
+    /// `.git/info/exclude`, `core.excludesFile`) as added on the work-tree side, as if
+    /// they had been added with `git add -N`, so that diffs and renames include them.
+    pub fn with_untracked(mut self, yes: bool) -> Self {
+        self.untracked = yes;
+        self
+    }
+
+    /// A differ for `request` with this workspace supplying the index and work tree.
+    pub fn differ<'s>(&'s self, request: &super::DiffRequest) -> Result<super::Differ<'s>, Error> {
+        super::Differ::with_provider(self.repo, request, self)
+    }
+
+    /// The workspace's changes against `rev` (default `HEAD`; the empty tree while the
+    /// branch is unborn): tracked changes from `rev` to the work tree with renames, plus
+    /// untracked files honouring the standard excludes, whatever `with_untracked` says.
+    /// For the file diffs, run [`Workspace::differ`] on a request for
+    /// `Endpoints::pair(rev, Side::WorkTree)` of a workspace opened `with_untracked(true)`.
+    pub fn changes_against(
+        &self,
+        rev: Option<&str>,
+        options: &DiffOptions,
+    ) -> Result<WorkspaceChanges, Error> {
+        let base = match rev {
+            Some(r) => Some(crate::revision::resolve(self.repo, r)?),
+            None => crate::revision::resolve(self.repo, "HEAD").ok(),
+        };
+        let old = match base {
+            Some(id) => super::Side::Id(id),
+            None => super::Side::EmptyTree,
+        };
+        let request = super::DiffRequest::with_options(
+            super::Endpoints::pair(old, super::Side::WorkTree),
+            options.clone(),
+        );
+        let with = Workspace {
+            repo: self.repo,
+            root: self.root.clone(),
+            index: self.index.clone(),
+            dirty: Mutex::new(HashSet::new()),
+            untracked: true,
+        };
+        let differ = super::Differ::with_provider(self.repo, &request, &with)?;
+        let changes = differ.changes().to_vec();
+        let nested = with
+            .untracked_list(options)
+            .into_iter()
+            .filter(|p| p.ends_with(b"/"))
+            .collect();
+        Ok(WorkspaceChanges {
+            base,
+            changes,
+            nested,
+        })
+    }
+
+    /// Untracked paths for `options`' pathspec, every file listed (`-uall`).
+    fn untracked_list(&self, options: &DiffOptions) -> Vec<Vec<u8>> {
+        Status::new(
+            self.repo,
+            StatusOptions {
+                pathspec: worktree::Pathspec::new(options.paths.clone()),
+                untracked: UntrackedMode::All,
+                renames: None,
+                ..StatusOptions::default()
+            },
+        )
+        .untracked_paths(&self.root, &self.index)
+    }
+
+    /// Untracked files as additions (null ids: hashed when loaded).
+    fn untracked_changes(&self, options: &DiffOptions) -> Vec<Change> {
+        use std::os::unix::fs::PermissionsExt;
+        let hash = self.index.hash_kind();
+        self.untracked_list(options)
+            .into_iter()
+            .filter(|p| !p.ends_with(b"/"))
+            .filter_map(|p| {
+                let m = std::fs::symlink_metadata(self.root.join(worktree::path_of(&p))).ok()?;
+                let mode = if m.file_type().is_symlink() {
+                    0o120000
+                } else if m.permissions().mode() & 0o100 != 0 {
+                    0o100755
+                } else {
+                    0o100644
+                };
+                Some(Change::added(p, mode, hash.null_id()))
+            })
+            .collect()
     }
 
     /// The index read.
@@ -268,10 +376,17 @@ impl SideProvider for Workspace<'_> {
             )));
         }
         use Resolved::{Index as I, Tree as T, WorkTree as W};
+        let with_untracked = |mut v: Vec<Change>| {
+            if self.untracked {
+                v.extend(self.untracked_changes(options));
+                v.sort_by(|a, b| a.path().cmp(b.path()));
+            }
+            v
+        };
         match (old, new) {
-            (I, W) => self.unstaged(options),
+            (I, W) => Ok(with_untracked(self.unstaged(options)?)),
             (T { tree, .. }, I) => self.staged(tree, options),
-            (T { tree, .. }, W) => self.tree_to_worktree(tree, options),
+            (T { tree, .. }, W) => Ok(with_untracked(self.tree_to_worktree(tree, options)?)),
             (W, I) | (I, T { .. }) | (W, T { .. }) => {
                 Ok(reversed(self.changes(_repo, new, old, options, false)?))
             }

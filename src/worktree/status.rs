@@ -529,6 +529,12 @@ impl<'r> Status<'r> {
         Ok((out, hashed))
     }
 
+    /// The untracked paths of the work tree at `root` (git's standard excludes, the
+    /// untracked mode of the options; directories end in `/`), sorted.
+    pub fn untracked_paths(&self, root: &Path, index: &Index) -> Vec<Vec<u8>> {
+        self.untracked(root, index).0
+    }
+
     fn untracked(&self, root: &Path, index: &Index) -> (Vec<Vec<u8>>, Vec<Vec<u8>>) {
         if self.opts.untracked == UntrackedMode::No {
             return (Vec::new(), Vec::new());
