@@ -85,18 +85,22 @@ impl<'r> Workspace<'r> {
         super::Differ::with_provider(self.repo, request, self)
     }
 
-    /// The workspace's changes against `rev` (default `HEAD`; the empty tree while the
+    /// The workspace's changes against `rev` (a revision, an id or the empty tree;
+    /// default `HEAD`, the empty tree while the
     /// branch is unborn): tracked changes from `rev` to the work tree with renames, plus
     /// untracked files honouring the standard excludes, whatever `with_untracked` says.
     /// For the file diffs, run [`Workspace::differ`] on a request for
     /// `Endpoints::pair(rev, Side::WorkTree)` of a workspace opened `with_untracked(true)`.
     pub fn changes_against(
         &self,
-        rev: Option<&str>,
+        rev: Option<super::Side>,
         options: &DiffOptions,
     ) -> Result<WorkspaceChanges, Error> {
-        let base = match rev {
-            Some(r) => Some(crate::revision::resolve(self.repo, r)?),
+        let base = match &rev {
+            Some(super::Side::Rev(r)) => Some(crate::revision::resolve(self.repo, r)?),
+            Some(super::Side::Id(id)) => Some(*id),
+            Some(super::Side::EmptyTree) => None,
+            Some(_) => return Err(Error::BadRequest("the base must be a revision".into())),
             None => crate::revision::resolve(self.repo, "HEAD").ok(),
         };
         let old = match base {

@@ -121,6 +121,11 @@ pub struct OpenHandsSection {
     /// The value `X-Session-API-Key` must have; unset disables the check, as OpenHands
     /// does when `SESSION_API_KEY` is unset.
     pub session_api_key: Option<String>,
+    /// Conversation workspaces are `<conversations_root>/<conversation_id>` (unset: the
+    /// `--root` folder, or the folder holding the served repository).
+    pub conversations_root: Option<String>,
+    /// Conversation ids mapped to workspace folders anywhere (`id = "path"`).
+    pub conversations: std::collections::BTreeMap<String, String>,
 }
 
 /// `[azure]`.

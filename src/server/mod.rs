@@ -29,6 +29,7 @@ pub mod http;
 pub mod jwt;
 pub mod mr;
 pub mod openapi;
+pub mod openhands;
 pub mod pool;
 pub mod repos;
 pub mod routes;

@@ -99,5 +99,6 @@ impl Route {
 pub fn all() -> Vec<Route> {
     let mut v = super::native_routes();
     v.extend(super::azure::routes());
+    v.extend(super::openhands::routes());
     v
 }
