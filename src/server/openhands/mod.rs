@@ -29,7 +29,10 @@ const MAX_DIFF_FILE: u64 = 1 << 20;
 
 /// The routes of this service.
 pub fn routes() -> Vec<Route> {
-    const KEY: Param = Param::header("X-Session-API-Key", "The session key, if one is configured.");
+    const KEY: Param = Param::header(
+        "X-Session-API-Key",
+        "The session key, if one is configured.",
+    );
     const CHANGES: &[Param] = &[KEY];
     const DIFF: &[Param] = &[
         Param {
@@ -140,7 +143,13 @@ fn workspace_of(st: &AppState, id: &str) -> Result<PathBuf, OhError> {
 }
 
 fn check_key(st: &AppState, headers: &HeaderMap) -> Result<(), OhError> {
-    let keys: Vec<String> = st.config().openhands.session_api_key.iter().cloned().collect();
+    let keys: Vec<String> = st
+        .config()
+        .openhands
+        .session_api_key
+        .iter()
+        .cloned()
+        .collect();
     super::auth::check_header_secret(headers, "x-session-api-key", &keys)
         .map_err(|e| OhError::Failure(Failure::Unauthorized(e.reason())))
 }
@@ -287,7 +296,15 @@ fn normalize_lines(s: &str) -> String {
     while let Some(c) = chars.next() {
         let brk = matches!(
             c,
-            '\n' | '\r' | '\x0b' | '\x0c' | '\x1c' | '\x1d' | '\x1e' | '\u{85}' | '\u{2028}' | '\u{2029}'
+            '\n' | '\r'
+                | '\x0b'
+                | '\x0c'
+                | '\x1c'
+                | '\x1d'
+                | '\x1e'
+                | '\u{85}'
+                | '\u{2028}'
+                | '\u{2029}'
         );
         if brk {
             if c == '\r' && chars.peek() == Some(&'\n') {
