@@ -68,6 +68,8 @@ fn openapi_lists_exactly_the_served_routes() {
         "commitId" => C2,
         "area" => "git",
         "areaId" => "4e080c62-fa21-4fbc-8fef-2a10a2b38049",
+        // OpenHands: the served repository's folder is the conversation's workspace.
+        "conversation_id" => "demo",
         other => panic!("no sample value for path parameter {other}"),
     };
     let mut n = 0;
@@ -90,6 +92,9 @@ fn openapi_lists_exactly_the_served_routes() {
             }
             assert!(!target.contains('{'), "{target}");
             target.push_str("?api-version=7.1");
+            if path.ends_with("/git/diff") {
+                target.push_str("&path=README.md");
+            }
             let r = s.request(&method.to_ascii_uppercase(), &target, &[]);
             assert_eq!(
                 r.header("x-oxgit-no-route"),
@@ -118,8 +123,10 @@ fn openapi_lists_exactly_the_served_routes() {
     );
     let r = s.get("/v4/repositories/1/merge-requests/1/changes", &[]);
     assert_eq!(r.json()["error_code"], "CH.00404000");
-    let r = s.get("/api/conversations/x/git/changes", &[]);
+    let r = s.get("/api/conversations/x/git/unknown", &[]);
     assert_eq!(r.json()["detail"], "Not Found");
+    let r = s.get("/api/conversations/x/git/changes", &[]);
+    assert_eq!(r.json()["detail"], "Conversation x not found");
 }
 
 #[test]
