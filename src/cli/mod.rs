@@ -7,7 +7,9 @@
 mod cat_file;
 pub mod diff;
 mod log;
+mod ls_tree;
 pub mod merge_base;
+mod options;
 
 mod rev_parse;
 
@@ -158,6 +160,7 @@ pub fn run_with(
         "rev-parse" => rev_parse::run(&mut ctx),
         "diff" => diff::run(&mut ctx),
         "merge-base" => merge_base::run(&mut ctx),
+        "ls-tree" => ls_tree::run(&mut ctx),
         other => Err(Fatal::usage(format!(
             "'{other}' is not an oxgit command. See 'oxgit --help'."
         ))),
@@ -176,4 +179,5 @@ Commands (output identical to git 2.47):
    rev-parse    Pick out and massage parameters (revisions, repository paths)
    diff         Show changes between commits or trees (--raw, --name-only, --name-status, --summary)
    merge-base   Find the best common ancestors of commits
+   ls-tree      List the contents of a tree object
 ";

@@ -239,3 +239,34 @@ pub fn assert_same_diff(dir: &Path, a: &str, b: &str, fmt: &[&str]) {
     args.push(b);
     assert_same(dir, &args);
 }
+
+/// Like [`assert_same`], and standard error must match too (`usage: git` read as
+/// `usage: oxgit`, the name oxgit gives itself). Returns git's stdout.
+pub fn assert_same_stderr(dir: &Path, args: &[&str]) -> Vec<u8> {
+    let expected = run(
+        {
+            let mut c = git_cmd(dir);
+            c.args(args);
+            c
+        },
+        b"",
+    );
+    let actual = assert_same(dir, args);
+    let actual_err = run(
+        {
+            let mut c = oxgit_cmd(dir);
+            c.args(args);
+            c
+        },
+        b"",
+    )
+    .stderr;
+    let git_err = String::from_utf8_lossy(&expected.stderr).replace("usage: git ", "usage: oxgit ");
+    assert_eq!(
+        git_err,
+        String::from_utf8_lossy(&actual_err),
+        "stderr differs for {args:?} in {}",
+        dir.display()
+    );
+    actual
+}
