@@ -62,10 +62,6 @@ enum Atom {
 
 /// Runs `ls-tree`.
 pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
-    if ctx.args == ["-h"] {
-        ctx.out.write_all(USAGE.as_bytes())?;
-        return Ok(129);
-    }
     let parsed = match options::parse(&ctx.args, SPECS, false) {
         Ok(p) => p,
         Err(e) => return Ok(e.report(USAGE, ctx.out)),
@@ -126,7 +122,12 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 None
             }
             _ => {
-                abbrev = match abbrev_value(value.as_deref(), negated, repo.hash_kind().hex_len()) {
+                abbrev = match abbrev_value(
+                    value.as_deref(),
+                    negated,
+                    repo.hash_kind().hex_len(),
+                    "abbrev",
+                ) {
                     Ok(a) => a,
                     Err(e) => return Ok(e.report(USAGE, ctx.out)),
                 };

@@ -12,6 +12,7 @@ pub mod merge_base;
 mod options;
 
 mod rev_parse;
+mod show_ref;
 
 use crate::repo::Repository;
 use std::ffi::OsString;
@@ -161,6 +162,7 @@ pub fn run_with(
         "diff" => diff::run(&mut ctx),
         "merge-base" => merge_base::run(&mut ctx),
         "ls-tree" => ls_tree::run(&mut ctx),
+        "show-ref" => show_ref::run(&mut ctx),
         other => Err(Fatal::usage(format!(
             "'{other}' is not an oxgit command. See 'oxgit --help'."
         ))),
@@ -180,4 +182,5 @@ Commands (output identical to git 2.47):
    diff         Show changes between commits or trees (--raw, --name-only, --name-status, --summary)
    merge-base   Find the best common ancestors of commits
    ls-tree      List the contents of a tree object
+   show-ref     List references in a local repository
 ";

@@ -152,6 +152,10 @@ pub(super) fn parse(
     specs: &[Spec],
     stop_at_non_option: bool,
 ) -> Result<Vec<Parsed>, UsageError> {
+    if args.len() == 1 && args[0] == "-h" {
+        // git's help request: the usage text on standard output.
+        return Err(UsageError(String::new(), UsageTo::Stdout));
+    }
     let mut out = Vec::new();
     let mut i = 0;
     while i < args.len() {
@@ -328,6 +332,7 @@ pub(super) fn abbrev_value(
     value: Option<&str>,
     negated: bool,
     hex_len: usize,
+    option: &str,
 ) -> Result<Option<usize>, UsageError> {
     if negated {
         return Ok(Some(0));
@@ -336,7 +341,7 @@ pub(super) fn abbrev_value(
         return Ok(None);
     };
     let n: i64 = parse_c_long(v)
-        .ok_or_else(|| UsageError::bare("option `abbrev' expects a numerical value".to_string()))?;
+        .ok_or_else(|| UsageError::bare(format!("option `{option}' expects a numerical value")))?;
     Ok(Some(if n <= 0 {
         0
     } else if (n as u64) < crate::revision::MIN_ABBREV as u64 {
@@ -428,11 +433,17 @@ mod tests {
 
     #[test]
     fn abbrev_values() {
-        assert_eq!(abbrev_value(Some("2"), false, 40).ok(), Some(Some(4)));
-        assert_eq!(abbrev_value(Some("99"), false, 40).ok(), Some(Some(40)));
-        assert_eq!(abbrev_value(None, false, 40).ok(), Some(None));
-        assert_eq!(abbrev_value(None, true, 40).ok(), Some(Some(0)));
-        assert!(abbrev_value(Some("x"), false, 40).is_err());
-        assert!(abbrev_value(Some(""), false, 40).is_err());
+        assert_eq!(
+            abbrev_value(Some("2"), false, 40, "abbrev").ok(),
+            Some(Some(4))
+        );
+        assert_eq!(
+            abbrev_value(Some("99"), false, 40, "abbrev").ok(),
+            Some(Some(40))
+        );
+        assert_eq!(abbrev_value(None, false, 40, "abbrev").ok(), Some(None));
+        assert_eq!(abbrev_value(None, true, 40, "abbrev").ok(), Some(Some(0)));
+        assert!(abbrev_value(Some("x"), false, 40, "abbrev").is_err());
+        assert!(abbrev_value(Some(""), false, 40, "abbrev").is_err());
     }
 }

@@ -240,33 +240,52 @@ pub fn assert_same_diff(dir: &Path, a: &str, b: &str, fmt: &[&str]) {
     assert_same(dir, &args);
 }
 
-/// Like [`assert_same`], and standard error must match too (`usage: git` read as
-/// `usage: oxgit`, the name oxgit gives itself). Returns git's stdout.
+/// Like [`assert_same`], and standard error must match too. Usage texts are compared with
+/// git's name replaced by oxgit's (`usage: git x` is read as `usage: oxgit x`). Returns
+/// git's stdout.
 pub fn assert_same_stderr(dir: &Path, args: &[&str]) -> Vec<u8> {
-    let expected = run(
-        {
-            let mut c = git_cmd(dir);
-            c.args(args);
-            c
-        },
-        b"",
-    );
-    let actual = assert_same(dir, args);
-    let actual_err = run(
-        {
-            let mut c = oxgit_cmd(dir);
-            c.args(args);
-            c
-        },
-        b"",
-    )
-    .stderr;
-    let git_err = String::from_utf8_lossy(&expected.stderr).replace("usage: git ", "usage: oxgit ");
+    let go = |mut c: Command| {
+        c.args(args);
+        run(c, b"")
+    };
+    let expected = go(git_cmd(dir));
+    let actual = go(oxgit_cmd(dir));
+    let usage = |b: &[u8]| {
+        let mut out = Vec::with_capacity(b.len());
+        let mut i = 0;
+        while i < b.len() {
+            let rest = &b[i..];
+            if let Some(p) = [&b"usage: git "[..], b"   or: git "]
+                .into_iter()
+                .find(|p| rest.starts_with(p))
+            {
+                out.extend_from_slice(&p[..p.len() - 4]);
+                out.extend_from_slice(b"oxgit ");
+                i += p.len();
+            } else {
+                out.push(b[i]);
+                i += 1;
+            }
+        }
+        out
+    };
+    for (what, g, o) in [
+        ("stdout", &expected.stdout, &actual.stdout),
+        ("stderr", &expected.stderr, &actual.stderr),
+    ] {
+        assert!(
+            usage(g) == *o,
+            "{what} differs for {args:?} in {}\n--- git\n{}\n--- oxgit\n{}",
+            dir.display(),
+            truncate(g),
+            truncate(o)
+        );
+    }
     assert_eq!(
-        git_err,
-        String::from_utf8_lossy(&actual_err),
-        "stderr differs for {args:?} in {}",
+        expected.status.code(),
+        actual.status.code(),
+        "exit code differs for {args:?} in {}",
         dir.display()
     );
-    actual
+    expected.stdout
 }
