@@ -6,6 +6,7 @@
 
 mod cat_file;
 pub mod diff;
+mod for_each_ref;
 mod log;
 mod ls_tree;
 pub mod merge_base;
@@ -163,6 +164,7 @@ pub fn run_with(
         "merge-base" => merge_base::run(&mut ctx),
         "ls-tree" => ls_tree::run(&mut ctx),
         "show-ref" => show_ref::run(&mut ctx),
+        "for-each-ref" => for_each_ref::run(&mut ctx),
         other => Err(Fatal::usage(format!(
             "'{other}' is not an oxgit command. See 'oxgit --help'."
         ))),
@@ -183,4 +185,5 @@ Commands (output identical to git 2.47):
    merge-base   Find the best common ancestors of commits
    ls-tree      List the contents of a tree object
    show-ref     List references in a local repository
+   for-each-ref Output information on each ref (--format, --sort, filters)
 ";

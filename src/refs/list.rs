@@ -11,7 +11,7 @@ pub struct ListedRef {
     pub name: String,
     /// The id the ref resolves to (the null id for a broken ref).
     pub id: ObjectId,
-    /// For a symbolic ref, the name it points at (one level).
+    /// For a symbolic ref, the name its chain ends at (git's `resolve_refdup`).
     pub target: Option<String>,
     /// The fully peeled id recorded in `packed-refs`, if any.
     pub peeled: Option<ObjectId>,
@@ -28,8 +28,8 @@ impl Refs {
         for entry in self.all()? {
             let (id, target) = match entry.value {
                 RefValue::Direct(id) => (id, None),
-                RefValue::Symbolic(target) => match self.resolve_full(&entry.name) {
-                    Ok(Some(r)) => (r.id, Some(target)),
+                RefValue::Symbolic(_) => match self.resolve_full(&entry.name) {
+                    Ok(Some(r)) => (r.id, Some(r.name)),
                     Ok(None) => continue,
                     Err(e) if e.is_soft() => continue,
                     Err(e) => return Err(e),
@@ -48,17 +48,11 @@ impl Refs {
 
     /// `HEAD` as a listing shows it (git's `head_ref`): `None` if it does not resolve.
     pub fn listed_head(&self) -> Result<Option<ListedRef>, RefError> {
-        let target = match self.read_raw("HEAD") {
-            Ok(Some(RefValue::Symbolic(t))) => Some(t),
-            Ok(_) => None,
-            Err(e) if e.is_soft() => return Ok(None),
-            Err(e) => return Err(e),
-        };
         match self.resolve_full("HEAD") {
             Ok(Some(r)) => Ok(Some(ListedRef {
                 name: "HEAD".into(),
                 id: r.id,
-                target,
+                target: r.symbolic.then_some(r.name),
                 peeled: None,
                 broken: false,
             })),
@@ -91,20 +85,23 @@ pub fn tail_matches(pattern: &str, name: &str) -> bool {
 
 /// `git for-each-ref`'s pattern rule (`match_name_as_path`): `pattern` names `name` or a
 /// folder of refs holding it (`refs/heads` and `refs/heads/` match `refs/heads/main`), or
-/// matches it as a glob where `*` does not cross `/`. With `ignore_case`, letters match
-/// either case.
+/// matches it as a glob where `*` does not cross `/`. With `ignore_case`, letters of the
+/// glob match either case.
 pub fn path_pattern_matches(pattern: &str, name: &str, ignore_case: bool) -> bool {
-    let (p, n) = if ignore_case {
-        (pattern.to_ascii_lowercase(), name.to_ascii_lowercase())
-    } else {
-        (pattern.to_string(), name.to_string())
-    };
-    if let Some(rest) = n.strip_prefix(p.as_str()) {
-        if rest.is_empty() || rest.starts_with('/') || p.ends_with('/') {
+    // The folder rule compares bytes exactly, even with `ignore_case`, as git does.
+    if let Some(rest) = name.strip_prefix(pattern) {
+        if rest.is_empty() || rest.starts_with('/') || pattern.ends_with('/') {
             return true;
         }
     }
-    glob_pathname(p.as_bytes(), n.as_bytes())
+    if ignore_case {
+        glob_pathname(
+            pattern.to_ascii_lowercase().as_bytes(),
+            name.to_ascii_lowercase().as_bytes(),
+        )
+    } else {
+        glob_pathname(pattern.as_bytes(), name.as_bytes())
+    }
 }
 
 /// git's `wildmatch` with `WM_PATHNAME`: wildcards do not cross `/`, except `**` as a
@@ -164,7 +161,12 @@ mod tests {
             "refs/heads/main",
             false
         ));
-        assert!(path_pattern_matches("REFS/Heads", "refs/heads/main", true));
+        assert!(!path_pattern_matches("REFS/Heads", "refs/heads/main", true));
+        assert!(path_pattern_matches(
+            "REFS/Heads/*",
+            "refs/heads/main",
+            true
+        ));
         assert!(!path_pattern_matches(
             "REFS/Heads",
             "refs/heads/main",
