@@ -65,6 +65,7 @@
 //! ```
 
 pub mod api;
+pub mod blame;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod config;

@@ -4,6 +4,7 @@
 //! generic parser) and writes through a buffered sink, so the same code serves tests,
 //! the binary and future JSON/HTTP front ends.
 
+mod blame;
 mod cat_file;
 pub mod diff;
 mod for_each_ref;
@@ -165,6 +166,7 @@ pub fn run_with(
         "ls-tree" => ls_tree::run(&mut ctx),
         "show-ref" => show_ref::run(&mut ctx),
         "for-each-ref" => for_each_ref::run(&mut ctx),
+        "blame" => blame::run(&mut ctx),
         other => Err(Fatal::usage(format!(
             "'{other}' is not an oxgit command. See 'oxgit --help'."
         ))),
@@ -186,4 +188,5 @@ Commands (output identical to git 2.47):
    ls-tree      List the contents of a tree object
    show-ref     List references in a local repository
    for-each-ref Output information on each ref (--format, --sort, filters)
+   blame        Show what revision and author last modified each line of a file
 ";

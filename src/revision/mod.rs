@@ -25,7 +25,7 @@
 
 mod abbrev;
 pub mod merge_base;
-mod regex;
+pub(crate) mod regex;
 pub mod walk;
 
 pub use abbrev::{abbreviate, default_abbrev_len, MIN_ABBREV};
