@@ -462,18 +462,15 @@ impl Board<'_> {
     /// git's `assign_blame`: the main loop.
     fn assign(&mut self) -> Result<(), BlameError> {
         while let Some((_, _, n)) = self.queue.pop() {
-            loop {
-                let Some(&suspect) = self.nodes[n]
-                    .origins
-                    .iter()
-                    .find(|&&o| !self.origins[o].suspects.is_empty())
-                else {
-                    break;
-                };
+            while let Some(&suspect) = self.nodes[n]
+                .origins
+                .iter()
+                .find(|&&o| !self.origins[o].suspects.is_empty())
+            {
+                // Uninteresting commits keep their lines; their ancestors were marked
+                // uninteresting up front.
                 if !self.nodes[n].uninteresting {
                     self.pass_blame(suspect)?;
-                } else {
-                    // Its parents are uninteresting already (marked up front).
                 }
                 if self.nodes[n].parents.as_ref().is_some_and(|p| p.is_empty())
                     && !self.opts.show_root
@@ -602,9 +599,8 @@ impl Board<'_> {
                     self.queue_blames(po, ents);
                     break 'passes;
                 }
-                let same = (0..i).any(|j| {
-                    sg[j].is_some_and(|o| self.origins[o].blob == self.origins[po].blob)
-                });
+                let same = (0..i)
+                    .any(|j| sg[j].is_some_and(|o| self.origins[o].blob == self.origins[po].blob));
                 if !same {
                     sg[i] = Some(po);
                 }
@@ -724,58 +720,59 @@ impl Board<'_> {
         let mut kept = Vec::new();
         let mut newdest = Vec::new();
         let mut offset: i64 = 0;
-        let mut chunk = |tlno: i64, off: i64, same: i64, src: &mut std::collections::VecDeque<Entry>| {
-            // Everything before the chunk goes to the parent.
-            let mut split_off = Vec::new();
-            while let Some(e) = src.front().copied() {
-                if i64::from(e.s_lno) >= tlno {
-                    break;
+        let mut chunk =
+            |tlno: i64, off: i64, same: i64, src: &mut std::collections::VecDeque<Entry>| {
+                // Everything before the chunk goes to the parent.
+                let mut split_off = Vec::new();
+                while let Some(e) = src.front().copied() {
+                    if i64::from(e.s_lno) >= tlno {
+                        break;
+                    }
+                    src.pop_front();
+                    let mut e = e;
+                    if i64::from(e.s_lno + e.num_lines) > tlno {
+                        let len = (tlno - i64::from(e.s_lno)) as u32;
+                        split_off.push(Entry {
+                            lno: e.lno + len,
+                            num_lines: e.num_lines - len,
+                            s_lno: e.s_lno + len,
+                            suspect: e.suspect,
+                        });
+                        e.num_lines = len;
+                    }
+                    e.suspect = parent;
+                    e.s_lno = (i64::from(e.s_lno) + off) as u32;
+                    newdest.push(e);
                 }
-                src.pop_front();
-                let mut e = e;
-                if i64::from(e.s_lno + e.num_lines) > tlno {
-                    let len = (tlno - i64::from(e.s_lno)) as u32;
-                    split_off.push(Entry {
-                        lno: e.lno + len,
-                        num_lines: e.num_lines - len,
-                        s_lno: e.s_lno + len,
-                        suspect: e.suspect,
-                    });
-                    e.num_lines = len;
+                for n in split_off.into_iter().rev() {
+                    src.push_front(n);
                 }
-                e.suspect = parent;
-                e.s_lno = (i64::from(e.s_lno) + off) as u32;
-                newdest.push(e);
-            }
-            for n in split_off.into_iter().rev() {
-                src.push_front(n);
-            }
-            // The chunk itself stays with the target.
-            let mut rest = Vec::new();
-            let mut stay = Vec::new();
-            while let Some(e) = src.front().copied() {
-                if i64::from(e.s_lno) >= same {
-                    break;
+                // The chunk itself stays with the target.
+                let mut rest = Vec::new();
+                let mut stay = Vec::new();
+                while let Some(e) = src.front().copied() {
+                    if i64::from(e.s_lno) >= same {
+                        break;
+                    }
+                    src.pop_front();
+                    let mut e = e;
+                    if i64::from(e.s_lno + e.num_lines) > same {
+                        let len = (same - i64::from(e.s_lno)) as u32;
+                        rest.push(Entry {
+                            lno: e.lno + len,
+                            num_lines: e.num_lines - len,
+                            s_lno: e.s_lno + len,
+                            suspect: e.suspect,
+                        });
+                        e.num_lines = len;
+                    }
+                    stay.push(e);
                 }
-                src.pop_front();
-                let mut e = e;
-                if i64::from(e.s_lno + e.num_lines) > same {
-                    let len = (same - i64::from(e.s_lno)) as u32;
-                    rest.push(Entry {
-                        lno: e.lno + len,
-                        num_lines: e.num_lines - len,
-                        s_lno: e.s_lno + len,
-                        suspect: e.suspect,
-                    });
-                    e.num_lines = len;
+                for n in rest.into_iter().rev() {
+                    src.push_front(n);
                 }
-                stay.push(e);
-            }
-            for n in rest.into_iter().rev() {
-                src.push_front(n);
-            }
-            kept.extend(stay);
-        };
+                kept.extend(stay);
+            };
         for [start_a, count_a, start_b, count_b] in hunks {
             let (sa, ca, sb, cb) = (
                 i64::from(start_a),

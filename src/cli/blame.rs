@@ -106,8 +106,13 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         Ok(p) => p,
         Err(e) if e.0.starts_with("unknown option `") => {
             // git hands unknown options to the revision parser, which names them whole.
-            let name = e.0.trim_start_matches("unknown option `").trim_end_matches('\'');
-            return Ok(options::usage_error(&format!("unknown option `--{name}'"), USAGE));
+            let name =
+                e.0.trim_start_matches("unknown option `")
+                    .trim_end_matches('\'');
+            return Ok(options::usage_error(
+                &format!("unknown option `--{name}'"),
+                USAGE,
+            ));
         }
         Err(e) => return Ok(e.report(USAGE, ctx.out)),
     };
@@ -274,7 +279,8 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let mut positive: Option<(ObjectId, String)> = None;
     let mut bottoms = Vec::new();
     for r in &revs {
-        let (neg, pos_list): (Vec<String>, Vec<String>) = if let Some((a, b)) = r.split_once("...") {
+        let (neg, pos_list): (Vec<String>, Vec<String>) = if let Some((a, b)) = r.split_once("...")
+        {
             return Err(Fatal::new(format!(
                 "blame with a symmetric range ({a}...{b}) is not supported by oxgit"
             )));
@@ -288,10 +294,10 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             (vec![], vec![r.clone()])
         };
         for n in neg {
-            bottoms.push(commit_rev(&repo, &mut resolver, &n)?);
+            bottoms.push(commit_rev(&repo, &mut resolver, &n, r)?);
         }
         for p in pos_list {
-            let id = commit_rev(&repo, &mut resolver, &p)?;
+            let id = commit_rev(&repo, &mut resolver, &p, r)?;
             if let Some((_, first)) = &positive {
                 return Err(Fatal::new(format!(
                     "More than one commit to dig from {p} and {first}?"
@@ -315,14 +321,13 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         ranges
     };
     for spec in &specs {
-        let Some((mut bottom, mut top)) = parse_range(spec, &contents, &starts, lines, anchor)? else {
+        let Some((mut bottom, mut top)) = parse_range(spec, &contents, &starts, lines, anchor)?
+        else {
             return Ok(options::usage_error("", SHORT_USAGE));
         };
         if (lines == 0 && (top != 0 || bottom != 0)) || lines < bottom {
             let unit = if lines == 1 { "line" } else { "lines" };
-            return Err(Fatal::new(format!(
-                "file {path} has only {lines} {unit}"
-            )));
+            return Err(Fatal::new(format!("file {path} has only {lines} {unit}")));
         }
         if bottom < 1 {
             bottom = 1;
@@ -343,13 +348,18 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             "blame with a .mailmap is not supported by oxgit yet",
         ));
     }
-    let result = blame::blame_named(&repo, final_id, &final_name, &bottoms, path.as_bytes(), &opts)
-        .map_err(|e| match e {
-            BlameError::NoSuchPath { path, rev } => {
-                Fatal::new(format!("no such path {path} in {rev}"))
-            }
-            other => Fatal::new(other.to_string()),
-        })?;
+    let result = blame::blame_named(
+        &repo,
+        final_id,
+        &final_name,
+        &bottoms,
+        path.as_bytes(),
+        &opts,
+    )
+    .map_err(|e| match e {
+        BlameError::NoSuchPath { path, rev } => Fatal::new(format!("no such path {path} in {rev}")),
+        other => Fatal::new(other.to_string()),
+    })?;
     let mut printer = Printer::new(&repo, &result, show, path.as_bytes());
     printer.print(ctx.out)?;
     Ok(0)
@@ -363,15 +373,17 @@ fn parse_score(s: &str) -> Option<u32> {
         .filter(|&n| n > 0)
 }
 
-/// A revision that must name a commit (git dies for others).
-fn commit_rev(repo: &Repository, resolver: &mut Resolver<'_>, rev: &str) -> Result<ObjectId, Fatal> {
+/// A revision that must name a commit (git dies for others); `arg` is the argument it
+/// came from, for messages.
+fn commit_rev(
+    repo: &Repository,
+    resolver: &mut Resolver<'_>,
+    rev: &str,
+    arg: &str,
+) -> Result<ObjectId, Fatal> {
     let id = match resolver.resolve_with(rev, Hint::Committish) {
         Ok(id) => id,
-        Err(e) if e.is_not_found() => {
-            return Err(Fatal::new(format!(
-                "bad revision '{rev}'"
-            )))
-        }
+        Err(e) if e.is_not_found() => return Err(Fatal::new(format!("bad revision '{arg}'"))),
         Err(e) => return Err(e.into()),
     };
     match revision::peel(repo, id, ObjectKind::Commit) {
@@ -717,10 +729,7 @@ impl<'a> Printer<'a> {
         if repeat || first {
             self.shown.insert(id, ());
             let i = self.info(&id)?;
-            for (k, v) in [
-                ("author", &i.author),
-                ("author-mail", &i.author_mail),
-            ] {
+            for (k, v) in [("author", &i.author), ("author-mail", &i.author_mail)] {
                 buf.extend_from_slice(k.as_bytes());
                 buf.push(b' ');
                 buf.extend_from_slice(v);
@@ -776,7 +785,11 @@ impl<'a> Printer<'a> {
             longest_file = longest_file.max(e.path.len());
             if seen.insert(e.commit, ()).is_none() {
                 let i = self.info(&e.commit)?;
-                let who = if show.email { &i.author_mail } else { &i.author };
+                let who = if show.email {
+                    &i.author_mail
+                } else {
+                    &i.author
+                };
                 longest_author = longest_author.max(width(who));
             }
             longest_src = longest_src.max(e.orig_start + e.len);

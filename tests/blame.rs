@@ -1,0 +1,201 @@
+//! `oxgit blame` against `git blame`: every output format and option on a history with
+//! edits, moves, copies, renames and merges, revision ranges, line ranges and errors.
+
+mod common;
+use common::*;
+
+const FILES: &[&str] = &[
+    "src/core.c",
+    "util.c",
+    "lib.c",
+    "fresh.c",
+    "noeol.txt",
+    "empty.txt",
+    "with space.txt",
+    "caf\u{e9}.txt",
+];
+
+const OPTIONS: &[&[&str]] = &[
+    &[],
+    &["-M"],
+    &["-C"],
+    &["-C", "-C"],
+    &["-C", "-C", "-C"],
+    &["-w"],
+    &["-M", "-w"],
+    &["-p"],
+    &["--porcelain", "-M", "-C"],
+    &["--line-porcelain"],
+    &["--line-porcelain", "-w", "-C", "-C", "-C"],
+    &["-s", "-n", "-f"],
+    &["-e", "-l"],
+    &["--show-email", "--show-number", "--show-name"],
+    &["-c"],
+    &["--root"],
+    &["--root", "-p"],
+    &["-t"],
+    &["-b"],
+    &["--abbrev=10"],
+    &["--abbrev=3"],
+    &["--abbrev=0", "-s"],
+    &["--no-abbrev"],
+    &["-M5"],
+    &["-C80"],
+    &["-C", "-M100"],
+    &["-C10", "-C", "-C"],
+    &["--first-parent"],
+    &["--minimal"],
+    &["--diff-algorithm=histogram"],
+];
+
+#[test]
+fn every_format_and_option_matches_git() {
+    let dir = fixture("blame");
+    for file in FILES {
+        for opts in OPTIONS {
+            let mut args = vec!["blame"];
+            args.extend_from_slice(opts);
+            args.extend_from_slice(&["--", file]);
+            assert_same_stderr(&dir, &args);
+        }
+    }
+}
+
+#[test]
+fn revisions_ranges_and_argument_shapes_match_git() {
+    let dir = fixture("blame");
+    for rev in [
+        "HEAD~1",
+        "HEAD~3",
+        "HEAD~8",
+        "HEAD~5..HEAD",
+        "^HEAD~2",
+        "side",
+        "side~1..side",
+        "HEAD^2",
+        "v-none..HEAD~1",
+    ] {
+        for file in ["src/core.c", "core.c", "main.c", "util.c"] {
+            for opts in [&[][..], &["-p", "-M", "-C"], &["-C", "-C", "-C"]] {
+                let mut args = vec!["blame"];
+                args.extend_from_slice(opts);
+                args.extend_from_slice(&[rev, "--", file]);
+                assert_same_stderr(&dir, &args);
+            }
+        }
+    }
+    for args in [
+        &["blame", "util.c"][..],
+        &["blame", "util.c", "HEAD~3"],
+        &["blame", "--", "util.c", "HEAD~3"],
+        &["blame", "HEAD~3", "util.c"],
+        &["blame", "-L", "3,5", "HEAD", "--", "util.c"],
+    ] {
+        assert_same_stderr(&dir, args);
+    }
+    assert_same_stderr(&dir.join("src"), &["blame", "core.c"]);
+    assert_same_stderr(&dir.join("src"), &["blame", "HEAD~2", "--", "../util.c"]);
+}
+
+#[test]
+fn line_ranges_match_git() {
+    let dir = fixture("blame");
+    for range in [
+        &["-L", "2,8"][..],
+        &["-L", "10,+5", "-L", "1,2"],
+        &["-L", "20,-3"],
+        &["-L", "5,1"],
+        &["-L5"],
+        &["-L", ",3"],
+        &["-L", "3,"],
+        &["-L", "/lib_value/"],
+        &["-L", "/lib_value/,+2"],
+        &["-L", "/util_value_0[5-9]/,/main/"],
+        &["-L", "1,2", "-L", "/main_value/,+1"],
+        &["-L", "^/util/"],
+        &["-L", "2,4", "-L", "3,9"],
+        &["-L", "40,99"],
+        &["-L", "99"],
+        &["-L", "x"],
+        &["-L", "1,x"],
+        &["-L", "/nomatch/"],
+        &["-L", "1,+0"],
+        &["-L", "-3"],
+    ] {
+        let mut args = vec!["blame"];
+        args.extend_from_slice(range);
+        args.extend_from_slice(&["--", "src/core.c"]);
+        assert_same_stderr(&dir, &args);
+    }
+}
+
+#[test]
+fn errors_match_git() {
+    let dir = fixture("blame");
+    for args in [
+        &["blame"][..],
+        &["blame", "nope"],
+        &["blame", "HEAD", "nope"],
+        &["blame", "HEAD", "--", "nope"],
+        &["blame", "HEAD~1", "HEAD", "--", "util.c"],
+        &["blame", "HEAD", "--", "src"],
+        &["blame", "--bogus", "util.c"],
+        &["blame", "-h"],
+        &["blame", "--abbrev=x", "util.c"],
+        &["blame", "HEAD~99", "--", "util.c"],
+        &["blame", "a", "b", "--", "c", "d"],
+    ] {
+        assert_same_stderr(&dir, args);
+    }
+}
+
+#[test]
+fn other_fixtures_match_git() {
+    let dir = fixture("basic");
+    for file in [
+        "README",
+        "src/main.rs",
+        "docs/no-eol",
+        "run.sh",
+        "link",
+        "bin.dat",
+        "tab\tname",
+    ] {
+        for opts in [&[][..], &["-p"], &["-M", "-C", "-n", "-f"]] {
+            let mut args = vec!["blame"];
+            args.extend_from_slice(opts);
+            args.extend_from_slice(&["HEAD~1", "--", file]);
+            assert_same_stderr(&dir, &args);
+        }
+    }
+    let dir = fixture("refs-format");
+    assert_same_stderr(&dir, &["blame", "-p", "a"]);
+    assert_same_stderr(&dir, &["blame", "feature", "--", "f"]);
+}
+
+#[test]
+fn local_changes_are_refused_not_guessed() {
+    let src = fixture("blame");
+    let dir = scratch_dir().join("blame-worktree");
+    let _ = std::fs::remove_dir_all(&dir);
+    git(
+        &scratch_dir(),
+        &["clone", "-q", src.to_str().unwrap(), dir.to_str().unwrap()],
+    );
+    // Unmodified: the work tree is blamed, identical to git.
+    assert_same_stderr(&dir, &["blame", "util.c"]);
+    std::fs::write(dir.join("util.c"), b"changed\n").unwrap();
+    let out = run(
+        {
+            let mut c = oxgit_cmd(&dir);
+            c.args(["blame", "util.c"]);
+            c
+        },
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(128));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not supported by oxgit"));
+    // With a revision the work tree does not matter.
+    assert_same_stderr(&dir, &["blame", "HEAD", "--", "util.c"]);
+}
