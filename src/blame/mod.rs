@@ -213,6 +213,8 @@ struct Node {
     parents: Option<Vec<ObjectId>>,
     tree: ObjectId,
     time: i64,
+    /// Where the commit-graph has it.
+    graph_pos: Option<u32>,
     /// Origins of this commit, most recently used first (git's suspects list).
     origins: Vec<usize>,
     uninteresting: bool,
@@ -221,6 +223,8 @@ struct Node {
 /// The scoreboard (git's `blame_scoreboard`).
 struct Board<'r> {
     repo: &'r Repository,
+    graph: Option<&'r crate::odb::CommitGraph>,
+    shallow: std::collections::HashSet<ObjectId>,
     opts: &'r BlameOptions,
     nodes: Vec<Node>,
     index: IdMap<usize>,
@@ -231,7 +235,11 @@ struct Board<'r> {
     final_starts: Vec<usize>,
     done: Vec<Entry>,
     diff: line::State,
+    trees: IdMap<Arc<Vec<u8>>>,
 }
+
+/// How many trees [`Board::tree`] keeps.
+const TREE_CACHE: usize = 256;
 
 /// Blames `path` as it is in `commit`: `boundaries` are the commits the history stops
 /// at (with their ancestors; git's `^rev`).
@@ -256,6 +264,8 @@ pub fn blame_named(
 ) -> Result<Blame, BlameError> {
     let mut b = Board {
         repo,
+        graph: crate::revision::walk::usable_commit_graph(repo),
+        shallow: crate::revision::walk::shallow_commits(repo),
         opts,
         nodes: Vec::new(),
         index: IdMap::default(),
@@ -266,6 +276,7 @@ pub fn blame_named(
         final_starts: Vec::new(),
         done: Vec::new(),
         diff: line::State::new(),
+        trees: IdMap::default(),
     };
     let no_path = || BlameError::NoSuchPath {
         path: String::from_utf8_lossy(path).into_owned(),
@@ -349,43 +360,68 @@ fn mark_uninteresting(b: &mut Board<'_>, boundaries: &[ObjectId]) -> Result<(), 
 }
 
 impl Board<'_> {
-    /// The node of commit `id`, read and parsed on first use.
+    /// The node of commit `id`, read (from the commit-graph when it has the commit) on
+    /// first use.
     fn node(&mut self, id: ObjectId) -> Result<usize, BlameError> {
         if let Some(&i) = self.index.get(&id) {
             return Ok(i);
         }
-        let mut data = Vec::new();
-        let mut cid = id;
-        // Tags given as revisions are peeled to their commit.
-        let kind = loop {
-            match self.repo.odb().read_into(&cid, &mut data)? {
-                ObjectKind::Tag => {
-                    cid = crate::object::Tag::parse(&data)
-                        .map_err(|_| BlameError::BadCommit(cid))?
-                        .object
+        let from_graph = self.graph.and_then(|g| {
+            let pos = g.lookup(&id)?;
+            let c = g.commit(pos)?;
+            let parents: Option<Vec<ObjectId>> = c.parents.iter().map(|&p| g.id_at(p)).collect();
+            Some((pos, c.tree, c.date, parents?))
+        });
+        let node = match from_graph {
+            Some((pos, tree, time, parents)) => Node {
+                id,
+                parents: Some(parents),
+                tree,
+                time,
+                graph_pos: Some(pos),
+                origins: Vec::new(),
+                uninteresting: false,
+            },
+            None => {
+                let mut data = Vec::new();
+                let mut cid = id;
+                // Tags given as revisions are peeled to their commit.
+                let kind = loop {
+                    match self.repo.odb().read_into(&cid, &mut data)? {
+                        ObjectKind::Tag => {
+                            cid = crate::object::Tag::parse(&data)
+                                .map_err(|_| BlameError::BadCommit(cid))?
+                                .object
+                        }
+                        k => break k,
+                    }
+                };
+                if kind != ObjectKind::Commit {
+                    return Err(BlameError::BadCommit(id));
                 }
-                k => break k,
+                if cid != id {
+                    let i = self.node(cid)?;
+                    self.index.insert(id, i);
+                    return Ok(i);
+                }
+                let c = Commit::parse(&data).map_err(|_| BlameError::BadCommit(cid))?;
+                Node {
+                    id: cid,
+                    parents: Some(c.parents.clone()),
+                    tree: c.tree,
+                    time: c.committer_signature().map_or(0, |s| s.time),
+                    graph_pos: None,
+                    origins: Vec::new(),
+                    uninteresting: false,
+                }
             }
         };
-        if kind != ObjectKind::Commit {
-            return Err(BlameError::BadCommit(id));
-        }
-        let c = Commit::parse(&data).map_err(|_| BlameError::BadCommit(cid))?;
-        let node = Node {
-            id: cid,
-            parents: Some(c.parents.clone()),
-            tree: c.tree,
-            time: c.committer_signature().map_or(0, |s| s.time),
-            origins: Vec::new(),
-            uninteresting: false,
-        };
-        if let Some(&i) = self.index.get(&cid) {
-            self.index.insert(id, i);
-            return Ok(i);
+        let mut node = node;
+        if self.shallow.contains(&node.id) {
+            node.parents = Some(Vec::new());
         }
         self.nodes.push(node);
         let i = self.nodes.len() - 1;
-        self.index.insert(cid, i);
         self.index.insert(id, i);
         Ok(i)
     }
@@ -498,13 +534,28 @@ impl Board<'_> {
         {
             return Ok(Some(o));
         }
-        let tree = self.nodes[p].tree;
-        let Ok(path_str) = std::str::from_utf8(&path) else {
-            return Ok(None);
-        };
-        let entry = crate::revision::tree_entry_by_path(self.repo, &tree, path_str)
-            .map_err(|e| BlameError::Tree(e.to_string()))?;
-        let Some((blob, mode)) = entry else {
+        let child = self.origins[origin].commit;
+        // The changed-path Bloom filter can prove the path unchanged against the first
+        // parent, as git uses it.
+        let first_parent = self.nodes[child]
+            .parents
+            .as_ref()
+            .and_then(|ps| ps.first())
+            .is_some_and(|fp| *fp == self.nodes[p].id);
+        if first_parent {
+            if let (Some(g), Some(pos)) = (self.graph, self.nodes[child].graph_pos) {
+                if g.maybe_changed(pos, &path) == Some(false) {
+                    let (blob, mode) = (self.origins[origin].blob, self.origins[origin].mode);
+                    let o = self.origin(p, path);
+                    self.origins[o].blob = blob;
+                    self.origins[o].mode = mode;
+                    return Ok(Some(o));
+                }
+            }
+        }
+        let ctree = self.nodes[child].tree;
+        let ptree = self.nodes[p].tree;
+        let Some((blob, mode)) = self.entry_beside(ptree, ctree, &path, origin)? else {
             return Ok(None);
         };
         let kind = |m: u32| m & 0o170000;
@@ -518,6 +569,82 @@ impl Board<'_> {
         self.origins[o].blob = blob;
         self.origins[o].mode = mode;
         Ok(Some(o))
+    }
+
+    /// The contents of tree `id` (empty if it is not a tree), from a small cache: each
+    /// step of a walk reads the trees the previous step read as the parent's.
+    fn tree(&mut self, id: ObjectId) -> Result<Arc<Vec<u8>>, BlameError> {
+        if let Some(t) = self.trees.get(&id) {
+            return Ok(t.clone());
+        }
+        let mut buf = Vec::new();
+        if self.repo.odb().read_into(&id, &mut buf)? != ObjectKind::Tree {
+            buf.clear();
+        }
+        if self.trees.len() >= TREE_CACHE {
+            self.trees.clear();
+        }
+        let t = Arc::new(buf);
+        self.trees.insert(id, t.clone());
+        Ok(t)
+    }
+
+    /// The entry at `path` in the tree `ptree`, read only as far down as it differs from
+    /// the tree `ctree` where the origin `origin` has it (equal subtrees hold equal
+    /// entries).
+    fn entry_beside(
+        &mut self,
+        ptree: ObjectId,
+        ctree: ObjectId,
+        path: &[u8],
+        origin: usize,
+    ) -> Result<Option<(ObjectId, u32)>, BlameError> {
+        let same = (self.origins[origin].blob, self.origins[origin].mode);
+        let (mut p, mut c) = (ptree, Some(ctree));
+        let mut rest = path;
+        let hash = self.repo.hash_kind();
+        loop {
+            if Some(p) == c {
+                return Ok(Some(same));
+            }
+            let (name, tail) = match memchr::memchr(b'/', rest) {
+                Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+                None => (rest, None),
+            };
+            let find =
+                |b: &mut Self, tree: ObjectId| -> Result<Option<(ObjectId, u32)>, BlameError> {
+                    let data = b.tree(tree)?;
+                    let mut found = None;
+                    for e in crate::object::TreeIter::new(&data, hash) {
+                        let e = e.map_err(|e| BlameError::Tree(e.to_string()))?;
+                        if e.name == name {
+                            found = Some((e.id, e.mode.as_raw()));
+                            break;
+                        }
+                    }
+                    Ok(found)
+                };
+            let Some((pid, pmode)) = find(self, p)? else {
+                return Ok(None);
+            };
+            let cnext = match c {
+                Some(ct) => find(self, ct)?,
+                None => None,
+            };
+            match tail {
+                None => return Ok(Some((pid, pmode))),
+                Some(t) => {
+                    if pmode & 0o170000 != 0o040000 {
+                        return Ok(None);
+                    }
+                    p = pid;
+                    c = cnext
+                        .filter(|(_, m)| m & 0o170000 == 0o040000)
+                        .map(|(id, _)| id);
+                    rest = t;
+                }
+            }
+        }
     }
 
     /// git's `find_rename`: the file the origin's path was renamed from in parent `p`.
