@@ -82,6 +82,14 @@ const SPECS: &[Spec] = &[
     // Revision options blame passes to the walk.
     flag(None, "first-parent"),
     value(None, "diff-algorithm"),
+    // Refused for now (git accepts them).
+    flag(None, "reverse"),
+    value(None, "since"),
+    value(None, "after"),
+    value(None, "until"),
+    value(None, "before"),
+    value(None, "date"),
+    value(None, "encoding"),
 ];
 
 /// How the entries are printed.
