@@ -18,7 +18,7 @@ use std::sync::{Mutex, OnceLock};
 pub type Entry = fn(&[u8]) -> bool;
 
 /// Every target: its name (the folder under `corpus/` and `artifacts/`) and its entry.
-pub const TARGETS: [(&str, Entry); 9] = [
+pub const TARGETS: [(&str, Entry); 10] = [
     ("tree", tree),
     ("commit", commit),
     ("tag", tag),
@@ -28,7 +28,14 @@ pub const TARGETS: [(&str, Entry); 9] = [
     ("config", config),
     ("commit_graph", commit_graph),
     ("line_diff", line_diff),
+    ("ref_format", ref_format),
 ];
+
+/// First line: a `for-each-ref` format; rest: a commit or tag whose message and
+/// identities are split as the ref-filter atoms split them, and rendered.
+pub fn ref_format(data: &[u8]) -> bool {
+    oxgit::refs::format::fuzz_format(data)
+}
 
 /// Two buffers diffed with every algorithm; panics only if an invariant breaks (counts that
 /// disagree with the printed lines, or a patch that does not rebuild the new side).

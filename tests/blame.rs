@@ -205,10 +205,26 @@ fn commit_graph_and_bloom_filters_give_the_same_blame() {
     let src = fixture("blame");
     let dir = scratch_dir().join("blame-graph");
     let _ = std::fs::remove_dir_all(&dir);
-    git(&scratch_dir(), &["clone", "-q", "--no-local", src.to_str().unwrap(), dir.to_str().unwrap()]);
-    git(&dir, &["commit-graph", "write", "--reachable", "--changed-paths"]);
+    git(
+        &scratch_dir(),
+        &[
+            "clone",
+            "-q",
+            "--no-local",
+            src.to_str().unwrap(),
+            dir.to_str().unwrap(),
+        ],
+    );
+    git(
+        &dir,
+        &["commit-graph", "write", "--reachable", "--changed-paths"],
+    );
     for file in ["src/core.c", "util.c", "fresh.c"] {
-        for opts in [&[][..], &["-p", "-M", "-C"], &["--line-porcelain", "-C", "-C", "-C"]] {
+        for opts in [
+            &[][..],
+            &["-p", "-M", "-C"],
+            &["--line-porcelain", "-C", "-C", "-C"],
+        ] {
             let mut args = vec!["blame"];
             args.extend_from_slice(opts);
             args.extend_from_slice(&["origin/main", "--", file]);

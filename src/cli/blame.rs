@@ -908,7 +908,12 @@ fn format_time(time: i64, tz: &[u8], raw: bool) -> String {
     if raw {
         return format!("{time} {tz_text}");
     }
-    let tz_num: i64 = tz_text.trim().parse().unwrap_or(0);
+    // A zone beyond ±99:99 only comes from a damaged object; clamped against overflow.
+    let tz_num: i64 = tz_text
+        .trim()
+        .parse::<i64>()
+        .unwrap_or(0)
+        .clamp(-9999, 9999);
     let tz_norm = format!("{}{:04}", if tz_num < 0 { '-' } else { '+' }, tz_num.abs());
     // "Tue Nov 14 22:13:20 2023 +0000" → "2023-11-14 22:13:20 +0000"
     let d = crate::object::date::format_default(time, tz_norm.as_bytes());

@@ -253,6 +253,21 @@ impl RefFormat {
             Ok(Some(r)) => Some(r.name),
             _ => None,
         };
+        let resolve = |rev: &str| {
+            crate::revision::resolve(repo, rev)
+                .and_then(|id| crate::revision::peel(repo, id, ObjectKind::Commit))
+                .ok()
+        };
+        RefFormat::parse_with(format, quote, head, &resolve)
+    }
+
+    /// [`RefFormat::parse`] with `HEAD`'s branch given and commits resolved by `resolve`.
+    fn parse_with(
+        format: &str,
+        quote: Quote,
+        head: Option<String>,
+        resolve: &dyn Fn(&str) -> Option<ObjectId>,
+    ) -> Result<RefFormat, FormatError> {
         let mut f = RefFormat {
             pieces: Vec::new(),
             atoms: Vec::new(),
@@ -285,7 +300,7 @@ impl RefFormat {
                 f.pieces
                     .push(Piece::Literal(expand_literal(&bytes[lit_start..i])));
             }
-            let at = f.atom(repo, &format[i + 2..close])?;
+            let at = f.atom(resolve, &format[i + 2..close])?;
             if f.atoms[at].name == "rest" {
                 return Err(FormatError::Bad(
                     "this command reject atom %(rest)".to_string(),
@@ -333,7 +348,12 @@ impl RefFormat {
                 "versionsort.suffix (version sorting with prerelease suffixes)".into(),
             ));
         }
-        let atom = self.atom(repo, key)?;
+        let resolve = |rev: &str| {
+            crate::revision::resolve(repo, rev)
+                .and_then(|id| crate::revision::peel(repo, id, ObjectKind::Commit))
+                .ok()
+        };
+        let atom = self.atom(&resolve, key)?;
         Ok(SortKey {
             atom,
             reverse,
@@ -343,7 +363,11 @@ impl RefFormat {
     }
 
     /// git's `parse_ref_filter_atom`: the index of the atom `text` (between `%(` and `)`).
-    fn atom(&mut self, repo: &Repository, text: &str) -> Result<usize, FormatError> {
+    fn atom(
+        &mut self,
+        resolve: &dyn Fn(&str) -> Option<ObjectId>,
+        text: &str,
+    ) -> Result<usize, FormatError> {
         let (deref, body) = match text.strip_prefix('*') {
             Some(b) => (true, b),
             None => (false, text),
@@ -529,9 +553,8 @@ impl RefFormat {
                         "expected format: %(ahead-behind:<committish>)".to_string(),
                     ));
                 };
-                let id = crate::revision::resolve(repo, base)
-                    .and_then(|id| crate::revision::peel(repo, id, ObjectKind::Commit))
-                    .map_err(|_| FormatError::Bad(format!("failed to find '{base}'")))?;
+                let id = resolve(base)
+                    .ok_or_else(|| FormatError::Bad(format!("failed to find '{base}'")))?;
                 Kind::AheadBehind(id)
             }
             "describe" | "signature" | "trailers" | "worktreepath" => {
@@ -1419,8 +1442,12 @@ fn person_part(line: &[u8], part: Part, number: &mut Option<u64>) -> Vec<u8> {
                 DateMode::Unix => time.to_string().into_bytes(),
                 DateMode::Raw => format!("{time} {tz_text}").into_bytes(),
                 DateMode::Default => {
-                    crate::object::date::format_default(time as i64, tz_text.as_bytes())
-                        .into_bytes()
+                    // A zone beyond ±99:99 only comes from a damaged object; it is clamped
+                    // so that the date arithmetic cannot overflow.
+                    let tz = tz.clamp(-9999, 9999);
+                    let zone = format!("{}{:04}", if tz < 0 { '-' } else { '+' }, tz.abs());
+                    let time = i64::try_from(time).unwrap_or(i64::MAX / 2);
+                    crate::object::date::format_default(time, zone.as_bytes()).into_bytes()
                 }
             }
         }
@@ -1759,6 +1786,85 @@ fn valid_color(value: &str) -> bool {
     true
 }
 
+/// Fuzzing entry point (run by `fuzz/entries.rs`): the first line of `data` is a format
+/// (parsed with every quoting style; revisions resolve to nothing), the rest a commit or
+/// tag whose messages and identities are split as the atoms split them, then rendered.
+/// Returns whether the format parsed and the object is a commit or a tag.
+#[doc(hidden)]
+pub fn fuzz_format(data: &[u8]) -> bool {
+    let nl = memchr::memchr(b'\n', data).unwrap_or(data.len());
+    let (format, object) = (&data[..nl], data.get(nl + 1..).unwrap_or(&[]));
+    let format = String::from_utf8_lossy(format);
+    let mut parsed = None;
+    for quote in [
+        Quote::None,
+        Quote::Shell,
+        Quote::Perl,
+        Quote::Python,
+        Quote::Tcl,
+    ] {
+        if let Ok(f) = RefFormat::parse_with(&format, quote, Some("refs/heads/x".into()), &|_| None)
+        {
+            parsed = Some(f);
+        }
+    }
+    let is_object = Commit::parse(object).is_ok() || Tag::parse(object).is_ok();
+    let message = Message::of(object);
+    let mut texts = Vec::new();
+    let mut number = None;
+    for c in [
+        Contents::Bare,
+        Contents::Subject,
+        Contents::Body,
+        Contents::BodyOnly,
+        Contents::Signature,
+        Contents::Size,
+        Contents::Lines(3),
+    ] {
+        texts.push(message.part(c, &mut number));
+    }
+    for who in ["author", "committer", "tagger"] {
+        if let Some(line) = who_line(object, who) {
+            for part in [
+                Part::Whole,
+                Part::Name,
+                Part::Email {
+                    trim: true,
+                    localpart: false,
+                },
+                Part::Email {
+                    trim: false,
+                    localpart: true,
+                },
+                Part::Date(DateMode::Default),
+                Part::Date(DateMode::Raw),
+            ] {
+                texts.push(person_part(line, part, &mut number));
+            }
+        }
+    }
+    let Some(f) = parsed else {
+        return false;
+    };
+    let n = f.atoms.len();
+    let values = Values {
+        refname: "refs/heads/x".into(),
+        text: (0..n)
+            .map(|i| {
+                texts
+                    .get(i % texts.len().max(1))
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .collect(),
+        number: vec![0; n],
+    };
+    let mut out = Vec::new();
+    let rendered = f.render(&values, &mut out).is_ok();
+    let _ = rendered;
+    is_object
+}
+
 impl Refs {
     /// Whether `name` exists only as a `packed-refs` entry (git's `REF_ISPACKED`).
     pub fn is_packed_only(&self, name: &str) -> Result<bool, super::RefError> {
@@ -1775,6 +1881,50 @@ impl Refs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn random_formats_and_objects_never_panic() {
+        let pieces: [&[u8]; 24] = [
+            b"%(",
+            b")",
+            b"%(if)",
+            b"%(then)",
+            b"%(else)",
+            b"%(end)",
+            b"%(align:3)",
+            b"%(align:9,middle)",
+            b"%(subject)",
+            b"%(body)",
+            b"%(contents:lines=2)",
+            b"%(authordate)",
+            b"%(taggeremail:trim)",
+            b"%%",
+            b"%4",
+            b"%41",
+            b"x",
+            b"\n",
+            b"tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n",
+            b"author A <a> 99999999999999999999 +99999\n",
+            b"\n\n",
+            b"-----BEGIN PGP SIGNATURE-----\n",
+            b"\r\n",
+            b"tagger <> x\n",
+        ];
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..3000 {
+            let mut input = Vec::new();
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            for k in 0..(x % 12) {
+                input.extend_from_slice(pieces[((x >> (k * 5)) % 24) as usize]);
+            }
+            let _ = fuzz_format(&input);
+        }
+        assert!(fuzz_format(
+            b"%(subject)|%(authordate)\ntree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nauthor A <a> 1 +0000\n\nsub\n"
+        ));
+    }
 
     #[test]
     fn version_order_like_git() {
