@@ -41,7 +41,7 @@ use crate::object::{Commit, EntryMode, ObjectKind};
 use crate::odb::OdbError;
 use crate::oid::{IdMap, ObjectId};
 use crate::repo::Repository;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, VecDeque};
 use std::sync::Arc;
 
 /// git's default score a moved block must exceed (`-M`): alphanumeric characters + 1.
@@ -842,64 +842,20 @@ impl Board<'_> {
         let tdata = self.data(target)?;
         let pdata = self.data(parent)?;
         let hunks = self.hunks(&pdata, &tdata)?;
-        let mut src: std::collections::VecDeque<Entry> =
-            std::mem::take(&mut self.origins[target].suspects).into();
+        let mut src: VecDeque<Entry> = std::mem::take(&mut self.origins[target].suspects).into();
         let mut kept = Vec::new();
         let mut newdest = Vec::new();
         let mut offset: i64 = 0;
-        let mut chunk =
-            |tlno: i64, off: i64, same: i64, src: &mut std::collections::VecDeque<Entry>| {
-                // Everything before the chunk goes to the parent.
-                let mut split_off = Vec::new();
-                while let Some(e) = src.front().copied() {
-                    if i64::from(e.s_lno) >= tlno {
-                        break;
-                    }
-                    src.pop_front();
-                    let mut e = e;
-                    if i64::from(e.s_lno + e.num_lines) > tlno {
-                        let len = (tlno - i64::from(e.s_lno)) as u32;
-                        split_off.push(Entry {
-                            lno: e.lno + len,
-                            num_lines: e.num_lines - len,
-                            s_lno: e.s_lno + len,
-                            suspect: e.suspect,
-                        });
-                        e.num_lines = len;
-                    }
-                    e.suspect = parent;
-                    e.s_lno = (i64::from(e.s_lno) + off) as u32;
-                    newdest.push(e);
-                }
-                for n in split_off.into_iter().rev() {
-                    src.push_front(n);
-                }
-                // The chunk itself stays with the target.
-                let mut rest = Vec::new();
-                let mut stay = Vec::new();
-                while let Some(e) = src.front().copied() {
-                    if i64::from(e.s_lno) >= same {
-                        break;
-                    }
-                    src.pop_front();
-                    let mut e = e;
-                    if i64::from(e.s_lno + e.num_lines) > same {
-                        let len = (same - i64::from(e.s_lno)) as u32;
-                        rest.push(Entry {
-                            lno: e.lno + len,
-                            num_lines: e.num_lines - len,
-                            s_lno: e.s_lno + len,
-                            suspect: e.suspect,
-                        });
-                        e.num_lines = len;
-                    }
-                    stay.push(e);
-                }
-                for n in rest.into_iter().rev() {
-                    src.push_front(n);
-                }
-                kept.extend(stay);
-            };
+        // git's `blame_chunk`: the lines before a change go to the parent, the changed
+        // lines stay with the target.
+        let mut chunk = |tlno: i64, off: i64, same: i64, src: &mut VecDeque<Entry>| {
+            for mut e in take_below(src, tlno) {
+                e.suspect = parent;
+                e.s_lno = (i64::from(e.s_lno) + off) as u32;
+                newdest.push(e);
+            }
+            kept.extend(take_below(src, same));
+        };
         for [start_a, count_a, start_b, count_b] in hunks {
             let (sa, ca, sb, cb) = (
                 i64::from(start_a),
@@ -1147,6 +1103,34 @@ impl Board<'_> {
             multi_path_commits: multi,
         }
     }
+}
+
+/// Takes the entries of `src` (sorted by suspect line) that start before line `limit`,
+/// cut at `limit`: the parts from `limit` on go back to the front of `src`, in order.
+fn take_below(src: &mut VecDeque<Entry>, limit: i64) -> Vec<Entry> {
+    let mut taken = Vec::new();
+    let mut tails = Vec::new();
+    while let Some(mut e) = src.front().copied() {
+        if i64::from(e.s_lno) >= limit {
+            break;
+        }
+        src.pop_front();
+        if i64::from(e.s_lno + e.num_lines) > limit {
+            let len = (limit - i64::from(e.s_lno)) as u32;
+            tails.push(Entry {
+                lno: e.lno + len,
+                num_lines: e.num_lines - len,
+                s_lno: e.s_lno + len,
+                suspect: e.suspect,
+            });
+            e.num_lines = len;
+        }
+        taken.push(e);
+    }
+    for t in tails.into_iter().rev() {
+        src.push_front(t);
+    }
+    taken
 }
 
 /// A split of an entry: the part before, the part blamed on a parent, the part after.

@@ -716,11 +716,7 @@ impl<'a> Printer<'a> {
                     }
                 }
                 buf.push(b'\t');
-                let line = self.blame.line((e.start + k) as usize);
-                buf.extend_from_slice(line);
-                if !line.ends_with(b"\n") {
-                    buf.push(b'\n');
-                }
+                push_line(&mut buf, self.blame.line((e.start + k) as usize));
             }
             out.write_all(&buf)?;
             buf.clear();
@@ -868,16 +864,20 @@ impl<'a> Printer<'a> {
                     }
                     write!(buf, " {:>w$}) ", e.start + 1 + k, w = max_digits)?;
                 }
-                let line = self.blame.line((e.start + k) as usize);
-                buf.extend_from_slice(line);
-                if !line.ends_with(b"\n") {
-                    buf.push(b'\n');
-                }
+                push_line(&mut buf, self.blame.line((e.start + k) as usize));
             }
             out.write_all(&buf)?;
             buf.clear();
         }
         Ok(())
+    }
+}
+
+/// A line of the file, with a newline even where the file's last line has none.
+fn push_line(buf: &mut Vec<u8>, line: &[u8]) {
+    buf.extend_from_slice(line);
+    if !line.ends_with(b"\n") {
+        buf.push(b'\n');
     }
 }
 
