@@ -957,23 +957,41 @@ impl Board<'_> {
         let pdata = self.data(parent)?;
         let mut leftover = Vec::new();
         while !unblamed.is_empty() {
-            let mut retry = Vec::new();
+            let mut round = Vec::with_capacity(unblamed.len());
             for e in unblamed {
                 let mut split = Split::default();
                 self.find_copy_in_blob(&e, parent, &pdata, &mut split)?;
-                match &split.parts[1] {
-                    Some(mid) if self.opts.move_score < self.score(mid) => {
-                        split_blame(blamed, &mut retry, split)
-                    }
-                    _ => leftover.push(e),
-                }
+                round.push((e, split));
             }
-            let (small, big) = self.filter_small(retry, self.opts.move_score);
-            toosmall.extend(small);
-            unblamed = big;
+            let min = self.opts.move_score;
+            unblamed = self.settle(round, min, blamed, &mut leftover, toosmall);
         }
         self.origins[target].suspects = leftover;
         Ok(())
+    }
+
+    /// The end of a round of move or copy detection: an entry whose best split's middle
+    /// scores above `min` passes the middle to `blamed` and retries its own parts (those
+    /// scoring at most `min` go to `toosmall`); the others stay with the target
+    /// (`leftover`). Returns the entries to retry.
+    fn settle(
+        &self,
+        round: Vec<(Entry, Split)>,
+        min: u32,
+        blamed: &mut Vec<Entry>,
+        leftover: &mut Vec<Entry>,
+        toosmall: &mut Vec<Entry>,
+    ) -> Vec<Entry> {
+        let mut retry = Vec::new();
+        for (e, split) in round {
+            match &split.parts[1] {
+                Some(mid) if min < self.score(mid) => split_blame(blamed, &mut retry, split),
+                _ => leftover.push(e),
+            }
+        }
+        let (small, big) = self.filter_small(retry, min);
+        toosmall.extend(small);
+        big
     }
 
     /// git's `find_copy_in_parent`.
@@ -1032,18 +1050,9 @@ impl Board<'_> {
                     self.origins[no].data = None;
                 }
             }
-            let mut retry = Vec::new();
-            for (e, split) in unblamed.into_iter().zip(best) {
-                match &split.parts[1] {
-                    Some(mid) if self.opts.copy_score < self.score(mid) => {
-                        split_blame(blamed, &mut retry, split)
-                    }
-                    _ => leftover.push(e),
-                }
-            }
-            let (small, big) = self.filter_small(retry, self.opts.copy_score);
-            toosmall.extend(small);
-            unblamed = big;
+            let round = unblamed.into_iter().zip(best).collect();
+            let min = self.opts.copy_score;
+            unblamed = self.settle(round, min, blamed, &mut leftover, toosmall);
         }
         self.origins[target].suspects = leftover;
         Ok(())

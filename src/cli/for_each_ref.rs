@@ -1,6 +1,6 @@
 //! `oxgit for-each-ref`: refs listed, filtered, sorted and formatted as git 2.47 does it.
 
-use super::options::{self, fixed, flag, optional, value, Parsed, Spec};
+use super::options::{self, fixed, flag, optional, value, Spec};
 use super::{Context, Fatal};
 use crate::object::ObjectKind;
 use crate::oid::ObjectId;
@@ -103,16 +103,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let mut filter = Filter::default();
     let mut from_stdin = false;
     for p in parsed {
-        let Parsed::Opt {
-            name,
-            value,
-            negated,
-            ..
-        } = p
-        else {
-            if let Parsed::Arg(a) = p {
-                filter.patterns.push(a);
-            }
+        let Some((name, value, negated)) = p.opt_or_arg(&mut filter.patterns) else {
             continue;
         };
         let on = !negated;

@@ -85,6 +85,29 @@ pub(super) enum Parsed {
     DashDash,
 }
 
+impl Parsed {
+    /// The option's name, value and negation; other arguments are pushed to `args` (and
+    /// `--` is dropped), giving `None`.
+    pub(super) fn opt_or_arg(
+        self,
+        args: &mut Vec<String>,
+    ) -> Option<(&'static str, Option<String>, bool)> {
+        match self {
+            Parsed::Opt {
+                name,
+                value,
+                negated,
+                ..
+            } => Some((name, value, negated)),
+            Parsed::Arg(a) => {
+                args.push(a);
+                None
+            }
+            Parsed::DashDash => None,
+        }
+    }
+}
+
 /// Where git prints the usage text after an option error.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum UsageTo {

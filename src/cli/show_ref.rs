@@ -1,6 +1,6 @@
 //! `oxgit show-ref`: list refs with their ids, check that refs exist (git 2.47).
 
-use super::options::{self, abbrev_value, fixed, flag, optional, Parsed, Spec};
+use super::options::{self, abbrev_value, fixed, flag, optional, Spec};
 use super::{Context, Fatal};
 use crate::object::ObjectKind;
 use crate::oid::ObjectId;
@@ -134,16 +134,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     };
     let mut patterns = Vec::new();
     for p in parsed {
-        let Parsed::Opt {
-            name,
-            value,
-            negated,
-            ..
-        } = p
-        else {
-            if let Parsed::Arg(a) = p {
-                patterns.push(a);
-            }
+        let Some((name, value, negated)) = p.opt_or_arg(&mut patterns) else {
             continue;
         };
         let on = !negated;
