@@ -238,6 +238,24 @@ struct Board<'r> {
     trees: IdMap<Arc<Vec<u8>>>,
 }
 
+/// How many source files `-C` reads and diffs at once.
+const COPY_SOURCES_PER_ROUND: usize = 64;
+
+/// The change blocks from `old` to `new` (start_a, count_a, start_b, count_b), as git's
+/// `diff_hunks` reports them with no context.
+fn hunks(
+    state: &mut line::State,
+    opts: &line::Options,
+    old: &[u8],
+    new: &[u8],
+) -> Result<Vec<[u32; 4]>, BlameError> {
+    let d = state.diff(old, new, opts)?;
+    Ok(d.changes()
+        .iter()
+        .map(|c| [c.old_start, c.old_len, c.new_start, c.new_len])
+        .collect())
+}
+
 /// How many trees [`Board::tree`] keeps.
 const TREE_CACHE: usize = 256;
 
@@ -767,11 +785,32 @@ impl Board<'_> {
         blamed: &mut Vec<Entry>,
         toosmall: &mut Vec<Entry>,
     ) -> Result<(), BlameError> {
-        for &po in sg.iter().flatten() {
+        // The diffs with the parents do not depend on each other: a merge diffs all its
+        // parents at once.
+        let parents: Vec<usize> = sg.iter().flatten().copied().collect();
+        let tdata = self.data(origin)?;
+        let mut pdatas = Vec::with_capacity(parents.len());
+        for &po in &parents {
+            pdatas.push(self.data(po)?);
+        }
+        let opts = self.diff_options();
+        let all_hunks: Vec<Result<Vec<[u32; 4]>, BlameError>> = if parents.len() > 1 {
+            use rayon::prelude::*;
+            pdatas
+                .par_iter()
+                .map_init(line::State::new, |st, pd| hunks(st, &opts, pd, &tdata))
+                .collect()
+        } else {
+            pdatas
+                .iter()
+                .map(|pd| hunks(&mut self.diff, &opts, pd, &tdata))
+                .collect()
+        };
+        for (&po, h) in parents.iter().zip(all_hunks) {
             if self.origins[origin].previous.is_none() {
                 self.origins[origin].previous = Some(po);
             }
-            self.pass_blame_to_parent(origin, po)?;
+            self.pass_blame_to_parent(origin, po, h?)?;
             if self.origins[origin].suspects.is_empty() {
                 return Ok(());
             }
@@ -827,21 +866,14 @@ impl Board<'_> {
         }
     }
 
-    /// The change blocks from `old` to `new`: (start_a, count_a, start_b, count_b).
-    fn hunks(&mut self, old: &[u8], new: &[u8]) -> Result<Vec<[u32; 4]>, BlameError> {
-        let opts = self.diff_options();
-        let d = self.diff.diff(old, new, &opts)?;
-        Ok(d.changes()
-            .iter()
-            .map(|c| [c.old_start, c.old_len, c.new_start, c.new_len])
-            .collect())
-    }
-
-    /// git's `pass_blame_to_parent`: lines the diff shows unchanged go to the parent.
-    fn pass_blame_to_parent(&mut self, target: usize, parent: usize) -> Result<(), BlameError> {
-        let tdata = self.data(target)?;
-        let pdata = self.data(parent)?;
-        let hunks = self.hunks(&pdata, &tdata)?;
+    /// git's `pass_blame_to_parent`: lines the diff (`hunks`, from the parent's file to
+    /// the target's) shows unchanged go to the parent.
+    fn pass_blame_to_parent(
+        &mut self,
+        target: usize,
+        parent: usize,
+        hunks: Vec<[u32; 4]>,
+    ) -> Result<(), BlameError> {
         let mut src: VecDeque<Entry> = std::mem::take(&mut self.origins[target].suspects).into();
         let mut kept = Vec::new();
         let mut newdest = Vec::new();
@@ -890,26 +922,29 @@ impl Board<'_> {
     /// git's `find_copy_in_blob`: the best split of `ent` against the file `pdata` of
     /// origin `parent` ([before, from parent, after]; the middle `None` if nothing matches).
     fn find_copy_in_blob(
-        &mut self,
+        &self,
+        state: &mut line::State,
         ent: &Entry,
         parent: usize,
         pdata: &[u8],
-        best: &mut Split,
-    ) -> Result<(), BlameError> {
+    ) -> Result<Split, BlameError> {
         let from = self.final_starts[ent.lno as usize];
         let to = self.final_starts[(ent.lno + ent.num_lines) as usize];
-        let fd = self.final_data.clone();
-        let hunks = self.hunks(pdata, &fd[from..to])?;
+        let h = hunks(
+            state,
+            &self.diff_options(),
+            pdata,
+            &self.final_data[from..to],
+        )?;
         let mut local = Split::default();
         let (mut tlno, mut plno) = (0u32, 0u32);
-        for [sa, ca, sb, cb] in hunks {
+        for [sa, ca, sb, cb] in h {
             self.handle_split(ent, tlno, plno, sb, parent, &mut local);
             plno = sa + ca;
             tlno = sb + cb;
         }
         self.handle_split(ent, tlno, plno, ent.num_lines, parent, &mut local);
-        self.copy_split_if_better(best, local);
-        Ok(())
+        Ok(local)
     }
 
     /// git's `handle_split` (line numbers relative to `ent`).
@@ -958,11 +993,17 @@ impl Board<'_> {
         let mut leftover = Vec::new();
         while !unblamed.is_empty() {
             let mut round = Vec::with_capacity(unblamed.len());
+            let mut state = std::mem::take(&mut self.diff);
             for e in unblamed {
-                let mut split = Split::default();
-                self.find_copy_in_blob(&e, parent, &pdata, &mut split)?;
-                round.push((e, split));
+                match self.find_copy_in_blob(&mut state, &e, parent, &pdata) {
+                    Ok(split) => round.push((e, split)),
+                    Err(err) => {
+                        self.diff = state;
+                        return Err(err);
+                    }
+                }
             }
+            self.diff = state;
             let min = self.opts.move_score;
             unblamed = self.settle(round, min, blamed, &mut leftover, toosmall);
         }
@@ -1034,20 +1075,42 @@ impl Board<'_> {
         let mut leftover = Vec::new();
         while !unblamed.is_empty() {
             let mut best: Vec<Split> = vec![Split::default(); unblamed.len()];
-            for (path, blob, mode) in &sources {
-                let no = self.origin(pn, path.clone());
-                self.origins[no].blob = *blob;
-                self.origins[no].mode = *mode;
-                let pdata = self.data(no)?;
-                for (j, e) in unblamed.iter().enumerate() {
-                    let mut potential = Split::default();
-                    self.find_copy_in_blob(e, no, &pdata, &mut potential)?;
-                    let mut b = std::mem::take(&mut best[j]);
-                    self.copy_split_if_better(&mut b, potential);
-                    best[j] = b;
+            // Every (source file, entry) pair is diffed in parallel, a chunk of sources at
+            // a time; the best splits are then chosen in git's order (sources in queue
+            // order, a later equal score winning).
+            for chunk in sources.chunks(COPY_SOURCES_PER_ROUND) {
+                let mut files = Vec::with_capacity(chunk.len());
+                for (path, blob, mode) in chunk {
+                    let no = self.origin(pn, path.clone());
+                    self.origins[no].blob = *blob;
+                    self.origins[no].mode = *mode;
+                    files.push((no, self.data(no)?));
                 }
-                if self.origins[no].suspects.is_empty() {
-                    self.origins[no].data = None;
+                let grid: Vec<Result<Vec<Split>, BlameError>> = {
+                    use rayon::prelude::*;
+                    let board = &*self;
+                    let entries = &unblamed;
+                    files
+                        .par_iter()
+                        .map_init(line::State::new, |st, (no, pdata)| {
+                            entries
+                                .iter()
+                                .map(|e| board.find_copy_in_blob(st, e, *no, pdata))
+                                .collect()
+                        })
+                        .collect()
+                };
+                for row in grid {
+                    for (j, potential) in row?.into_iter().enumerate() {
+                        let mut b = std::mem::take(&mut best[j]);
+                        self.copy_split_if_better(&mut b, potential);
+                        best[j] = b;
+                    }
+                }
+                for (no, _) in files {
+                    if self.origins[no].suspects.is_empty() {
+                        self.origins[no].data = None;
+                    }
                 }
             }
             let round = unblamed.into_iter().zip(best).collect();
