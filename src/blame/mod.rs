@@ -236,6 +236,8 @@ struct Board<'r> {
     done: Vec<Entry>,
     diff: line::State,
     trees: IdMap<Arc<Vec<u8>>>,
+    /// The last name looked up in each tree, and what it found.
+    lookups: IdMap<(Vec<u8>, Option<(ObjectId, u32)>)>,
 }
 
 /// How many source files `-C` reads and diffs at once.
@@ -295,6 +297,7 @@ pub fn blame_named(
         done: Vec::new(),
         diff: line::State::new(),
         trees: IdMap::default(),
+        lookups: IdMap::default(),
     };
     let no_path = || BlameError::NoSuchPath {
         path: String::from_utf8_lossy(path).into_owned(),
@@ -435,7 +438,7 @@ impl Board<'_> {
             }
         };
         let mut node = node;
-        if self.shallow.contains(&node.id) {
+        if !self.shallow.is_empty() && self.shallow.contains(&node.id) {
             node.parents = Some(Vec::new());
         }
         self.nodes.push(node);
@@ -607,6 +610,39 @@ impl Board<'_> {
         Ok(t)
     }
 
+    /// The entry `name` of tree `tree` (its id and mode). The last lookup of each tree is
+    /// remembered: the child's lookups of one step are the parent's of the step before.
+    fn lookup(
+        &mut self,
+        tree: ObjectId,
+        name: &[u8],
+    ) -> Result<Option<(ObjectId, u32)>, BlameError> {
+        if let Some((n, found)) = self.lookups.get(&tree) {
+            if n == name {
+                return Ok(*found);
+            }
+        }
+        let data = self.tree(tree)?;
+        let mut found = None;
+        for e in crate::object::TreeIter::new(&data, self.repo.hash_kind()) {
+            let e = e.map_err(|e| BlameError::Tree(e.to_string()))?;
+            if e.name == name {
+                found = Some((e.id, e.mode.as_raw()));
+                break;
+            }
+            // Entries are sorted by name (a tree's as if a `/` followed it): past the
+            // first byte, the name cannot come any more.
+            if e.name.first() > name.first() {
+                break;
+            }
+        }
+        if self.lookups.len() >= TREE_CACHE * 4 {
+            self.lookups.clear();
+        }
+        self.lookups.insert(tree, (name.to_vec(), found));
+        Ok(found)
+    }
+
     /// The entry at `path` in the tree `ptree`, read only as far down as it differs from
     /// the tree `ctree` where the origin `origin` has it (equal subtrees hold equal
     /// entries).
@@ -620,7 +656,6 @@ impl Board<'_> {
         let same = (self.origins[origin].blob, self.origins[origin].mode);
         let (mut p, mut c) = (ptree, Some(ctree));
         let mut rest = path;
-        let hash = self.repo.hash_kind();
         loop {
             if Some(p) == c {
                 return Ok(Some(same));
@@ -629,24 +664,11 @@ impl Board<'_> {
                 Some(i) => (&rest[..i], Some(&rest[i + 1..])),
                 None => (rest, None),
             };
-            let find =
-                |b: &mut Self, tree: ObjectId| -> Result<Option<(ObjectId, u32)>, BlameError> {
-                    let data = b.tree(tree)?;
-                    let mut found = None;
-                    for e in crate::object::TreeIter::new(&data, hash) {
-                        let e = e.map_err(|e| BlameError::Tree(e.to_string()))?;
-                        if e.name == name {
-                            found = Some((e.id, e.mode.as_raw()));
-                            break;
-                        }
-                    }
-                    Ok(found)
-                };
-            let Some((pid, pmode)) = find(self, p)? else {
+            let Some((pid, pmode)) = self.lookup(p, name)? else {
                 return Ok(None);
             };
             let cnext = match c {
-                Some(ct) => find(self, ct)?,
+                Some(ct) => self.lookup(ct, name)?,
                 None => None,
             };
             match tail {
