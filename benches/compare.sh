@@ -190,7 +190,7 @@ cmds=(
   "log --numstat --format=%H -n 3000 $B"
   "merge-base --all $A $B"
 )
-[ $worktree = 1 ] && cmds+=("status --porcelain")
+[ $worktree = 1 ] && cmds+=("status --porcelain" "status --porcelain=v2 -uall")
 # blame of a long-lived file (in the generated repository: the release changelog, which
 # exists at every SCALE); the rows are left out when B has no such file.
 blame_file=${BLAME_FILE:-packaging/debian/changelog}

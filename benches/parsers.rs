@@ -47,7 +47,7 @@ fn inflate_loose_object(bencher: divan::Bencher, size: usize) {
     bencher
         .counter(divan::counter::BytesCount::new(size))
         .bench_local(|| {
-            oxgit::odb::inflate_loose(&file, Path::new("bench"), &mut buf).unwrap();
+            oxgit::internals::odb::inflate_loose(&file, Path::new("bench"), &mut buf).unwrap();
             buf.len()
         });
 }
@@ -100,7 +100,7 @@ fn apply_delta(bencher: divan::Bencher, size: usize) {
     bencher
         .counter(divan::counter::BytesCount::new(result_len))
         .bench_local(|| {
-            oxgit::odb::apply_delta(&base, &delta, &mut out).unwrap();
+            oxgit::internals::odb::apply_delta(&base, &delta, &mut out).unwrap();
             out.len()
         });
 }

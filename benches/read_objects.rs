@@ -6,7 +6,7 @@
 //! Run: `cargo bench --bench read_objects` (set `OXGIT_BENCH_KEEP=1` to keep the
 //! repository and print its path).
 
-use oxgit::odb::Odb;
+use oxgit::internals::odb::Odb;
 use oxgit::{HashKind, ObjectId};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -178,7 +178,7 @@ fn listed_headers_all(bencher: divan::Bencher) {
     let odb = Odb::open(&f.objects, HashKind::Sha1).unwrap();
     bencher.bench_local(|| {
         let list = odb.all_objects().unwrap();
-        let mut memo = oxgit::odb::KindMemo::new();
+        let mut memo = oxgit::internals::odb::KindMemo::new();
         let headers = odb.listed_headers(&list);
         let mut total = 0u64;
         for (i, h) in headers.iter().enumerate() {

@@ -18,7 +18,7 @@ use std::sync::{Mutex, OnceLock};
 pub type Entry = fn(&[u8]) -> bool;
 
 /// Every target: its name (the folder under `corpus/` and `artifacts/`) and its entry.
-pub const TARGETS: [(&str, Entry); 10] = [
+pub const TARGETS: [(&str, Entry); 11] = [
     ("tree", tree),
     ("commit", commit),
     ("tag", tag),
@@ -29,6 +29,7 @@ pub const TARGETS: [(&str, Entry); 10] = [
     ("commit_graph", commit_graph),
     ("line_diff", line_diff),
     ("ref_format", ref_format),
+    ("index", index),
 ];
 
 /// First line: a `for-each-ref` format; rest: a commit or tag whose message and
@@ -37,10 +38,42 @@ pub fn ref_format(data: &[u8]) -> bool {
     oxgit::refs::format::fuzz_format(data)
 }
 
+/// An index file, both hash kinds; if a second `DIRC` header follows the first, the
+/// input is a split index followed by its shared index. Every entry's path is looked up
+/// again, and the cache tree and resolve-undo data are walked.
+pub fn index(data: &[u8]) -> bool {
+    use oxgit::index::Index;
+    let second = data
+        .windows(4)
+        .skip(1)
+        .position(|w| w == b"DIRC")
+        .map(|p| p + 1);
+    let mut any = false;
+    for hash in [HashKind::Sha1, HashKind::Sha256] {
+        let parsed = match second {
+            Some(p) => Index::from_split_bytes(&data[..p], &data[p..], hash),
+            None => Index::from_bytes(data, hash),
+        };
+        let Ok(idx) = parsed else { continue };
+        any = true;
+        for (e, path) in idx.iter() {
+            let found = idx.position(path, e.stage());
+            assert!(found.is_ok(), "entry {:?} not found again", path);
+            let _ = (e.skip_worktree(), e.intent_to_add(), e.assume_valid());
+        }
+        let mut stack: Vec<&oxgit::index::CacheTree> = idx.cache_tree().into_iter().collect();
+        while let Some(t) = stack.pop() {
+            stack.extend(t.children.iter().map(|(_, c)| c));
+        }
+        let _ = idx.resolve_undo().len();
+    }
+    any
+}
+
 /// Two buffers diffed with every algorithm; panics only if an invariant breaks (counts that
 /// disagree with the printed lines, or a patch that does not rebuild the new side).
 pub fn line_diff(data: &[u8]) -> bool {
-    oxgit::diff::patch::fuzz_line_diff(data);
+    oxgit::internals::fuzz_line_diff(data);
     true
 }
 
@@ -49,7 +82,7 @@ pub fn line_diff(data: &[u8]) -> bool {
 pub fn commit_graph(data: &[u8]) -> bool {
     let mut any = false;
     for hash in [HashKind::Sha1, HashKind::Sha256] {
-        let Ok(g) = oxgit::odb::CommitGraph::from_bytes(data.to_vec(), hash) else {
+        let Ok(g) = oxgit::internals::odb::CommitGraph::from_bytes(data.to_vec(), hash) else {
             continue;
         };
         any = true;

@@ -83,3 +83,24 @@ mkdir -p "$here/corpus/line_diff"
 printf 'a\nb\nc\n\xffa\nc\nd\n' > "$here/corpus/line_diff/seed1"
 printf 'fn main() {\n    x();\n}\n\xfffn main() {\n    y();\n}\n' > "$here/corpus/line_diff/seed2"
 printf 'no newline\xffno newline\nmore' > "$here/corpus/line_diff/seed3"
+# Index files: v2, v3 (intent-to-add, skip-worktree), v4, with TREE/REUC/UNTR, and a split
+# index followed by its shared index. (They hold stat data, so these seeds differ from run
+# to run; their structure does not.)
+mkdir -p "$here/corpus/index"
+new_repo "$tmp/ix"
+mkdir -p a/b && printf '1\n' > a/b/f && printf '2\n' > a/g && printf '3\n' > top && commit one
+cp .git/index "$here/corpus/index/seed-v2"
+printf 'n\n' > new && git add -N new && git update-index --skip-worktree top
+cp .git/index "$here/corpus/index/seed-v3"
+git update-index --index-version 4
+cp .git/index "$here/corpus/index/seed-v4"
+git update-index --index-version 2 --no-skip-worktree top
+git checkout -q -b side && printf 'side\n' > top && commit side && git checkout -q main
+printf 'main\n' > top && commit main2
+git merge -q side >/dev/null 2>&1 || true
+printf 'fixed\n' > top && git add top
+git -c core.untrackedCache=true update-index --untracked-cache && git -c core.untrackedCache=true status >/dev/null
+cp .git/index "$here/corpus/index/seed-reuc-untr"
+git update-index --no-untracked-cache
+git update-index --split-index && printf 'x\n' > a/g && git add a/g && git update-index --split-index
+cat .git/index .git/sharedindex.* > "$here/corpus/index/seed-split"

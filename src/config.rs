@@ -1,10 +1,17 @@
 //! A reader for git's config files: sections, subsections, keys and values with git's
-//! quoting, escapes, comments and continuation lines.
+//! quoting, escapes, comments and continuation lines; and git's cascade of them.
 //!
-//! Only what the engine needs is read: the repository's own `config` (no includes, no
-//! global or system files), so results never depend on the user running oxgit.
+//! [`Config::parse`] and [`Config::load`] read one file. [`Config::cascade`] reads what
+//! git reads, in git's order (a later value wins): the system file, the global files, the
+//! repository's `config`, the worktree's `config.worktree` (with
+//! `extensions.worktreeConfig`), and command-line values (`GIT_CONFIG_COUNT` /
+//! `GIT_CONFIG_KEY_<n>` / `GIT_CONFIG_VALUE_<n>`, `GIT_CONFIG_PARAMETERS`, then `-c`),
+//! following `include.path` and `includeIf.<condition>.path` (`gitdir:`, `gitdir/i:`,
+//! `onbranch:`, `hasconfig:remote.*.url:`) in every file. Which files are read is
+//! chosen by [`Sources`]: [`Sources::repository_only`] never depends on the user running
+//! oxgit; [`Sources::from_env`] is git's.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// A parsed config file: `(section.subsection.key, value)` in file order. Section and key
 /// names are lowercased; subsections keep their case, as in git.
@@ -12,6 +19,93 @@ use std::path::Path;
 pub struct Config {
     entries: Vec<(String, Option<String>)>,
 }
+
+/// Where the files of a config cascade are, and the command-line values on top.
+#[derive(Clone, Debug, Default)]
+pub struct Sources {
+    /// The system file (`/etc/gitconfig`, `GIT_CONFIG_SYSTEM`), `None` with
+    /// `GIT_CONFIG_NOSYSTEM`.
+    pub system: Option<PathBuf>,
+    /// The global files in reading order: `GIT_CONFIG_GLOBAL`, or
+    /// `$XDG_CONFIG_HOME/git/config` (`~/.config/git/config`) then `~/.gitconfig`.
+    pub global: Vec<PathBuf>,
+    /// `$HOME`, for `~/` in include paths.
+    pub home: Option<PathBuf>,
+    /// Command-line values, in order (`GIT_CONFIG_COUNT` entries, `GIT_CONFIG_PARAMETERS`,
+    /// then `-c`); a `None` value is a bare key (boolean true).
+    pub command_line: Vec<(String, Option<String>)>,
+}
+
+impl Sources {
+    /// Only the repository's own files (and their includes): results never depend on
+    /// the user running oxgit.
+    pub fn repository_only() -> Sources {
+        Sources::default()
+    }
+
+    /// The files and values git reads, from the environment: `GIT_CONFIG_NOSYSTEM`,
+    /// `GIT_CONFIG_SYSTEM`, `GIT_CONFIG_GLOBAL`, `XDG_CONFIG_HOME`, `HOME`,
+    /// `GIT_CONFIG_COUNT`/`GIT_CONFIG_KEY_<n>`/`GIT_CONFIG_VALUE_<n>` and
+    /// `GIT_CONFIG_PARAMETERS`.
+    pub fn from_env() -> Result<Sources, ConfigError> {
+        let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
+        let home = var("HOME").map(PathBuf::from);
+        let no_system = std::env::var("GIT_CONFIG_NOSYSTEM")
+            .ok()
+            .is_some_and(|v| parse_bool(&v).unwrap_or(true));
+        let system = if no_system {
+            None
+        } else {
+            Some(
+                var("GIT_CONFIG_SYSTEM")
+                    .map_or_else(|| PathBuf::from("/etc/gitconfig"), PathBuf::from),
+            )
+        };
+        let global = match var("GIT_CONFIG_GLOBAL") {
+            Some(g) => vec![PathBuf::from(g)],
+            None => {
+                let mut v = Vec::new();
+                match var("XDG_CONFIG_HOME") {
+                    Some(x) => v.push(PathBuf::from(x).join("git/config")),
+                    None => {
+                        if let Some(h) = &home {
+                            v.push(h.join(".config/git/config"));
+                        }
+                    }
+                }
+                if let Some(h) = &home {
+                    v.push(h.join(".gitconfig"));
+                }
+                v
+            }
+        };
+        Ok(Sources {
+            system,
+            global,
+            home,
+            command_line: command_line_from_env()?,
+        })
+    }
+
+    /// Adds a `-c name=value` (or `-c name`, a boolean true) after the others.
+    pub fn push_command_line(&mut self, arg: &str) -> Result<(), ConfigError> {
+        let (k, v) = split_parameter(arg)?;
+        self.command_line.push((k, v));
+        Ok(())
+    }
+}
+
+/// What `includeIf` conditions are evaluated against.
+#[derive(Clone, Debug, Default)]
+pub struct IncludeContext {
+    /// The git dir (`gitdir:` conditions).
+    pub git_dir: Option<PathBuf>,
+    /// The branch `HEAD` names, without `refs/heads/` (`onbranch:` conditions).
+    pub branch: Option<String>,
+}
+
+/// git's limit on nested includes.
+const MAX_INCLUDE_DEPTH: usize = 10;
 
 /// Why a config file could not be parsed.
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +118,18 @@ pub enum ConfigError {
         /// The operating system's error.
         source: std::io::Error,
     },
+    /// Includes nest deeper than git allows.
+    #[error("exceeded maximum include depth ({max}) while including {path}")]
+    IncludeDepth {
+        /// The file that would have been included.
+        path: PathBuf,
+        /// The limit.
+        max: usize,
+    },
+    /// A command-line value (`-c`, `GIT_CONFIG_PARAMETERS`, `GIT_CONFIG_KEY_<n>`) is
+    /// malformed.
+    #[error("bogus config parameter: {0}")]
+    BadParameter(String),
     /// A line is not valid config syntax.
     #[error("bad config line {line} in {path}")]
     Syntax {
@@ -147,6 +253,51 @@ impl Config {
         Ok(Config { entries })
     }
 
+    /// The cascade of config files git reads for a repository with git dir `git_dir`
+    /// and common dir `common_dir`, per `sources`, with includes followed.
+    pub fn cascade(
+        sources: &Sources,
+        git_dir: &Path,
+        common_dir: &Path,
+        context: &IncludeContext,
+    ) -> Result<Config, ConfigError> {
+        let mut reader = Reader {
+            home: sources.home.clone(),
+            context,
+            remote_urls: None,
+        };
+        let mut out = reader.read_all(sources, git_dir, common_dir)?;
+        if out.entries.iter().any(|(k, _)| is_hasconfig_include(k)) {
+            // `hasconfig:remote.*.url:` looks at every remote URL the other files
+            // define: a second pass, with those URLs known.
+            let urls: Vec<String> = out
+                .entries
+                .iter()
+                .filter(|(k, _)| k.starts_with("remote.") && k.ends_with(".url"))
+                .filter_map(|(_, v)| v.clone())
+                .collect();
+            reader.remote_urls = Some(urls);
+            out = reader.read_all(sources, git_dir, common_dir)?;
+        }
+        Ok(out)
+    }
+
+    /// Appends the values of `other` (which then win over this config's).
+    pub fn extend(&mut self, other: Config) {
+        self.entries.extend(other.entries);
+    }
+
+    /// Appends one value (it then wins).
+    pub fn push(&mut self, key: &str, value: Option<&str>) {
+        self.entries
+            .push((normalize_key(key), value.map(str::to_string)));
+    }
+
+    /// Every `(key, value)` in order (keys normalized: section and key lowercase).
+    pub fn entries(&self) -> impl Iterator<Item = (&str, Option<&str>)> + '_ {
+        self.entries.iter().map(|(k, v)| (k.as_str(), v.as_deref()))
+    }
+
     /// The last value of `key` (`section.key` or `section.subsection.key`; section and key
     /// are matched case-insensitively).
     pub fn get(&self, key: &str) -> Option<&str> {
@@ -166,6 +317,19 @@ impl Config {
             .iter()
             .filter(move |(k, _)| *k == key)
             .map(|(_, v)| v.as_deref().unwrap_or(""))
+    }
+
+    /// Every entry of `section` (`section.<rest>`, in file order) as `(rest, value)`;
+    /// `value` is `None` for a key without `=`.
+    pub fn section_entries<'a>(
+        &'a self,
+        section: &str,
+    ) -> impl Iterator<Item = (String, Option<&'a str>)> + 'a {
+        let prefix = format!("{}.", section.to_ascii_lowercase());
+        self.entries.iter().filter_map(move |(k, v)| {
+            k.strip_prefix(&prefix)
+                .map(|rest| (rest.to_string(), v.as_deref()))
+        })
     }
 
     /// Whether `key` is present, even without a value.
@@ -323,5 +487,319 @@ mod tests {
     fn reports_bad_lines() {
         assert_eq!(Config::parse(b"[core\n").unwrap_err(), 1);
         assert_eq!(Config::parse(b"[a]\nk = \"open\n").unwrap_err(), 2);
+    }
+}
+
+fn is_hasconfig_include(key: &str) -> bool {
+    key.starts_with("includeif.hasconfig:remote.*.url:") && key.ends_with(".path")
+}
+
+/// Reads config files with includes.
+struct Reader<'a> {
+    home: Option<PathBuf>,
+    context: &'a IncludeContext,
+    /// Known remote URLs once the first pass is done (`hasconfig:` is false before).
+    remote_urls: Option<Vec<String>>,
+}
+
+impl Reader<'_> {
+    fn read_all(
+        &mut self,
+        sources: &Sources,
+        git_dir: &Path,
+        common_dir: &Path,
+    ) -> Result<Config, ConfigError> {
+        let mut out = Config::default();
+        if let Some(sys) = &sources.system {
+            self.file(sys, 0, &mut out)?;
+        }
+        for g in &sources.global {
+            self.file(g, 0, &mut out)?;
+        }
+        let local_path = common_dir.join("config");
+        let mut local = Config::default();
+        self.file(&local_path, 0, &mut local)?;
+        let worktree_config = local.get_bool("extensions.worktreeconfig") == Some(true);
+        out.extend(local);
+        if worktree_config {
+            self.file(&git_dir.join("config.worktree"), 0, &mut out)?;
+        }
+        for (k, v) in &sources.command_line {
+            out.entries.push((normalize_key(k), v.clone()));
+            // Relative includes cannot come from the command line; absolute ones can.
+            if let Some(p) = v.as_deref().filter(|_| self.include_applies(k, None)) {
+                let p = self.expand(p);
+                if p.is_absolute() {
+                    self.file(&p, 1, &mut out)?;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// `~/` expanded.
+    fn expand(&self, p: &str) -> PathBuf {
+        match (p.strip_prefix("~/"), &self.home) {
+            (Some(rest), Some(h)) => h.join(rest),
+            _ => PathBuf::from(p),
+        }
+    }
+
+    /// Reads `path` (a missing file is empty) into `out`, following includes in place.
+    fn file(&mut self, path: &Path, depth: usize, out: &mut Config) -> Result<(), ConfigError> {
+        if depth > MAX_INCLUDE_DEPTH {
+            return Err(ConfigError::IncludeDepth {
+                path: path.to_path_buf(),
+                max: MAX_INCLUDE_DEPTH,
+            });
+        }
+        let parsed = Config::load(path)?;
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        for (k, v) in parsed.entries {
+            let include = v
+                .as_deref()
+                .filter(|_| self.include_applies(&k, Some(path)))
+                .map(|p| {
+                    let p = self.expand(p);
+                    if p.is_absolute() {
+                        p
+                    } else {
+                        dir.join(p)
+                    }
+                });
+            out.entries.push((k, v));
+            if let Some(inc) = include {
+                self.file(&inc, depth + 1, out)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether `key` (normalized) is an include whose condition holds; `file` is the
+    /// file it comes from (for `./` in `gitdir:`).
+    fn include_applies(&self, key: &str, file: Option<&Path>) -> bool {
+        if key == "include.path" {
+            return true;
+        }
+        let Some(cond) = key
+            .strip_prefix("includeif.")
+            .and_then(|r| r.strip_suffix(".path"))
+        else {
+            return false;
+        };
+        if let Some(pat) = cond.strip_prefix("gitdir:") {
+            return self.gitdir_matches(pat, file, false);
+        }
+        if let Some(pat) = cond.strip_prefix("gitdir/i:") {
+            return self.gitdir_matches(pat, file, true);
+        }
+        if let Some(pat) = cond.strip_prefix("onbranch:") {
+            let Some(branch) = &self.context.branch else {
+                return false;
+            };
+            let mut pat = pat.as_bytes().to_vec();
+            if pat.ends_with(b"/") {
+                pat.extend_from_slice(b"**");
+            }
+            return crate::worktree::wildmatch::wildmatch(
+                &pat,
+                branch.as_bytes(),
+                crate::worktree::wildmatch::PATHNAME,
+            );
+        }
+        if let Some(pat) = cond.strip_prefix("hasconfig:remote.*.url:") {
+            return self.remote_urls.as_ref().is_some_and(|urls| {
+                urls.iter()
+                    .any(|u| crate::worktree::wildmatch::wildmatch(pat.as_bytes(), u.as_bytes(), 0))
+            });
+        }
+        false
+    }
+
+    /// git's `include_by_gitdir`.
+    fn gitdir_matches(&self, pat: &str, file: Option<&Path>, icase: bool) -> bool {
+        use crate::worktree::wildmatch::{wildmatch, CASEFOLD, PATHNAME};
+        let Some(git_dir) = &self.context.git_dir else {
+            return false;
+        };
+        let mut pattern = self.expand(pat).into_os_string().into_encoded_bytes();
+        let mut prefix = 0;
+        if pattern.starts_with(b"./") {
+            let Some(file) = file else { return false };
+            let real = file.canonicalize().unwrap_or_else(|_| file.to_path_buf());
+            let dir = real
+                .parent()
+                .unwrap_or(Path::new("/"))
+                .as_os_str()
+                .as_encoded_bytes();
+            let mut p = dir.to_vec();
+            p.extend_from_slice(&pattern[1..]);
+            prefix = dir.len() + 1;
+            pattern = p;
+        } else if !pattern.starts_with(b"/") {
+            pattern.splice(0..0, b"**/".iter().copied());
+        }
+        if pattern.ends_with(b"/") {
+            pattern.extend_from_slice(b"**");
+        }
+        let flags = PATHNAME | if icase { CASEFOLD } else { 0 };
+        let real = git_dir.canonicalize().unwrap_or_else(|_| git_dir.clone());
+        let absolute = if git_dir.is_absolute() {
+            git_dir.clone()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(git_dir)
+        };
+        [real, absolute].iter().any(|text| {
+            let text = text.as_os_str().as_encoded_bytes();
+            if text.len() < prefix {
+                return false;
+            }
+            let same = if icase {
+                pattern[..prefix].eq_ignore_ascii_case(&text[..prefix])
+            } else {
+                pattern[..prefix] == text[..prefix]
+            };
+            same && wildmatch(&pattern[prefix..], &text[prefix..], flags)
+        })
+    }
+}
+
+/// Splits `name=value` (or a bare `name`) as `-c` takes it, checking the name.
+fn split_parameter(arg: &str) -> Result<(String, Option<String>), ConfigError> {
+    let (k, v) = match arg.split_once('=') {
+        Some((k, v)) => (k, Some(v.to_string())),
+        None => (arg, None),
+    };
+    if !valid_key(k) {
+        return Err(ConfigError::BadParameter(arg.to_string()));
+    }
+    Ok((normalize_key(k), v))
+}
+
+/// git's key syntax: `section[.subsection].key`, section and key alphanumeric or `-`
+/// (section also `.`), the key starting with a letter.
+fn valid_key(k: &str) -> bool {
+    let (Some(first), Some(last)) = (k.find('.'), k.rfind('.')) else {
+        return false;
+    };
+    let section = &k[..first];
+    let key = &k[last + 1..];
+    !section.is_empty()
+        && section
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'-')
+        && key.bytes().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && key.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
+}
+
+/// The command-line values git passes to its children through the environment:
+/// `GIT_CONFIG_COUNT` pairs first, then `GIT_CONFIG_PARAMETERS`.
+fn command_line_from_env() -> Result<Vec<(String, Option<String>)>, ConfigError> {
+    let mut out = Vec::new();
+    if let Ok(count) = std::env::var("GIT_CONFIG_COUNT") {
+        let n: usize = count
+            .trim()
+            .parse()
+            .map_err(|_| ConfigError::BadParameter(format!("GIT_CONFIG_COUNT={count}")))?;
+        for i in 0..n {
+            let key = std::env::var(format!("GIT_CONFIG_KEY_{i}"))
+                .map_err(|_| ConfigError::BadParameter(format!("missing GIT_CONFIG_KEY_{i}")))?;
+            let value = std::env::var(format!("GIT_CONFIG_VALUE_{i}"))
+                .map_err(|_| ConfigError::BadParameter(format!("missing GIT_CONFIG_VALUE_{i}")))?;
+            if !valid_key(&key) {
+                return Err(ConfigError::BadParameter(key));
+            }
+            out.push((normalize_key(&key), Some(value)));
+        }
+    }
+    if let Ok(params) = std::env::var("GIT_CONFIG_PARAMETERS") {
+        out.extend(parse_parameters(&params)?);
+    }
+    Ok(out)
+}
+
+/// Parses `GIT_CONFIG_PARAMETERS`: shell-quoted words separated by spaces, each either
+/// `'name=value'` (old style) or `'name'='value'` / `'name'` (new style).
+pub fn parse_parameters(text: &str) -> Result<Vec<(String, Option<String>)>, ConfigError> {
+    let bad = || ConfigError::BadParameter(text.to_string());
+    let b = text.as_bytes();
+    let mut i = 0;
+    let mut out = Vec::new();
+    // One single-quoted word with `'\''` escapes, starting at `b[*i] == '\''`.
+    let word = |i: &mut usize| -> Option<String> {
+        if b.get(*i) != Some(&b'\'') {
+            return None;
+        }
+        *i += 1;
+        let mut s = Vec::new();
+        loop {
+            match b.get(*i)? {
+                b'\'' => {
+                    *i += 1;
+                    if b.get(*i..*i + 3) == Some(b"\\''") {
+                        s.push(b'\'');
+                        *i += 3;
+                        continue;
+                    }
+                    return String::from_utf8(s).ok();
+                }
+                &c => {
+                    s.push(c);
+                    *i += 1;
+                }
+            }
+        }
+    };
+    loop {
+        while b.get(i) == Some(&b' ') {
+            i += 1;
+        }
+        if i >= b.len() {
+            break;
+        }
+        let first = word(&mut i).ok_or_else(bad)?;
+        if b.get(i) == Some(&b'=') {
+            i += 1;
+            let value = word(&mut i).ok_or_else(bad)?;
+            if !valid_key(&first) {
+                return Err(bad());
+            }
+            out.push((normalize_key(&first), Some(value)));
+        } else {
+            let (k, v) = split_parameter(&first)?;
+            out.push((k, v));
+        }
+        if i < b.len() && b[i] != b' ' {
+            return Err(bad());
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod cascade_tests {
+    use super::*;
+
+    #[test]
+    fn parameters_old_and_new_style() {
+        let p = parse_parameters("'core.bare=true' 'a.b'='x y' 'c.d' 'e.f'='it'\\''s'").unwrap();
+        assert_eq!(
+            p,
+            vec![
+                ("core.bare".into(), Some("true".into())),
+                ("a.b".into(), Some("x y".into())),
+                ("c.d".into(), None),
+                ("e.f".into(), Some("it's".into())),
+            ]
+        );
+        assert!(parse_parameters("'nodot=1'").is_err());
+        assert!(parse_parameters("'a.b").is_err());
+        let mut s = Sources::default();
+        s.push_command_line("Sec.Sub.Key=v").unwrap();
+        assert_eq!(
+            s.command_line,
+            vec![("sec.Sub.key".into(), Some("v".into()))]
+        );
+        assert!(s.push_command_line("=v").is_err());
     }
 }

@@ -36,7 +36,7 @@
 //! # std::fs::write(tmp.join("hello.txt"), "one\ntwo\n3\nfour\nfive\nsix\n").unwrap();
 //! # git(&tmp, &["mv", "hello.txt", "greeting.txt"]);
 //! # git(&tmp, &["commit", "-q", "-a", "-m", "second"]);
-//! use oxgit::api::{self, ChangeOptions, DiffOptions, Differ, Stats};
+//! use oxgit::api::{Detail, DiffRequest, Differ, Endpoints, GitText, Sections, Style};
 //! use oxgit::diff::ChangeKind;
 //! use oxgit::{revision, ObjectKind, Repository};
 //!
@@ -45,21 +45,19 @@
 //! assert_eq!(repo.odb().read(&head)?.kind, ObjectKind::Commit);
 //!
 //! // changes: which paths changed and how (renames found as git finds them)
-//! let changes = api::changes(&repo, "HEAD~1", "HEAD", &ChangeOptions::default())?.changes;
-//! assert_eq!(changes.len(), 1);
-//! assert_eq!(changes[0].kind, ChangeKind::Renamed);
-//! assert_eq!(changes[0].new_path, b"greeting.txt");
+//! let request = DiffRequest::new(&repo, Endpoints::pair("HEAD~1", "HEAD"))?;
+//! let differ = Differ::new(&repo, &request)?;
+//! assert_eq!(differ.changes().len(), 1);
+//! assert_eq!(differ.changes()[0].kind, ChangeKind::Renamed);
+//! assert_eq!(differ.changes()[0].new_path, b"greeting.txt");
 //!
-//! // diff and stats: per-file diffs run in parallel and arrive in git's order
-//! let mut stats = Stats::default();
-//! let mut patch = Vec::new();
-//! Differ::new(&repo, DiffOptions::default()).for_each(&changes, |file| {
-//!     stats.add(file);
-//!     patch.extend_from_slice(&file.patch);
-//!     Ok(())
-//! })?;
-//! assert_eq!((stats.files, stats.additions, stats.deletions), (1, 2, 1));
-//! assert!(patch.starts_with(b"diff --git a/hello.txt b/greeting.txt\nsimilarity index"));
+//! // diff and stats: file pairs are diffed in parallel and arrive in git's order, here
+//! // into git's own patch format
+//! let mut patch = GitText::new(&repo, Sections::PATCH, Style::of(&request.options), Vec::new());
+//! let outcome = differ.run(&mut patch)?;
+//! assert_eq!((outcome.stats.files, outcome.stats.additions, outcome.stats.deletions), (1, 2, 1));
+//! assert!(patch.into_inner().starts_with(b"diff --git a/hello.txt b/greeting.txt\nsimilarity index"));
+//! # let _ = Detail::Hunks;
 //! # std::fs::remove_dir_all(&tmp).unwrap();
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -67,16 +65,45 @@
 pub mod api;
 pub mod blame;
 #[cfg(feature = "cli")]
-pub mod cli;
+mod cli;
 pub mod config;
 pub mod diff;
+pub mod index;
 pub mod object;
-pub mod odb;
+mod odb;
 pub mod oid;
+pub mod pretty;
 pub mod refs;
 pub mod repo;
 pub mod revision;
+pub mod worktree;
 
+pub use api::{
+    Detail, DiffOptions, DiffRequest, Differ, Endpoints, Error, ErrorKind, FileDiff, GitText,
+    History, HistoryRequest, Outcome, Side, Sink, Stats,
+};
+pub use diff::{Change, ChangeKind};
 pub use object::{Object, ObjectKind};
+pub use odb::{Odb, OdbError};
 pub use oid::{HashKind, ObjectId};
 pub use repo::Repository;
+
+/// Building blocks below the library's questions, public for oxgit's own fuzz targets,
+/// benchmarks, tests and command-line tool. **Not a stable API**: anything here may
+/// change in any release.
+///
+/// * [`internals::odb`]: the object database's file-format parsers (pack indexes,
+///   multi-pack-indexes, pack entries, deltas, loose objects, the commit-graph) and its
+///   fuzz entry points ([`internals::odb::fuzz`]);
+/// * [`internals::fuzz_line_diff`]: the line-diff fuzz entry point;
+/// * `internals::run_cli` / `internals::run_cli_with`: the `oxgit` command line (with the
+///   `cli` feature).
+pub mod internals {
+    /// The object database, with every parser of its on-disk formats.
+    pub mod odb {
+        pub use crate::odb::*;
+    }
+    #[cfg(feature = "cli")]
+    pub use crate::cli::{run as run_cli, run_with as run_cli_with};
+    pub use crate::diff::patch::fuzz_line_diff;
+}

@@ -2,6 +2,6 @@
 
 fn main() {
     let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
-    let code = oxgit::cli::run(args);
+    let code = oxgit::internals::run_cli(args);
     std::process::exit(code);
 }

@@ -8,7 +8,7 @@
 
 use flate2::write::ZlibEncoder;
 use flate2::Compression;
-use oxgit::odb::{apply_delta, fuzz, inflate_loose, DeltaError, OdbError};
+use oxgit::internals::odb::{apply_delta, fuzz, inflate_loose, DeltaError, OdbError};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::io::Write;

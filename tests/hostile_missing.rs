@@ -6,7 +6,7 @@
 mod common;
 
 use common::{fixture, git_cmd, oxgit_cmd, run};
-use oxgit::odb::OdbError;
+use oxgit::internals::odb::OdbError;
 use oxgit::revision::walk::{shallow_commits, walk, WalkOptions};
 use oxgit::{ObjectId, Repository};
 use std::path::{Path, PathBuf};

@@ -552,7 +552,7 @@ mod fuzz_entry {
             prop::sample::select(vec![b'\n', b'\n', b'a', b'b', b' ', b'\t', b'\r', 0u8, 0xffu8, b'{', b'}']),
             0..400,
         )) {
-            oxgit::diff::patch::fuzz_line_diff(&data);
+            oxgit::internals::fuzz_line_diff(&data);
         }
     }
 }

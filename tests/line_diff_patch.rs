@@ -57,6 +57,8 @@ fn rebuild(dir: &Path, extra: &[&str], opts: &Options) -> Vec<u8> {
             status,
             src_prefix: b"a/",
             dst_prefix: b"b/",
+            quote_path: true,
+            ids_differ: oid != nid,
         };
         let counts = write_pair(&mut out, &mut state, &h, &old, &new, opts).unwrap();
         assert_eq!(counts.is_none(), is_binary_pair(&old, &new));

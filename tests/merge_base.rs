@@ -142,7 +142,7 @@ fn corrupt_commit_graph_falls_back() {
 
 #[test]
 fn commit_graph_reader_matches_git() {
-    use oxgit::odb::CommitGraph;
+    use oxgit::internals::odb::CommitGraph;
     use oxgit::{HashKind, ObjectId};
     let base = fixture("mergebase-repos");
     for repo in ["graph", "chain", "layers"] {
@@ -259,7 +259,7 @@ fn broken_commit_graph_chains_fall_back() {
 
 #[test]
 fn garbled_commit_graph_bytes_never_panic() {
-    use oxgit::odb::CommitGraph;
+    use oxgit::internals::odb::CommitGraph;
     let base = fixture("mergebase-repos");
     let dir = copy_repo(&base.join("graph"), "garble");
     let path = dir.join(".git/objects/info/commit-graph");

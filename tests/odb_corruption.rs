@@ -6,7 +6,7 @@ mod common;
 mod odb_util;
 
 use odb_util::{git_objects, objects_dir, GitObject};
-use oxgit::odb::Odb;
+use oxgit::internals::odb::Odb;
 use oxgit::oid::HexPrefix;
 use oxgit::HashKind;
 use std::path::{Path, PathBuf};
@@ -193,7 +193,7 @@ fn damaged_pack_indexes() {
 /// An `.idx` that no multi-pack-index covers (so that reads use it).
 fn uncovered_idx(dir: &Path, hash: HashKind) -> PathBuf {
     let covered: Vec<String> =
-        oxgit::odb::MultiPackIndex::open(&dir.join("pack/multi-pack-index"), hash)
+        oxgit::internals::odb::MultiPackIndex::open(&dir.join("pack/multi-pack-index"), hash)
             .map(|m| m.pack_names().to_vec())
             .unwrap_or_default();
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir.join("pack"))
@@ -309,8 +309,11 @@ fn multi_pack_index_naming_a_missing_pack() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("objects");
     copy_dir(&src, &dir);
-    let m = oxgit::odb::MultiPackIndex::open(&dir.join("pack/multi-pack-index"), HashKind::Sha1)
-        .unwrap();
+    let m = oxgit::internals::odb::MultiPackIndex::open(
+        &dir.join("pack/multi-pack-index"),
+        HashKind::Sha1,
+    )
+    .unwrap();
     let gone = m.pack_names()[0].replace(".idx", ".pack");
     std::fs::remove_file(dir.join("pack").join(&gone)).unwrap();
     let odb = Odb::open(&dir, HashKind::Sha1).unwrap();

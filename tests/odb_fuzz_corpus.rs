@@ -2,12 +2,12 @@
 //! `fuzz/artifacts/<target>/`) through the same entry points the fuzz targets use, so that
 //! `cargo test` exercises them; and checks that the seeds parse.
 
-use oxgit::odb::fuzz;
+use oxgit::internals::odb::fuzz;
 use std::path::Path;
 
-type Entry = fn(&[u8]) -> Result<usize, oxgit::odb::OdbError>;
+type Entry = fn(&[u8]) -> Result<usize, oxgit::internals::odb::OdbError>;
 
-fn loose(b: &[u8]) -> Result<usize, oxgit::odb::OdbError> {
+fn loose(b: &[u8]) -> Result<usize, oxgit::internals::odb::OdbError> {
     fuzz::loose_object(b).map(|(_, n)| n)
 }
 

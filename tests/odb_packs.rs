@@ -7,7 +7,7 @@ mod odb_util;
 
 use common::fixture;
 use odb_util::{check_against_git, objects_dir};
-use oxgit::odb::{EntryKind, Odb, PackData, PackIndex};
+use oxgit::internals::odb::{EntryKind, Odb, PackData, PackIndex};
 use oxgit::HashKind;
 use std::path::{Path, PathBuf};
 
@@ -95,7 +95,7 @@ fn multi_pack_index() {
     let repo = fixture("odb-midx");
     assert!(objects_dir(&repo).join("pack/multi-pack-index").is_file());
     assert_eq!(idx_files(&repo).len(), 4);
-    let m = oxgit::odb::MultiPackIndex::open(
+    let m = oxgit::internals::odb::MultiPackIndex::open(
         &objects_dir(&repo).join("pack/multi-pack-index"),
         HashKind::Sha1,
     )
@@ -150,7 +150,7 @@ fn idx_version_1() {
 fn sha256_repository() {
     let repo = fixture("odb-sha256");
     assert_eq!(idx_files(&repo).len(), 3);
-    let m = oxgit::odb::MultiPackIndex::open(
+    let m = oxgit::internals::odb::MultiPackIndex::open(
         &objects_dir(&repo).join("pack/multi-pack-index"),
         HashKind::Sha256,
     )

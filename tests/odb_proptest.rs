@@ -3,7 +3,7 @@
 
 mod common;
 
-use oxgit::odb::Odb;
+use oxgit::internals::odb::Odb;
 use oxgit::{HashKind, ObjectId, ObjectKind};
 use proptest::prelude::*;
 use std::io::Write;

@@ -3,7 +3,7 @@
 
 use flate2::write::ZlibEncoder;
 use flate2::Compression;
-use oxgit::odb::{DeltaError, Odb, OdbError, MAX_DELTA_CHAIN};
+use oxgit::internals::odb::{DeltaError, Odb, OdbError, MAX_DELTA_CHAIN};
 use oxgit::{HashKind, ObjectId, ObjectKind};
 use std::io::Write;
 use std::path::Path;

@@ -3,7 +3,7 @@
 
 mod common;
 
-use oxgit::odb::{Odb, OdbError};
+use oxgit::internals::odb::{Odb, OdbError};
 use oxgit::{HashKind, ObjectId};
 
 #[test]

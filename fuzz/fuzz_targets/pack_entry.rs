@@ -1,6 +1,6 @@
-//! Fuzz target: `oxgit::odb::fuzz::pack_entries` must return Ok or Err on any input, never panic.
+//! Fuzz target: `oxgit::internals::odb::fuzz::pack_entries` must return Ok or Err on any input, never panic.
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    let _ = oxgit::odb::fuzz::pack_entries(data);
+    let _ = oxgit::internals::odb::fuzz::pack_entries(data);
 });

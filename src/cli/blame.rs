@@ -577,28 +577,43 @@ fn parse_loc<'a>(
     }
     let pattern = &body[..i];
     let rest = &body[i + 1..];
-    if pattern.contains(['+', '?', '|', '(', ')', '{', '}', '\\']) {
-        return Err(Fatal::new(format!(
-            "blame -L /{pattern}/: this regular expression is not supported by oxgit yet"
-        )));
-    }
-    let re = crate::revision::regex::Regex::new(pattern.as_bytes()).map_err(|_| {
-        Fatal::new(format!(
-            "blame -L /{pattern}/: this regular expression is not supported by oxgit yet"
-        ))
-    })?;
+    use crate::revision::regex::{Matcher, PatternError, Syntax};
     let from = (begin - 1).max(0);
-    for l in from..lines {
-        let line = &data[starts[l as usize]..starts[l as usize + 1]];
-        let line = line.strip_suffix(b"\n").unwrap_or(line);
-        if re.is_match(line) {
-            return Ok((l + 1, rest));
+    // git's `regcomp(REG_NEWLINE)` then `regexec` over the rest of the file (up to a NUL,
+    // where C strings end); the range starts at the line the match starts in.
+    let re = Matcher::new(pattern.as_bytes(), Syntax::Basic, false, true).map_err(|e| match e {
+        PatternError::Invalid(msg) => Fatal::new(format!(
+            "-L parameter '{pattern}' starting at line {}: {msg}",
+            from + 1
+        )),
+        PatternError::Unsupported(what) => Fatal::new(format!(
+            "blame -L /{pattern}/: {what} are not supported by oxgit"
+        )),
+    })?;
+    let start = starts[(from as usize).min(starts.len() - 1)];
+    let text = &data[start.min(data.len())..];
+    let text = text
+        .iter()
+        .position(|&b| b == 0)
+        .map_or(text, |nul| &text[..nul]);
+    let Some(found) = re.find(text) else {
+        return Err(Fatal::new(format!(
+            "-L parameter '{pattern}' starting at line {}: No match",
+            from + 1
+        )));
+    };
+    let at = start + found.start;
+    let mut line = from;
+    while line < lines {
+        line += 1;
+        if at < starts[line as usize] {
+            break;
         }
     }
-    Err(Fatal::new(format!(
-        "-L parameter '{pattern}' starting at line {}: No match",
-        from + 1
-    )))
+    if at >= starts[lines as usize] {
+        line = lines + 1;
+    }
+    Ok((line, rest))
 }
 
 /// What porcelain and the default format show of a commit.

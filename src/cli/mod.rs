@@ -6,15 +6,19 @@
 
 mod blame;
 mod cat_file;
+mod changes;
 pub mod diff;
+pub mod diff_flags;
 mod for_each_ref;
 mod log;
+mod ls_files;
 mod ls_tree;
 pub mod merge_base;
 mod options;
 
 mod rev_parse;
 mod show_ref;
+mod status;
 
 use crate::repo::Repository;
 use std::ffi::OsString;
@@ -69,7 +73,7 @@ pub struct Context<'a> {
 impl Context<'_> {
     /// Opens the repository containing the working folder, as git does.
     pub fn repo(&self) -> Result<Repository, Fatal> {
-        Repository::discover(&self.cwd).map_err(|e| match e {
+        Repository::from_env(&self.cwd).map_err(|e| match e {
             crate::repo::OpenError::NotFound(_) => {
                 Fatal::new("not a git repository (or any of the parent directories): .git")
             }
@@ -163,6 +167,10 @@ pub fn run_with(
         "rev-parse" => rev_parse::run(&mut ctx),
         "diff" => diff::run(&mut ctx),
         "merge-base" => merge_base::run(&mut ctx),
+        "changes" => changes::run_changes(&mut ctx),
+        "stats" => changes::run_stats(&mut ctx),
+        "status" => status::run(&mut ctx),
+        "ls-files" => ls_files::run(&mut ctx),
         "ls-tree" => ls_tree::run(&mut ctx),
         "show-ref" => show_ref::run(&mut ctx),
         "for-each-ref" => for_each_ref::run(&mut ctx),
@@ -189,4 +197,11 @@ Commands (output identical to git 2.47):
    show-ref     List references in a local repository
    for-each-ref Output information on each ref (--format, --sort, filters)
    blame        Show what revision and author last modified each line of a file
+   status       Show the working tree status (long, --short, --porcelain[=v2], -z, -u, --ignored)
+   ls-files     Show files in the index and the working tree (-s, -m, -d, -o, -i, --exclude-standard, -z)
+
+oxgit's own (JSON; see the README):
+   changes      The changes between two revisions (or of one commit) as JSON
+   stats        Their totals as JSON (files, additions, deletions, changes)
+   diff --format=json|ndjson, log --json
 ";

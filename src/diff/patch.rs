@@ -247,12 +247,140 @@ fn sane_utf8_prefix(s: &[u8]) -> usize {
     valid.len()
 }
 
-fn push_line(out: &mut Vec<u8>, prefix: u8, line: &[u8]) {
-    out.push(prefix);
+/// Appends one hunk header line: `@@ -a,b +c,d @@ <function>` (0-based starts, as in
+/// [`Hunk`]), cut after the last complete UTF-8 character as git cuts it.
+pub fn write_hunk_header(
+    out: &mut Vec<u8>,
+    old_start: usize,
+    old_len: usize,
+    new_start: usize,
+    new_len: usize,
+    function: &[u8],
+) {
+    let header_start = out.len();
+    out.extend_from_slice(b"@@ -");
+    push_range(out, old_start, old_len);
+    out.extend_from_slice(b" +");
+    push_range(out, new_start, new_len);
+    out.extend_from_slice(b" @@");
+    if !function.is_empty() {
+        out.push(b' ');
+        out.extend_from_slice(function);
+    }
+    out.push(b'\n');
+    let keep = sane_utf8_prefix(&out[header_start..]);
+    if header_start + keep < out.len() {
+        out.truncate(header_start + keep);
+        out.push(b'\n');
+    }
+}
+
+/// Appends one body line: its mark (`' '`, `'-'`, `'+'`), the line, and git's
+/// `\ No newline at end of file` after a line without one. With `suppress_blank_empty`
+/// (`diff.suppressBlankEmpty`) an empty context line is written without its space.
+pub fn write_line(out: &mut Vec<u8>, mark: u8, line: &[u8], suppress_blank_empty: bool) {
+    if !(suppress_blank_empty && mark == b' ' && line == b"\n") {
+        out.push(mark);
+    }
     out.extend_from_slice(line);
     if line.last() != Some(&b'\n') {
         out.extend_from_slice(b"\n\\ No newline at end of file\n");
     }
+}
+
+/// One event of [`walk_hunks`].
+#[derive(Clone, Copy, Debug)]
+pub enum HunkEvent<'a> {
+    /// A hunk starts, with the function-name text of its header (empty if none).
+    Hunk(Hunk, &'a [u8]),
+    /// A line of the current hunk: its mark (`' '`, `'-'`, `'+'`) and its 0-based line
+    /// numbers on the old and new side (for `-` lines `new` is where the deletion sits,
+    /// for `+` lines `old` is where the insertion sits).
+    Line {
+        /// `' '`, `'-'` or `'+'`.
+        mark: u8,
+        /// Old line index.
+        old: usize,
+        /// New line index.
+        new: usize,
+    },
+}
+
+/// Walks the hunks of `diff` as git prints them: each hunk with its function-name text,
+/// then its lines. The function name is looked up incrementally, as git does: from the
+/// line before the hunk back to where the previous hunk's lookup started, keeping the
+/// previous name when nothing new is found.
+pub fn walk_hunks<'a>(
+    diff: &LineDiff<'a>,
+    funcname: &dyn Fn(&[u8]) -> Option<&[u8]>,
+    mut f: impl FnMut(HunkEvent<'a>),
+) {
+    let changes = diff.changes();
+    let mut func: &'a [u8] = b"";
+    // git's `funclineprev`: the line where the previous scan started.
+    let mut scanned_to: isize = -1;
+    for_each_hunk(diff, funcname, |h| {
+        let start = h.old_start as isize - 1;
+        let mut l = start;
+        while l > scanned_to && l >= 0 {
+            if let Some(text) = funcname(diff.old_line(l as usize)) {
+                func = text;
+                break;
+            }
+            l -= 1;
+        }
+        scanned_to = start;
+        f(HunkEvent::Hunk(h, func));
+        let (k, j) = h.changes;
+        let first = &changes[k];
+        let (mut x, mut y) = (h.old_start, h.new_start);
+        while y < first.new_start as usize {
+            f(HunkEvent::Line {
+                mark: b' ',
+                old: x,
+                new: y,
+            });
+            x += 1;
+            y += 1;
+        }
+        for c in &changes[k..j] {
+            while x < c.old_start as usize {
+                f(HunkEvent::Line {
+                    mark: b' ',
+                    old: x,
+                    new: y,
+                });
+                x += 1;
+                y += 1;
+            }
+            let (os, ns) = (c.old_start as usize, c.new_start as usize);
+            for q in os..os + c.old_len as usize {
+                f(HunkEvent::Line {
+                    mark: b'-',
+                    old: q,
+                    new: ns,
+                });
+            }
+            for q in ns..ns + c.new_len as usize {
+                f(HunkEvent::Line {
+                    mark: b'+',
+                    old: os + c.old_len as usize,
+                    new: q,
+                });
+            }
+            x = os + c.old_len as usize;
+            y = ns + c.new_len as usize;
+        }
+        while y < h.new_start + h.new_len {
+            f(HunkEvent::Line {
+                mark: b' ',
+                old: x,
+                new: y,
+            });
+            x += 1;
+            y += 1;
+        }
+    });
 }
 
 /// Appends the hunks of `diff` (git's unified format with the default function-name
@@ -269,55 +397,17 @@ pub fn write_hunks_with(
     diff: &LineDiff<'_>,
     funcname: &dyn Fn(&[u8]) -> Option<&[u8]>,
 ) {
-    let changes = diff.changes();
-    for_each_hunk(diff, funcname, |h| {
-        // Header.
-        let header_start = out.len();
-        out.extend_from_slice(b"@@ -");
-        push_range(out, h.old_start, h.old_len);
-        out.extend_from_slice(b" +");
-        push_range(out, h.new_start, h.new_len);
-        out.extend_from_slice(b" @@");
-        let func = (0..h.old_start)
-            .rev()
-            .find_map(|q| funcname(diff.old_line(q)));
-        if let Some(text) = func {
-            if !text.is_empty() {
-                out.push(b' ');
-                out.extend_from_slice(text);
-            }
+    walk_hunks(diff, funcname, |e| match e {
+        HunkEvent::Hunk(h, func) => {
+            write_hunk_header(out, h.old_start, h.old_len, h.new_start, h.new_len, func)
         }
-        out.push(b'\n');
-        let keep = sane_utf8_prefix(&out[header_start..]);
-        if header_start + keep < out.len() {
-            out.truncate(header_start + keep);
-            out.push(b'\n');
-        }
-        // Body.
-        let (k, j) = h.changes;
-        let first = &changes[k];
-        for q in h.new_start..first.new_start as usize {
-            push_line(out, b' ', diff.new_line(q));
-        }
-        let mut y = first.new_start as usize;
-        let mut x = first.old_start as usize;
-        for c in &changes[k..j] {
-            while x < c.old_start as usize {
-                push_line(out, b' ', diff.new_line(y));
-                x += 1;
-                y += 1;
-            }
-            for q in c.old_start..c.old_start + c.old_len {
-                push_line(out, b'-', diff.old_line(q as usize));
-            }
-            for q in c.new_start..c.new_start + c.new_len {
-                push_line(out, b'+', diff.new_line(q as usize));
-            }
-            x = (c.old_start + c.old_len) as usize;
-            y = (c.new_start + c.new_len) as usize;
-        }
-        for q in y..h.new_start + h.new_len {
-            push_line(out, b' ', diff.new_line(q));
+        HunkEvent::Line { mark, old, new } => {
+            let line = if mark == b'-' {
+                diff.old_line(old)
+            } else {
+                diff.new_line(new)
+            };
+            write_line(out, mark, line, false);
         }
     });
 }
@@ -358,12 +448,24 @@ pub struct PairHeader<'a> {
     pub src_prefix: &'a [u8],
     /// The destination prefix (`b/` by default).
     pub dst_prefix: &'a [u8],
+    /// `core.quotePath`: quote bytes >= 0x80 (git's default).
+    pub quote_path: bool,
+    /// Whether the two full object ids differ (then an `index` line is written; git
+    /// compares the full ids, so two ids abbreviating alike still get one).
+    pub ids_differ: bool,
 }
 
-fn quoted_with_prefix(prefix: &[u8], path: &[u8]) -> Vec<u8> {
-    let mut whole = prefix.to_vec();
+fn push_quoted_with_prefix(out: &mut Vec<u8>, prefix: &[u8], path: &[u8], quote_path: bool) {
+    use crate::diff::quote::{needs_quote, write_quoted};
+    if !needs_quote(prefix, quote_path) && !needs_quote(path, quote_path) {
+        out.extend_from_slice(prefix);
+        out.extend_from_slice(path);
+        return;
+    }
+    let mut whole = Vec::with_capacity(prefix.len() + path.len());
+    whole.extend_from_slice(prefix);
     whole.extend_from_slice(path);
-    crate::diff::stat::display_path(&whole)
+    write_quoted(&whole, quote_path, out);
 }
 
 /// Appends the `diff --git` line and the extended header lines (mode, similarity,
@@ -377,9 +479,9 @@ pub fn write_pair_header(out: &mut Vec<u8>, h: &PairHeader<'_>) {
         _ => (h.old_path, h.new_path),
     };
     out.extend_from_slice(b"diff --git ");
-    out.extend_from_slice(&quoted_with_prefix(h.src_prefix, old_path));
+    push_quoted_with_prefix(out, h.src_prefix, old_path, h.quote_path);
     out.push(b' ');
-    out.extend_from_slice(&quoted_with_prefix(h.dst_prefix, new_path));
+    push_quoted_with_prefix(out, h.dst_prefix, new_path, h.quote_path);
     out.push(b'\n');
     match (h.old_mode, h.new_mode) {
         (Some(o), Some(n)) if o != n => {
@@ -393,7 +495,7 @@ pub fn write_pair_header(out: &mut Vec<u8>, h: &PairHeader<'_>) {
         }
         _ => {}
     }
-    let q = crate::diff::stat::display_path;
+    let q = |out: &mut Vec<u8>, p: &[u8]| crate::diff::quote::write_quoted(p, h.quote_path, out);
     match h.status {
         PairStatus::Plain => {}
         PairStatus::Rewritten(n) => {
@@ -407,13 +509,13 @@ pub fn write_pair_header(out: &mut Vec<u8>, h: &PairHeader<'_>) {
             };
             let _ = writeln!(out, "similarity index {n}%");
             let _ = write!(out, "{word} from ");
-            out.extend_from_slice(&q(h.old_path));
+            q(out, h.old_path);
             let _ = write!(out, "\n{word} to ");
-            out.extend_from_slice(&q(h.new_path));
+            q(out, h.new_path);
             out.push(b'\n');
         }
     }
-    if h.old_id != h.new_id {
+    if h.ids_differ {
         let _ = write!(out, "index {}..{}", h.old_id, h.new_id);
         if let (Some(o), Some(n)) = (h.old_mode, h.new_mode) {
             if o == n {
@@ -424,23 +526,25 @@ pub fn write_pair_header(out: &mut Vec<u8>, h: &PairHeader<'_>) {
     }
 }
 
-fn label(prefix: &[u8], path: &[u8], mode: Option<u32>) -> Vec<u8> {
+/// Appends a file label: `/dev/null` for a missing side, else the quoted prefixed path.
+fn push_label(out: &mut Vec<u8>, prefix: &[u8], path: &[u8], mode: Option<u32>, quote: bool) {
     match mode {
-        None => b"/dev/null".to_vec(),
-        Some(_) => quoted_with_prefix(prefix, path),
+        None => out.extend_from_slice(b"/dev/null"),
+        Some(_) => push_quoted_with_prefix(out, prefix, path, quote),
     }
 }
 
 /// Appends the `--- a/x` / `+++ b/x` lines (with `/dev/null` for a missing side, and the
 /// TAB git adds after a label that contains a space).
 pub fn write_file_labels(out: &mut Vec<u8>, h: &PairHeader<'_>) {
-    for (marker, l) in [
-        (&b"--- "[..], label(h.src_prefix, h.old_path, h.old_mode)),
-        (&b"+++ "[..], label(h.dst_prefix, h.new_path, h.new_mode)),
+    for (marker, prefix, path, mode) in [
+        (&b"--- "[..], h.src_prefix, h.old_path, h.old_mode),
+        (&b"+++ "[..], h.dst_prefix, h.new_path, h.new_mode),
     ] {
         out.extend_from_slice(marker);
-        out.extend_from_slice(&l);
-        if l.contains(&b' ') {
+        let start = out.len();
+        push_label(out, prefix, path, mode, h.quote_path);
+        if out[start..].contains(&b' ') {
             out.push(b'\t');
         }
         out.push(b'\n');
@@ -450,15 +554,15 @@ pub fn write_file_labels(out: &mut Vec<u8>, h: &PairHeader<'_>) {
 /// Appends `Binary files <a> and <b> differ`.
 pub fn write_binary_notice(out: &mut Vec<u8>, h: &PairHeader<'_>) {
     out.extend_from_slice(b"Binary files ");
-    out.extend_from_slice(&label(h.src_prefix, h.old_path, h.old_mode));
+    push_label(out, h.src_prefix, h.old_path, h.old_mode, h.quote_path);
     out.extend_from_slice(b" and ");
-    out.extend_from_slice(&label(h.dst_prefix, h.new_path, h.new_mode));
+    push_label(out, h.dst_prefix, h.new_path, h.new_mode, h.quote_path);
     out.extend_from_slice(b" differ\n");
 }
 
 /// Whether the pair has extended header lines that force its header to be printed even
 /// without hunks (mode change, new/deleted file, rename, copy, rewrite).
-fn must_show_header(h: &PairHeader<'_>) -> bool {
+pub fn must_show_header(h: &PairHeader<'_>) -> bool {
     h.old_mode != h.new_mode || h.status != PairStatus::Plain
 }
 
@@ -504,7 +608,8 @@ pub fn write_pair(
     Ok(Some(diff.counts()))
 }
 
-/// An entry point for fuzzing: splits `data` into two buffers at the first `0xff` byte
+#[doc(hidden)]
+/// An entry point for fuzzing (public as `oxgit::internals::fuzz_line_diff`): splits `data` into two buffers at the first `0xff` byte
 /// (or in the middle) and runs every algorithm, the patch printer and the counters,
 /// checking that the counts agree with the printed lines. Never panics unless an
 /// invariant is broken.

@@ -98,39 +98,28 @@ pub fn write_numstat_line(out: &mut Vec<u8>, counts: Option<(u64, u64)>, name: &
     out.push(b'\n');
 }
 
-/// Display width in columns (git's `utf8_strwidth`): byte length for invalid UTF-8,
-/// otherwise characters with East Asian wide ones counting 2 and combining marks 0.
+/// Display width in columns, exactly as git's `utf8_strwidth`: the byte length if `s` is
+/// not valid UTF-8 (git also rejects U+FFFE and U+FFFF), else the sum of the characters'
+/// widths: 0 for control characters, combining marks and format characters, 2 for East
+/// Asian wide and fullwidth ones, 1 otherwise (git's tables, Unicode 16.0).
 pub fn display_width(s: &[u8]) -> usize {
-    match std::str::from_utf8(s) {
-        Ok(t) => t.chars().map(char_width).sum(),
-        Err(_) => s.len(),
+    let Ok(t) = std::str::from_utf8(s) else {
+        return s.len();
+    };
+    let mut width = 0;
+    for c in t.chars() {
+        let c = c as u32;
+        if c == 0xFFFE || c == 0xFFFF {
+            return s.len();
+        }
+        width += char_width(c);
     }
+    width
 }
 
-fn char_width(c: char) -> usize {
-    let c = c as u32;
-    if (0x300..=0x36f).contains(&c) || c == 0x200b || (0x20d0..=0x20ff).contains(&c) {
-        return 0;
-    }
-    let wide = (0x1100..=0x115f).contains(&c)
-        || (0x2e80..=0x303e).contains(&c)
-        || (0x3041..=0x33ff).contains(&c)
-        || (0x3400..=0x4dbf).contains(&c)
-        || (0x4e00..=0x9fff).contains(&c)
-        || (0xa000..=0xa4cf).contains(&c)
-        || (0xac00..=0xd7a3).contains(&c)
-        || (0xf900..=0xfaff).contains(&c)
-        || (0xfe30..=0xfe4f).contains(&c)
-        || (0xff00..=0xff60).contains(&c)
-        || (0xffe0..=0xffe6).contains(&c)
-        || (0x1f300..=0x1f64f).contains(&c)
-        || (0x1f900..=0x1f9ff).contains(&c)
-        || (0x20000..=0x3fffd).contains(&c);
-    if wide {
-        2
-    } else {
-        1
-    }
+/// git's `git_wcwidth` with control characters counted as 0 (git adds nothing for them).
+fn char_width(c: u32) -> usize {
+    crate::diff::width::wcwidth(c).max(0) as usize
 }
 
 fn decimal_width(n: u64) -> usize {

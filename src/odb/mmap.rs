@@ -6,8 +6,9 @@
 //!
 //! [`memmap2::Mmap::map`] is `unsafe` because the compiler assumes that the bytes behind a
 //! `&[u8]` never change while the slice lives, and another process could modify or truncate
-//! the file underneath the mapping. oxgit maps only pack files, pack indexes and
-//! multi-pack-indexes. Git never rewrites those in place: it writes a new file under a
+//! the file underneath the mapping. oxgit maps only pack files, pack indexes,
+//! multi-pack-indexes and index files (`.git/index`, `sharedindex.*`). Git never rewrites
+//! those in place: it writes a new file under a
 //! temporary name and renames it into place, and removes old packs by unlinking them. A
 //! rename or unlink leaves our mapping pointing at the old inode, whose pages stay valid
 //! until we unmap them, so in every way git itself touches these files our bytes cannot

@@ -19,7 +19,7 @@ pub mod fuzz;
 mod idx;
 mod loose;
 mod midx;
-mod mmap;
+pub(crate) mod mmap;
 mod pack;
 mod sorted_ids;
 
@@ -558,8 +558,26 @@ impl Odb {
     /// finds their packs. Unusable pack files do not fail the open; reads that miss report
     /// them.
     pub fn open(objects_dir: &Path, hash: HashKind) -> Result<Odb, OdbError> {
+        Odb::open_with_alternates(objects_dir, hash, &[])
+    }
+
+    /// [`Odb::open`] with more alternates (`GIT_ALTERNATE_OBJECT_DIRECTORIES`), searched
+    /// after `objects_dir` and before the alternates its `info/alternates` names, as git
+    /// orders them.
+    pub fn open_with_alternates(
+        objects_dir: &Path,
+        hash: HashKind,
+        extra: &[PathBuf],
+    ) -> Result<Odb, OdbError> {
         let mut dirs = Vec::new();
-        collect_alternates(objects_dir, 0, &mut dirs)?;
+        let canonical = objects_dir
+            .canonicalize()
+            .unwrap_or_else(|_| objects_dir.to_path_buf());
+        dirs.push(canonical.clone());
+        for alt in extra.iter().filter(|a| a.is_dir()) {
+            collect_alternates(alt, 1, &mut dirs)?;
+        }
+        read_info_alternates(&canonical, 0, &mut dirs)?;
         let stores = dirs
             .into_iter()
             .map(|dir| {
@@ -1390,6 +1408,15 @@ fn collect_alternates(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Resul
         return Ok(());
     }
     out.push(canonical.clone());
+    read_info_alternates(&canonical, depth, out)
+}
+
+/// Adds the directories `dir/info/alternates` names (and theirs).
+fn read_info_alternates(
+    canonical: &Path,
+    depth: usize,
+    out: &mut Vec<PathBuf>,
+) -> Result<(), OdbError> {
     if depth >= MAX_ALTERNATE_DEPTH {
         return Ok(());
     }

@@ -6,8 +6,8 @@
 //! `<rev>^<n>`, `<rev>^{}`, `<rev>^{commit|tree|blob|tag|object}`, `git describe` output,
 //! `<rev>:<path>` (including `./` and `../` relative to the working folder), reflog entries
 //! by count (`<ref>@{<n>}`, `@{<n>}`) and previous branches (`@{-<n>}`).
-//! Commit message searches (`:/<regex>`, `<rev>^{/<regex>}`) use a built-in POSIX
-//! extended regular expression matcher.
+//! Commit message searches (`:/<regex>`, `<rev>^{/<regex>}`) use POSIX extended regular
+//! expressions ([`regex`]).
 //! Upstream branches (`@{u}`, `<branch>@{upstream}`) follow `branch.<name>.merge` through
 //! the remote's fetch refspecs.
 //! Not supported (they return [`RevisionError::Unsupported`]): reflog dates
@@ -24,8 +24,10 @@
 //! ```
 
 mod abbrev;
+pub mod filter;
 pub mod merge_base;
-pub(crate) mod regex;
+pub mod range;
+pub mod regex;
 pub mod walk;
 
 pub use abbrev::{abbreviate, default_abbrev_len, MIN_ABBREV};
@@ -40,7 +42,7 @@ use crate::repo::Repository;
 #[derive(Debug, thiserror::Error)]
 pub enum RevisionError {
     /// The name matches no object or ref (or a step such as `~3` or `^2` leads nowhere).
-    #[error("ambiguous argument '{0}': unknown revision or path not in the working tree.")]
+    #[error("unknown revision '{0}'")]
     Unknown(String),
     /// An abbreviated id matches several objects and the context does not single one out.
     #[error("short object ID {prefix} is ambiguous")]
@@ -691,16 +693,17 @@ impl<'r> Resolver<'r> {
                 None => return Ok(None),
             },
         };
-        let regex = match regex::Regex::new(pattern.as_bytes()) {
-            Ok(r) => r,
-            Err(regex::PatternError::Invalid) => return Ok(None),
-            Err(regex::PatternError::Unsupported) => {
-                return Err(RevisionError::Unsupported {
-                    spec: spec.to_string(),
-                    what: "regular expressions with back-references or collating elements",
-                })
-            }
-        };
+        let regex =
+            match regex::Regex::new(pattern.as_bytes(), regex::Syntax::Extended, false, false) {
+                Ok(r) => r,
+                Err(regex::PatternError::Invalid(_)) => return Ok(None),
+                Err(regex::PatternError::Unsupported(_)) => {
+                    return Err(RevisionError::Unsupported {
+                        spec: spec.to_string(),
+                        what: "regular expressions with back-references or collating elements",
+                    })
+                }
+            };
         let mut seen: std::collections::HashSet<ObjectId> = start.iter().copied().collect();
         let mut queue: std::collections::VecDeque<(ObjectId, i64)> =
             std::collections::VecDeque::new();

@@ -1,29 +1,56 @@
-//! A small POSIX extended regular expression matcher for commit message searches
-//! (`:/<text>`, `<rev>^{/<text>}`), matching bytes like glibc's `regexec` in the C locale
-//! without `REG_NEWLINE`: `.` matches any byte, `^` and `$` only at the ends of the text.
+//! git's regular expressions over bytes: POSIX basic (git's default for `--grep`),
+//! POSIX extended (`-E`, and `:/<text>` / `<rev>^{/<text>}` searches) and fixed strings
+//! (`-F`), matched like glibc's `regexec` in the C locale.
 //!
-//! Supported: literals, `.`, bracket expressions (ranges, negation, `[:class:]`), `^`, `$`,
-//! groups, alternation, `* + ? {m} {m,} {m,n} {,n}`, and GNU's `\w \W \s \S \< \> \b \B`.
-//! Back-references are refused. Matching runs a Pike VM: time linear in the text for a
-//! given pattern, no backtracking blow-ups.
+//! A small front end parses git's syntax with glibc's rules (GNU extensions `\+ \? \|` in
+//! basic syntax, `\w \W \s \S \< \> \b \B`, `[:class:]`, an unmatched `)` is literal in
+//! extended syntax, `*` at the start of a basic expression is literal...) and translates
+//! it for the `regex` crate, which matches in time linear in the text (no backtracking
+//! blow-ups). Back-references, collating elements and Perl syntax (`-P`) are refused
+//! with [`PatternError::Unsupported`].
+//!
+//! ```
+//! use oxgit::revision::regex::{Matcher, Syntax};
+//!
+//! let bre = Matcher::new(b"fix\\(es\\)\\?:", Syntax::Basic, false, true).unwrap();
+//! assert!(bre.is_match(b"fixes: the bug"));
+//! let ere = Matcher::new(b"^(fix|add)", Syntax::Extended, true, true).unwrap();
+//! assert!(ere.is_match(b"Add a test"));
+//! ```
 
 /// Why a pattern cannot be used.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PatternError {
-    /// Not a valid POSIX extended regular expression (git treats the revision as unknown).
-    Invalid,
-    /// Valid, but uses a feature this matcher does not implement.
-    Unsupported,
+    /// Not a valid pattern (glibc's message; git treats a `:/` revision as unknown).
+    #[error("{0}")]
+    Invalid(&'static str),
+    /// Valid, but uses a feature oxgit does not implement.
+    #[error("{0} are not supported by oxgit")]
+    Unsupported(&'static str),
 }
 
-/// The most instructions a compiled pattern may have.
-const MAX_PROGRAM: usize = 20_000;
+/// The syntax of a pattern.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Syntax {
+    /// POSIX basic regular expressions (git's default, `-G`/`--basic-regexp`).
+    #[default]
+    Basic,
+    /// POSIX extended regular expressions (`-E`/`--extended-regexp`).
+    Extended,
+    /// Fixed strings (`-F`/`--fixed-strings`).
+    Fixed,
+    /// Perl-compatible expressions (`-P`): refused.
+    Perl,
+}
+
 /// The most repetition operators applied to one item.
 const MAX_STACKED: usize = 16;
 /// The deepest nesting of groups accepted.
 const MAX_DEPTH: usize = 200;
 /// glibc's `RE_DUP_MAX`.
 const MAX_REPEAT: u32 = 0x7fff;
+/// The largest compiled program accepted (bytes of the `regex` crate's NFA).
+const SIZE_LIMIT: usize = 1 << 24;
 
 #[derive(Clone, Debug)]
 enum Node {
@@ -47,31 +74,18 @@ enum Assertion {
     NotWordBoundary,
 }
 
-#[derive(Clone, Debug)]
-enum Inst {
-    Byte(u8),
-    Any,
-    Class(Box<[bool; 256]>),
-    Assert(Assertion),
-    Split(usize, usize),
-    Jmp(usize),
-    Match,
-}
-
-/// A compiled pattern.
-#[derive(Clone, Debug)]
-pub struct Regex {
-    program: Vec<Inst>,
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
 }
 
 struct Parser<'a> {
     p: &'a [u8],
     pos: usize,
     depth: usize,
-}
-
-fn is_word(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
+    /// Basic syntax: `\( \) \{ \} \| \+ \?` are the operators.
+    basic: bool,
+    /// `REG_NEWLINE`: `.` and negated brackets do not match a newline.
+    newline: bool,
 }
 
 impl Parser<'_> {
@@ -79,10 +93,32 @@ impl Parser<'_> {
         self.p.get(self.pos).copied()
     }
 
+    fn peek2(&self) -> Option<u8> {
+        self.p.get(self.pos + 1).copied()
+    }
+
+    /// Whether the input continues with the alternation operator.
+    fn at_alt(&self) -> bool {
+        if self.basic {
+            self.peek() == Some(b'\\') && self.peek2() == Some(b'|')
+        } else {
+            self.peek() == Some(b'|')
+        }
+    }
+
+    /// Whether the input continues with a group's closing parenthesis.
+    fn at_close(&self) -> bool {
+        if self.basic {
+            self.peek() == Some(b'\\') && self.peek2() == Some(b')')
+        } else {
+            self.peek() == Some(b')')
+        }
+    }
+
     fn alternation(&mut self) -> Result<Node, PatternError> {
         let mut branches = vec![self.concat()?];
-        while self.peek() == Some(b'|') {
-            self.pos += 1;
+        while self.at_alt() {
+            self.pos += if self.basic { 2 } else { 1 };
             branches.push(self.concat()?);
         }
         Ok(if branches.len() == 1 {
@@ -92,36 +128,53 @@ impl Parser<'_> {
         })
     }
 
+    /// The repetition operator at the input, if any: its length in bytes.
+    fn at_repeat(&self) -> Option<usize> {
+        match (self.peek()?, self.peek2()) {
+            (b'*', _) => Some(1),
+            (b'+' | b'?' | b'{', _) if !self.basic => Some(1),
+            (b'\\', Some(b'+' | b'?' | b'{')) if self.basic => Some(2),
+            _ => None,
+        }
+    }
+
     fn concat(&mut self) -> Result<Node, PatternError> {
         let mut items: Vec<Node> = Vec::new();
         // Whether a repetition operator here would have nothing to repeat.
         let mut nothing_before = true;
-        // How many operators apply to the last item (`a***`), bounded to keep the
-        // compiled program and its recursion shallow.
         let mut stacked = 0usize;
-        while let Some(c) = self.peek() {
-            match c {
-                b'|' => break,
-                b')' if self.depth > 0 => break,
-                b'*' | b'+' | b'?' | b'{' => {
-                    if nothing_before {
-                        return Err(PatternError::Invalid);
-                    }
-                    let (min, max) = self.repetition()?;
-                    stacked += 1;
-                    if stacked > MAX_STACKED {
-                        return Err(PatternError::Unsupported);
-                    }
-                    let last = items.pop().expect("an item precedes");
-                    items.push(Node::Repeat(Box::new(last), min, max));
-                }
-                _ => {
-                    let atom = self.atom()?;
-                    stacked = 0;
-                    nothing_before = matches!(atom, Node::Assert(Assertion::Start));
-                    items.push(atom);
-                }
+        loop {
+            if self.peek().is_none() || self.at_alt() || (self.depth > 0 && self.at_close()) {
+                break;
             }
+            if let Some(len) = self.at_repeat() {
+                if nothing_before {
+                    // Basic syntax: a leading `*` is an ordinary character (glibc).
+                    if self.basic && len == 1 {
+                        self.pos += 1;
+                        items.push(Node::Byte(b'*'));
+                        nothing_before = false;
+                        stacked = 0;
+                        continue;
+                    }
+                    return Err(PatternError::Invalid(
+                        "Invalid preceding regular expression",
+                    ));
+                }
+                let (min, max) = self.repetition(len)?;
+                stacked += 1;
+                if stacked > MAX_STACKED {
+                    return Err(PatternError::Unsupported("deeply stacked repetitions"));
+                }
+                let last = items.pop().expect("an item precedes");
+                items.push(Node::Repeat(Box::new(last), min, max));
+                continue;
+            }
+            let at_start = items.is_empty();
+            let atom = self.atom(at_start)?;
+            stacked = 0;
+            nothing_before = matches!(atom, Node::Assert(Assertion::Start));
+            items.push(atom);
         }
         Ok(match items.len() {
             0 => Node::Empty,
@@ -142,62 +195,93 @@ impl Parser<'_> {
         Some(digits.parse::<u32>().unwrap_or(u32::MAX))
     }
 
-    fn repetition(&mut self) -> Result<(u32, Option<u32>), PatternError> {
-        let c = self.peek().expect("operator");
-        self.pos += 1;
+    fn repetition(&mut self, len: usize) -> Result<(u32, Option<u32>), PatternError> {
+        let c = self.p[self.pos + len - 1];
+        self.pos += len;
         Ok(match c {
             b'*' => (0, None),
             b'+' => (1, None),
             b'?' => (0, Some(1)),
             _ => {
+                let bad = PatternError::Invalid("Invalid content of \\{\\}");
                 let min = self.number();
                 let max = if self.peek() == Some(b',') {
                     self.pos += 1;
                     self.number()
                 } else {
-                    Some(min.ok_or(PatternError::Invalid)?)
+                    Some(min.ok_or(bad.clone())?)
                 };
-                if self.peek() != Some(b'}') {
-                    return Err(PatternError::Invalid);
+                if self.basic {
+                    if self.peek() != Some(b'\\') || self.peek2() != Some(b'}') {
+                        return Err(PatternError::Invalid("Unmatched \\{"));
+                    }
+                    self.pos += 2;
+                } else {
+                    if self.peek() != Some(b'}') {
+                        return Err(bad);
+                    }
+                    self.pos += 1;
                 }
-                self.pos += 1;
                 let min = min.unwrap_or(0);
                 if min > MAX_REPEAT || max.is_some_and(|m| m > MAX_REPEAT || m < min) {
-                    return Err(PatternError::Invalid);
+                    return Err(bad);
                 }
                 (min, max)
             }
         })
     }
 
-    fn atom(&mut self) -> Result<Node, PatternError> {
+    fn group(&mut self) -> Result<Node, PatternError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(PatternError::Unsupported("deeply nested groups"));
+        }
+        self.depth += 1;
+        let inner = self.alternation()?;
+        self.depth -= 1;
+        if !self.at_close() {
+            return Err(PatternError::Invalid("Unmatched ( or \\("));
+        }
+        self.pos += if self.basic { 2 } else { 1 };
+        Ok(inner)
+    }
+
+    fn atom(&mut self, at_start: bool) -> Result<Node, PatternError> {
         let c = self.peek().expect("atom");
         self.pos += 1;
         Ok(match c {
-            b'.' => Node::Any,
-            b'^' => Node::Assert(Assertion::Start),
-            b'$' => Node::Assert(Assertion::End),
-            b'(' => {
-                if self.depth >= MAX_DEPTH {
-                    return Err(PatternError::Unsupported);
+            b'.' => {
+                if self.newline {
+                    let mut set = [true; 256];
+                    set[usize::from(b'\n')] = false;
+                    Node::Class(Box::new(set))
+                } else {
+                    Node::Any
                 }
-                self.depth += 1;
-                let inner = self.alternation()?;
-                self.depth -= 1;
-                if self.peek() != Some(b')') {
-                    return Err(PatternError::Invalid);
-                }
-                self.pos += 1;
-                inner
             }
+            // In basic syntax `^` anchors only at the start of an expression (or group or
+            // alternative) and `$` only at its end; elsewhere they are ordinary.
+            b'^' if !self.basic || at_start => Node::Assert(Assertion::Start),
+            b'$' if !self.basic || self.peek().is_none() || self.at_close() || self.at_alt() => {
+                Node::Assert(Assertion::End)
+            }
+            b'(' if !self.basic => self.group()?,
             b'[' => self.bracket()?,
             b'\\' => {
                 let Some(e) = self.peek() else {
-                    return Err(PatternError::Invalid);
+                    return Err(PatternError::Invalid("Trailing backslash"));
                 };
                 self.pos += 1;
                 match e {
-                    b'1'..=b'9' => return Err(PatternError::Unsupported),
+                    b'(' if self.basic => self.group()?,
+                    b')' if self.basic => {
+                        return Err(PatternError::Invalid("Unmatched ) or \\)"));
+                    }
+                    b'{' if self.basic => {
+                        return Err(PatternError::Invalid(
+                            "Invalid preceding regular expression",
+                        ))
+                    }
+                    b'1'..=b'9' => return Err(PatternError::Unsupported("back-references")),
                     b'w' | b'W' | b's' | b'S' => {
                         let mut set = [false; 256];
                         for (b, slot) in set.iter_mut().enumerate() {
@@ -215,7 +299,9 @@ impl Parser<'_> {
                     b'>' => Node::Assert(Assertion::WordEnd),
                     b'b' => Node::Assert(Assertion::WordBoundary),
                     b'B' => Node::Assert(Assertion::NotWordBoundary),
-                    b'`' | b'\'' => return Err(PatternError::Unsupported),
+                    b'`' | b'\'' => {
+                        return Err(PatternError::Unsupported("buffer anchors (\\` and \\')"))
+                    }
                     other => Node::Byte(other),
                 }
             }
@@ -224,6 +310,7 @@ impl Parser<'_> {
     }
 
     fn bracket(&mut self) -> Result<Node, PatternError> {
+        let unmatched = PatternError::Invalid("Unmatched [, [^, [:, [., or [=");
         let mut set = [false; 256];
         let negate = self.peek() == Some(b'^');
         if negate {
@@ -232,23 +319,25 @@ impl Parser<'_> {
         let mut first = true;
         loop {
             let Some(c) = self.peek() else {
-                return Err(PatternError::Invalid);
+                return Err(unmatched);
             };
             if c == b']' && !first {
                 self.pos += 1;
                 break;
             }
             first = false;
-            if c == b'[' && matches!(self.p.get(self.pos + 1), Some(b':' | b'.' | b'=')) {
+            if c == b'[' && matches!(self.peek2(), Some(b':' | b'.' | b'=')) {
                 let kind = self.p[self.pos + 1];
                 let start = self.pos + 2;
                 let end = self.p[start..]
                     .windows(2)
                     .position(|w| w[0] == kind && w[1] == b']')
-                    .ok_or(PatternError::Invalid)?
+                    .ok_or(unmatched.clone())?
                     + start;
                 if kind != b':' {
-                    return Err(PatternError::Unsupported);
+                    return Err(PatternError::Unsupported(
+                        "collating elements and equivalence classes",
+                    ));
                 }
                 let name = &self.p[start..end];
                 let test: fn(u8) -> bool = match name {
@@ -264,7 +353,7 @@ impl Parser<'_> {
                     b"print" => |b| (0x20..0x7f).contains(&b),
                     b"graph" => |b| b.is_ascii_graphic(),
                     b"cntrl" => |b| b.is_ascii_control(),
-                    _ => return Err(PatternError::Invalid),
+                    _ => return Err(PatternError::Invalid("Invalid character class name")),
                 };
                 for (b, slot) in set.iter_mut().enumerate() {
                     if test(b as u8) {
@@ -275,13 +364,12 @@ impl Parser<'_> {
                 continue;
             }
             self.pos += 1;
-            let is_range =
-                self.peek() == Some(b'-') && self.p.get(self.pos + 1).is_some_and(|&n| n != b']');
+            let is_range = self.peek() == Some(b'-') && self.peek2().is_some_and(|n| n != b']');
             if is_range {
                 let hi = self.p[self.pos + 1];
                 self.pos += 2;
                 if hi < c {
-                    return Err(PatternError::Invalid);
+                    return Err(PatternError::Invalid("Invalid range end"));
                 }
                 for slot in &mut set[c as usize..=hi as usize] {
                     *slot = true;
@@ -294,213 +382,182 @@ impl Parser<'_> {
             for slot in &mut set {
                 *slot = !*slot;
             }
+            if self.newline {
+                set[usize::from(b'\n')] = false;
+            }
         }
         Ok(Node::Class(Box::new(set)))
     }
 }
 
-struct Compiler {
-    program: Vec<Inst>,
+/// Writes `node` in the `regex` crate's syntax (bytes, Unicode off).
+fn emit(node: &Node, out: &mut String) {
+    use std::fmt::Write as _;
+    match node {
+        Node::Empty => {}
+        Node::Byte(b) => {
+            if b.is_ascii_alphanumeric() {
+                out.push(char::from(*b));
+            } else {
+                let _ = write!(out, "\\x{b:02X}");
+            }
+        }
+        Node::Any => out.push_str("(?s:.)"),
+        Node::Class(set) => {
+            if set.iter().all(|&s| !s) {
+                // Nothing matches: a class that is empty.
+                out.push_str("[^\\x00-\\xFF]");
+                return;
+            }
+            out.push('[');
+            let mut b = 0usize;
+            while b < 256 {
+                if !set[b] {
+                    b += 1;
+                    continue;
+                }
+                let start = b;
+                while b + 1 < 256 && set[b + 1] {
+                    b += 1;
+                }
+                if start == b {
+                    let _ = write!(out, "\\x{start:02X}");
+                } else {
+                    let _ = write!(out, "\\x{start:02X}-\\x{b:02X}");
+                }
+                b += 1;
+            }
+            out.push(']');
+        }
+        Node::Assert(a) => out.push_str(match a {
+            Assertion::Start => "^",
+            Assertion::End => "$",
+            Assertion::WordStart => "\\b{start}",
+            Assertion::WordEnd => "\\b{end}",
+            Assertion::WordBoundary => "\\b",
+            Assertion::NotWordBoundary => "\\B",
+        }),
+        Node::Concat(items) => {
+            for item in items {
+                if matches!(item, Node::Alt(_)) {
+                    out.push_str("(?:");
+                    emit(item, out);
+                    out.push(')');
+                } else {
+                    emit(item, out);
+                }
+            }
+        }
+        Node::Alt(branches) => {
+            out.push_str("(?:");
+            for (i, b) in branches.iter().enumerate() {
+                if i > 0 {
+                    out.push('|');
+                }
+                emit(b, out);
+            }
+            out.push(')');
+        }
+        Node::Repeat(inner, min, max) => {
+            out.push_str("(?:");
+            emit(inner, out);
+            out.push(')');
+            match (min, max) {
+                (0, None) => out.push('*'),
+                (1, None) => out.push('+'),
+                (m, None) => {
+                    let _ = write!(out, "{{{m},}}");
+                }
+                (m, Some(n)) => {
+                    let _ = write!(out, "{{{m},{n}}}");
+                }
+            }
+        }
+    }
 }
 
-impl Compiler {
-    fn emit(&mut self, inst: Inst) -> Result<usize, PatternError> {
-        if self.program.len() >= MAX_PROGRAM {
-            return Err(PatternError::Unsupported);
-        }
-        self.program.push(inst);
-        Ok(self.program.len() - 1)
-    }
-
-    fn node(&mut self, node: &Node) -> Result<(), PatternError> {
-        match node {
-            Node::Empty => {}
-            Node::Byte(b) => {
-                self.emit(Inst::Byte(*b))?;
-            }
-            Node::Any => {
-                self.emit(Inst::Any)?;
-            }
-            Node::Class(set) => {
-                self.emit(Inst::Class(set.clone()))?;
-            }
-            Node::Assert(a) => {
-                self.emit(Inst::Assert(*a))?;
-            }
-            Node::Concat(items) => {
-                for item in items {
-                    self.node(item)?;
-                }
-            }
-            Node::Alt(branches) => {
-                let mut jumps = Vec::new();
-                for (i, branch) in branches.iter().enumerate() {
-                    if i + 1 < branches.len() {
-                        let split = self.emit(Inst::Split(0, 0))?;
-                        self.node(branch)?;
-                        jumps.push(self.emit(Inst::Jmp(0))?);
-                        let next = self.program.len();
-                        self.program[split] = Inst::Split(split + 1, next);
-                    } else {
-                        self.node(branch)?;
-                    }
-                }
-                let end = self.program.len();
-                for j in jumps {
-                    self.program[j] = Inst::Jmp(end);
-                }
-            }
-            Node::Repeat(inner, min, max) => {
-                for _ in 0..*min {
-                    self.node(inner)?;
-                }
-                match max {
-                    None => {
-                        let split = self.emit(Inst::Split(0, 0))?;
-                        self.node(inner)?;
-                        self.emit(Inst::Jmp(split))?;
-                        let end = self.program.len();
-                        self.program[split] = Inst::Split(split + 1, end);
-                    }
-                    Some(max) => {
-                        let mut splits = Vec::new();
-                        for _ in *min..*max {
-                            splits.push(self.emit(Inst::Split(0, 0))?);
-                            self.node(inner)?;
-                        }
-                        let end = self.program.len();
-                        for s in splits {
-                            self.program[s] = Inst::Split(s + 1, end);
-                        }
-                    }
-                }
-            }
-        }
-        Ok(())
-    }
+/// A compiled pattern.
+#[derive(Clone, Debug)]
+pub struct Matcher {
+    re: regex::bytes::Regex,
 }
 
-impl Regex {
-    /// Compiles a POSIX extended regular expression.
-    pub fn new(pattern: &[u8]) -> Result<Regex, PatternError> {
-        let mut parser = Parser {
-            p: pattern,
-            pos: 0,
-            depth: 0,
+/// The matcher of `:/<text>` searches: POSIX extended syntax, case-sensitive, `^` and `$`
+/// at the ends of the whole message (git's `regcomp(REG_EXTENDED)`).
+pub type Regex = Matcher;
+
+impl Matcher {
+    /// Compiles `pattern` in `syntax`. `ignore_case` is `REG_ICASE` (ASCII only, as in the
+    /// C locale); `newline` is `REG_NEWLINE` (`^`/`$` at line ends, `.` and `[^...]` not
+    /// matching a newline), which git's `--grep` uses.
+    pub fn new(
+        pattern: &[u8],
+        syntax: Syntax,
+        ignore_case: bool,
+        newline: bool,
+    ) -> Result<Matcher, PatternError> {
+        let translated = match syntax {
+            Syntax::Perl => {
+                return Err(PatternError::Unsupported(
+                    "Perl-compatible regular expressions (-P)",
+                ))
+            }
+            Syntax::Fixed => {
+                let mut s = String::new();
+                for &b in pattern {
+                    emit(&Node::Byte(b), &mut s);
+                }
+                s
+            }
+            Syntax::Basic | Syntax::Extended => {
+                let mut parser = Parser {
+                    p: pattern,
+                    pos: 0,
+                    depth: 0,
+                    basic: syntax == Syntax::Basic,
+                    newline,
+                };
+                let mut parts = vec![parser.alternation()?];
+                // An unmatched `)` is an ordinary character in POSIX extended syntax
+                // (glibc's RE_UNMATCHED_RIGHT_PAREN_ORD): continue with it as a literal.
+                while parser.pos < pattern.len() {
+                    if parser.basic {
+                        return Err(PatternError::Invalid("Unmatched ) or \\)"));
+                    }
+                    parser.pos += 1;
+                    parts.push(Node::Byte(b')'));
+                    parts.push(parser.alternation()?);
+                }
+                let node = if parts.len() == 1 {
+                    parts.pop().expect("one part")
+                } else {
+                    Node::Concat(parts)
+                };
+                let mut s = String::new();
+                emit(&node, &mut s);
+                s
+            }
         };
-        let mut parts = vec![parser.alternation()?];
-        // An unmatched `)` is an ordinary character in POSIX extended syntax (glibc's
-        // RE_UNMATCHED_RIGHT_PAREN_ORD): continue with it as a literal.
-        while parser.pos < pattern.len() {
-            parser.pos += 1;
-            parts.push(Node::Byte(b')'));
-            parts.push(parser.alternation()?);
-        }
-        let node = if parts.len() == 1 {
-            parts.pop().expect("one part")
-        } else {
-            Node::Concat(parts)
-        };
-        let mut compiler = Compiler {
-            program: Vec::new(),
-        };
-        compiler.node(&node)?;
-        compiler.emit(Inst::Match)?;
-        Ok(Regex {
-            program: compiler.program,
-        })
+        let re = regex::bytes::RegexBuilder::new(&translated)
+            .unicode(false)
+            .case_insensitive(ignore_case)
+            .multi_line(newline)
+            .size_limit(SIZE_LIMIT)
+            .dfa_size_limit(SIZE_LIMIT)
+            .nest_limit(MAX_DEPTH as u32 * 2 + 50)
+            .build()
+            .map_err(|_| PatternError::Unsupported("patterns this large"))?;
+        Ok(Matcher { re })
     }
 
     /// Whether the pattern matches anywhere in `text`.
     pub fn is_match(&self, text: &[u8]) -> bool {
-        let n = self.program.len();
-        let mut current: Vec<usize> = Vec::with_capacity(n);
-        let mut next: Vec<usize> = Vec::with_capacity(n);
-        // The position each instruction was last added for, to add each thread once.
-        let mut seen = vec![usize::MAX; n];
-        let mut stack = Vec::new();
-        for pos in 0..=text.len() {
-            let prev = pos.checked_sub(1).map(|i| text[i]);
-            let cur = text.get(pos).copied();
-            // A new attempt starts at every position (unanchored search).
-            if self.add(0, pos, prev, cur, &mut current, &mut seen, &mut stack) {
-                return true;
-            }
-            let Some(c) = cur else { break };
-            let after = text.get(pos + 1).copied();
-            next.clear();
-            for &pc in &current {
-                let ok = match &self.program[pc] {
-                    Inst::Byte(b) => *b == c,
-                    Inst::Any => true,
-                    Inst::Class(set) => set[c as usize],
-                    _ => false,
-                };
-                if ok
-                    && self.add(
-                        pc + 1,
-                        pos + 1,
-                        Some(c),
-                        after,
-                        &mut next,
-                        &mut seen,
-                        &mut stack,
-                    )
-                {
-                    return true;
-                }
-            }
-            std::mem::swap(&mut current, &mut next);
-        }
-        false
+        self.re.is_match(text)
     }
 
-    /// Adds the thread at `pc` and everything reachable without consuming input at the
-    /// position described by `prev`/`cur`. Returns true if a match state is reached.
-    #[allow(clippy::too_many_arguments)]
-    fn add(
-        &self,
-        pc: usize,
-        stamp: usize,
-        prev: Option<u8>,
-        cur: Option<u8>,
-        list: &mut Vec<usize>,
-        seen: &mut [usize],
-        stack: &mut Vec<usize>,
-    ) -> bool {
-        stack.clear();
-        stack.push(pc);
-        let word_before = prev.is_some_and(is_word);
-        let word_after = cur.is_some_and(is_word);
-        while let Some(pc) = stack.pop() {
-            if seen[pc] == stamp {
-                continue;
-            }
-            seen[pc] = stamp;
-            match &self.program[pc] {
-                Inst::Match => return true,
-                Inst::Jmp(t) => stack.push(*t),
-                Inst::Split(a, b) => {
-                    stack.push(*b);
-                    stack.push(*a);
-                }
-                Inst::Assert(a) => {
-                    let holds = match a {
-                        Assertion::Start => prev.is_none(),
-                        Assertion::End => cur.is_none(),
-                        Assertion::WordStart => !word_before && word_after,
-                        Assertion::WordEnd => word_before && !word_after,
-                        Assertion::WordBoundary => word_before != word_after,
-                        Assertion::NotWordBoundary => word_before == word_after,
-                    };
-                    if holds {
-                        stack.push(pc + 1);
-                    }
-                }
-                _ => list.push(pc),
-            }
-        }
-        false
+    /// The leftmost match in `text`, as a byte range.
+    pub fn find(&self, text: &[u8]) -> Option<std::ops::Range<usize>> {
+        self.re.find(text).map(|m| m.range())
     }
 }
 
@@ -509,7 +566,19 @@ mod tests {
     use super::*;
 
     fn m(p: &str, t: &str) -> bool {
-        Regex::new(p.as_bytes()).unwrap().is_match(t.as_bytes())
+        Matcher::new(p.as_bytes(), Syntax::Extended, false, false)
+            .unwrap()
+            .is_match(t.as_bytes())
+    }
+
+    fn bre(p: &str, t: &str) -> bool {
+        Matcher::new(p.as_bytes(), Syntax::Basic, false, true)
+            .unwrap()
+            .is_match(t.as_bytes())
+    }
+
+    fn ere_err(p: &str) -> Option<PatternError> {
+        Matcher::new(p.as_bytes(), Syntax::Extended, false, false).err()
     }
 
     #[test]
@@ -537,8 +606,36 @@ mod tests {
         assert!(m("a)", "a)"));
         assert!(m("\\.", "."));
         assert!(!m("\\.", "a"));
+        assert!(m("a.b", "a\nb"));
         assert!(m("(a*)*b", &format!("{}b", "a".repeat(1000))));
         assert!(!m("(a*)*b", &"a".repeat(1000)));
+    }
+
+    #[test]
+    fn matches_like_posix_bre() {
+        assert!(bre("a+b", "a+b"));
+        assert!(!bre("a+b", "aab"));
+        assert!(bre("a\\+b", "aab"));
+        assert!(bre("ab\\?c", "ac"));
+        assert!(bre("\\(ab\\)*c", "ababc"));
+        assert!(bre("a\\|z", "z"));
+        assert!(bre("a|z", "a|z"));
+        assert!(!bre("a|z", "z"));
+        assert!(bre("*a", "*a"));
+        assert!(bre("a^b", "a^b"));
+        assert!(bre("a$b", "a$b"));
+        assert!(bre("x\\{2\\}", "xx"));
+        assert!(!bre("^x\\{2\\}$", "x"));
+        assert!(bre("a{2}", "a{2}"));
+        assert!(bre("(a)", "(a)"));
+        assert!(bre("^two", "one\ntwo"));
+        assert!(!bre("one.two", "one\ntwo"));
+        assert!(!bre("one[^x]two", "one\ntwo"));
+        let icase = Matcher::new(b"HELLO", Syntax::Basic, true, true).unwrap();
+        assert!(icase.is_match(b"say hello"));
+        let fixed = Matcher::new(b"a.*b(", Syntax::Fixed, false, true).unwrap();
+        assert!(fixed.is_match(b"xa.*b(y"));
+        assert!(!fixed.is_match(b"aXXb("));
     }
 
     #[test]
@@ -554,18 +651,21 @@ mod tests {
             "[[:foo:]]",
             "\\",
         ] {
-            assert_eq!(
-                Regex::new(p.as_bytes()).err(),
-                Some(PatternError::Invalid),
+            assert!(matches!(ere_err(p), Some(PatternError::Invalid(_))), "{p}");
+        }
+        for p in ["\\(", "a\\{1", "\\)"] {
+            assert!(
+                matches!(
+                    Matcher::new(p.as_bytes(), Syntax::Basic, false, true).err(),
+                    Some(PatternError::Invalid(_))
+                ),
                 "{p}"
             );
         }
         let deep = format!("{}a{}", "(".repeat(1000), ")".repeat(1000));
-        assert!(Regex::new(&[b')'; 5_000]).unwrap().is_match(&[b')'; 5_000]));
-        assert_eq!(
-            Regex::new(&[b')'; 100_000]).err(),
-            Some(PatternError::Unsupported)
-        );
+        assert!(Matcher::new(&[b')'; 5_000], Syntax::Extended, false, false)
+            .unwrap()
+            .is_match(&[b')'; 5_000]));
         let stars = format!("a{}", "*".repeat(100_000));
         for p in [
             "(c)\\1",
@@ -574,11 +674,14 @@ mod tests {
             deep.as_str(),
             stars.as_str(),
         ] {
-            assert_eq!(
-                Regex::new(p.as_bytes()).err(),
-                Some(PatternError::Unsupported),
+            assert!(
+                matches!(ere_err(p), Some(PatternError::Unsupported(_))),
                 "{p}"
             );
         }
+        assert!(matches!(
+            Matcher::new(b"x", Syntax::Perl, false, false).err(),
+            Some(PatternError::Unsupported(_))
+        ));
     }
 }

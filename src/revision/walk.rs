@@ -41,6 +41,10 @@ pub struct WalkOptions {
     /// history simplification: a merge that leaves the paths as one parent had them
     /// follows only that parent, and commits that leave them unchanged are not shown.
     pub paths: Vec<Vec<u8>>,
+    /// `--since`: commits with an older commit time are not shown and their parents are
+    /// not walked in an unlimited walk; in a limited walk (with excluded commits) they
+    /// count as excluded, as git's `max_age` does in `limit_list`.
+    pub max_age: Option<i64>,
 }
 
 /// A commit reached by the walk, with the fields the walk needed already parsed.
@@ -274,6 +278,298 @@ fn load(
     })
 }
 
+/// git's `SLOP`: how many more uninteresting commits a limited walk pops after the last
+/// interesting one, in case commit dates are skewed.
+const SLOP: u32 = 5;
+
+/// One start of a walk: a commit to show history from, or (`exclude`) one whose history
+/// is left out (`^A`, the `A` of `A..B`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Tip {
+    /// The commit.
+    pub id: ObjectId,
+    /// Whether its history is excluded.
+    pub exclude: bool,
+}
+
+/// A history walk in git log's default order, one commit at a time. Parents and commit
+/// times come from the commit-graph when there is one. With excluded tips the walk is
+/// *limited* as git's `limit_list` does it: everything reachable from an excluded tip is
+/// left out, with git's date-skew allowance, before the first commit is returned.
+pub struct Walk<'r> {
+    repo: &'r Repository,
+    graph: Option<&'r CommitGraph>,
+    options: WalkOptions,
+    pathspec: Option<crate::diff::TreeDiff<'r>>,
+    seen: IdSet,
+    queue: BinaryHeap<Queued>,
+    seq: u64,
+    shallow: std::collections::HashSet<ObjectId>,
+    shown: usize,
+    /// The commits of a limited walk, computed up front: (commit, from the graph).
+    limited: Option<std::collections::VecDeque<(WalkedCommit, bool)>>,
+}
+
+impl<'r> Walk<'r> {
+    /// A walk from `tips` (in the order given, which breaks ties between equal dates as
+    /// git's command-line order does).
+    pub fn new(
+        repo: &'r Repository,
+        tips: &[Tip],
+        options: &WalkOptions,
+    ) -> Result<Walk<'r>, WalkError> {
+        let graph = usable_commit_graph(repo);
+        let pathspec = (!options.paths.is_empty()).then(|| {
+            crate::diff::TreeDiff::new(
+                repo.odb(),
+                crate::diff::TreeDiffOptions {
+                    pathspec: crate::diff::Pathspec::new(options.paths.iter().cloned()),
+                    include_unmodified: false,
+                },
+            )
+        });
+        let mut w = Walk {
+            repo,
+            graph,
+            options: options.clone(),
+            pathspec,
+            seen: IdSet::default(),
+            queue: BinaryHeap::new(),
+            seq: 0,
+            // Shallow commits are walked as root commits, as git grafts them (the graph
+            // is not used in shallow repositories, so only commit objects need the fix).
+            shallow: shallow_commits(repo),
+            shown: 0,
+            limited: None,
+        };
+        let mut excluded = IdSet::default();
+        for t in tips {
+            if t.exclude {
+                excluded.insert(t.id);
+            }
+            if w.seen.insert(t.id) {
+                let q = w.load(t.id, None)?;
+                w.queue.push(q);
+            }
+        }
+        if !excluded.is_empty() {
+            let list = w.limit(excluded)?;
+            w.limited = Some(list);
+        }
+        Ok(w)
+    }
+
+    fn load(&mut self, id: ObjectId, pos: Option<u32>) -> Result<Queued, WalkError> {
+        let mut q = load(self.repo, self.graph, id, pos, self.seq)?;
+        self.seq += 1;
+        if self.shallow.contains(&id) {
+            q.commit.parents.clear();
+            q.parent_pos.clear();
+        }
+        Ok(q)
+    }
+
+    /// Which parents to follow and whether to show `commit` (history simplification
+    /// for paths; `skip`: parents that are not followed for simplification).
+    fn follow(
+        &mut self,
+        commit: &WalkedCommit,
+        uninteresting: &IdSet,
+    ) -> Result<(Vec<usize>, bool), WalkError> {
+        let n = if self.options.first_parent {
+            commit.parents.len().min(1)
+        } else {
+            commit.parents.len()
+        };
+        let mut follow: Vec<usize> = (0..n).collect();
+        let mut show = true;
+        if let Some(tree_diff) = self.pathspec.as_mut() {
+            // git's try_to_simplify_commit: a commit is simplified only to a parent that
+            // is not excluded; a commit whose only matching parents are excluded is
+            // hidden (TREESAME) but keeps all its parents.
+            let candidates: Vec<usize> = follow
+                .iter()
+                .copied()
+                .filter(|&i| !uninteresting.contains(&commit.parents[i]))
+                .collect();
+            let paths = &self.options.paths;
+            match simplify(self.repo, self.graph, commit, &candidates, tree_diff, paths)? {
+                Simplified::Changed if candidates.is_empty() && !follow.is_empty() => {
+                    if let Simplified::SameAsParent(_) =
+                        simplify(self.repo, self.graph, commit, &follow, tree_diff, paths)?
+                    {
+                        show = false;
+                    }
+                }
+                Simplified::Changed => {}
+                Simplified::SameAsParent(i) => {
+                    follow = vec![i];
+                    show = false;
+                }
+                Simplified::EmptyRoot => show = false,
+            }
+        }
+        Ok((follow, show))
+    }
+
+    /// git's `limit_list`: walks until only excluded history is left (plus the slop),
+    /// marking everything reachable from excluded commits, and returns the commits to
+    /// show in order.
+    fn limit(
+        &mut self,
+        mut uninteresting: IdSet,
+    ) -> Result<std::collections::VecDeque<(WalkedCommit, bool)>, WalkError> {
+        let mut parents_of: crate::oid::IdMap<Vec<ObjectId>> = Default::default();
+        for q in self.queue.iter() {
+            parents_of.insert(q.commit.id, q.commit.parents.clone());
+        }
+        let mut list: Vec<(WalkedCommit, bool, bool)> = Vec::new();
+        let mut date = i64::MAX;
+        let mut slop = SLOP;
+        let mark = |uninteresting: &mut IdSet,
+                    parents_of: &crate::oid::IdMap<Vec<ObjectId>>,
+                    id: ObjectId| {
+            let mut stack = vec![id];
+            while let Some(c) = stack.pop() {
+                if !uninteresting.insert(c) {
+                    continue;
+                }
+                if let Some(ps) = parents_of.get(&c) {
+                    stack.extend(ps.iter().copied());
+                }
+            }
+        };
+        while let Some(Queued {
+            commit,
+            from_graph,
+            parent_pos,
+            ..
+        }) = self.queue.pop()
+        {
+            if self
+                .options
+                .max_age
+                .is_some_and(|age| commit.commit_time < age)
+            {
+                uninteresting.insert(commit.id);
+            }
+            if uninteresting.contains(&commit.id) {
+                for (i, &p) in commit.parents.iter().enumerate() {
+                    mark(&mut uninteresting, &parents_of, p);
+                    if self.seen.insert(p) {
+                        let q = self.load(p, parent_pos.get(i).copied())?;
+                        parents_of.insert(p, q.commit.parents.clone());
+                        for &pp in &q.commit.parents {
+                            mark(&mut uninteresting, &parents_of, pp);
+                        }
+                        self.queue.push(q);
+                    }
+                }
+                // git's still_interesting.
+                slop = match self.queue.peek() {
+                    None => 0,
+                    Some(head) if date <= head.time => SLOP,
+                    Some(_)
+                        if self
+                            .queue
+                            .iter()
+                            .any(|q| !uninteresting.contains(&q.commit.id)) =>
+                    {
+                        SLOP
+                    }
+                    Some(_) => slop - 1,
+                };
+                if slop == 0 {
+                    break;
+                }
+                continue;
+            }
+            let (follow, show) = self.follow(&commit, &uninteresting)?;
+            for i in follow {
+                let p = commit.parents[i];
+                if self.seen.insert(p) {
+                    let q = self.load(p, parent_pos.get(i).copied())?;
+                    parents_of.insert(p, q.commit.parents.clone());
+                    self.queue.push(q);
+                }
+            }
+            date = commit.commit_time;
+            list.push((commit, from_graph, show));
+        }
+        Ok(list
+            .into_iter()
+            .filter(|(c, _, show)| *show && !uninteresting.contains(&c.id))
+            .map(|(c, g, _)| (c, g))
+            .collect())
+    }
+
+    /// The next commit to show, or `None` at the end.
+    pub fn next_commit(&mut self) -> Result<Option<WalkedCommit>, WalkError> {
+        loop {
+            if self.options.max_count.is_some_and(|n| self.shown >= n) {
+                return Ok(None);
+            }
+            let (mut commit, from_graph) = if let Some(list) = self.limited.as_mut() {
+                match list.pop_front() {
+                    Some(x) => x,
+                    None => return Ok(None),
+                }
+            } else {
+                let Some(Queued {
+                    commit,
+                    from_graph,
+                    parent_pos,
+                    ..
+                }) = self.queue.pop()
+                else {
+                    return Ok(None);
+                };
+                if self
+                    .options
+                    .max_age
+                    .is_some_and(|age| commit.commit_time < age)
+                {
+                    continue;
+                }
+                let (follow, show) = self.follow(&commit, &IdSet::default())?;
+                for i in follow {
+                    let p = commit.parents[i];
+                    if self.seen.insert(p) {
+                        let q = self.load(p, parent_pos.get(i).copied())?;
+                        self.queue.push(q);
+                    }
+                }
+                if !show {
+                    continue;
+                }
+                (commit, from_graph)
+            };
+            if self.options.no_merges && commit.parents.len() > 1 {
+                continue;
+            }
+            if from_graph && !self.options.skip_data {
+                // The graph gave the parsed fields; only the bytes are needed.
+                let kind = self.repo.odb().read_into(&commit.id, &mut commit.data)?;
+                if kind != ObjectKind::Commit {
+                    return Err(WalkError::BadCommit {
+                        id: commit.id,
+                        what: format!("it is a {kind}"),
+                    });
+                }
+            }
+            self.shown += 1;
+            return Ok(Some(commit));
+        }
+    }
+}
+
+impl Iterator for Walk<'_> {
+    type Item = Result<WalkedCommit, WalkError>;
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_commit().transpose()
+    }
+}
+
 /// Walks history from `starts` in git log's default order, calling `visit` for each shown
 /// commit until it returns `false` or `max_count` commits were shown. Parents and commit
 /// times come from the commit-graph when there is one.
@@ -283,86 +579,13 @@ pub fn walk(
     options: &WalkOptions,
     mut visit: impl FnMut(WalkedCommit) -> Result<bool, WalkError>,
 ) -> Result<(), WalkError> {
-    let graph = usable_commit_graph(repo);
-    let mut pathspec = (!options.paths.is_empty()).then(|| {
-        crate::diff::TreeDiff::new(
-            repo.odb(),
-            crate::diff::TreeDiffOptions {
-                pathspec: crate::diff::Pathspec::new(options.paths.iter().cloned()),
-                include_unmodified: false,
-            },
-        )
-    });
-    let mut seen = IdSet::default();
-    let mut queue = BinaryHeap::new();
-    let mut seq = 0u64;
-    // Shallow commits are walked as root commits, as git grafts them (the graph is not
-    // used in shallow repositories, so only commit objects need the fix).
-    let shallow = shallow_commits(repo);
-    let load = |id: ObjectId, pos: Option<u32>, seq: u64| -> Result<Queued, WalkError> {
-        let mut q = load(repo, graph, id, pos, seq)?;
-        if shallow.contains(&id) {
-            q.commit.parents.clear();
-            q.parent_pos.clear();
-        }
-        Ok(q)
-    };
-    for &id in starts {
-        if seen.insert(id) {
-            queue.push(load(id, None, seq)?);
-            seq += 1;
-        }
-    }
-    let mut shown = 0usize;
-    while let Some(Queued {
-        mut commit,
-        from_graph,
-        parent_pos,
-        ..
-    }) = queue.pop()
-    {
-        if options.max_count.is_some_and(|n| shown >= n) {
-            break;
-        }
-        let n = if options.first_parent {
-            commit.parents.len().min(1)
-        } else {
-            commit.parents.len()
-        };
-        let mut follow: Vec<usize> = (0..n).collect();
-        let mut show = true;
-        if let Some(tree_diff) = pathspec.as_mut() {
-            match simplify(repo, graph, &commit, &follow, tree_diff, &options.paths)? {
-                Simplified::Changed => {}
-                Simplified::SameAsParent(i) => {
-                    follow = vec![i];
-                    show = false;
-                }
-                Simplified::EmptyRoot => show = false,
-            }
-        }
-        for i in follow {
-            let p = commit.parents[i];
-            if seen.insert(p) {
-                queue.push(load(p, parent_pos.get(i).copied(), seq)?);
-                seq += 1;
-            }
-        }
-        if !show || (options.no_merges && commit.parents.len() > 1) {
-            continue;
-        }
-        if from_graph && !options.skip_data {
-            // The graph gave the parsed fields; only the bytes are needed.
-            let kind = repo.odb().read_into(&commit.id, &mut commit.data)?;
-            if kind != ObjectKind::Commit {
-                return Err(WalkError::BadCommit {
-                    id: commit.id,
-                    what: format!("it is a {kind}"),
-                });
-            }
-        }
-        shown += 1;
-        if !visit(commit)? {
+    let tips: Vec<Tip> = starts
+        .iter()
+        .map(|&id| Tip { id, exclude: false })
+        .collect();
+    let mut w = Walk::new(repo, &tips, options)?;
+    while let Some(c) = w.next_commit()? {
+        if !visit(c)? {
             break;
         }
     }

@@ -112,6 +112,8 @@ fn ceiling() -> PathBuf {
 pub fn oxgit_cmd(dir: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_oxgit"));
     c.current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("HOME", "/nonexistent")
         .env("TZ", "UTC")
         .env("LC_ALL", "C")

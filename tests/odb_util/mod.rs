@@ -2,7 +2,7 @@
 //! that oxgit's object database agrees with it object by object.
 #![allow(dead_code)]
 
-use oxgit::odb::Odb;
+use oxgit::internals::odb::Odb;
 use oxgit::oid::HexPrefix;
 use oxgit::{HashKind, ObjectId, ObjectKind};
 use std::path::Path;
@@ -125,7 +125,7 @@ pub fn check_objects_against_git(dir: &Path, objects: &Path, hash: HashKind) -> 
     if !want_ids.contains(&missing) {
         assert!(matches!(
             odb.read(&missing),
-            Err(oxgit::odb::OdbError::NotFound(_))
+            Err(oxgit::internals::odb::OdbError::NotFound(_))
         ));
         assert!(!odb.contains(&missing));
     }

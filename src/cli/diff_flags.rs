@@ -1,0 +1,450 @@
+//! The diff flags, defined once: every command that shows diffs (`diff`, `log`, and
+//! later `show`, `diff-tree`) parses them through [`FLAGS`], so the same flag sets the
+//! same field of the library's request everywhere.
+
+use super::Fatal;
+use crate::api::{self, Abbrev, Detect, DiffFilter, DiffOptions, Sections};
+use crate::diff::line::{Algorithm, Whitespace};
+use crate::repo::Repository;
+
+/// The diff part of a command line: the library's options, the sections to print, and
+/// the output switches.
+#[derive(Clone, Debug)]
+pub struct DiffArgs {
+    /// The request options (config first, then flags).
+    pub options: DiffOptions,
+    /// Sections asked for.
+    pub sections: Sections,
+    /// `-s` / `--no-patch` was given (after any section flag it clears them).
+    pub no_output: bool,
+    /// `-z`.
+    pub nul: bool,
+    /// The hash length, for `--abbrev=<n>` clamping.
+    hex_len: usize,
+    /// `--abbrev` without a value restores this.
+    config_abbrev: Abbrev,
+}
+
+impl DiffArgs {
+    /// The starting point of a command in `repo`: the repository's config, and the
+    /// terminal width from `$COLUMNS` (else 80) for `--stat`.
+    pub fn from_repo(repo: &Repository) -> Result<DiffArgs, Fatal> {
+        let mut options = DiffOptions::from_config(repo.config(), repo.hash_kind().hex_len())
+            .map_err(config_error)?;
+        options.stat.width = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+            .filter(|&w| w > 0)
+            .unwrap_or(80);
+        Ok(DiffArgs {
+            config_abbrev: options.abbrev,
+            options,
+            sections: Sections::NONE,
+            no_output: false,
+            nul: false,
+            hex_len: repo.hash_kind().hex_len(),
+        })
+    }
+
+    /// The text style of these arguments.
+    pub fn style(&self) -> api::Style {
+        let mut s = api::Style::of(&self.options);
+        s.nul = self.nul;
+        s
+    }
+
+    fn whitespace(&mut self, w: Whitespace) -> Result<(), Fatal> {
+        let rank = |w| match w {
+            Whitespace::Exact => 0,
+            Whitespace::IgnoreCrAtEol => 1,
+            Whitespace::IgnoreSpaceAtEol => 2,
+            Whitespace::IgnoreSpaceChange => 3,
+            Whitespace::IgnoreAllSpace => 4,
+        };
+        if rank(w) > rank(self.options.line.whitespace) {
+            self.options.line.whitespace = w;
+        }
+        Ok(())
+    }
+}
+
+fn config_error(e: api::Error) -> Fatal {
+    match e {
+        api::Error::Unsupported(what) => Fatal::new(format!("{what} is not supported by oxgit")),
+        other => Fatal::new(other.to_string()),
+    }
+}
+
+/// How a flag takes its value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Value {
+    /// No value: the argument is exactly the name.
+    None,
+    /// `--name` or `--name=<v>`.
+    Optional,
+    /// `--name=<v>` or `--name <v>`.
+    Required,
+    /// A short flag with an optional attached value (`-M`, `-M50%`).
+    Attached,
+    /// A short flag with a value attached or in the next argument (`-l5`, `-l 5`).
+    AttachedOrNext,
+}
+
+/// One diff flag: its name, how it takes a value, and what it sets.
+pub struct Flag {
+    /// The flag as typed (`--stat`, `-U`).
+    pub name: &'static str,
+    /// How its value is given.
+    pub value: Value,
+    /// Applies it.
+    pub apply: fn(&mut DiffArgs, Option<&str>) -> Result<(), Fatal>,
+}
+
+fn invalid(opt: &str) -> Fatal {
+    Fatal::usage(format!("invalid argument to {opt}"))
+}
+
+fn number<T: std::str::FromStr>(flag: &str, v: Option<&str>) -> Result<T, Fatal> {
+    v.unwrap_or("")
+        .parse()
+        .map_err(|_| Fatal::usage(format!("{flag}: expects a numerical value")))
+}
+
+fn stat_number(flag: &str, v: Option<&str>) -> Result<usize, Fatal> {
+    v.unwrap_or("").parse().map_err(|_| invalid(flag))
+}
+
+macro_rules! flag {
+    ($name:expr, $value:ident, $f:expr) => {
+        Flag {
+            name: $name,
+            value: Value::$value,
+            apply: $f,
+        }
+    };
+}
+
+fn section(a: &mut DiffArgs, s: Sections) -> Result<(), Fatal> {
+    a.sections |= s;
+    Ok(())
+}
+
+/// Every diff flag oxgit knows, in matching order.
+pub const FLAGS: &[Flag] = &[
+    flag!("--raw", None, |a, _| section(a, Sections::RAW)),
+    flag!("--name-only", None, |a, _| section(a, Sections::NAME_ONLY)),
+    flag!("--name-status", None, |a, _| section(
+        a,
+        Sections::NAME_STATUS
+    )),
+    flag!("--summary", None, |a, _| section(a, Sections::SUMMARY)),
+    flag!("--numstat", None, |a, _| section(a, Sections::NUMSTAT)),
+    flag!("--shortstat", None, |a, _| section(a, Sections::SHORTSTAT)),
+    flag!("-p", None, |a, _| section(a, Sections::PATCH)),
+    flag!("-u", None, |a, _| section(a, Sections::PATCH)),
+    flag!("--patch", None, |a, _| section(a, Sections::PATCH)),
+    flag!("--patch-with-raw", None, |a, _| section(
+        a,
+        Sections::PATCH | Sections::RAW
+    )),
+    flag!("--patch-with-stat", None, |a, _| section(
+        a,
+        Sections::PATCH | Sections::STAT
+    )),
+    flag!("-s", None, |a, _| {
+        a.sections = Sections::NONE;
+        a.no_output = true;
+        Ok(())
+    }),
+    flag!("--no-patch", None, |a, _| {
+        a.sections = Sections::NONE;
+        a.no_output = true;
+        Ok(())
+    }),
+    flag!("-z", None, |a, _| {
+        a.nul = true;
+        Ok(())
+    }),
+    flag!("-R", None, |a, _| {
+        a.options.reverse = true;
+        Ok(())
+    }),
+    flag!("--abbrev", Optional, |a, v| {
+        a.options.abbrev = match v {
+            None => a.config_abbrev,
+            Some(v) => {
+                let n = v
+                    .bytes()
+                    .take_while(u8::is_ascii_digit)
+                    .fold(0usize, |n, d| {
+                        n.saturating_mul(10).saturating_add(usize::from(d - b'0'))
+                    });
+                api::abbrev_len(n, a.hex_len)
+            }
+        };
+        Ok(())
+    }),
+    flag!("--no-abbrev", None, |a, _| {
+        a.options.abbrev = Abbrev::Full;
+        Ok(())
+    }),
+    flag!("--full-index", None, |a, _| {
+        a.options.full_index = true;
+        Ok(())
+    }),
+    flag!("--no-renames", None, |a, _| {
+        a.options.detect = Detect::Off;
+        Ok(())
+    }),
+    flag!("--find-copies-harder", None, |a, _| {
+        a.options.copies_harder = true;
+        Ok(())
+    }),
+    flag!("--find-renames", Optional, find_renames),
+    flag!("-M", Attached, find_renames),
+    flag!("--find-copies", Optional, find_copies),
+    flag!("-C", Attached, find_copies),
+    flag!("--break-rewrites", Optional, break_rewrites),
+    flag!("-B", Attached, break_rewrites),
+    flag!("-l", AttachedOrNext, |a, v| {
+        a.options.rename_limit = v
+            .unwrap_or("")
+            .parse()
+            .map_err(|_| Fatal::usage("switch `l' expects a numerical value"))?;
+        Ok(())
+    }),
+    flag!("--diff-filter", Required, |a, v| {
+        let f = DiffFilter::parse(v.unwrap_or("")).map_err(|e| Fatal::usage(e.to_string()))?;
+        a.options.filter.include.extend(f.include);
+        a.options.filter.exclude.extend(f.exclude);
+        Ok(())
+    }),
+    flag!("-W", None, |a, _| {
+        a.options.line.function_context = true;
+        Ok(())
+    }),
+    flag!("--function-context", None, |a, _| {
+        a.options.line.function_context = true;
+        Ok(())
+    }),
+    flag!("--no-function-context", None, |a, _| {
+        a.options.line.function_context = false;
+        Ok(())
+    }),
+    flag!("--minimal", None, |a, _| {
+        a.options.line.algorithm = Algorithm::Minimal;
+        Ok(())
+    }),
+    flag!("--histogram", None, |a, _| {
+        a.options.line.algorithm = Algorithm::Histogram;
+        Ok(())
+    }),
+    flag!("--patience", None, |a, _| {
+        a.options.line.algorithm = Algorithm::Patience;
+        Ok(())
+    }),
+    flag!("--diff-algorithm", Required, |a, v| {
+        a.options.line.algorithm =
+            api::parse_algorithm(v.unwrap_or("")).ok_or_else(|| invalid("--diff-algorithm"))?;
+        Ok(())
+    }),
+    flag!("--indent-heuristic", None, |a, _| {
+        a.options.line.indent_heuristic = true;
+        Ok(())
+    }),
+    flag!("--no-indent-heuristic", None, |a, _| {
+        a.options.line.indent_heuristic = false;
+        Ok(())
+    }),
+    flag!("-w", None, |a, _| a.whitespace(Whitespace::IgnoreAllSpace)),
+    flag!("--ignore-all-space", None, |a, _| a
+        .whitespace(Whitespace::IgnoreAllSpace)),
+    flag!("-b", None, |a, _| a
+        .whitespace(Whitespace::IgnoreSpaceChange)),
+    flag!("--ignore-space-change", None, |a, _| a
+        .whitespace(Whitespace::IgnoreSpaceChange)),
+    flag!("--ignore-space-at-eol", None, |a, _| a
+        .whitespace(Whitespace::IgnoreSpaceAtEol)),
+    flag!("--ignore-cr-at-eol", None, |a, _| a
+        .whitespace(Whitespace::IgnoreCrAtEol)),
+    flag!("--ignore-blank-lines", None, |a, _| {
+        a.options.line.ignore_blank_lines = true;
+        Ok(())
+    }),
+    flag!("--unified", Required, unified),
+    flag!("-U", AttachedOrNext, unified),
+    flag!("--inter-hunk-context", Required, |a, v| {
+        a.options.line.inter_hunk_context = number("--inter-hunk-context", v)?;
+        Ok(())
+    }),
+    flag!("--no-prefix", None, |a, _| {
+        a.options.src_prefix.clear();
+        a.options.dst_prefix.clear();
+        Ok(())
+    }),
+    flag!("--default-prefix", None, |a, _| {
+        a.options.src_prefix = b"a/".to_vec();
+        a.options.dst_prefix = b"b/".to_vec();
+        Ok(())
+    }),
+    flag!("--src-prefix", Required, |a, v| {
+        a.options.src_prefix = v.unwrap_or("").as_bytes().to_vec();
+        Ok(())
+    }),
+    flag!("--dst-prefix", Required, |a, v| {
+        a.options.dst_prefix = v.unwrap_or("").as_bytes().to_vec();
+        Ok(())
+    }),
+    flag!("--stat", Optional, |a, v| {
+        a.sections |= Sections::STAT;
+        let Some(v) = v else { return Ok(()) };
+        let mut parts = v.split(',');
+        let num = |v: Option<&str>| -> Result<Option<usize>, Fatal> {
+            match v {
+                None | Some("") => Ok(None),
+                Some(v) => v.parse().map(Some).map_err(|_| invalid("--stat")),
+            }
+        };
+        if let Some(w) = num(parts.next())? {
+            a.options.stat.width = w;
+        }
+        if let Some(n) = num(parts.next())? {
+            a.options.stat.name_width = Some(n);
+        }
+        if let Some(c) = num(parts.next())? {
+            a.options.stat.count = Some(c);
+        }
+        Ok(())
+    }),
+    flag!("--stat-width", Required, |a, v| {
+        a.sections |= Sections::STAT;
+        a.options.stat.width = stat_number("--stat-width", v)?;
+        Ok(())
+    }),
+    flag!("--stat-name-width", Required, |a, v| {
+        a.sections |= Sections::STAT;
+        a.options.stat.name_width = Some(stat_number("--stat-name-width", v)?);
+        Ok(())
+    }),
+    flag!("--stat-graph-width", Required, |a, v| {
+        a.sections |= Sections::STAT;
+        a.options.stat.graph_width = Some(stat_number("--stat-graph-width", v)?);
+        Ok(())
+    }),
+    flag!("--stat-count", Required, |a, v| {
+        a.sections |= Sections::STAT;
+        a.options.stat.count = Some(stat_number("--stat-count", v)?);
+        Ok(())
+    }),
+    flag!("-r", None, |_, _| Ok(())),
+    flag!("--no-color", None, |_, _| Ok(())),
+    flag!("--color=never", None, |_, _| Ok(())),
+    flag!("--no-ext-diff", None, |_, _| Ok(())),
+    flag!("--no-textconv", None, |_, _| Ok(())),
+];
+
+fn unified(a: &mut DiffArgs, v: Option<&str>) -> Result<(), Fatal> {
+    let shown = format!("-U{}", v.unwrap_or(""));
+    a.options.line.context = number(&shown, v)?;
+    a.sections |= Sections::PATCH;
+    Ok(())
+}
+
+fn find_renames(a: &mut DiffArgs, v: Option<&str>) -> Result<(), Fatal> {
+    let (score, rest) = crate::diff::rename::parse_rename_score(v.unwrap_or(""));
+    if !rest.is_empty() {
+        return Err(invalid("find-renames"));
+    }
+    a.options.rename_score = score;
+    a.options.detect = Detect::Renames;
+    Ok(())
+}
+
+fn find_copies(a: &mut DiffArgs, v: Option<&str>) -> Result<(), Fatal> {
+    let (score, rest) = crate::diff::rename::parse_rename_score(v.unwrap_or(""));
+    if !rest.is_empty() {
+        return Err(invalid("find-copies"));
+    }
+    a.options.rename_score = score;
+    if a.options.detect == Detect::Copies {
+        a.options.copies_harder = true;
+    } else {
+        a.options.detect = Detect::Copies;
+    }
+    Ok(())
+}
+
+fn break_rewrites(a: &mut DiffArgs, v: Option<&str>) -> Result<(), Fatal> {
+    a.options.breaks = Some(
+        crate::diff::rename::parse_break_scores(v.unwrap_or(""))
+            .ok_or_else(|| invalid("break-rewrites"))?,
+    );
+    Ok(())
+}
+
+/// Flags git has that oxgit refuses (rather than print something else).
+const REFUSED: &[&str] = &[
+    "--dirstat",
+    "--compact-summary",
+    "--word-diff",
+    "--check",
+    "--color-moved",
+];
+
+/// Parses `args[*i]` if it is a diff flag (advancing `*i` past a separate value);
+/// returns whether it was one.
+pub fn parse_flag(a: &mut DiffArgs, args: &[String], i: &mut usize) -> Result<bool, Fatal> {
+    let arg = args[*i].as_str();
+    if let Some(r) = REFUSED
+        .iter()
+        .find(|r| arg == **r || arg.starts_with(&format!("{r}=")))
+    {
+        return Err(Fatal::new(format!("{r}: not yet supported")));
+    }
+    for f in FLAGS {
+        let value: Option<Option<&str>> = match f.value {
+            Value::None => (arg == f.name).then_some(None),
+            Value::Optional => {
+                if arg == f.name {
+                    Some(None)
+                } else {
+                    arg.strip_prefix(f.name)
+                        .and_then(|r| r.strip_prefix('='))
+                        .map(Some)
+                }
+            }
+            Value::Required => {
+                if arg == f.name {
+                    *i += 1;
+                    let v = args.get(*i).map(String::as_str).ok_or_else(|| {
+                        Fatal::usage(format!(
+                            "option `{}' requires a value",
+                            f.name.trim_start_matches('-')
+                        ))
+                    })?;
+                    Some(Some(v))
+                } else {
+                    arg.strip_prefix(f.name)
+                        .and_then(|r| r.strip_prefix('='))
+                        .map(Some)
+                }
+            }
+            Value::Attached => arg
+                .strip_prefix(f.name)
+                .map(|r| (!r.is_empty()).then_some(r)),
+            Value::AttachedOrNext => match arg.strip_prefix(f.name) {
+                Some("") => {
+                    *i += 1;
+                    Some(args.get(*i).map(String::as_str))
+                }
+                Some(r) => Some(Some(r)),
+                None => None,
+            },
+        };
+        if let Some(v) = value {
+            (f.apply)(a, v)?;
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
