@@ -121,6 +121,21 @@ fn line_ranges_match_git() {
         &["-L", "/nomatch/"],
         &["-L", "1,+0"],
         &["-L", "-3"],
+        // git's regcomp(REG_NEWLINE): POSIX basic syntax with GNU extensions.
+        &["-L", "/util_value_0\\(5\\|7\\)/,+1"],
+        &["-L", "/lib_value_0[[:digit:]]\\+ =/,/main/"],
+        &["-L", "/^int  lib/"],
+        &["-L", "/_03\\b/"],
+        &["-L", "/a\\{2,\\}/"],
+        &["-L", "/(5/"],
+        &["-L", "/x*y\\?z|main_value_1/"],
+        &["-L", "/3,/"],
+        &["-L", "/;$/,+1"],
+        &["-L", "/[/"],
+        &["-L", "/\\(/"],
+        &["-L", "/a\\{3/"],
+        &["-L", "1,/compute_other/"],
+        &["-L", "30,/int/"],
     ] {
         let mut args = vec!["blame"];
         args.extend_from_slice(range);
@@ -198,6 +213,75 @@ fn local_changes_are_refused_not_guessed() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("not supported by oxgit"));
     // With a revision the work tree does not matter.
     assert_same_stderr(&dir, &["blame", "HEAD", "--", "util.c"]);
+}
+
+#[test]
+fn mailmap_is_applied_as_git_does() {
+    let src = fixture("blame");
+    let dir = scratch_dir().join("blame-mailmap");
+    let _ = std::fs::remove_dir_all(&dir);
+    git(
+        &scratch_dir(),
+        &["clone", "-q", src.to_str().unwrap(), dir.to_str().unwrap()],
+    );
+    let formats: &[&[&str]] = &[&[], &["-e"], &["-p"], &["--line-porcelain", "-C"], &["-c"]];
+    // Returns git's porcelain output, to check that the mailmap took effect.
+    let check = |dir: &std::path::Path| -> String {
+        for opts in formats {
+            let mut args = vec!["blame"];
+            args.extend_from_slice(opts);
+            args.extend_from_slice(&["HEAD", "--", "src/core.c"]);
+            assert_same_stderr(dir, &args);
+        }
+        let out = assert_same_stderr(dir, &["blame", "-p", "HEAD", "--", "src/core.c"]);
+        String::from_utf8(out).unwrap()
+    };
+    // The work tree's .mailmap (untracked): a name by email, a name and email by email,
+    // and one by name and email (the committer is mapped too).
+    std::fs::write(
+        dir.join(".mailmap"),
+        "Beatrice Second <bea@example.org>\n\
+         Carl The Third <carl3@example.net> <carl@example.net>\n\
+         Proper Side <proper@example.com> Side Dev <side@example.com>\n\
+         <committer@real.example> <committer@example.com>\n",
+    )
+    .unwrap();
+    let out = check(&dir);
+    for mapped in [
+        "author Beatrice Second\nauthor-mail <bea@example.org>",
+        "author Carl The Third\nauthor-mail <carl3@example.net>",
+        "author Proper Side\nauthor-mail <proper@example.com>",
+        "committer C O Mitter\ncommitter-mail <committer@real.example>",
+    ] {
+        assert!(out.contains(mapped), "{mapped}");
+    }
+    // mailmap.file adds to it, and wins where both map.
+    let file = dir.join("extra.mailmap");
+    std::fs::write(
+        &file,
+        "Thor Himself <author@example.com>\nBea File <bea@example.org>\n",
+    )
+    .unwrap();
+    git(&dir, &["config", "mailmap.file", file.to_str().unwrap()]);
+    let out = check(&dir);
+    assert!(out.contains("author Thor Himself\n") && out.contains("author Bea File\n"));
+    // A bare repository reads HEAD:.mailmap.
+    git(&dir, &["config", "--unset", "mailmap.file"]);
+    git(&dir, &["add", ".mailmap"]);
+    git(&dir, &["commit", "-q", "-m", "mailmap"]);
+    let bare = scratch_dir().join("blame-mailmap.git");
+    let _ = std::fs::remove_dir_all(&bare);
+    git(
+        &scratch_dir(),
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            dir.to_str().unwrap(),
+            bare.to_str().unwrap(),
+        ],
+    );
+    assert!(check(&bare).contains("author Beatrice Second\n"));
 }
 
 #[test]

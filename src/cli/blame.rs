@@ -7,6 +7,7 @@ use crate::blame::{self, Blame, BlameError, BlameOptions, CopyLevel};
 use crate::diff::line::{Algorithm, Whitespace};
 use crate::object::{Commit, ObjectKind, Signature};
 use crate::oid::{IdMap, ObjectId};
+use crate::pretty::Mailmap;
 use crate::repo::Repository;
 use crate::revision::{self, Hint, Resolver};
 use std::io::Write;
@@ -351,11 +352,8 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         // An empty file: nothing to blame.
         opts.ranges.push((0, 0));
     }
-    if mailmap_in_use(&repo, final_id) {
-        return Err(Fatal::new(
-            "blame with a .mailmap is not supported by oxgit yet",
-        ));
-    }
+    // git maps authors and committers through the mailmap, always.
+    let mailmap = Mailmap::load(&repo)?;
     let result = blame::blame_named(
         &repo,
         final_id,
@@ -368,7 +366,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         BlameError::NoSuchPath { path, rev } => Fatal::new(format!("no such path {path} in {rev}")),
         other => Fatal::new(other.to_string()),
     })?;
-    let mut printer = Printer::new(&repo, &result, show, path.as_bytes());
+    let mut printer = Printer::new(&repo, &result, show, path.as_bytes(), mailmap);
     printer.print(ctx.out)?;
     Ok(0)
 }
@@ -458,21 +456,6 @@ fn file_at(repo: &Repository, commit: ObjectId, path: &str, rev: &str) -> Result
             Ok(repo.odb().read(&id)?.data)
         }
         _ => Err(no()),
-    }
-}
-
-/// Whether git would map names through a mailmap here.
-fn mailmap_in_use(repo: &Repository, commit: ObjectId) -> bool {
-    let config = repo.config();
-    if config.get("mailmap.file").is_some() || config.get("mailmap.blob").is_some() {
-        return true;
-    }
-    match repo.work_tree() {
-        Some(wt) => wt.join(".mailmap").exists(),
-        None => revision::tree_entry_by_path(repo, &commit, ".mailmap")
-            .ok()
-            .flatten()
-            .is_some(),
     }
 }
 
@@ -630,16 +613,18 @@ struct Info {
 }
 
 impl Info {
-    fn read(repo: &Repository, id: &ObjectId) -> Result<Info, Fatal> {
+    /// git's `get_commit_info`: identities mapped through `mailmap` (git's `get_ac_line`).
+    fn read(repo: &Repository, id: &ObjectId, mailmap: &Mailmap) -> Result<Info, Fatal> {
         let obj = repo.odb().read(id)?;
         let c = Commit::parse(&obj.data).map_err(|e| Fatal::new(e.to_string()))?;
         let person = |raw: &[u8]| -> (Vec<u8>, Vec<u8>, i64, Vec<u8>) {
             match Signature::parse(raw) {
                 Some(s) => {
+                    let (name, email) = mailmap.map(s.name, s.email);
                     let mut mail = b"<".to_vec();
-                    mail.extend_from_slice(s.email);
+                    mail.extend_from_slice(email);
                     mail.push(b'>');
-                    (s.name.to_vec(), mail, s.time, s.tz.to_vec())
+                    (name.to_vec(), mail, s.time, s.tz.to_vec())
                 }
                 None => (
                     b"(unknown)".to_vec(),
@@ -679,12 +664,19 @@ struct Printer<'a> {
     blame: &'a Blame,
     show: Show,
     infos: IdMap<Info>,
+    mailmap: Mailmap,
     shown: IdMap<()>,
     quote_high: bool,
 }
 
 impl<'a> Printer<'a> {
-    fn new(repo: &'a Repository, blame: &'a Blame, show: Show, path: &[u8]) -> Printer<'a> {
+    fn new(
+        repo: &'a Repository,
+        blame: &'a Blame,
+        show: Show,
+        path: &[u8],
+        mailmap: Mailmap,
+    ) -> Printer<'a> {
         let mut show = show;
         if blame.entries.iter().any(|e| e.path != path) {
             show.name = true;
@@ -694,6 +686,7 @@ impl<'a> Printer<'a> {
             blame,
             show,
             infos: IdMap::default(),
+            mailmap,
             shown: IdMap::default(),
             quote_high: repo.config().get_bool("core.quotepath") != Some(false),
         }
@@ -701,7 +694,7 @@ impl<'a> Printer<'a> {
 
     fn info(&mut self, id: &ObjectId) -> Result<&Info, Fatal> {
         if !self.infos.contains_key(id) {
-            let info = Info::read(self.repo, id)?;
+            let info = Info::read(self.repo, id, &self.mailmap)?;
             self.infos.insert(*id, info);
         }
         Ok(&self.infos[id])
