@@ -4,6 +4,73 @@
 
 mod common;
 use common::*;
+use std::path::Path;
+
+/// A fixed "now" (`GIT_TEST_DATE_NOW`, honoured by git and oxgit), a little after the
+/// fixture's dates, so relative and human dates are deterministic.
+const NOW: &str = "1700003600";
+
+/// git and oxgit with `args` and the extra environment `env` (and `NOW`): stdout,
+/// stderr and exit status must be identical. Returns git's stdout.
+fn same_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Vec<u8> {
+    let mut g = git_cmd(dir);
+    let mut o = oxgit_cmd(dir);
+    for c in [&mut g, &mut o] {
+        c.args(args).env("GIT_TEST_DATE_NOW", NOW);
+        for (k, v) in env {
+            c.env(k, v);
+        }
+    }
+    let (expected, actual) = (run(g, b""), run(o, b""));
+    for (what, e, a) in [
+        ("stdout", &expected.stdout, &actual.stdout),
+        ("stderr", &expected.stderr, &actual.stderr),
+    ] {
+        assert!(
+            e == a,
+            "{what} differs for {args:?} {env:?} in {}\n--- git\n{}\n--- oxgit\n{}",
+            dir.display(),
+            String::from_utf8_lossy(e),
+            String::from_utf8_lossy(a)
+        );
+    }
+    assert_eq!(
+        expected.status.code(),
+        actual.status.code(),
+        "exit code differs for {args:?} {env:?}"
+    );
+    expected.stdout
+}
+
+/// Every `--date` mode git has, with and without `-local`.
+const DATE_MODES: &[&str] = &[
+    "default",
+    "local",
+    "relative",
+    "iso",
+    "iso8601",
+    "iso-strict",
+    "iso8601-strict",
+    "rfc",
+    "rfc2822",
+    "short",
+    "raw",
+    "unix",
+    "human",
+    "default-local",
+    "iso-local",
+    "iso-strict-local",
+    "rfc-local",
+    "short-local",
+    "raw-local",
+    "unix-local",
+    "human-local",
+    "relative-local",
+    "format:%Y-%m-%d %H:%M:%S %z %Z %a %b %e %j %s %%",
+    "format-local:%c %Z %z %s",
+    "format:",
+    "auto:iso",
+];
 
 /// Formats covering every atom oxgit implements, with their modifiers.
 const FORMATS: &[&str] = &[
@@ -233,16 +300,11 @@ fn errors_match_git() {
 fn unimplemented_atoms_are_refused_not_guessed() {
     let dir = fixture("refs-format");
     for format in [
-        "%(authordate:iso)",
-        "%(creatordate:relative)",
-        "%(taggerdate:format:%Y)",
-        "%(committerdate:short-local)",
         "%(describe)",
         "%(trailers)",
         "%(contents:trailers)",
         "%(signature)",
         "%(worktreepath)",
-        "%(authorname:mailmap)",
         "%(subject:sanitize)",
     ] {
         let out = run(
@@ -280,5 +342,228 @@ fn show_ref_on_the_format_fixture() {
         &["show-ref", "origin/HEAD", "-s"],
     ] {
         assert_same_stderr(&dir, args);
+    }
+}
+
+#[test]
+fn dates_in_every_mode_match_git() {
+    let dir = fixture("refs-format");
+    for mode in DATE_MODES {
+        let format = format!(
+            "--format=%(refname)|%(authordate:{mode})|%(committerdate:{mode})|%(taggerdate:{mode})|%(creatordate:{mode})|%(*authordate:{mode})"
+        );
+        same_env(&dir, &["for-each-ref", &format], &[]);
+    }
+    // The local zone and "now" matter to -local, relative and human dates.
+    for tz in ["Asia/Kolkata", "EST5EDT", "Europe/Berlin"] {
+        for mode in [
+            "local",
+            "iso-local",
+            "human",
+            "format-local:%c %Z %z",
+            "raw-local",
+        ] {
+            let format = format!("--format=%(creatordate:{mode})");
+            same_env(&dir, &["for-each-ref", &format], &[("TZ", tz)]);
+        }
+    }
+    for now in [
+        "1600000000",
+        "1700000200",
+        "1700090000",
+        "1705000000",
+        "1900000000",
+    ] {
+        same_env(
+            &dir,
+            &[
+                "for-each-ref",
+                "--format=%(creatordate:relative)|%(creatordate:human)",
+            ],
+            &[("GIT_TEST_DATE_NOW", now)],
+        );
+    }
+    // With a mode git sorts by the formatted text; without, by the time.
+    for keys in [
+        &["--sort=creatordate:unix"][..],
+        &["--sort=-authordate:iso"],
+        &["--sort=creatordate:relative", "--sort=refname"],
+        &["--sort=taggerdate:raw"],
+        &["--sort=creatordate"],
+    ] {
+        let mut args = vec!["for-each-ref"];
+        args.extend_from_slice(keys);
+        args.push("--format=%(refname) %(creatordate:unix)");
+        same_env(&dir, &args, &[]);
+    }
+    // Bad modes: git dies when it formats a date, with its message.
+    for format in [
+        "%(authordate:)",
+        "%(authordate:foo)",
+        "%(authordate:format)",
+        "%(taggerdate:iso-foo)",
+        "%(creatordate:relative-locale)",
+    ] {
+        same_env(&dir, &["for-each-ref", &format!("--format={format}")], &[]);
+    }
+}
+
+#[test]
+fn damaged_dates_match_git() {
+    let dir = scratch_dir().join("refs-damaged-dates");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    git(&dir, &["init", "-q"]);
+    let tree = String::from_utf8(git(&dir, &["mktree"])).unwrap();
+    let tree = tree.trim();
+    let dates: &[&str] = &[
+        "1700000000 +0000",
+        "0 -0700",
+        "100 -0200",
+        "1000 -0001",
+        "100 +99999",
+        "1700000000 -99999",
+        "abc +0100",
+        " 5 +0100",
+        "-5 +0000",
+        "-1 +0000",
+        "5 99999999999999999999",
+        "5 -99999999999999999999",
+        "18446744073709551614 +0000",
+        "18446744073709551615 +0000",
+        "99999999999999999999999 +0000",
+        "9223372036854775807 +0000",
+        "9223372036854775808 +0000",
+        "9223372036854775000 +0100",
+        "67767976233316604 -0100",
+        "4102444800 +0100",
+        "1700000000",
+        "",
+        "1700000000 +0000 trailing",
+    ];
+    let mut names = Vec::new();
+    for (i, date) in dates.iter().enumerate() {
+        let body = format!(
+            "tree {tree}\nauthor A <a@example.com> {date}\ncommitter C <c@example.com> 1700000000 +0000\n\nm\n"
+        );
+        let path = dir.join("object");
+        std::fs::write(&path, body).unwrap();
+        let id = git(
+            &dir,
+            &[
+                "hash-object",
+                "-t",
+                "commit",
+                "-w",
+                "--literally",
+                path.to_str().unwrap(),
+            ],
+        );
+        let name = format!("refs/heads/d{i:02}");
+        git(
+            &dir,
+            &["update-ref", &name, String::from_utf8(id).unwrap().trim()],
+        );
+        names.push(name);
+    }
+    // An author line without "> ": git's date search runs on into the committer line.
+    let body = format!(
+        "tree {tree}\nauthor A <a@example.com\ncommitter C <c@example.com> 1600000000 +0200\n\nm\n"
+    );
+    let path = dir.join("object");
+    std::fs::write(&path, body).unwrap();
+    let id = git(
+        &dir,
+        &[
+            "hash-object",
+            "-t",
+            "commit",
+            "-w",
+            "--literally",
+            path.to_str().unwrap(),
+        ],
+    );
+    git(
+        &dir,
+        &[
+            "update-ref",
+            "refs/heads/open",
+            String::from_utf8(id).unwrap().trim(),
+        ],
+    );
+    names.push("refs/heads/open".to_string());
+    for name in &names {
+        for mode in DATE_MODES {
+            let format = format!("--format=[%(authordate:{mode})]");
+            same_env(&dir, &["for-each-ref", &format, name], &[]);
+        }
+        same_env(
+            &dir,
+            &["for-each-ref", "--format=[%(authordate)]", name],
+            &[],
+        );
+    }
+    same_env(
+        &dir,
+        &[
+            "for-each-ref",
+            "--sort=authordate",
+            "--format=%(refname) %(authordate:raw)",
+            "refs/heads/d0*",
+        ],
+        &[],
+    );
+}
+
+#[test]
+fn mailmap_atoms_match_git() {
+    let src = fixture("refs-format");
+    let dir = scratch_dir().join("refs-format-mailmap");
+    let _ = std::fs::remove_dir_all(&dir);
+    git(
+        &scratch_dir(),
+        &["clone", "-q", src.to_str().unwrap(), dir.to_str().unwrap()],
+    );
+    let format = "--format=%(refname)|%(authorname:mailmap)|%(authoremail:mailmap)|%(authoremail:mailmap,trim)|%(authoremail:localpart,mailmap)|%(committername:mailmap)|%(committeremail:mailmap)|%(taggername:mailmap)|%(taggeremail:trim,mailmap)|%(*authorname:mailmap)|%(authorname)|%(author)";
+    // Without a .mailmap nothing changes.
+    same_env(&dir, &["for-each-ref", format], &[]);
+    std::fs::write(
+        dir.join(".mailmap"),
+        "Real Other <real.other@example.org> <other@example.org>\n\
+         <committer@real.example> <committer@example.com>\n\
+         Named Only <author@example.com>\n\
+         Same Name <author@example.com> A U Thor <author@example.com>\n",
+    )
+    .unwrap();
+    let out = String::from_utf8(same_env(&dir, &["for-each-ref", format], &[])).unwrap();
+    // Tags of the fixture point at Other Author's commit; everything was committed and
+    // tagged by C O Mitter.
+    assert!(out.contains("|Real Other|"), "{out}");
+    assert!(out.contains("|Same Name|<author@example.com>|"), "{out}");
+    assert!(
+        out.contains("|C O Mitter|<committer@real.example>|"),
+        "{out}"
+    );
+    same_env(
+        &dir,
+        &[
+            "for-each-ref",
+            "--sort=authorname:mailmap",
+            "--format=%(authorname:mailmap) %(refname)",
+        ],
+        &[],
+    );
+    for bad in [
+        "%(authorname:mailmap,x)",
+        "%(authoremail:mailmap,bogus)",
+        "%(authorname:mailmap:x)",
+        "%(authoremail:bogus,trim)",
+        "%(authoremail:trim,,x)",
+        "%(authoremail:trim,)",
+        "%(authoremail:,trim)",
+        "%(authoremail:trimx)",
+        "%(committeremail:localpart,trim,mailmap)",
+    ] {
+        same_env(&dir, &["for-each-ref", &format!("--format={bad}")], &[]);
     }
 }

@@ -47,10 +47,13 @@
 use super::list::ListedRef;
 use super::tracking;
 use super::Refs;
+use crate::object::date::{show_date, show_date_fails, Clock, DateError, DateMode};
 use crate::object::{Commit, ObjectKind, Tag};
 use crate::oid::ObjectId;
+use crate::pretty::Mailmap;
 use crate::repo::Repository;
 use std::cmp::Ordering;
+use std::sync::OnceLock;
 
 /// Why a format, a sort key or a ref's values could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -115,21 +118,20 @@ enum OidOpt {
     Length(usize),
 }
 
-/// What part of an identity.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What part of an identity; `mailmap` maps the name and email through the mailmap.
+#[derive(Clone, Debug, PartialEq, Eq)]
 enum Part {
     Whole,
-    Name,
-    Email { trim: bool, localpart: bool },
-    Date(DateMode),
-}
-
-/// The date modes oxgit formats itself (the others are refused for now).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum DateMode {
-    Default,
-    Raw,
-    Unix,
+    Name {
+        mailmap: bool,
+    },
+    Email {
+        trim: bool,
+        localpart: bool,
+        mailmap: bool,
+    },
+    /// The date in a `--date` mode; git dies on a bad mode only when it formats a date.
+    Date(Result<DateMode, DateError>),
 }
 
 /// What `%(upstream)`/`%(push)` show.
@@ -184,7 +186,7 @@ enum Kind {
     Tag,
     Person { who: &'static str, part: Part },
     Creator,
-    CreatorDate(DateMode),
+    CreatorDate(Result<DateMode, DateError>),
     Contents(Contents),
     Raw { size: bool },
     Upstream(Remote),
@@ -226,6 +228,10 @@ pub struct RefFormat {
     atoms: Vec<Atom>,
     quote: Quote,
     head: Option<String>,
+    /// "Now" and the local zone, for `relative`, `human` and `-local` dates.
+    clock: Clock,
+    /// The mailmap, read when a `:mailmap` atom first needs it (as git does).
+    mailmap: OnceLock<Mailmap>,
 }
 
 /// The computed atoms of one ref: their text and, for numbers and dates, their value.
@@ -273,6 +279,8 @@ impl RefFormat {
             atoms: Vec::new(),
             quote,
             head,
+            clock: Clock::from_env(),
+            mailmap: OnceLock::new(),
         };
         let bytes = format.as_bytes();
         let mut lit_start = 0;
@@ -418,42 +426,61 @@ impl RefFormat {
                 part: Part::Whole,
             },
             "authorname" | "committername" | "taggername" => {
-                match arg {
-                    None => {}
-                    Some("mailmap") => {
-                        return Err(FormatError::Unsupported(format!("%({text}) (mailmap)")))
-                    }
+                let mailmap = match arg {
+                    None => false,
+                    Some("mailmap") => true,
                     Some(a) => return Err(bad_arg(a)),
-                }
+                };
                 Kind::Person {
                     who: static_who(&name[..name.len() - 4]),
-                    part: Part::Name,
+                    part: Part::Name { mailmap },
                 }
             }
             "authoremail" | "committeremail" | "taggeremail" => {
-                let (mut trim, mut localpart) = (false, false);
-                if let Some(a) = arg {
-                    for opt in a.split(',') {
-                        match opt {
-                            "trim" => trim = true,
-                            "localpart" => localpart = true,
-                            "mailmap" => {
-                                return Err(FormatError::Unsupported(format!(
-                                    "%({text}) (mailmap)"
-                                )))
-                            }
-                            _ => return Err(bad_arg(a)),
+                let (mut trim, mut localpart, mut mailmap) = (false, false, false);
+                // git's `person_email_atom_parser`: options by prefix, then a comma or
+                // the end; the error names the rest from where parsing stopped.
+                if let Some(mut rest) = arg {
+                    loop {
+                        let (flag, after) = if let Some(r) = rest.strip_prefix("trim") {
+                            (&mut trim, r)
+                        } else if let Some(r) = rest.strip_prefix("localpart") {
+                            (&mut localpart, r)
+                        } else if let Some(r) = rest.strip_prefix("mailmap") {
+                            (&mut mailmap, r)
+                        } else {
+                            return Err(bad_arg(rest));
+                        };
+                        *flag = true;
+                        rest = after;
+                        if rest.is_empty() {
+                            break;
+                        }
+                        match rest.strip_prefix(',') {
+                            Some(r) => rest = r,
+                            None => return Err(bad_arg(rest)),
                         }
                     }
                 }
                 Kind::Person {
                     who: static_who(&name[..name.len() - 5]),
-                    part: Part::Email { trim, localpart },
+                    part: Part::Email {
+                        trim,
+                        localpart,
+                        mailmap,
+                    },
                 }
             }
             "authordate" | "committerdate" | "taggerdate" | "creatordate" => {
-                cmp = Cmp::Number;
-                let mode = date_mode(text, arg)?;
+                // git's `grab_date` reads the mode after the first `:` itself (so
+                // `%(authordate:)` is an empty mode) and, given one, sorts by the text.
+                let mode = match body.split_once(':') {
+                    Some((_, m)) => DateMode::parse(m),
+                    None => {
+                        cmp = Cmp::Number;
+                        Ok(DateMode::default())
+                    }
+                };
                 if name == "creatordate" {
                     Kind::CreatorDate(mode)
                 } else {
@@ -600,6 +627,15 @@ impl RefFormat {
                         | Kind::AheadBehind(_)
                 )
         })
+    }
+
+    /// The mailmap, read on first use (git's `read_mailmap` in `grab_person`).
+    fn mailmap(&self, repo: &Repository) -> Result<&Mailmap, FormatError> {
+        if let Some(m) = self.mailmap.get() {
+            return Ok(m);
+        }
+        let loaded = Mailmap::load(repo).map_err(|e| FormatError::Bad(e.to_string()))?;
+        Ok(self.mailmap.get_or_init(|| loaded))
     }
 
     /// Computes every atom of `r` (git's `populate_value`); `refs` is `repo`'s ref store.
@@ -834,7 +870,16 @@ impl RefFormat {
                     let Some(line) = who_line(data, who) else {
                         continue;
                     };
-                    person_part(line, *part, &mut number)
+                    let uses_mailmap = matches!(
+                        part,
+                        Part::Name { mailmap: true } | Part::Email { mailmap: true, .. }
+                    );
+                    let mailmap = if uses_mailmap {
+                        Some(self.mailmap(repo)?)
+                    } else {
+                        None
+                    };
+                    person_part(line, part, mailmap, &self.clock, &mut number)?
                 }
                 Kind::Creator | Kind::CreatorDate(_) => {
                     let who = match kind {
@@ -845,9 +890,15 @@ impl RefFormat {
                     let Some(line) = who_line(data, who) else {
                         continue;
                     };
-                    match atom.kind {
-                        Kind::CreatorDate(mode) => person_part(line, Part::Date(mode), &mut number),
-                        _ => line.to_vec(),
+                    match &atom.kind {
+                        Kind::CreatorDate(mode) => person_part(
+                            line,
+                            &Part::Date(mode.clone()),
+                            None,
+                            &self.clock,
+                            &mut number,
+                        )?,
+                        _ => line[..memchr::memchr(b'\n', line).unwrap_or(line.len())].to_vec(),
                     }
                 }
                 Kind::Raw { size } => {
@@ -1258,41 +1309,6 @@ fn static_who(who: &str) -> &'static str {
     }
 }
 
-/// The date modes: the default, `raw` and `unix` are formatted; the rest of git's modes
-/// are refused until `object::date` has them.
-fn date_mode(text: &str, arg: Option<&str>) -> Result<DateMode, FormatError> {
-    match arg {
-        None | Some("default") => Ok(DateMode::Default),
-        Some("raw") => Ok(DateMode::Raw),
-        Some("unix") => Ok(DateMode::Unix),
-        Some(a) => {
-            let base = a.strip_suffix("-local").unwrap_or(a);
-            let known = [
-                "relative",
-                "local",
-                "iso",
-                "iso8601",
-                "iso-strict",
-                "iso8601-strict",
-                "rfc",
-                "rfc2822",
-                "short",
-                "human",
-                "default",
-                "raw",
-                "unix",
-            ];
-            if known.contains(&base) || a.starts_with("format:") || a.starts_with("format-local:") {
-                Err(FormatError::Unsupported(format!(
-                    "the date format of %({text})"
-                )))
-            } else {
-                Err(FormatError::Bad(format!("unknown date format {a}")))
-            }
-        }
-    }
-}
-
 fn remote_opt(name: &str, arg: Option<&str>) -> Result<Remote, FormatError> {
     let Some(a) = arg else {
         return Ok(Remote::Ref(NameOpt::Full));
@@ -1377,14 +1393,13 @@ fn remote_details(
     })
 }
 
-/// git's `find_wholine`: the value of the `who` header line, within the headers.
+/// git's `find_wholine`: the value of the `who` header line, within the headers, and
+/// everything after it (git's date parsing reads on past the line's end).
 fn who_line<'a>(data: &'a [u8], who: &str) -> Option<&'a [u8]> {
     let mut rest = data;
     loop {
         if rest.starts_with(who.as_bytes()) && rest.get(who.len()) == Some(&b' ') {
-            let line = &rest[who.len() + 1..];
-            let end = memchr::memchr(b'\n', line).unwrap_or(line.len());
-            return Some(&line[..end]);
+            return Some(&rest[who.len() + 1..]);
         }
         let nl = memchr::memchr(b'\n', rest)?;
         rest = &rest[nl + 1..];
@@ -1394,17 +1409,53 @@ fn who_line<'a>(data: &'a [u8], who: &str) -> Option<&'a [u8]> {
     }
 }
 
-/// One part of an identity line (`Name <email> time tz`).
-fn person_part(line: &[u8], part: Part, number: &mut Option<u64>) -> Vec<u8> {
-    match part {
+/// git's `split_ident_line` for what a mailmap needs: the name (trailing spaces
+/// trimmed) and the email of `line`, and where the email's `>` is.
+fn split_ident(line: &[u8]) -> Option<(&[u8], &[u8], usize)> {
+    let lt = memchr::memchr(b'<', line)?;
+    let gt = lt + 1 + memchr::memchr(b'>', &line[lt + 1..])?;
+    let name_end = line[..lt]
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace() && *c != 0x0b)
+        .map_or(0, |i| i + 1);
+    Some((&line[..name_end], &line[lt + 1..gt], gt))
+}
+
+/// One part of the identity at the start of `tail` (`Name <email> time tz`, then the
+/// rest of the object); `mailmap` is given for the `:mailmap` parts.
+fn person_part(
+    tail: &[u8],
+    part: &Part,
+    mailmap: Option<&Mailmap>,
+    clock: &Clock,
+    number: &mut Option<u64>,
+) -> Result<Vec<u8>, FormatError> {
+    let mut line = &tail[..memchr::memchr(b'\n', tail).unwrap_or(tail.len())];
+    // git's `apply_mailmap_to_header`: a mapped identity is rewritten `Name <email>`.
+    let mapped;
+    if let Some((name, email, gt)) = mailmap.and_then(|_| split_ident(line)) {
+        if let Some((n, e)) = mailmap.and_then(|m| m.lookup(name, email)) {
+            let mut l = n.to_vec();
+            l.extend_from_slice(b" <");
+            l.extend_from_slice(e);
+            l.push(b'>');
+            l.extend_from_slice(&line[gt + 1..]);
+            mapped = l;
+            line = &mapped;
+        }
+    }
+    Ok(match part {
         Part::Whole => line.to_vec(),
-        Part::Name => match memchr::memmem::find(line, b" <") {
+        Part::Name { .. } => match memchr::memmem::find(line, b" <") {
             Some(i) => line[..i].to_vec(),
             None => Vec::new(),
         },
-        Part::Email { trim, localpart } => {
+        Part::Email {
+            trim, localpart, ..
+        } => {
+            let (trim, localpart) = (*trim, *localpart);
             let Some(lt) = memchr::memchr(b'<', line) else {
-                return Vec::new();
+                return Ok(Vec::new());
             };
             let start = if trim || localpart { lt + 1 } else { lt };
             let rest = &line[start..];
@@ -1421,55 +1472,111 @@ fn person_part(line: &[u8], part: Part, number: &mut Option<u64>) -> Vec<u8> {
             }
         }
         Part::Date(mode) => {
-            let Some(gt) = memchr::memmem::find(line, b"> ") else {
+            let mode = mode.as_ref().map_err(|e| match e {
+                DateError::UnsupportedStrftime(_) => FormatError::Unsupported(e.to_string()),
+                _ => FormatError::Bad(e.to_string()),
+            })?;
+            // git's `grab_date`: `strstr(buf, "> ")` (which reads past the line, up to a
+            // NUL), `strtoumax` for the time, `strtol` for the zone.
+            let text = &tail[..memchr::memchr(0, tail).unwrap_or(tail.len())];
+            let Some(gt) = memchr::memmem::find(text, b"> ") else {
                 *number = Some(0);
-                return Vec::new();
+                return Ok(Vec::new());
             };
-            let rest = &line[gt + 2..];
-            let digits = rest.iter().take_while(|c| c.is_ascii_digit()).count();
-            let Ok(time) = std::str::from_utf8(&rest[..digits])
-                .unwrap_or("")
-                .parse::<u64>()
-            else {
+            let (time, zone) = strtoumax(&text[gt + 2..]);
+            let Some(time) = time else {
                 *number = Some(0);
-                return Vec::new();
+                return Ok(Vec::new());
             };
-            let zone = rest[digits..].trim_ascii_start();
-            let tz = parse_c_long(zone);
+            let Some(tz) = strtol(zone) else {
+                *number = Some(0);
+                return Ok(Vec::new());
+            };
             *number = Some(time);
-            let tz_text = format!("{}{:04}", if tz < 0 { '-' } else { '+' }, tz.unsigned_abs());
-            match mode {
-                DateMode::Unix => time.to_string().into_bytes(),
-                DateMode::Raw => format!("{time} {tz_text}").into_bytes(),
-                DateMode::Default => {
-                    // A zone beyond ±99:99 only comes from a damaged object; it is clamped
-                    // so that the date arithmetic cannot overflow.
-                    let tz = tz.clamp(-9999, 9999);
-                    let zone = format!("{}{:04}", if tz < 0 { '-' } else { '+' }, tz.abs());
-                    let time = i64::try_from(time).unwrap_or(i64::MAX / 2);
-                    crate::object::date::format_default(time, zone.as_bytes()).into_bytes()
-                }
+            // show_date takes an int.
+            let tz = tz as i32;
+            if let Some(message) = show_date_fails(time, tz, mode) {
+                return Err(FormatError::Bad(message));
+            }
+            match i64::try_from(time) {
+                Ok(t) => show_date(t, tz, mode, clock).into_bytes(),
+                // Past i64 only the modes that do not need a calendar are left.
+                Err(_) => match mode.style {
+                    crate::object::date::DateStyle::Unix => time.to_string().into_bytes(),
+                    crate::object::date::DateStyle::Raw => format!(
+                        "{time} {}{:04}",
+                        if tz < 0 { '-' } else { '+' },
+                        i64::from(tz).abs()
+                    )
+                    .into_bytes(),
+                    _ => b"in the future".to_vec(),
+                },
             }
         }
-    }
+    })
 }
 
-/// `strtol` of the leading number of `s` (0 without one).
-fn parse_c_long(s: &[u8]) -> i64 {
-    let (neg, digits) = match s.first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
+/// C's `isspace` in the C locale.
+fn c_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+}
+
+/// C's `strtoumax(s, &end, 10)`: the value (`None` when it overflows, which git treats as
+/// a bad date) and the text after the number (all of `s` when there is no number).
+fn strtoumax(s: &[u8]) -> (Option<u64>, &[u8]) {
+    let mut i = s.iter().take_while(|&&c| c_space(c)).count();
+    let neg = match s.get(i) {
+        Some(b'-') => {
+            i += 1;
+            true
+        }
+        Some(b'+') => {
+            i += 1;
+            false
+        }
+        _ => false,
     };
-    let mut n: i64 = 0;
-    for &c in digits.iter().take_while(|c| c.is_ascii_digit()) {
-        n = n.saturating_mul(10).saturating_add(i64::from(c - b'0'));
+    let digits = s[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+    if digits == 0 {
+        return (Some(0), s);
     }
-    if neg {
-        -n
-    } else {
-        n
+    let mut v: Option<u64> = Some(0);
+    for &c in &s[i..i + digits] {
+        v = v
+            .and_then(|v| v.checked_mul(10))
+            .and_then(|v| v.checked_add(u64::from(c - b'0')));
     }
+    // A negative number is negated in unsigned arithmetic; overflow gives UINTMAX_MAX,
+    // which git (its TIME_MAX) takes for a bad date, as it does a number that equals it.
+    let v = v.map(|v| if neg { v.wrapping_neg() } else { v });
+    let v = v.filter(|&v| v != u64::MAX);
+    (v, &s[i + digits..])
+}
+
+/// C's `strtol(s, NULL, 10)`; `None` when it overflows (`ERANGE`).
+fn strtol(s: &[u8]) -> Option<i64> {
+    let mut i = s.iter().take_while(|&&c| c_space(c)).count();
+    let neg = match s.get(i) {
+        Some(b'-') => {
+            i += 1;
+            true
+        }
+        Some(b'+') => {
+            i += 1;
+            false
+        }
+        _ => false,
+    };
+    let mut v: i64 = 0;
+    for &c in s[i..].iter().take_while(|c| c.is_ascii_digit()) {
+        let d = i64::from(c - b'0');
+        v = if neg {
+            v.checked_mul(10)?.checked_sub(d)?
+        } else {
+            v.checked_mul(10)?.checked_add(d)?
+        };
+    }
+    Some(v)
 }
 
 /// A commit or tag message split as git's `find_subpos` splits it.
@@ -1823,23 +1930,40 @@ pub fn fuzz_format(data: &[u8]) -> bool {
     ] {
         texts.push(message.part(c, &mut number));
     }
+    let clock = Clock::fixed(1_700_000_000);
+    let mailmap = Mailmap::parse(object);
+    let modes = [
+        "default",
+        "raw",
+        "unix",
+        "relative",
+        "human",
+        "iso-strict",
+        "format:%c %z",
+    ];
     for who in ["author", "committer", "tagger"] {
         if let Some(line) = who_line(object, who) {
-            for part in [
+            let mut parts = vec![
                 Part::Whole,
-                Part::Name,
+                Part::Name { mailmap: true },
                 Part::Email {
                     trim: true,
                     localpart: false,
+                    mailmap: false,
                 },
                 Part::Email {
                     trim: false,
                     localpart: true,
+                    mailmap: true,
                 },
-                Part::Date(DateMode::Default),
-                Part::Date(DateMode::Raw),
-            ] {
-                texts.push(person_part(line, part, &mut number));
+            ];
+            parts.extend(modes.iter().map(|m| Part::Date(DateMode::parse(m))));
+            for part in &parts {
+                let mailmap =
+                    matches!(part, Part::Name { .. } | Part::Email { .. }).then_some(&mailmap);
+                if let Ok(t) = person_part(line, part, mailmap, &clock, &mut number) {
+                    texts.push(t);
+                }
             }
         }
     }
