@@ -216,6 +216,152 @@ fn local_changes_are_refused_not_guessed() {
 }
 
 #[test]
+fn date_modes_match_git() {
+    let dir = fixture("blame");
+    // Relative and human dates depend on "now", fixed for both (GIT_TEST_DATE_NOW).
+    let same_now = |dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]| {
+        let mut g = git_cmd(dir);
+        let mut o = oxgit_cmd(dir);
+        for c in [&mut g, &mut o] {
+            c.args(args).env("GIT_TEST_DATE_NOW", "1700090000");
+            for (k, v) in env {
+                c.env(k, v);
+            }
+        }
+        let (e, a) = (run(g, b""), run(o, b""));
+        assert!(
+            e.stdout == a.stdout && e.stderr == a.stderr && e.status.code() == a.status.code(),
+            "{args:?} {env:?}\n--- git\n{}{}\n--- oxgit\n{}{}",
+            String::from_utf8_lossy(&e.stdout),
+            String::from_utf8_lossy(&e.stderr),
+            String::from_utf8_lossy(&a.stdout),
+            String::from_utf8_lossy(&a.stderr)
+        );
+    };
+    for mode in [
+        "default",
+        "local",
+        "relative",
+        "iso",
+        "iso-strict",
+        "rfc",
+        "short",
+        "raw",
+        "unix",
+        "human",
+        "iso-local",
+        "human-local",
+        "format:%Y",
+        "format:%c %z|%%|%a",
+        "format-local:%H:%M",
+        "auto:short",
+        "foo",
+        "format",
+    ] {
+        for opts in [&[][..], &["-c"], &["-t"], &["-p"], &["-s", "-n"]] {
+            let date = format!("--date={mode}");
+            let mut args = vec!["blame", date.as_str()];
+            args.extend_from_slice(opts);
+            args.extend_from_slice(&["--", "src/core.c"]);
+            same_now(&dir, &args, &[]);
+        }
+    }
+    // blame.date, which --date overrides.
+    let clone = scratch_dir().join("blame-date-config");
+    let _ = std::fs::remove_dir_all(&clone);
+    git(
+        &scratch_dir(),
+        &[
+            "clone",
+            "-q",
+            dir.to_str().unwrap(),
+            clone.to_str().unwrap(),
+        ],
+    );
+    for mode in ["default", "short", "relative", "format:%d.%m.%Y", "foo"] {
+        git(&clone, &["config", "blame.date", mode]);
+        same_now(&clone, &["blame", "--", "util.c"], &[]);
+        same_now(&clone, &["blame", "-c", "--", "util.c"], &[]);
+        same_now(&clone, &["blame", "--date=rfc", "--", "util.c"], &[]);
+    }
+    for tz in ["Asia/Kolkata", "EST5EDT"] {
+        same_now(
+            &dir,
+            &["blame", "--date=local", "--", "util.c"],
+            &[("TZ", tz)],
+        );
+        same_now(
+            &dir,
+            &["blame", "--date=format-local:%c %Z", "--", "util.c"],
+            &[("TZ", tz)],
+        );
+    }
+    same_now(&dir, &["blame", "--relative-date", "--", "util.c"], &[]);
+    same_now(&dir, &["blame", "--date", "-L1", "--", "util.c"], &[]);
+    for now in ["1700000000", "1700001000", "1800000000"] {
+        same_now(
+            &dir,
+            &["blame", "--date=relative", "--", "src/core.c"],
+            &[("GIT_TEST_DATE_NOW", now)],
+        );
+        same_now(
+            &dir,
+            &["blame", "--date=human", "--", "src/core.c"],
+            &[("GIT_TEST_DATE_NOW", now)],
+        );
+    }
+}
+
+#[test]
+fn damaged_dates_match_git() {
+    let dir = scratch_dir().join("blame-damaged-dates");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    git(&dir, &["init", "-q"]);
+    std::fs::write(dir.join("a"), "one\n").unwrap();
+    git(&dir, &["add", "a"]);
+    let tree = String::from_utf8(git(&dir, &["write-tree"])).unwrap();
+    for date in [
+        "0 -0700",
+        "100 +99999",
+        "abc +0100",
+        "1000 -0001",
+        "5 +0100 x",
+        "99999999999999999999 +0000",
+        "9223372036854775808 +0000",
+        "5",
+        "5 +",
+        "<x> 5 +0100",
+    ] {
+        let body = format!(
+            "tree {}\nauthor A <a@example.com> {date}\ncommitter C <c@example.com> 1 +0000\n\nm\n",
+            tree.trim()
+        );
+        std::fs::write(dir.join("object"), body).unwrap();
+        let id = git(
+            &dir,
+            &["hash-object", "-t", "commit", "-w", "--literally", "object"],
+        );
+        let id = String::from_utf8(id).unwrap();
+        for opts in [
+            &[][..],
+            &["-p"],
+            &["-c"],
+            &["-s"],
+            &["-t"],
+            &["--date=raw"],
+            &["--date=unix"],
+            &["--date=short"],
+        ] {
+            let mut args = vec!["blame"];
+            args.extend_from_slice(opts);
+            args.extend_from_slice(&[id.trim(), "--", "a"]);
+            assert_same_stderr(&dir, &args);
+        }
+    }
+}
+
+#[test]
 fn mailmap_is_applied_as_git_does() {
     let src = fixture("blame");
     let dir = scratch_dir().join("blame-mailmap");

@@ -5,7 +5,8 @@ use super::options::{self, fixed, flag, optional, value, Parsed, Spec};
 use super::{Context, Fatal};
 use crate::blame::{self, Blame, BlameError, BlameOptions, CopyLevel};
 use crate::diff::line::{Algorithm, Whitespace};
-use crate::object::{Commit, ObjectKind, Signature};
+use crate::object::date::{show_date, show_date_unsigned, Clock, DateMode, DateStyle};
+use crate::object::{Commit, ObjectKind};
 use crate::oid::{IdMap, ObjectId};
 use crate::pretty::Mailmap;
 use crate::repo::Repository;
@@ -83,13 +84,14 @@ const SPECS: &[Spec] = &[
     // Revision options blame passes to the walk.
     flag(None, "first-parent"),
     value(None, "diff-algorithm"),
+    value(None, "date"),
+    flag(None, "relative-date"),
     // Refused for now (git accepts them).
     flag(None, "reverse"),
     value(None, "since"),
     value(None, "after"),
     value(None, "until"),
     value(None, "before"),
-    value(None, "date"),
     value(None, "encoding"),
 ];
 
@@ -132,6 +134,23 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let mut args: Vec<String> = Vec::new();
     let mut dashdash: Option<usize> = None;
     let mut copy_presses = 0;
+    // The date mode: blame.date, then --date; git's default is ISO 8601.
+    let on_terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let parse_mode = |v: &str| {
+        DateMode::parse_with_terminal(v, on_terminal).map_err(|e| Fatal::new(e.to_string()))
+    };
+    let mut date_mode = DateMode::new(DateStyle::Iso);
+    if let Some((_, value)) = repo
+        .config()
+        .entries()
+        .filter(|(k, _)| *k == "blame.date")
+        .last()
+    {
+        let Some(v) = value else {
+            return Err(Fatal::new("missing value for 'blame.date'"));
+        };
+        date_mode = parse_mode(v)?;
+    }
     for p in parsed {
         let (name, value, negated) = match p {
             Parsed::Opt {
@@ -219,6 +238,8 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 }
             }
             "progress" => {}
+            "date" if on => date_mode = parse_mode(value.as_deref().unwrap_or(""))?,
+            "relative-date" if on => date_mode = DateMode::new(DateStyle::Relative),
             other => {
                 if on {
                     let shown = if other.len() == 1 {
@@ -233,7 +254,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             }
         }
     }
-    for key in ["blame.ignorerevsfile", "blame.date", "blame.coloring"] {
+    for key in ["blame.ignorerevsfile", "blame.coloring"] {
         if repo.config().get(key).is_some() {
             return Err(Fatal::new(format!(
                 "blame with the {key} setting is not supported by oxgit yet"
@@ -366,7 +387,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         BlameError::NoSuchPath { path, rev } => Fatal::new(format!("no such path {path} in {rev}")),
         other => Fatal::new(other.to_string()),
     })?;
-    let mut printer = Printer::new(&repo, &result, show, path.as_bytes(), mailmap);
+    let mut printer = Printer::new(&repo, &result, show, path.as_bytes(), mailmap, date_mode);
     printer.print(ctx.out)?;
     Ok(0)
 }
@@ -603,11 +624,11 @@ fn parse_loc<'a>(
 struct Info {
     author: Vec<u8>,
     author_mail: Vec<u8>,
-    author_time: i64,
+    author_time: u64,
     author_tz: Vec<u8>,
     committer: Vec<u8>,
     committer_mail: Vec<u8>,
-    committer_time: i64,
+    committer_time: u64,
     committer_tz: Vec<u8>,
     summary: Vec<u8>,
 }
@@ -617,22 +638,26 @@ impl Info {
     fn read(repo: &Repository, id: &ObjectId, mailmap: &Mailmap) -> Result<Info, Fatal> {
         let obj = repo.odb().read(id)?;
         let c = Commit::parse(&obj.data).map_err(|e| Fatal::new(e.to_string()))?;
-        let person = |raw: &[u8]| -> (Vec<u8>, Vec<u8>, i64, Vec<u8>) {
-            match Signature::parse(raw) {
-                Some(s) => {
-                    let (name, email) = mailmap.map(s.name, s.email);
-                    let mut mail = b"<".to_vec();
-                    mail.extend_from_slice(email);
-                    mail.push(b'>');
-                    (name.to_vec(), mail, s.time, s.tz.to_vec())
-                }
-                None => (
-                    b"(unknown)".to_vec(),
-                    b"(unknown)".to_vec(),
-                    0,
-                    b"(unknown)".to_vec(),
-                ),
-            }
+        // git's `get_ac_line`: time and zone only when the line has both; a time too
+        // large is `strtoul`'s ULONG_MAX.
+        let person = |raw: &[u8]| -> (Vec<u8>, Vec<u8>, u64, Vec<u8>) {
+            let Some(id) = crate::pretty::split_ident(raw) else {
+                let unknown = b"(unknown)".to_vec();
+                return (unknown.clone(), unknown.clone(), 0, unknown);
+            };
+            let (name, email) = mailmap.map(id.name, id.mail);
+            let mut mail = b"<".to_vec();
+            mail.extend_from_slice(email);
+            mail.push(b'>');
+            let time = id.date.map_or(0, |d| {
+                d.iter()
+                    .try_fold(0u64, |v, c| {
+                        v.checked_mul(10)?.checked_add(u64::from(c - b'0'))
+                    })
+                    .unwrap_or(u64::MAX)
+            });
+            let tz = id.tz.map_or(b"(unknown)".to_vec(), <[u8]>::to_vec);
+            (name.to_vec(), mail, time, tz)
         };
         let (author, author_mail, author_time, author_tz) = person(c.author);
         let (committer, committer_mail, committer_time, committer_tz) = person(c.committer);
@@ -665,6 +690,10 @@ struct Printer<'a> {
     show: Show,
     infos: IdMap<Info>,
     mailmap: Mailmap,
+    /// The default format's dates: mode, "now" and the column's width.
+    date: DateMode,
+    clock: Clock,
+    date_width: usize,
     shown: IdMap<()>,
     quote_high: bool,
 }
@@ -676,7 +705,10 @@ impl<'a> Printer<'a> {
         show: Show,
         path: &[u8],
         mailmap: Mailmap,
+        date: DateMode,
     ) -> Printer<'a> {
+        let clock = Clock::from_env();
+        let date_width = date_width(&date, &clock);
         let mut show = show;
         if blame.entries.iter().any(|e| e.path != path) {
             show.name = true;
@@ -687,6 +719,9 @@ impl<'a> Printer<'a> {
             show,
             infos: IdMap::default(),
             mailmap,
+            date,
+            clock,
+            date_width,
             shown: IdMap::default(),
             quote_high: repo.config().get_bool("core.quotepath") != Some(false),
         }
@@ -698,6 +733,22 @@ impl<'a> Printer<'a> {
             self.infos.insert(*id, info);
         }
         Ok(&self.infos[id])
+    }
+
+    /// git's `format_time`: the raw time with `-t`, else the date in the chosen mode
+    /// padded to the mode's width.
+    fn format_time(&self, time: u64, tz: &[u8], raw: bool) -> Result<String, Fatal> {
+        if raw {
+            return Ok(format!("{time} {}", String::from_utf8_lossy(tz)));
+        }
+        let tz = crate::object::date::parse_tz(tz);
+        let mut text = show_date_unsigned(time, tz, &self.date, &self.clock).map_err(Fatal::new)?;
+        let width = text.chars().count();
+        text.extend(std::iter::repeat_n(
+            ' ',
+            self.date_width.saturating_sub(width),
+        ));
+        Ok(text)
     }
 
     fn print(&mut self, out: &mut dyn Write) -> Result<(), Fatal> {
@@ -819,15 +870,29 @@ impl<'a> Printer<'a> {
         for ei in 0..entries.len() {
             let e = &self.blame.entries[ei];
             let hex = e.commit.to_hex();
-            let (who, time_text) = {
+            let (who, time, tz) = {
                 let i = self.info(&e.commit)?;
                 let who = if show.email {
                     i.author_mail.clone()
                 } else {
                     i.author.clone()
                 };
-                let t = format_time(i.author_time, &i.author_tz, show.raw_time);
-                (who, t)
+                (who, i.author_time, i.author_tz.clone())
+            };
+            // The date is formatted where git formats it, so that where git dies on a
+            // damaged date (after printing the line's start) oxgit does too.
+            let mut time_text = None;
+            let mut date = |buf: &mut Vec<u8>, out: &mut dyn Write| -> Result<String, Fatal> {
+                if time_text.is_none() {
+                    match self.format_time(time, &tz, show.raw_time) {
+                        Ok(t) => time_text = Some(t),
+                        Err(e) => {
+                            out.write_all(buf)?;
+                            return Err(e);
+                        }
+                    }
+                }
+                Ok(time_text.clone().unwrap_or_default())
             };
             let e = &self.blame.entries[ei];
             for k in 0..e.len {
@@ -843,6 +908,7 @@ impl<'a> Printer<'a> {
                 }
                 buf.extend_from_slice(&hex.as_bytes()[..length.min(hex.len())]);
                 if show.annotate {
+                    let time_text = date(&mut buf, out)?;
                     buf.extend_from_slice(b"\t(");
                     pad_left(&mut buf, &who, 10);
                     buf.push(b'\t');
@@ -861,6 +927,7 @@ impl<'a> Printer<'a> {
                         write!(buf, " {:>w$}", e.orig_start + 1 + k, w = max_orig)?;
                     }
                     if !show.no_author {
+                        let time_text = date(&mut buf, out)?;
                         buf.extend_from_slice(b" (");
                         buf.extend_from_slice(&who);
                         buf.extend(std::iter::repeat_n(
@@ -907,29 +974,18 @@ fn decimal_width(n: u32) -> usize {
     n.max(1).to_string().len()
 }
 
-/// blame's time column: the raw time with `-t`, else git's ISO 8601 date
-/// (`2023-11-14 22:13:20 +0000`), derived from `object::date`'s default format so that
-/// one date engine serves every command (the lead swaps in the date module's ISO mode
-/// when it lands).
-fn format_time(time: i64, tz: &[u8], raw: bool) -> String {
-    let tz_text = String::from_utf8_lossy(tz);
-    if raw {
-        return format!("{time} {tz_text}");
+/// git's `blame_date_width`: the widest date of `mode`, which shorter dates are padded to.
+fn date_width(mode: &DateMode, clock: &Clock) -> usize {
+    match &mode.style {
+        DateStyle::Rfc2822 => "Thu, 19 Oct 2006 16:00:04 -0700".len(),
+        DateStyle::IsoStrict => "2006-10-19T16:00:04-07:00".len(),
+        DateStyle::Iso => "2006-10-19 16:00:04 -0700".len(),
+        DateStyle::Raw => "1161298804 -0700".len(),
+        DateStyle::Unix => "1161298804".len(),
+        DateStyle::Short => "2006-10-19".len(),
+        DateStyle::Relative => "4 years, 11 months ago".len(),
+        DateStyle::Human => "Thu Oct 19 16:00".len(),
+        DateStyle::Default => "Thu Oct 19 16:00:04 2006 -0700".len(),
+        DateStyle::Strftime(_) => show_date(0, 0, mode, clock).len(),
     }
-    // A zone beyond ±99:99 only comes from a damaged object; clamped against overflow.
-    let tz_num: i64 = tz_text
-        .trim()
-        .parse::<i64>()
-        .unwrap_or(0)
-        .clamp(-9999, 9999);
-    let tz_norm = format!("{}{:04}", if tz_num < 0 { '-' } else { '+' }, tz_num.abs());
-    // "Tue Nov 14 22:13:20 2023 +0000" → "2023-11-14 22:13:20 +0000"
-    let d = crate::object::date::format_default(time, tz_norm.as_bytes());
-    let parts: Vec<&str> = d.split(' ').collect();
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let month = MONTHS.iter().position(|m| *m == parts[1]).unwrap_or(0) + 1;
-    let day: u32 = parts[2].parse().unwrap_or(0);
-    format!("{}-{month:02}-{day:02} {} {}", parts[4], parts[3], parts[5])
 }

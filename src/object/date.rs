@@ -432,6 +432,28 @@ pub fn show_date_fails(time: u64, tz: i32, mode: &DateMode) -> Option<String> {
     overflows(shifted).then(|| format!("Timestamp too large for this system: {shifted}"))
 }
 
+/// [`show_date`] for a timestamp as git keeps it (unsigned, straight from an object):
+/// git's message in `Err` where it dies ([`show_date_fails`]); past `i64` only the modes
+/// without a calendar are left (`unix` and `raw` print it, `relative` is in the future).
+pub fn show_date_unsigned(
+    time: u64,
+    tz: i32,
+    mode: &DateMode,
+    clock: &Clock,
+) -> Result<String, String> {
+    if let Some(message) = show_date_fails(time, tz, mode) {
+        return Err(message);
+    }
+    Ok(match i64::try_from(time) {
+        Ok(t) => show_date(t, tz, mode, clock),
+        Err(_) => match mode.style {
+            DateStyle::Unix => time.to_string(),
+            DateStyle::Raw => format!("{time} {}", fmt_tz(tz)),
+            _ => "in the future".to_string(),
+        },
+    })
+}
+
 /// Formats `time` in zone `tz` (decimal, as in identities) in `mode`, as git's
 /// `show_date` does.
 pub fn show_date(time: i64, tz: i32, mode: &DateMode, clock: &Clock) -> String {

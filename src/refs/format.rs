@@ -47,7 +47,7 @@
 use super::list::ListedRef;
 use super::tracking;
 use super::Refs;
-use crate::object::date::{show_date, show_date_fails, Clock, DateError, DateMode};
+use crate::object::date::{show_date_unsigned, Clock, DateError, DateMode};
 use crate::object::{Commit, ObjectKind, Tag};
 use crate::oid::ObjectId;
 use crate::pretty::Mailmap;
@@ -1494,24 +1494,9 @@ fn person_part(
             };
             *number = Some(time);
             // show_date takes an int.
-            let tz = tz as i32;
-            if let Some(message) = show_date_fails(time, tz, mode) {
-                return Err(FormatError::Bad(message));
-            }
-            match i64::try_from(time) {
-                Ok(t) => show_date(t, tz, mode, clock).into_bytes(),
-                // Past i64 only the modes that do not need a calendar are left.
-                Err(_) => match mode.style {
-                    crate::object::date::DateStyle::Unix => time.to_string().into_bytes(),
-                    crate::object::date::DateStyle::Raw => format!(
-                        "{time} {}{:04}",
-                        if tz < 0 { '-' } else { '+' },
-                        i64::from(tz).abs()
-                    )
-                    .into_bytes(),
-                    _ => b"in the future".to_vec(),
-                },
-            }
+            show_date_unsigned(time, tz as i32, mode, clock)
+                .map_err(FormatError::Bad)?
+                .into_bytes()
         }
     })
 }
