@@ -10,36 +10,14 @@ use std::path::Path;
 /// fixture's dates, so relative and human dates are deterministic.
 const NOW: &str = "1700003600";
 
-/// git and oxgit with `args` and the extra environment `env` (and `NOW`): stdout,
-/// stderr and exit status must be identical. Returns git's stdout.
+/// git and oxgit with `args`, the extra environment `env` and `NOW`: stdout, stderr and
+/// exit status must be identical. Returns git's stdout.
 fn same_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Vec<u8> {
-    let mut g = git_cmd(dir);
-    let mut o = oxgit_cmd(dir);
-    for c in [&mut g, &mut o] {
-        c.args(args).env("GIT_TEST_DATE_NOW", NOW);
-        for (k, v) in env {
-            c.env(k, v);
-        }
+    let mut env = env.to_vec();
+    if !env.iter().any(|(k, _)| *k == "GIT_TEST_DATE_NOW") {
+        env.push(("GIT_TEST_DATE_NOW", NOW));
     }
-    let (expected, actual) = (run(g, b""), run(o, b""));
-    for (what, e, a) in [
-        ("stdout", &expected.stdout, &actual.stdout),
-        ("stderr", &expected.stderr, &actual.stderr),
-    ] {
-        assert!(
-            e == a,
-            "{what} differs for {args:?} {env:?} in {}\n--- git\n{}\n--- oxgit\n{}",
-            dir.display(),
-            String::from_utf8_lossy(e),
-            String::from_utf8_lossy(a)
-        );
-    }
-    assert_eq!(
-        expected.status.code(),
-        actual.status.code(),
-        "exit code differs for {args:?} {env:?}"
-    );
-    expected.stdout
+    assert_same_stderr_env(dir, args, &env)
 }
 
 /// Every `--date` mode git has, with and without `-local`.
@@ -446,23 +424,14 @@ fn damaged_dates_match_git() {
         let body = format!(
             "tree {tree}\nauthor A <a@example.com> {date}\ncommitter C <c@example.com> 1700000000 +0000\n\nm\n"
         );
-        let path = dir.join("object");
-        std::fs::write(&path, body).unwrap();
-        let id = git(
-            &dir,
-            &[
-                "hash-object",
-                "-t",
-                "commit",
-                "-w",
-                "--literally",
-                path.to_str().unwrap(),
-            ],
-        );
         let name = format!("refs/heads/d{i:02}");
         git(
             &dir,
-            &["update-ref", &name, String::from_utf8(id).unwrap().trim()],
+            &[
+                "update-ref",
+                &name,
+                &write_literal_object(&dir, "commit", body.as_bytes()),
+            ],
         );
         names.push(name);
     }
@@ -470,27 +439,8 @@ fn damaged_dates_match_git() {
     let body = format!(
         "tree {tree}\nauthor A <a@example.com\ncommitter C <c@example.com> 1600000000 +0200\n\nm\n"
     );
-    let path = dir.join("object");
-    std::fs::write(&path, body).unwrap();
-    let id = git(
-        &dir,
-        &[
-            "hash-object",
-            "-t",
-            "commit",
-            "-w",
-            "--literally",
-            path.to_str().unwrap(),
-        ],
-    );
-    git(
-        &dir,
-        &[
-            "update-ref",
-            "refs/heads/open",
-            String::from_utf8(id).unwrap().trim(),
-        ],
-    );
+    let id = write_literal_object(&dir, "commit", body.as_bytes());
+    git(&dir, &["update-ref", "refs/heads/open", &id]);
     names.push("refs/heads/open".to_string());
     for name in &names {
         for mode in DATE_MODES {

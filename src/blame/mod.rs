@@ -237,8 +237,11 @@ struct Board<'r> {
     diff: line::State,
     trees: IdMap<Arc<Vec<u8>>>,
     /// The last name looked up in each tree, and what it found.
-    lookups: IdMap<(Vec<u8>, Option<(ObjectId, u32)>)>,
+    lookups: IdMap<(Vec<u8>, Found)>,
 }
+
+/// What a path lookup in a tree found: the entry's id and mode, if any.
+type Found = Option<(ObjectId, u32)>;
 
 /// How many source files `-C` reads and diffs at once.
 const COPY_SOURCES_PER_ROUND: usize = 64;

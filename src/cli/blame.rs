@@ -792,23 +792,32 @@ impl<'a> Printer<'a> {
         if repeat || first {
             self.shown.insert(id, ());
             let i = self.info(&id)?;
-            for (k, v) in [("author", &i.author), ("author-mail", &i.author_mail)] {
-                buf.extend_from_slice(k.as_bytes());
-                buf.push(b' ');
-                buf.extend_from_slice(v);
+            for (who, name, mail, time, tz) in [
+                (
+                    "author",
+                    &i.author,
+                    &i.author_mail,
+                    i.author_time,
+                    &i.author_tz,
+                ),
+                (
+                    "committer",
+                    &i.committer,
+                    &i.committer_mail,
+                    i.committer_time,
+                    &i.committer_tz,
+                ),
+            ] {
+                for (suffix, value) in [("", name), ("-mail", mail)] {
+                    write!(buf, "{who}{suffix} ")?;
+                    buf.extend_from_slice(value);
+                    buf.push(b'\n');
+                }
+                write!(buf, "{who}-time {time}\n{who}-tz ")?;
+                buf.extend_from_slice(tz);
                 buf.push(b'\n');
             }
-            writeln!(buf, "author-time {}", i.author_time)?;
-            buf.extend_from_slice(b"author-tz ");
-            buf.extend_from_slice(&i.author_tz);
-            buf.extend_from_slice(b"\ncommitter ");
-            buf.extend_from_slice(&i.committer);
-            buf.extend_from_slice(b"\ncommitter-mail ");
-            buf.extend_from_slice(&i.committer_mail);
-            writeln!(buf, "\ncommitter-time {}", i.committer_time)?;
-            buf.extend_from_slice(b"committer-tz ");
-            buf.extend_from_slice(&i.committer_tz);
-            buf.extend_from_slice(b"\nsummary ");
+            buf.extend_from_slice(b"summary ");
             buf.extend_from_slice(&i.summary);
             buf.push(b'\n');
             if boundary {

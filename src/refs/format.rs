@@ -1501,26 +1501,24 @@ fn person_part(
     })
 }
 
-/// C's `isspace` in the C locale.
-fn c_space(c: u8) -> bool {
-    matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+/// Where the digits of a C number start (after `isspace` characters and a sign) and
+/// whether the sign was `-`.
+fn c_number_start(s: &[u8]) -> (usize, bool) {
+    let i = s
+        .iter()
+        .take_while(|&&c| matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
+        .count();
+    match s.get(i) {
+        Some(b'-') => (i + 1, true),
+        Some(b'+') => (i + 1, false),
+        _ => (i, false),
+    }
 }
 
 /// C's `strtoumax(s, &end, 10)`: the value (`None` when it overflows, which git treats as
 /// a bad date) and the text after the number (all of `s` when there is no number).
 fn strtoumax(s: &[u8]) -> (Option<u64>, &[u8]) {
-    let mut i = s.iter().take_while(|&&c| c_space(c)).count();
-    let neg = match s.get(i) {
-        Some(b'-') => {
-            i += 1;
-            true
-        }
-        Some(b'+') => {
-            i += 1;
-            false
-        }
-        _ => false,
-    };
+    let (i, neg) = c_number_start(s);
     let digits = s[i..].iter().take_while(|c| c.is_ascii_digit()).count();
     if digits == 0 {
         return (Some(0), s);
@@ -1540,18 +1538,7 @@ fn strtoumax(s: &[u8]) -> (Option<u64>, &[u8]) {
 
 /// C's `strtol(s, NULL, 10)`; `None` when it overflows (`ERANGE`).
 fn strtol(s: &[u8]) -> Option<i64> {
-    let mut i = s.iter().take_while(|&&c| c_space(c)).count();
-    let neg = match s.get(i) {
-        Some(b'-') => {
-            i += 1;
-            true
-        }
-        Some(b'+') => {
-            i += 1;
-            false
-        }
-        _ => false,
-    };
+    let (i, neg) = c_number_start(s);
     let mut v: i64 = 0;
     for &c in s[i..].iter().take_while(|c| c.is_ascii_digit()) {
         let d = i64::from(c - b'0');

@@ -246,8 +246,17 @@ pub fn assert_same_diff(dir: &Path, a: &str, b: &str, fmt: &[&str]) {
 /// git's name replaced by oxgit's (`usage: git x` is read as `usage: oxgit x`). Returns
 /// git's stdout.
 pub fn assert_same_stderr(dir: &Path, args: &[&str]) -> Vec<u8> {
+    assert_same_stderr_env(dir, args, &[])
+}
+
+/// [`assert_same_stderr`] with extra environment variables for both tools (such as
+/// `GIT_TEST_DATE_NOW` or `TZ`).
+pub fn assert_same_stderr_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Vec<u8> {
     let go = |mut c: Command| {
         c.args(args);
+        for (k, v) in env {
+            c.env(k, v);
+        }
         run(c, b"")
     };
     let expected = go(git_cmd(dir));
@@ -277,7 +286,7 @@ pub fn assert_same_stderr(dir: &Path, args: &[&str]) -> Vec<u8> {
     ] {
         assert!(
             usage(g) == *o,
-            "{what} differs for {args:?} in {}\n--- git\n{}\n--- oxgit\n{}",
+            "{what} differs for {args:?} {env:?} in {}\n--- git\n{}\n--- oxgit\n{}",
             dir.display(),
             truncate(g),
             truncate(o)
@@ -286,8 +295,28 @@ pub fn assert_same_stderr(dir: &Path, args: &[&str]) -> Vec<u8> {
     assert_eq!(
         expected.status.code(),
         actual.status.code(),
-        "exit code differs for {args:?} in {}",
+        "exit code differs for {args:?} {env:?} in {}",
         dir.display()
     );
     expected.stdout
+}
+
+/// Writes `body` as an object of `kind` without git's checks (`hash-object --literally`),
+/// for damaged objects git itself would not make; returns its id.
+pub fn write_literal_object(dir: &Path, kind: &str, body: &[u8]) -> String {
+    let path = dir.join(".literal-object");
+    std::fs::write(&path, body).unwrap();
+    let id = git(
+        dir,
+        &[
+            "hash-object",
+            "-t",
+            kind,
+            "-w",
+            "--literally",
+            path.to_str().unwrap(),
+        ],
+    );
+    std::fs::remove_file(&path).unwrap();
+    String::from_utf8(id).unwrap().trim().to_string()
 }
