@@ -35,7 +35,7 @@ pub const TARGETS: [(&str, Entry); 11] = [
 /// First line: a `for-each-ref` format; rest: a commit or tag whose message and
 /// identities are split as the ref-filter atoms split them, and rendered.
 pub fn ref_format(data: &[u8]) -> bool {
-    oxgit::refs::format::fuzz_format(data)
+    oxgit::internals::fuzz_ref_format(data)
 }
 
 /// An index file, both hash kinds; if a second `DIRC` header follows the first, the

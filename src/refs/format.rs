@@ -1865,7 +1865,7 @@ fn valid_color(value: &str) -> bool {
     true
 }
 
-/// Fuzzing entry point (run by `fuzz/entries.rs`): the first line of `data` is a format
+/// Fuzzing entry point (public as `oxgit::internals::fuzz_ref_format`, run by `fuzz/entries.rs`): the first line of `data` is a format
 /// (parsed with every quoting style; revisions resolve to nothing), the rest a commit or
 /// tag whose messages and identities are split as the atoms split them, then rendered.
 /// Returns whether the format parsed and the object is a commit or a tag.
