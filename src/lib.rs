@@ -76,7 +76,10 @@ pub mod pretty;
 pub mod refs;
 pub mod repo;
 pub mod revision;
+#[cfg(feature = "server")]
+pub mod server;
 pub mod worktree;
+pub mod write;
 
 pub use api::{
     Detail, DiffOptions, DiffRequest, Differ, Endpoints, Error, ErrorKind, FileDiff, GitText,

@@ -16,8 +16,12 @@ mod ls_tree;
 pub mod merge_base;
 mod options;
 
+#[cfg(feature = "server")]
+mod mr;
 mod rev_parse;
 mod show_ref;
+#[cfg(feature = "server")]
+mod serve;
 mod status;
 
 use crate::repo::Repository;
@@ -175,6 +179,10 @@ pub fn run_with(
         "show-ref" => show_ref::run(&mut ctx),
         "for-each-ref" => for_each_ref::run(&mut ctx),
         "blame" => blame::run(&mut ctx),
+        #[cfg(feature = "server")]
+        "serve" => serve::run(&mut ctx),
+        #[cfg(feature = "server")]
+        "mr" => mr::run(&mut ctx),
         other => Err(Fatal::usage(format!(
             "'{other}' is not an oxgit command. See 'oxgit --help'."
         ))),
@@ -204,4 +212,6 @@ oxgit's own (JSON; see the README):
    changes      The changes between two revisions (or of one commit) as JSON
    stats        Their totals as JSON (files, additions, deletions, changes)
    diff --format=json|ndjson, log --json
+   serve        Serve the change APIs over HTTP (Azure DevOps, ...; see README)
+   mr           Merge requests stored in the repository (create, list, show, update, close)
 ";

@@ -316,7 +316,7 @@ impl Tm {
 }
 
 /// Converts days since 1970-01-01 to a (year, month, day) civil date.
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
+pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
@@ -330,7 +330,7 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 }
 
 /// Days since 1970-01-01 of a civil date (month 1–12).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y.rem_euclid(400);
