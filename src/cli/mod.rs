@@ -19,10 +19,11 @@ mod options;
 #[cfg(feature = "server")]
 mod mr;
 mod rev_parse;
-mod show_ref;
 #[cfg(feature = "server")]
 mod serve;
+mod show_ref;
 mod status;
+mod terminal;
 
 use crate::repo::Repository;
 use std::ffi::OsString;
@@ -89,7 +90,7 @@ impl Context<'_> {
 /// Runs the command line `args` (without the program name) and returns the exit status.
 pub fn run(args: Vec<OsString>) -> i32 {
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, terminal::QuietPipe(stdout.lock()));
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
     let code = match run_with(args, &mut out, &mut input) {
@@ -101,10 +102,8 @@ pub fn run(args: Vec<OsString>) -> i32 {
         }
     };
     if let Err(e) = out.flush() {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("fatal: write error: {e}");
-            return 128;
-        }
+        eprintln!("fatal: write error: {e}");
+        return 128;
     }
     code
 }
