@@ -21,6 +21,8 @@
 # Environment:
 #   OXGIT=PATH              use this oxgit binary (implies --no-build)
 #   BENCH_TIMEOUT=SECONDS   per-run time limit (default 900)
+#   BLAME_FILE=PATH         the file of the blame rows (default packaging/debian/changelog;
+#                           the rows are skipped when B has no such file)
 #   OXGIT_NA_PATTERN=ERE    stderr of an unsupported command (default:
 #                           'not an oxgit command|not yet supported|in progress')
 #
@@ -189,6 +191,12 @@ cmds=(
   "merge-base --all $A $B"
 )
 [ $worktree = 1 ] && cmds+=("status --porcelain" "status --porcelain=v2 -uall")
+# blame of a long-lived file (in the generated repository: the release changelog, which
+# exists at every SCALE); the rows are left out when B has no such file.
+blame_file=${BLAME_FILE:-packaging/debian/changelog}
+if [[ $blame_file =~ ^[^[:space:]]+$ ]] && git cat-file -e "$B:$blame_file" 2>/dev/null; then
+  cmds+=("blame $B -- $blame_file" "blame --porcelain -M -C $B -- $blame_file")
+fi
 if [ -n "$only" ]; then
   sel=()
   for c in "${cmds[@]}"; do if grep -qE -- "$only" <<<"$c"; then sel+=("$c"); fi; done

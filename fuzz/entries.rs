@@ -18,7 +18,7 @@ use std::sync::{Mutex, OnceLock};
 pub type Entry = fn(&[u8]) -> bool;
 
 /// Every target: its name (the folder under `corpus/` and `artifacts/`) and its entry.
-pub const TARGETS: [(&str, Entry); 10] = [
+pub const TARGETS: [(&str, Entry); 11] = [
     ("tree", tree),
     ("commit", commit),
     ("tag", tag),
@@ -28,8 +28,15 @@ pub const TARGETS: [(&str, Entry); 10] = [
     ("config", config),
     ("commit_graph", commit_graph),
     ("line_diff", line_diff),
+    ("ref_format", ref_format),
     ("index", index),
 ];
+
+/// First line: a `for-each-ref` format; rest: a commit or tag whose message and
+/// identities are split as the ref-filter atoms split them, and rendered.
+pub fn ref_format(data: &[u8]) -> bool {
+    oxgit::internals::fuzz_ref_format(data)
+}
 
 /// An index file, both hash kinds; if a second `DIRC` header follows the first, the
 /// input is a split index followed by its shared index. Every entry's path is looked up

@@ -63,6 +63,7 @@
 //! ```
 
 pub mod api;
+pub mod blame;
 #[cfg(feature = "cli")]
 mod cli;
 pub mod config;
@@ -98,6 +99,7 @@ pub use repo::Repository;
 ///   multi-pack-indexes, pack entries, deltas, loose objects, the commit-graph) and its
 ///   fuzz entry points ([`internals::odb::fuzz`]);
 /// * [`internals::fuzz_line_diff`]: the line-diff fuzz entry point;
+/// * [`internals::fuzz_ref_format`]: the `for-each-ref` format fuzz entry point;
 /// * `internals::run_cli` / `internals::run_cli_with`: the `oxgit` command line (with the
 ///   `cli` feature).
 pub mod internals {
@@ -108,4 +110,5 @@ pub mod internals {
     #[cfg(feature = "cli")]
     pub use crate::cli::{run as run_cli, run_with as run_cli_with};
     pub use crate::diff::patch::fuzz_line_diff;
+    pub use crate::refs::format::fuzz_format as fuzz_ref_format;
 }

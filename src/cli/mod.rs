@@ -4,20 +4,26 @@
 //! generic parser) and writes through a buffered sink, so the same code serves tests,
 //! the binary and future JSON/HTTP front ends.
 
+mod blame;
 mod cat_file;
 mod changes;
 pub mod diff;
 pub mod diff_flags;
+mod for_each_ref;
 mod log;
 mod ls_files;
+mod ls_tree;
 pub mod merge_base;
+mod options;
 
 #[cfg(feature = "server")]
 mod mr;
 mod rev_parse;
 #[cfg(feature = "server")]
 mod serve;
+mod show_ref;
 mod status;
+mod terminal;
 
 use crate::repo::Repository;
 use std::ffi::OsString;
@@ -84,7 +90,7 @@ impl Context<'_> {
 /// Runs the command line `args` (without the program name) and returns the exit status.
 pub fn run(args: Vec<OsString>) -> i32 {
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, terminal::QuietPipe(stdout.lock()));
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
     let code = match run_with(args, &mut out, &mut input) {
@@ -96,10 +102,8 @@ pub fn run(args: Vec<OsString>) -> i32 {
         }
     };
     if let Err(e) = out.flush() {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("fatal: write error: {e}");
-            return 128;
-        }
+        eprintln!("fatal: write error: {e}");
+        return 128;
     }
     code
 }
@@ -170,6 +174,10 @@ pub fn run_with(
         "stats" => changes::run_stats(&mut ctx),
         "status" => status::run(&mut ctx),
         "ls-files" => ls_files::run(&mut ctx),
+        "ls-tree" => ls_tree::run(&mut ctx),
+        "show-ref" => show_ref::run(&mut ctx),
+        "for-each-ref" => for_each_ref::run(&mut ctx),
+        "blame" => blame::run(&mut ctx),
         #[cfg(feature = "server")]
         "serve" => serve::run(&mut ctx),
         #[cfg(feature = "server")]
@@ -192,6 +200,10 @@ Commands (output identical to git 2.47):
    rev-parse    Pick out and massage parameters (revisions, repository paths)
    diff         Show changes between commits or trees (--raw, --name-only, --name-status, --summary)
    merge-base   Find the best common ancestors of commits
+   ls-tree      List the contents of a tree object
+   show-ref     List references in a local repository
+   for-each-ref Output information on each ref (--format, --sort, filters)
+   blame        Show what revision and author last modified each line of a file
    status       Show the working tree status (long, --short, --porcelain[=v2], -z, -u, --ignored)
    ls-files     Show files in the index and the working tree (-s, -m, -d, -o, -i, --exclude-standard, -z)
 

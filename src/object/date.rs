@@ -395,6 +395,65 @@ fn fmt_tz(tz: i32) -> String {
 /// with a 64-bit `time_t` never triggers; gmtime fails past year 2^31).
 const MAX_TIME: i64 = 67_767_976_233_316_604;
 
+/// The message git's `show_date` dies with for `time` (unsigned, as git keeps it) in
+/// zone `tz` and `mode`, or `None` when git formats it: a time that the zone moves
+/// before the epoch or past what `time_t` holds (git's `gm_time_t`), or a `-local` mode
+/// on a time `time_t` cannot hold (`local_tzoffset`). [`show_date`] itself never fails
+/// (it is given times that callers such as `log` have already made safe); callers that
+/// hand git's raw timestamps to `show_date`, such as `for-each-ref`, check first.
+pub fn show_date_fails(time: u64, tz: i32, mode: &DateMode) -> Option<String> {
+    let overflows = |t: u64| t > i64::MAX as u64;
+    if mode.style == DateStyle::Unix {
+        return None;
+    }
+    if mode.local {
+        return overflows(time).then(|| format!("Timestamp too large for this system: {time}"));
+    }
+    if matches!(mode.style, DateStyle::Raw | DateStyle::Relative) {
+        return None;
+    }
+    // gm_time_t, in C's int arithmetic (which wraps on the damaged zones that overflow).
+    let abs = if tz < 0 { tz.wrapping_neg() } else { tz };
+    let minutes = (abs / 100).wrapping_mul(60).wrapping_add(abs % 100);
+    let minutes = if tz < 0 {
+        minutes.wrapping_neg()
+    } else {
+        minutes
+    };
+    let shift = i64::from(minutes.wrapping_mul(60)) as u64;
+    if minutes > 0 {
+        if shift > u64::MAX - time {
+            return Some(format!("Timestamp+tz too large: {time} +{tz:04}"));
+        }
+    } else if time < i64::from(minutes.wrapping_neg().wrapping_mul(60)) as u64 {
+        return Some(format!("Timestamp before Unix epoch: {time} {tz:04}"));
+    }
+    let shifted = time.wrapping_add(shift);
+    overflows(shifted).then(|| format!("Timestamp too large for this system: {shifted}"))
+}
+
+/// [`show_date`] for a timestamp as git keeps it (unsigned, straight from an object):
+/// git's message in `Err` where it dies ([`show_date_fails`]); past `i64` only the modes
+/// without a calendar are left (`unix` and `raw` print it, `relative` is in the future).
+pub fn show_date_unsigned(
+    time: u64,
+    tz: i32,
+    mode: &DateMode,
+    clock: &Clock,
+) -> Result<String, String> {
+    if let Some(message) = show_date_fails(time, tz, mode) {
+        return Err(message);
+    }
+    Ok(match i64::try_from(time) {
+        Ok(t) => show_date(t, tz, mode, clock),
+        Err(_) => match mode.style {
+            DateStyle::Unix => time.to_string(),
+            DateStyle::Raw => format!("{time} {}", fmt_tz(tz)),
+            _ => "in the future".to_string(),
+        },
+    })
+}
+
 /// Formats `time` in zone `tz` (decimal, as in identities) in `mode`, as git's
 /// `show_date` does.
 pub fn show_date(time: i64, tz: i32, mode: &DateMode, clock: &Clock) -> String {
@@ -425,8 +484,10 @@ pub fn show_date(time: i64, tz: i32, mode: &DateMode, clock: &Clock) -> String {
         time.checked_add(tz_seconds(tz))
     };
     if local_time.is_none_or(|t| t.abs() > MAX_TIME) {
+        // git falls back to gmtime(0), whose zone name is glibc's "GMT".
         local_time = Some(0);
         tz = 0;
+        zone_name = "GMT".to_string();
     }
     let tm = Tm::from_local_seconds(local_time.unwrap_or(0));
     let wday = &WEEKDAYS[tm.wday as usize][..3];
@@ -476,10 +537,7 @@ pub fn show_date(time: i64, tz: i32, mode: &DateMode, clock: &Clock) -> String {
             tm.sec,
             fmt_tz(tz)
         ),
-        DateStyle::Strftime(f) => {
-            let utc = time;
-            strftime(f, &tm, tz, !mode.local, &zone_name, utc)
-        }
+        DateStyle::Strftime(f) => strftime(f, &tm, tz, !mode.local, &zone_name),
         _ => normal(time, &tm, tz, human, mode.local, clock.now),
     }
 }
@@ -629,14 +687,7 @@ fn check_strftime(f: &str) -> Result<(), DateError> {
 }
 
 /// git's `strbuf_addftime` over glibc's `strftime` in the C locale.
-fn strftime(
-    fmt: &str,
-    tm: &Tm,
-    tz: i32,
-    suppress_tz_name: bool,
-    zone_name: &str,
-    utc: i64,
-) -> String {
+fn strftime(fmt: &str, tm: &Tm, tz: i32, suppress_tz_name: bool, zone_name: &str) -> String {
     let b = fmt.as_bytes();
     let mut out: Vec<u8> = Vec::new();
     let mut i = 0;
@@ -730,23 +781,28 @@ fn strftime(
                     zone_name.as_bytes().to_vec()
                 }
             }
-            b's' if plain => (utc).to_string().into_bytes(),
+            // git computes `%s` back from the broken-down time, in unsigned arithmetic
+            // (so dates past 2099, where `tm_to_time_t` gives -1, wrap).
+            b's' if plain => {
+                let shift = 3600 * i64::from(tz / 100) + 60 * i64::from(tz % 100);
+                (tm_to_time_t(tm) as u64)
+                    .wrapping_sub(shift as u64)
+                    .to_string()
+                    .into_bytes()
+            }
             b'a' => text(&WEEKDAYS[tm.wday as usize][..3], true),
             b'A' => text(WEEKDAYS[tm.wday as usize].trim_end_matches('s'), true),
             b'b' | b'h' => text(&MONTHS[tm.mon as usize][..3], true),
             b'B' => text(MONTHS[tm.mon as usize], true),
-            b'c' => text(
-                &strftime("%a %b %e %H:%M:%S %Y", tm, tz, true, "", utc),
-                true,
-            ),
+            b'c' => text(&strftime("%a %b %e %H:%M:%S %Y", tm, tz, true, ""), true),
             b'C' => num((tm.year + 1900).div_euclid(100), 2, b'0'),
             b'd' => num(tm.mday, 2, b'0'),
-            b'D' => text(&strftime("%m/%d/%y", tm, tz, true, "", utc), false),
+            b'D' => text(&strftime("%m/%d/%y", tm, tz, true, ""), false),
             b'e' => num(tm.mday, 2, b' '),
             b'F' => {
                 let y = num(tm.year + 1900, 4, b'0');
                 let mut v = y;
-                v.extend_from_slice(strftime("-%m-%d", tm, tz, true, "", utc).as_bytes());
+                v.extend_from_slice(strftime("-%m-%d", tm, tz, true, "").as_bytes());
                 v
             }
             b'g' => num(iso_year.rem_euclid(100), 2, b'0'),
@@ -761,18 +817,18 @@ fn strftime(
             b'n' => b"\n".to_vec(),
             b'p' => text(if tm.hour >= 12 { "PM" } else { "AM" }, false),
             b'P' => text(if tm.hour >= 12 { "pm" } else { "am" }, false),
-            b'r' => text(&strftime("%I:%M:%S %p", tm, tz, true, "", utc), false),
-            b'R' => text(&strftime("%H:%M", tm, tz, true, "", utc), false),
+            b'r' => text(&strftime("%I:%M:%S %p", tm, tz, true, ""), false),
+            b'R' => text(&strftime("%H:%M", tm, tz, true, ""), false),
             b'S' => num(tm.sec, 2, b'0'),
             b't' => b"\t".to_vec(),
-            b'T' => text(&strftime("%H:%M:%S", tm, tz, true, "", utc), false),
+            b'T' => text(&strftime("%H:%M:%S", tm, tz, true, ""), false),
             b'u' => num(if tm.wday == 0 { 7 } else { tm.wday }, 1, b'0'),
             b'U' => num((tm.yday + 7 - tm.wday) / 7, 2, b'0'),
             b'V' => num(iso_week, 2, b'0'),
             b'w' => num(tm.wday, 1, b'0'),
             b'W' => num((tm.yday + 7 - (tm.wday + 6) % 7) / 7, 2, b'0'),
-            b'x' => text(&strftime("%m/%d/%y", tm, tz, true, "", utc), false),
-            b'X' => text(&strftime("%H:%M:%S", tm, tz, true, "", utc), false),
+            b'x' => text(&strftime("%m/%d/%y", tm, tz, true, ""), false),
+            b'X' => text(&strftime("%H:%M:%S", tm, tz, true, ""), false),
             b'y' => num((tm.year + 1900).rem_euclid(100), 2, b'0'),
             b'Y' => num(tm.year + 1900, 1, b'0'),
             // Unknown conversions are copied as written, as glibc does.
@@ -1624,5 +1680,42 @@ mod tests {
         );
         assert_eq!(approxidate("yesterday", &clock).0, 1_700_000_000 - 86_400);
         assert!(approxidate("garbage", &clock).1);
+    }
+
+    #[test]
+    fn where_git_dies_formatting_a_date() {
+        let mode = |m: &str| DateMode::parse(m).unwrap();
+        assert_eq!(
+            show_date_fails(0, -700, &mode("iso")).as_deref(),
+            Some("Timestamp before Unix epoch: 0 -700")
+        );
+        assert_eq!(show_date_fails(25_200, -700, &mode("default")), None);
+        for ok in ["raw", "unix", "relative", "local", "format-local:%s"] {
+            assert_eq!(show_date_fails(0, -700, &mode(ok)), None, "{ok}");
+        }
+        assert_eq!(
+            show_date_fails(u64::MAX - 5, 100, &mode("short")).as_deref(),
+            Some("Timestamp+tz too large: 18446744073709551610 +0100")
+        );
+        assert_eq!(
+            show_date_fails(1 << 63, 0, &mode("iso-local")).as_deref(),
+            Some("Timestamp too large for this system: 9223372036854775808")
+        );
+        assert_eq!(show_date_fails(1 << 63, 0, &mode("unix")), None);
+        assert_eq!(show_date_fails(i64::MAX as u64, 0, &mode("human")), None);
+    }
+
+    #[test]
+    fn strftime_seconds_come_back_from_the_broken_down_time() {
+        // git's `%s` is `tm_to_time_t` minus the zone, unsigned: past 2099 it wraps.
+        assert_eq!(show(1_700_000_000, 530, "format:%s"), "1700000000");
+        assert_eq!(show(4_102_444_800, 0, "format:%s"), "18446744073709551615");
+        assert_eq!(
+            show(4_102_444_800, 100, "format:%s"),
+            "18446744073709548015"
+        );
+        // Where gmtime fails the epoch is shown, in "GMT".
+        assert_eq!(show(i64::MAX, 0, "format:%s %Z"), "0 ");
+        assert_eq!(show(i64::MAX, 0, "format-local:%s %Z"), "0 GMT");
     }
 }

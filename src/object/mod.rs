@@ -7,6 +7,7 @@ mod commit;
 pub mod date;
 mod tag;
 mod tree;
+pub mod tree_list;
 mod validate;
 
 pub use commit::{Commit, Signature};

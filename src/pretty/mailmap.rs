@@ -129,17 +129,24 @@ impl Mailmap {
 
     /// The canonical name and email of an identity (unchanged where nothing maps).
     pub fn map<'a>(&'a self, name: &'a [u8], email: &'a [u8]) -> (&'a [u8], &'a [u8]) {
-        let Some(entry) = self.entries.get(&email.to_ascii_lowercase()) else {
-            return (name, email);
-        };
+        self.lookup(name, email).unwrap_or((name, email))
+    }
+
+    /// git's `map_user`: the canonical name and email when the map has an entry for the
+    /// identity (even one that maps it to itself), `None` when it has none.
+    pub fn lookup<'a>(&'a self, name: &'a [u8], email: &'a [u8]) -> Option<(&'a [u8], &'a [u8])> {
+        let entry = self.entries.get(&email.to_ascii_lowercase())?;
         let info = entry
             .by_name
             .get(&name.to_ascii_lowercase())
             .unwrap_or(&entry.simple);
-        (
+        if info.name.is_none() && info.email.is_none() {
+            return None;
+        }
+        Some((
             info.name.as_deref().unwrap_or(name),
             info.email.as_deref().unwrap_or(email),
-        )
+        ))
     }
 
     /// The mailmap git uses for `repo`: the work tree's `.mailmap` (not followed if it is

@@ -449,14 +449,17 @@ fn format_subject(out: Option<&mut Vec<u8>>, msg: &[u8], sep: &[u8]) -> usize {
 
 /// An identity split as git's `split_ident_line` does.
 #[derive(Clone, Copy, Debug, Default)]
-struct Ident<'a> {
-    name: &'a [u8],
-    mail: &'a [u8],
-    date: Option<&'a [u8]>,
-    tz: Option<&'a [u8]>,
+pub(crate) struct Ident<'a> {
+    pub(crate) name: &'a [u8],
+    pub(crate) mail: &'a [u8],
+    /// The time's digits, when the line has a time and a zone.
+    pub(crate) date: Option<&'a [u8]>,
+    /// The zone (`+0100`), when the line has a time and a zone.
+    pub(crate) tz: Option<&'a [u8]>,
 }
 
-fn split_ident(line: &[u8]) -> Option<Ident<'_>> {
+/// git's `split_ident_line`: `None` without `<...>`.
+pub(crate) fn split_ident(line: &[u8]) -> Option<Ident<'_>> {
     let line = &line[..memchr::memchr(0, line).unwrap_or(line.len())];
     let lt = memchr::memchr(b'<', line)?;
     let mut name_end = lt;

@@ -14,8 +14,11 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod format;
+pub mod list;
 mod name;
 mod packed;
+pub mod tracking;
 
 pub use name::{is_per_worktree, is_pseudoref_syntax, is_valid_refname};
 pub use packed::{PackedRef, PackedRefs};

@@ -1035,23 +1035,11 @@ impl<'r> Resolver<'r> {
         if remote == "." {
             return Ok(merge.to_string());
         }
-        for spec in config.get_all(&format!("remote.{remote}.fetch")) {
-            let spec = spec.strip_prefix('+').unwrap_or(spec);
-            if spec.starts_with('^') {
-                continue;
-            }
-            let Some((src, dst)) = spec.split_once(':') else {
-                continue;
-            };
-            match (src.split_once('*'), dst.split_once('*')) {
-                (Some((sp, ss)), Some((dp, ds))) => {
-                    if let Some(middle) = merge.strip_prefix(sp).and_then(|m| m.strip_suffix(ss)) {
-                        return Ok(format!("{dp}{middle}{ds}"));
-                    }
-                }
-                (None, None) if src == merge && !dst.is_empty() => return Ok(dst.to_string()),
-                _ => {}
-            }
+        if let Some(tracking) = crate::refs::tracking::apply_refspecs(
+            config.get_all(&format!("remote.{remote}.fetch")),
+            merge,
+        ) {
+            return Ok(tracking);
         }
         Err(RevisionError::Upstream(format!(
             "upstream branch '{merge}' not stored as a remote-tracking branch"

@@ -161,6 +161,13 @@ impl Parser<'_> {
                         "Invalid preceding regular expression",
                     ));
                 }
+                // Basic syntax: `*` or `\{` right after a repetition is an error
+                // (glibc's RE_CONTEXT_INVALID_DUP); `\+` and `\?` stack.
+                if self.basic && stacked > 0 && matches!(self.p[self.pos + len - 1], b'*' | b'{') {
+                    return Err(PatternError::Invalid(
+                        "Invalid preceding regular expression",
+                    ));
+                }
                 let (min, max) = self.repetition(len)?;
                 stacked += 1;
                 if stacked > MAX_STACKED {
@@ -315,6 +322,10 @@ impl Parser<'_> {
         let negate = self.peek() == Some(b'^');
         if negate {
             self.pos += 1;
+        }
+        if self.peek().is_none() {
+            // glibc: a bracket with nothing after `[` or `[^` is REG_BADPAT.
+            return Err(PatternError::Invalid("Invalid regular expression"));
         }
         let mut first = true;
         loop {
@@ -683,5 +694,29 @@ mod tests {
             Matcher::new(b"x", Syntax::Perl, false, false).err(),
             Some(PatternError::Unsupported(_))
         ));
+    }
+
+    #[test]
+    fn glibc_messages_for_brackets_and_stacked_repetitions() {
+        let bre = |p: &str| Matcher::new(p.as_bytes(), Syntax::Basic, false, true).err();
+        let badpat = "Invalid regular expression";
+        let ebrack = "Unmatched [, [^, [:, [., or [=";
+        let badrpt = "Invalid preceding regular expression";
+        for (p, msg) in [
+            ("[", badpat),
+            ("[^", badpat),
+            ("[a", ebrack),
+            ("[]", ebrack),
+            ("a**", badrpt),
+            ("a\\+*", badrpt),
+            ("a*\\{2\\}", badrpt),
+            ("a\\{2\\}*", badrpt),
+        ] {
+            assert_eq!(bre(p), Some(PatternError::Invalid(msg)), "{p}");
+        }
+        for p in ["a*\\+", "a\\?\\?", "\\(*a\\)", "^*"] {
+            assert_eq!(bre(p), None, "{p}");
+        }
+        assert!(Matcher::new(b"a**", Syntax::Extended, false, false).is_ok());
     }
 }

@@ -241,3 +241,82 @@ pub fn assert_same_diff(dir: &Path, a: &str, b: &str, fmt: &[&str]) {
     args.push(b);
     assert_same(dir, &args);
 }
+
+/// Like [`assert_same`], and standard error must match too. Usage texts are compared with
+/// git's name replaced by oxgit's (`usage: git x` is read as `usage: oxgit x`). Returns
+/// git's stdout.
+pub fn assert_same_stderr(dir: &Path, args: &[&str]) -> Vec<u8> {
+    assert_same_stderr_env(dir, args, &[])
+}
+
+/// [`assert_same_stderr`] with extra environment variables for both tools (such as
+/// `GIT_TEST_DATE_NOW` or `TZ`).
+pub fn assert_same_stderr_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Vec<u8> {
+    let go = |mut c: Command| {
+        c.args(args);
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        run(c, b"")
+    };
+    let expected = go(git_cmd(dir));
+    let actual = go(oxgit_cmd(dir));
+    let usage = |b: &[u8]| {
+        let mut out = Vec::with_capacity(b.len());
+        let mut i = 0;
+        while i < b.len() {
+            let rest = &b[i..];
+            if let Some(p) = [&b"usage: git "[..], b"   or: git "]
+                .into_iter()
+                .find(|p| rest.starts_with(p))
+            {
+                out.extend_from_slice(&p[..p.len() - 4]);
+                out.extend_from_slice(b"oxgit ");
+                i += p.len();
+            } else {
+                out.push(b[i]);
+                i += 1;
+            }
+        }
+        out
+    };
+    for (what, g, o) in [
+        ("stdout", &expected.stdout, &actual.stdout),
+        ("stderr", &expected.stderr, &actual.stderr),
+    ] {
+        assert!(
+            usage(g) == *o,
+            "{what} differs for {args:?} {env:?} in {}\n--- git\n{}\n--- oxgit\n{}",
+            dir.display(),
+            truncate(g),
+            truncate(o)
+        );
+    }
+    assert_eq!(
+        expected.status.code(),
+        actual.status.code(),
+        "exit code differs for {args:?} {env:?} in {}",
+        dir.display()
+    );
+    expected.stdout
+}
+
+/// Writes `body` as an object of `kind` without git's checks (`hash-object --literally`),
+/// for damaged objects git itself would not make; returns its id.
+pub fn write_literal_object(dir: &Path, kind: &str, body: &[u8]) -> String {
+    let path = dir.join(".literal-object");
+    std::fs::write(&path, body).unwrap();
+    let id = git(
+        dir,
+        &[
+            "hash-object",
+            "-t",
+            kind,
+            "-w",
+            "--literally",
+            path.to_str().unwrap(),
+        ],
+    );
+    std::fs::remove_file(&path).unwrap();
+    String::from_utf8(id).unwrap().trim().to_string()
+}

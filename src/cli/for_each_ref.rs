@@ -1,0 +1,447 @@
+//! `oxgit for-each-ref`: refs listed, filtered, sorted and formatted as git 2.47 does it.
+
+use super::options::{self, fixed, flag, optional, value, Spec};
+use super::{Context, Fatal};
+use crate::object::ObjectKind;
+use crate::oid::ObjectId;
+use crate::refs::format::{sort, FormatError, Quote, RefFormat, SortKey, Values};
+use crate::refs::list::{path_pattern_matches, ListedRef};
+use crate::refs::Refs;
+use crate::repo::Repository;
+use crate::revision::merge_base::CommitWalker;
+
+const USAGE: &str = "usage: oxgit for-each-ref [<options>] [<pattern>]
+   or: oxgit for-each-ref [--points-at <object>]
+   or: oxgit for-each-ref [--merged [<commit>]] [--no-merged [<commit>]]
+   or: oxgit for-each-ref [--contains [<commit>]] [--no-contains [<commit>]]
+
+    -s, --[no-]shell      quote placeholders suitably for shells
+    -p, --[no-]perl       quote placeholders suitably for perl
+    --[no-]python         quote placeholders suitably for python
+    --[no-]tcl            quote placeholders suitably for Tcl
+    --[no-]omit-empty     do not output a newline after empty formatted refs
+
+    --[no-]count <n>      show only <n> matched refs
+    --[no-]format <format>
+                          format to use for the output
+    --[no-]color[=<when>] respect format colors
+    --[no-]exclude <pattern>
+                          exclude refs which match pattern
+    --[no-]sort <key>     field name to sort on
+    --[no-]points-at <object>
+                          print only refs which points at the given object
+    --merged <commit>     print only refs that are merged
+    --no-merged <commit>  print only refs that are not merged
+    --contains <commit>   print only refs which contain the commit
+    --no-contains <commit>
+                          print only refs which don't contain the commit
+    --[no-]ignore-case    sorting and filtering are case insensitive
+    --[no-]stdin          read reference patterns from stdin
+    --[no-]include-root-refs
+                          also include HEAD ref and pseudorefs
+
+";
+
+const SPECS: &[Spec] = &[
+    flag(Some('s'), "shell"),
+    flag(Some('p'), "perl"),
+    flag(None, "python"),
+    flag(None, "tcl"),
+    flag(None, "omit-empty"),
+    value(None, "count"),
+    value(None, "format"),
+    optional(None, "color"),
+    value(None, "exclude"),
+    value(None, "sort"),
+    value(None, "points-at"),
+    fixed(value(None, "merged")),
+    fixed(value(None, "no-merged")),
+    fixed(value(None, "contains")),
+    fixed(value(None, "no-contains")),
+    flag(None, "ignore-case"),
+    flag(None, "stdin"),
+    flag(None, "include-root-refs"),
+];
+
+const DEFAULT_FORMAT: &str = "%(objectname) %(objecttype)\t%(refname)";
+
+/// The filters of one listing (git's `ref_filter`).
+#[derive(Default)]
+struct Filter {
+    patterns: Vec<String>,
+    excludes: Vec<String>,
+    ignore_case: bool,
+    points_at: Vec<ObjectId>,
+    merged: Vec<ObjectId>,
+    no_merged: Vec<ObjectId>,
+    contains: Vec<ObjectId>,
+    no_contains: Vec<ObjectId>,
+}
+
+/// Runs `for-each-ref`.
+pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
+    let mut args = ctx.args.clone();
+    // git's PARSE_OPT_LASTARG_DEFAULT: these four default to HEAD as the last argument.
+    if args.last().is_some_and(|a| {
+        matches!(
+            a.as_str(),
+            "--merged" | "--no-merged" | "--contains" | "--no-contains"
+        )
+    }) {
+        args.push("HEAD".to_string());
+    }
+    let parsed = match options::parse(&args, SPECS, false) {
+        Ok(p) => p,
+        Err(e) => return Ok(e.report(USAGE, ctx.out)),
+    };
+    let repo = ctx.repo()?;
+    let mut quotes = 0u8;
+    let mut omit_empty = false;
+    let mut count: i64 = 0;
+    let mut format: Option<String> = None;
+    let mut sort_keys: Vec<String> = Vec::new();
+    let mut filter = Filter::default();
+    let mut from_stdin = false;
+    for p in parsed {
+        let Some((name, value, negated)) = p.opt_or_arg(&mut filter.patterns) else {
+            continue;
+        };
+        let on = !negated;
+        let mut set_quote = |q: Quote| {
+            if on {
+                quotes |= 1 << (q as u8);
+            } else {
+                quotes &= !(1 << (q as u8));
+            }
+        };
+        match name {
+            "shell" => set_quote(Quote::Shell),
+            "perl" => set_quote(Quote::Perl),
+            "python" => set_quote(Quote::Python),
+            "tcl" => set_quote(Quote::Tcl),
+            "omit-empty" => omit_empty = on,
+            "count" => {
+                count = match value.as_deref() {
+                    None => 0,
+                    Some(v) => match options::parse_c_long(v) {
+                        Some(n) => n,
+                        None => {
+                            return Ok(options::usage_error(
+                                "option `count' expects a numerical value",
+                                "",
+                            ))
+                        }
+                    },
+                }
+            }
+            "format" => format = value,
+            "color" => {
+                let when = if negated {
+                    Some("never")
+                } else {
+                    value.as_deref()
+                };
+                match when {
+                    Some("never" | "false" | "no" | "off") => {}
+                    Some("auto") if !std::io::IsTerminal::is_terminal(&std::io::stdout()) => {}
+                    Some("auto" | "always" | "true" | "yes" | "on") | None => {
+                        return Err(Fatal::new(
+                            "for-each-ref --color (coloured output) is not supported by oxgit yet",
+                        ))
+                    }
+                    Some(_) => {
+                        return Ok(options::usage_error(
+                            "option `color' expects \"always\", \"auto\", or \"never\"",
+                            "",
+                        ))
+                    }
+                }
+            }
+            "exclude" => match value {
+                Some(v) => filter.excludes.push(v),
+                None => filter.excludes.clear(),
+            },
+            "sort" => match value {
+                Some(v) => sort_keys.push(v),
+                None => sort_keys.clear(),
+            },
+            "points-at" => match value {
+                Some(v) => match crate::revision::resolve(&repo, &v) {
+                    Ok(id) => filter.points_at.push(id),
+                    Err(_) => {
+                        return Ok(options::usage_error(
+                            &format!("malformed object name '{v}'"),
+                            "",
+                        ))
+                    }
+                },
+                None => filter.points_at.clear(),
+            },
+            "merged" | "no-merged" => {
+                let v = value.unwrap_or_default();
+                let Ok(id) = crate::revision::resolve(&repo, &v) else {
+                    return Err(Fatal::new(format!("malformed object name {v}")));
+                };
+                let Some(commit) = commit_of(&repo, id)? else {
+                    return Ok(options::usage_error(
+                        &format!("option `{name}' must point to a commit"),
+                        "",
+                    ));
+                };
+                if name == "merged" {
+                    filter.merged.push(commit)
+                } else {
+                    filter.no_merged.push(commit)
+                }
+            }
+            "contains" | "no-contains" => {
+                let v = value.unwrap_or_default();
+                let Ok(id) = crate::revision::resolve(&repo, &v) else {
+                    return Ok(options::usage_error(
+                        &format!("malformed object name {v}"),
+                        "",
+                    ));
+                };
+                let Some(commit) = commit_of(&repo, id)? else {
+                    return Ok(options::usage_error(&format!("no such commit {v}"), ""));
+                };
+                if name == "contains" {
+                    filter.contains.push(commit)
+                } else {
+                    filter.no_contains.push(commit)
+                }
+            }
+            "ignore-case" => filter.ignore_case = on,
+            "stdin" => from_stdin = on,
+            _ => {
+                if on {
+                    return Err(Fatal::new(
+                        "for-each-ref --include-root-refs is not supported by oxgit yet",
+                    ));
+                }
+            }
+        }
+    }
+    if count < 0 {
+        return Ok(options::usage_error(
+            &format!("invalid --count argument: `{count}'"),
+            USAGE,
+        ));
+    }
+    if quotes.count_ones() > 1 {
+        return Ok(options::usage_error("more than one quoting style?", USAGE));
+    }
+    let quote = [Quote::Shell, Quote::Perl, Quote::Python, Quote::Tcl]
+        .into_iter()
+        .find(|q| quotes & (1 << (*q as u8)) != 0)
+        .unwrap_or(Quote::None);
+    let format_text = format.unwrap_or_else(|| DEFAULT_FORMAT.to_string());
+    let mut format = match RefFormat::parse(&repo, &format_text, quote) {
+        Ok(f) => f,
+        Err(FormatError::Malformed(m)) => {
+            return Ok(options::usage_error(
+                &format!("malformed format string {m}"),
+                USAGE,
+            ))
+        }
+        Err(e) => return Err(fatal(e)),
+    };
+    if sort_keys.is_empty() {
+        sort_keys.push("refname".to_string());
+    }
+    let mut keys: Vec<SortKey> = Vec::new();
+    // The last --sort is the primary key.
+    for k in sort_keys.iter().rev() {
+        keys.push(
+            format
+                .sort_key(&repo, k, filter.ignore_case)
+                .map_err(fatal)?,
+        );
+    }
+    if from_stdin {
+        if !filter.patterns.is_empty() {
+            return Err(Fatal::new("unknown arguments supplied with --stdin"));
+        }
+        let mut line = String::new();
+        loop {
+            line.clear();
+            if ctx.stdin.read_line(&mut line)? == 0 {
+                break;
+            }
+            let p = line.trim_end_matches('\n');
+            filter.patterns.push(p.to_string());
+        }
+    }
+    let refs = Refs::new(&repo);
+    let listed = select(&repo, &refs, &filter)?;
+    if format.counts_ahead_behind() {
+        // git looks each ref's commit up first, complaining about those that are none.
+        for r in &listed {
+            commit_of(&repo, r.id)?;
+        }
+    }
+    let computed: Vec<Result<Values, FormatError>> = {
+        use rayon::prelude::*;
+        listed
+            .par_iter()
+            .map(|r| format.values(&repo, &refs, r))
+            .collect()
+    };
+    let mut items = Vec::with_capacity(listed.len());
+    for (r, v) in listed.into_iter().zip(computed) {
+        items.push((r, v.map_err(fatal)?));
+    }
+    sort(&mut items, &keys, &format);
+    let limit = if count == 0 {
+        usize::MAX
+    } else {
+        count as usize
+    };
+    let mut line = Vec::new();
+    for (_, values) in items.iter().take(limit) {
+        line.clear();
+        format.render(values, &mut line).map_err(fatal)?;
+        if omit_empty && line.is_empty() {
+            continue;
+        }
+        line.push(b'\n');
+        ctx.out.write_all(&line)?;
+    }
+    Ok(0)
+}
+
+fn fatal(e: FormatError) -> Fatal {
+    Fatal::new(e.to_string())
+}
+
+/// The commit `id` peels to, if it is one (git's `lookup_commit_reference_gently`, with
+/// its error for other objects).
+fn commit_of(repo: &Repository, id: ObjectId) -> Result<Option<ObjectId>, Fatal> {
+    match crate::revision::peel(repo, id, ObjectKind::Commit) {
+        Ok(c) => Ok(Some(c)),
+        Err(e) if e.is_not_found() => {
+            let kind = repo.odb().read_header(&id).map(|(k, _)| k);
+            if let Ok(k) = kind {
+                let mut end = id;
+                let mut k = k;
+                // git names the object the tags end at.
+                while k == ObjectKind::Tag {
+                    let obj = repo.odb().read(&end)?;
+                    end = crate::object::Tag::parse(&obj.data)
+                        .map_err(|e| Fatal::new(e.to_string()))?
+                        .object;
+                    k = repo.odb().read_header(&end)?.0;
+                }
+                eprintln!("error: object {end} is a {k}, not a commit");
+            }
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// git's `filter_refs`: the refs that pass every filter, in name order.
+fn select(repo: &Repository, refs: &Refs, f: &Filter) -> Result<Vec<ListedRef>, Fatal> {
+    let mut walker = CommitWalker::new(repo);
+    let mut out = Vec::new();
+    for r in refs.listed()? {
+        if r.broken {
+            // git only meets the refs under the literal prefixes of the patterns.
+            let met = f.patterns.is_empty()
+                || f.ignore_case
+                || f.patterns.iter().any(|p| {
+                    let literal = p
+                        .find(['*', '?', '[', '\\'])
+                        .map_or(p.as_str(), |i| &p[..i]);
+                    r.name.starts_with(literal)
+                });
+            if met {
+                eprintln!("warning: ignoring broken ref {}", r.name);
+            }
+            continue;
+        }
+        if !f.patterns.is_empty()
+            && !f
+                .patterns
+                .iter()
+                .any(|p| path_pattern_matches(p, &r.name, f.ignore_case))
+        {
+            continue;
+        }
+        if f.excludes
+            .iter()
+            .any(|p| path_pattern_matches(p, &r.name, f.ignore_case))
+        {
+            continue;
+        }
+        if !f.points_at.is_empty() && !points_at(repo, &f.points_at, &r)? {
+            continue;
+        }
+        let reach = !(f.merged.is_empty()
+            && f.no_merged.is_empty()
+            && f.contains.is_empty()
+            && f.no_contains.is_empty());
+        if reach {
+            let Ok(commit) = crate::revision::peel(repo, r.id, ObjectKind::Commit) else {
+                continue;
+            };
+            let mut ancestor = |a: &ObjectId, d: &ObjectId| {
+                walker
+                    .is_ancestor(a, d)
+                    .map_err(|e| Fatal::new(e.to_string()))
+            };
+            let mut keep = true;
+            if !f.contains.is_empty() {
+                let mut any = false;
+                for c in &f.contains {
+                    any |= ancestor(c, &commit)?;
+                }
+                keep &= any;
+            }
+            if keep && !f.no_contains.is_empty() {
+                for c in &f.no_contains {
+                    keep &= !ancestor(c, &commit)?;
+                }
+            }
+            if keep && !f.merged.is_empty() {
+                let mut any = false;
+                for m in &f.merged {
+                    any |= ancestor(&commit, m)?;
+                }
+                keep &= any;
+            }
+            if keep && !f.no_merged.is_empty() {
+                for m in &f.no_merged {
+                    keep &= !ancestor(&commit, m)?;
+                }
+            }
+            if !keep {
+                continue;
+            }
+        }
+        out.push(r);
+    }
+    Ok(out)
+}
+
+/// git's `match_points_at`: the ref's id, or any object its tags lead to, is listed.
+fn points_at(repo: &Repository, wanted: &[ObjectId], r: &ListedRef) -> Result<bool, Fatal> {
+    if wanted.contains(&r.id) {
+        return Ok(true);
+    }
+    let mut id = r.id;
+    let mut buf = Vec::new();
+    loop {
+        match repo.odb().read_into(&id, &mut buf) {
+            Ok(ObjectKind::Tag) => {}
+            Ok(_) => return Ok(false),
+            Err(_) => return Err(Fatal::new(format!("malformed object at '{}'", r.name))),
+        }
+        id = crate::object::Tag::parse(&buf)
+            .map_err(|_| Fatal::new(format!("malformed object at '{}'", r.name)))?
+            .object;
+        if wanted.contains(&id) {
+            return Ok(true);
+        }
+    }
+}
