@@ -15,5 +15,6 @@ pub use rename::{
     changes_between, detect_renames, diffcore, BreakOptions, RenameOptions, RenameOutcome,
 };
 pub use tree::{
-    peel_to_tree, tree_changes, wildmatch, DiffError, Pathspec, TreeDiff, TreeDiffOptions,
+    commit_tree, peel_to_tree, tree_changes, wildmatch, DiffError, Pathspec, TreeDiff,
+    TreeDiffOptions,
 };

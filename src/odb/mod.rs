@@ -692,6 +692,35 @@ impl Odb {
         Err(self.missing(id))
     }
 
+    /// Reads an object like [`Odb::read_into`] and, when it is a packed whole object,
+    /// leaves a copy in the delta-base cache, so that reading it again soon (as a
+    /// history walk reads a parent it has just looked at) is a copy, not an inflate.
+    pub fn read_into_cached(
+        &self,
+        id: &ObjectId,
+        buf: &mut Vec<u8>,
+    ) -> Result<ObjectKind, OdbError> {
+        if !self.verify && self.cache.accepts(4096) {
+            if let Some((pack, offset)) = self.find_packed(id)? {
+                if let Some((kind, data)) = self.cache.get(pack.data.id(), offset) {
+                    buf.clear();
+                    buf.extend_from_slice(&data);
+                    return Ok(kind);
+                }
+                let header = pack.data.entry_header(offset)?;
+                if let EntryKind::Base(kind) = header.kind {
+                    with_scratch(|s| pack.data.inflate(&mut s.z, &header, buf))?;
+                    if self.cache.accepts(buf.len()) {
+                        self.cache
+                            .insert(pack.data.id(), offset, kind, Arc::new(buf.clone()));
+                    }
+                    return Ok(kind);
+                }
+            }
+        }
+        self.read_into(id, buf)
+    }
+
     /// Reads only an object's kind and size. Packed objects are not inflated: for deltas
     /// the size comes from the first bytes of the delta, and the kind from the chain's base
     /// entry header.

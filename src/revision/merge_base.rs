@@ -218,30 +218,6 @@ impl<'r> CommitWalker<'r> {
         Ok(result)
     }
 
-    /// Whether `anc` is reachable from any of `from` (following parents).
-    fn reaches(&mut self, from: &[usize], anc: usize) -> Result<bool, MergeBaseError> {
-        self.parse(anc)?;
-        let floor = self.nodes[anc].generation;
-        let mut seen = std::collections::HashSet::new();
-        let mut stack: Vec<usize> = from.to_vec();
-        while let Some(c) = stack.pop() {
-            if c == anc {
-                return Ok(true);
-            }
-            if !seen.insert(c) {
-                continue;
-            }
-            self.parse(c)?;
-            if floor != GENERATION_INFINITY && self.nodes[c].generation <= floor {
-                continue;
-            }
-            if let Some(ps) = &self.nodes[c].parents {
-                stack.extend_from_slice(ps);
-            }
-        }
-        Ok(false)
-    }
-
     /// All merge bases of `one` with `twos` (git's `get_merge_bases_many`), newest first.
     pub fn merge_bases(
         &mut self,
@@ -273,22 +249,49 @@ impl<'r> CommitWalker<'r> {
         Ok(result.into_iter().map(|i| self.nodes[i].id).collect())
     }
 
-    /// Keeps the commits of `list` that are not ancestors of another one, in order.
+    /// Keeps the commits of `list` (without duplicates) that are not ancestors of another
+    /// one, in order: git's `remove_redundant_no_gen`, one paint walk per candidate that
+    /// stops as soon as only common ancestors are left (or below the lowest generation of
+    /// the candidates), instead of walking whole histories.
     fn remove_redundant(&mut self, list: &[usize]) -> Result<Vec<usize>, MergeBaseError> {
-        let mut keep = Vec::new();
-        for (k, &c) in list.iter().enumerate() {
-            let mut starts = Vec::new();
-            for (j, &o) in list.iter().enumerate() {
-                if j != k && o != c {
-                    self.parse(o)?;
-                    starts.extend(self.nodes[o].parents.clone().unwrap_or_default());
+        for &c in list {
+            self.parse(c)?;
+        }
+        let mut redundant = vec![false; list.len()];
+        let (mut work, mut work_at) = (Vec::new(), Vec::new());
+        for i in 0..list.len() {
+            if redundant[i] {
+                continue;
+            }
+            work.clear();
+            work_at.clear();
+            let mut min_generation = self.nodes[list[i]].generation;
+            for (j, &c) in list.iter().enumerate() {
+                if j == i || redundant[j] {
+                    continue;
+                }
+                work.push(c);
+                work_at.push(j);
+                min_generation = min_generation.min(self.nodes[c].generation);
+            }
+            self.clear_flags();
+            self.paint(list[i], &work, min_generation)?;
+            if self.nodes[list[i]].flags & PARENT2 != 0 {
+                redundant[i] = true;
+            }
+            for (k, &c) in work.iter().enumerate() {
+                if self.nodes[c].flags & PARENT1 != 0 {
+                    redundant[work_at[k]] = true;
                 }
             }
-            if !self.reaches(&starts, c)? {
-                keep.push(c);
-            }
         }
-        Ok(keep)
+        self.clear_flags();
+        Ok(list
+            .iter()
+            .zip(&redundant)
+            .filter(|(_, &r)| !r)
+            .map(|(&c, _)| c)
+            .collect())
     }
 
     /// git's `reduce_heads`: `commits` without duplicates and without those reachable

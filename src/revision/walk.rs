@@ -159,14 +159,13 @@ fn simplify(
         what: e.to_string(),
     };
     if commit.parents.is_empty() {
-        let mut changes = 0usize;
-        tree_diff
-            .diff(None, Some(&commit.tree), &mut |_| changes += 1)
+        let changed = tree_diff
+            .has_changes(None, Some(&commit.tree))
             .map_err(diff_err)?;
-        return Ok(if changes == 0 {
-            Simplified::EmptyRoot
-        } else {
+        return Ok(if changed {
             Simplified::Changed
+        } else {
+            Simplified::EmptyRoot
         });
     }
     // The changed-path Bloom filter (against the first parent) can prove a literal path
@@ -189,17 +188,22 @@ fn simplify(
     }
     for &i in follow {
         let parent = commit.parents[i];
+        // Only the parent's tree line is read (its object is read whole when the walk
+        // reaches it).
         let parent_tree = match graph.and_then(|g| g.lookup(&parent).and_then(|p| g.commit(p))) {
             Some(gc) => gc.tree,
-            None => WalkedCommit::read(repo, parent)?.tree,
+            None => crate::diff::commit_tree(repo.odb(), &parent).map_err(|e| match e {
+                crate::diff::DiffError::Odb(e) => WalkError::Odb(e),
+                e => WalkError::BadCommit {
+                    id: parent,
+                    what: e.to_string(),
+                },
+            })?,
         };
-        let mut changes = 0usize;
-        tree_diff
-            .diff(Some(&parent_tree), Some(&commit.tree), &mut |_| {
-                changes += 1
-            })
+        let changed = tree_diff
+            .has_changes(Some(&parent_tree), Some(&commit.tree))
             .map_err(diff_err)?;
-        if changes == 0 {
+        if !changed {
             return Ok(Simplified::SameAsParent(i));
         }
     }
