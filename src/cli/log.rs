@@ -245,11 +245,20 @@ impl From<std::io::Error> for crate::revision::walk::WalkError {
 /// Follows tags to the commit a start revision names.
 fn peel_to_commit(repo: &Repository, mut id: ObjectId) -> Result<ObjectId, Fatal> {
     use crate::object::{ObjectKind, Tag};
+    let mut declared = None;
     for _ in 0..64 {
         let obj = repo.odb().read(&id)?;
+        // git refuses a tag whose `type` line names another kind than its object's.
+        if declared.take().is_some_and(|d| d != obj.kind) {
+            return Err(Fatal::new(format!("bad object {id}")));
+        }
         match obj.kind {
             ObjectKind::Commit => return Ok(id),
-            ObjectKind::Tag => id = Tag::parse(&obj.data)?.object,
+            ObjectKind::Tag => {
+                let t = Tag::parse(&obj.data)?;
+                declared = Some(t.target_kind);
+                id = t.object;
+            }
             _ => {
                 return Err(Fatal::new(format!(
                     "object {id} is a {}, not a commit",

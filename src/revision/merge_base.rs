@@ -46,13 +46,15 @@ struct Node {
 }
 
 /// A commit walker over one repository: loads commits on demand (from the commit-graph
-/// when possible) and keeps per-commit flags for the walks.
+/// when possible, with the repository's grafts and shallow commits applied) and keeps
+/// per-commit flags for the walks.
 pub struct CommitWalker<'r> {
     odb: &'r Odb,
     graph: Option<&'r CommitGraph>,
     nodes: Vec<Node>,
     index: crate::oid::IdMap<usize>,
     buf: Vec<u8>,
+    grafts: super::grafts::Grafts,
 }
 
 /// Priority-queue entry: larger pops first; ties pop in insertion order.
@@ -68,10 +70,12 @@ impl<'r> CommitWalker<'r> {
     /// A walker for `repo`, using its commit-graph unless `core.commitGraph` is false or
     /// the graph is unreadable (then commits are read from objects).
     pub fn new(repo: &'r Repository) -> CommitWalker<'r> {
-        CommitWalker::with_graph(repo.odb(), super::walk::usable_commit_graph(repo))
+        let mut w = CommitWalker::with_graph(repo.odb(), super::walk::usable_commit_graph(repo));
+        w.grafts = super::grafts::Grafts::load(repo);
+        w
     }
 
-    /// A walker over `odb` with an explicit (optional) commit-graph.
+    /// A walker over `odb` with an explicit (optional) commit-graph, without grafts.
     pub fn with_graph(odb: &'r Odb, graph: Option<&'r CommitGraph>) -> CommitWalker<'r> {
         CommitWalker {
             odb,
@@ -79,22 +83,30 @@ impl<'r> CommitWalker<'r> {
             nodes: Vec::new(),
             index: crate::oid::IdMap::default(),
             buf: Vec::new(),
+            grafts: super::grafts::Grafts::default(),
         }
     }
 
     /// Peels `id` (a commit or a tag pointing at one) to a commit id.
     pub fn peel_to_commit(&mut self, id: &ObjectId) -> Result<ObjectId, MergeBaseError> {
         let mut id = *id;
+        // The kind the tag that led here claims (git refuses a tag whose `type` lies).
+        let mut declared = None;
         for _ in 0..64 {
-            if self.graph.is_some_and(|g| g.lookup(&id).is_some()) {
+            if declared.is_none() && self.graph.is_some_and(|g| g.lookup(&id).is_some()) {
                 return Ok(id);
             }
-            match self.odb.read_into(&id, &mut self.buf)? {
+            let kind = self.odb.read_into(&id, &mut self.buf)?;
+            if declared.take().is_some_and(|d| d != kind) {
+                return Err(MergeBaseError::NotACommit(id));
+            }
+            match kind {
                 ObjectKind::Commit => return Ok(id),
                 ObjectKind::Tag => {
-                    id = Tag::parse(&self.buf)
-                        .map_err(|source| MergeBaseError::Parse { id, source })?
-                        .object
+                    let t = Tag::parse(&self.buf)
+                        .map_err(|source| MergeBaseError::Parse { id, source })?;
+                    declared = Some(t.target_kind);
+                    id = t.object;
                 }
                 _ => return Err(MergeBaseError::NotACommit(id)),
             }
@@ -133,7 +145,7 @@ impl<'r> CommitWalker<'r> {
                 let ids: Option<Vec<ObjectId>> = c.parents.iter().map(|&p| g.id_at(p)).collect();
                 Some((ids?, c.date, c.generation))
             });
-        let (parent_ids, date, generation) = match from_graph {
+        let (mut parent_ids, date, generation) = match from_graph {
             Some(x) => x,
             None => {
                 let kind = self.odb.read_into(&id, &mut self.buf)?;
@@ -146,6 +158,8 @@ impl<'r> CommitWalker<'r> {
                 (c.parents, date, GENERATION_INFINITY)
             }
         };
+        // Grafted and shallow commits have the parents git gives them.
+        self.grafts.apply(&id, &mut parent_ids);
         let parents = parent_ids.into_iter().map(|p| self.node(p)).collect();
         let n = &mut self.nodes[i];
         n.parents = Some(parents);

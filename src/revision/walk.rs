@@ -223,11 +223,12 @@ pub fn shallow_commits(repo: &Repository) -> std::collections::HashSet<ObjectId>
         .collect()
 }
 
-/// The commit-graph walks may use: none when `core.commitGraph` is false or the
-/// repository is shallow (git ignores the graph then too).
+/// The commit-graph walks may use: none when `core.commitGraph` is false, the
+/// repository is shallow or has grafts (git ignores the graph then too).
 pub fn usable_commit_graph(repo: &Repository) -> Option<&CommitGraph> {
     if repo.config().get_bool("core.commitGraph") == Some(false)
         || repo.common_dir().join("shallow").exists()
+        || !super::grafts::Grafts::load(repo).is_empty()
     {
         return None;
     }
@@ -300,13 +301,13 @@ pub fn walk(
     let mut seen = IdSet::default();
     let mut queue = BinaryHeap::new();
     let mut seq = 0u64;
-    // Shallow commits are walked as root commits, as git grafts them (the graph is not
-    // used in shallow repositories, so only commit objects need the fix).
-    let shallow = shallow_commits(repo);
+    // Grafted commits have the parents the grafts give them, shallow ones none (the
+    // graph is not used then, so only commit objects need the fix).
+    let grafts = super::grafts::Grafts::load(repo);
     let load = |id: ObjectId, pos: Option<u32>, seq: u64| -> Result<Queued, WalkError> {
         let mut q = load(repo, graph, id, pos, seq)?;
-        if shallow.contains(&id) {
-            q.commit.parents.clear();
+        if grafts.parents(&id).is_some() {
+            grafts.apply(&id, &mut q.commit.parents);
             q.parent_pos.clear();
         }
         Ok(q)
