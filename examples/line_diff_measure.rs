@@ -636,7 +636,12 @@ fn main() {
                 continue;
             }
             files += 1;
-            let (git_patch, git_counts) = git_body(&a, &b, algo);
+            let (git_patch, mut git_counts) = git_body(&a, &b, algo);
+            if git_counts.is_none() && git_patch.is_empty() {
+                // Whitespace options can leave nothing to show: git then prints no
+                // numstat line for the pair.
+                git_counts = Some((0, 0));
+            }
             let Ok(diff) = state.diff(&da, &db, &opts) else {
                 continue;
             };
