@@ -263,6 +263,38 @@ fn run_batch(repo: &Repository, b: &Batch, ctx: &mut Context<'_>) -> Result<i32,
     let mut buf = Vec::new();
     let odb = repo.odb();
     let storage = b.format.iter().any(Atom::needs_storage);
+    if b.all_objects && b.unordered && !storage && !b.contents {
+        // git's `--unordered` order, each header read in place from its pack entry.
+        let mut memo = KindMemo::new();
+        let needs_info = b
+            .format
+            .iter()
+            .any(|a| matches!(a, Atom::Kind | Atom::Size));
+        let (objects, _) = odb.unordered_objects()?;
+        for object in &objects {
+            let id = object.id;
+            let info = if needs_info {
+                odb.listed_object_header(object, &mut memo)
+            } else if odb.contains(&id) {
+                Ok((ObjectKind::Blob, 0))
+            } else {
+                Err(OdbError::NotFound(id))
+            };
+            let mut hex = [0u8; 64];
+            match info {
+                Ok((kind, size)) => record(b, &id, kind, size, b"", delim, None, None, ctx.out)?,
+                Err(e) if e.is_missing() => {
+                    missing(id.hex_str(&mut hex).as_bytes(), b"missing", delim, ctx.out)?
+                }
+                Err(e) => {
+                    ctx.out.flush()?;
+                    eprintln!("error: {e}");
+                    missing(id.hex_str(&mut hex).as_bytes(), b"missing", delim, ctx.out)?
+                }
+            }
+        }
+        return Ok(0);
+    }
     if b.all_objects && (b.unordered || storage) {
         // git's `--unordered`: loose objects, then packs in pack order. Formats asking how
         // objects are stored also take this one-object-at-a-time path, in sorted order.

@@ -891,13 +891,25 @@ impl Odb {
     /// repository's own before its alternates'). An id is listed once, where first met.
     /// Also returns how many of the ids (the first ones) are loose.
     pub fn unordered_ids(&self) -> Result<(Vec<ObjectId>, usize), OdbError> {
+        let (objects, loose) = self.unordered_objects()?;
+        Ok((objects.into_iter().map(|o| o.id).collect(), loose))
+    }
+
+    /// Like [`Odb::unordered_ids`], with each packed object's pack entry, so that
+    /// [`Odb::listed_object_header`] reads its header without a lookup.
+    pub fn unordered_objects(&self) -> Result<(Vec<ListedObject>, usize), OdbError> {
         let mut out = Vec::new();
         let mut seen = crate::oid::IdSet::default();
         let mut loose = Vec::new();
         for store in &self.stores {
             loose.clear();
             store.loose.all_ids(&mut loose)?;
-            out.extend(loose.iter().filter(|id| seen.insert(**id)));
+            out.extend(
+                loose
+                    .iter()
+                    .filter(|id| seen.insert(**id))
+                    .map(|&id| ListedObject { id, at: None }),
+            );
         }
         let loose_count = out.len();
         for store in &self.stores {
@@ -940,6 +952,12 @@ impl Odb {
                 let Ok(idx) = PackIndex::open(&path, self.hash) else {
                     continue;
                 };
+                // The open pack of that index, if any (its entries are then read in place).
+                let pack = path.file_name().and_then(|name| {
+                    set.all_packs()
+                        .find(|p| p.name.as_os_str() == name)
+                        .cloned()
+                });
                 let mut by_offset: Vec<(u64, ObjectId)> = (0..idx.len())
                     .filter_map(|i| Some((idx.offset_at(i).ok()?, idx.id_at(i))))
                     .collect();
@@ -947,8 +965,11 @@ impl Odb {
                 out.extend(
                     by_offset
                         .into_iter()
-                        .map(|(_, id)| id)
-                        .filter(|id| seen.insert(*id)),
+                        .filter(|(_, id)| seen.insert(*id))
+                        .map(|(offset, id)| ListedObject {
+                            id,
+                            at: pack.as_ref().map(|p| (Arc::clone(p), offset)),
+                        }),
                 );
             }
         }
