@@ -1032,7 +1032,8 @@ impl Odb {
 
     /// Every object id in every store in sorted order, each once, as a stream (see
     /// [`SortedObjects`]); the order and the copies chosen are those of
-    /// [`Odb::all_objects`].
+    /// [`Odb::all_objects`]. (Each pack index is checked to be in order first; if one is
+    /// not, the ids are sorted in memory instead.)
     pub fn sorted_objects(&self) -> Result<SortedObjects, OdbError> {
         let mut sources = Vec::new();
         for store in &self.stores {
@@ -1053,6 +1054,12 @@ impl Odb {
             store.loose.all_ids(&mut loose)?;
             loose.sort_unstable();
             sources.push(SortedSource::Loose(loose));
+        }
+        // A damaged index may be out of order; then merge nothing: list the ids sorted in
+        // memory, each found by lookup (as git, which sorts them, reads them).
+        let unsorted = |s: &SortedSource| (1..s.len()).any(|i| s.id(i - 1) > s.id(i));
+        if sources.iter().any(unsorted) {
+            sources = vec![SortedSource::Loose(self.all_ids()?)];
         }
         let heap = sources
             .iter()
