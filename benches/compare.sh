@@ -18,8 +18,20 @@
 #                  n/a / ERROR rows, exits 0 only if the harness classified them right
 #   -h, --help
 #
+# Besides the rows on A and B, the rows of issue 12's table run on the revisions git.git
+# has (a bare mirror: one pack, no commit-graph, no bitmaps); a row whose revisions or
+# path do not exist in REPO is shown as skipped, with the reason, and does not fail:
+#   merge-base --all $MB_REVS              (default "next seen")
+#   log --format=%H -- $LOG_PATH           (default Documentation/RelNotes)
+#   cat-file --batch-all-objects --batch-check --unordered
+#   first-line cat-file --batch-all-objects --batch-check   (stdout piped to head -n 1:
+#                                          time and peak RSS until the first line)
+#   diff -p $DIFFP_REVS                    (default "v2.44.0 v2.47.0")
+#   diff --numstat $NUMSTAT_REVS           (default "v2.30.0 v2.47.0")
+#
 # Environment:
 #   OXGIT=PATH              use this oxgit binary (implies --no-build)
+#   MB_REVS, LOG_PATH, DIFFP_REVS, NUMSTAT_REVS   the revisions and path above
 #   BENCH_TIMEOUT=SECONDS   per-run time limit (default 900)
 #   BLAME_FILE=PATH         the file of the blame rows (default packaging/debian/changelog;
 #                           the rows are skipped when B has no such file)
@@ -151,6 +163,12 @@ fi
 measure() {
   local tool=$1 bin=$2 ref_rc=$3 i rc t0 t1 ns kib
   shift 3
+  if [ "${1:-}" = first-line ]; then   # the command's stdout piped to head -n 1
+    shift
+    printf '#!/usr/bin/env bash\n"%s" "$@" | head -n 1\n' "$bin" >"$tmp/first-line-$tool"
+    chmod +x "$tmp/first-line-$tool"
+    bin=$tmp/first-line-$tool
+  fi
   M_NS='' M_KIB='' M_STOP=0
   for ((i = 0; i <= runs; i++)); do
     rc=0
@@ -197,6 +215,31 @@ blame_file=${BLAME_FILE:-packaging/debian/changelog}
 if [[ $blame_file =~ ^[^[:space:]]+$ ]] && git cat-file -e "$B:$blame_file" 2>/dev/null; then
   cmds+=("blame $B -- $blame_file" "blame --porcelain -M -C $B -- $blame_file")
 fi
+# Issue 12's rows (see the header); skipped where REPO lacks their revisions or path.
+read -ra mb_revs <<<"${MB_REVS:-next seen}"
+read -ra diffp_revs <<<"${DIFFP_REVS:-v2.44.0 v2.47.0}"
+read -ra numstat_revs <<<"${NUMSTAT_REVS:-v2.30.0 v2.47.0}"
+log_path=${LOG_PATH:-Documentation/RelNotes}
+cmds+=(
+  "merge-base --all ${mb_revs[*]}"
+  "log --format=%H -- $log_path"
+  "cat-file --batch-all-objects --batch-check --unordered"
+  "first-line cat-file --batch-all-objects --batch-check"
+  "diff -p ${diffp_revs[*]}"
+  "diff --numstat ${numstat_revs[*]}"
+)
+# skip_reason COMMAND: why COMMAND cannot run in REPO (empty: it can).
+skip_reason() {
+  local c=$1 r missing=()
+  case $c in
+    "merge-base --all ${mb_revs[*]}") for r in "${mb_revs[@]}"; do git rev-parse -q --verify "$r^{commit}" >/dev/null || missing+=("$r"); done ;;
+    "diff -p ${diffp_revs[*]}") for r in "${diffp_revs[@]}"; do git rev-parse -q --verify "$r^{commit}" >/dev/null || missing+=("$r"); done ;;
+    "diff --numstat ${numstat_revs[*]}") for r in "${numstat_revs[@]}"; do git rev-parse -q --verify "$r^{commit}" >/dev/null || missing+=("$r"); done ;;
+    "log --format=%H -- $log_path")
+      [ -n "$(git rev-parse -q --verify "HEAD:$log_path" 2>/dev/null)" ] || missing+=("HEAD:$log_path") ;;
+  esac
+  [ ${#missing[@]} -eq 0 ] || echo "skipped: no ${missing[*]} in this repository"
+}
 if [ -n "$only" ]; then
   sel=()
   for c in "${cmds[@]}"; do if grep -qE -- "$only" <<<"$c"; then sel+=("$c"); fi; done
@@ -214,6 +257,11 @@ for c in "${cmds[@]}"; do
   n=$((n + 1))
   read -ra args <<<"$c"
   printf '%s: [%d/%d] %s ... ' "$prog" "$n" "${#cmds[@]}" "$c" >&2
+  why=$(skip_reason "$c")
+  if [ -n "$why" ]; then
+    rows+=("| \`$c\` | — | — | — | — | — | — | $why |")
+    statuses+=(SKIP); echo "$why" >&2; continue
+  fi
   measure git "$gitbin" 0 "${args[@]}"
   g_rc=$M_RC g_ns=$M_NS g_kib=$M_KIB
   if ((g_rc >= 128)); then
@@ -265,7 +313,7 @@ echo "| command | git s | oxgit s | time ratio (oxgit/git) | git MiB | oxgit MiB
 echo "|---|---:|---:|---:|---:|---:|---:|---|"
 printf '%s\n' "${rows[@]}"
 echo
-echo "Identical: $(count OK), MISMATCH: $(count MISMATCH), n/a: $(count NA), ERROR: $(count ERROR), git failed: $(count GITFAIL)."
+echo "Identical: $(count OK), MISMATCH: $(count MISMATCH), n/a: $(count NA), ERROR: $(count ERROR), git failed: $(count GITFAIL), skipped: $(count SKIP)."
 if [ ${#ratios_t[@]} -gt 0 ]; then
   echo "Geometric mean over identical rows: time ratio $(geomean "${ratios_t[@]}"), mem ratio $(geomean "${ratios_m[@]}")."
 fi
@@ -278,6 +326,7 @@ fi
 if [ $selftest = 1 ]; then
   expect=()
   for c in "${cmds[@]}"; do
+    if [ -n "$(skip_reason "$c")" ]; then expect+=(SKIP); continue; fi
     case $c in
       log*) expect+=(MISMATCH) ;; merge-base*) expect+=(NA) ;; status*) expect+=(ERROR) ;; *) expect+=(OK) ;;
     esac

@@ -14,10 +14,160 @@
 //! With `--mutate SEED DIR...`, every text file under the directories is instead paired
 //! with a copy carrying a few realistic random edits (moved, deleted, duplicated and
 //! re-indented blocks, changed lines).
+//!
+//! `--ws exact|cr|eol|b|w` compares under a whitespace mode (`--ignore-cr-at-eol`,
+//! `--ignore-space-at-eol`, `-b`, `-w`), `--blank` adds `--ignore-blank-lines`.
+//!
+//! `--imara` also measures imara-diff's own algorithms (Myers, minimal Myers and
+//! Histogram, each with `postprocess_lines` and with `postprocess_no_heuristic`) on the
+//! same pairs: where oxgit matched git, imara's change blocks are compared with oxgit's
+//! (equal blocks print equal patches); the tally is printed at the end.
 
-use oxgit::diff::line::{Algorithm, Options, State};
+use oxgit::diff::line::{Algorithm, Change, Options, State, Whitespace};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::{Mutex, OnceLock};
+
+/// The whitespace options of the run: git's flags and oxgit's options.
+struct Ws {
+    git: Vec<&'static str>,
+    mode: Whitespace,
+    blank: bool,
+}
+
+static WS: OnceLock<Ws> = OnceLock::new();
+
+fn ws() -> &'static Ws {
+    WS.get_or_init(|| Ws {
+        git: Vec::new(),
+        mode: Whitespace::Exact,
+        blank: false,
+    })
+}
+
+fn options(algo: Algorithm) -> Options {
+    Options {
+        algorithm: algo,
+        whitespace: ws().mode,
+        ignore_blank_lines: ws().blank,
+        ..Options::default()
+    }
+}
+
+/// imara-diff's variants measured with `--imara`: name, algorithm, indent heuristic,
+/// and the oxgit algorithm it is compared with.
+const IMARA: [(&str, imara_diff::Algorithm, bool, Algorithm); 6] = [
+    (
+        "Myers + postprocess_lines",
+        imara_diff::Algorithm::Myers,
+        true,
+        Algorithm::Myers,
+    ),
+    (
+        "Myers + postprocess_no_heuristic",
+        imara_diff::Algorithm::Myers,
+        false,
+        Algorithm::Myers,
+    ),
+    (
+        "MyersMinimal + postprocess_lines",
+        imara_diff::Algorithm::MyersMinimal,
+        true,
+        Algorithm::Minimal,
+    ),
+    (
+        "MyersMinimal + postprocess_no_heuristic",
+        imara_diff::Algorithm::MyersMinimal,
+        false,
+        Algorithm::Minimal,
+    ),
+    (
+        "Histogram + postprocess_lines",
+        imara_diff::Algorithm::Histogram,
+        true,
+        Algorithm::Histogram,
+    ),
+    (
+        "Histogram + postprocess_no_heuristic",
+        imara_diff::Algorithm::Histogram,
+        false,
+        Algorithm::Histogram,
+    ),
+];
+
+/// Per imara variant: (pairs compared, identical change blocks, identical counts).
+static IMARA_TALLY: Mutex<[(usize, usize, usize); 6]> = Mutex::new([(0, 0, 0); 6]);
+static IMARA_ON: OnceLock<bool> = OnceLock::new();
+
+/// With `--imara`: compares imara-diff's variants with oxgit's change blocks for one pair
+/// on which oxgit matched git (exact comparison only).
+fn imara_compare(state: &mut State, old: &[u8], new: &[u8]) {
+    if !IMARA_ON.get().copied().unwrap_or(false) || ws().mode != Whitespace::Exact || ws().blank {
+        return;
+    }
+    let input = imara_diff::InternedInput::new(old, new);
+    let mut tally = IMARA_TALLY.lock().unwrap();
+    for (k, &(_, algo, heuristic, ours)) in IMARA.iter().enumerate() {
+        let opts = Options {
+            indent_heuristic: heuristic,
+            ..options(ours)
+        };
+        let Ok(port) = state.diff(old, new, &opts) else {
+            continue;
+        };
+        let want: Vec<Change> = port.changes().to_vec();
+        let (wa, wd) = (port.counts().added, port.counts().deleted);
+        let mut d = imara_diff::Diff::compute(algo, &input);
+        if heuristic {
+            d.postprocess_lines(&input);
+        } else {
+            d.postprocess_no_heuristic(&input);
+        }
+        let got: Vec<Change> = d
+            .hunks()
+            .map(|h| Change {
+                old_start: h.before.start,
+                old_len: h.before.end - h.before.start,
+                new_start: h.after.start,
+                new_len: h.after.end - h.after.start,
+            })
+            .collect();
+        let t = &mut tally[k];
+        t.0 += 1;
+        if got == want {
+            t.1 += 1;
+        }
+        if (
+            u64::from(d.count_additions()),
+            u64::from(d.count_removals()),
+        ) == (wa, wd)
+        {
+            t.2 += 1;
+        }
+    }
+}
+
+fn imara_report() {
+    if !IMARA_ON.get().copied().unwrap_or(false) {
+        return;
+    }
+    let tally = IMARA_TALLY.lock().unwrap();
+    for (k, (name, ..)) in IMARA.iter().enumerate() {
+        let (n, blocks, counts) = tally[k];
+        let pct = |x: usize| {
+            if n == 0 {
+                100.0
+            } else {
+                x as f64 * 100.0 / n as f64
+            }
+        };
+        println!(
+            "imara-diff {name}: {n} pairs, identical hunks {blocks} ({:.2}%), identical numstat {counts} ({:.2}%)",
+            pct(blocks),
+            pct(counts)
+        );
+    }
+}
 
 fn walk(root: &Path, rel: &Path, out: &mut Vec<PathBuf>) {
     let Ok(rd) = std::fs::read_dir(root.join(rel)) else {
@@ -54,6 +204,7 @@ fn git_body(a: &Path, b: &Path, algo: Algorithm) -> (Vec<u8>, Option<(u64, u64)>
             "--numstat",
             "-p",
         ])
+        .args(&ws().git)
         .arg(a)
         .arg(b)
         .output()
@@ -204,10 +355,7 @@ fn measure_repo(
         Algorithm::Histogram => "--diff-algorithm=histogram",
         Algorithm::Patience => "--diff-algorithm=patience",
     };
-    let opts = Options {
-        algorithm: algo,
-        ..Options::default()
-    };
+    let opts = options(algo);
     let mut state = State::new();
     let mut blobs = Blobs::new(git_dir);
     let log = git(
@@ -250,7 +398,11 @@ fn measure_repo(
                 algo_arg,
                 p,
                 c,
-            ],
+            ]
+            .iter()
+            .copied()
+            .chain(ws().git.iter().copied())
+            .collect::<Vec<_>>(),
         );
         let patch = git(
             git_dir,
@@ -263,7 +415,11 @@ fn measure_repo(
                 algo_arg,
                 p,
                 c,
-            ],
+            ]
+            .iter()
+            .copied()
+            .chain(ws().git.iter().copied())
+            .collect::<Vec<_>>(),
         );
         // Raw entries: ":om nm oid nid S\0path\0".
         let mut entries = Vec::new();
@@ -341,6 +497,7 @@ fn measure_repo(
             }
             if ours == body {
                 same_patch += 1;
+                imara_compare(&mut state, &old, &new);
             } else if *show > 0 {
                 *show -= 1;
                 println!("DIFFERS: {c} {oid} {nid}");
@@ -357,6 +514,7 @@ fn main() {
     let mut mutate_seed: Option<u64> = None;
     let mut repo: Option<String> = None;
     let mut max_commits = usize::MAX;
+    let (mut blank, mut ws_flag) = (false, String::new());
     while args.first().is_some_and(|a| a.starts_with("--")) {
         let flag = args.remove(0);
         let val = if args.is_empty() {
@@ -377,9 +535,37 @@ fn main() {
             "--mutate" => mutate_seed = val.parse().ok(),
             "--repo" => repo = Some(val),
             "--max-commits" => max_commits = val.parse().unwrap_or(usize::MAX),
+            "--ws" | "--blank" | "--imara" => {
+                if flag != "--ws" && !val.is_empty() {
+                    args.insert(0, val.clone());
+                }
+                match flag.as_str() {
+                    "--imara" => {
+                        let _ = IMARA_ON.set(true);
+                    }
+                    "--blank" => blank = true,
+                    _ => ws_flag = val,
+                }
+            }
             _ => {}
         }
     }
+    let (mode, flag) = match ws_flag.as_str() {
+        "cr" => (Whitespace::IgnoreCrAtEol, Some("--ignore-cr-at-eol")),
+        "eol" => (Whitespace::IgnoreSpaceAtEol, Some("--ignore-space-at-eol")),
+        "b" => (Whitespace::IgnoreSpaceChange, Some("-b")),
+        "w" => (Whitespace::IgnoreAllSpace, Some("-w")),
+        _ => (Whitespace::Exact, None),
+    };
+    let mut git_flags: Vec<&'static str> = flag.into_iter().collect();
+    if blank {
+        git_flags.push("--ignore-blank-lines");
+    }
+    let _ = WS.set(Ws {
+        git: git_flags,
+        mode,
+        blank,
+    });
     if let Some(repo) = repo {
         let (files, same_patch, same_num, skipped) =
             measure_repo(&repo, max_commits, algo, &mut show);
@@ -395,12 +581,10 @@ fn main() {
             pct(same_patch),
             pct(same_num)
         );
+        imara_report();
         return;
     }
-    let opts = Options {
-        algorithm: algo,
-        ..Options::default()
-    };
+    let opts = options(algo);
     let mut state = State::new();
     let (mut files, mut same_patch, mut same_num) = (0usize, 0usize, 0usize);
     let scratch = std::env::temp_dir().join(format!("line_diff_measure-{}", std::process::id()));
@@ -452,7 +636,12 @@ fn main() {
                 continue;
             }
             files += 1;
-            let (git_patch, git_counts) = git_body(&a, &b, algo);
+            let (git_patch, mut git_counts) = git_body(&a, &b, algo);
+            if git_counts.is_none() && git_patch.is_empty() {
+                // Whitespace options can leave nothing to show: git then prints no
+                // numstat line for the pair.
+                git_counts = Some((0, 0));
+            }
             let Ok(diff) = state.diff(&da, &db, &opts) else {
                 continue;
             };
@@ -464,6 +653,7 @@ fn main() {
             }
             if ours == git_patch {
                 same_patch += 1;
+                imara_compare(&mut state, &da, &db);
             } else if show > 0 {
                 show -= 1;
                 println!("DIFFERS: {} vs {}", a.display(), b.display());
@@ -485,4 +675,5 @@ fn main() {
         pct(same_patch),
         pct(same_num)
     );
+    imara_report();
 }

@@ -327,6 +327,73 @@ impl Hasher {
     }
 }
 
+/// A file checksum hasher (the trailing hash of packs, pack indexes, the index file,
+/// commit-graphs and multi-pack-indexes): plain SHA-1 without collision detection, as
+/// git 2.47 uses its fast "unsafe" SHA-1 there (RustCrypto `sha1`, SHA-NI where the CPU
+/// has it), or SHA-256 in SHA-256 repositories. Object ids never use it: see [`Hasher`].
+#[derive(Clone, Debug)]
+pub enum FileChecksum {
+    /// Plain SHA-1.
+    Sha1(sha1::Sha1),
+    /// SHA-256.
+    Sha256(sha2::Sha256),
+}
+
+impl FileChecksum {
+    /// A fresh checksum of `kind`.
+    pub fn new(kind: HashKind) -> FileChecksum {
+        match kind {
+            HashKind::Sha1 => FileChecksum::Sha1(<sha1::Sha1 as sha1::Digest>::new()),
+            HashKind::Sha256 => FileChecksum::Sha256(<sha2::Sha256 as sha2::Digest>::new()),
+        }
+    }
+
+    /// Feeds bytes.
+    pub fn update(&mut self, data: &[u8]) {
+        match self {
+            FileChecksum::Sha1(h) => sha1::Digest::update(h, data),
+            FileChecksum::Sha256(h) => sha2::Digest::update(h, data),
+        }
+    }
+
+    /// The digest (20 or 32 bytes), as an id of the kind.
+    pub fn finish(self) -> ObjectId {
+        match self {
+            FileChecksum::Sha1(h) => {
+                ObjectId::from_bytes(&sha1::Digest::finalize(h)).expect("20 bytes")
+            }
+            FileChecksum::Sha256(h) => {
+                ObjectId::from_bytes(&sha2::Digest::finalize(h)).expect("32 bytes")
+            }
+        }
+    }
+}
+
+/// Plain SHA-1 of `data` (no collision detection): for file checksums only, never for
+/// object ids. This is the function the index file's checksum uses.
+pub fn fast_sha1(data: &[u8]) -> [u8; 20] {
+    sha1::Digest::finalize(<sha1::Sha1 as sha1::Digest>::new_with_prefix(data)).into()
+}
+
+/// The checksum of `data` under `kind` ([`fast_sha1`] for SHA-1 repositories).
+pub fn file_checksum(kind: HashKind, data: &[u8]) -> ObjectId {
+    let mut h = FileChecksum::new(kind);
+    h.update(data);
+    h.finish()
+}
+
+/// Whether `file` ends with the checksum of everything before it (git's trailer rule for
+/// packs, pack indexes, the index file, commit-graphs and multi-pack-indexes). A file
+/// shorter than one hash fails.
+pub fn verify_trailer(kind: HashKind, file: &[u8]) -> bool {
+    let n = kind.len();
+    if file.len() < n {
+        return false;
+    }
+    let (body, trailer) = file.split_at(file.len() - n);
+    file_checksum(kind, body).as_bytes() == trailer
+}
+
 /// Writes git's object header `"<kind> <size>\0"` for hashing or storing.
 pub fn object_header(kind: crate::object::ObjectKind, size: usize) -> Vec<u8> {
     let mut h = Vec::with_capacity(32);
@@ -368,6 +435,30 @@ pub fn try_hash_object(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn file_checksums() {
+        use super::*;
+        // sha1("abc"), the FIPS 180 test vector.
+        assert_eq!(
+            ObjectId::Sha1(fast_sha1(b"abc")).to_hex(),
+            "a9993e364706816aba3e25717850c26c9cd0d89d"
+        );
+        let mut file = b"some file body".to_vec();
+        let sum = file_checksum(HashKind::Sha1, &file);
+        file.extend_from_slice(sum.as_bytes());
+        assert!(verify_trailer(HashKind::Sha1, &file));
+        file[0] ^= 1;
+        assert!(!verify_trailer(HashKind::Sha1, &file));
+        assert!(!verify_trailer(HashKind::Sha1, b"short"));
+        let mut file = b"body".to_vec();
+        file.extend_from_slice(file_checksum(HashKind::Sha256, b"body").as_bytes());
+        assert!(verify_trailer(HashKind::Sha256, &file));
+        // Plain SHA-1 and the collision-detecting one agree on ordinary input.
+        let mut h = Hasher::new(HashKind::Sha1);
+        h.update(b"abc");
+        assert_eq!(h.finish().unwrap().as_bytes(), fast_sha1(b"abc"));
+    }
+
     use super::*;
     use crate::object::ObjectKind;
 

@@ -263,6 +263,38 @@ fn run_batch(repo: &Repository, b: &Batch, ctx: &mut Context<'_>) -> Result<i32,
     let mut buf = Vec::new();
     let odb = repo.odb();
     let storage = b.format.iter().any(Atom::needs_storage);
+    if b.all_objects && b.unordered && !storage && !b.contents {
+        // git's `--unordered` order, each header read in place from its pack entry.
+        let mut memo = KindMemo::new();
+        let needs_info = b
+            .format
+            .iter()
+            .any(|a| matches!(a, Atom::Kind | Atom::Size));
+        let (objects, _) = odb.unordered_objects()?;
+        for object in &objects {
+            let id = object.id;
+            let info = if needs_info {
+                odb.listed_object_header(object, &mut memo)
+            } else if odb.contains(&id) {
+                Ok((ObjectKind::Blob, 0))
+            } else {
+                Err(OdbError::NotFound(id))
+            };
+            let mut hex = [0u8; 64];
+            match info {
+                Ok((kind, size)) => record(b, &id, kind, size, b"", delim, None, None, ctx.out)?,
+                Err(e) if e.is_missing() => {
+                    missing(id.hex_str(&mut hex).as_bytes(), b"missing", delim, ctx.out)?
+                }
+                Err(e) => {
+                    ctx.out.flush()?;
+                    eprintln!("error: {e}");
+                    missing(id.hex_str(&mut hex).as_bytes(), b"missing", delim, ctx.out)?
+                }
+            }
+        }
+        return Ok(0);
+    }
     if b.all_objects && (b.unordered || storage) {
         // git's `--unordered`: loose objects, then packs in pack order. Formats asking how
         // objects are stored also take this one-object-at-a-time path, in sorted order.
@@ -288,34 +320,30 @@ fn run_batch(repo: &Repository, b: &Batch, ctx: &mut Context<'_>) -> Result<i32,
         }
         return Ok(0);
     }
-    if b.all_objects {
+    if b.all_objects && b.contents {
         // Listed with where each object is stored, so reading them needs no lookups; the
         // order is git's: sorted by id.
         let list = odb.all_objects()?;
-        if b.contents {
-            all_contents(odb, &list, b, delim, ctx.out)?;
-            return Ok(0);
-        }
+        all_contents(odb, &list, b, delim, ctx.out)?;
+        return Ok(0);
+    }
+    if b.all_objects {
+        // Streamed in id order (a merge of the sorted pack indexes and loose ids): the
+        // first line comes at once and memory does not grow with the object count.
         let mut memo = KindMemo::new();
         let needs_info = b
             .format
             .iter()
             .any(|a| matches!(a, Atom::Kind | Atom::Size));
-        // Headers are read in pack order up front (one small entry per object); the
-        // few left over are read one at a time below.
-        let headers = if !b.contents && needs_info {
-            odb.listed_headers(&list)
-        } else {
-            Vec::new()
-        };
-        for (i, id) in list.ids().enumerate() {
-            let info = if let Some(Some(h)) = headers.get(i) {
-                Ok(*h)
-            } else if b.contents {
-                odb.read_listed(&list, i, &mut buf)
-                    .map(|kind| (kind, buf.len() as u64))
-            } else if needs_info {
-                odb.read_listed_header(&list, i, &mut memo)
+        for (n, object) in odb.sorted_objects()?.enumerate() {
+            // Written out in pieces of about 4 KiB, as git's stdio does, so that a reader
+            // that stops early (`| head`) stops us early too.
+            if n % 64 == 63 {
+                ctx.out.flush()?;
+            }
+            let id = object.id;
+            let info = if needs_info {
+                odb.listed_object_header(&object, &mut memo)
             } else if odb.contains(&id) {
                 Ok((ObjectKind::Blob, 0))
             } else {
@@ -323,15 +351,13 @@ fn run_batch(repo: &Repository, b: &Batch, ctx: &mut Context<'_>) -> Result<i32,
             };
             let mut hex = [0u8; 64];
             match info {
-                Ok((kind, size)) => {
-                    let data = if b.contents { Some(&buf[..]) } else { None };
-                    record(b, &id, kind, size, b"", delim, data, None, ctx.out)?;
-                }
+                Ok((kind, size)) => record(b, &id, kind, size, b"", delim, None, None, ctx.out)?,
                 // Unreadable (or pruned while we ran): git shows such objects as missing.
                 Err(OdbError::NotFound(_)) => {
                     missing(id.hex_str(&mut hex).as_bytes(), b"missing", delim, ctx.out)?
                 }
                 Err(e) => {
+                    ctx.out.flush()?;
                     eprintln!("error: {e}");
                     missing(id.hex_str(&mut hex).as_bytes(), b"missing", delim, ctx.out)?
                 }

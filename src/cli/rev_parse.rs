@@ -256,11 +256,9 @@ fn commit_of(repo: &Repository, id: ObjectId) -> Option<ObjectId> {
     revision::peel(repo, id, ObjectKind::Commit).ok()
 }
 
+/// The parents git sees (grafts and shallow commits applied).
 fn parents_of(repo: &Repository, commit: ObjectId) -> Result<Vec<ObjectId>, RevisionError> {
-    let obj = repo.odb().read(&commit)?;
-    crate::object::Commit::parse(&obj.data)
-        .map(|c| c.parents)
-        .map_err(|source| RevisionError::Corrupt { id: commit, source })
+    revision::parents(repo, commit)
 }
 
 /// git's `is_git_directory`: a `HEAD` file, and `objects` and `refs` folders (in the

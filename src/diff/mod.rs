@@ -17,5 +17,6 @@ pub use rename::{
     RenameOptions, RenameOutcome,
 };
 pub use tree::{
-    peel_to_tree, tree_changes, wildmatch, DiffError, Pathspec, TreeDiff, TreeDiffOptions,
+    commit_tree, peel_to_tree, tree_changes, wildmatch, DiffError, Pathspec, TreeDiff,
+    TreeDiffOptions,
 };

@@ -304,6 +304,33 @@ pub struct TreeDiff<'a> {
     /// Read buffers, two per depth (old, new), reused across subtrees.
     bufs: Vec<Vec<u8>>,
     path: Vec<u8>,
+    /// [`TreeDiff::has_changes`]: stop at the first change, and remember it here.
+    quick: bool,
+    found: bool,
+    /// Recently read trees (for [`TreeDiff::has_changes`], which a history walk calls with
+    /// each commit's tree as the new side and then, one commit later, as the old side).
+    recent: Vec<(ObjectId, Vec<u8>)>,
+    next_recent: usize,
+}
+
+/// How many trees [`TreeDiff::has_changes`] keeps, and up to what size.
+const RECENT_TREES: usize = 32;
+const RECENT_TREE_MAX: usize = 256 << 10;
+
+/// The root tree of commit `id`. The commit is left in the odb's cache (see
+/// [`Odb::read_into_cached`]) for the history walk that reads it next.
+pub fn commit_tree(odb: &Odb, id: &ObjectId) -> Result<ObjectId, DiffError> {
+    let mut data = Vec::new();
+    let kind = odb.read_into_cached(id, &mut data)?;
+    if kind != ObjectKind::Commit {
+        return Err(DiffError::WrongKind {
+            id: *id,
+            found: kind,
+            wanted: ObjectKind::Commit,
+        });
+    }
+    let c = Commit::parse(&data).map_err(|source| DiffError::Parse { id: *id, source })?;
+    Ok(c.tree)
 }
 
 /// Trees nested deeper than this are refused, like git's `core.maxTreeDepth` default.
@@ -317,7 +344,30 @@ impl<'a> TreeDiff<'a> {
             opts,
             bufs: Vec::new(),
             path: Vec::new(),
+            quick: false,
+            found: false,
+            recent: Vec::new(),
+            next_recent: 0,
         }
+    }
+
+    /// Whether trees `old` and `new` (`None`: the empty tree) differ within the pathspec:
+    /// git's quick tree comparison for history simplification. It stops at the first
+    /// difference, skips subtrees whose ids are equal and paths outside the pathspec
+    /// unread, and keeps recently read trees for the next call.
+    pub fn has_changes(
+        &mut self,
+        old: Option<&ObjectId>,
+        new: Option<&ObjectId>,
+    ) -> Result<bool, DiffError> {
+        if old == new && !self.opts.include_unmodified {
+            return Ok(false);
+        }
+        self.quick = true;
+        self.found = false;
+        let r = self.diff(old, new, &mut |_| {});
+        self.quick = false;
+        r.map(|()| self.found)
     }
 
     /// Compares tree `old` with tree `new` (`None`: the empty tree), calling `visit` for
@@ -334,11 +384,17 @@ impl<'a> TreeDiff<'a> {
     }
 
     /// Reads tree `id` into `buf`; the empty tree needs no object.
-    fn load(&self, id: Option<ObjectId>, buf: &mut Vec<u8>) -> Result<(), DiffError> {
+    fn load(&mut self, id: Option<ObjectId>, buf: &mut Vec<u8>) -> Result<(), DiffError> {
         buf.clear();
         let Some(id) = id else { return Ok(()) };
         if id == id.kind().empty_tree() {
             return Ok(());
+        }
+        if self.quick {
+            if let Some((_, data)) = self.recent.iter().find(|(rid, _)| *rid == id) {
+                buf.extend_from_slice(data);
+                return Ok(());
+            }
         }
         let kind = self.odb.read_into(&id, buf)?;
         if kind != ObjectKind::Tree {
@@ -347,6 +403,17 @@ impl<'a> TreeDiff<'a> {
                 found: kind,
                 wanted: ObjectKind::Tree,
             });
+        }
+        if self.quick && buf.len() <= RECENT_TREE_MAX {
+            if self.recent.len() < RECENT_TREES {
+                self.recent.push((id, buf.clone()));
+            } else {
+                let slot = &mut self.recent[self.next_recent];
+                slot.0 = id;
+                slot.1.clear();
+                slot.1.extend_from_slice(buf);
+                self.next_recent = (self.next_recent + 1) % RECENT_TREES;
+            }
         }
         Ok(())
     }
@@ -420,6 +487,9 @@ impl<'a> TreeDiff<'a> {
             }
             self.path.extend_from_slice(name);
             self.entry(x, y, depth, all, visit)?;
+            if self.found {
+                break;
+            }
             if ea.is_none() && ord != Ordering::Greater {
                 ea = a.next().transpose().map_err(|e| parse_err(old, e))?;
             }
@@ -462,6 +532,11 @@ impl<'a> TreeDiff<'a> {
             let r = self.walk(oid, nid, depth + 1, sub_all, visit);
             self.path.truncate(base);
             return r;
+        }
+        if self.quick {
+            let (om, nm) = (x.map(|e| e.mode.as_raw()), y.map(|e| e.mode.as_raw()));
+            self.found |= x.map(|e| e.id) != y.map(|e| e.id) || om != nm;
+            return Ok(());
         }
         let path = || self.path.clone();
         match (x, y) {

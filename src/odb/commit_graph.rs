@@ -227,6 +227,14 @@ impl CommitGraph {
         self.len() == 0
     }
 
+    /// Whether every layer's trailing checksum is the hash of the rest of its file (git's
+    /// `commit-graph verify`), computed with [`crate::oid::file_checksum`].
+    pub fn verify_checksum(&self) -> bool {
+        self.layers
+            .iter()
+            .all(|l| crate::oid::verify_trailer(self.hash, &l.data))
+    }
+
     /// Whether generation numbers are corrected commit dates (every layer has a `GDA2`
     /// chunk), which git then uses to order its walks.
     pub fn has_corrected_dates(&self) -> bool {

@@ -134,6 +134,12 @@ impl PackIndex {
         self.num == 0
     }
 
+    /// Whether the index's own trailing checksum is the hash of the rest of the file,
+    /// computed with [`crate::oid::file_checksum`].
+    pub fn verify_checksum(&self) -> bool {
+        crate::oid::verify_trailer(self.hash_kind(), &self.data)
+    }
+
     /// The checksum of the pack this index belongs to.
     pub fn pack_checksum(&self) -> &[u8] {
         let hl = self.hash.len();

@@ -161,6 +161,12 @@ impl MultiPackIndex {
         &self.path
     }
 
+    /// Whether the trailing checksum is the hash of the rest of the file (git's
+    /// `multi-pack-index verify`), computed with [`crate::oid::file_checksum`].
+    pub fn verify_checksum(&self) -> bool {
+        crate::oid::verify_trailer(self.hash, &self.data)
+    }
+
     /// The `.idx` file names of the packs covered, in pack-number order.
     pub fn pack_names(&self) -> &[String] {
         &self.pack_names

@@ -493,6 +493,90 @@ impl ObjectList {
     }
 }
 
+/// Where [`SortedObjects`] takes its ids from.
+enum SortedSource {
+    /// A pack with its own index: its objects are found at the index's offsets.
+    Pack(Arc<Pack>),
+    /// An index read for its ids only (a multi-pack-index's pack): a lookup places them.
+    Ids(PackIndex),
+    /// Loose object ids, sorted.
+    Loose(Vec<ObjectId>),
+}
+
+impl SortedSource {
+    fn len(&self) -> u32 {
+        match self {
+            SortedSource::Pack(p) => p.idx.as_ref().map_or(0, PackIndex::len),
+            SortedSource::Ids(idx) => idx.len(),
+            SortedSource::Loose(v) => v.len() as u32,
+        }
+    }
+
+    fn id(&self, i: u32) -> ObjectId {
+        match self {
+            SortedSource::Pack(p) => p.idx.as_ref().expect("len() is 0 without").id_at(i),
+            SortedSource::Ids(idx) => idx.id_at(i),
+            SortedSource::Loose(v) => v[i as usize],
+        }
+    }
+}
+
+/// Every object id of an [`Odb`] in sorted order, each once, streamed from the sorted
+/// pack indexes and the (sorted) loose ids by a merge, so that the first comes at once
+/// and memory does not grow with the number of objects (from [`Odb::sorted_objects`]).
+/// Of an id stored several times, the copy a lookup would find is the one given.
+pub struct SortedObjects {
+    sources: Vec<SortedSource>,
+    /// (id, source, position): the smallest id first, ties in lookup priority order.
+    heap: std::collections::BinaryHeap<std::cmp::Reverse<(ObjectId, usize, u32)>>,
+    last: Option<ObjectId>,
+}
+
+impl std::fmt::Debug for SortedObjects {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SortedObjects({} sources)", self.sources.len())
+    }
+}
+
+/// One object of a [`SortedObjects`] stream: its id and, when known, its pack entry.
+#[derive(Debug, Clone)]
+pub struct ListedObject {
+    /// The object's id.
+    pub id: ObjectId,
+    at: Option<(Arc<Pack>, u64)>,
+}
+
+impl Iterator for SortedObjects {
+    type Item = ListedObject;
+
+    fn next(&mut self) -> Option<ListedObject> {
+        loop {
+            let std::cmp::Reverse((id, src, pos)) = self.heap.pop()?;
+            let source = &self.sources[src];
+            if pos + 1 < source.len() {
+                self.heap
+                    .push(std::cmp::Reverse((source.id(pos + 1), src, pos + 1)));
+            }
+            if self.last == Some(id) {
+                continue;
+            }
+            self.last = Some(id);
+            let at = match source {
+                SortedSource::Pack(p) => p
+                    .idx
+                    .as_ref()
+                    .and_then(|idx| idx.offset_at(pos).ok())
+                    .map(|o| (Arc::clone(p), o)),
+                _ => None,
+            };
+            return Some(ListedObject { id, at });
+        }
+    }
+}
+
+/// [`KindMemo`] entries kept before it starts over (bounds its memory on huge packs).
+const KIND_MEMO_LIMIT: usize = 1 << 20;
+
 /// Remembered object kinds of pack entries, for [`Odb::read_listed_header`]: a delta's
 /// kind is its chain's base kind, so each chain is walked once for all its members.
 #[derive(Debug, Default)]
@@ -710,6 +794,35 @@ impl Odb {
         Err(self.missing(id))
     }
 
+    /// Reads an object like [`Odb::read_into`] and, when it is a packed whole object,
+    /// leaves a copy in the delta-base cache, so that reading it again soon (as a
+    /// history walk reads a parent it has just looked at) is a copy, not an inflate.
+    pub fn read_into_cached(
+        &self,
+        id: &ObjectId,
+        buf: &mut Vec<u8>,
+    ) -> Result<ObjectKind, OdbError> {
+        if !self.verify && self.cache.accepts(4096) {
+            if let Some((pack, offset)) = self.find_packed(id)? {
+                if let Some((kind, data)) = self.cache.get(pack.data.id(), offset) {
+                    buf.clear();
+                    buf.extend_from_slice(&data);
+                    return Ok(kind);
+                }
+                let header = pack.data.entry_header(offset)?;
+                if let EntryKind::Base(kind) = header.kind {
+                    with_scratch(|s| pack.data.inflate(&mut s.z, &header, buf))?;
+                    if self.cache.accepts(buf.len()) {
+                        self.cache
+                            .insert(pack.data.id(), offset, kind, Arc::new(buf.clone()));
+                    }
+                    return Ok(kind);
+                }
+            }
+        }
+        self.read_into(id, buf)
+    }
+
     /// Reads only an object's kind and size. Packed objects are not inflated: for deltas
     /// the size comes from the first bytes of the delta, and the kind from the chain's base
     /// entry header.
@@ -796,13 +909,25 @@ impl Odb {
     /// repository's own before its alternates'). An id is listed once, where first met.
     /// Also returns how many of the ids (the first ones) are loose.
     pub fn unordered_ids(&self) -> Result<(Vec<ObjectId>, usize), OdbError> {
+        let (objects, loose) = self.unordered_objects()?;
+        Ok((objects.into_iter().map(|o| o.id).collect(), loose))
+    }
+
+    /// Like [`Odb::unordered_ids`], with each packed object's pack entry, so that
+    /// [`Odb::listed_object_header`] reads its header without a lookup.
+    pub fn unordered_objects(&self) -> Result<(Vec<ListedObject>, usize), OdbError> {
         let mut out = Vec::new();
         let mut seen = crate::oid::IdSet::default();
         let mut loose = Vec::new();
         for store in &self.stores {
             loose.clear();
             store.loose.all_ids(&mut loose)?;
-            out.extend(loose.iter().filter(|id| seen.insert(**id)));
+            out.extend(
+                loose
+                    .iter()
+                    .filter(|id| seen.insert(**id))
+                    .map(|&id| ListedObject { id, at: None }),
+            );
         }
         let loose_count = out.len();
         for store in &self.stores {
@@ -845,6 +970,12 @@ impl Odb {
                 let Ok(idx) = PackIndex::open(&path, self.hash) else {
                     continue;
                 };
+                // The open pack of that index, if any (its entries are then read in place).
+                let pack = path.file_name().and_then(|name| {
+                    set.all_packs()
+                        .find(|p| p.name.as_os_str() == name)
+                        .cloned()
+                });
                 let mut by_offset: Vec<(u64, ObjectId)> = (0..idx.len())
                     .filter_map(|i| Some((idx.offset_at(i).ok()?, idx.id_at(i))))
                     .collect();
@@ -852,8 +983,11 @@ impl Odb {
                 out.extend(
                     by_offset
                         .into_iter()
-                        .map(|(_, id)| id)
-                        .filter(|id| seen.insert(*id)),
+                        .filter(|(_, id)| seen.insert(*id))
+                        .map(|(offset, id)| ListedObject {
+                            id,
+                            at: pack.as_ref().map(|p| (Arc::clone(p), offset)),
+                        }),
                 );
             }
         }
@@ -912,6 +1046,67 @@ impl Odb {
         entries.sort_by_key(|e| e.id);
         entries.dedup_by(|later, first| later.id == first.id);
         Ok(ObjectList { packs, entries })
+    }
+
+    /// Every object id in every store in sorted order, each once, as a stream (see
+    /// [`SortedObjects`]); the order and the copies chosen are those of
+    /// [`Odb::all_objects`]. (Each pack index is checked to be in order first; if one is
+    /// not, the ids are sorted in memory instead.)
+    pub fn sorted_objects(&self) -> Result<SortedObjects, OdbError> {
+        let mut sources = Vec::new();
+        for store in &self.stores {
+            let set = store.packs();
+            if let Some(m) = &set.midx {
+                for name in m.pack_names() {
+                    if let Ok(idx) = PackIndex::open(&store.pack_dir.join(name), self.hash) {
+                        sources.push(SortedSource::Ids(idx));
+                    }
+                }
+            }
+            for p in &set.packs {
+                if p.idx.is_some() {
+                    sources.push(SortedSource::Pack(Arc::clone(p)));
+                }
+            }
+            let mut loose = Vec::new();
+            store.loose.all_ids(&mut loose)?;
+            loose.sort_unstable();
+            sources.push(SortedSource::Loose(loose));
+        }
+        // A damaged index may be out of order; then merge nothing: list the ids sorted in
+        // memory, each found by lookup (as git, which sorts them, reads them).
+        let unsorted = |s: &SortedSource| (1..s.len()).any(|i| s.id(i - 1) > s.id(i));
+        if sources.iter().any(unsorted) {
+            sources = vec![SortedSource::Loose(self.all_ids()?)];
+        }
+        let heap = sources
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.len() > 0)
+            .map(|(i, s)| std::cmp::Reverse((s.id(0), i, 0)))
+            .collect();
+        Ok(SortedObjects {
+            sources,
+            heap,
+            last: None,
+        })
+    }
+
+    /// The kind and size of an object of a [`SortedObjects`] stream, like
+    /// [`Odb::read_header`] without the lookup when its pack entry is known. `memo`
+    /// remembers the kinds of delta chains walked (and is bounded).
+    pub fn listed_object_header(
+        &self,
+        object: &ListedObject,
+        memo: &mut KindMemo,
+    ) -> Result<(ObjectKind, u64), OdbError> {
+        if memo.kinds.len() > KIND_MEMO_LIMIT {
+            memo.kinds.clear();
+        }
+        match &object.at {
+            Some((pack, offset)) => self.packed_header(Arc::clone(pack), *offset, Some(memo)),
+            None => self.read_header(&object.id),
+        }
     }
 
     /// Reads entry `i` of `list` (from [`Odb::all_objects`] on this database) like

@@ -257,6 +257,12 @@ impl PackData {
         &self.data[self.data.len() - self.hash.len()..]
     }
 
+    /// Whether the trailing checksum is the hash of the rest of the file (what
+    /// `git verify-pack` checks first), computed with [`crate::oid::file_checksum`].
+    pub fn verify_checksum(&self) -> bool {
+        crate::oid::verify_trailer(self.hash, &self.data)
+    }
+
     /// Where the entries end: the pack's length without its trailing checksum.
     pub fn entries_end(&self) -> u64 {
         (self.data.len() - self.hash.len()) as u64

@@ -51,9 +51,17 @@ pub(crate) trait SortedIds {
         let b = want[0];
         let mut hi = self.fanout(b);
         let mut lo = if b == 0 { 0 } else { self.fanout(b - 1) };
+        // Most steps are decided by the first eight bytes, compared as one big-endian
+        // word (no `memcmp` call); the rest only on a tie.
+        let key = |bytes: &[u8]| u64::from_be_bytes(bytes[..8].try_into().expect("8 bytes"));
+        let want_key = key(want);
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            match self.id_bytes(mid).cmp(want) {
+            let have = self.id_bytes(mid);
+            let ord = key(have)
+                .cmp(&want_key)
+                .then_with(|| have[8..].cmp(&want[8..]));
+            match ord {
                 Ordering::Less => lo = mid + 1,
                 Ordering::Greater => hi = mid,
                 Ordering::Equal => return Some(mid),

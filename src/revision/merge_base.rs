@@ -26,6 +26,10 @@ pub enum MergeBaseError {
     /// An object does not peel to a commit.
     #[error("object {0} is not a commit")]
     NotACommit(ObjectId),
+    /// A tag's `type` line names another kind than the object it points at has (git
+    /// refuses to read such an object).
+    #[error("bad object {0}")]
+    TagTypeMismatch(ObjectId),
 }
 
 /// git's "generation infinity": commits outside the commit-graph.
@@ -46,13 +50,15 @@ struct Node {
 }
 
 /// A commit walker over one repository: loads commits on demand (from the commit-graph
-/// when possible) and keeps per-commit flags for the walks.
+/// when possible, with the repository's grafts and shallow commits applied) and keeps
+/// per-commit flags for the walks.
 pub struct CommitWalker<'r> {
     odb: &'r Odb,
     graph: Option<&'r CommitGraph>,
     nodes: Vec<Node>,
     index: crate::oid::IdMap<usize>,
     buf: Vec<u8>,
+    grafts: super::grafts::Grafts,
 }
 
 /// Priority-queue entry: larger pops first; ties pop in insertion order.
@@ -68,10 +74,12 @@ impl<'r> CommitWalker<'r> {
     /// A walker for `repo`, using its commit-graph unless `core.commitGraph` is false or
     /// the graph is unreadable (then commits are read from objects).
     pub fn new(repo: &'r Repository) -> CommitWalker<'r> {
-        CommitWalker::with_graph(repo.odb(), super::walk::usable_commit_graph(repo))
+        let mut w = CommitWalker::with_graph(repo.odb(), super::walk::usable_commit_graph(repo));
+        w.grafts = super::grafts::Grafts::load(repo);
+        w
     }
 
-    /// A walker over `odb` with an explicit (optional) commit-graph.
+    /// A walker over `odb` with an explicit (optional) commit-graph, without grafts.
     pub fn with_graph(odb: &'r Odb, graph: Option<&'r CommitGraph>) -> CommitWalker<'r> {
         CommitWalker {
             odb,
@@ -79,22 +87,30 @@ impl<'r> CommitWalker<'r> {
             nodes: Vec::new(),
             index: crate::oid::IdMap::default(),
             buf: Vec::new(),
+            grafts: super::grafts::Grafts::default(),
         }
     }
 
     /// Peels `id` (a commit or a tag pointing at one) to a commit id.
     pub fn peel_to_commit(&mut self, id: &ObjectId) -> Result<ObjectId, MergeBaseError> {
         let mut id = *id;
+        // The kind the tag that led here claims (git refuses a tag whose `type` lies).
+        let mut declared = None;
         for _ in 0..64 {
-            if self.graph.is_some_and(|g| g.lookup(&id).is_some()) {
+            if declared.is_none() && self.graph.is_some_and(|g| g.lookup(&id).is_some()) {
                 return Ok(id);
             }
-            match self.odb.read_into(&id, &mut self.buf)? {
+            let kind = self.odb.read_into(&id, &mut self.buf)?;
+            if declared.take().is_some_and(|d| d != kind) {
+                return Err(MergeBaseError::TagTypeMismatch(id));
+            }
+            match kind {
                 ObjectKind::Commit => return Ok(id),
                 ObjectKind::Tag => {
-                    id = Tag::parse(&self.buf)
-                        .map_err(|source| MergeBaseError::Parse { id, source })?
-                        .object
+                    let t = Tag::parse(&self.buf)
+                        .map_err(|source| MergeBaseError::Parse { id, source })?;
+                    declared = Some(t.target_kind);
+                    id = t.object;
                 }
                 _ => return Err(MergeBaseError::NotACommit(id)),
             }
@@ -133,7 +149,7 @@ impl<'r> CommitWalker<'r> {
                 let ids: Option<Vec<ObjectId>> = c.parents.iter().map(|&p| g.id_at(p)).collect();
                 Some((ids?, c.date, c.generation))
             });
-        let (parent_ids, date, generation) = match from_graph {
+        let (mut parent_ids, date, generation) = match from_graph {
             Some(x) => x,
             None => {
                 let kind = self.odb.read_into(&id, &mut self.buf)?;
@@ -146,6 +162,8 @@ impl<'r> CommitWalker<'r> {
                 (c.parents, date, GENERATION_INFINITY)
             }
         };
+        // Grafted and shallow commits have the parents git gives them.
+        self.grafts.apply(&id, &mut parent_ids);
         let parents = parent_ids.into_iter().map(|p| self.node(p)).collect();
         let n = &mut self.nodes[i];
         n.parents = Some(parents);
@@ -218,30 +236,6 @@ impl<'r> CommitWalker<'r> {
         Ok(result)
     }
 
-    /// Whether `anc` is reachable from any of `from` (following parents).
-    fn reaches(&mut self, from: &[usize], anc: usize) -> Result<bool, MergeBaseError> {
-        self.parse(anc)?;
-        let floor = self.nodes[anc].generation;
-        let mut seen = std::collections::HashSet::new();
-        let mut stack: Vec<usize> = from.to_vec();
-        while let Some(c) = stack.pop() {
-            if c == anc {
-                return Ok(true);
-            }
-            if !seen.insert(c) {
-                continue;
-            }
-            self.parse(c)?;
-            if floor != GENERATION_INFINITY && self.nodes[c].generation <= floor {
-                continue;
-            }
-            if let Some(ps) = &self.nodes[c].parents {
-                stack.extend_from_slice(ps);
-            }
-        }
-        Ok(false)
-    }
-
     /// All merge bases of `one` with `twos` (git's `get_merge_bases_many`), newest first.
     pub fn merge_bases(
         &mut self,
@@ -273,22 +267,49 @@ impl<'r> CommitWalker<'r> {
         Ok(result.into_iter().map(|i| self.nodes[i].id).collect())
     }
 
-    /// Keeps the commits of `list` that are not ancestors of another one, in order.
+    /// Keeps the commits of `list` (without duplicates) that are not ancestors of another
+    /// one, in order: git's `remove_redundant_no_gen`, one paint walk per candidate that
+    /// stops as soon as only common ancestors are left (or below the lowest generation of
+    /// the candidates), instead of walking whole histories.
     fn remove_redundant(&mut self, list: &[usize]) -> Result<Vec<usize>, MergeBaseError> {
-        let mut keep = Vec::new();
-        for (k, &c) in list.iter().enumerate() {
-            let mut starts = Vec::new();
-            for (j, &o) in list.iter().enumerate() {
-                if j != k && o != c {
-                    self.parse(o)?;
-                    starts.extend(self.nodes[o].parents.clone().unwrap_or_default());
+        for &c in list {
+            self.parse(c)?;
+        }
+        let mut redundant = vec![false; list.len()];
+        let (mut work, mut work_at) = (Vec::new(), Vec::new());
+        for i in 0..list.len() {
+            if redundant[i] {
+                continue;
+            }
+            work.clear();
+            work_at.clear();
+            let mut min_generation = self.nodes[list[i]].generation;
+            for (j, &c) in list.iter().enumerate() {
+                if j == i || redundant[j] {
+                    continue;
+                }
+                work.push(c);
+                work_at.push(j);
+                min_generation = min_generation.min(self.nodes[c].generation);
+            }
+            self.clear_flags();
+            self.paint(list[i], &work, min_generation)?;
+            if self.nodes[list[i]].flags & PARENT2 != 0 {
+                redundant[i] = true;
+            }
+            for (k, &c) in work.iter().enumerate() {
+                if self.nodes[c].flags & PARENT1 != 0 {
+                    redundant[work_at[k]] = true;
                 }
             }
-            if !self.reaches(&starts, c)? {
-                keep.push(c);
-            }
         }
-        Ok(keep)
+        self.clear_flags();
+        Ok(list
+            .iter()
+            .zip(&redundant)
+            .filter(|(_, &r)| !r)
+            .map(|(&c, _)| c)
+            .collect())
     }
 
     /// git's `reduce_heads`: `commits` without duplicates and without those reachable

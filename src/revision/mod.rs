@@ -25,6 +25,7 @@
 
 mod abbrev;
 pub mod filter;
+pub mod grafts;
 pub mod merge_base;
 pub mod range;
 pub mod regex;
@@ -571,9 +572,18 @@ impl<'r> Resolver<'r> {
                 Step::DerefTags => {
                     let mut current = id;
                     let mut buf = Vec::new();
+                    let mut declared = None;
                     for _ in 0..MAX_PEEL {
-                        match read_kind(self.repo, &current, &mut buf, upto)? {
-                            ObjectKind::Tag => current = parse_tag(&buf, current)?,
+                        let found = read_kind(self.repo, &current, &mut buf, upto)?;
+                        if !tag_kind_ok(declared.take(), found) {
+                            return Err(unknown());
+                        }
+                        match found {
+                            ObjectKind::Tag => {
+                                let (object, claimed) = parse_tag(&buf, current)?;
+                                current = object;
+                                declared = Some(claimed);
+                            }
                             _ => break,
                         }
                     }
@@ -1264,10 +1274,19 @@ fn read_kind(
     }
 }
 
-fn parse_tag(buf: &[u8], id: ObjectId) -> Result<ObjectId, RevisionError> {
+/// The object a tag points to and the kind the tag says it has.
+fn parse_tag(buf: &[u8], id: ObjectId) -> Result<(ObjectId, ObjectKind), RevisionError> {
     Tag::parse(buf)
-        .map(|t| t.object)
+        .map(|t| (t.object, t.target_kind))
         .map_err(|source| RevisionError::Corrupt { id, source })
+}
+
+/// git's rule for tags whose `type` line lies: the tagged object is known as the kind the
+/// tag declares, so when it turns out to be another kind git reports "object X is a
+/// blob, not a commit" and treats the name as unknown. `declared` is the kind the tag
+/// that led to `found` claimed (`None`: no tag did).
+fn tag_kind_ok(declared: Option<ObjectKind>, found: ObjectKind) -> bool {
+    declared.is_none_or(|d| d == found)
 }
 
 /// git's `peel_to_type`; `kind` `None` accepts any existing object.
@@ -1279,13 +1298,21 @@ fn peel_to_type(
 ) -> Result<ObjectId, RevisionError> {
     let mut current = id;
     let mut buf = Vec::new();
+    let mut declared = None;
     for _ in 0..MAX_PEEL {
         let found = read_kind(repo, &current, &mut buf, spec)?;
+        if !tag_kind_ok(declared.take(), found) {
+            return Err(RevisionError::Unknown(spec.to_string()));
+        }
         if kind.is_none_or(|k| k == found) {
             return Ok(current);
         }
         current = match found {
-            ObjectKind::Tag => parse_tag(&buf, current)?,
+            ObjectKind::Tag => {
+                let (object, claimed) = parse_tag(&buf, current)?;
+                declared = Some(claimed);
+                object
+            }
             ObjectKind::Commit => {
                 Commit::parse(&buf)
                     .map_err(|source| RevisionError::Corrupt {
@@ -1306,6 +1333,12 @@ fn peel_to_type(
     Err(RevisionError::Unknown(spec.to_string()))
 }
 
+/// The parents of commit `id` (or of the commit a tag names) as git sees them: with
+/// `info/grafts` and shallow commits applied.
+pub fn parents(repo: &Repository, id: ObjectId) -> Result<Vec<ObjectId>, RevisionError> {
+    commit_parents(repo, id, &id.to_hex()).map(|(_, parents)| parents)
+}
+
 /// The commit `id` peels to (through tags) and its parents; unknown if it is no commit.
 fn commit_parents(
     repo: &Repository,
@@ -1314,17 +1347,27 @@ fn commit_parents(
 ) -> Result<(ObjectId, Vec<ObjectId>), RevisionError> {
     let mut current = id;
     let mut buf = Vec::new();
+    let mut declared = None;
     for _ in 0..MAX_PEEL {
-        match read_kind(repo, &current, &mut buf, spec)? {
-            ObjectKind::Tag => current = parse_tag(&buf, current)?,
+        let found = read_kind(repo, &current, &mut buf, spec)?;
+        if !tag_kind_ok(declared.take(), found) {
+            break;
+        }
+        match found {
+            ObjectKind::Tag => {
+                let (object, claimed) = parse_tag(&buf, current)?;
+                current = object;
+                declared = Some(claimed);
+            }
             ObjectKind::Commit => {
                 let c = Commit::parse(&buf).map_err(|source| RevisionError::Corrupt {
                     id: current,
                     source,
                 })?;
-                // A shallow commit has no parents, as git grafts it.
-                let shallow = walk::shallow_commits(repo).contains(&current);
-                return Ok((current, if shallow { Vec::new() } else { c.parents }));
+                // Grafted and shallow commits have the parents git gives them.
+                let mut parents = c.parents;
+                grafts::Grafts::load(repo).apply(&current, &mut parents);
+                return Ok((current, parents));
             }
             _ => break,
         }
@@ -1347,12 +1390,16 @@ fn fits(repo: &Repository, id: &ObjectId, hint: Hint) -> Result<bool, RevisionEr
         let Ok(t) = Tag::parse(&buf) else {
             return Ok(false);
         };
+        let declared = t.target_kind;
         current = t.object;
         kind = match repo.odb().read_into(&current, &mut buf) {
             Ok(k) => k,
             Err(e) if e.is_missing() => return Ok(false),
             Err(e) => return Err(e.into()),
         };
+        if !tag_kind_ok(Some(declared), kind) {
+            return Ok(false);
+        }
         depth += 1;
     }
     Ok(match hint {

@@ -163,14 +163,13 @@ fn simplify(
         what: e.to_string(),
     };
     if commit.parents.is_empty() {
-        let mut changes = 0usize;
-        tree_diff
-            .diff(None, Some(&commit.tree), &mut |_| changes += 1)
+        let changed = tree_diff
+            .has_changes(None, Some(&commit.tree))
             .map_err(diff_err)?;
-        return Ok(if changes == 0 {
-            Simplified::EmptyRoot
-        } else {
+        return Ok(if changed {
             Simplified::Changed
+        } else {
+            Simplified::EmptyRoot
         });
     }
     // The changed-path Bloom filter (against the first parent) can prove a literal path
@@ -193,17 +192,22 @@ fn simplify(
     }
     for &i in follow {
         let parent = commit.parents[i];
+        // Only the parent's tree line is read (its object is read whole when the walk
+        // reaches it).
         let parent_tree = match graph.and_then(|g| g.lookup(&parent).and_then(|p| g.commit(p))) {
             Some(gc) => gc.tree,
-            None => WalkedCommit::read(repo, parent)?.tree,
+            None => crate::diff::commit_tree(repo.odb(), &parent).map_err(|e| match e {
+                crate::diff::DiffError::Odb(e) => WalkError::Odb(e),
+                e => WalkError::BadCommit {
+                    id: parent,
+                    what: e.to_string(),
+                },
+            })?,
         };
-        let mut changes = 0usize;
-        tree_diff
-            .diff(Some(&parent_tree), Some(&commit.tree), &mut |_| {
-                changes += 1
-            })
+        let changed = tree_diff
+            .has_changes(Some(&parent_tree), Some(&commit.tree))
             .map_err(diff_err)?;
-        if changes == 0 {
+        if !changed {
             return Ok(Simplified::SameAsParent(i));
         }
     }
@@ -223,11 +227,12 @@ pub fn shallow_commits(repo: &Repository) -> std::collections::HashSet<ObjectId>
         .collect()
 }
 
-/// The commit-graph walks may use: none when `core.commitGraph` is false or the
-/// repository is shallow (git ignores the graph then too).
+/// The commit-graph walks may use: none when `core.commitGraph` is false, the
+/// repository is shallow or has grafts (git ignores the graph then too).
 pub fn usable_commit_graph(repo: &Repository) -> Option<&CommitGraph> {
     if repo.config().get_bool("core.commitGraph") == Some(false)
         || repo.common_dir().join("shallow").exists()
+        || !super::grafts::Grafts::load(repo).is_empty()
     {
         return None;
     }
@@ -304,7 +309,7 @@ pub struct Walk<'r> {
     seen: IdSet,
     queue: BinaryHeap<Queued>,
     seq: u64,
-    shallow: std::collections::HashSet<ObjectId>,
+    grafts: super::grafts::Grafts,
     shown: usize,
     /// The commits of a limited walk, computed up front: (commit, from the graph).
     limited: Option<std::collections::VecDeque<(WalkedCommit, bool)>>,
@@ -336,9 +341,9 @@ impl<'r> Walk<'r> {
             seen: IdSet::default(),
             queue: BinaryHeap::new(),
             seq: 0,
-            // Shallow commits are walked as root commits, as git grafts them (the graph
-            // is not used in shallow repositories, so only commit objects need the fix).
-            shallow: shallow_commits(repo),
+            // Grafted commits have the parents the grafts give them, shallow ones none
+            // (the graph is not used then, so only commit objects need the fix).
+            grafts: super::grafts::Grafts::load(repo),
             shown: 0,
             limited: None,
         };
@@ -362,8 +367,8 @@ impl<'r> Walk<'r> {
     fn load(&mut self, id: ObjectId, pos: Option<u32>) -> Result<Queued, WalkError> {
         let mut q = load(self.repo, self.graph, id, pos, self.seq)?;
         self.seq += 1;
-        if self.shallow.contains(&id) {
-            q.commit.parents.clear();
+        if self.grafts.parents(&id).is_some() {
+            self.grafts.apply(&id, &mut q.commit.parents);
             q.parent_pos.clear();
         }
         Ok(q)

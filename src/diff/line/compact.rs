@@ -2,6 +2,7 @@
 //! up and down over equal lines, merge them, align them with changes in the other file,
 //! and otherwise place them where the indent heuristic scores best.
 
+use super::intern::Class;
 use super::Side;
 
 const MAX_INDENT: i32 = 200;
@@ -58,7 +59,7 @@ fn group_previous(ch: &[bool], g: &mut Group) -> bool {
     true
 }
 
-fn group_slide_down(cls: &[u32], ch: &mut [bool], g: &mut Group) -> bool {
+fn group_slide_down(cls: &[Class], ch: &mut [bool], g: &mut Group) -> bool {
     if g.end < ch.len() && cls[g.start] == cls[g.end] {
         ch[g.start] = false;
         ch[g.end] = true;
@@ -73,7 +74,7 @@ fn group_slide_down(cls: &[u32], ch: &mut [bool], g: &mut Group) -> bool {
     }
 }
 
-fn group_slide_up(cls: &[u32], ch: &mut [bool], g: &mut Group) -> bool {
+fn group_slide_up(cls: &[Class], ch: &mut [bool], g: &mut Group) -> bool {
     if g.start > 0 && cls[g.start - 1] == cls[g.end - 1] {
         g.start -= 1;
         g.end -= 1;
@@ -208,7 +209,7 @@ pub(super) fn compact(this: &mut Side, other: &Side, data: &[u8], indent_heurist
         changed,
     } = this;
     let starts: &[usize] = starts;
-    let cls: &[u32] = class;
+    let cls: &[Class] = class;
     let ch: &mut [bool] = changed;
     let och: &[bool] = &other.changed;
     let mut g = group_init(ch);

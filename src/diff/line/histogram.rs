@@ -1,6 +1,7 @@
 //! git's histogram diff (xdiff `xhistogram.c`), with its fallback to Myers for ranges
 //! where every common line is too frequent.
 
+use super::intern::Class;
 use super::myers;
 
 const MAX_CHAIN_LENGTH: u32 = 64;
@@ -37,8 +38,8 @@ impl Scratch {
     /// Marks the changed lines of `a` and `b` (class slices) as git's histogram diff does.
     pub(super) fn run(
         &mut self,
-        a: &[u32],
-        b: &[u32],
+        a: &[Class],
+        b: &[Class],
         nclasses: usize,
         ch1: &mut [bool],
         ch2: &mut [bool],
@@ -98,8 +99,8 @@ impl Scratch {
 
     fn find_lcs(
         &mut self,
-        a: &[u32],
-        b: &[u32],
+        a: &[Class],
+        b: &[Class],
         line1: usize,
         count1: usize,
         line2: usize,
@@ -114,7 +115,7 @@ impl Scratch {
         self.next_ptrs.clear();
         self.next_ptrs.resize(count1, 0);
         for ptr in (line1..=end1).rev() {
-            let c = a[ptr - 1] as usize;
+            let c = a[ptr - 1].0 as usize;
             let r = self.rec_of_class[c];
             if r != 0 {
                 let rec = &mut self.recs[r as usize - 1];
@@ -139,7 +140,7 @@ impl Scratch {
             b_ptr = self.try_lcs(a, b, &mut st, b_ptr, line1, end1, line2, end2);
         }
         for ptr in line1..=end1 {
-            self.rec_of_class[a[ptr - 1] as usize] = 0;
+            self.rec_of_class[a[ptr - 1].0 as usize] = 0;
         }
         if st.has_common && MAX_CHAIN_LENGTH < st.cnt {
             Lcs::Fallback
@@ -151,8 +152,8 @@ impl Scratch {
     #[allow(clippy::too_many_arguments)]
     fn try_lcs(
         &self,
-        a: &[u32],
-        b: &[u32],
+        a: &[Class],
+        b: &[Class],
         st: &mut LcsState,
         b_ptr: usize,
         line1: usize,
@@ -161,7 +162,7 @@ impl Scratch {
         end2: usize,
     ) -> usize {
         let mut b_next = b_ptr + 1;
-        let r = self.rec_of_class[b[b_ptr - 1] as usize];
+        let r = self.rec_of_class[b[b_ptr - 1].0 as usize];
         if r == 0 {
             return b_next;
         }

@@ -1,147 +1,273 @@
-//! Assigning equivalence classes to lines: equal bytes, equal class.
+//! Lines as imara-diff tokens: equal lines (under the whitespace mode) get equal
+//! [`Token`]s from imara-diff's [`Interner`], and git's algorithms run on those tokens.
 
 use super::{Side, Whitespace};
+use imara_diff::sources::byte_lines;
+use imara_diff::{InternedInput, Interner, Token, TokenSource};
+use std::hash::{Hash, Hasher};
 
 fn is_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | b'\r')
 }
 
-/// Appends the canonical form of `line` under `ws` to `out`: two lines are equal for git
-/// (same hash and `xdl_recmatch`) exactly when their canonical forms are equal. The
-/// newline is never part of it.
-fn canonical(line: &[u8], ws: Whitespace, out: &mut Vec<u8>) {
-    out.clear();
-    let body = match line.iter().position(|&c| c == b'\n') {
-        Some(p) => &line[..p],
-        None => line,
-    };
-    if ws == Whitespace::IgnoreCrAtEol {
-        // A CR is dropped only right before the newline.
-        let complete = body.len() < line.len();
-        match body.split_last() {
-            Some((b'\r', rest)) if complete => out.extend_from_slice(rest),
-            _ => out.extend_from_slice(body),
-        }
-        return;
-    }
-    let mut i = 0;
-    while i < body.len() {
-        let c = body[i];
-        if !is_space(c) {
-            out.push(c);
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < body.len() && is_space(body[i]) {
-            i += 1;
-        }
-        let at_eol = i >= body.len();
-        match ws {
-            Whitespace::IgnoreAllSpace => {}
-            Whitespace::IgnoreSpaceChange if !at_eol => out.push(b' '),
-            Whitespace::IgnoreSpaceAtEol if !at_eol => out.extend_from_slice(&body[start..i]),
-            _ => {}
+/// A `-b` or `-w` line (without its newline) as an interner key: two are equal exactly
+/// when git's `xdl_recmatch` finds the lines equal, and equal keys hash alike.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Folded<'a> {
+    body: &'a [u8],
+    /// `-b` (else `-w`).
+    collapse: bool,
+}
+
+impl<'a> Folded<'a> {
+    fn canonical(&self) -> Canonical<'a> {
+        Canonical {
+            bytes: self.body,
+            i: 0,
+            collapse: self.collapse,
         }
     }
 }
 
-/// An open-addressing table from line contents to class numbers, reused across diffs.
-#[derive(Debug, Default)]
-pub(super) struct Interner {
-    /// `0` for an empty slot, else class + 1.
-    slots: Vec<u32>,
-    /// Per class: its hash, the side (0 old, 1 new) and the byte range of its first
-    /// occurrence.
-    reps: Vec<(u64, u8, usize, usize)>,
-    /// Canonical forms (whitespace options): of the line being interned, of a candidate.
-    buf: Vec<u8>,
-    buf2: Vec<u8>,
+/// The canonical bytes of a `-b` or `-w` line: `-w` drops all whitespace, `-b` turns each
+/// run of whitespace into one space and drops a run at the end of the line.
+struct Canonical<'a> {
+    bytes: &'a [u8],
+    i: usize,
+    /// `-b` (else `-w`).
+    collapse: bool,
 }
 
-fn hash(line: &[u8]) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut h: u64 = line.len() as u64;
-    let mut chunks = line.chunks_exact(8);
-    for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut w = [0u8; 8];
-        w[..rest.len()].copy_from_slice(rest);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
-    }
-    h ^ (h >> 29)
-}
+impl Iterator for Canonical<'_> {
+    type Item = u8;
 
-impl Interner {
-    /// Fills `class` of both sides; returns the number of classes.
-    pub(super) fn classify(
-        &mut self,
-        a: &[u8],
-        sa: &mut Side,
-        b: &[u8],
-        sb: &mut Side,
-        ws: Whitespace,
-    ) -> usize {
-        let total = sa.len() + sb.len();
-        let cap = (total * 2).next_power_of_two().max(16);
-        self.slots.clear();
-        self.slots.resize(cap, 0);
-        self.reps.clear();
-        let data = [a, b];
-        for (side_no, side) in [(0u8, sa), (1u8, sb)] {
-            side.class.clear();
-            let starts = &side.starts;
-            for w in starts.windows(2) {
-                let (s, e) = (w[0], w[1]);
-                let c = self.intern(&data, side_no, s, e, ws);
-                side.class.push(c);
-            }
-        }
-        self.reps.len()
-    }
-
-    fn intern(
-        &mut self,
-        data: &[&[u8]; 2],
-        side_no: u8,
-        s: usize,
-        e: usize,
-        ws: Whitespace,
-    ) -> u32 {
-        let mask = self.slots.len() - 1;
-        let mut line = &data[side_no as usize][s..e];
-        if ws != Whitespace::Exact {
-            canonical(line, ws, &mut self.buf);
-            line = &self.buf;
-        }
-        let h = hash(line);
-        let mut pos = (h as usize) & mask;
+    fn next(&mut self) -> Option<u8> {
         loop {
-            let slot = self.slots[pos];
-            if slot == 0 {
-                let c = self.reps.len() as u32;
-                self.reps.push((h, side_no, s, e));
-                self.slots[pos] = c + 1;
-                return c;
+            let c = *self.bytes.get(self.i)?;
+            if !is_space(c) {
+                self.i += 1;
+                return Some(c);
             }
-            let c = slot - 1;
-            let (rh, rside, rs, re) = self.reps[c as usize];
-            if rh == h {
-                let mut rep = &data[rside as usize][rs..re];
-                if ws != Whitespace::Exact {
-                    canonical(rep, ws, &mut self.buf2);
-                    rep = &self.buf2;
-                }
-                if rep == line {
-                    return c;
-                }
+            while self.i < self.bytes.len() && is_space(self.bytes[self.i]) {
+                self.i += 1;
             }
-            pos = (pos + 1) & mask;
+            if self.collapse && self.i < self.bytes.len() {
+                return Some(b' ');
+            }
         }
+    }
+}
+
+impl PartialEq for Folded<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.canonical().eq(other.canonical())
+    }
+}
+
+impl Eq for Folded<'_> {}
+
+impl Hash for Folded<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        // The canonical bytes in 8-byte words, so that equal canonical forms make the
+        // same calls.
+        let (mut word, mut n, mut len) = (0u64, 0u32, 0usize);
+        for c in self.canonical() {
+            word |= u64::from(c) << (8 * n);
+            n += 1;
+            len += 1;
+            if n == 8 {
+                state.write_u64(word);
+                (word, n) = (0, 0);
+            }
+        }
+        state.write_u64(word);
+        state.write_usize(len);
+    }
+}
+
+/// The lines of one side (split at `starts`, see `Side`) as an imara-diff token source
+/// under a whitespace mode other than exact comparison: each line maps to its canonical
+/// form (a slice for `--ignore-cr-at-eol` and `--ignore-space-at-eol`, a [`Folded`] key
+/// for `-b` and `-w`). The newline is never part of it.
+pub(super) struct GitLines<'a, T> {
+    data: &'a [u8],
+    starts: &'a [usize],
+    key: fn(&'a [u8], bool) -> T,
+}
+
+/// The iterator of [`GitLines`].
+pub(super) struct GitLinesIter<'a, T> {
+    lines: GitLines<'a, T>,
+    i: usize,
+}
+
+impl<'a, T> Iterator for GitLinesIter<'a, T> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        let (s, e) = (
+            *self.lines.starts.get(self.i)?,
+            *self.lines.starts.get(self.i + 1)?,
+        );
+        self.i += 1;
+        let line = &self.lines.data[s..e];
+        Some(match line.split_last() {
+            Some((b'\n', body)) => (self.lines.key)(body, true),
+            _ => (self.lines.key)(line, false),
+        })
+    }
+}
+
+impl<'a, T: Hash + Eq> TokenSource for GitLines<'a, T> {
+    type Token = T;
+    type Tokenizer = GitLinesIter<'a, T>;
+
+    fn tokenize(&self) -> GitLinesIter<'a, T> {
+        GitLinesIter { lines: *self, i: 0 }
+    }
+
+    fn estimate_tokens(&self) -> u32 {
+        self.starts.len().saturating_sub(1) as u32
+    }
+}
+
+// Manual impls: `T` itself need not be `Copy`.
+impl<T> Clone for GitLines<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for GitLines<'_, T> {}
+
+/// `--ignore-cr-at-eol`: a CR right before the newline is dropped.
+fn cr_at_eol(body: &[u8], complete: bool) -> &[u8] {
+    match body.split_last() {
+        Some((b'\r', rest)) if complete => rest,
+        _ => body,
+    }
+}
+
+/// `--ignore-space-at-eol`: trailing whitespace is dropped.
+fn space_at_eol(body: &[u8], _complete: bool) -> &[u8] {
+    let end = body
+        .iter()
+        .rposition(|&c| !is_space(c))
+        .map_or(0, |p| p + 1);
+    &body[..end]
+}
+
+fn space_change(body: &[u8], _complete: bool) -> Folded<'_> {
+    Folded {
+        body,
+        collapse: true,
+    }
+}
+
+fn all_space(body: &[u8], _complete: bool) -> Folded<'_> {
+    Folded {
+        body,
+        collapse: false,
+    }
+}
+
+/// Whether a line counts as blank for `--ignore-blank-lines` under `ws`: git's
+/// `xdl_blankline`: without whitespace options a line of at most one byte (so a last
+/// line of one character without a newline counts too, as in git), else a line of
+/// whitespace only.
+pub(super) fn is_blank(line: &[u8], ws: Whitespace) -> bool {
+    if ws == Whitespace::Exact {
+        line.len() <= 1
+    } else {
+        line.iter().all(|&c| is_space(c))
+    }
+}
+
+/// Tokenizes both sides with imara-diff's interner: fills `class` of both; returns the
+/// number of distinct tokens. Exact comparison uses imara-diff's own `byte_lines` source
+/// (lines with their newline, as git splits them).
+pub(super) fn classify(a: &[u8], sa: &mut Side, b: &[u8], sb: &mut Side, ws: Whitespace) -> usize {
+    fn run<S: TokenSource>(before: S, after: S, ca: &mut Vec<Class>, cb: &mut Vec<Class>) -> usize
+    where
+        S::Token: Hash + Eq,
+    {
+        let mut input = InternedInput {
+            before: std::mem::take(ca),
+            after: std::mem::take(cb),
+            interner: Interner::new_for_token_source(&before, &after),
+        };
+        input.update_before(before.tokenize());
+        input.update_after(after.tokenize());
+        *ca = input.before;
+        *cb = input.after;
+        input.interner.num_tokens() as usize
+    }
+    fn lines<'a, T>(
+        data: &'a [u8],
+        starts: &'a [usize],
+        key: fn(&'a [u8], bool) -> T,
+    ) -> GitLines<'a, T> {
+        GitLines { data, starts, key }
+    }
+    let (ca, cb) = (&mut sa.class, &mut sb.class);
+    let (pa, pb) = (&sa.starts[..], &sb.starts[..]);
+    match ws {
+        Whitespace::Exact => run(byte_lines(a), byte_lines(b), ca, cb),
+        Whitespace::IgnoreCrAtEol => run(lines(a, pa, cr_at_eol), lines(b, pb, cr_at_eol), ca, cb),
+        Whitespace::IgnoreSpaceAtEol => run(
+            lines(a, pa, space_at_eol),
+            lines(b, pb, space_at_eol),
+            ca,
+            cb,
+        ),
+        Whitespace::IgnoreSpaceChange => run(
+            lines(a, pa, space_change),
+            lines(b, pb, space_change),
+            ca,
+            cb,
+        ),
+        Whitespace::IgnoreAllSpace => run(lines(a, pa, all_space), lines(b, pb, all_space), ca, cb),
+    }
+}
+
+/// A line's equivalence class: imara-diff's token (`Copy`, compared by value).
+pub(super) type Class = Token;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn same(a: &[u8], b: &[u8], ws: Whitespace) -> bool {
+        let (mut sa, mut sb) = (Side::default(), Side::default());
+        sa.split(a);
+        sb.split(b);
+        classify(a, &mut sa, b, &mut sb, ws);
+        sa.class == sb.class
+    }
+
+    #[test]
+    fn whitespace_modes() {
+        use Whitespace::*;
+        assert!(!same(b"a\n", b"a", Exact));
+        assert!(same(b"a\r\n", b"a\n", IgnoreCrAtEol));
+        assert!(!same(b"a\r", b"a\n", IgnoreCrAtEol));
+        assert!(same(b"a \t\n", b"a\n", IgnoreSpaceAtEol));
+        assert!(!same(b" a\n", b"a\n", IgnoreSpaceAtEol));
+        assert!(same(b"a  b \n", b"a\tb\n", IgnoreSpaceChange));
+        assert!(!same(b"ab\n", b"a b\n", IgnoreSpaceChange));
+        assert!(same(b" a\n", b"\ta\n", IgnoreSpaceChange));
+        assert!(!same(b" a\n", b"a\n", IgnoreSpaceChange));
+        assert!(same(b" a b\n", b"ab\n", IgnoreAllSpace));
+        assert!(same(b"abcdefghij k\n", b"abcdefghijk", IgnoreAllSpace));
+        assert!(!same(b"abcdefghijk\n", b"abcdefghijl\n", IgnoreAllSpace));
+    }
+
+    #[test]
+    fn blank_lines() {
+        assert!(is_blank(b"\n", Whitespace::Exact));
+        assert!(is_blank(b"", Whitespace::Exact));
+        assert!(!is_blank(b" \n", Whitespace::Exact));
+        assert!(is_blank(b"x", Whitespace::Exact));
+        assert!(is_blank(b" \t\r\n", Whitespace::IgnoreAllSpace));
     }
 }

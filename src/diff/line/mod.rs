@@ -128,7 +128,7 @@ pub(crate) struct Side {
     /// Byte offset of the start of each line, plus one final entry with the buffer length.
     pub(crate) starts: Vec<usize>,
     /// Equivalence class of each line.
-    pub(crate) class: Vec<u32>,
+    pub(crate) class: Vec<intern::Class>,
     /// Which lines are changed.
     pub(crate) changed: Vec<bool>,
 }
@@ -160,7 +160,6 @@ impl Side {
 pub struct State {
     pub(crate) old: Side,
     pub(crate) new: Side,
-    interner: intern::Interner,
     myers: myers::Scratch,
     histogram: histogram::Scratch,
     patience: patience::Scratch,
@@ -209,9 +208,7 @@ impl State {
         };
         self.old.split(old);
         self.new.split(new);
-        let nclasses =
-            self.interner
-                .classify(old, &mut self.old, new, &mut self.new, options.whitespace);
+        let nclasses = intern::classify(old, &mut self.old, new, &mut self.new, options.whitespace);
         let n1 = self.old.len();
         let n2 = self.new.len();
         self.old.changed.clear();
@@ -251,15 +248,8 @@ impl State {
         if options.ignore_blank_lines {
             for c in &self.changes {
                 let blank = |side: &Side, data: &[u8], start: u32, len: u32| {
-                    (start..start + len).all(|i| {
-                        let line = side.line(data, i as usize);
-                        if options.whitespace == Whitespace::Exact {
-                            line.len() <= 1
-                        } else {
-                            line.iter()
-                                .all(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
-                        }
-                    })
+                    (start..start + len)
+                        .all(|i| intern::is_blank(side.line(data, i as usize), options.whitespace))
                 };
                 let ignore = blank(&self.old, old, c.old_start, c.old_len)
                     && blank(&self.new, new, c.new_start, c.new_len);

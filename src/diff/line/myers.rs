@@ -3,6 +3,7 @@
 //! middle-snake search with git's cost cut-offs.
 
 use super::bogosqrt;
+use super::intern::Class;
 
 const SNAKE_CNT: isize = 20;
 const HEUR_MIN_COST: isize = 256;
@@ -26,8 +27,8 @@ pub(super) struct Scratch {
     cnt2: Vec<u32>,
     dis1: Vec<u8>,
     dis2: Vec<u8>,
-    x: Vec<u32>,
-    y: Vec<u32>,
+    x: Vec<Class>,
+    y: Vec<Class>,
     ix: Vec<usize>,
     iy: Vec<usize>,
     kvdf: Vec<isize>,
@@ -93,8 +94,8 @@ impl Scratch {
     /// does; `minimal` disables the cost cut-offs.
     pub(super) fn run(
         &mut self,
-        a: &[u32],
-        b: &[u32],
+        a: &[Class],
+        b: &[Class],
         nclasses: usize,
         ch1: &mut [bool],
         ch2: &mut [bool],
@@ -118,18 +119,18 @@ impl Scratch {
             self.cnt2.resize(nclasses, 0);
         }
         for &c in a {
-            self.cnt1[c as usize] += 1;
+            self.cnt1[c.0 as usize] += 1;
         }
         for &c in b {
-            self.cnt2[c as usize] += 1;
+            self.cnt2[c.0 as usize] += 1;
         }
         let lim1 = bogosqrt(n1).min(MAX_EQLIMIT) as u32;
         let lim2 = bogosqrt(n2).min(MAX_EQLIMIT) as u32;
         let classify =
-            |cs: &[u32], other: &[u32], lim: u32, out: &mut Vec<u8>, s: usize, e: usize| {
+            |cs: &[Class], other: &[u32], lim: u32, out: &mut Vec<u8>, s: usize, e: usize| {
                 out.clear();
                 for &c in &cs[s..e] {
-                    let nm = other[c as usize];
+                    let nm = other[c.0 as usize];
                     out.push(if nm == 0 {
                         0
                     } else if nm >= lim {
@@ -142,16 +143,16 @@ impl Scratch {
         classify(a, &self.cnt2, lim1, &mut self.dis1, ds, end1);
         classify(b, &self.cnt1, lim2, &mut self.dis2, ds, end2);
         for &c in a {
-            self.cnt1[c as usize] = 0;
+            self.cnt1[c.0 as usize] = 0;
         }
         for &c in b {
-            self.cnt2[c as usize] = 0;
+            self.cnt2[c.0 as usize] = 0;
         }
         // Keep the records the core algorithm works on.
-        let keep = |cs: &[u32],
+        let keep = |cs: &[Class],
                     dis: &[u8],
                     ch: &mut [bool],
-                    x: &mut Vec<u32>,
+                    x: &mut Vec<Class>,
                     ix: &mut Vec<usize>,
                     s: usize,
                     e: usize| {
@@ -223,7 +224,7 @@ impl Scratch {
 }
 
 /// Length of the run of equal records from `(x, y)` forward, within `x1`, `y1`.
-fn snake_forward(xs: &[u32], ys: &[u32], x: isize, x1: isize, y: isize, y1: isize) -> isize {
+fn snake_forward(xs: &[Class], ys: &[Class], x: isize, x1: isize, y: isize, y1: isize) -> isize {
     let a = &xs[x as usize..x1 as usize];
     let b = &ys[y as usize..y1 as usize];
     a.iter().zip(b).take_while(|(p, q)| p == q).count() as isize
@@ -231,7 +232,7 @@ fn snake_forward(xs: &[u32], ys: &[u32], x: isize, x1: isize, y: isize, y1: isiz
 
 /// Length of the run of equal records backward from `(x, y)` (exclusive), down to `x0`,
 /// `y0`.
-fn snake_backward(xs: &[u32], ys: &[u32], x0: isize, x: isize, y0: isize, y: isize) -> isize {
+fn snake_backward(xs: &[Class], ys: &[Class], x0: isize, x: isize, y0: isize, y: isize) -> isize {
     let a = &xs[x0 as usize..x as usize];
     let b = &ys[y0 as usize..y as usize];
     a.iter()
@@ -245,8 +246,8 @@ fn snake_backward(xs: &[u32], ys: &[u32], x0: isize, x: isize, y0: isize, y: isi
 /// when the cost cut-offs apply.
 #[allow(clippy::too_many_arguments)]
 fn split(
-    xs: &[u32],
-    ys: &[u32],
+    xs: &[Class],
+    ys: &[Class],
     vf: &mut [isize],
     vb: &mut [isize],
     off: isize,

@@ -2,6 +2,7 @@
 //! are unique in both ranges along their longest increasing sequence, recurse between
 //! them, and fall back to Myers where no unique common line exists.
 
+use super::intern::Class;
 use super::myers;
 
 /// Reusable buffers for the patience diff.
@@ -25,8 +26,8 @@ impl Scratch {
     /// Marks the changed lines of `a` and `b` (class slices) as git's patience diff does.
     pub(super) fn run(
         &mut self,
-        a: &[u32],
-        b: &[u32],
+        a: &[Class],
+        b: &[Class],
         nclasses: usize,
         ch1: &mut [bool],
         ch2: &mut [bool],
@@ -52,29 +53,29 @@ impl Scratch {
             let r2 = line2 - 1..line2 - 1 + count2;
             // Fill the "hash map": occurrence counts in each range.
             for &c in &a[r1.clone()] {
-                self.cnt1[c as usize] += 1;
+                self.cnt1[c.0 as usize] += 1;
             }
             let mut has_matches = false;
             for (k, &c) in b[r2.clone()].iter().enumerate() {
-                if self.cnt1[c as usize] > 0 {
+                if self.cnt1[c.0 as usize] > 0 {
                     has_matches = true;
                 }
-                self.cnt2[c as usize] += 1;
-                self.line2_of[c as usize] = line2 + k;
+                self.cnt2[c.0 as usize] += 1;
+                self.line2_of[c.0 as usize] = line2 + k;
             }
             self.entries.clear();
             for (k, &c) in a[r1.clone()].iter().enumerate() {
-                if self.cnt1[c as usize] == 1 && self.cnt2[c as usize] == 1 {
-                    self.entries.push((line1 + k, self.line2_of[c as usize]));
+                if self.cnt1[c.0 as usize] == 1 && self.cnt2[c.0 as usize] == 1 {
+                    self.entries.push((line1 + k, self.line2_of[c.0 as usize]));
                 }
             }
             for &c in &a[r1.clone()] {
-                self.cnt1[c as usize] = 0;
-                self.cnt2[c as usize] = 0;
+                self.cnt1[c.0 as usize] = 0;
+                self.cnt2[c.0 as usize] = 0;
             }
             for &c in &b[r2.clone()] {
-                self.cnt1[c as usize] = 0;
-                self.cnt2[c as usize] = 0;
+                self.cnt1[c.0 as usize] = 0;
+                self.cnt2[c.0 as usize] = 0;
             }
             if !has_matches {
                 ch1[r1].fill(true);
@@ -142,8 +143,8 @@ impl Scratch {
     /// git's `walk_common_sequence`: queues the ranges between the matched lines.
     fn walk(
         &mut self,
-        a: &[u32],
-        b: &[u32],
+        a: &[Class],
+        b: &[Class],
         mut line1: usize,
         count1: usize,
         mut line2: usize,
