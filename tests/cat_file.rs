@@ -117,6 +117,13 @@ fn works_from_a_subfolder_and_with_dash_c() {
     let dir = fixture("basic");
     let sub = dir.join("src").join("deep");
     assert_same(&sub, &["cat-file", "-p", "HEAD"]);
+    // `rev:./path` and `rev:../path` are relative to the working folder, as in git.
+    assert_same(&sub, &["cat-file", "-p", "HEAD:./er/file.txt"]);
+    assert_same(&sub, &["cat-file", "-p", "HEAD:../main.rs"]);
+    assert_same(&sub, &["cat-file", "-t", "HEAD:../../run.sh"]);
+    assert_same(&sub, &["cat-file", "-e", "HEAD:./er"]);
+    assert_same_stderr(&sub, &["cat-file", "-p", "HEAD:../../../x"]);
+    assert_same_stderr(&dir.join(".git"), &["cat-file", "-p", "HEAD:./README"]);
     let parent = dir.parent().unwrap();
     let name = dir.file_name().unwrap().to_str().unwrap();
     assert_same(parent, &["-C", name, "cat-file", "-t", "HEAD"]);

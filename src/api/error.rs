@@ -76,9 +76,8 @@ impl Error {
                 RevisionError::Odb(o) => odb_kind(o),
                 RevisionError::Corrupt { .. } => ErrorKind::Corrupt,
                 RevisionError::Ref(_) => ErrorKind::Corrupt,
-                RevisionError::RelativeOutsideWorkTree | RevisionError::OutsideRepository(_) => {
-                    ErrorKind::BadRequest
-                }
+                RevisionError::RelativeOutsideWorkTree
+                | RevisionError::OutsideRepository { .. } => ErrorKind::BadRequest,
                 _ => ErrorKind::NotFound,
             },
             Error::Diff(DiffError::Odb(o)) => odb_kind(o),

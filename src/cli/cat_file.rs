@@ -111,12 +111,20 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         (Some(_), []) => return Err(Fatal::usage("<object> required")),
         _ => return Err(Fatal::usage("too many arguments")),
     };
-    single(&repo, mode, &name, ctx.out)
+    let prefix = revision::work_prefix(&repo, &ctx.cwd);
+    single(&repo, prefix, mode, &name, ctx.out)
 }
 
-fn single(repo: &Repository, mode: Mode, name: &str, out: &mut dyn Write) -> Result<i32, Fatal> {
+/// One object named on the command line (`rev:./path` relative to `prefix`).
+fn single(
+    repo: &Repository,
+    prefix: Option<String>,
+    mode: Mode,
+    name: &str,
+    out: &mut dyn Write,
+) -> Result<i32, Fatal> {
     let invalid = || Fatal::new(format!("Not a valid object name {name}"));
-    let id = match revision::resolve(repo, name) {
+    let id = match revision::Resolver::new(repo).prefix(prefix).resolve(name) {
         Ok(id) => id,
         Err(RevisionError::Unknown(_)) => return Err(invalid()),
         Err(e) => return Err(Fatal::new(e.to_string())),

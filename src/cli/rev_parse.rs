@@ -499,14 +499,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let cwd = ctx.cwd.canonicalize().unwrap_or_else(|_| ctx.cwd.clone());
     let work_tree = repo.work_tree().map(Path::to_path_buf);
     let inside_work_tree = work_tree.as_deref().filter(|wt| cwd.starts_with(wt));
-    let prefix = inside_work_tree.map(|wt| {
-        let rel = cwd.strip_prefix(wt).unwrap_or(Path::new(""));
-        let mut p = rel.to_string_lossy().into_owned();
-        if !p.is_empty() {
-            p.push('/');
-        }
-        p
-    });
+    let prefix = inside_work_tree.and_then(|_| revision::work_prefix(&repo, &ctx.cwd));
     let has_dashdash = args.iter().any(|a| a == "--");
     let mut quiet = false;
     let mut verify = false;
@@ -985,9 +978,9 @@ fn diagnose(st: &mut State<'_, '_>, arg: &str, cwd: &Path) -> Fatal {
                 Fatal::new(format!("path '{path}' does not exist in '{rev}'"))
             }
         }
-        Err(e @ (RevisionError::RelativeOutsideWorkTree | RevisionError::OutsideRepository(_))) => {
-            Fatal::new(e.to_string())
-        }
+        Err(
+            e @ (RevisionError::RelativeOutsideWorkTree | RevisionError::OutsideRepository { .. }),
+        ) => Fatal::new(e.to_string()),
         _ => general,
     }
 }

@@ -78,8 +78,13 @@ pub enum RevisionError {
     #[error("relative path syntax can't be used outside working tree")]
     RelativeOutsideWorkTree,
     /// `<rev>:../<path>` leaves the repository.
-    #[error("'{0}' is outside repository")]
-    OutsideRepository(String),
+    #[error("'{path}' is outside repository at '{work_tree}'")]
+    OutsideRepository {
+        /// The path as given.
+        path: String,
+        /// The work tree it leaves (as git names it).
+        work_tree: String,
+    },
     /// Revision syntax git supports but oxgit does not.
     #[error("{what} are not supported by oxgit: '{spec}'")]
     Unsupported {
@@ -178,6 +183,21 @@ pub fn resolve(repo: &Repository, spec: &str) -> Result<ObjectId, RevisionError>
 /// (git's `peel_to_type`). Fails if the chain ends at another kind.
 pub fn peel(repo: &Repository, id: ObjectId, kind: ObjectKind) -> Result<ObjectId, RevisionError> {
     peel_to_type(repo, id, Some(kind), &id.to_hex())
+}
+
+/// The working folder `cwd` relative to `repo`'s work tree root, as
+/// [`Resolver::prefix`] takes it (`sub/dir/`, or empty at the root); `None` outside the
+/// work tree (or in a bare repository).
+pub fn work_prefix(repo: &Repository, cwd: &std::path::Path) -> Option<String> {
+    let cwd = cwd.canonicalize().unwrap_or_else(|_| cwd.to_path_buf());
+    let wt = repo.work_tree()?;
+    let wt = wt.canonicalize().unwrap_or_else(|_| wt.to_path_buf());
+    let rel = cwd.strip_prefix(&wt).ok()?;
+    let mut p = rel.to_string_lossy().into_owned();
+    if !p.is_empty() {
+        p.push('/');
+    }
+    Some(p)
 }
 
 /// Looks up `path` (slash-separated, relative to the root) in the tree of `tree`, which
@@ -475,7 +495,14 @@ impl<'r> Resolver<'r> {
                 "" | "." => {}
                 ".." => {
                     if parts.pop().is_none() {
-                        return Err(RevisionError::OutsideRepository(path.to_string()));
+                        return Err(RevisionError::OutsideRepository {
+                            path: path.to_string(),
+                            work_tree: self
+                                .repo
+                                .work_tree()
+                                .map(|w| w.display().to_string())
+                                .unwrap_or_default(),
+                        });
                     }
                 }
                 p => parts.push(p),
