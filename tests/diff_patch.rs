@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{assert_same, assert_same_diff, fixture};
+use common::{assert_same, assert_same_diff, fixture, git_cmd, oxgit_cmd};
 
 const TAGS: &[&str] = &[
     "c0", "c1", "c2", "c3", "c4pre", "c4pre2", "c4", "c5pre", "c5", "c6pre", "c6", "c7pre", "c7",
@@ -20,6 +20,11 @@ const FORMATS: &[&[&str]] = &[
     &["--numstat", "-z"],
     &["--stat"],
     &["--stat=60,20"],
+    &["--stat=0"],
+    &["--stat=0,0,0"],
+    &["--stat-width=0", "--stat-count=0"],
+    &["-U99999999999"],
+    &["-U4294967297", "--inter-hunk-context=4294967298"],
     &["--stat", "--summary", "-p"],
     &["--shortstat"],
     &["--raw", "--numstat", "--stat", "--summary", "-p"],
@@ -92,4 +97,33 @@ fn packed_fixture_patches() {
     let dir = fixture("basic-packed");
     assert_same(&dir, &["diff", "main~4", "main"]);
     assert_same(&dir, &["diff", "--stat", "main~4", "odd"]);
+}
+
+#[test]
+fn negative_context_is_refused_not_guessed() {
+    // git prints malformed hunk headers (`@@ -55,1- +55,1- @@`) for a negative context;
+    // oxgit refuses with a message instead of imitating them.
+    let dir = fixture("basic");
+    assert_eq!(
+        git_cmd(&dir)
+            .args(["diff", "-U-1", "HEAD~1", "HEAD"])
+            .status()
+            .unwrap()
+            .code(),
+        Some(0)
+    );
+    for args in [["diff", "-U-1"], ["diff", "--inter-hunk-context=-5"]] {
+        let out = oxgit_cmd(&dir)
+            .args(args)
+            .args(["HEAD~1", "HEAD"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(128), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("negative context is not supported by oxgit"),
+            "{args:?}: {err}"
+        );
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
 }

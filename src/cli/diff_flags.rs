@@ -110,6 +110,18 @@ fn number<T: std::str::FromStr>(flag: &str, v: Option<&str>) -> Result<T, Fatal>
         .map_err(|_| Fatal::usage(format!("{flag}: expects a numerical value")))
 }
 
+/// A context length as git stores it: parsed as a C `long`, kept as an `int` (so
+/// `-U4294967297` is `-U1`). Negative lengths make git print malformed hunk headers;
+/// oxgit refuses them rather than guess at that output.
+fn context_number(flag: &str, v: Option<&str>) -> Result<u32, Fatal> {
+    let n: i64 = number(flag, v)?;
+    u32::try_from(n as i32).map_err(|_| {
+        Fatal::new(format!(
+            "{flag}: a negative context is not supported by oxgit"
+        ))
+    })
+}
+
 fn stat_number(flag: &str, v: Option<&str>) -> Result<usize, Fatal> {
     v.unwrap_or("").parse().map_err(|_| invalid(flag))
 }
@@ -274,7 +286,7 @@ pub const FLAGS: &[Flag] = &[
     flag!("--unified", Required, unified),
     flag!("-U", AttachedOrNext, unified),
     flag!("--inter-hunk-context", Required, |a, v| {
-        a.options.line.inter_hunk_context = number("--inter-hunk-context", v)?;
+        a.options.line.inter_hunk_context = context_number("--inter-hunk-context", v)?;
         Ok(())
     }),
     flag!("--no-prefix", None, |a, _| {
@@ -345,7 +357,7 @@ pub const FLAGS: &[Flag] = &[
 
 fn unified(a: &mut DiffArgs, v: Option<&str>) -> Result<(), Fatal> {
     let shown = format!("-U{}", v.unwrap_or(""));
-    a.options.line.context = number(&shown, v)?;
+    a.options.line.context = context_number(&shown, v)?;
     a.sections |= Sections::PATCH;
     Ok(())
 }

@@ -49,14 +49,16 @@ pub struct FileStat {
 /// Layout options of `--stat[=<width>[,<name-width>]]`, `--stat-graph-width`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StatOptions {
-    /// Total width (80 when not a terminal; `$COLUMNS` or the terminal width otherwise).
+    /// Total width (80 when not a terminal; `$COLUMNS` or the terminal width otherwise;
+    /// 0 means 80, as in git).
     pub width: usize,
     /// Maximum name width (`--stat-name-width`, `diff.statNameWidth`), if set.
     pub name_width: Option<usize>,
     /// Maximum graph width (`--stat-graph-width`, `diff.statGraphWidth`), if set (0 means
     /// unset, as in git).
     pub graph_width: Option<usize>,
-    /// Maximum number of file lines (`--stat-count`); the rest is summarized as ` ...`.
+    /// Maximum number of file lines (`--stat-count`; 0 means all); the rest is summarized
+    /// as ` ...`.
     pub count: Option<usize>,
 }
 
@@ -146,7 +148,12 @@ pub fn write_stat(out: &mut Vec<u8>, files: &[FileStat], options: &StatOptions) 
     let mut max_change: u64 = 0;
     let mut number_width = 0;
     let mut bin_width = 0;
-    let count = options.count.unwrap_or(usize::MAX).min(files.len());
+    // A count or width of 0 means the default, as in git.
+    let count = options
+        .count
+        .filter(|&c| c > 0)
+        .unwrap_or(usize::MAX)
+        .min(files.len());
     let (shown, rest) = files.split_at(count);
     for f in shown {
         max_len = max_len.max(display_width(&f.name));
@@ -160,7 +167,11 @@ pub fn write_stat(out: &mut Vec<u8>, files: &[FileStat], options: &StatOptions) 
         }
     }
     number_width = number_width.max(decimal_width(max_change));
-    let mut width = options.width;
+    let mut width = if options.width == 0 {
+        80
+    } else {
+        options.width
+    };
     if width < 16 + 6 + number_width {
         width = 16 + 6 + number_width;
     }
