@@ -316,3 +316,28 @@ fn closed_while_other_credentials_are_configured() {
     );
     assert_eq!(s.get("/healthz", &[]).status, 200);
 }
+
+#[test]
+fn bare_repositories_and_symlinks_out_of_the_root() {
+    let root = root_with("seed-demo", &["demo"], "native-layout");
+    let outside = root_with("seed-demo", &["elsewhere"], "native-outside");
+    common::git(&root, &["clone", "-q", "--bare", "demo", "bare.git"]);
+    std::os::unix::fs::symlink(outside.join("elsewhere"), root.join("escape")).unwrap();
+    let s = Server::start(&root, &["--root", root.to_str().unwrap()]);
+    let q = "from=main~3&to=feature&path=src/../README.md&path=./src";
+    let work = get_json(&s, &format!("/repos/demo/changes?{q}"));
+    assert_eq!(get_json(&s, &format!("/repos/bare/changes?{q}")), work);
+    assert_eq!(get_json(&s, &format!("/repos/bare.git/changes?{q}")), work);
+    let sides = git_sides(&root.join("demo"), Some("main~3"), "feature");
+    let raw = git_diff(
+        &root.join("demo"),
+        &sides,
+        &["--raw", "--no-abbrev"],
+        &["README.md", "src"],
+    );
+    assert_eq!(json_changes(&work["changes"]), raw_changes(&raw));
+    assert!(work["changes"].as_array().unwrap().len() >= 3, "{work}");
+    let r = s.get("/repos/escape/changes", &[]);
+    assert_eq!(r.status, 404);
+    assert_eq!(r.json()["error"], "repository escape not found");
+}
