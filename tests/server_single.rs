@@ -70,6 +70,8 @@ fn openapi_lists_exactly_the_served_routes() {
         "areaId" => "4e080c62-fa21-4fbc-8fef-2a10a2b38049",
         // OpenHands: the served repository's folder is the conversation's workspace.
         "conversation_id" => "demo",
+        // Native: the served repository by its folder name.
+        "repo" => "demo",
         other => panic!("no sample value for path parameter {other}"),
     };
     let mut n = 0;

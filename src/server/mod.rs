@@ -11,6 +11,7 @@
 //!   Huawei AK/SK signatures);
 //! * [`repos`]: repository lookup that never leaves the root;
 //! * [`pool`]: git work on a bounded blocking pool, the diff bound (503 past it);
+//! * [`native`]: oxgit's own JSON API (changes, stats, diff of two revisions);
 //! * [`azure`]: Azure DevOps commit changes and its discovery;
 //! * [`mr`] and [`codearts_registry`]: merge requests stored git-natively, the CodeArts
 //!   repository ids (writes go through [`crate::write`], the only writer).
@@ -28,6 +29,7 @@ pub mod fuzz;
 pub mod http;
 pub mod jwt;
 pub mod mr;
+pub mod native;
 pub mod openapi;
 pub mod openhands;
 pub mod pool;
@@ -127,9 +129,9 @@ pub fn client_base_url(headers: &HeaderMap) -> String {
     format!("{proto}://{host}")
 }
 
-/// oxgit's own routes: health and the OpenAPI document.
+/// oxgit's own routes: health, the OpenAPI document and the native JSON API.
 fn native_routes() -> Vec<Route> {
-    vec![
+    let mut v = vec![
         Route::new(
             "GET",
             "/healthz",
@@ -148,7 +150,9 @@ fn native_routes() -> Vec<Route> {
                 Json(st.inner.openapi.clone()).into_response()
             }),
         ),
-    ]
+    ];
+    v.extend(native::routes());
+    v
 }
 
 /// The router of every route in [`routes::all`], with per-route timeouts in each
