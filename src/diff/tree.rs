@@ -2,10 +2,9 @@
 //! into subtrees whose ids differ, with optional path limiting.
 
 use super::change::Change;
-use crate::object::{Commit, ObjectKind, ParseError, Tag, TreeEntry, TreeIter};
+use crate::object::{Commit, ObjectKind, ParseError, Tag, TreeEntry, TreePairs};
 use crate::odb::{Odb, OdbError};
 use crate::oid::ObjectId;
-use std::cmp::Ordering;
 
 /// Why two trees could not be compared.
 #[derive(Debug, thiserror::Error)]
@@ -463,23 +462,12 @@ impl<'a> TreeDiff<'a> {
             id: id.unwrap_or(null),
             source,
         };
-        let mut a = TreeIter::new(old_buf, hash);
-        let mut b = TreeIter::new(new_buf, hash);
-        let mut ea = a.next().transpose().map_err(|e| parse_err(old, e))?;
-        let mut eb = b.next().transpose().map_err(|e| parse_err(new, e))?;
+        let mut pairs = TreePairs::new(old_buf, new_buf, hash);
         let base_len = self.path.len();
-        loop {
-            let ord = match (&ea, &eb) {
-                (None, None) => break,
-                (Some(_), None) => Ordering::Less,
-                (None, Some(_)) => Ordering::Greater,
-                (Some(x), Some(y)) => x.cmp_git(y),
-            };
-            let (x, y) = match ord {
-                Ordering::Less => (ea.take(), None),
-                Ordering::Greater => (None, eb.take()),
-                Ordering::Equal => (ea.take(), eb.take()),
-            };
+        while let Some((x, y)) = pairs
+            .next_pair()
+            .map_err(|e| parse_err(if e.old { old } else { new }, e.source))?
+        {
             let name = x.as_ref().or(y.as_ref()).map(|e| e.name).unwrap_or(&[]);
             self.path.truncate(base_len);
             if base_len > 0 {
@@ -489,12 +477,6 @@ impl<'a> TreeDiff<'a> {
             self.entry(x, y, depth, all, visit)?;
             if self.found {
                 break;
-            }
-            if ea.is_none() && ord != Ordering::Greater {
-                ea = a.next().transpose().map_err(|e| parse_err(old, e))?;
-            }
-            if eb.is_none() && ord != Ordering::Less {
-                eb = b.next().transpose().map_err(|e| parse_err(new, e))?;
             }
         }
         self.path.truncate(base_len);

@@ -12,7 +12,9 @@ mod validate;
 
 pub use commit::{Commit, Signature};
 pub use tag::Tag;
-pub use tree::{compare_tree_names, EntryMode, TreeEntry, TreeIter};
+pub use tree::{
+    compare_tree_names, EntryMode, TreeEntry, TreeIter, TreePair, TreePairError, TreePairs,
+};
 pub use validate::{check_entry_name, check_tree, check_tree_depth, BadName, MAX_TREE_DEPTH};
 
 use std::fmt;

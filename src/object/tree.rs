@@ -180,6 +180,73 @@ impl<'a> Iterator for TreeIter<'a> {
     }
 }
 
+/// The entries of two trees side by side in git's tree order, the merge every tree diff
+/// walks: each step gives the entry of one name in the old tree, the new tree or both.
+/// Entries are read lazily, so a caller that stops early never parses the rest.
+pub struct TreePairs<'a> {
+    old: TreeIter<'a>,
+    new: TreeIter<'a>,
+    next_old: Option<TreeEntry<'a>>,
+    next_new: Option<TreeEntry<'a>>,
+    /// Which sides the previous step consumed (both at the start).
+    advance: (bool, bool),
+}
+
+/// An entry of the old tree, the new tree, or both, under one name.
+pub type TreePair<'a> = (Option<TreeEntry<'a>>, Option<TreeEntry<'a>>);
+
+/// A tree of a [`TreePairs`] walk failed to parse: `old` says which.
+#[derive(Debug)]
+pub struct TreePairError {
+    /// Whether the old tree (else the new one) is malformed.
+    pub old: bool,
+    /// What is wrong with it.
+    pub source: ParseError,
+}
+
+impl<'a> TreePairs<'a> {
+    /// Walks the raw trees `old` and `new` together.
+    pub fn new(old: &'a [u8], new: &'a [u8], hash: HashKind) -> TreePairs<'a> {
+        TreePairs {
+            old: TreeIter::new(old, hash),
+            new: TreeIter::new(new, hash),
+            next_old: None,
+            next_new: None,
+            advance: (true, true),
+        }
+    }
+
+    /// The next name's entries, or `None` when both trees are done.
+    pub fn next_pair(&mut self) -> Result<Option<TreePair<'a>>, TreePairError> {
+        if std::mem::take(&mut self.advance.0) {
+            self.next_old = self
+                .old
+                .next()
+                .transpose()
+                .map_err(|source| TreePairError { old: true, source })?;
+        }
+        if std::mem::take(&mut self.advance.1) {
+            self.next_new = self
+                .new
+                .next()
+                .transpose()
+                .map_err(|source| TreePairError { old: false, source })?;
+        }
+        let ord = match (&self.next_old, &self.next_new) {
+            (None, None) => return Ok(None),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (Some(x), Some(y)) => x.cmp_git(y),
+        };
+        self.advance = (ord != Ordering::Greater, ord != Ordering::Less);
+        Ok(Some(match ord {
+            Ordering::Less => (self.next_old.take(), None),
+            Ordering::Greater => (None, self.next_new.take()),
+            Ordering::Equal => (self.next_old.take(), self.next_new.take()),
+        }))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

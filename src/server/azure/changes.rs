@@ -11,7 +11,7 @@
 
 use crate::diff::rename::Spans;
 use crate::diff::MAX_SCORE;
-use crate::object::{Commit, EntryMode, ObjectKind, TreeEntry, TreeIter};
+use crate::object::{Commit, EntryMode, ObjectKind, TreeEntry, TreePairs};
 use crate::odb::{Odb, OdbError};
 use crate::oid::ObjectId;
 use std::cmp::Ordering;
@@ -266,23 +266,12 @@ impl Walker<'_> {
         let hash = self.odb.hash_kind();
         let (old_buf, new_buf) = (self.load(old)?, self.load(new)?);
         let corrupt = |id: Option<ObjectId>| ChangesError::Corrupt(id.unwrap_or(hash.null_id()));
-        let mut a = TreeIter::new(&old_buf, hash);
-        let mut b = TreeIter::new(&new_buf, hash);
-        let mut ea = a.next().transpose().map_err(|_| corrupt(old))?;
-        let mut eb = b.next().transpose().map_err(|_| corrupt(new))?;
+        let mut pairs = TreePairs::new(&old_buf, &new_buf, hash);
         let base = self.path.len();
-        loop {
-            let ord = match (&ea, &eb) {
-                (None, None) => break,
-                (Some(_), None) => Ordering::Less,
-                (None, Some(_)) => Ordering::Greater,
-                (Some(x), Some(y)) => x.cmp_git(y),
-            };
-            let (x, y) = match ord {
-                Ordering::Less => (ea.take(), None),
-                Ordering::Greater => (None, eb.take()),
-                Ordering::Equal => (ea.take(), eb.take()),
-            };
+        while let Some((x, y)) = pairs
+            .next_pair()
+            .map_err(|e| corrupt(if e.old { old } else { new }))?
+        {
             let name = x.as_ref().or(y.as_ref()).map(|e| e.name).unwrap_or(&[]);
             self.path.truncate(base);
             if base > 0 {
@@ -309,12 +298,6 @@ impl Walker<'_> {
                     }
                 }
                 _ => {}
-            }
-            if ea.is_none() && ord != Ordering::Greater {
-                ea = a.next().transpose().map_err(|_| corrupt(old))?;
-            }
-            if eb.is_none() && ord != Ordering::Less {
-                eb = b.next().transpose().map_err(|_| corrupt(new))?;
             }
         }
         self.path.truncate(base);
