@@ -280,26 +280,7 @@ fn run_batch(repo: &Repository, b: &Batch, ctx: &mut Context<'_>) -> Result<i32,
             .any(|a| matches!(a, Atom::Kind | Atom::Size));
         let (objects, _) = odb.unordered_objects()?;
         for object in &objects {
-            let id = object.id;
-            let info = if needs_info {
-                odb.listed_object_header(object, &mut memo)
-            } else if odb.contains(&id) {
-                Ok((ObjectKind::Blob, 0))
-            } else {
-                Err(OdbError::NotFound(id))
-            };
-            let mut hex = [0u8; 64];
-            match info {
-                Ok((kind, size)) => record(b, &id, kind, size, b"", delim, None, None, ctx.out)?,
-                Err(e) if e.is_missing() => {
-                    missing(id.hex_str(&mut hex).as_bytes(), b"missing", delim, ctx.out)?
-                }
-                Err(e) => {
-                    ctx.out.flush()?;
-                    eprintln!("error: {e}");
-                    missing(id.hex_str(&mut hex).as_bytes(), b"missing", delim, ctx.out)?
-                }
-            }
+            listed_check_line(odb, b, object, needs_info, &mut memo, delim, ctx.out)?;
         }
         return Ok(0);
     }
@@ -349,27 +330,7 @@ fn run_batch(repo: &Repository, b: &Batch, ctx: &mut Context<'_>) -> Result<i32,
             if n % 64 == 63 {
                 ctx.out.flush()?;
             }
-            let id = object.id;
-            let info = if needs_info {
-                odb.listed_object_header(&object, &mut memo)
-            } else if odb.contains(&id) {
-                Ok((ObjectKind::Blob, 0))
-            } else {
-                Err(OdbError::NotFound(id))
-            };
-            let mut hex = [0u8; 64];
-            match info {
-                Ok((kind, size)) => record(b, &id, kind, size, b"", delim, None, None, ctx.out)?,
-                // Unreadable (or pruned while we ran): git shows such objects as missing.
-                Err(OdbError::NotFound(_)) => {
-                    missing(id.hex_str(&mut hex).as_bytes(), b"missing", delim, ctx.out)?
-                }
-                Err(e) => {
-                    ctx.out.flush()?;
-                    eprintln!("error: {e}");
-                    missing(id.hex_str(&mut hex).as_bytes(), b"missing", delim, ctx.out)?
-                }
-            }
+            listed_check_line(odb, b, &object, needs_info, &mut memo, delim, ctx.out)?;
         }
         return Ok(0);
     }
@@ -487,6 +448,39 @@ fn all_contents(
         start = end;
     }
     Ok(())
+}
+
+/// One listed object's `--batch-all-objects --batch-check` line: its header (read only
+/// when the format shows its type or size), or `missing` when it cannot be read
+/// (unreadable, or pruned while we ran), as git shows such objects; a read error other
+/// than a missing object is also reported on standard error.
+fn listed_check_line(
+    odb: &crate::odb::Odb,
+    b: &Batch,
+    object: &crate::odb::ListedObject,
+    needs_info: bool,
+    memo: &mut crate::odb::KindMemo,
+    delim: u8,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let id = object.id;
+    let info = if needs_info {
+        odb.listed_object_header(object, memo)
+    } else if odb.contains(&id) {
+        Ok((ObjectKind::Blob, 0))
+    } else {
+        Err(OdbError::NotFound(id))
+    };
+    match info {
+        Ok((kind, size)) => return record(b, &id, kind, size, b"", delim, None, None, out),
+        Err(e) if e.is_missing() => {}
+        Err(e) => {
+            out.flush()?;
+            eprintln!("error: {e}");
+        }
+    }
+    let mut hex = [0u8; 64];
+    missing(id.hex_str(&mut hex).as_bytes(), b"missing", delim, out)
 }
 
 fn missing(name: &[u8], what: &[u8], delim: u8, out: &mut dyn Write) -> std::io::Result<()> {
