@@ -86,14 +86,7 @@ fn mixed_storage_matches_git() {
 fn out_of_order_pack_index_lists_what_git_lists() {
     let dir = scratch_dir().join(format!("unsorted-idx-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let ok = std::process::Command::new("cp")
-        .arg("-a")
-        .arg(fixture("basic-packed"))
-        .arg(&dir)
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok);
+    copy_dir(&fixture("basic-packed"), &dir);
     let pack_dir = dir.join(".git/objects/pack");
     let mut idx = None;
     for entry in std::fs::read_dir(&pack_dir).unwrap() {

@@ -42,17 +42,6 @@ const COMMANDS: &[&[&str]] = &[
     &["log", "--numstat", "--format=%h"],
 ];
 
-fn copy_dir(from: &Path, to: &Path) {
-    let ok = std::process::Command::new("cp")
-        .arg("-a")
-        .arg(from)
-        .arg(to)
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok);
-}
-
 fn with_config(base: &Path, key: &str, value: &str) -> PathBuf {
     let value_name: String = value
         .chars()

@@ -320,3 +320,15 @@ pub fn write_literal_object(dir: &Path, kind: &str, body: &[u8]) -> String {
     std::fs::remove_file(&path).unwrap();
     String::from_utf8(id).unwrap().trim().to_string()
 }
+
+/// Copies the directory `from` to `to` (`cp -a`: modes, symlinks and times kept).
+pub fn copy_dir(from: &Path, to: &Path) {
+    let ok = Command::new("cp")
+        .arg("-a")
+        .arg(from)
+        .arg(to)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "cp -a {} {}", from.display(), to.display());
+}
