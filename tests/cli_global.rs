@@ -241,3 +241,30 @@ fn help_pages_and_version() {
         );
     }
 }
+
+#[test]
+fn cat_file_usage_and_an_unborn_branch() {
+    let dir = fixture("basic");
+    for args in [
+        &["cat-file"][..],
+        &["cat-file", "-p"],
+        &["cat-file", "-t"],
+        &["cat-file", "blob"],
+        &["cat-file", "a", "b", "c"],
+        &["cat-file", "-p", "a", "b"],
+    ] {
+        assert_same_stderr_first_line(&dir, args);
+    }
+    let empty = common::scratch_dir().join(format!("unborn-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&empty);
+    std::fs::create_dir_all(&empty).unwrap();
+    common::git(&empty, &["init", "-q", "-b", "trunk"]);
+    for args in [
+        &["log"][..],
+        &["log", "--oneline"],
+        &["log", "HEAD"],
+        &["log", "-1", "--stat"],
+    ] {
+        assert_same_stderr(&empty, args);
+    }
+}

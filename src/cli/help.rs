@@ -23,7 +23,7 @@ pub(super) const COMMANDS: &[Command] = &[
     Command {
         name: "cat-file",
         summary: "Show the contents, type or size of objects",
-        usage: "usage: oxgit cat-file <type> <object>\n   or: oxgit cat-file (-e | -p) <object>\n   or: oxgit cat-file (-t | -s) <object>\n   or: oxgit cat-file (--batch | --batch-check) [--batch-all-objects] [--unordered] [-Z]\n",
+        usage: super::cat_file::USAGE,
         supports: "-t, -s, -p, -e, <type> <object>, --batch[=<format>], --batch-check[=<format>], --batch-all-objects, --unordered, -Z",
         common: false,
     },
@@ -235,7 +235,10 @@ fn most_similar(cmd: &str) -> Vec<&'static str> {
     if best >= SIMILARITY_FLOOR {
         return Vec::new();
     }
-    let group = scored[prefixes..].iter().take_while(|&&(s, _)| s == best).count();
+    let group = scored[prefixes..]
+        .iter()
+        .take_while(|&&(s, _)| s == best)
+        .count();
     scored[..prefixes + group].iter().map(|&(_, n)| n).collect()
 }
 
