@@ -686,7 +686,13 @@ fn codearts_sdk_against_the_server() {
         assert_eq!(parsed["title"], "Greet the world");
         assert_eq!(parsed["state"], "opened");
         assert_eq!(parsed["author"]["username"], "ada");
-        assert_eq!(parsed["sha"], head);
+        assert_eq!(parsed["repository_id"], 1001);
+        assert_eq!(parsed["source_branch"], "feature");
+        assert_eq!(parsed["create_at"], "2025-03-05T18:00:00.000+08:00");
+        assert_eq!(
+            parsed["web_url"],
+            "https://codearts.example/demo/merge_requests/1"
+        );
     };
     // AK/SK only, signed by the SDK.
     let (code, res) = run_codearts(&py, &s.base(), "SK1", "1", None);
