@@ -306,8 +306,10 @@ fn diff_refs(v: &Version) -> Value {
 /// git's default line diff (the repository's diff config is not consulted, as Gitaly
 /// passes its own options).
 fn changes_of(repo: &Repository, version: &Version, shape: &Shape) -> Result<Changes, CaError> {
-    let mut options = DiffOptions::default();
-    options.rename_score = RENAME_SCORE;
+    let options = DiffOptions {
+        rename_score: RENAME_SCORE,
+        ..DiffOptions::default()
+    };
     let request =
         DiffRequest::with_options(Endpoints::pair(version.base_sha, version.head_sha), options);
     let differ = Differ::new(repo, &request).map_err(internal)?;
