@@ -635,3 +635,137 @@ fn single_repository() {
         404
     );
 }
+
+/// Mode-only change, type change, empty new file, no trailing newline, binary edit and
+/// deletion, a non-ASCII path, a hunk with a function name: each `diff` is git's.
+#[test]
+fn per_file_edge_cases_match_git() {
+    let (root, repo) = demo_root("edge");
+    git(&repo, &["checkout", "-q", "-b", "edge", "main"]);
+    let long: String = (0..40).map(|i| format!("    line {i}\n")).collect();
+    std::fs::write(
+        repo.join("func.c"),
+        format!("int main(void)\n{{\n{long}}}\n"),
+    )
+    .unwrap();
+    git(&repo, &["add", "func.c"]);
+    git(&repo, &["commit", "-q", "-m", "func"]);
+    let base_of_edge = rev(&repo, "HEAD");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(
+        repo.join("README.md"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    git(&repo, &["rm", "-q", "src/lib.rs"]);
+    std::os::unix::fs::symlink("main.rs", repo.join("src/lib.rs")).unwrap();
+    std::fs::write(repo.join("empty.txt"), b"").unwrap();
+    std::fs::write(repo.join("no-newline.txt"), b"one\ntwo").unwrap();
+    std::fs::write(
+        repo.join("assets/logo.png"),
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDRx",
+    )
+    .unwrap();
+    std::fs::write(repo.join("caf\u{e9}.txt"), "caf\u{e9}\n").unwrap();
+    std::fs::write(
+        repo.join("func.c"),
+        format!(
+            "int main(void)\n{{\n{}}}\n",
+            long.replace("    line 30\n", "    line thirty\n")
+        ),
+    )
+    .unwrap();
+    std::fs::remove_file(repo.join("package-lock.json")).unwrap();
+    git(&repo, &["add", "-A", "--", ".", ":!.done"]);
+    git(&repo, &["commit", "-q", "-m", "edge cases"]);
+    git(&repo, &["checkout", "-q", "main"]);
+    git(&repo, &["branch", "edge-base", &base_of_edge]);
+    let s = start(&root, "");
+    let body = changes_of(&s, mr(&repo, "edge", "edge-base"));
+    let c = |p: &str| by_path(&body, p).clone();
+    for p in [
+        "README.md",
+        "assets/logo.png",
+        "caf\u{e9}.txt",
+        "empty.txt",
+        "func.c",
+        "no-newline.txt",
+        "package-lock.json",
+    ] {
+        let f = c(p);
+        let want = git_mr_diff(
+            &repo,
+            &base_of_edge,
+            body["sha"].as_str().unwrap(),
+            &[f["old_path"].as_str().unwrap()],
+        );
+        assert_eq!(f["diff"].as_str().unwrap(), want, "{p}");
+    }
+    let readme = c("README.md");
+    assert_eq!(
+        (&readme["a_mode"], &readme["b_mode"]),
+        (&json!("100644"), &json!("100755"))
+    );
+    assert_eq!(
+        (&readme["mode_changed"], &readme["diff"]),
+        (&json!(true), &json!(""))
+    );
+    assert_eq!(c("empty.txt")["diff"], "");
+    assert_eq!(c("empty.txt")["new_file"], true);
+    assert_eq!(c("empty.txt")["mode_changed"], false);
+    assert!(c("no-newline.txt")["diff"]
+        .as_str()
+        .unwrap()
+        .ends_with("+two\n\\ No newline at end of file\n"));
+    assert_eq!(
+        c("assets/logo.png")["diff"],
+        "Binary files a/assets/logo.png and b/assets/logo.png differ\n"
+    );
+    assert!(c("func.c")["diff"]
+        .as_str()
+        .unwrap()
+        .starts_with("@@ -30,7 +30,7 @@ int main(void)\n"));
+    let lock = c("package-lock.json");
+    assert_eq!(
+        (&lock["deleted_file"], &lock["b_mode"]),
+        (&json!(true), &json!("0"))
+    );
+    // A type change: one entry, modes of both sides, the deletion's and the addition's
+    // hunks in git's order.
+    let t = c("src/lib.rs");
+    assert_eq!(
+        (&t["a_mode"], &t["b_mode"]),
+        (&json!("100644"), &json!("120000"))
+    );
+    assert_eq!(t["mode_changed"], true);
+    assert_eq!(
+        t["diff"],
+        "@@ -1,3 +0,0 @@\n-pub fn add(a: i32, b: i32) -> i32 {\n-    a + b\n-}\n@@ -0,0 +1 @@\n+main.rs\n\\ No newline at end of file\n"
+    );
+}
+
+/// A registry entry that leads outside the root is never served.
+#[test]
+fn registry_entries_outside_the_root_are_refused() {
+    let (root, _repo) = demo_root("outside");
+    let outside = root_with("seed-demo", &["elsewhere"], "codearts-outside-target");
+    std::os::unix::fs::symlink(outside.join("elsewhere"), root.join("escape")).unwrap();
+    std::fs::write(
+        root.join(".oxgit/codearts-repos.toml"),
+        "[[repository]]\nid = 1001\npath = \"demo\"\n\n[[repository]]\nid = 1002\npath = \"../outside\"\n\n[[repository]]\nid = 1003\npath = \"escape\"\n",
+    )
+    .unwrap();
+    let s = start(&root, "");
+    assert_eq!(get(&s, MR1).status, 200);
+    for id in [1002, 1003] {
+        let r = get(
+            &s,
+            &format!("/v4/repositories/{id}/merge-requests/1/changes"),
+        );
+        assert_eq!(r.status, 404, "{id}");
+        assert_eq!(
+            r.json(),
+            json!({"error_code": "CH.00404000", "error_msg": "Repository not found."})
+        );
+    }
+}
