@@ -769,3 +769,87 @@ fn registry_entries_outside_the_root_are_refused() {
         );
     }
 }
+
+/// Concurrent requests after the source branch moved: all answer the live version, and
+/// exactly one new version is recorded (the writers compare and swap; a loser still
+/// answers the live version).
+#[test]
+fn concurrent_refreshes_record_one_version() {
+    let (root, repo) = demo_root("concurrent");
+    let s = start(&root, "");
+    git(&repo, &["checkout", "-q", "feature"]);
+    git(&repo, &["commit", "-q", "--allow-empty", "-m", "moved"]);
+    git(&repo, &["checkout", "-q", "main"]);
+    let moved = rev(&repo, "feature");
+    let s = std::sync::Arc::new(s);
+    let handles: Vec<_> = (0..6)
+        .map(|_| {
+            let s = s.clone();
+            std::thread::spawn(move || {
+                let r = get(&s, MR1);
+                (r.status, r.json())
+            })
+        })
+        .collect();
+    for h in handles {
+        let (status, body) = h.join().unwrap();
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["diff_refs"], refs(C3, &moved, M4));
+        assert_eq!(body["change_count"], 3);
+    }
+    let versions = String::from_utf8(git(
+        &repo,
+        &["log", "--format=%B", "refs/oxgit/merge-requests/1"],
+    ))
+    .unwrap();
+    assert_eq!(
+        versions.matches(&format!("head_sha {moved}\n")).count(),
+        1,
+        "{versions}"
+    );
+    git(&repo, &["fsck", "--strict", "--no-dangling"]);
+}
+
+/// A SHA-256 repository: ids in its own format throughout.
+#[test]
+fn sha256_repository() {
+    let root = common::scratch_dir().join(format!("codearts-sha256-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let repo = root.join("r");
+    std::fs::create_dir_all(&repo).unwrap();
+    git(
+        &repo,
+        &["init", "-q", "--object-format=sha256", "-b", "main"],
+    );
+    std::fs::write(repo.join("a.txt"), "one\n").unwrap();
+    git(&repo, &["add", "a.txt"]);
+    git(&repo, &["commit", "-q", "-m", "one"]);
+    git(&repo, &["checkout", "-q", "-b", "topic"]);
+    std::fs::write(repo.join("a.txt"), "one\ntwo\n").unwrap();
+    git(&repo, &["commit", "-q", "-am", "two"]);
+    git(&repo, &["checkout", "-q", "main"]);
+    ox(
+        &repo,
+        &[
+            "mr",
+            "register",
+            "--root",
+            root.to_str().unwrap(),
+            "--id",
+            "1001",
+        ],
+    );
+    let iid = mr(&repo, "topic", "main");
+    let s = start(&root, "");
+    let body = changes_of(&s, iid);
+    let head = rev(&repo, "topic");
+    assert_eq!(head.len(), 64);
+    assert_eq!(body["sha"], head);
+    assert_eq!(
+        body["diff_refs"],
+        refs(&rev(&repo, "main"), &head, &rev(&repo, "main"))
+    );
+    assert_eq!(body["changes"][0]["diff"], "@@ -1 +1,2 @@\n one\n+two\n");
+    assert_eq!(body["changes"][0]["content_sha"], head);
+    std::fs::remove_dir_all(&root).unwrap();
+}
