@@ -552,3 +552,167 @@ fn codearts_sdk_request_and_parsing() {
         serde_json::json!({"status": 401, "error_code": "DEV.00000003", "error_msg": "Authentication information expired."})
     );
 }
+
+/// Runs `clients/codearts_mr_changes.py` against `base`: `(exit code, JSON output)`.
+fn run_codearts(py: &Path, base: &str, sk: &str, iid: &str, token: Option<&str>) -> (i32, Value) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("clients/codearts_mr_changes.py");
+    let mut cmd = std::process::Command::new(py);
+    cmd.arg(&script)
+        .args([base, "AK1", sk, "proj1", "1001", iid]);
+    if let Some(t) = token {
+        cmd.arg(t);
+    }
+    let out = cmd.output().unwrap();
+    let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "client output not JSON ({e}): {} {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().unwrap_or(-1), v)
+}
+
+/// The real `huaweicloudsdkcodeartsrepo` client against the real server: its own AK/SK
+/// signature, then an IAM token through its request hook; the body it received checked
+/// against git (file list at 30 % renames, every diff against git's patch).
+#[test]
+fn codearts_sdk_against_the_server() {
+    let Some(py) = python() else { return };
+    let root = root_with("seed-demo", &["demo"], "codearts-sdk");
+    let repo = root.join("demo");
+    let ox = |args: &[&str]| {
+        let mut c = common::oxgit_cmd(&repo);
+        c.args(args).env("GIT_COMMITTER_DATE", "@1741168800 +0800");
+        let out = common::run(c, b"");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    ox(&[
+        "mr",
+        "register",
+        "--root",
+        root.to_str().unwrap(),
+        "--id",
+        "1001",
+    ]);
+    ox(&[
+        "mr",
+        "create",
+        "--source",
+        "feature",
+        "--target",
+        "main",
+        "--title",
+        "Greet the world",
+        "--username",
+        "ada",
+    ]);
+    let cfg = config_file(
+        &root.join(".cfg"),
+        "oxgit.toml",
+        "[codearts]\ntokens = [\"iam-token\"]\naccess_keys = [{ ak = \"AK1\", sk = \"SK1\" }]\n",
+    );
+    let s = Server::start(
+        &root,
+        &[
+            "--root",
+            root.to_str().unwrap(),
+            "--config",
+            cfg.to_str().unwrap(),
+        ],
+    );
+    let check = |res: &Value| {
+        let raw = &res["raw"];
+        let base = raw["diff_refs"]["base_sha"].as_str().unwrap();
+        let head = raw["diff_refs"]["head_sha"].as_str().unwrap();
+        assert_eq!(base, "3d437350ad89ab35b7d884b8ee474139319e44a2");
+        assert_eq!(head, "0f814920eda2baa4ac00d06601458808f3c26746");
+        let listed = String::from_utf8(common::git(
+            &repo,
+            &["diff", "--name-status", "--find-renames=30%", base, head],
+        ))
+        .unwrap();
+        let want: Vec<(String, String, String)> = listed
+            .lines()
+            .map(|l| {
+                let f: Vec<&str> = l.split('\t').collect();
+                (
+                    f[0][..1].to_string(),
+                    f[1].to_string(),
+                    f[f.len() - 1].to_string(),
+                )
+            })
+            .collect();
+        let got: Vec<(String, String, String)> = raw["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                let letter = if c["new_file"] == true {
+                    "A"
+                } else if c["deleted_file"] == true {
+                    "D"
+                } else if c["renamed_file"] == true {
+                    "R"
+                } else {
+                    "M"
+                };
+                (
+                    letter.to_string(),
+                    c["old_path"].as_str().unwrap().to_string(),
+                    c["new_path"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(got, want);
+        for c in raw["changes"].as_array().unwrap() {
+            let (old, new) = (
+                c["old_path"].as_str().unwrap(),
+                c["new_path"].as_str().unwrap(),
+            );
+            assert_eq!(
+                c["diff"].as_str().unwrap(),
+                server_support::git_mr_diff(&repo, base, head, &[old, new]),
+                "{new}"
+            );
+        }
+        assert_eq!(raw["change_count"], 3);
+        // The SDK's own model: the merge request's members, parsed.
+        let parsed = &res["parsed"]["body"][0];
+        assert_eq!(parsed["title"], "Greet the world");
+        assert_eq!(parsed["state"], "opened");
+        assert_eq!(parsed["author"]["username"], "ada");
+        assert_eq!(parsed["repository_id"], 1001);
+        assert_eq!(parsed["source_branch"], "feature");
+        assert_eq!(parsed["create_at"], "2025-03-05T18:00:00.000+08:00");
+        assert_eq!(
+            parsed["web_url"],
+            "https://codearts.example/demo/merge_requests/1"
+        );
+    };
+    // AK/SK only, signed by the SDK.
+    let (code, res) = run_codearts(&py, &s.base(), "SK1", "1", None);
+    assert_eq!(code, 0, "{res}");
+    check(&res);
+    // A token (the SDK still signs, here with a secret the server does not know).
+    let (code, res) = run_codearts(&py, &s.base(), "unknown-secret", "1", Some("iam-token"));
+    assert_eq!(code, 0, "{res}");
+    check(&res);
+    // Refusals as the SDK reports them.
+    let (code, res) = run_codearts(&py, &s.base(), "unknown-secret", "1", None);
+    assert_eq!(code, 2);
+    assert_eq!(
+        res["error"],
+        serde_json::json!({"status": 401, "error_code": "DEV.00000003", "error_msg": "Authentication information expired."})
+    );
+    let (code, res) = run_codearts(&py, &s.base(), "SK1", "99", None);
+    assert_eq!(code, 2);
+    assert_eq!(
+        res["error"],
+        serde_json::json!({"status": 404, "error_code": "CH.00404000", "error_msg": "Merge request not found."})
+    );
+}

@@ -12,6 +12,17 @@ const C2: &str = "15328969158d082b85585cb3c8d32d9e0dbda315";
 
 fn single() -> (Server, std::path::PathBuf) {
     let root = root_with("seed-demo", &["demo"], "single");
+    // Merge request !1, for the CodeArts example and route.
+    let mut mr = common::oxgit_cmd(&root.join("demo"));
+    mr.args([
+        "mr", "create", "--source", "feature", "--target", "main", "--title", "Greet",
+    ]);
+    let out = common::run(mr, b"");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let cwd = root.join("demo/src");
     (Server::start(&cwd, &[]), root)
 }
@@ -72,6 +83,9 @@ fn openapi_lists_exactly_the_served_routes() {
         "conversation_id" => "demo",
         // Native: the served repository by its folder name.
         "repo" => "demo",
+        // CodeArts: a repository served alone is id 1 (no oxgit.codearts.repositoryId).
+        "repository_id" => "1",
+        "merge_request_iid" => "1",
         other => panic!("no sample value for path parameter {other}"),
     };
     let mut n = 0;
@@ -123,7 +137,8 @@ fn openapi_lists_exactly_the_served_routes() {
         (r.status, r.json()["error"].as_str()),
         (404, Some("not found"))
     );
-    let r = s.get("/v4/repositories/1/merge-requests/1/changes", &[]);
+    let r = s.get("/v4/repositories/1/merge-requests/1/commits", &[]);
+    assert_eq!(r.header("x-oxgit-no-route"), Some("1"));
     assert_eq!(r.json()["error_code"], "CH.00404000");
     let r = s.get("/api/conversations/x/git/unknown", &[]);
     assert_eq!(r.json()["detail"], "Not Found");

@@ -189,8 +189,22 @@ pub fn examples(base: &str, layout: &Layout) -> Vec<String> {
             )),
         }
         v.push(format!("curl -s -X OPTIONS {base}/{org}/_apis"));
+        if let Some(e) = codearts_example(base, git_dir) {
+            v.push(e);
+        }
     }
     v
+}
+
+/// The CodeArts merge-request changes request of the served repository's first merge
+/// request, if it has one.
+fn codearts_example(base: &str, git_dir: &std::path::Path) -> Option<String> {
+    let repo = crate::Repository::open(git_dir).ok()?;
+    let iid = *super::mr::iids(&repo).ok()?.first()?;
+    let id = super::codearts::single_repository_id(&repo);
+    Some(format!(
+        "curl -s {base}/v4/repositories/{id}/merge-requests/{iid}/changes"
+    ))
 }
 
 /// Serves `state` on `listener` until SIGINT/SIGTERM (or `shutdown` resolves).

@@ -242,3 +242,22 @@ pub fn config_file(dir: &Path, name: &str, text: &str) -> PathBuf {
     std::fs::write(&p, text).unwrap();
     p
 }
+
+/// git's patch of the files `paths` between `base` and `head` as a merge-request
+/// `diff` member shows it: `git diff --find-renames=30% base head -- paths` with the
+/// header lines before the first `@@` (or the `Binary files` line) stripped.
+pub fn git_mr_diff(dir: &Path, base: &str, head: &str, paths: &[&str]) -> String {
+    let mut args = vec!["diff", "--find-renames=30%", base, head, "--"];
+    args.extend_from_slice(paths);
+    let out = String::from_utf8(crate::common::git(dir, &args)).unwrap();
+    let start = out
+        .match_indices('\n')
+        .map(|(i, _)| i + 1)
+        .chain(std::iter::once(0))
+        .filter(|&i| out[i..].starts_with("@@") || out[i..].starts_with("Binary files "))
+        .min();
+    match start {
+        Some(i) => out[i..].to_string(),
+        None => String::new(),
+    }
+}
