@@ -13,6 +13,7 @@
 //! * [`pool`]: git work on a bounded blocking pool, the diff bound (503 past it);
 //! * [`native`]: oxgit's own JSON API (changes, stats, diff of two revisions);
 //! * [`azure`]: Azure DevOps commit changes and its discovery;
+//! * [`codestorage`]: Code Storage commit diff (JWT), streamed as files are produced;
 //! * [`mr`] and [`codearts_registry`]: merge requests stored git-natively, the CodeArts
 //!   repository ids (writes go through [`crate::write`], the only writer).
 //!
@@ -22,6 +23,7 @@ pub mod aksk;
 pub mod auth;
 pub mod azure;
 pub mod codearts_registry;
+pub mod codestorage;
 pub mod config;
 pub mod error;
 #[doc(hidden)]

@@ -100,5 +100,6 @@ pub fn all() -> Vec<Route> {
     let mut v = super::native_routes();
     v.extend(super::azure::routes());
     v.extend(super::openhands::routes());
+    v.extend(super::codestorage::routes());
     v
 }
