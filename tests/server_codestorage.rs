@@ -822,3 +822,95 @@ fn openapi_documents_the_parameters() {
         assert_eq!(sha["required"], true);
     }
 }
+
+/// Peak resident memory of a process, in KiB.
+fn peak_rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next())
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn streamed_as_produced_and_stopped_when_the_client_leaves() {
+    use std::io::{Read, Write};
+    let root = root_with("server-codestorage-wide", &["acme", "wide"], "cs-wide");
+    let dir = root.join("acme/wide/repo.git");
+    let cfg_dir = root.with_extension("cfg");
+    let cfg = config(&cfg_dir);
+    let mut text = std::fs::read_to_string(&cfg).unwrap();
+    text.insert_str(0, "[server]\nmax_concurrent_diffs = 1\n");
+    std::fs::write(&cfg, text).unwrap();
+    let s = Server::start(
+        &root,
+        &[
+            "--root",
+            root.to_str().unwrap(),
+            "--config",
+            cfg.to_str().unwrap(),
+        ],
+    );
+    let sha = rev(&dir, "wide");
+    let target = format!("/api/v1/repos/diff?sha={sha}");
+    let auth = bearer(&es(&claims("wide/repo")));
+    // A client that reads the head and a little of the body, then stops reading: the
+    // diff waits for it (the document is far larger than the socket buffers), holding
+    // the only diff permit, so the diff is still running while the body is sent.
+    let mut slow = s.connect();
+    write!(
+        slow,
+        "GET {target} HTTP/1.1\r\nHost: x\r\nAuthorization: {auth}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut got = vec![0u8; 65536];
+    let mut n = 0;
+    while n < 4096 {
+        n += slow.read(&mut got[n..]).unwrap();
+    }
+    let head = String::from_utf8_lossy(&got[..n]).into_owned();
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(
+        head.contains("{\"sha\":\""),
+        "the document has begun: {head}"
+    );
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let busy = s.get(&target, &[("Authorization", &auth)]);
+    assert_eq!(busy.status, 503, "{}", String::from_utf8_lossy(&busy.body));
+    assert!(busy.header("retry-after").is_some());
+    assert_eq!(busy.json(), json!({"error": "server busy, retry later"}));
+    // The client leaves: the diff stops and frees the permit.
+    drop(slow);
+    let start = std::time::Instant::now();
+    let full = loop {
+        let r = s.get(&target, &[("Authorization", &auth)]);
+        if r.status != 503 || start.elapsed() > std::time::Duration::from_secs(20) {
+            break r;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert_eq!(full.status, 200);
+    let doc = full.json();
+    assert_eq!(doc["files"].as_array().unwrap().len(), 3000);
+    assert_eq!(
+        doc["stats"],
+        json!({"files": 3000, "additions": 600000, "deletions": 0, "changes": 600000})
+    );
+    let first = &doc["files"][0];
+    let want = common::git(&dir, &["diff", &format!("{sha}^"), &sha, "--", "d1/f1.txt"]);
+    assert_eq!(
+        first["raw"].as_str().unwrap(),
+        String::from_utf8_lossy(&want)
+    );
+    // The whole document never sat in the server's memory.
+    let peak = peak_rss_kib(s.child.id());
+    let doc_kib = full.body.len() as u64 / 1024;
+    eprintln!("document {doc_kib} KiB, server peak RSS {peak} KiB");
+    assert!(
+        peak < doc_kib,
+        "peak RSS {peak} KiB vs a {doc_kib} KiB document"
+    );
+}
