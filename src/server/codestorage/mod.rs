@@ -691,6 +691,30 @@ async fn serve(
     }
 }
 
+/// The startup example of this endpoint for the single-repository layout: with no
+/// issuer configured a `curl` with an unsigned token (valid for 30 days) for repository
+/// `name` and commit `head`; otherwise a note that a signed token is needed.
+pub fn example(base: &str, name: &str, head: &str, no_issuers: bool) -> String {
+    let url = format!("{base}/api/v1/repos/diff?sha={head}");
+    if !no_issuers {
+        return format!(
+            "# Code Storage commit diff: curl -s -H 'Authorization: Bearer <JWT of a configured issuer, repo {name:?}, scope git:read>' '{url}'"
+        );
+    }
+    use base64::Engine as _;
+    let b64 = |v: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
+    let now = jwt::now();
+    let claims = json!({"iss": "local", "sub": "oxgit-example", "repo": name,
+        "scopes": [SCOPE], "iat": now, "exp": now + 30 * 86_400});
+    let token = format!(
+        "{}.{}.{}",
+        b64(br#"{"alg":"ES256","typ":"JWT"}"#),
+        b64(claims.to_string().as_bytes()),
+        b64(b"unsigned")
+    );
+    format!("curl -s -H 'Authorization: Bearer {token}' '{url}'")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
