@@ -23,7 +23,8 @@ fn keys_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/keys")
 }
 
-/// A config with issuer `acme` (ES256 and RS256 public keys).
+/// A config with issuer `acme` (ES256 and RS256 public keys) and `kidco` (one ES256 key
+/// with `kid` `k1`).
 fn config(dir: &Path) -> PathBuf {
     let k = keys_dir();
     config_file(
@@ -32,9 +33,12 @@ fn config(dir: &Path) -> PathBuf {
         &format!(
             "[[code_storage.issuers]]\niss = \"acme\"\n\
              [[code_storage.issuers.keys]]\nalg = \"ES256\"\npem_file = \"{}\"\n\
-             [[code_storage.issuers.keys]]\nalg = \"RS256\"\npem_file = \"{}\"\n",
+             [[code_storage.issuers.keys]]\nalg = \"RS256\"\npem_file = \"{}\"\n\
+             [[code_storage.issuers]]\niss = \"kidco\"\n\
+             [[code_storage.issuers.keys]]\nkid = \"k1\"\nalg = \"ES256\"\npem_file = \"{}\"\n",
             k.join("es256.pub.pem").display(),
-            k.join("rs256.pub.pem").display()
+            k.join("rs256.pub.pem").display(),
+            k.join("es256.pub.pem").display()
         ),
     )
 }
@@ -600,6 +604,16 @@ fn every_auth_failure_is_401() {
     assert_eq!(s.get(&ok, &[("Authorization", &bearer(&w))]).status, 200);
     let late = es(&with("exp", json!(now() - 30)));
     assert_eq!(s.get(&ok, &[("Authorization", &bearer(&late))]).status, 200);
+    // Key selection by `kid`: issuer `kidco` has only `k1`.
+    std::fs::create_dir_all(root.join("kidco")).unwrap();
+    common::copy_dir(&common::fixture("seed-demo"), &root.join("kidco/demo"));
+    let mut c = claims("demo");
+    c["iss"] = json!("kidco");
+    for (kid, status) in [("k1", 200), ("k2", 401)] {
+        let t = token(&json!({"alg": "ES256", "kid": kid}), &c, es256(ES_KEY));
+        let r = s.get(&ok, &[("Authorization", &bearer(&t))]);
+        assert_eq!(r.status, status, "kid {kid}");
+    }
     // Auth comes first: a bad token with no sha is still 401.
     let r = s.get("/api/v1/repos/diff", &[]);
     assert_eq!(r.status, 401);
