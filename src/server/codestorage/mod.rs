@@ -28,7 +28,7 @@
 //!   Paths and patches that are not UTF-8 are shown with U+FFFD.
 
 use super::error::{Failure, Service};
-use super::jwt::{self, JwtError, Verifier};
+use super::jwt::{self, Verifier};
 use super::repos::{self, Layout};
 use super::routes::{Param, ParamIn, Route};
 use super::AppState;
@@ -116,21 +116,6 @@ fn unauthorized(why: &'static str) -> Response {
     Service::CodeStorage.render(&Failure::Unauthorized(why))
 }
 
-fn jwt_reason(e: &JwtError) -> &'static str {
-    match e {
-        JwtError::Malformed => "malformed token",
-        JwtError::UnsupportedAlgorithm(_) => "unsupported algorithm",
-        JwtError::UnknownIssuer => "unknown issuer",
-        JwtError::UnknownKey => "unknown key",
-        JwtError::BadSignature => "bad signature",
-        JwtError::MissingExp => "no exp",
-        JwtError::Expired => "expired",
-        JwtError::NotYetValid => "not yet valid",
-        JwtError::WrongRepo => "wrong repo claim",
-        JwtError::MissingScope => "missing scope",
-    }
-}
-
 /// Who may read what: the issuer and the repository of a token that passed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Grant {
@@ -155,10 +140,8 @@ pub fn authorize(
     } else {
         verifier.verify(token, now)
     }
-    .map_err(|e| jwt_reason(&e))?;
-    let repo = claims
-        .authorize(path_repo, SCOPE)
-        .map_err(|e| jwt_reason(&e))?;
+    .map_err(|e| e.reason())?;
+    let repo = claims.authorize(path_repo, SCOPE).map_err(|e| e.reason())?;
     let iss = claims.iss.as_deref().ok_or("unknown issuer")?;
     Ok(Grant {
         iss: iss.to_string(),
