@@ -369,7 +369,7 @@ fn node_available() -> bool {
 }
 
 /// What `@pierre/storage`'s getCommitDiff sends, and that oxgit's verifier accepts the
-/// SDK's own ES256 token (the endpoint itself comes with the API part).
+/// SDK's own ES256 token (the endpoint is driven in pierre_storage_sdk_commit_diff_against_git).
 #[test]
 fn pierre_storage_sdk_request_and_token() {
     if !node_available() {
@@ -441,6 +441,230 @@ fn pierre_storage_sdk_request_and_token() {
     assert_eq!(claims.sub.as_deref(), Some("@pierre/storage"));
     assert_eq!(claims.exp.unwrap() - claims.iat.unwrap(), 3600);
     assert_eq!(claims.scopes, ["git:read"]);
+}
+
+/// Runs `clients/pierre_commit_diff.mjs` (the real SDK, signing its own ES256 token as
+/// issuer `acme`) against `s` for repository `repo`; returns the SDK's parsed result.
+fn run_pierre(s: &Server, repo: &str, sha: &str, base: Option<&str>, paths: &[&str]) -> Value {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("clients/pierre_commit_diff.mjs");
+    let key = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/keys/es256.key.pem");
+    let mut cmd = std::process::Command::new("node");
+    cmd.arg(&script)
+        .args([&s.base(), "acme", key.to_str().unwrap(), repo, sha]);
+    if let Some(b) = base {
+        cmd.args(["--base", b]);
+    }
+    for p in paths {
+        cmd.args(["--path", p]);
+    }
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "SDK failed: {} {}\nserver: {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+        s.stderr()
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Checks the SDK's parsed commit diff against git: the files shown and withheld are
+/// git's (`git diff --name-status` of `base sha -- paths`), each shown file's `raw` is
+/// `git diff base sha -- <its paths>` byte for byte, its counts are git's numstat, its
+/// `rawState` git's status (with the similarity) and `state` the SDK's normalisation.
+fn check_pierre(dir: &Path, res: &Value, base: &str, sha: &str, paths: &[&str]) {
+    assert_eq!(res["sha"], sha);
+    assert_eq!(res["baseSha"], base);
+    let mut args = vec!["diff", "--name-status", "-z", base, sha, "--"];
+    args.extend(paths);
+    let ns = common::git(dir, &args);
+    let mut fields = ns
+        .split(|&c| c == 0)
+        .map(|f| String::from_utf8_lossy(f).into_owned());
+    let mut git: Vec<(String, String, String)> = Vec::new(); // (status, path, old path)
+    while let Some(st) = fields.next() {
+        if st.is_empty() {
+            continue;
+        }
+        let a = fields.next().unwrap();
+        if st.starts_with('R') || st.starts_with('C') {
+            let b = fields.next().unwrap();
+            git.push((st, b, a));
+        } else {
+            git.push((st, a, String::new()));
+        }
+    }
+    let files = res["files"].as_array().unwrap();
+    let filtered = res["filteredFiles"].as_array().unwrap();
+    let mut listed: Vec<&str> = files
+        .iter()
+        .chain(filtered)
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    listed.sort();
+    let mut want: Vec<&str> = git.iter().map(|g| g.1.as_str()).collect();
+    want.sort();
+    assert_eq!(listed, want);
+    assert_eq!(res["stats"]["files"], git.len());
+    let norm = |st: &str| match &st[..1] {
+        "A" => "added",
+        "M" => "modified",
+        "D" => "deleted",
+        "R" => "renamed",
+        "T" => "type_changed",
+        _ => "unknown",
+    };
+    let (mut adds, mut dels) = (0, 0);
+    for f in files.iter().chain(filtered) {
+        let p = f["path"].as_str().unwrap();
+        let g = git.iter().find(|g| g.1 == p).unwrap();
+        assert_eq!(f["rawState"], g.0.as_str(), "{p}");
+        assert_eq!(f["state"], norm(&g.0), "{p}");
+        assert_eq!(f["oldPath"], g.2.as_str(), "{p}");
+    }
+    for f in files {
+        let p = f["path"].as_str().unwrap();
+        let g = git.iter().find(|g| g.1 == p).unwrap();
+        let mut args = vec!["diff", base, sha, "--", p];
+        if !g.2.is_empty() {
+            args.push(&g.2);
+        }
+        let raw = common::git(dir, &args);
+        assert_eq!(
+            f["raw"].as_str().unwrap(),
+            String::from_utf8_lossy(&raw),
+            "{p}"
+        );
+        let mut numstat = vec!["diff", "--numstat", base, sha, "--", p];
+        if !g.2.is_empty() {
+            numstat.push(&g.2);
+        }
+        let ns = String::from_utf8(common::git(dir, &numstat)).unwrap();
+        let mut it = ns.split('\t');
+        let n = |x: Option<&str>| x.unwrap().parse::<u64>().unwrap_or(0);
+        let (a, d) = (n(it.next()), n(it.next()));
+        assert_eq!(
+            (f["additions"].as_u64(), f["deletions"].as_u64()),
+            (Some(a), Some(d)),
+            "{p}"
+        );
+        adds += a;
+        dels += d;
+    }
+    if filtered.is_empty() {
+        assert_eq!(res["stats"]["additions"], adds);
+        assert_eq!(res["stats"]["deletions"], dels);
+    }
+}
+
+/// The real `@pierre/storage` SDK against the real server: commit diffs without and
+/// with `baseSha`, with `path` filters and with filtered files, its parsed results
+/// checked against git.
+#[test]
+fn pierre_storage_sdk_commit_diff_against_git() {
+    if !node_available() {
+        return;
+    }
+    let root = root_with("seed-demo", &["acme", "demo"], "pierre");
+    common::copy_dir(
+        &common::fixture("server-codestorage"),
+        &root.join("acme/cases"),
+    );
+    let keys = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/keys");
+    let cfg = config_file(
+        &root.with_extension("cfg"),
+        "oxgit.toml",
+        &format!(
+            "[[code_storage.issuers]]\niss = \"acme\"\n[[code_storage.issuers.keys]]\nalg = \"ES256\"\npem_file = \"{}\"\n",
+            keys.join("es256.pub.pem").display()
+        ),
+    );
+    let s = Server::start(
+        &root,
+        &[
+            "--root",
+            root.to_str().unwrap(),
+            "--config",
+            cfg.to_str().unwrap(),
+        ],
+    );
+    let demo = common::fixture("seed-demo");
+    let (c1, c2, c3) = (
+        "ebe3fe44ddb3b5bbaf75be9c9e830533231070bb",
+        "15328969158d082b85585cb3c8d32d9e0dbda315",
+        "3d437350ad89ab35b7d884b8ee474139319e44a2",
+    );
+    // Without baseSha: C2 against its parent (edit, pure rename, addition).
+    let res = run_pierre(&s, "demo", c2, None, &[]);
+    check_pierre(&demo, &res, c1, c2, &[]);
+    assert_eq!(res["files"][1]["rawState"], "R100");
+    assert_eq!(res["files"][1]["oldPath"], "docs/guide.md");
+    // Filtered files: C3's binary and lock file withheld, stats over all three.
+    let res = run_pierre(&s, "demo", c3, None, &[]);
+    check_pierre(&demo, &res, c2, c3, &[]);
+    let withheld: Vec<&str> = res["filteredFiles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(withheld, ["assets/logo.png", "package-lock.json"]);
+    assert_eq!(res["filteredFiles"][0]["isEof"], false);
+    assert_eq!(
+        res["stats"],
+        serde_json::json!({"files": 3, "additions": 3, "deletions": 4, "changes": 7})
+    );
+    // Path filters bypass filtering (the binary's raw is git's "Binary files" text).
+    let res = run_pierre(&s, "demo", c3, None, &["package-lock.json", "assets"]);
+    check_pierre(&demo, &res, c2, c3, &["package-lock.json", "assets"]);
+    assert_eq!(res["filteredFiles"], serde_json::json!([]));
+    assert_eq!(res["files"].as_array().unwrap().len(), 2);
+    // baseSha, two commits apart, with a directory filter.
+    let res = run_pierre(&s, "demo", c3, Some(c1), &["src", "docs"]);
+    check_pierre(&demo, &res, c1, c3, &["src", "docs"]);
+    // The second fixture: a merge against its first parent, then against the root
+    // (renames, a type change, a mode change, odd names, filtered large files).
+    let cases = common::fixture("server-codestorage");
+    let rev = |r: &str| {
+        String::from_utf8(common::git(&cases, &["rev-parse", r]))
+            .unwrap()
+            .trim()
+            .to_string()
+    };
+    let (root_sha, merge) = (rev("root"), rev("merge"));
+    let res = run_pierre(&s, "cases", &merge, None, &[]);
+    check_pierre(&cases, &res, &rev("merge^1"), &merge, &[]);
+    let res = run_pierre(&s, "cases", &merge, Some(&root_sha), &[]);
+    check_pierre(&cases, &res, &root_sha, &merge, &[]);
+    assert!(!res["filteredFiles"].as_array().unwrap().is_empty());
+    let res = run_pierre(
+        &s,
+        "cases",
+        &merge,
+        Some(&root_sha),
+        &["dir with space", "src"],
+    );
+    check_pierre(&cases, &res, &root_sha, &merge, &["dir with space", "src"]);
+    // An SDK error is our error member: a commit that does not exist.
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("clients/pierre_commit_diff.mjs");
+    let key = keys.join("es256.key.pem");
+    let out = std::process::Command::new("node")
+        .arg(&script)
+        .args([
+            &s.base(),
+            "acme",
+            key.to_str().unwrap(),
+            "demo",
+            &"1".repeat(40),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["error"],
+        serde_json::json!({"status": 404, "message": "commit not found"})
+    );
 }
 
 /// What `huaweicloudsdkcodeartsrepo`'s list_merge_request_changes sends and how it

@@ -40,7 +40,14 @@ fn printed_examples_work() {
         .iter()
         .filter(|l| l.trim_start().starts_with("curl "))
         .collect();
-    assert!(examples.len() >= 4, "{:?}", s.banner);
+    assert!(examples.len() >= 5, "{:?}", s.banner);
+    assert!(
+        examples
+            .iter()
+            .any(|e| e.contains("/api/v1/repos/diff?sha=")),
+        "a Code Storage example: {:?}",
+        s.banner
+    );
     for e in examples {
         let words: Vec<&str> = e.split_whitespace().collect();
         let method = words
@@ -51,7 +58,26 @@ fn printed_examples_work() {
         let target = url
             .strip_prefix(&s.base())
             .unwrap_or_else(|| panic!("{url} not on {}", s.base()));
-        let r = s.request(method, target, &[]);
+        // `-H 'Name: value'` headers (the Code Storage example's bearer token).
+        let mut headers: Vec<(String, String)> = Vec::new();
+        for (i, w) in words.iter().enumerate().filter(|(_, w)| **w == "-H") {
+            let _ = w;
+            let mut h = Vec::new();
+            for x in &words[i + 1..] {
+                h.push(x.trim_matches('\''));
+                if x.ends_with('\'') {
+                    break;
+                }
+            }
+            let h = h.join(" ");
+            let (k, v) = h.split_once(": ").unwrap();
+            headers.push((k.to_string(), v.to_string()));
+        }
+        let headers: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let r = s.request(method, target, &headers);
         assert_eq!(r.status, 200, "{e}: {}", String::from_utf8_lossy(&r.body));
     }
     // The Azure example names the head commit of the repository.
@@ -88,6 +114,13 @@ fn openapi_lists_exactly_the_served_routes() {
         "merge_request_iid" => "1",
         other => panic!("no sample value for path parameter {other}"),
     };
+    let token = s
+        .banner
+        .iter()
+        .find_map(|l| l.split("Bearer ").nth(1))
+        .and_then(|t| t.split('\'').next())
+        .expect("the Code Storage example has a token");
+    let bearer = format!("Bearer {token}");
     let mut n = 0;
     for (path, ops) in paths {
         for (method, op) in ops.as_object().unwrap() {
@@ -111,7 +144,13 @@ fn openapi_lists_exactly_the_served_routes() {
             if path.ends_with("/git/diff") {
                 target.push_str("&path=README.md");
             }
-            let r = s.request(&method.to_ascii_uppercase(), &target, &[]);
+            // Code Storage: a commit and the banner's (unsigned: no issuer) token.
+            let mut headers = Vec::new();
+            if path == "/api/v1/repos/diff" || path == "/api/repos/{repo}/diff" {
+                target.push_str(&format!("&sha={C2}"));
+                headers.push(("Authorization", bearer.as_str()));
+            }
+            let r = s.request(&method.to_ascii_uppercase(), &target, &headers);
             assert_eq!(
                 r.header("x-oxgit-no-route"),
                 None,
@@ -126,7 +165,7 @@ fn openapi_lists_exactly_the_served_routes() {
             n += 1;
         }
     }
-    assert!(n >= 9, "{n} operations");
+    assert!(n >= 11, "{n} operations");
     // An undocumented route falls through to the 404 of its service's shape.
     let r = s.get("/local/demo/_apis/git/repositories/demo/commits", &[]);
     assert_eq!(r.status, 404);

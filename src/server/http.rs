@@ -169,8 +169,9 @@ fn timestamp() -> String {
     )
 }
 
-/// The example requests printed at startup for the single-repository layout.
-pub fn examples(base: &str, layout: &Layout) -> Vec<String> {
+/// The example requests printed at startup for the single-repository layout
+/// (`no_issuers`: no Code Storage issuer is configured, so an unsigned token works).
+pub fn examples(base: &str, layout: &Layout, no_issuers: bool) -> Vec<String> {
     let mut v = vec![
         format!("curl -s {base}/healthz"),
         format!("curl -s {base}/openapi.json"),
@@ -181,9 +182,12 @@ pub fn examples(base: &str, layout: &Layout) -> Vec<String> {
             .and_then(|r| crate::revision::resolve(&r, "HEAD").ok());
         let org = super::azure::SINGLE_ORGANIZATION;
         match head {
-            Some(h) => v.push(format!(
-                "curl -s '{base}/{org}/{name}/_apis/git/repositories/{name}/commits/{h}/changes?api-version=7.1'"
-            )),
+            Some(h) => {
+                v.push(format!(
+                    "curl -s '{base}/{org}/{name}/_apis/git/repositories/{name}/commits/{h}/changes?api-version=7.1'"
+                ));
+                v.push(super::codestorage::example(base, name, &h.to_hex(), no_issuers));
+            }
             None => v.push(format!(
                 "# Azure DevOps commit changes: {base}/{org}/{name}/_apis/git/repositories/{name}/commits/<sha>/changes?api-version=7.1 (the repository has no commit yet)"
             )),
@@ -323,7 +327,7 @@ pub fn run(config: Config, layout: Layout, opts: ServeOptions) -> Result<(), Ser
                     layout.root().display()
                 );
             }
-            for e in examples(&base, &layout) {
+            for e in examples(&base, &layout, state.jwt().is_empty()) {
                 let _ = writeln!(out, "  {e}");
             }
             let _ = out.flush();

@@ -14,6 +14,7 @@
 //! * [`native`]: oxgit's own JSON API (changes, stats, diff of two revisions);
 //! * [`azure`]: Azure DevOps commit changes and its discovery;
 //! * [`codearts`]: CodeArts merge-request changes;
+//! * [`codestorage`]: Code Storage commit diff (JWT), streamed as files are produced;
 //! * [`mr`] and [`codearts_registry`]: merge requests stored git-natively, the CodeArts
 //!   repository ids (writes go through [`crate::write`], the only writer).
 //!
@@ -24,6 +25,7 @@ pub mod auth;
 pub mod azure;
 pub mod codearts;
 pub mod codearts_registry;
+pub mod codestorage;
 pub mod config;
 pub mod error;
 #[doc(hidden)]

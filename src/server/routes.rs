@@ -101,5 +101,6 @@ pub fn all() -> Vec<Route> {
     v.extend(super::azure::routes());
     v.extend(super::openhands::routes());
     v.extend(super::codearts::routes());
+    v.extend(super::codestorage::routes());
     v
 }
