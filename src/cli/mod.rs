@@ -9,6 +9,7 @@ mod cat_file;
 mod changes;
 pub mod diff;
 pub mod diff_flags;
+mod diff_tree;
 mod for_each_ref;
 mod log;
 mod ls_files;
@@ -18,9 +19,12 @@ mod options;
 
 #[cfg(feature = "server")]
 mod mr;
+mod rev_args;
+mod rev_list;
 mod rev_parse;
 #[cfg(feature = "server")]
 mod serve;
+mod show;
 mod show_ref;
 mod status;
 mod terminal;
@@ -168,13 +172,16 @@ pub fn run_with(
         "cat-file" => cat_file::run(&mut ctx),
         "log" => log::run(&mut ctx),
         "rev-parse" => rev_parse::run(&mut ctx),
+        "rev-list" => rev_list::run(&mut ctx),
         "diff" => diff::run(&mut ctx),
+        "diff-tree" => diff_tree::run(&mut ctx),
         "merge-base" => merge_base::run(&mut ctx),
         "changes" => changes::run_changes(&mut ctx),
         "stats" => changes::run_stats(&mut ctx),
         "status" => status::run(&mut ctx),
         "ls-files" => ls_files::run(&mut ctx),
         "ls-tree" => ls_tree::run(&mut ctx),
+        "show" => show::run(&mut ctx),
         "show-ref" => show_ref::run(&mut ctx),
         "for-each-ref" => for_each_ref::run(&mut ctx),
         "blame" => blame::run(&mut ctx),
@@ -198,6 +205,9 @@ Commands (output identical to git 2.47):
    cat-file     Show the contents, type or size of objects
    log          Show commit history (--format, -n, --no-merges, --first-parent, --numstat)
    rev-parse    Pick out and massage parameters (revisions, repository paths)
+   show         Show commits (with their diff), tags, trees and blobs
+   diff-tree    Compare two trees, or show what commits changed (raw by default; --stdin)
+   rev-list     List commit objects in reverse chronological order (--count, --objects, --format)
    diff         Show changes between commits or trees (--raw, --name-only, --name-status, --summary)
    merge-base   Find the best common ancestors of commits
    ls-tree      List the contents of a tree object
