@@ -21,6 +21,8 @@ const USAGE: &str = "usage: oxgit diff-tree [--stdin] [-m] [-s] [-v] [--no-commi
 /// What one `diff-tree` run prints around each diff.
 struct Shown<'r> {
     repo: &'r Repository,
+    /// The abbreviation of raw ids, when not the options' own.
+    raw_abbrev: Option<Abbrev>,
     diff: DiffArgs,
     sections: Sections,
     root: bool,
@@ -38,7 +40,6 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     // The plumbing's defaults: no renames, full ids, not recursive, no porcelain config.
     let defaults = crate::api::DiffOptions::default();
     d.options.detect = Detect::Off;
-    d.options.abbrev = Abbrev::Full;
     d.options.recursive = false;
     d.options.src_prefix = defaults.src_prefix.clone();
     d.options.dst_prefix = defaults.dst_prefix.clone();
@@ -139,8 +140,18 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     } else {
         None
     };
+    // Raw ids are full unless `--abbrev` is given (patch `index` lines stay short).
+    let raw_abbrev = if args
+        .iter()
+        .any(|a| a.starts_with("--abbrev") || a == "--no-abbrev")
+    {
+        None
+    } else {
+        Some(Abbrev::Full)
+    };
     let mut shown = Shown {
         repo: &repo,
+        raw_abbrev,
         sections: d.sections,
         diff: d,
         root,
@@ -201,7 +212,11 @@ impl Shown<'_> {
             DiffRequest::with_options(Endpoints::pair(old, new), self.diff.options.clone());
         let differ = Differ::new(self.repo, &request).map_err(super::diff::fatal)?;
         super::diff::print_warnings(differ.warnings());
-        let mut sink = GitText::new(self.repo, self.sections, self.diff.style(), Vec::new());
+        let mut style = self.diff.style();
+        if let Some(a) = self.raw_abbrev {
+            style.abbrev = a;
+        }
+        let mut sink = GitText::new(self.repo, self.sections, style, Vec::new());
         let outcome = differ.run(&mut sink).map_err(super::diff::fatal)?;
         Ok((sink.into_inner(), outcome.changes))
     }
