@@ -91,17 +91,18 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let mut pending: Vec<(WalkedCommit, Option<std::sync::Arc<str>>)> = Vec::new();
     let mut done = selector.done();
     while !done {
-        match selector.next(&repo, &mut history, formatter.notes())? {
-            Some(c) => {
-                let mut source = None;
-                if want_source {
-                    if let Some(src) = sources.get(&c.id).cloned() {
-                        for p in &c.parents {
-                            sources.entry(*p).or_insert_with(|| src.clone());
-                        }
-                        source = Some(src);
-                    }
+        // `%S`: sources pass to parents as git's walk does, shown commits or not.
+        let mut pass_source = |c: &WalkedCommit| {
+            if let Some(src) = sources.get(&c.id).cloned() {
+                for p in &c.parents {
+                    sources.entry(*p).or_insert_with(|| src.clone());
                 }
+            }
+        };
+        let next = selector.next(&repo, &mut history, formatter.notes(), &mut pass_source)?;
+        match next {
+            Some(c) => {
+                let source = sources.get(&c.id).cloned();
                 done = selector.done();
                 pending.push((c, source));
                 if pending.len() < batch && !done {

@@ -436,17 +436,19 @@ impl Selector {
 
     /// The next commit to show, or `None` at the end (or at `-n`). `notes` are the notes
     /// the format shows, which `--grep` searches too (appended raw, as git's
-    /// commit_match does).
+    /// commit_match does); `walked` sees every commit the walk gives, shown or not.
     pub fn next(
         &mut self,
         repo: &Repository,
         history: &mut History<'_>,
         notes: Option<&crate::pretty::Notes>,
+        walked: &mut dyn FnMut(&WalkedCommit),
     ) -> Result<Option<WalkedCommit>, Fatal> {
         while !self.done() {
             let Some(c) = history.next_commit().map_err(super::diff::fatal)? else {
                 return Ok(None);
             };
+            walked(&c);
             let matched = match notes.filter(|_| self.filter.needs_text()) {
                 Some(notes) => {
                     let mut text = c.data.clone();

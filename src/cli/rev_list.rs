@@ -169,7 +169,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     };
     let reverse = o.rev.filter.reverse;
     let mut trees = Vec::new();
-    while let Some(c) = selector.next(&repo, &mut history, None)? {
+    while let Some(c) = selector.next(&repo, &mut history, None, &mut |_| {})? {
         if reverse {
             listed.push(c);
             continue;
