@@ -45,6 +45,10 @@ fn trees_and_commits_match_git() {
         &["diff-tree", "--format=%s", "--stat", "HEAD~1"],
         &["diff-tree", "--format=%s", "--stat", "-p", "HEAD~1"],
         &["diff-tree", "-v", "--root", "-r", "odd"],
+        &["diff-tree", "-R", "-p", "HEAD~1"],
+        &["diff-tree", "-R", "-p", "HEAD~6", "HEAD~1"],
+        &["diff-tree", "-r", "--diff-filter=A", "HEAD~6", "HEAD"],
+        &["diff-tree", "--stat=40", "HEAD~6", "HEAD"],
     ] {
         assert_same(&dir, args);
     }

@@ -69,6 +69,10 @@ fn ids_counts_and_ranges_match_git() {
         &["rev-list", "--since=1700000100", "HEAD"],
         &["rev-list", "--until=1700000100", "HEAD"],
         &["rev-list", "--max-age=1700000100", "--all"],
+        &["rev-list", "--tags=v*"],
+        &["rev-list", "--glob=heads/*"],
+        &["rev-list", "--branches", "--not", "--tags"],
+        &["rev-list", "--max-parents=1", "--min-parents=1", "HEAD"],
     ] {
         assert_same(&dir, args);
     }
@@ -131,6 +135,12 @@ fn objects_match_git() {
         &["rev-list", "--objects", "--reverse", "-n", "2", "HEAD"],
         &["rev-list", "--objects", "HEAD~2^{tree}"],
         &["rev-list", "--objects", "odd"],
+        &["rev-list", "--objects", "HEAD~1:src"],
+        &["rev-list", "--objects", "HEAD~1:README", "HEAD"],
+        &["rev-list", "--objects", "^HEAD~1^{tree}", "HEAD~1"],
+        &["rev-list", "--objects", "--all", "--not", "side"],
+        &["rev-list", "--count", "--objects", "side..main"],
+        &["rev-list", "--objects", "--first-parent", "HEAD"],
     ] {
         assert_same(&dir, args);
     }
@@ -166,6 +176,14 @@ fn paths_and_walk_options_match_git() {
         ] {
             assert_same(&dir, args);
         }
+    }
+    let dir = fixture("basic-packed");
+    for args in [
+        &["rev-list", "--objects", "--all"][..],
+        &["rev-list", "--count", "side..main"],
+        &["rev-list", "--oneline", "--all"],
+    ] {
+        assert_same(&dir, args);
     }
     let dir = fixture("diff-cases");
     for args in [

@@ -61,6 +61,12 @@ fn formats_and_diff_flags_match_git() {
         &["show", "--stat", "HEAD~2"],
         &["show", "-s", "HEAD~2"],
         &["show", "--shortstat", "HEAD~2"],
+        &["show", "--name-only", "v1.0", "light"],
+        &["show", "-s", "HEAD", "HEAD~1", "HEAD"],
+        &["show", "-R", "HEAD~1"],
+        &["show", "--format=%s", "tree-tag"],
+        &["show", "--stat", "blob-tag"],
+        &["show", "--date=iso", "-s", "v1.0"],
     ] {
         assert_same(&dir, args);
     }

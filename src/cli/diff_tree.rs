@@ -207,7 +207,9 @@ fn peel_commit(repo: &Repository, id: ObjectId) -> Result<ObjectId, Fatal> {
 
 impl Shown<'_> {
     /// Diffs `old` against `new` into a buffer; returns it and the number of changes.
-    fn diff(&self, old: Side, new: Side) -> Result<(Vec<u8>, usize), Fatal> {
+    /// What a commit changed is shown as git's log-tree shows it: with `-R`, the
+    /// prefixes swap too.
+    fn diff(&self, old: Side, new: Side, commit: bool) -> Result<(Vec<u8>, usize), Fatal> {
         let request =
             DiffRequest::with_options(Endpoints::pair(old, new), self.diff.options.clone());
         let differ = Differ::new(self.repo, &request).map_err(super::diff::fatal)?;
@@ -216,6 +218,9 @@ impl Shown<'_> {
         if let Some(a) = self.raw_abbrev {
             style.abbrev = a;
         }
+        if commit && self.diff.options.reverse {
+            std::mem::swap(&mut style.src_prefix, &mut style.dst_prefix);
+        }
         let mut sink = GitText::new(self.repo, self.sections, style, Vec::new());
         let outcome = differ.run(&mut sink).map_err(super::diff::fatal)?;
         Ok((sink.into_inner(), outcome.changes))
@@ -223,7 +228,7 @@ impl Shown<'_> {
 
     /// Two tree-ishes, without a header.
     fn trees(&self, old: Side, new: Side, out: &mut dyn Write) -> Result<(), Fatal> {
-        let (text, _) = self.diff(old, new)?;
+        let (text, _) = self.diff(old, new, false)?;
         out.write_all(&text)?;
         Ok(())
     }
@@ -248,7 +253,7 @@ impl Shown<'_> {
             self.header(id, parents, c, false, out)?;
         }
         for old in olds {
-            let (text, changes) = self.diff(old, Side::Id(*id))?;
+            let (text, changes) = self.diff(old, Side::Id(*id), true)?;
             if changes == 0 && !self.always {
                 continue;
             }

@@ -24,6 +24,8 @@ struct Show<'r> {
     /// Something was shown that the next tree or tag is separated from (git's
     /// `rev.shown_one`).
     shown_one: bool,
+    /// Commits shown already: git shows each once (its `SHOWN` flag).
+    commits: crate::oid::IdSet,
 }
 
 /// Runs `show`.
@@ -93,6 +95,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         diff,
         sections,
         shown_one: false,
+        commits: Default::default(),
     };
     for name in &rev.revs {
         let id = crate::revision::resolve(&repo, name)
@@ -177,6 +180,9 @@ impl Show<'_> {
 
     /// A commit as `log -1` with the diff shows it.
     fn commit(&mut self, id: ObjectId, out: &mut dyn Write) -> Result<(), Fatal> {
+        if !self.commits.insert(id) {
+            return Ok(());
+        }
         let c = WalkedCommit::read(self.repo, id).map_err(|e| Fatal::new(e.to_string()))?;
         let merge = c.parents.len() > 1;
         // git takes a combined diff's stats against the first parent.
@@ -198,7 +204,12 @@ impl Show<'_> {
             DiffRequest::with_options(Endpoints::commit(Side::Id(id)), self.diff.options.clone());
         let differ = Differ::new(self.repo, &request).map_err(super::diff::fatal)?;
         super::diff::print_warnings(differ.warnings());
-        let mut sink = GitText::new(self.repo, self.sections, self.diff.style(), Vec::new());
+        let mut style = self.diff.style();
+        // git's log-tree swaps the prefixes with `-R`.
+        if self.diff.options.reverse {
+            std::mem::swap(&mut style.src_prefix, &mut style.dst_prefix);
+        }
+        let mut sink = GitText::new(self.repo, self.sections, style, Vec::new());
         differ.run(&mut sink).map_err(super::diff::fatal)?;
         let diff = sink.into_inner();
         if diff.is_empty() {
