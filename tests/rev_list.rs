@@ -213,4 +213,22 @@ fn errors_match_git() {
     );
     assert_oxgit_refuses(&dir, &["rev-list", "--topo-order", "HEAD"], "--topo-order");
     assert_same(&dir, &["rev-list", "-n", "x", "HEAD"]);
+    assert_same_stderr(&dir, &["rev-list", "--notes", "HEAD"]);
+    // What oxgit does not do is refused, never approximated.
+    for args in [
+        &["rev-list", "--objects", "HEAD", "--", "src"][..],
+        &["rev-list", "--parents", "HEAD", "--", "src"],
+    ] {
+        let out = run(
+            {
+                let mut c = oxgit_cmd(&dir);
+                c.args(args);
+                c
+            },
+            b"",
+        );
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("not supported by oxgit"), "{args:?}: {err}");
+        assert!(out.stdout.is_empty() && !out.status.success(), "{args:?}");
+    }
 }
