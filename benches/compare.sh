@@ -207,6 +207,8 @@ cmds=(
   "diff -p $A $B"
   "log --numstat --format=%H -n 3000 $B"
   "merge-base --all $A $B"
+  "rev-list --count HEAD"
+  "show --stat HEAD"
 )
 [ $worktree = 1 ] && cmds+=("status --porcelain" "status --porcelain=v2 -uall")
 # blame of a long-lived file (in the generated repository: the release changelog, which

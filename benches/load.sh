@@ -2,12 +2,15 @@
 # benches/load.sh [--soak SECS] [--run SECS] [--clients N] [--scale S] [REPO]
 #
 # Load on `oxgit serve`, loopback only, bounded in time: N concurrent clients (default 64)
-# with wrk on the commit endpoints of a mid-size repository (fixtures/gen-large.sh at
+# with wrk on the commit-changes (Azure DevOps) and commit-diff (Code Storage) endpoints
+# of a mid-size repository (fixtures/gen-large.sh at
 # SCALE, default 0.25: ~6,000 files, ~750 commits), each request for another commit of
 # the history (a fixed list cycled through, so caches do not make it trivial).
 #
 #  1. per endpoint, RUN seconds (default 30): requests/s, p50/p99 latency, status counts;
-#     every answer must be 200 (the diff bound is set to N so none is shed);
+#     every answer must be 200 (the diff bound is set to 2N so none is shed: a streamed
+#     answer holds its permit until its last byte is written, so a client that has
+#     read it and asks again can find the previous permit not yet released);
 #  2. a soak of SOAK seconds (default 300) on both endpoints at once: peak RSS and RSS at
 #     the start (after a 10 s warm-up) and at the end: memory must stay flat;
 #  3. overload: the diff bound set to N/4, N clients (4x the bound): only 200 and 503
@@ -31,6 +34,7 @@ while [ $# -gt 0 ]; do
 done
 command -v wrk >/dev/null || { echo "load.sh: wrk is missing (apt-get install wrk)" >&2; exit 2; }
 ox=${OXGIT:-}
+[ -z "$ox" ] || ox=$(cd "$(dirname "$ox")" && pwd)/$(basename "$ox")
 if [ -z "$ox" ]; then
   (cd "$root" && cargo build --release --locked --quiet)
   ox=$root/target/release/oxgit
@@ -54,24 +58,26 @@ git -C "$repo" rev-list --first-parent --max-count=400 HEAD >"$work/commits"
 ncommits=$(wc -l <"$work/commits")
 
 # The request lists, one target per line.
-awk -v n="$name" '{ printf "/org/proj/_apis/git/repositories/%s/commits/%s/changes?api-version=7.1&$top=1000\n", n, $1 }' \
+awk -v n="$name" '{ printf "/local/%s/_apis/git/repositories/%s/commits/%s/changes?api-version=7.1&$top=1000\n", n, n, $1 }' \
   "$work/commits" >"$work/azure.txt"
-awk -v n="$name" '{ printf "/repos/%s/diff?to=%s\n", n, $1 }' \
-  "$work/commits" >"$work/native.txt"
-cat "$work/azure.txt" "$work/native.txt" >"$work/both.txt"
+awk '{ printf "/api/v1/repos/diff?sha=%s\n", $1 }' "$work/commits" >"$work/codestorage.txt"
+cat "$work/azure.txt" "$work/codestorage.txt" >"$work/both.txt"
 
 # A wrk script: cycles through a list of targets, counts answers by status, and checks
 # that every 503 has Retry-After.
 cat >"$work/cycle.lua" <<'EOF'
-local targets, i = {}, 0
+local targets, i, auth = {}, 0, nil
 counts, no_retry = {}, 0
 function init(args)
   for line in io.lines(args[1]) do targets[#targets + 1] = line end
   i = math.random(#targets)
+  auth = { Authorization = "Bearer " .. args[2] }
 end
 function request()
   i = i % #targets + 1
-  return wrk.format("GET", targets[i])
+  local t = targets[i]
+  if t:sub(1, 5) == "/api/" then return wrk.format("GET", t, auth) end
+  return wrk.format("GET", t)
 end
 function response(status, headers, body)
   counts[status] = (counts[status] or 0) + 1
@@ -107,7 +113,13 @@ start_server() { # start_server BOUND: oxgit serve in the repository with that d
     >"$work/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 100); do
-    curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && return 0
+    if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
+      # The startup banner's Code Storage example carries an unsigned token (no issuer
+      # is configured, so the repo claim is all that is read).
+      token=$(sed -n "s/.*Authorization: Bearer \([A-Za-z0-9_.-]*\)'.*/\1/p" "$work/server.log" | head -1)
+      [ -n "$token" ] || { echo "load.sh: no example token in the banner" >&2; cat "$work/server.log" >&2; exit 1; }
+      return 0
+    fi
     sleep 0.1
   done
   echo "load.sh: the server did not start:" >&2
@@ -121,7 +133,7 @@ stop_server() {
 }
 rss_kb() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$server_pid/status"; }
 wrk_run() { # wrk_run SECS CONNS LIST: prints the RESULT line
-  wrk -t2 -c"$2" -d"$1s" --timeout 30s -s "$work/cycle.lua" "http://127.0.0.1:$port" -- "$3" \
+  wrk -t2 -c"$2" -d"$1s" --timeout 30s -s "$work/cycle.lua" "http://127.0.0.1:$port" -- "$3" "$token" \
     | grep '^RESULT'
 }
 field() { sed -n "s/.* $1=\\([^ ]*\\).*/\\1/p" <<<"$2"; }
@@ -132,15 +144,15 @@ check() { # check OK-EXPRESSION MESSAGE
 
 echo "# oxgit serve under load"
 echo
-echo "Repository \`$repo\` ($(git -C "$repo" ls-files | wc -l) files, $ncommits commits cycled through), $clients clients (wrk, 2 threads), $(nproc) cores; oxgit $("$ox" --version 2>/dev/null || echo '?')."
+echo "Repository \`$repo\` ($(git -C "$repo" ls-files | wc -l) files, $ncommits commits cycled through), $clients clients (wrk, 2 threads), $(nproc) cores; $("$ox" --version 2>/dev/null || echo "oxgit ?")."
 echo
 echo "| endpoint | seconds | requests/s | p50 ms | p99 ms | requests | statuses | socket errors |"
 echo "|---|---:|---:|---:|---:|---:|---|---:|"
-start_server "$clients"
-for ep in azure native; do
+start_server $((2 * clients))
+for ep in azure codestorage; do
   r=$(wrk_run "$run" "$clients" "$work/$ep.txt")
   label="Azure DevOps commit changes"
-  [ $ep = native ] && label="native commit diff (JSON, patches)"
+  [ $ep = codestorage ] && label="Code Storage commit diff (per-file patches)"
   echo "| $label | $run | $(field rps "$r") | $(field p50_ms "$r") | $(field p99_ms "$r") | $(field requests "$r") | $(field statuses "$r") | $(field sock_errors "$r") |"
   check '[ "$(field statuses "$r")" = 200=$(field requests "$r") ] && [ "$(field sock_errors "$r")" = 0 ]' \
     "$ep: answers other than 200, or socket errors: $r"

@@ -264,6 +264,8 @@ fn cat_file_usage_and_an_unborn_branch() {
         &["log", "--oneline"],
         &["log", "HEAD"],
         &["log", "-1", "--stat"],
+        &["show"],
+        &["show", "HEAD"],
     ] {
         assert_same_stderr(&empty, args);
     }

@@ -518,6 +518,8 @@ pub(crate) fn tree_diff_for<'o>(odb: &'o Odb, options: &DiffOptions) -> TreeDiff
         TreeDiffOptions {
             pathspec: Pathspec::new(options.paths.iter()),
             include_unmodified: options.rename_options().is_some_and(|r| r.copies_harder),
+            no_recurse: !options.recursive,
+            show_trees: options.show_trees,
         },
     )
 }

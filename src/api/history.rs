@@ -57,9 +57,8 @@ impl HistoryRequest {
             crate::revision::range::parse_revisions(repo, revisions).map_err(|e| match e {
                 crate::revision::range::RangeError::Revision(r) => Error::Revision(r),
                 crate::revision::range::RangeError::MergeBase(m) => Error::MergeBase(m),
-                e @ crate::revision::range::RangeError::InvalidSymmetric(_) => {
-                    Error::BadRequest(e.to_string())
-                }
+                crate::revision::range::RangeError::Odb(o) => Error::Odb(o),
+                e => Error::BadRequest(e.to_string()),
             })?;
         Ok(HistoryRequest::new(revs.tips, diff))
     }

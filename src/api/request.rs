@@ -282,6 +282,11 @@ pub struct DiffOptions {
     pub mnemonic_prefix: bool,
     /// `--stat` layout (`diff.statNameWidth`, `diff.statGraphWidth`, `--stat=...`).
     pub stat: StatOptions,
+    /// Descend into changed subtrees (on; `git diff-tree` without `-r` lists them as
+    /// entries instead).
+    pub recursive: bool,
+    /// Also list each changed subtree before its contents (`git diff-tree -t`).
+    pub show_trees: bool,
 }
 
 impl Default for DiffOptions {
@@ -305,6 +310,8 @@ impl Default for DiffOptions {
             suppress_blank_empty: false,
             mnemonic_prefix: false,
             stat: StatOptions::default(),
+            recursive: true,
+            show_trees: false,
         }
     }
 }

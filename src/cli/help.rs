@@ -42,6 +42,27 @@ pub(super) const COMMANDS: &[Command] = &[
         common: false,
     },
     Command {
+        name: "show",
+        summary: "Show commits (with their diff), tags, trees and blobs",
+        usage: "usage: oxgit show [<options>] <object>...\n",
+        supports: "commits with their patch (or --stat, --name-status, -s and every diff option), annotated tags (tags of tags), trees, blobs, rev:path, several objects, --format/--pretty/--oneline; refused: combined diffs of merges, ranges and commit filters",
+        common: true,
+    },
+    Command {
+        name: "rev-list",
+        summary: "List commit objects in reverse chronological order",
+        usage: "usage: oxgit rev-list [<options>] <commit>... [--] [<path>...]\n",
+        supports: "ranges, --not, --all/--branches/--tags/--remotes/--glob, --count, --parents, --reverse, -n, --skip, --since/--until, --author/--committer/--grep, --first-parent, --merges/--no-merges, paths, --objects, --format/--pretty/--oneline, --abbrev-commit",
+        common: false,
+    },
+    Command {
+        name: "diff-tree",
+        summary: "Compare two trees, or show what commits changed",
+        usage: "usage: oxgit diff-tree [<options>] <tree-ish> [<tree-ish>] [<path>...]\n",
+        supports: "two trees, a commit against its parents (--root, -m), -r, -t, -p and every diff option, -s, --no-commit-id, --stdin",
+        common: false,
+    },
+    Command {
         name: "diff",
         summary: "Show changes between commits, the index and the work tree",
         usage: "usage: oxgit diff [<options>] [<commit>] [--] [<path>...]\n   or: oxgit diff [<options>] --cached [--merge-base] [<commit>] [--] [<path>...]\n   or: oxgit diff [<options>] [--merge-base] <commit> <commit> [--] [<path>...]\n   or: oxgit diff [<options>] <commit>...<commit> [--] [<path>...]\n   or: oxgit diff [<options>] <blob> <blob>\n",

@@ -9,6 +9,7 @@ mod cat_file;
 mod changes;
 pub mod diff;
 pub mod diff_flags;
+mod diff_tree;
 mod for_each_ref;
 mod help;
 mod log;
@@ -19,9 +20,12 @@ mod options;
 
 #[cfg(feature = "server")]
 mod mr;
+mod rev_args;
+mod rev_list;
 mod rev_parse;
 #[cfg(feature = "server")]
 mod serve;
+mod show;
 mod show_ref;
 mod status;
 mod terminal;
@@ -278,13 +282,16 @@ pub fn run_with(
         "cat-file" => cat_file::run(&mut ctx),
         "log" => log::run(&mut ctx),
         "rev-parse" => rev_parse::run(&mut ctx),
+        "rev-list" => rev_list::run(&mut ctx),
         "diff" => diff::run(&mut ctx),
+        "diff-tree" => diff_tree::run(&mut ctx),
         "merge-base" => merge_base::run(&mut ctx),
         "changes" => changes::run_changes(&mut ctx),
         "stats" => changes::run_stats(&mut ctx),
         "status" => status::run(&mut ctx),
         "ls-files" => ls_files::run(&mut ctx),
         "ls-tree" => ls_tree::run(&mut ctx),
+        "show" => show::run(&mut ctx),
         "show-ref" => show_ref::run(&mut ctx),
         "for-each-ref" => for_each_ref::run(&mut ctx),
         "blame" => blame::run(&mut ctx),

@@ -287,33 +287,6 @@ fn resolve_git_dir(cwd: &Path, path: &str) -> Option<String> {
     looks_like_git_dir(&target).then(|| target.display().to_string())
 }
 
-/// Whether `arg` lists refs: `--all`, `--branches[=<pattern>]`, `--tags[=<pattern>]`,
-/// `--remotes[=<pattern>]`, `--glob=<pattern>`.
-fn is_ref_listing(arg: &str) -> bool {
-    matches!(arg, "--all" | "--branches" | "--tags" | "--remotes")
-        || ["--branches=", "--tags=", "--remotes=", "--glob="]
-            .iter()
-            .any(|p| arg.starts_with(p))
-}
-
-/// git's pattern for `--glob` and `--branches=` and friends: under `prefix` (or `refs/`
-/// unless given), with `/*` appended when the pattern has no glob characters.
-fn glob_pattern(pattern: &str, prefix: Option<&str>) -> String {
-    let mut out = match prefix {
-        Some(p) => p.to_string(),
-        None if !pattern.starts_with("refs/") => "refs/".to_string(),
-        None => String::new(),
-    };
-    out.push_str(pattern);
-    if !pattern.contains(['?', '*', '[', '\\']) {
-        if !out.ends_with('/') {
-            out.push('/');
-        }
-        out.push('*');
-    }
-    out
-}
-
 /// Paths under the git dir that belong to the common dir of linked worktrees (git's
 /// `common_list`): `(path, is_dir, is_common)`; the longest match decides.
 const COMMON_PATHS: &[(&str, bool, bool)] = &[
@@ -707,25 +680,10 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 _ if arg.starts_with("--exclude=") => {
                     excludes.push(arg["--exclude=".len()..].to_string());
                 }
-                _ if is_ref_listing(arg) => {
+                _ if crate::refs::list::is_ref_listing(arg) => {
                     // (pattern to match the full name, prefix trimmed from shown names)
-                    let (pattern, trim) = match arg.split_once('=') {
-                        None => match arg {
-                            "--branches" => (None, "refs/heads/"),
-                            "--tags" => (None, "refs/tags/"),
-                            "--remotes" => (None, "refs/remotes/"),
-                            _ => (None, ""),
-                        },
-                        Some(("--glob", pat)) => (Some(glob_pattern(pat, None)), ""),
-                        Some((opt, pat)) => {
-                            let prefix = match opt {
-                                "--branches" => "refs/heads/",
-                                "--tags" => "refs/tags/",
-                                _ => "refs/remotes/",
-                            };
-                            (Some(glob_pattern(pat, Some(prefix))), prefix)
-                        }
-                    };
+                    let (pattern, trim) =
+                        crate::refs::list::ref_listing(arg).expect("a listing option");
                     let entries = refs.all().map_err(|e| Fatal::new(e.to_string()))?;
                     for entry in entries {
                         let Some(short) = entry.name.strip_prefix(trim) else {
@@ -1016,11 +974,20 @@ mod tests {
 
     #[test]
     fn glob_patterns_get_git_prefixes() {
-        assert_eq!(glob_pattern("heads", None), "refs/heads/*");
-        assert_eq!(glob_pattern("refs/tags/", None), "refs/tags/*");
-        assert_eq!(glob_pattern("f*", Some("refs/heads/")), "refs/heads/f*");
         assert_eq!(
-            glob_pattern("feature", Some("refs/heads/")),
+            crate::refs::list::glob_pattern("heads", None),
+            "refs/heads/*"
+        );
+        assert_eq!(
+            crate::refs::list::glob_pattern("refs/tags/", None),
+            "refs/tags/*"
+        );
+        assert_eq!(
+            crate::refs::list::glob_pattern("f*", Some("refs/heads/")),
+            "refs/heads/f*"
+        );
+        assert_eq!(
+            crate::refs::list::glob_pattern("feature", Some("refs/heads/")),
             "refs/heads/feature/*"
         );
     }

@@ -294,6 +294,11 @@ pub struct TreeDiffOptions {
     /// Also report unmodified files (as `Modified` with equal sides) and descend into
     /// equal subtrees, as git does for `--find-copies-harder`.
     pub include_unmodified: bool,
+    /// Report changed subtrees as entries (mode `040000`) instead of descending into
+    /// them (`git diff-tree` without `-r`).
+    pub no_recurse: bool,
+    /// Also report each changed subtree as an entry before its contents (`diff-tree -t`).
+    pub show_trees: bool,
 }
 
 /// A reusable tree-diff walker: keeps its read buffers between calls.
@@ -510,6 +515,12 @@ impl<'a> TreeDiff<'a> {
             if oid == nid && !self.opts.include_unmodified {
                 return Ok(());
             }
+            if (self.opts.no_recurse || self.opts.show_trees) && !self.quick {
+                self.emit(x, y, visit);
+                if self.opts.no_recurse {
+                    return Ok(());
+                }
+            }
             let base = self.path.len();
             let r = self.walk(oid, nid, depth + 1, sub_all, visit);
             self.path.truncate(base);
@@ -520,6 +531,17 @@ impl<'a> TreeDiff<'a> {
             self.found |= x.map(|e| e.id) != y.map(|e| e.id) || om != nm;
             return Ok(());
         }
+        self.emit(x, y, visit);
+        Ok(())
+    }
+
+    /// Reports the entry at the current path.
+    fn emit(
+        &self,
+        x: Option<TreeEntry<'_>>,
+        y: Option<TreeEntry<'_>>,
+        visit: &mut dyn FnMut(Change),
+    ) {
         let path = || self.path.clone();
         match (x, y) {
             (Some(x), None) => visit(Change::deleted(path(), x.mode.as_raw(), x.id)),
@@ -532,7 +554,6 @@ impl<'a> TreeDiff<'a> {
             }
             (None, None) => {}
         }
-        Ok(())
     }
 }
 

@@ -784,6 +784,40 @@ impl<'r> Formatter<'r> {
         Ok(())
     }
 
+    /// Counts an entry as shown (`git show` does for trees and tags), so the next
+    /// commit is separated from it.
+    pub fn mark_shown(&mut self) {
+        self.shown_one = true;
+    }
+
+    /// The `Tagger:` lines of a tag in this format, as `git show` prints them (git's
+    /// `pp_user_info` without the mailmap; nothing for `oneline`, no date for the
+    /// formats that show none). `ident` is the `tagger` header's value.
+    pub fn write_tagger(&mut self, ident: &[u8], out: &mut Vec<u8>) -> Result<(), PrettyError> {
+        let fmt = match &self.spec.format {
+            Format::Builtin(b) => *b,
+            Format::User(_) => Builtin::Short,
+        };
+        let mailmap = std::mem::replace(&mut self.opts.use_mailmap, false);
+        let r = self.user_info(fmt, "Tagger", ident, out);
+        self.opts.use_mailmap = mailmap;
+        r
+    }
+
+    /// The message of one commit alone, as git's `pretty_print_commit` gives it: no
+    /// `commit <id>` line, separator, notes or terminator (what `rev-list --format`
+    /// prints after its own header line).
+    pub fn write_message(
+        &mut self,
+        c: &CommitInfo<'_>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), PrettyError> {
+        match self.spec.format.clone() {
+            Format::User(f) => self.expand(&f, c, out),
+            Format::Builtin(b) => self.pretty_print(b, c, out),
+        }
+    }
+
     /// git's `pretty_print_commit` for a built-in format (the message part).
     fn pretty_print(
         &mut self,

@@ -128,6 +128,55 @@ fn components_match(p: &[&[u8]], t: &[&[u8]]) -> bool {
     }
 }
 
+/// Whether `arg` lists refs: `--all`, `--branches[=<pattern>]`, `--tags[=<pattern>]`,
+/// `--remotes[=<pattern>]`, `--glob=<pattern>`.
+pub fn is_ref_listing(arg: &str) -> bool {
+    ref_listing(arg).is_some()
+}
+
+/// The refs a listing option (see [`is_ref_listing`]) selects: a glob over the full
+/// name (`None`: every ref under the prefix), and the prefix (`refs/heads/` for
+/// `--branches`, empty for `--all` and `--glob`), which rev-parse trims from names.
+pub fn ref_listing(arg: &str) -> Option<(Option<String>, &'static str)> {
+    match arg.split_once('=') {
+        None => match arg {
+            "--all" => Some((None, "")),
+            "--branches" => Some((None, "refs/heads/")),
+            "--tags" => Some((None, "refs/tags/")),
+            "--remotes" => Some((None, "refs/remotes/")),
+            _ => None,
+        },
+        Some(("--glob", pat)) => Some((Some(glob_pattern(pat, None)), "")),
+        Some((opt, pat)) => {
+            let prefix = match opt {
+                "--branches" => "refs/heads/",
+                "--tags" => "refs/tags/",
+                "--remotes" => "refs/remotes/",
+                _ => return None,
+            };
+            Some((Some(glob_pattern(pat, Some(prefix))), prefix))
+        }
+    }
+}
+
+/// git's pattern for `--glob` and `--branches=` and friends: under `prefix` (or `refs/`
+/// unless given), with `/*` appended when the pattern has no glob characters.
+pub fn glob_pattern(pattern: &str, prefix: Option<&str>) -> String {
+    let mut out = match prefix {
+        Some(p) => p.to_string(),
+        None if !pattern.starts_with("refs/") => "refs/".to_string(),
+        None => String::new(),
+    };
+    out.push_str(pattern);
+    if !pattern.contains(['?', '*', '[', '\\']) {
+        if !out.ends_with('/') {
+            out.push('/');
+        }
+        out.push('*');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

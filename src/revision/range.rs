@@ -19,6 +19,33 @@ pub enum RangeError {
     /// `A...B` where an end is not a commit.
     #[error("Invalid symmetric difference expression {0}")]
     InvalidSymmetric(String),
+    /// An excluded revision (`^A`) that does not resolve.
+    #[error("bad revision '{0}'")]
+    BadRevision(String),
+    /// The refs of `--all`/`--branches`/... could not be listed.
+    #[error(transparent)]
+    Refs(#[from] crate::refs::RefError),
+    /// A tag or the object it names could not be read.
+    #[error(transparent)]
+    Odb(#[from] crate::odb::OdbError),
+    /// A tag could not be parsed.
+    #[error("object {0} is a corrupt tag")]
+    BadTag(ObjectId),
+}
+
+/// A start that is not a commit, kept for `rev-list --objects`: an annotated tag (named
+/// by its `tag` header, as git names it), or the tree or blob a revision or tag names
+/// (with the path of a `rev:path` revision, else empty).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingObject {
+    /// The object.
+    pub id: ObjectId,
+    /// Its kind (tag, tree or blob).
+    pub kind: crate::object::ObjectKind,
+    /// The name git lists it with.
+    pub name: Vec<u8>,
+    /// Whether it was excluded (`^A`, `--not`).
+    pub exclude: bool,
 }
 
 /// The parsed arguments: walk starts in git's pending order.
@@ -26,6 +53,8 @@ pub enum RangeError {
 pub struct Revisions {
     /// Every start, included or excluded, in the order git adds them.
     pub tips: Vec<Tip>,
+    /// Tags, trees and blobs the arguments named (in git's pending order).
+    pub objects: Vec<PendingObject>,
 }
 
 impl Revisions {
@@ -53,25 +82,17 @@ pub fn is_range_syntax(arg: &str) -> bool {
 
 /// Parses revision arguments as git's `setup_revisions` does: `A` (included), `^A`
 /// (excluded), `A..B` (`^A B`), `A...B` (`A B` minus their merge bases), an empty end of
-/// a range meaning `HEAD`, and `--not`, which flips the sense of every later argument.
-/// Every revision is peeled to a commit.
+/// a range meaning `HEAD`, `--not`, which flips the sense of every later argument, and
+/// the ref listings `--all` (every ref, then `HEAD`), `--branches[=<glob>]`,
+/// `--tags[=<glob>]`, `--remotes[=<glob>]` and `--glob=<glob>`. Every revision is peeled
+/// to a commit; tags, trees and blobs met on the way are kept in
+/// [`Revisions::objects`].
 pub fn parse_revisions<S: AsRef<str>>(
     repo: &Repository,
     args: &[S],
 ) -> Result<Revisions, RangeError> {
     let mut out = Revisions::default();
-    let mut walker = CommitWalker::new(repo);
     let mut not = false;
-    // A revision naming a tree or a blob is no start of a commit walk: git ignores it.
-    let mut commit = |spec: &str| -> Result<Option<ObjectId>, RangeError> {
-        let spec = if spec.is_empty() { "HEAD" } else { spec };
-        let id = super::resolve(repo, spec)?;
-        match walker.peel_to_commit(&id) {
-            Ok(c) => Ok(Some(c)),
-            Err(crate::revision::merge_base::MergeBaseError::NotACommit(_)) => Ok(None),
-            Err(e) => Err(e.into()),
-        }
-    };
     let bases_of = |a: ObjectId, b: ObjectId| -> Result<Vec<ObjectId>, RangeError> {
         let mut w = CommitWalker::new(repo);
         Ok(w.merge_bases(&a, &[b])?)
@@ -82,30 +103,154 @@ pub fn parse_revisions<S: AsRef<str>>(
             not = !not;
             continue;
         }
-        let mut push = |id: Option<ObjectId>, exclude: bool| {
-            if let Some(id) = id {
-                out.tips.push(Tip { id, exclude });
+        if let Some((pattern, prefix)) = crate::refs::list::ref_listing(arg) {
+            let refs = crate::refs::Refs::new(repo);
+            let mut listed = refs.listed()?;
+            if arg == "--all" {
+                listed.extend(refs.listed_head()?);
             }
+            for r in listed {
+                if r.broken
+                    || (r.name != "HEAD" && !r.name.starts_with(prefix))
+                    || pattern
+                        .as_deref()
+                        .is_some_and(|p| !crate::diff::wildmatch(p.as_bytes(), r.name.as_bytes()))
+                {
+                    continue;
+                }
+                out.add(repo, r.id, &[], not)?;
+            }
+            continue;
+        }
+        // git names the whole range when an end does not resolve.
+        let whole = |e: RangeError| match e {
+            RangeError::Revision(RevisionError::Unknown(_)) => {
+                RangeError::Revision(RevisionError::Unknown(arg.to_string()))
+            }
+            e => e,
         };
         if let Some((a, b)) = arg.split_once("...") {
-            let (ai, bi) = (commit(a)?, commit(b)?);
+            let (ai, bi) = (
+                out.commit(repo, a).map_err(whole)?,
+                out.commit(repo, b).map_err(whole)?,
+            );
             let (Some(x), Some(y)) = (ai, bi) else {
                 return Err(RangeError::InvalidSymmetric(arg.to_string()));
             };
             for base in bases_of(x, y)? {
-                push(Some(base), !not);
+                out.push(Some(base), !not);
             }
-            push(ai, not);
-            push(bi, not);
+            out.push(ai, not);
+            out.push(bi, not);
         } else if let Some((a, b)) = arg.split_once("..") {
-            let (ai, bi) = (commit(a)?, commit(b)?);
-            push(ai, !not);
-            push(bi, not);
+            let (ai, bi) = (
+                out.commit(repo, a).map_err(whole)?,
+                out.commit(repo, b).map_err(whole)?,
+            );
+            out.push(ai, !not);
+            out.push(bi, not);
         } else if let Some(a) = arg.strip_prefix('^') {
-            push(commit(a)?, !not);
+            let id =
+                super::resolve(repo, if a.is_empty() { "HEAD" } else { a }).map_err(
+                    |e| match e {
+                        RevisionError::Unknown(_) => RangeError::BadRevision(arg.to_string()),
+                        e => e.into(),
+                    },
+                )?;
+            out.add(repo, id, path_of(a), !not)?;
         } else {
-            push(commit(arg)?, not);
+            let id = super::resolve(repo, arg)?;
+            out.add(repo, id, path_of(arg), not)?;
         }
     }
     Ok(out)
+}
+
+/// The path of a `rev:path` revision (git lists the tree or blob it names with it).
+fn path_of(spec: &str) -> &[u8] {
+    match spec.split_once(':') {
+        Some((rev, path)) if !rev.is_empty() && !rev.starts_with('/') => path.as_bytes(),
+        _ => &[],
+    }
+}
+
+impl Revisions {
+    fn push(&mut self, id: Option<ObjectId>, exclude: bool) {
+        if let Some(id) = id {
+            self.tips.push(Tip { id, exclude });
+        }
+    }
+
+    /// The commit an end of a range names (`None`: not a commit), keeping what is not.
+    fn commit(&mut self, repo: &Repository, spec: &str) -> Result<Option<ObjectId>, RangeError> {
+        let spec = if spec.is_empty() { "HEAD" } else { spec };
+        let id = super::resolve(repo, spec)?;
+        let mut w = CommitWalker::new(repo);
+        match w.peel_to_commit(&id) {
+            Ok(c) => Ok(Some(c)),
+            Err(crate::revision::merge_base::MergeBaseError::NotACommit(_)) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Adds object `id` as git's `handle_commit` does: tags are peeled (each included
+    /// one kept, named by its `tag` header), a commit becomes a tip, a tree or blob is
+    /// kept with `path`.
+    fn add(
+        &mut self,
+        repo: &Repository,
+        id: ObjectId,
+        path: &[u8],
+        exclude: bool,
+    ) -> Result<(), RangeError> {
+        use crate::object::ObjectKind;
+        let mut id = id;
+        // The kind the tag that led here claims (git refuses a tag whose `type` lies).
+        let mut declared = None;
+        let mut buf = Vec::new();
+        // A commit the commit-graph has needs no read.
+        let graph = crate::revision::walk::usable_commit_graph(repo);
+        for _ in 0..64 {
+            if declared.is_none() && graph.is_some_and(|g| g.lookup(&id).is_some()) {
+                self.push(Some(id), exclude);
+                return Ok(());
+            }
+            let kind = repo.odb().read_into(&id, &mut buf)?;
+            if declared.take().is_some_and(|d| d != kind) {
+                return Err(
+                    crate::revision::merge_base::MergeBaseError::TagTypeMismatch(id).into(),
+                );
+            }
+            match kind {
+                ObjectKind::Commit => {
+                    self.push(Some(id), exclude);
+                    return Ok(());
+                }
+                ObjectKind::Tag => {
+                    let t = crate::object::Tag::parse(&buf).map_err(|_| RangeError::BadTag(id))?;
+                    let next = t.object;
+                    declared = Some(t.target_kind);
+                    if !exclude {
+                        self.objects.push(PendingObject {
+                            id,
+                            kind,
+                            name: t.name.to_vec(),
+                            exclude,
+                        });
+                    }
+                    id = next;
+                }
+                _ => {
+                    self.objects.push(PendingObject {
+                        id,
+                        kind,
+                        name: path.to_vec(),
+                        exclude,
+                    });
+                    return Ok(());
+                }
+            }
+        }
+        Err(RangeError::BadTag(id))
+    }
 }

@@ -329,7 +329,7 @@ impl<'r> Walk<'r> {
                 repo.odb(),
                 crate::diff::TreeDiffOptions {
                     pathspec: crate::diff::Pathspec::new(options.paths.iter().cloned()),
-                    include_unmodified: false,
+                    ..Default::default()
                 },
             )
         });

@@ -1,0 +1,501 @@
+//! The revision-walk options `log`, `rev-list` and `show` share, parsed once: revisions
+//! and ranges, commit filters (`--author`, `--grep`, `--since`...), walk switches
+//! (`--first-parent`, `--reverse`, `-n`, `--skip`) and format options (`--format`,
+//! `--date`, `--abbrev-commit`...), and the loop that picks the commits to show.
+
+use super::Fatal;
+use crate::api::History;
+use crate::object::date::{Clock, DateMode};
+use crate::pretty::{parse_pretty, Builtin, Format, FormatSpec, Formatter, PrettyOptions};
+use crate::refs::{Head, Refs};
+use crate::repo::Repository;
+use crate::revision::filter::{CommitFilter, FilterOptions};
+use crate::revision::range::{parse_revisions, RangeError, Revisions};
+use crate::revision::walk::WalkedCommit;
+use crate::revision::RevisionError;
+
+/// The walk options of a command line, as given.
+#[derive(Default)]
+pub(super) struct RevArgs {
+    /// `--first-parent`.
+    pub first_parent: bool,
+    /// Format options.
+    pub pretty: PrettyArgs,
+    /// Commit filters and counts.
+    pub filter: FilterArgs,
+    /// Revisions, ranges, `--not` and ref listings (`--all`...), in order.
+    pub revs: Vec<String>,
+    /// `HEAD` was added to `revs` because none was given (`log`, `show`).
+    pub default_head: bool,
+}
+
+/// The format-related options (`--format`, `--date`, `--abbrev-commit`...).
+#[derive(Default)]
+pub(super) struct PrettyArgs {
+    /// `--pretty=`/`--format=` value; `Some(None)` for a bare `--pretty`.
+    pub format: Option<Option<String>>,
+    /// `--oneline`.
+    pub oneline: bool,
+    /// `--abbrev-commit` / `--no-abbrev-commit`.
+    pub abbrev_commit: Option<bool>,
+    /// `--abbrev=<n>` (`Some(0)`: `--no-abbrev`).
+    pub abbrev: Option<usize>,
+    /// `--date=`.
+    pub date: Option<String>,
+    /// `--expand-tabs[=<n>]`.
+    pub expand_tabs: Option<usize>,
+    /// `--notes` / `--no-notes`.
+    pub notes: Option<bool>,
+    /// `--decorate[=<style>]` (`Some(None)`: `--no-decorate`).
+    pub decorate: Option<Option<String>>,
+    /// `--use-mailmap` / `--no-use-mailmap`.
+    pub mailmap: Option<bool>,
+}
+
+/// The filter options (`--author`, `--grep`, `--since`...) and counts.
+#[derive(Default)]
+pub(super) struct FilterArgs {
+    authors: Vec<String>,
+    committers: Vec<String>,
+    greps: Vec<String>,
+    syntax: Option<crate::revision::regex::Syntax>,
+    ignore_case: bool,
+    all_match: bool,
+    invert_grep: bool,
+    since: Option<String>,
+    until: Option<String>,
+    max_age: Option<i64>,
+    min_age: Option<i64>,
+    min_parents: Option<usize>,
+    max_parents: Option<Option<usize>>,
+    /// `--skip`.
+    pub skip: usize,
+    /// `--reverse` (toggled by each).
+    pub reverse: bool,
+    /// `-n`.
+    pub max_count: Option<usize>,
+}
+
+impl RevArgs {
+    /// Whether a commit filter, count or order option was given (`show` takes none).
+    pub fn filter_given(&self) -> bool {
+        let f = &self.filter;
+        !f.authors.is_empty()
+            || !f.committers.is_empty()
+            || !f.greps.is_empty()
+            || f.since.is_some()
+            || f.until.is_some()
+            || f.max_age.is_some()
+            || f.min_age.is_some()
+            || f.min_parents.is_some()
+            || f.max_parents.is_some()
+            || f.skip > 0
+            || f.reverse
+            || f.max_count.is_some()
+    }
+}
+
+/// Options taking a value as `--opt=value` or `--opt value` (git's parse_long_opt).
+const LONG_VALUE: &[&str] = &[
+    "--author",
+    "--committer",
+    "--grep",
+    "--since",
+    "--after",
+    "--until",
+    "--before",
+    "--max-age",
+    "--min-age",
+    "--date",
+    "--skip",
+    "--min-parents",
+    "--max-parents",
+];
+
+fn count(s: &str) -> Result<usize, Fatal> {
+    s.parse::<i64>()
+        .map(|n| if n < 0 { usize::MAX } else { n as usize })
+        .map_err(|_| Fatal::new(format!("'{s}': not an integer")))
+}
+
+fn number(s: &str, what: &str) -> Result<usize, Fatal> {
+    s.parse::<usize>()
+        .map_err(|_| Fatal::new(format!("{what} requires an integer argument")))
+}
+
+/// Parses `args[*i]` if it is a walk, filter or format option (advancing `*i` past a
+/// separate value) and returns whether it was one. `--abbrev=<n>` and `--no-abbrev` are
+/// recorded but reported as not consumed: they are diff flags too.
+pub(super) fn parse_option(o: &mut RevArgs, args: &[String], i: &mut usize) -> Result<bool, Fatal> {
+    use crate::revision::regex::Syntax;
+    let a = args[*i].as_str();
+    let (name, value): (&str, Option<String>) = match a.split_once('=') {
+        Some((n, v)) if LONG_VALUE.contains(&n) => (n, Some(v.to_string())),
+        _ if LONG_VALUE.contains(&a) => {
+            *i += 1;
+            let v = args
+                .get(*i)
+                .ok_or_else(|| Fatal::usage(format!("option '{}' requires a value", &a[2..])))?;
+            (a, Some(v.clone()))
+        }
+        _ => (a, None),
+    };
+    if let Some(v) = value {
+        let f = &mut o.filter;
+        match name {
+            "--author" => f.authors.push(v),
+            "--committer" => f.committers.push(v),
+            "--grep" => f.greps.push(v),
+            "--since" | "--after" => f.since = Some(v),
+            "--until" | "--before" => f.until = Some(v),
+            "--max-age" => f.max_age = Some(i64::from(atoi(&v))),
+            "--min-age" => f.min_age = Some(i64::from(atoi(&v))),
+            "--date" => o.pretty.date = Some(v),
+            "--skip" => f.skip = number(&v, "--skip")?,
+            "--min-parents" => f.min_parents = Some(number(&v, "--min-parents")?),
+            _ => f.max_parents = Some(Some(number(&v, "--max-parents")?)),
+        }
+        return Ok(true);
+    }
+    if a == "--no-abbrev" {
+        o.pretty.abbrev = Some(0);
+        return Ok(false);
+    }
+    if let Some(v) = a.strip_prefix("--abbrev=") {
+        let n = number(v, "--abbrev")?;
+        o.pretty.abbrev = Some(if n == 0 { 0 } else { n.max(4) });
+        return Ok(false);
+    }
+    if crate::refs::list::is_ref_listing(a) {
+        o.revs.push(a.to_string());
+        return Ok(true);
+    }
+    match a {
+        "--not" => o.revs.push(a.to_string()),
+        "--oneline" => {
+            o.pretty.oneline = true;
+            o.pretty.format = None;
+        }
+        "--pretty" => {
+            o.pretty.oneline = false;
+            o.pretty.format = Some(None);
+        }
+        "--abbrev-commit" => o.pretty.abbrev_commit = Some(true),
+        "--no-abbrev-commit" => o.pretty.abbrev_commit = Some(false),
+        "--relative-date" => o.pretty.date = Some("relative".into()),
+        "--expand-tabs" => o.pretty.expand_tabs = Some(8),
+        "--no-expand-tabs" => o.pretty.expand_tabs = Some(0),
+        "--notes" | "--show-notes" => o.pretty.notes = Some(true),
+        "--no-notes" => o.pretty.notes = Some(false),
+        "--decorate" => o.pretty.decorate = Some(Some("short".into())),
+        "--no-decorate" => o.pretty.decorate = Some(None),
+        "--use-mailmap" | "--mailmap" => o.pretty.mailmap = Some(true),
+        "--no-use-mailmap" | "--no-mailmap" => o.pretty.mailmap = Some(false),
+        "-i" | "--regexp-ignore-case" => o.filter.ignore_case = true,
+        "-E" | "--extended-regexp" => o.filter.syntax = Some(Syntax::Extended),
+        "-F" | "--fixed-strings" => o.filter.syntax = Some(Syntax::Fixed),
+        "-P" | "--perl-regexp" => o.filter.syntax = Some(Syntax::Perl),
+        "--basic-regexp" => o.filter.syntax = Some(Syntax::Basic),
+        "--all-match" => o.filter.all_match = true,
+        "--no-all-match" => o.filter.all_match = false,
+        "--invert-grep" => o.filter.invert_grep = true,
+        "--no-invert-grep" => o.filter.invert_grep = false,
+        "--merges" => o.filter.min_parents = Some(2),
+        "--no-merges" => o.filter.max_parents = Some(Some(1)),
+        "--no-min-parents" => o.filter.min_parents = Some(0),
+        "--no-max-parents" => o.filter.max_parents = Some(None),
+        "--reverse" => o.filter.reverse = !o.filter.reverse,
+        "--first-parent" => o.first_parent = true,
+        "-n" | "--max-count" => {
+            *i += 1;
+            let v = args
+                .get(*i)
+                .ok_or_else(|| Fatal::usage("-n requires a value"))?;
+            o.filter.max_count = Some(count(v)?);
+        }
+        _ if a.starts_with("--max-count=") => o.filter.max_count = Some(count(&a[12..])?),
+        _ if a.starts_with("-n") && a.len() > 2 => o.filter.max_count = Some(count(&a[2..])?),
+        _ if a.len() > 1 && a.starts_with('-') && a[1..].bytes().all(|b| b.is_ascii_digit()) => {
+            o.filter.max_count = Some(count(&a[1..])?)
+        }
+        _ if a.starts_with("--format=") || a.starts_with("--pretty=") => {
+            o.pretty.oneline = false;
+            o.pretty.format = Some(Some(a[9..].to_string()));
+        }
+        _ if a.starts_with("--expand-tabs=") => {
+            o.pretty.expand_tabs = Some(number(&a[14..], "--expand-tabs")?)
+        }
+        _ if a.starts_with("--decorate=") => {
+            let v = &a[11..];
+            o.pretty.decorate = match v {
+                "short" | "full" | "auto" => Some(Some(v.to_string())),
+                "no" => Some(None),
+                _ => return Err(Fatal::new(format!("invalid --decorate option: {v}"))),
+            };
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+/// C's `atoi` (git reads `--max-age=`/`--min-age=` with it).
+fn atoi(s: &str) -> i32 {
+    let t = s.trim_start();
+    let (neg, d) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let n: i64 = d
+        .bytes()
+        .take_while(u8::is_ascii_digit)
+        .fold(0i64, |v, b| (v * 10 + i64::from(b - b'0')).min(1 << 40));
+    (if neg { -n } else { n }) as i32
+}
+
+/// Resolves the revisions of `o`, with git's messages for unknown ones.
+pub(super) fn revisions(repo: &Repository, o: &RevArgs) -> Result<Revisions, Fatal> {
+    match parse_revisions(repo, &o.revs) {
+        Ok(r) => Ok(r),
+        Err(RangeError::Revision(RevisionError::Unknown(spec))) => {
+            Err(unknown_revision(repo, o, &spec))
+        }
+        Err(e) => Err(Fatal::new(e.to_string())),
+    }
+}
+
+/// git's message for `spec`, a revision of `o` that does not resolve: for the default
+/// `HEAD` on a branch without commits, that the branch has none yet.
+pub(super) fn unknown_revision(repo: &Repository, o: &RevArgs, spec: &str) -> Fatal {
+    if o.default_head && spec == "HEAD" {
+        if let Ok(Head::Attached { name, id: None }) = Refs::new(repo).head() {
+            let branch = name.strip_prefix("refs/heads/").unwrap_or(&name);
+            return Fatal::new(format!(
+                "your current branch '{branch}' does not have any commits yet"
+            ));
+        }
+    }
+    super::diff::unknown_revision(spec)
+}
+
+/// Which command's config applies to the format: `log` and `show` read `format.pretty`,
+/// `log.date`, `log.abbrevCommit`, `log.mailmap`, `log.decorate` and show notes by
+/// default; `rev-list` reads none of them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Porcelain {
+    /// `log`, `show`.
+    Log,
+    /// `rev-list`.
+    RevList,
+}
+
+/// The formatter for the format options and (for `log`) the repository's config, and
+/// the clock used.
+pub(super) fn build_formatter<'r>(
+    repo: &'r Repository,
+    p: &PrettyArgs,
+    cmd: Porcelain,
+) -> Result<(Formatter<'r>, Clock), Fatal> {
+    use std::io::IsTerminal;
+    let config = repo.config();
+    let log = cmd == Porcelain::Log;
+    let pretty_err = |e: crate::pretty::PrettyError| Fatal::new(e.to_string());
+    let spec = if p.oneline {
+        FormatSpec::oneline()
+    } else {
+        match &p.format {
+            Some(Some(f)) => parse_pretty(f, config).map_err(pretty_err)?,
+            Some(None) => FormatSpec {
+                given: true,
+                ..FormatSpec::medium()
+            },
+            None => match config.get("format.pretty").filter(|_| log) {
+                Some(f) => FormatSpec {
+                    given: false,
+                    ..parse_pretty(f, config).map_err(pretty_err)?
+                },
+                None => FormatSpec::medium(),
+            },
+        }
+    };
+    let on_terminal = std::io::stdout().is_terminal();
+    let mut opts = PrettyOptions::for_repo(repo);
+    let date = p
+        .date
+        .clone()
+        .or_else(|| config.get("log.date").filter(|_| log).map(str::to_string));
+    if let Some(d) = date {
+        opts.date = Some(
+            DateMode::parse_with_terminal(&d, on_terminal)
+                .map_err(|e| Fatal::new(e.to_string()))?,
+        );
+    }
+    let raw = spec.format == Format::Builtin(Builtin::Raw) && spec.given;
+    opts.abbrev_commit = p.oneline
+        || p.abbrev_commit
+            .unwrap_or(log && !raw && config.get_bool("log.abbrevCommit") == Some(true));
+    if let Some(n) = p.abbrev {
+        opts.abbrev = (n > 0).then_some(n);
+    }
+    // Only `log` and `show` expand tabs by default (git's expand_tabs_in_log_default).
+    opts.expand_tabs = p.expand_tabs.or((!log).then_some(0));
+    opts.use_mailmap = p.mailmap.unwrap_or(log && opts.use_mailmap);
+    opts.show_notes = p.notes.unwrap_or(log && !spec.given);
+    let decorate = match &p.decorate {
+        Some(d) => d.clone(),
+        None if raw || !log => None,
+        None => match config.get("log.decorate") {
+            Some(v) => match v.to_ascii_lowercase().as_str() {
+                "full" => Some("full".into()),
+                "short" => Some("short".into()),
+                "auto" => Some("auto".into()),
+                other => match crate::config::parse_bool(other) {
+                    Some(true) => Some("short".into()),
+                    _ => None,
+                },
+            },
+            None => Some("auto".into()),
+        },
+    };
+    opts.decorate = match decorate.as_deref() {
+        Some("auto") if !on_terminal => None,
+        Some(style) => Some(crate::pretty::DecorationStyle {
+            full: style == "full",
+            ..Default::default()
+        }),
+        None => None,
+    };
+    let clock = opts.clock.clone();
+    let f = Formatter::new(repo, spec, opts).map_err(pretty_err)?;
+    Ok((f, clock))
+}
+
+/// The commit filter for the filter options (`grep.patternType`, `grep.extendedRegexp`
+/// and the mailmap from config).
+pub(super) fn build_filter(
+    repo: &Repository,
+    f: &FilterArgs,
+    clock: &Clock,
+    mailmap: bool,
+) -> Result<CommitFilter, Fatal> {
+    use crate::revision::regex::Syntax;
+    let config = repo.config();
+    let syntax = f.syntax.unwrap_or_else(|| {
+        match config
+            .get("grep.patternType")
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("extended") => Syntax::Extended,
+            Some("fixed") => Syntax::Fixed,
+            Some("perl") => Syntax::Perl,
+            Some("basic") => Syntax::Basic,
+            _ if config.get_bool("grep.extendedRegexp") == Some(true) => Syntax::Extended,
+            _ => Syntax::Basic,
+        }
+    });
+    let headers = !f.authors.is_empty() || !f.committers.is_empty();
+    let map = if mailmap && headers {
+        Some(crate::pretty::Mailmap::load(repo).map_err(|e| Fatal::new(e.to_string()))?)
+    } else {
+        None
+    };
+    let max_age = match &f.since {
+        Some(s) => Some(crate::object::date::approxidate(s, clock).0),
+        None => f.max_age,
+    };
+    let min_age = match &f.until {
+        Some(s) => Some(crate::object::date::approxidate(s, clock).0),
+        None => f.min_age,
+    };
+    CommitFilter::new(FilterOptions {
+        authors: f.authors.clone(),
+        committers: f.committers.clone(),
+        greps: f.greps.clone(),
+        syntax,
+        ignore_case: f.ignore_case,
+        all_match: f.all_match,
+        invert_grep: f.invert_grep,
+        max_age,
+        min_age,
+        min_parents: f.min_parents.unwrap_or(0),
+        max_parents: f.max_parents.flatten(),
+        mailmap: map,
+    })
+    .map_err(|e| Fatal::new(e.to_string()))
+}
+
+/// Picks the commits to show from a walk: the filter, then `--skip`, then `-n`, as git
+/// applies them.
+pub(super) struct Selector {
+    /// The commit filter.
+    pub filter: CommitFilter,
+    to_skip: usize,
+    max_count: Option<usize>,
+    shown: usize,
+}
+
+impl Selector {
+    /// A selector for `f`'s counts.
+    pub fn new(filter: CommitFilter, f: &FilterArgs) -> Selector {
+        Selector {
+            filter,
+            to_skip: f.skip,
+            max_count: f.max_count,
+            shown: 0,
+        }
+    }
+
+    /// Whether `-n` is reached.
+    pub fn done(&self) -> bool {
+        self.max_count.is_some_and(|n| self.shown >= n)
+    }
+
+    /// The next commit to show, or `None` at the end (or at `-n`). `notes` are the notes
+    /// the format shows, which `--grep` searches too (appended raw, as git's
+    /// commit_match does); `walked` sees every commit the walk gives, shown or not.
+    pub fn next(
+        &mut self,
+        repo: &Repository,
+        history: &mut History<'_>,
+        notes: Option<&crate::pretty::Notes>,
+        walked: &mut dyn FnMut(&WalkedCommit),
+    ) -> Result<Option<WalkedCommit>, Fatal> {
+        while !self.done() {
+            let Some(c) = history.next_commit().map_err(super::diff::fatal)? else {
+                return Ok(None);
+            };
+            walked(&c);
+            let matched = match notes.filter(|_| self.filter.needs_text()) {
+                Some(notes) => {
+                    let mut text = c.data.clone();
+                    if !text.ends_with(b"\n") {
+                        text.push(b'\n');
+                    }
+                    notes
+                        .format(repo, &c.id, true, &mut text)
+                        .map_err(|e| Fatal::new(e.to_string()))?;
+                    self.filter.matches(&text, c.parents.len(), c.commit_time)
+                }
+                None => self.filter.matches(&c.data, c.parents.len(), c.commit_time),
+            };
+            if !matched {
+                continue;
+            }
+            if self.to_skip > 0 {
+                self.to_skip -= 1;
+                continue;
+            }
+            self.shown += 1;
+            return Ok(Some(c));
+        }
+        Ok(None)
+    }
+}
+
+/// Whether the mailmap applies to `--author`/`--committer` (`log.mailmap`, default on,
+/// for `log`; only `--use-mailmap` for `rev-list`).
+pub(super) fn filter_mailmap(repo: &Repository, p: &PrettyArgs, cmd: Porcelain) -> bool {
+    p.mailmap
+        .unwrap_or(cmd == Porcelain::Log && repo.config().get_bool("log.mailmap") != Some(false))
+}

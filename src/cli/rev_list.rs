@@ -1,0 +1,383 @@
+//! `oxgit rev-list`: the commits a revision walk shows, as git 2.47 lists them: ids (with
+//! `--parents`, abbreviated with `--abbrev-commit`), `--count`, `--format`/`--pretty`
+//! under `commit <id>` lines, and `--objects` (the trees and blobs of the listed commits
+//! after them, with paths). The walk, filters and formats are `log`'s
+//! (`cli::rev_args`).
+
+use super::rev_args::{self, Porcelain, RevArgs, Selector};
+use super::{Context, Fatal};
+use crate::api::{DiffOptions, History, HistoryRequest};
+use crate::object::ObjectKind;
+use crate::object::{EntryMode, TreeIter};
+use crate::oid::{IdSet, ObjectId};
+use crate::pretty::{Builtin, CommitInfo, Format};
+use crate::repo::Repository;
+use crate::revision::range::Revisions;
+use crate::revision::walk::WalkedCommit;
+use std::io::Write;
+
+/// git's usage line for `rev-list`.
+const USAGE: &str = "usage: oxgit rev-list [<options>] <commit>... [--] [<path>...]\n";
+
+/// Parsed `rev-list` options.
+#[derive(Default)]
+struct RevListOptions {
+    rev: RevArgs,
+    count: bool,
+    parents: bool,
+    objects: bool,
+    paths: Vec<String>,
+}
+
+/// Runs `rev-list`.
+pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
+    let mut o = RevListOptions::default();
+    let args = &ctx.args;
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        // `log` options git's rev-list does not take.
+        if matches!(a, "--notes" | "--show-notes") || a.starts_with("--notes=") {
+            return Err(Fatal::new("rev-list does not support display of notes"));
+        }
+        if matches!(
+            a,
+            "--use-mailmap"
+                | "--no-use-mailmap"
+                | "--mailmap"
+                | "--no-mailmap"
+                | "--decorate"
+                | "--no-decorate"
+        ) || a.starts_with("--decorate=")
+        {
+            return Ok(super::options::usage_error(
+                &format!("unknown option '{}'", a.trim_start_matches('-')),
+                USAGE,
+            ));
+        }
+        if rev_args::parse_option(&mut o.rev, args, &mut i)? {
+            i += 1;
+            continue;
+        }
+        match a {
+            "--count" => o.count = true,
+            "--parents" => o.parents = true,
+            "--objects" => o.objects = true,
+            // Recorded by `parse_option` (they are diff flags for `log`).
+            "--no-abbrev" => {}
+            _ if a.starts_with("--abbrev=") => {}
+            "--" => {
+                o.paths.extend(args[i + 1..].iter().cloned());
+                break;
+            }
+            _ if a.starts_with('-') && a.len() > 1 => {
+                return Ok(super::options::usage_error(
+                    &format!("rev-list: option '{a}' is not supported by oxgit"),
+                    USAGE,
+                ))
+            }
+            _ => o.rev.revs.push(a.to_string()),
+        }
+        i += 1;
+    }
+    let repo = ctx.repo()?;
+    if o.rev.revs.iter().all(|r| r == "--not") {
+        return Ok(super::options::usage_error("", USAGE));
+    }
+    if o.objects && !o.paths.is_empty() {
+        return Err(Fatal::new(
+            "rev-list: --objects with paths is not supported by oxgit",
+        ));
+    }
+    if o.parents && !o.paths.is_empty() {
+        // git rewrites the parents to the nearest listed ancestors then.
+        return Err(Fatal::new(
+            "rev-list: --parents with paths is not supported by oxgit",
+        ));
+    }
+    let paths =
+        crate::api::relative_pathspec(&repo, &ctx.cwd, &o.paths).map_err(super::diff::fatal)?;
+    let revisions = rev_args::revisions(&repo, &o.rev)?;
+    let pretty = &o.rev.pretty;
+    let verbose = pretty.oneline || pretty.format.is_some();
+    let (mut formatter, clock) = rev_args::build_formatter(&repo, pretty, Porcelain::RevList)?;
+    let mailmap = rev_args::filter_mailmap(&repo, pretty, Porcelain::RevList);
+    let filter = rev_args::build_filter(&repo, &o.rev.filter, &clock, mailmap)?;
+    let oneline = formatter.spec().format == Format::Builtin(Builtin::Oneline);
+    let mut request = HistoryRequest::new(
+        revisions.tips.clone(),
+        DiffOptions::default().with_paths(paths),
+    );
+    request.first_parent = o.rev.first_parent;
+    request.max_age = filter.max_age;
+    request.commit_data = (verbose && formatter.spec().needs_commit_text()) || filter.needs_text();
+    let mut history = History::new(&repo, &request).map_err(super::diff::fatal)?;
+    let mut selector = Selector::new(filter, &o.rev.filter);
+    let abbrev_len = match pretty.abbrev {
+        Some(0) => None,
+        Some(n) => Some(n),
+        None => Some(crate::odb::default_abbrev_len(repo.odb(), repo.config())),
+    };
+    let abbrev_commit = pretty.oneline || pretty.abbrev_commit == Some(true);
+    let mut abbrev = crate::odb::Abbreviator::new(repo.odb());
+    let mut hex = |id: &ObjectId| -> Result<String, Fatal> {
+        match abbrev_len.filter(|_| abbrev_commit) {
+            Some(n) => abbrev
+                .abbrev(id, Some(n))
+                .map_err(|e| Fatal::new(e.to_string())),
+            None => Ok(id.to_hex()),
+        }
+    };
+    let mut listed: Vec<WalkedCommit> = Vec::new();
+    let mut count = 0usize;
+    let mut objects = o.objects.then(Objects::new);
+    if let Some(obj) = objects.as_mut() {
+        obj.mark_edges(&repo, &revisions, o.rev.first_parent)?;
+    }
+    let out = &mut *ctx.out;
+    let mut show = |c: &WalkedCommit, out: &mut dyn Write| -> Result<(), Fatal> {
+        if o.count {
+            count += 1;
+            return Ok(());
+        }
+        let mut line = Vec::new();
+        if verbose && !oneline {
+            line.extend_from_slice(b"commit ");
+        }
+        line.extend_from_slice(hex(&c.id)?.as_bytes());
+        if o.parents {
+            for p in &c.parents {
+                line.push(b' ');
+                line.extend_from_slice(p.to_hex().as_bytes());
+            }
+        }
+        line.push(if oneline { b' ' } else { b'\n' });
+        if verbose {
+            let info = CommitInfo::new(c.id, c.tree, &c.parents, &c.data);
+            let mut msg = Vec::new();
+            formatter
+                .write_message(&info, &mut msg)
+                .map_err(|e| Fatal::new(e.to_string()))?;
+            // git ends a oneline entry even when its subject is empty.
+            if !msg.is_empty() || oneline {
+                line.extend_from_slice(&msg);
+                line.push(b'\n');
+            }
+        }
+        out.write_all(&line)?;
+        Ok(())
+    };
+    let reverse = o.rev.filter.reverse;
+    let mut trees = Vec::new();
+    while let Some(c) = selector.next(&repo, &mut history, None, &mut |_| {})? {
+        if reverse {
+            listed.push(c);
+            continue;
+        }
+        show(&c, out)?;
+        if objects.is_some() {
+            trees.push(c.tree);
+        }
+    }
+    for c in listed.iter().rev() {
+        show(c, out)?;
+        if objects.is_some() {
+            trees.push(c.tree);
+        }
+    }
+    if let Some(mut obj) = objects {
+        let n = obj.list(&repo, &revisions, &trees, (!o.count).then_some(out))?;
+        count += n;
+    }
+    if o.count {
+        writeln!(ctx.out, "{count}")?;
+    }
+    Ok(0)
+}
+
+/// The objects `--objects` lists after the commits (git's `traverse_commit_list`): what
+/// the revisions named (tags, trees, blobs), then each listed commit's tree, every
+/// object once, none reachable from an excluded commit's tree at the edge of the range.
+struct Objects {
+    /// Listed already or excluded (git's `SEEN | UNINTERESTING`).
+    done: IdSet,
+    buf: Vec<u8>,
+}
+
+impl Objects {
+    /// Nothing listed or excluded yet.
+    fn new() -> Objects {
+        Objects {
+            done: IdSet::default(),
+            buf: Vec::new(),
+        }
+    }
+
+    /// git's `mark_edges_uninteresting`: the trees of the excluded parents of listed
+    /// commits (in a walk with excluded commits) and the excluded trees and blobs named
+    /// are left out, with everything they hold.
+    fn mark_edges(
+        &mut self,
+        repo: &Repository,
+        revisions: &Revisions,
+        first_parent: bool,
+    ) -> Result<(), Fatal> {
+        for p in revisions.objects.iter().filter(|p| p.exclude) {
+            self.exclude(repo, p.id, p.kind)?;
+        }
+        if !revisions.tips.iter().any(|t| t.exclude) {
+            return Ok(());
+        }
+        let mut request = HistoryRequest::new(revisions.tips.clone(), DiffOptions::default());
+        request.first_parent = first_parent;
+        request.commit_data = false;
+        let history = History::new(repo, &request).map_err(super::diff::fatal)?;
+        let mut included = IdSet::default();
+        let mut walked = Vec::new();
+        for c in history {
+            let c = c.map_err(super::diff::fatal)?;
+            included.insert(c.id);
+            walked.push(c);
+        }
+        let mut edges = IdSet::default();
+        for c in &walked {
+            for p in &c.parents {
+                if !included.contains(p) && edges.insert(*p) {
+                    let tree = WalkedCommit::read(repo, *p)
+                        .map_err(|e| Fatal::new(e.to_string()))?
+                        .tree;
+                    self.exclude(repo, tree, ObjectKind::Tree)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Marks `id` and (for a tree) everything in it as left out.
+    fn exclude(&mut self, repo: &Repository, id: ObjectId, kind: ObjectKind) -> Result<(), Fatal> {
+        let mut stack = vec![(id, kind)];
+        while let Some((id, kind)) = stack.pop() {
+            if !self.done.insert(id) || kind != ObjectKind::Tree {
+                continue;
+            }
+            self.read_tree(repo, &id)?;
+            for e in TreeIter::new(&self.buf, repo.hash_kind()) {
+                let e = e.map_err(|e| Fatal::new(format!("bad tree {id}: {e}")))?;
+                match e.mode {
+                    EntryMode::Commit => {}
+                    EntryMode::Tree => stack.push((e.id, ObjectKind::Tree)),
+                    _ => stack.push((e.id, ObjectKind::Blob)),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn read_tree(&mut self, repo: &Repository, id: &ObjectId) -> Result<(), Fatal> {
+        let kind = repo
+            .odb()
+            .read_into(id, &mut self.buf)
+            .map_err(|e| Fatal::new(e.to_string()))?;
+        if kind != ObjectKind::Tree {
+            return Err(Fatal::new(format!("object {id} is a {kind}, not a tree")));
+        }
+        Ok(())
+    }
+
+    /// Lists (to `out`, or only counts) the named objects then the trees of the listed
+    /// commits; returns how many were listed.
+    fn list(
+        &mut self,
+        repo: &Repository,
+        revisions: &Revisions,
+        trees: &[ObjectId],
+        mut out: Option<&mut dyn Write>,
+    ) -> Result<usize, Fatal> {
+        let mut n = 0;
+        let named = revisions
+            .objects
+            .iter()
+            .filter(|p| !p.exclude)
+            .map(|p| (p.id, p.kind, p.name.clone()));
+        let commit_trees = trees.iter().map(|t| (*t, ObjectKind::Tree, Vec::new()));
+        for (id, kind, name) in named.collect::<Vec<_>>().into_iter().chain(commit_trees) {
+            if kind == ObjectKind::Tree {
+                n += self.tree(repo, id, name, &mut out)?;
+            } else if self.done.insert(id) {
+                n += 1;
+                show_object(&mut out, &id, &name)?;
+            }
+        }
+        Ok(n)
+    }
+
+    /// git's `process_tree`: the tree, then its entries in order (subtrees depth first),
+    /// each object not listed yet; gitlinks are skipped. Returns how many were listed.
+    fn tree(
+        &mut self,
+        repo: &Repository,
+        id: ObjectId,
+        path: Vec<u8>,
+        out: &mut Option<&mut dyn Write>,
+    ) -> Result<usize, Fatal> {
+        /// A tree being listed: its path and the entries not visited yet (reversed).
+        struct Frame {
+            path: Vec<u8>,
+            rest: Vec<(ObjectId, EntryMode, Vec<u8>)>,
+        }
+        let mut n = 0;
+        let mut stack: Vec<Frame> = Vec::new();
+        let mut next = Some((id, path));
+        loop {
+            if let Some((id, path)) = next.take() {
+                if self.done.insert(id) {
+                    n += 1;
+                    show_object(out, &id, &path)?;
+                    self.read_tree(repo, &id)?;
+                    let mut rest = Vec::new();
+                    for e in TreeIter::new(&self.buf, repo.hash_kind()) {
+                        let e = e.map_err(|e| Fatal::new(format!("bad tree {id}: {e}")))?;
+                        rest.push((e.id, e.mode, e.name.to_vec()));
+                    }
+                    rest.reverse();
+                    stack.push(Frame { path, rest });
+                }
+            }
+            let Some(top) = stack.last_mut() else { break };
+            let Some((eid, mode, name)) = top.rest.pop() else {
+                stack.pop();
+                continue;
+            };
+            let mut p = top.path.clone();
+            if !p.is_empty() {
+                p.push(b'/');
+            }
+            p.extend_from_slice(&name);
+            match mode {
+                EntryMode::Commit => {}
+                EntryMode::Tree => next = Some((eid, p)),
+                _ => {
+                    if self.done.insert(eid) {
+                        n += 1;
+                        show_object(out, &eid, &p)?;
+                    }
+                }
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// git's `show_object_with_name`: the id, a space, and the name up to any newline.
+fn show_object(out: &mut Option<&mut dyn Write>, id: &ObjectId, name: &[u8]) -> Result<(), Fatal> {
+    if let Some(out) = out.as_mut() {
+        let end = name.iter().position(|&b| b == b'\n').unwrap_or(name.len());
+        let mut line = Vec::with_capacity(id.to_hex().len() + end + 2);
+        line.extend_from_slice(id.to_hex().as_bytes());
+        line.push(b' ');
+        line.extend_from_slice(&name[..end]);
+        line.push(b'\n');
+        out.write_all(&line)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,230 @@
+//! `oxgit show`: each named object as git 2.47 shows it: a commit as `log -1 -p` would
+//! (the format and diff flags are `log`'s: `cli::rev_args`, `cli::diff_flags`), an
+//! annotated tag as its header and message followed by the object it tags, a tree as a
+//! listing, a blob as its bytes. Combined diffs of merges are refused; their diffstat
+//! (which git takes against the first parent) is shown.
+
+use super::diff_flags::DiffArgs;
+use super::rev_args::{self, Porcelain, RevArgs};
+use super::{Context, Fatal};
+use crate::api::{DiffRequest, Differ, Endpoints, GitText, Sections, Side};
+use crate::object::{ObjectKind, Tag, TreeIter};
+use crate::oid::ObjectId;
+use crate::pretty::{Builtin, CommitInfo, Format, Formatter};
+use crate::repo::Repository;
+use crate::revision::walk::WalkedCommit;
+use std::io::Write;
+
+/// One `show` run.
+struct Show<'r> {
+    repo: &'r Repository,
+    formatter: Formatter<'r>,
+    diff: DiffArgs,
+    sections: Sections,
+    /// Something was shown that the next tree or tag is separated from (git's
+    /// `rev.shown_one`).
+    shown_one: bool,
+    /// Commits shown already: git shows each once (its `SHOWN` flag).
+    commits: crate::oid::IdSet,
+}
+
+/// Runs `show`.
+pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
+    let repo = ctx.repo()?;
+    let mut rev = RevArgs::default();
+    let mut diff = DiffArgs::from_repo(&repo)?;
+    let mut paths = Vec::new();
+    let args = &ctx.args;
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        if matches!(a, "--cc" | "-c" | "--combined-all-paths") || a.starts_with("--diff-merges") {
+            return Err(Fatal::new("combined diff is not supported by oxgit"));
+        }
+        if rev_args::parse_option(&mut rev, args, &mut i)?
+            || super::diff_flags::parse_flag(&mut diff, args, &mut i)?
+        {
+            i += 1;
+            continue;
+        }
+        match a {
+            "--" => {
+                paths.extend(args[i + 1..].iter().cloned());
+                break;
+            }
+            _ if a.starts_with('-') && a.len() > 1 => {
+                return Err(Fatal::usage(format!(
+                    "show: option '{a}' is not supported by oxgit"
+                )))
+            }
+            _ => rev.revs.push(a.to_string()),
+        }
+        i += 1;
+    }
+    if rev.revs.iter().any(|r| {
+        r.starts_with('^')
+            || r.contains("..")
+            || r == "--not"
+            || crate::refs::list::is_ref_listing(r)
+    }) {
+        return Err(Fatal::new(
+            "show: revision ranges and ref listings are not supported by oxgit",
+        ));
+    }
+    if rev.filter_given() {
+        return Err(Fatal::new(
+            "show: commit filters and counts are not supported by oxgit",
+        ));
+    }
+    if rev.revs.is_empty() {
+        rev.revs.push("HEAD".to_string());
+        rev.default_head = true;
+    }
+    diff.options.paths =
+        crate::api::relative_pathspec(&repo, &ctx.cwd, &paths).map_err(super::diff::fatal)?;
+    let sections = if diff.no_output {
+        Sections::NONE
+    } else if diff.sections.is_empty() {
+        Sections::PATCH
+    } else {
+        diff.sections
+    };
+    let (formatter, _) = rev_args::build_formatter(&repo, &rev.pretty, Porcelain::Log)?;
+    let mut show = Show {
+        repo: &repo,
+        formatter,
+        diff,
+        sections,
+        shown_one: false,
+        commits: Default::default(),
+    };
+    for name in &rev.revs {
+        let id = crate::revision::resolve(&repo, name)
+            .map_err(|_| super::rev_args::unknown_revision(&repo, &rev, name))?;
+        show.object(id, name, ctx.out)?;
+    }
+    Ok(0)
+}
+
+impl Show<'_> {
+    /// Shows object `id`, named `name` on the command line.
+    fn object(&mut self, id: ObjectId, name: &str, out: &mut dyn Write) -> Result<(), Fatal> {
+        let mut id = id;
+        let mut buf = Vec::new();
+        // A tag chain is at most this long (as git's peeling).
+        for _ in 0..64 {
+            let kind = self
+                .repo
+                .odb()
+                .read_into(&id, &mut buf)
+                .map_err(|e| Fatal::new(e.to_string()))?;
+            match kind {
+                ObjectKind::Blob => {
+                    out.write_all(&buf)?;
+                    return Ok(());
+                }
+                ObjectKind::Tree => {
+                    let mut text = Vec::new();
+                    if self.shown_one {
+                        text.push(b'\n');
+                    }
+                    text.extend_from_slice(format!("tree {name}\n\n").as_bytes());
+                    for e in TreeIter::new(&buf, self.repo.hash_kind()) {
+                        let e = e.map_err(|e| Fatal::new(format!("bad tree {id}: {e}")))?;
+                        text.extend_from_slice(e.name);
+                        if e.mode.is_tree() {
+                            text.push(b'/');
+                        }
+                        text.push(b'\n');
+                    }
+                    out.write_all(&text)?;
+                    self.shown_one = true;
+                    self.formatter.mark_shown();
+                    return Ok(());
+                }
+                ObjectKind::Tag => {
+                    let tag = Tag::parse(&buf)
+                        .map_err(|_| Fatal::new(format!("object {id} is a corrupt tag")))?;
+                    let mut text = Vec::new();
+                    if self.shown_one {
+                        text.push(b'\n');
+                    }
+                    text.extend_from_slice(b"tag ");
+                    text.extend_from_slice(tag.name);
+                    text.push(b'\n');
+                    // git's show_tag_object: the `tagger` lines of the header, then
+                    // everything from the blank line on, as it is.
+                    let mut pos = 0;
+                    while pos < buf.len() && buf[pos] != b'\n' {
+                        let end = buf[pos..]
+                            .iter()
+                            .position(|&b| b == b'\n')
+                            .map_or(buf.len(), |n| pos + n + 1);
+                        if let Some(ident) = buf[pos..end].strip_prefix(b"tagger ") {
+                            self.formatter
+                                .write_tagger(ident, &mut text)
+                                .map_err(|e| Fatal::new(e.to_string()))?;
+                        }
+                        pos = end;
+                    }
+                    text.extend_from_slice(&buf[pos.min(buf.len())..]);
+                    out.write_all(&text)?;
+                    self.shown_one = true;
+                    self.formatter.mark_shown();
+                    id = tag.object;
+                }
+                ObjectKind::Commit => return self.commit(id, out),
+            }
+        }
+        Err(Fatal::new(format!("object {id}: tag chain too long")))
+    }
+
+    /// A commit as `log -1` with the diff shows it.
+    fn commit(&mut self, id: ObjectId, out: &mut dyn Write) -> Result<(), Fatal> {
+        if !self.commits.insert(id) {
+            return Ok(());
+        }
+        let c = WalkedCommit::read(self.repo, id).map_err(|e| Fatal::new(e.to_string()))?;
+        let merge = c.parents.len() > 1;
+        // git takes a combined diff's stats against the first parent.
+        let stats = Sections::STAT | Sections::NUMSTAT | Sections::SHORTSTAT;
+        if merge && !self.sections.without(stats).is_empty() {
+            return Err(Fatal::new("combined diff is not supported by oxgit"));
+        }
+        let info = CommitInfo::new(c.id, c.tree, &c.parents, &c.data);
+        let mut text = Vec::new();
+        self.formatter
+            .write_entry(&info, &mut text)
+            .map_err(|e| Fatal::new(e.to_string()))?;
+        out.write_all(&text)?;
+        self.shown_one = true;
+        if self.sections.is_empty() {
+            return Ok(());
+        }
+        let request =
+            DiffRequest::with_options(Endpoints::commit(Side::Id(id)), self.diff.options.clone());
+        let differ = Differ::new(self.repo, &request).map_err(super::diff::fatal)?;
+        super::diff::print_warnings(differ.warnings());
+        let mut style = self.diff.style();
+        // git's log-tree swaps the prefixes with `-R`.
+        if self.diff.options.reverse {
+            std::mem::swap(&mut style.src_prefix, &mut style.dst_prefix);
+        }
+        let mut sink = GitText::new(self.repo, self.sections, style, Vec::new());
+        differ.run(&mut sink).map_err(super::diff::fatal)?;
+        let diff = sink.into_inner();
+        if diff.is_empty() {
+            return Ok(());
+        }
+        let spec = self.formatter.spec();
+        let oneline = spec.format == Format::Builtin(Builtin::Oneline);
+        if !oneline && !spec.is_empty() {
+            if self.sections.contains(Sections::STAT | Sections::PATCH) {
+                out.write_all(b"---")?;
+            }
+            out.write_all(b"\n")?;
+        }
+        out.write_all(&diff)?;
+        Ok(())
+    }
+}
