@@ -11,7 +11,8 @@
 //!   Huawei AK/SK signatures);
 //! * [`repos`]: repository lookup that never leaves the root;
 //! * [`pool`]: git work on a bounded blocking pool, the diff bound (503 past it);
-//! * [`native`]: oxgit's own JSON API (changes, stats, diff of two revisions);
+//! * [`native`]: oxgit's own JSON API (changes, stats, diff of two revisions, log), and
+//!   [`stream`], the NDJSON bodies written as they are produced;
 //! * [`azure`]: Azure DevOps commit changes and its discovery;
 //! * [`mr`] and [`codearts_registry`]: merge requests stored git-natively, the CodeArts
 //!   repository ids (writes go through [`crate::write`], the only writer).
@@ -35,6 +36,7 @@ pub mod openhands;
 pub mod pool;
 pub mod repos;
 pub mod routes;
+pub mod stream;
 
 pub use config::Config;
 pub use error::{Failure, Service};
