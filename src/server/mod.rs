@@ -13,6 +13,7 @@
 //! * [`pool`]: git work on a bounded blocking pool, the diff bound (503 past it);
 //! * [`native`]: oxgit's own JSON API (changes, stats, diff of two revisions, log), and
 //!   [`stream`], the NDJSON bodies written as they are produced;
+//! * [`ui`]: the review page (HTML over the native API);
 //! * [`azure`]: Azure DevOps commit changes and its discovery;
 //! * [`mr`] and [`codearts_registry`]: merge requests stored git-natively, the CodeArts
 //!   repository ids (writes go through [`crate::write`], the only writer).
@@ -37,6 +38,7 @@ pub mod pool;
 pub mod repos;
 pub mod routes;
 pub mod stream;
+pub mod ui;
 
 pub use config::Config;
 pub use error::{Failure, Service};

@@ -107,6 +107,7 @@ impl Route {
 /// Every route of the server. A new endpoint is added by adding its module's routes here.
 pub fn all() -> Vec<Route> {
     let mut v = super::native_routes();
+    v.extend(super::ui::routes());
     v.extend(super::azure::routes());
     v.extend(super::openhands::routes());
     v
