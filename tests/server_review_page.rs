@@ -350,3 +350,142 @@ fn hostile_names_render_as_text() {
     );
     check_against_git(&seen, &repo, &from, "HEAD");
 }
+
+/// The text between `open` and the next `close` after it.
+fn between<'a>(s: &'a str, open: &str, close: &str) -> &'a str {
+    let start = s.find(open).unwrap_or_else(|| panic!("no {open}")) + open.len();
+    &s[start..start + s[start..].find(close).unwrap()]
+}
+
+/// The pages as served, without a browser: what `/` lists, the pickers, the headers.
+#[test]
+fn pages_list_repositories_and_offer_revisions() {
+    let root = root_with("seed-demo", &["demo"], "review-html");
+    let outside = root_with("seed-demo", &["elsewhere"], "review-html-outside");
+    let repo = root.join("demo");
+    common::git(&root, &["clone", "-q", "--bare", "demo", "bare.git"]);
+    std::fs::create_dir_all(root.join("not-a-repo")).unwrap();
+    std::os::unix::fs::symlink(outside.join("elsewhere"), root.join("escape")).unwrap();
+    common::git(&repo, &["tag", "-a", "-m", "v1", "v1.0", "main~1"]);
+    let out = common::run(
+        {
+            let mut c = common::oxgit_cmd(&repo);
+            c.args([
+                "mr", "create", "--source", "feature", "--target", "main", "--title", "A & <B>",
+            ]);
+            c
+        },
+        b"",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s = Server::start(&root, &["--root", root.to_str().unwrap()]);
+
+    let index = s.get("/", &[]);
+    assert_eq!(index.status, 200);
+    assert_eq!(
+        index.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    let html = String::from_utf8(index.body.clone()).unwrap();
+    let links: Vec<&str> = between(&html, "<ul id=\"repos\">", "</ul>")
+        .lines()
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert_eq!(
+        links,
+        [
+            "<li><a href=\"/ui/bare\">bare</a></li>",
+            "<li><a href=\"/ui/demo\">demo</a></li>"
+        ]
+    );
+
+    let page = s.get("/ui/demo?to=main~1", &[]);
+    assert_eq!(page.status, 200);
+    let html = String::from_utf8(page.body.clone()).unwrap();
+    // The policy allows exactly the page's inline script and stylesheet.
+    let csp = page.header("content-security-policy").unwrap().to_string();
+    let hash = |text: &str| {
+        use base64::Engine as _;
+        use sha2::Digest as _;
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(text))
+    };
+    let script = between(&html, "<script>", "</script>");
+    let style = between(&html, "<style>", "</style>");
+    assert!(
+        csp.contains(&format!("script-src 'sha256-{}'", hash(script))),
+        "{csp}"
+    );
+    assert!(
+        csp.contains(&format!("style-src 'sha256-{}'", hash(style))),
+        "{csp}"
+    );
+    assert!(csp.starts_with("default-src 'none';") && csp.contains("connect-src 'self'"));
+    assert_eq!(html.matches("<script").count(), 1);
+    // The pickers: branches, tags, the latest commits of every branch (as git lists
+    // them), and `to` preselected as given.
+    let values = |id: &str| -> Vec<String> {
+        between(&html, &format!("<select id=\"{id}\""), "</select>")
+            .split("<option value=\"")
+            .skip(1)
+            .map(|o| o[..o.find('"').unwrap()].to_string())
+            .collect()
+    };
+    let commits = String::from_utf8(common::git(
+        &repo,
+        &["log", "--branches", "-n30", "--format=%H"],
+    ))
+    .unwrap();
+    let mut want = vec![
+        "".to_string(),
+        "refs/heads/feature".into(),
+        "refs/heads/main".into(),
+        "refs/tags/v1.0".into(),
+    ];
+    want.extend(commits.lines().map(str::to_string));
+    assert_eq!(values("from"), want);
+    want[0] = "HEAD".into();
+    want.push("main~1".into());
+    assert_eq!(values("to"), want);
+    assert!(
+        html.contains("<option value=\"main~1\" selected>main~1</option>"),
+        "{html}"
+    );
+    // The merge request, escaped, with its merge base and head.
+    let base = String::from_utf8(common::git(&repo, &["merge-base", "main", "feature"])).unwrap();
+    let head = String::from_utf8(common::git(&repo, &["rev-parse", "feature"])).unwrap();
+    assert!(
+        html.contains(&format!(
+            "<option value=\"1\" data-from=\"{}\" data-to=\"{}\">!1 A &amp; &lt;B&gt; (feature \u{2192} main, opened)</option>",
+            base.trim(),
+            head.trim()
+        )),
+        "{html}"
+    );
+
+    for target in [
+        "/ui/nope",
+        "/ui/escape",
+        "/ui/not-a-repo",
+        "/ui/%2e%2e",
+        "/ui/..%2fdemo",
+    ] {
+        let r = s.get(target, &[]);
+        assert_eq!(r.status, 404, "{target}");
+        assert_eq!(
+            r.header("content-type"),
+            Some("text/html; charset=utf-8"),
+            "{target}"
+        );
+    }
+    let doc = s.get("/openapi.json", &[]).json();
+    for p in ["/", "/ui/{repo}"] {
+        assert!(
+            doc["paths"][p]["get"]["responses"]["200"]["content"]["text/html"].is_object(),
+            "{p}"
+        );
+    }
+}

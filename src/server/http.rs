@@ -189,7 +189,11 @@ pub fn examples(base: &str, layout: &Layout) -> Vec<String> {
             )),
         }
         v.push(format!("curl -s -X OPTIONS {base}/{org}/_apis"));
+        v.push(format!(
+            "curl -s '{base}/repos/{name}/log?limit=5&format=ndjson'"
+        ));
     }
+    v.push(format!("# the review page: open {base}/ in a browser"));
     v
 }
 
