@@ -6,7 +6,7 @@
 // Usage: node clients/review_page.mjs BASE_URL REPO SCREENSHOT.png (--from REV --to REV | --mr IID)
 // Prints JSON: {index: [{text, href}], url, summary, state, rows: [{status, path, adds,
 // dels, notes}], sections: [{path, name, note, lines: [{cls, num_old, num_new, text}]}],
-// dialogs, requests, console}.
+// dialogs, requests, console (errors), injected (elements the content became)}.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
@@ -37,7 +37,7 @@ try {
   const page = context.pages()[0] ?? await context.newPage();
   page.on('dialog', (d) => { out.dialogs.push(d.message()); d.dismiss().catch(() => {}); });
   page.on('request', (r) => out.requests.push(r.url()));
-  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') out.console.push(m.text()); });
+  page.on('console', (m) => { if (m.type() === 'error') out.console.push(m.text()); });
   page.on('pageerror', (e) => out.console.push(String(e)));
 
   await page.goto(base + '/');
