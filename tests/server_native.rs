@@ -642,3 +642,36 @@ fn streams_and_log_refuse_bad_requests_with_a_status() {
         (200, Some("application/json"))
     );
 }
+
+#[test]
+fn an_error_after_the_first_line_ends_the_stream_with_an_error_line() {
+    let root = root_with("seed-demo", &["demo"], "native-broken");
+    let repo = root.join("demo");
+    // The new blob of src/main.rs (a modification: no rename detection reads it) goes
+    // missing, so the diff fails at that file, after the files before it were sent.
+    let blob = text(common::git(&repo, &["rev-parse", "feature:src/main.rs"]));
+    let blob = blob.trim();
+    let loose = repo.join(".git/objects").join(&blob[..2]).join(&blob[2..]);
+    std::fs::remove_file(&loose).unwrap();
+    let s = Server::start(&root, &["--root", root.to_str().unwrap()]);
+    let lines = ndjson(
+        &s,
+        "/repos/demo/diff?from=main~3&to=feature&format=ndjson",
+        &[],
+    );
+    let (last, files) = lines.split_last().unwrap();
+    assert!(last["error"].is_string(), "{last}");
+    assert_eq!(last.as_object().unwrap().len(), 1, "{last}");
+    let before: Vec<&str> = files.iter().map(|f| f["path"].as_str().unwrap()).collect();
+    let names = text(common::git(
+        &repo,
+        &["diff", "-M", "--name-only", "main~3", "feature"],
+    ));
+    let want: Vec<&str> = names.lines().take_while(|p| *p != "src/main.rs").collect();
+    assert_eq!(before, want);
+    assert!(!want.is_empty());
+    // The document is built before it is sent: the same failure is an error status.
+    let r = s.get("/repos/demo/diff?from=main~3&to=feature", &[]);
+    assert!(r.status >= 400, "{}", r.status);
+    assert!(r.json()["error"].is_string());
+}
