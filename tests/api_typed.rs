@@ -411,3 +411,112 @@ fn errors_classify_for_servers() {
     );
     assert_eq!(kind(Endpoints::pair("main", "main")), None);
 }
+
+/// What a sink saw: whether `begin` had the change list, then per file the change,
+/// counts, binary flag and hunk headers.
+#[derive(Default)]
+struct Recorder {
+    wants_list: bool,
+    stop_after: Option<usize>,
+    begin_list: usize,
+    files: Vec<String>,
+}
+
+impl oxgit::api::Sink for Recorder {
+    type Error = oxgit::api::Error;
+    fn needs_change_list(&self) -> bool {
+        self.wants_list
+    }
+    fn begin(&mut self, b: &oxgit::api::Begin<'_>) -> Result<oxgit::api::Control, Self::Error> {
+        self.begin_list = b.changes.len();
+        Ok(oxgit::api::Control::Continue)
+    }
+    fn file(&mut self, f: &oxgit::api::FileDiff) -> Result<oxgit::api::Control, Self::Error> {
+        let mut headers = Vec::new();
+        for h in f.hunks() {
+            h.write_header(&mut headers);
+        }
+        self.files.push(format!(
+            "{:?} +{} -{} bin={} {}",
+            f.change,
+            f.additions,
+            f.deletions,
+            f.binary,
+            String::from_utf8_lossy(&headers)
+        ));
+        Ok(if self.stop_after == Some(self.files.len()) {
+            oxgit::api::Control::Stop
+        } else {
+            oxgit::api::Control::Continue
+        })
+    }
+}
+
+/// `Differ::stream` delivers exactly what `Differ::new` + `run` deliver (files, counts,
+/// hunks, outcome), with renames, without, with a per-file `--diff-filter`, and when the
+/// sink stops early; a sink that needs the change list gets it (the fallback).
+#[test]
+fn streaming_delivers_what_a_listed_run_delivers() {
+    let dir = fixture("diff-cases");
+    let basic = fixture("basic");
+    let mut pairs: Vec<(&Path, &str, &str)> = TAGS
+        .windows(2)
+        .map(|w| (dir.as_path(), w[0], w[1]))
+        .collect();
+    pairs.push((dir.as_path(), "c0", "c8"));
+    pairs.push((basic.as_path(), "main~4", "main"));
+    pairs.push((basic.as_path(), "main", "odd"));
+    let mut variants: Vec<DiffOptions> = vec![DiffOptions::default()];
+    let mut o = DiffOptions::default();
+    o.detect = oxgit::api::Detect::Off;
+    variants.push(o);
+    let mut o = DiffOptions::default();
+    o.filter = oxgit::api::DiffFilter::parse("M").unwrap();
+    variants.push(o);
+    let mut o = DiffOptions::default();
+    o.filter = oxgit::api::DiffFilter::parse("d").unwrap();
+    variants.push(o);
+    let mut streamed_some = false;
+    for (d, a, b) in pairs {
+        let repo = Repository::discover(d).unwrap();
+        for options in &variants {
+            for stop_after in [None, Some(1)] {
+                let req = DiffRequest::with_options(Endpoints::pair(a, b), options.clone());
+                let mut listed = Recorder {
+                    wants_list: true,
+                    stop_after,
+                    ..Default::default()
+                };
+                let full = Differ::new(&repo, &req).unwrap().run(&mut listed).unwrap();
+                let mut streamed = Recorder {
+                    stop_after,
+                    ..Default::default()
+                };
+                let out = Differ::stream(&repo, &req, &mut streamed).unwrap();
+                assert_eq!(streamed.files, listed.files, "{a} {b} {options:?}");
+                assert_eq!(
+                    streamed.begin_list, 0,
+                    "the streamed run has no list up front"
+                );
+                assert_eq!(
+                    (out.files, out.stats, out.stopped),
+                    (full.files, full.stats, full.stopped)
+                );
+                if stop_after.is_none() {
+                    assert_eq!(out.changes, full.changes, "{a} {b}");
+                    assert_eq!(out.warnings, full.warnings);
+                }
+                streamed_some |= !streamed.files.is_empty();
+                let mut fallback = Recorder {
+                    wants_list: true,
+                    stop_after,
+                    ..Default::default()
+                };
+                Differ::stream(&repo, &req, &mut fallback).unwrap();
+                assert_eq!(fallback.begin_list, listed.begin_list);
+                assert_eq!(fallback.files, listed.files);
+            }
+        }
+    }
+    assert!(streamed_some);
+}

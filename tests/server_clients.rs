@@ -369,7 +369,7 @@ fn node_available() -> bool {
 }
 
 /// What `@pierre/storage`'s getCommitDiff sends, and that oxgit's verifier accepts the
-/// SDK's own ES256 token (the endpoint itself comes with the API part).
+/// SDK's own ES256 token (the endpoint is driven in pierre_storage_sdk_commit_diff_against_git).
 #[test]
 fn pierre_storage_sdk_request_and_token() {
     if !node_available() {
@@ -441,6 +441,230 @@ fn pierre_storage_sdk_request_and_token() {
     assert_eq!(claims.sub.as_deref(), Some("@pierre/storage"));
     assert_eq!(claims.exp.unwrap() - claims.iat.unwrap(), 3600);
     assert_eq!(claims.scopes, ["git:read"]);
+}
+
+/// Runs `clients/pierre_commit_diff.mjs` (the real SDK, signing its own ES256 token as
+/// issuer `acme`) against `s` for repository `repo`; returns the SDK's parsed result.
+fn run_pierre(s: &Server, repo: &str, sha: &str, base: Option<&str>, paths: &[&str]) -> Value {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("clients/pierre_commit_diff.mjs");
+    let key = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/keys/es256.key.pem");
+    let mut cmd = std::process::Command::new("node");
+    cmd.arg(&script)
+        .args([&s.base(), "acme", key.to_str().unwrap(), repo, sha]);
+    if let Some(b) = base {
+        cmd.args(["--base", b]);
+    }
+    for p in paths {
+        cmd.args(["--path", p]);
+    }
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "SDK failed: {} {}\nserver: {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+        s.stderr()
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Checks the SDK's parsed commit diff against git: the files shown and withheld are
+/// git's (`git diff --name-status` of `base sha -- paths`), each shown file's `raw` is
+/// `git diff base sha -- <its paths>` byte for byte, its counts are git's numstat, its
+/// `rawState` git's status (with the similarity) and `state` the SDK's normalisation.
+fn check_pierre(dir: &Path, res: &Value, base: &str, sha: &str, paths: &[&str]) {
+    assert_eq!(res["sha"], sha);
+    assert_eq!(res["baseSha"], base);
+    let mut args = vec!["diff", "--name-status", "-z", base, sha, "--"];
+    args.extend(paths);
+    let ns = common::git(dir, &args);
+    let mut fields = ns
+        .split(|&c| c == 0)
+        .map(|f| String::from_utf8_lossy(f).into_owned());
+    let mut git: Vec<(String, String, String)> = Vec::new(); // (status, path, old path)
+    while let Some(st) = fields.next() {
+        if st.is_empty() {
+            continue;
+        }
+        let a = fields.next().unwrap();
+        if st.starts_with('R') || st.starts_with('C') {
+            let b = fields.next().unwrap();
+            git.push((st, b, a));
+        } else {
+            git.push((st, a, String::new()));
+        }
+    }
+    let files = res["files"].as_array().unwrap();
+    let filtered = res["filteredFiles"].as_array().unwrap();
+    let mut listed: Vec<&str> = files
+        .iter()
+        .chain(filtered)
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    listed.sort();
+    let mut want: Vec<&str> = git.iter().map(|g| g.1.as_str()).collect();
+    want.sort();
+    assert_eq!(listed, want);
+    assert_eq!(res["stats"]["files"], git.len());
+    let norm = |st: &str| match &st[..1] {
+        "A" => "added",
+        "M" => "modified",
+        "D" => "deleted",
+        "R" => "renamed",
+        "T" => "type_changed",
+        _ => "unknown",
+    };
+    let (mut adds, mut dels) = (0, 0);
+    for f in files.iter().chain(filtered) {
+        let p = f["path"].as_str().unwrap();
+        let g = git.iter().find(|g| g.1 == p).unwrap();
+        assert_eq!(f["rawState"], g.0.as_str(), "{p}");
+        assert_eq!(f["state"], norm(&g.0), "{p}");
+        assert_eq!(f["oldPath"], g.2.as_str(), "{p}");
+    }
+    for f in files {
+        let p = f["path"].as_str().unwrap();
+        let g = git.iter().find(|g| g.1 == p).unwrap();
+        let mut args = vec!["diff", base, sha, "--", p];
+        if !g.2.is_empty() {
+            args.push(&g.2);
+        }
+        let raw = common::git(dir, &args);
+        assert_eq!(
+            f["raw"].as_str().unwrap(),
+            String::from_utf8_lossy(&raw),
+            "{p}"
+        );
+        let mut numstat = vec!["diff", "--numstat", base, sha, "--", p];
+        if !g.2.is_empty() {
+            numstat.push(&g.2);
+        }
+        let ns = String::from_utf8(common::git(dir, &numstat)).unwrap();
+        let mut it = ns.split('\t');
+        let n = |x: Option<&str>| x.unwrap().parse::<u64>().unwrap_or(0);
+        let (a, d) = (n(it.next()), n(it.next()));
+        assert_eq!(
+            (f["additions"].as_u64(), f["deletions"].as_u64()),
+            (Some(a), Some(d)),
+            "{p}"
+        );
+        adds += a;
+        dels += d;
+    }
+    if filtered.is_empty() {
+        assert_eq!(res["stats"]["additions"], adds);
+        assert_eq!(res["stats"]["deletions"], dels);
+    }
+}
+
+/// The real `@pierre/storage` SDK against the real server: commit diffs without and
+/// with `baseSha`, with `path` filters and with filtered files, its parsed results
+/// checked against git.
+#[test]
+fn pierre_storage_sdk_commit_diff_against_git() {
+    if !node_available() {
+        return;
+    }
+    let root = root_with("seed-demo", &["acme", "demo"], "pierre");
+    common::copy_dir(
+        &common::fixture("server-codestorage"),
+        &root.join("acme/cases"),
+    );
+    let keys = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/keys");
+    let cfg = config_file(
+        &root.with_extension("cfg"),
+        "oxgit.toml",
+        &format!(
+            "[[code_storage.issuers]]\niss = \"acme\"\n[[code_storage.issuers.keys]]\nalg = \"ES256\"\npem_file = \"{}\"\n",
+            keys.join("es256.pub.pem").display()
+        ),
+    );
+    let s = Server::start(
+        &root,
+        &[
+            "--root",
+            root.to_str().unwrap(),
+            "--config",
+            cfg.to_str().unwrap(),
+        ],
+    );
+    let demo = common::fixture("seed-demo");
+    let (c1, c2, c3) = (
+        "ebe3fe44ddb3b5bbaf75be9c9e830533231070bb",
+        "15328969158d082b85585cb3c8d32d9e0dbda315",
+        "3d437350ad89ab35b7d884b8ee474139319e44a2",
+    );
+    // Without baseSha: C2 against its parent (edit, pure rename, addition).
+    let res = run_pierre(&s, "demo", c2, None, &[]);
+    check_pierre(&demo, &res, c1, c2, &[]);
+    assert_eq!(res["files"][1]["rawState"], "R100");
+    assert_eq!(res["files"][1]["oldPath"], "docs/guide.md");
+    // Filtered files: C3's binary and lock file withheld, stats over all three.
+    let res = run_pierre(&s, "demo", c3, None, &[]);
+    check_pierre(&demo, &res, c2, c3, &[]);
+    let withheld: Vec<&str> = res["filteredFiles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(withheld, ["assets/logo.png", "package-lock.json"]);
+    assert_eq!(res["filteredFiles"][0]["isEof"], false);
+    assert_eq!(
+        res["stats"],
+        serde_json::json!({"files": 3, "additions": 3, "deletions": 4, "changes": 7})
+    );
+    // Path filters bypass filtering (the binary's raw is git's "Binary files" text).
+    let res = run_pierre(&s, "demo", c3, None, &["package-lock.json", "assets"]);
+    check_pierre(&demo, &res, c2, c3, &["package-lock.json", "assets"]);
+    assert_eq!(res["filteredFiles"], serde_json::json!([]));
+    assert_eq!(res["files"].as_array().unwrap().len(), 2);
+    // baseSha, two commits apart, with a directory filter.
+    let res = run_pierre(&s, "demo", c3, Some(c1), &["src", "docs"]);
+    check_pierre(&demo, &res, c1, c3, &["src", "docs"]);
+    // The second fixture: a merge against its first parent, then against the root
+    // (renames, a type change, a mode change, odd names, filtered large files).
+    let cases = common::fixture("server-codestorage");
+    let rev = |r: &str| {
+        String::from_utf8(common::git(&cases, &["rev-parse", r]))
+            .unwrap()
+            .trim()
+            .to_string()
+    };
+    let (root_sha, merge) = (rev("root"), rev("merge"));
+    let res = run_pierre(&s, "cases", &merge, None, &[]);
+    check_pierre(&cases, &res, &rev("merge^1"), &merge, &[]);
+    let res = run_pierre(&s, "cases", &merge, Some(&root_sha), &[]);
+    check_pierre(&cases, &res, &root_sha, &merge, &[]);
+    assert!(!res["filteredFiles"].as_array().unwrap().is_empty());
+    let res = run_pierre(
+        &s,
+        "cases",
+        &merge,
+        Some(&root_sha),
+        &["dir with space", "src"],
+    );
+    check_pierre(&cases, &res, &root_sha, &merge, &["dir with space", "src"]);
+    // An SDK error is our error member: a commit that does not exist.
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("clients/pierre_commit_diff.mjs");
+    let key = keys.join("es256.key.pem");
+    let out = std::process::Command::new("node")
+        .arg(&script)
+        .args([
+            &s.base(),
+            "acme",
+            key.to_str().unwrap(),
+            "demo",
+            &"1".repeat(40),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["error"],
+        serde_json::json!({"status": 404, "message": "commit not found"})
+    );
 }
 
 /// What `huaweicloudsdkcodeartsrepo`'s list_merge_request_changes sends and how it
@@ -550,5 +774,169 @@ fn codearts_sdk_request_and_parsing() {
     assert_eq!(
         res["error"],
         serde_json::json!({"status": 401, "error_code": "DEV.00000003", "error_msg": "Authentication information expired."})
+    );
+}
+
+/// Runs `clients/codearts_mr_changes.py` against `base`: `(exit code, JSON output)`.
+fn run_codearts(py: &Path, base: &str, sk: &str, iid: &str, token: Option<&str>) -> (i32, Value) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("clients/codearts_mr_changes.py");
+    let mut cmd = std::process::Command::new(py);
+    cmd.arg(&script)
+        .args([base, "AK1", sk, "proj1", "1001", iid]);
+    if let Some(t) = token {
+        cmd.arg(t);
+    }
+    let out = cmd.output().unwrap();
+    let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "client output not JSON ({e}): {} {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().unwrap_or(-1), v)
+}
+
+/// The real `huaweicloudsdkcodeartsrepo` client against the real server: its own AK/SK
+/// signature, then an IAM token through its request hook; the body it received checked
+/// against git (file list at 30 % renames, every diff against git's patch).
+#[test]
+fn codearts_sdk_against_the_server() {
+    let Some(py) = python() else { return };
+    let root = root_with("seed-demo", &["demo"], "codearts-sdk");
+    let repo = root.join("demo");
+    let ox = |args: &[&str]| {
+        let mut c = common::oxgit_cmd(&repo);
+        c.args(args).env("GIT_COMMITTER_DATE", "@1741168800 +0800");
+        let out = common::run(c, b"");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    ox(&[
+        "mr",
+        "register",
+        "--root",
+        root.to_str().unwrap(),
+        "--id",
+        "1001",
+    ]);
+    ox(&[
+        "mr",
+        "create",
+        "--source",
+        "feature",
+        "--target",
+        "main",
+        "--title",
+        "Greet the world",
+        "--username",
+        "ada",
+    ]);
+    let cfg = config_file(
+        &root.join(".cfg"),
+        "oxgit.toml",
+        "[codearts]\ntokens = [\"iam-token\"]\naccess_keys = [{ ak = \"AK1\", sk = \"SK1\" }]\n",
+    );
+    let s = Server::start(
+        &root,
+        &[
+            "--root",
+            root.to_str().unwrap(),
+            "--config",
+            cfg.to_str().unwrap(),
+        ],
+    );
+    let check = |res: &Value| {
+        let raw = &res["raw"];
+        let base = raw["diff_refs"]["base_sha"].as_str().unwrap();
+        let head = raw["diff_refs"]["head_sha"].as_str().unwrap();
+        assert_eq!(base, "3d437350ad89ab35b7d884b8ee474139319e44a2");
+        assert_eq!(head, "0f814920eda2baa4ac00d06601458808f3c26746");
+        let listed = String::from_utf8(common::git(
+            &repo,
+            &["diff", "--name-status", "--find-renames=30%", base, head],
+        ))
+        .unwrap();
+        let want: Vec<(String, String, String)> = listed
+            .lines()
+            .map(|l| {
+                let f: Vec<&str> = l.split('\t').collect();
+                (
+                    f[0][..1].to_string(),
+                    f[1].to_string(),
+                    f[f.len() - 1].to_string(),
+                )
+            })
+            .collect();
+        let got: Vec<(String, String, String)> = raw["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                let letter = if c["new_file"] == true {
+                    "A"
+                } else if c["deleted_file"] == true {
+                    "D"
+                } else if c["renamed_file"] == true {
+                    "R"
+                } else {
+                    "M"
+                };
+                (
+                    letter.to_string(),
+                    c["old_path"].as_str().unwrap().to_string(),
+                    c["new_path"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(got, want);
+        for c in raw["changes"].as_array().unwrap() {
+            let (old, new) = (
+                c["old_path"].as_str().unwrap(),
+                c["new_path"].as_str().unwrap(),
+            );
+            assert_eq!(
+                c["diff"].as_str().unwrap(),
+                server_support::git_mr_diff(&repo, base, head, &[old, new]),
+                "{new}"
+            );
+        }
+        assert_eq!(raw["change_count"], 3);
+        // The SDK's own model: the merge request's members, parsed.
+        let parsed = &res["parsed"]["body"][0];
+        assert_eq!(parsed["title"], "Greet the world");
+        assert_eq!(parsed["state"], "opened");
+        assert_eq!(parsed["author"]["username"], "ada");
+        assert_eq!(parsed["repository_id"], 1001);
+        assert_eq!(parsed["source_branch"], "feature");
+        assert_eq!(parsed["create_at"], "2025-03-05T18:00:00.000+08:00");
+        assert_eq!(
+            parsed["web_url"],
+            "https://codearts.example/demo/merge_requests/1"
+        );
+    };
+    // AK/SK only, signed by the SDK.
+    let (code, res) = run_codearts(&py, &s.base(), "SK1", "1", None);
+    assert_eq!(code, 0, "{res}");
+    check(&res);
+    // A token (the SDK still signs, here with a secret the server does not know).
+    let (code, res) = run_codearts(&py, &s.base(), "unknown-secret", "1", Some("iam-token"));
+    assert_eq!(code, 0, "{res}");
+    check(&res);
+    // Refusals as the SDK reports them.
+    let (code, res) = run_codearts(&py, &s.base(), "unknown-secret", "1", None);
+    assert_eq!(code, 2);
+    assert_eq!(
+        res["error"],
+        serde_json::json!({"status": 401, "error_code": "DEV.00000003", "error_msg": "Authentication information expired."})
+    );
+    let (code, res) = run_codearts(&py, &s.base(), "SK1", "99", None);
+    assert_eq!(code, 2);
+    assert_eq!(
+        res["error"],
+        serde_json::json!({"status": 404, "error_code": "CH.00404000", "error_msg": "Merge request not found."})
     );
 }

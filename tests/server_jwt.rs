@@ -2,22 +2,18 @@
 //! generated with openssl (tests/keys), tokens signed here with the same crates.
 #![cfg(feature = "server")]
 
-use base64::Engine as _;
+mod common;
+mod server_support;
+
 use oxgit::server::config::{IssuerConfig, KeyConfig};
 use oxgit::server::jwt::{JwtError, Verifier};
 use serde_json::{json, Value};
+use server_support::tokens::{b64, es256, rs256, token, ES_KEY, ES_OTHER_KEY};
 
 const ES_PUB: &str = include_str!("keys/es256.pub.pem");
-const ES_KEY: &str = include_str!("keys/es256.key.pem");
-const ES_OTHER_KEY: &str = include_str!("keys/es256-other.key.pem");
 const RS_PUB: &str = include_str!("keys/rs256.pub.pem");
-const RS_KEY: &str = include_str!("keys/rs256.key.pem");
 const RS_1024_PUB: &str = include_str!("keys/rs1024.pub.pem");
 const NOW: i64 = 1_750_000_000;
-
-fn b64(data: &[u8]) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(data)
-}
 
 fn key(alg: &str, kid: Option<&str>, pem: &str) -> KeyConfig {
     KeyConfig {
@@ -40,33 +36,6 @@ fn verifier() -> Verifier {
         },
     ])
     .unwrap()
-}
-
-/// Signs `header.claims` with `sign` (which gets the signing input).
-fn token(header: &Value, claims: &Value, sign: impl Fn(&[u8]) -> Vec<u8>) -> String {
-    let input = format!(
-        "{}.{}",
-        b64(header.to_string().as_bytes()),
-        b64(claims.to_string().as_bytes())
-    );
-    let sig = sign(input.as_bytes());
-    format!("{input}.{}", b64(&sig))
-}
-
-fn es256(pem: &str) -> impl Fn(&[u8]) -> Vec<u8> {
-    use p256::pkcs8::DecodePrivateKey;
-    let sk = p256::ecdsa::SigningKey::from_pkcs8_pem(pem).unwrap();
-    move |m| {
-        use p256::ecdsa::signature::Signer;
-        let s: p256::ecdsa::Signature = sk.sign(m);
-        s.to_bytes().to_vec()
-    }
-}
-
-fn rs256(m: &[u8]) -> Vec<u8> {
-    use rsa::pkcs8::DecodePrivateKey;
-    let k = rsa::PrivateKey::from_pkcs8_pem(RS_KEY).unwrap();
-    k.pkcs1v15_sign::<rsa::sha2::Sha256>(m).unwrap().to_vec()
 }
 
 fn claims() -> Value {

@@ -12,6 +12,17 @@ const C2: &str = "15328969158d082b85585cb3c8d32d9e0dbda315";
 
 fn single() -> (Server, std::path::PathBuf) {
     let root = root_with("seed-demo", &["demo"], "single");
+    // Merge request !1, for the CodeArts example and route.
+    let mut mr = common::oxgit_cmd(&root.join("demo"));
+    mr.args([
+        "mr", "create", "--source", "feature", "--target", "main", "--title", "Greet",
+    ]);
+    let out = common::run(mr, b"");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let cwd = root.join("demo/src");
     (Server::start(&cwd, &[]), root)
 }
@@ -29,7 +40,14 @@ fn printed_examples_work() {
         .iter()
         .filter(|l| l.trim_start().starts_with("curl "))
         .collect();
-    assert!(examples.len() >= 4, "{:?}", s.banner);
+    assert!(examples.len() >= 5, "{:?}", s.banner);
+    assert!(
+        examples
+            .iter()
+            .any(|e| e.contains("/api/v1/repos/diff?sha=")),
+        "a Code Storage example: {:?}",
+        s.banner
+    );
     for e in examples {
         let words: Vec<&str> = e.split_whitespace().collect();
         let method = words
@@ -40,7 +58,26 @@ fn printed_examples_work() {
         let target = url
             .strip_prefix(&s.base())
             .unwrap_or_else(|| panic!("{url} not on {}", s.base()));
-        let r = s.request(method, target, &[]);
+        // `-H 'Name: value'` headers (the Code Storage example's bearer token).
+        let mut headers: Vec<(String, String)> = Vec::new();
+        for (i, w) in words.iter().enumerate().filter(|(_, w)| **w == "-H") {
+            let _ = w;
+            let mut h = Vec::new();
+            for x in &words[i + 1..] {
+                h.push(x.trim_matches('\''));
+                if x.ends_with('\'') {
+                    break;
+                }
+            }
+            let h = h.join(" ");
+            let (k, v) = h.split_once(": ").unwrap();
+            headers.push((k.to_string(), v.to_string()));
+        }
+        let headers: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let r = s.request(method, target, &headers);
         assert_eq!(r.status, 200, "{e}: {}", String::from_utf8_lossy(&r.body));
     }
     // The Azure example names the head commit of the repository.
@@ -72,8 +109,18 @@ fn openapi_lists_exactly_the_served_routes() {
         "conversation_id" => "demo",
         // Native: the served repository by its folder name.
         "repo" => "demo",
+        // CodeArts: a repository served alone is id 1 (no oxgit.codearts.repositoryId).
+        "repository_id" => "1",
+        "merge_request_iid" => "1",
         other => panic!("no sample value for path parameter {other}"),
     };
+    let token = s
+        .banner
+        .iter()
+        .find_map(|l| l.split("Bearer ").nth(1))
+        .and_then(|t| t.split('\'').next())
+        .expect("the Code Storage example has a token");
+    let bearer = format!("Bearer {token}");
     let mut n = 0;
     for (path, ops) in paths {
         for (method, op) in ops.as_object().unwrap() {
@@ -97,7 +144,13 @@ fn openapi_lists_exactly_the_served_routes() {
             if path.ends_with("/git/diff") {
                 target.push_str("&path=README.md");
             }
-            let r = s.request(&method.to_ascii_uppercase(), &target, &[]);
+            // Code Storage: a commit and the banner's (unsigned: no issuer) token.
+            let mut headers = Vec::new();
+            if path == "/api/v1/repos/diff" || path == "/api/repos/{repo}/diff" {
+                target.push_str(&format!("&sha={C2}"));
+                headers.push(("Authorization", bearer.as_str()));
+            }
+            let r = s.request(&method.to_ascii_uppercase(), &target, &headers);
             assert_eq!(
                 r.header("x-oxgit-no-route"),
                 None,
@@ -112,7 +165,7 @@ fn openapi_lists_exactly_the_served_routes() {
             n += 1;
         }
     }
-    assert!(n >= 9, "{n} operations");
+    assert!(n >= 11, "{n} operations");
     // An undocumented route falls through to the 404 of its service's shape.
     let r = s.get("/local/demo/_apis/git/repositories/demo/commits", &[]);
     assert_eq!(r.status, 404);
@@ -123,7 +176,8 @@ fn openapi_lists_exactly_the_served_routes() {
         (r.status, r.json()["error"].as_str()),
         (404, Some("not found"))
     );
-    let r = s.get("/v4/repositories/1/merge-requests/1/changes", &[]);
+    let r = s.get("/v4/repositories/1/merge-requests/1/commits", &[]);
+    assert_eq!(r.header("x-oxgit-no-route"), Some("1"));
     assert_eq!(r.json()["error_code"], "CH.00404000");
     let r = s.get("/api/conversations/x/git/unknown", &[]);
     assert_eq!(r.json()["detail"], "Not Found");

@@ -124,6 +124,12 @@ impl<'r> Differ<'r> {
         request: &DiffRequest,
         provider: Option<&'r dyn SideProvider>,
     ) -> Result<Differ<'r>, Error> {
+        Differ::resolve(repo, request)?.list_changes(provider)
+    }
+
+    /// A differ with the request's sides resolved and its options settled, and no change
+    /// listed yet.
+    fn resolve(repo: &'r Repository, request: &DiffRequest) -> Result<Differ<'r>, Error> {
         let mut warnings = Vec::new();
         let (mut old, mut new, base) = resolve_endpoints(repo, &request.endpoints, &mut warnings)?;
         if request.options.reverse {
@@ -147,8 +153,25 @@ impl<'r> Differ<'r> {
                 options.dst_prefix = name(&new).to_vec();
             }
         }
+        Ok(Differ {
+            repo,
+            options,
+            old,
+            new,
+            base,
+            changes: Vec::new(),
+            warnings,
+            provider: None,
+            parallel: true,
+        })
+    }
+
+    /// Lists the changes of a [`Differ::resolve`]d request (tree diff or provider, then
+    /// diffcore).
+    fn list_changes(mut self, provider: Option<&'r dyn SideProvider>) -> Result<Differ<'r>, Error> {
+        let (repo, options, old, new) = (self.repo, &self.options, &self.old, &self.new);
         let needs_provider = |r: &Resolved| matches!(r, Resolved::Index | Resolved::WorkTree);
-        let queue = match (&old, &new) {
+        let queue = match (old, new) {
             (Resolved::Blob { id: x, path: px }, Resolved::Blob { id: y, path: py }) => {
                 if !options.paths.is_empty() {
                     return Err(Error::BadRequest(MISMATCHED_SIDES.into()));
@@ -176,7 +199,7 @@ impl<'r> Differ<'r> {
                 }
             },
             (Resolved::Tree { tree: a, .. }, Resolved::Tree { tree: b, .. }) => {
-                let mut td = tree_diff_for(repo.odb(), &options);
+                let mut td = tree_diff_for(repo.odb(), options);
                 let mut q = Vec::new();
                 td.diff(Some(a), Some(b), &mut |c| q.push(c))?;
                 q
@@ -185,31 +208,202 @@ impl<'r> Differ<'r> {
         };
         let content = provider.map(|p| ProviderContent {
             provider: p,
-            side: &new,
+            side: new,
             error: Mutex::new(None),
         });
         let changes = diffcore(
             repo.odb(),
             queue,
-            &options,
-            &mut warnings,
+            options,
+            &mut self.warnings,
             content.as_ref().map(|c| c as &dyn ContentSource),
         );
         if let Some(e) = content.and_then(|c| c.error.into_inner().ok().flatten()) {
             return Err(e);
         }
-        let changes = changes?;
-        Ok(Differ {
-            repo,
-            options,
-            old,
-            new,
-            base,
-            changes,
-            warnings,
-            provider,
-            parallel: true,
-        })
+        self.changes = changes?;
+        self.provider = provider;
+        Ok(self)
+    }
+
+    /// Runs `request` into `sink` with memory bounded by the files in flight, not by the
+    /// size of the diff, where git's rules allow it: between two trees, for a sink that
+    /// does not need the change list up front ([`Sink::needs_change_list`]), without
+    /// break or copy detection and without `--diff-filter=*`. File pairs stream from the
+    /// tree diff until the first added or deleted path (rename detection pairs those);
+    /// from there on the rest is listed and run through rename detection first. The sink
+    /// sees the same events as with [`Differ::run`], except that [`Begin::changes`] is
+    /// empty and warnings arrive only in the outcome. Other requests fall back to
+    /// [`Differ::new`] and [`Differ::run`].
+    pub fn stream<S: Sink>(
+        repo: &'r Repository,
+        request: &DiffRequest,
+        sink: &mut S,
+    ) -> Result<Outcome, S::Error> {
+        let differ = Differ::resolve(repo, request)?;
+        let renames = differ.options.rename_options();
+        let trees = match (&differ.old, &differ.new) {
+            (Resolved::Tree { tree: a, .. }, Resolved::Tree { tree: b, .. }) => Some((*a, *b)),
+            _ => None,
+        };
+        let streamable = !sink.needs_change_list()
+            && differ.options.breaks.is_none()
+            && !renames
+                .as_ref()
+                .is_some_and(|r| r.copies || r.copies_harder)
+            && differ.options.filter.is_per_file();
+        match trees {
+            Some((a, b)) if streamable => differ.stream_trees(a, b, renames.is_some(), sink),
+            _ => differ.list_changes(None)?.run(sink),
+        }
+    }
+
+    /// [`Differ::stream`] between trees `a` and `b`: the tree diff runs on its own thread
+    /// and hands changes over through a bounded channel.
+    fn stream_trees<S: Sink>(
+        mut self,
+        a: ObjectId,
+        b: ObjectId,
+        renames: bool,
+        sink: &mut S,
+    ) -> Result<Outcome, S::Error> {
+        /// File pairs diffed per round (the channel holds as many more).
+        const BATCH: usize = 1024;
+        let mut outcome = Outcome {
+            old: self.old.id(),
+            new: self.new.id(),
+            base: self.base,
+            ..Outcome::default()
+        };
+        let begin = Begin {
+            old: outcome.old,
+            new: outcome.new,
+            base: self.base,
+            changes: &[],
+        };
+        if sink.begin(&begin)? == Control::Stop {
+            outcome.stopped = true;
+            sink.finish(&outcome)?;
+            return Ok(outcome);
+        }
+        let odb = self.repo.odb();
+        let mut worker = Worker::default();
+        let mut changes = 0usize;
+        let finished = std::thread::scope(|scope| -> Result<bool, S::Error> {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Change>(BATCH);
+            let options = &self.options;
+            let producer = scope.spawn(move || {
+                let mut td = tree_diff_for(odb, options);
+                // A send fails once the consumer stopped: the walk then just finishes.
+                td.diff(Some(&a), Some(&b), &mut |c| {
+                    let _ = tx.send(c);
+                })
+            });
+            let mut batch: Vec<Change> = Vec::with_capacity(BATCH);
+            let mut tail: Option<Vec<Change>> = None;
+            let mut all = true;
+            for c in rx.iter() {
+                if let Some(t) = tail.as_mut() {
+                    t.push(c);
+                    continue;
+                }
+                if renames && matches!(c.kind, ChangeKind::Added | ChangeKind::Deleted) {
+                    tail = Some(vec![c]);
+                    continue;
+                }
+                batch.push(c);
+                if batch.len() == BATCH {
+                    let files = self.options.filter.apply(std::mem::take(&mut batch));
+                    changes += files.len();
+                    if !self.diff_files(&files, sink, &mut outcome, &mut worker)? {
+                        all = false;
+                        break;
+                    }
+                    batch = files;
+                    batch.clear();
+                }
+            }
+            drop(rx);
+            let listed = producer
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            listed.map_err(Error::from)?;
+            if !all {
+                return Ok(false);
+            }
+            let files = self.options.filter.apply(batch);
+            changes += files.len();
+            if !self.diff_files(&files, sink, &mut outcome, &mut worker)? {
+                return Ok(false);
+            }
+            if let Some(tail) = tail {
+                let files = diffcore(odb, tail, &self.options, &mut self.warnings, None)?;
+                changes += files.len();
+                return self.diff_files(&files, sink, &mut outcome, &mut worker);
+            }
+            Ok(true)
+        })?;
+        outcome.changes = changes;
+        outcome.warnings = self.warnings.clone();
+        outcome.stopped = !finished;
+        sink.finish(&outcome)?;
+        Ok(outcome)
+    }
+
+    /// Diffs `changes` into `sink` (in parallel when worth it), counting into `outcome`;
+    /// returns whether every file was delivered (false: the sink stopped).
+    fn diff_files<S: Sink>(
+        &self,
+        changes: &[Change],
+        sink: &mut S,
+        outcome: &mut Outcome,
+        worker: &mut Worker<'r>,
+    ) -> Result<bool, S::Error> {
+        let detail = sink.detail();
+        let ctx = FileCtx {
+            repo: self.repo,
+            options: &self.options,
+            detail,
+            abbrev_start: abbrev_start(self.repo, &self.options),
+            provider: self.provider,
+            old: &self.old,
+            new: &self.new,
+        };
+        let mut deliver = |f: &FileDiff| -> Result<bool, S::Error> {
+            outcome.files += 1;
+            if detail > Detail::Changes {
+                outcome.stats.add(f);
+            }
+            Ok(sink.file(f)? == Control::Continue)
+        };
+        let go_parallel = self.parallel
+            && changes.len() > 1
+            && detail > Detail::Changes
+            && rayon::current_thread_index().is_none()
+            && rayon::current_num_threads() > 1;
+        if go_parallel {
+            return run_parallel(&ctx, changes, &mut deliver);
+        }
+        let mut fd = worker.file.take().unwrap_or_else(|| {
+            FileDiff::empty(Change::added(
+                Vec::new(),
+                0,
+                self.repo.hash_kind().null_id(),
+            ))
+        });
+        let mut all = true;
+        for c in changes {
+            if let Err(e) = ctx.diff_one(worker, c, &mut fd) {
+                worker.file = Some(fd);
+                return Err(e.into());
+            }
+            if !deliver(&fd)? {
+                all = false;
+                break;
+            }
+        }
+        worker.file = Some(fd);
+        Ok(all)
     }
 
     /// A differ over an already computed change list between two trees (for history
@@ -309,52 +503,7 @@ impl<'r> Differ<'r> {
             sink.finish(&outcome)?;
             return Ok(outcome);
         }
-        let detail = sink.detail();
-        let ctx = FileCtx {
-            repo: self.repo,
-            options: &self.options,
-            detail,
-            abbrev_start: abbrev_start(self.repo, &self.options),
-            provider: self.provider,
-            old: &self.old,
-            new: &self.new,
-        };
-        let mut deliver = |f: &FileDiff| -> Result<bool, S::Error> {
-            outcome.files += 1;
-            if detail > Detail::Changes {
-                outcome.stats.add(f);
-            }
-            Ok(sink.file(f)? == Control::Continue)
-        };
-        let go_parallel = self.parallel
-            && self.changes.len() > 1
-            && detail > Detail::Changes
-            && rayon::current_thread_index().is_none()
-            && rayon::current_num_threads() > 1;
-        let finished = if go_parallel {
-            run_parallel(&ctx, &self.changes, &mut deliver)?
-        } else {
-            let mut fd = worker.file.take().unwrap_or_else(|| {
-                FileDiff::empty(Change::added(
-                    Vec::new(),
-                    0,
-                    self.repo.hash_kind().null_id(),
-                ))
-            });
-            let mut all = true;
-            for c in &self.changes {
-                if let Err(e) = ctx.diff_one(worker, c, &mut fd) {
-                    worker.file = Some(fd);
-                    return Err(e.into());
-                }
-                if !deliver(&fd)? {
-                    all = false;
-                    break;
-                }
-            }
-            worker.file = Some(fd);
-            all
-        };
+        let finished = self.diff_files(&self.changes, sink, &mut outcome, worker)?;
         outcome.stopped = !finished;
         sink.finish(&outcome)?;
         Ok(outcome)

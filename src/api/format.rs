@@ -467,6 +467,13 @@ impl<W: Write> Sink for GitText<'_, W> {
         self.sections.detail()
     }
 
+    /// The raw, name and summary sections come before the patch, from the change list.
+    fn needs_change_list(&self) -> bool {
+        self.sections.intersects(
+            Sections::RAW | Sections::NAME_ONLY | Sections::NAME_STATUS | Sections::SUMMARY,
+        )
+    }
+
     fn begin(&mut self, begin: &Begin<'_>) -> Result<Control, Error> {
         self.numstat.clear();
         self.stats.clear();

@@ -324,6 +324,10 @@ impl<W: Write> Sink for JsonSink<W> {
         }
     }
 
+    fn needs_change_list(&self) -> bool {
+        false
+    }
+
     fn begin(&mut self, b: &Begin<'_>) -> Result<Control, Error> {
         if self.mode == JsonMode::Document {
             self.out.write_all(b"{\"old\":")?;

@@ -200,6 +200,12 @@ impl DiffFilter {
         self.include.is_empty() && self.exclude.is_empty()
     }
 
+    /// Whether the filter decides file by file (it does unless `*`, all-or-none, is
+    /// given), so it can be applied to any part of a change list.
+    pub fn is_per_file(&self) -> bool {
+        !self.include.contains(&b'*')
+    }
+
     /// git's filter over a whole queue: keeps the changes whose status is selected; with
     /// `*`, keeps all of them if any is selected and none otherwise.
     pub fn apply(&self, changes: Vec<Change>) -> Vec<Change> {

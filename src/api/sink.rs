@@ -23,7 +23,8 @@ pub struct Begin<'a> {
     pub new: Option<ObjectId>,
     /// The merge base used for `A...B` and `--merge-base`.
     pub base: Option<ObjectId>,
-    /// Every change that will be delivered, in git's order (after `--diff-filter`).
+    /// Every change that will be delivered, in git's order (after `--diff-filter`);
+    /// empty in a [`crate::api::Differ::stream`] run (see [`Sink::needs_change_list`]).
     pub changes: &'a [Change],
 }
 
@@ -90,6 +91,13 @@ pub trait Sink {
         Detail::Hunks
     }
 
+    /// Whether [`Sink::begin`] needs [`Begin::changes`], the whole change list (default:
+    /// yes). A sink that answers no lets [`crate::api::Differ::stream`] run with memory
+    /// bounded by the files in flight, giving it an empty list.
+    fn needs_change_list(&self) -> bool {
+        true
+    }
+
     /// Called once before the first file.
     fn begin(&mut self, begin: &Begin<'_>) -> Result<Control, Self::Error> {
         let _ = begin;
@@ -110,6 +118,9 @@ impl<S: Sink + ?Sized> Sink for &mut S {
     type Error = S::Error;
     fn detail(&self) -> Detail {
         (**self).detail()
+    }
+    fn needs_change_list(&self) -> bool {
+        (**self).needs_change_list()
     }
     fn begin(&mut self, begin: &Begin<'_>) -> Result<Control, Self::Error> {
         (**self).begin(begin)

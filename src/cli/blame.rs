@@ -13,7 +13,7 @@ use crate::repo::Repository;
 use crate::revision::{self, Hint, Resolver};
 use std::io::Write;
 
-const USAGE: &str = "usage: oxgit blame [<options>] [<rev-opts>] [<rev>] [--] <file>
+pub(super) const USAGE: &str = "usage: oxgit blame [<options>] [<rev-opts>] [<rev>] [--] <file>
 
     <rev-opts> are documented in git-rev-list(1)
 

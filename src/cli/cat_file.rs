@@ -8,6 +8,41 @@ use crate::repo::Repository;
 use crate::revision::{self, RevisionError};
 use std::io::Write;
 
+/// The usage text (`cat-file -h`, and after argument errors).
+pub(super) const USAGE: &str = "usage: oxgit cat-file <type> <object>
+   or: oxgit cat-file (-e | -p) <object>
+   or: oxgit cat-file (-t | -s) <object>
+   or: oxgit cat-file (--batch | --batch-check) [--batch-all-objects]
+                      [--buffer] [--unordered] [-Z]
+
+Check object existence or emit object contents
+    -e                    check if <object> exists
+    -p                    pretty-print <object> content
+
+Emit object attributes
+    -t                    show object type (one of 'blob', 'tree', 'commit', 'tag', ...)
+    -s                    show object size
+
+Batch objects requested on stdin (or --batch-all-objects)
+    --batch[=<format>]    show full <object> or <rev> contents
+    --batch-check[=<format>]
+                          like --batch, but don't emit <contents>
+    -Z                    stdin and stdout is NUL-terminated
+    --batch-all-objects   with --batch[-check]: ignores stdin, batches all known objects
+
+Change or optimize batch output
+    --[no-]buffer         buffer --batch output
+    --[no-]unordered      do not order objects before emitting them
+
+";
+
+/// git's answer to wrong arguments: `fatal: <message>`, a blank line and the usage on
+/// standard error, exit status 129.
+fn usage_fatal(message: &str) -> i32 {
+    eprint!("fatal: {message}\n\n");
+    super::options::usage_error("", USAGE)
+}
+
 /// What a one-object invocation asks for.
 enum Mode {
     Kind,
@@ -108,8 +143,23 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 .ok_or_else(|| Fatal::new(format!("invalid object type \"{kind}\"")))?;
             (Mode::Typed(kind), name.clone())
         }
-        (Some(_), []) => return Err(Fatal::usage("<object> required")),
-        _ => return Err(Fatal::usage("too many arguments")),
+        (Some(m), []) => {
+            let flag = match m {
+                Mode::Kind => "-t",
+                Mode::Size => "-s",
+                Mode::Exists => "-e",
+                _ => "-p",
+            };
+            return Ok(usage_fatal(&format!("<object> required with '{flag}'")));
+        }
+        (None, []) => return Ok(super::options::usage_error("", USAGE)),
+        (None, p) => {
+            return Ok(usage_fatal(&format!(
+                "only two arguments allowed in <type> <object> mode, not {}",
+                p.len()
+            )))
+        }
+        (Some(_), _) => return Ok(usage_fatal("too many arguments")),
     };
     let prefix = revision::work_prefix(&repo, &ctx.cwd);
     single(&repo, prefix, mode, &name, ctx.out)

@@ -2,7 +2,7 @@
 
 use super::diff_flags::{parse_flag, DiffArgs};
 use super::{Context, Fatal};
-use crate::api::{self, DiffRequest, Differ, Endpoints, GitText, Sections};
+use crate::api::{self, DiffRequest, Differ, Endpoints, GitText, Sections, Sink};
 use crate::repo::Repository;
 
 /// git's usage line for `diff`, printed for argument combinations it cannot run.
@@ -148,22 +148,36 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         None
     };
     let request = DiffRequest::with_options(endpoints, d.options.clone());
-    let differ = match &ws {
-        Some(ws) => Differ::with_provider(&repo, &request, ws),
-        None => Differ::new(&repo, &request),
-    }
-    .map_err(fatal)?;
-    print_warnings(differ.warnings());
-    let outcome = match json {
-        Some(j) => {
-            let mut sink = j.sink(&mut *ctx.out, &d, &paths);
-            differ.run(&mut sink).map_err(fatal)?
+    // Between two trees the diff streams (Differ::stream); the work-tree sides need the
+    // provider's change list first.
+    let with_provider = match &ws {
+        Some(ws) => {
+            let differ = Differ::with_provider(&repo, &request, ws).map_err(fatal)?;
+            print_warnings(differ.warnings());
+            Some(differ)
         }
+        None => None,
+    };
+    let run = |mut sink: &mut dyn Sink<Error = api::Error>| -> Result<api::Outcome, Fatal> {
+        match &with_provider {
+            Some(differ) => differ.run(&mut sink).map_err(fatal),
+            None => {
+                let outcome = Differ::stream(&repo, &request, &mut sink).map_err(fatal)?;
+                print_warnings(&outcome.warnings);
+                Ok(outcome)
+            }
+        }
+    };
+    let outcome = match json {
+        Some(j) => run(&mut j.sink(&mut *ctx.out, &d, &paths))?,
         None => {
-            let mut style = crate::api::Style::of(differ.options());
+            // The resolved options: the work-tree sides set mnemonic prefixes.
+            let options = with_provider
+                .as_ref()
+                .map_or(&request.options, |differ| differ.options());
+            let mut style = crate::api::Style::of(options);
             style.nul = d.nul;
-            let mut sink = GitText::new(&repo, sections, style, &mut *ctx.out);
-            differ.run(&mut sink).map_err(fatal)?
+            run(&mut GitText::new(&repo, sections, style, &mut *ctx.out))?
         }
     };
     Ok(i32::from(exit_code && outcome.changes > 0))

@@ -10,7 +10,7 @@ use crate::refs::Refs;
 use crate::repo::Repository;
 use crate::revision::merge_base::CommitWalker;
 
-const USAGE: &str = "usage: oxgit for-each-ref [<options>] [<pattern>]
+pub(super) const USAGE: &str = "usage: oxgit for-each-ref [<options>] [<pattern>]
    or: oxgit for-each-ref [--points-at <object>]
    or: oxgit for-each-ref [--merged [<commit>]] [--no-merged [<commit>]]
    or: oxgit for-each-ref [--contains [<commit>]] [--no-contains [<commit>]]

@@ -10,6 +10,7 @@ use crate::oid::ObjectId;
 use crate::pretty::{
     parse_pretty, Builtin, CommitInfo, Format, FormatSpec, Formatter, PrettyOptions,
 };
+use crate::refs::{Head, Refs};
 use crate::repo::Repository;
 use crate::revision::filter::{CommitFilter, FilterOptions};
 use crate::revision::range::{parse_revisions, RangeError};
@@ -81,7 +82,16 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let revisions = match parse_revisions(&repo, &opts.revs) {
         Ok(r) => r,
         Err(RangeError::Revision(RevisionError::Unknown(spec))) => {
-            return Err(super::diff::unknown_revision(&spec))
+            // The default `HEAD` on a branch without commits: git's own message.
+            if spec == "HEAD" && !ctx.args.iter().any(|a| a == "HEAD") {
+                if let Ok(Head::Attached { name, id: None }) = Refs::new(&repo).head() {
+                    let branch = name.strip_prefix("refs/heads/").unwrap_or(&name);
+                    return Err(Fatal::new(format!(
+                        "your current branch '{branch}' does not have any commits yet"
+                    )));
+                }
+            }
+            return Err(super::diff::unknown_revision(&spec));
         }
         Err(e) => return Err(Fatal::new(e.to_string())),
     };

@@ -9,7 +9,7 @@ use crate::revision::{self, Hint, Resolver};
 use std::io::Write;
 use std::path::Path;
 
-const USAGE: &str = "usage: oxgit ls-tree [<options>] <tree-ish> [<path>...]
+pub(super) const USAGE: &str = "usage: oxgit ls-tree [<options>] <tree-ish> [<path>...]
 
     -d                    only show trees
     -r                    recurse into subtrees

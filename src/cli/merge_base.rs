@@ -1,9 +1,20 @@
 //! `oxgit merge-base [--all] <commit> <commit>...` and `merge-base --is-ancestor`.
 
+use super::options::usage_error;
 use super::{Context, Fatal};
 use crate::revision::merge_base::CommitWalker;
 
-const USAGE: &str = "usage: git merge-base [-a | --all] <commit> <commit>...";
+pub(super) const USAGE: &str = "usage: oxgit merge-base [-a | --all] <commit> <commit>...
+   or: oxgit merge-base [-a | --all] --octopus <commit>...
+   or: oxgit merge-base --is-ancestor <commit> <commit>
+   or: oxgit merge-base --independent <commit>...
+
+    -a, --[no-]all        output all common ancestors
+    --octopus             find ancestors for a single n-way merge
+    --independent         list revs not reachable from others
+    --is-ancestor         is the first one ancestor of the other?
+
+";
 
 /// Runs `merge-base`.
 pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
@@ -18,14 +29,25 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             "--is-ancestor" => is_ancestor = true,
             "--independent" => independent = true,
             "--octopus" => octopus = true,
+            "--fork-point" => {
+                return Err(Fatal::new(
+                    "merge-base --fork-point is not supported by oxgit (it needs the reflog)",
+                ))
+            }
+            s if s.starts_with("--") && s.len() > 2 => {
+                return Ok(usage_error(&format!("unknown option `{}'", &s[2..]), USAGE));
+            }
             s if s.starts_with('-') && s.len() > 1 => {
-                return Err(Fatal::usage(format!("unknown option '{s}'\n{USAGE}")))
+                return Ok(usage_error(
+                    &format!("unknown switch `{}'", &s[1..2]),
+                    USAGE,
+                ));
             }
             s => revs.push(s.to_string()),
         }
     }
     if usize::from(is_ancestor) + usize::from(independent) + usize::from(octopus) > 1 {
-        return Err(Fatal::usage(USAGE));
+        return Ok(usage_error("", USAGE));
     }
     if all && is_ancestor {
         return Err(Fatal::new(
@@ -38,10 +60,10 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         ));
     }
     if is_ancestor && revs.len() != 2 {
-        return Err(Fatal::usage("--is-ancestor takes exactly two commits"));
+        return Ok(usage_error("", USAGE));
     }
     if revs.len() < 2 && !(independent || octopus) {
-        return Err(Fatal::usage(USAGE));
+        return Ok(usage_error("", USAGE));
     }
     let repo = ctx.repo()?;
     let mut walker = CommitWalker::new(&repo);

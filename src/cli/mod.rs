@@ -10,6 +10,7 @@ mod changes;
 pub mod diff;
 pub mod diff_flags;
 mod for_each_ref;
+mod help;
 mod log;
 mod ls_files;
 mod ls_tree;
@@ -63,12 +64,26 @@ impl<E: std::error::Error> From<E> for Fatal {
     }
 }
 
+/// The global options given before the command that change how the repository is
+/// opened (git exports them to the environment of its commands; oxgit passes them on).
+#[derive(Debug, Default)]
+pub struct Globals {
+    /// `-c <name>=<value>`, in order (checked when given).
+    pub config: Vec<String>,
+    /// `--git-dir` (relative to [`Context::cwd`]).
+    pub git_dir: Option<PathBuf>,
+    /// `--work-tree` (relative to [`Context::cwd`]).
+    pub work_tree: Option<PathBuf>,
+}
+
 /// What every subcommand gets: its arguments, the repository location, and the streams.
 pub struct Context<'a> {
     /// Arguments after the subcommand name.
     pub args: Vec<String>,
     /// The folder to run in (after every `-C`).
     pub cwd: PathBuf,
+    /// The global options that open the repository.
+    pub globals: Globals,
     /// Standard output (buffered).
     pub out: &'a mut dyn Write,
     /// Standard input.
@@ -78,12 +93,26 @@ pub struct Context<'a> {
 impl Context<'_> {
     /// Opens the repository containing the working folder, as git does.
     pub fn repo(&self) -> Result<Repository, Fatal> {
-        Repository::from_env(&self.cwd).map_err(|e| match e {
+        let fatal = |e: crate::repo::OpenError| match e {
             crate::repo::OpenError::NotFound(_) => {
                 Fatal::new("not a git repository (or any of the parent directories): .git")
             }
             other => Fatal::new(other.to_string()),
-        })
+        };
+        let mut options = crate::repo::OpenOptions::from_env(&self.cwd).map_err(fatal)?;
+        for c in &self.globals.config {
+            options
+                .config
+                .push_command_line(c)
+                .map_err(|_| Fatal::new(config_parameter_error(c)))?;
+        }
+        if let Some(d) = &self.globals.git_dir {
+            options.git_dir = Some(self.cwd.join(d));
+        }
+        if let Some(w) = &self.globals.work_tree {
+            options.work_tree = Some(self.cwd.join(w));
+        }
+        options.open(&self.cwd).map_err(fatal)
     }
 }
 
@@ -123,30 +152,97 @@ pub fn run_with(
         })
         .collect::<Result<_, _>>()?;
     let mut cwd = std::env::current_dir().map_err(|e| Fatal::new(e.to_string()))?;
+    let mut globals = Globals::default();
     let mut i = 0;
+    // The value of a global option: `--name=value`, or the next argument.
+    let value_of = |args: &[String], i: &mut usize, name: &str| -> Option<String> {
+        let a = &args[*i];
+        *i += 1;
+        if let Some(v) = a.strip_prefix(name).and_then(|r| r.strip_prefix('=')) {
+            return Some(v.to_string());
+        }
+        let v = args.get(*i).cloned();
+        *i += 1;
+        v
+    };
+    let global_usage = |message: &str| -> i32 {
+        eprint!("{message}\n{}", help::GLOBAL_USAGE);
+        129
+    };
     while i < args.len() {
-        match args[i].as_str() {
-            "-C" => {
-                let p = args
-                    .get(i + 1)
-                    .ok_or_else(|| Fatal::usage("no directory given for '-C' option"))?;
+        let a = args[i].as_str();
+        let name = a.split_once('=').map_or(a, |(n, _)| n);
+        match name {
+            "-C" if a == "-C" => {
+                let Some(p) = value_of(&args, &mut i, "-C") else {
+                    return Ok(global_usage("no directory given for '-C' option"));
+                };
                 if !p.is_empty() {
-                    cwd = cwd.join(p);
+                    cwd = cwd.join(&p);
                 }
                 if !cwd.is_dir() {
                     return Err(Fatal::new(format!(
                         "cannot change to '{p}': No such file or directory"
                     )));
                 }
-                i += 2;
             }
-            "--version" => {
+            "-c" if a == "-c" => {
+                let Some(c) = value_of(&args, &mut i, "-c") else {
+                    return Ok(global_usage("-c expects a configuration string"));
+                };
+                if crate::config::Sources::default()
+                    .push_command_line(&c)
+                    .is_err()
+                {
+                    eprintln!("error: {}", config_parameter_error(&c));
+                    return Err(Fatal::new("unable to parse command-line config"));
+                }
+                globals.config.push(c);
+            }
+            "--git-dir" | "--work-tree" => {
+                let Some(p) = value_of(&args, &mut i, name) else {
+                    return Ok(global_usage(&format!(
+                        "no directory given for '{name}' option"
+                    )));
+                };
+                let slot = if name == "--git-dir" {
+                    &mut globals.git_dir
+                } else {
+                    &mut globals.work_tree
+                };
+                *slot = Some(PathBuf::from(p));
+            }
+            // oxgit has no pager and takes no optional locks: these change nothing.
+            "-p" | "--paginate" | "-P" | "--no-pager" | "--no-optional-locks" if a == name => {
+                i += 1;
+            }
+            "-v" | "--version" if a == name => {
                 writeln!(out, "oxgit version {}", env!("CARGO_PKG_VERSION"))?;
                 return Ok(0);
             }
-            "-h" | "--help" => {
-                out.write_all(USAGE.as_bytes())?;
+            "-h" | "--help" if a == name => {
+                out.write_all(help::overview().as_bytes())?;
                 return Ok(0);
+            }
+            "--literal-pathspecs"
+            | "--glob-pathspecs"
+            | "--noglob-pathspecs"
+            | "--icase-pathspecs"
+            | "--bare"
+            | "--namespace"
+            | "--config-env"
+            | "--exec-path"
+            | "--html-path"
+            | "--man-path"
+            | "--info-path"
+            | "--no-replace-objects"
+            | "--no-lazy-fetch"
+            | "--no-advice"
+            | "--list-cmds" => {
+                return Err(Fatal::new(format!("{name} is not supported by oxgit")));
+            }
+            _ if a.starts_with('-') => {
+                return Ok(global_usage(&format!("unknown option: {a}")));
             }
             _ => break,
         }
@@ -158,9 +254,23 @@ pub fn run_with(
         Some(split) => split,
         None => default_job.split_first().expect("non-empty"),
     };
+    // `<command> -h` prints the usage (exit 129) and `<command> --help` the help page, as
+    // git does when it is the command's only or first argument; rev-parse's `-h` is its
+    // own (git prints it to standard error).
+    if let Some(c) = help::command(cmd) {
+        if cmd_args.len() == 1 && cmd_args[0] == "-h" && c.name != "rev-parse" {
+            out.write_all(help::usage(c).as_bytes())?;
+            return Ok(129);
+        }
+        if cmd_args.first().is_some_and(|a| a == "--help") {
+            out.write_all(help::page(c).as_bytes())?;
+            return Ok(0);
+        }
+    }
     let mut ctx = Context {
         args: cmd_args.to_vec(),
         cwd,
+        globals,
         out,
         stdin,
     };
@@ -182,35 +292,46 @@ pub fn run_with(
         "serve" => serve::run(&mut ctx),
         #[cfg(feature = "server")]
         "mr" => mr::run(&mut ctx),
-        other => Err(Fatal::usage(format!(
-            "'{other}' is not an oxgit command. See 'oxgit --help'."
-        ))),
+        "help" => match cmd_args {
+            [] => {
+                ctx.out.write_all(help::overview().as_bytes())?;
+                Ok(0)
+            }
+            [name] => match help::command(name) {
+                Some(c) => {
+                    ctx.out.write_all(help::page(c).as_bytes())?;
+                    Ok(0)
+                }
+                None => {
+                    eprint!("{}", help::unknown_command(name));
+                    Ok(1)
+                }
+            },
+            _ => Err(Fatal::usage("usage: oxgit help [<command>]")),
+        },
+        "version" => match cmd_args {
+            [] => {
+                writeln!(ctx.out, "oxgit version {}", env!("CARGO_PKG_VERSION"))?;
+                Ok(0)
+            }
+            _ => Err(Fatal::usage("usage: oxgit version")),
+        },
+        other => {
+            eprint!("{}", help::unknown_command(other));
+            Ok(1)
+        }
     }
 }
 
-const USAGE: &str = "\
-usage: oxgit [-C <path>] [<command> [<args>]]
-
-With no command, shows the last commit of the repository you stand in and its diffstat
-(`oxgit log -1 --stat`).
-
-Commands (output identical to git 2.47):
-   cat-file     Show the contents, type or size of objects
-   log          Show commit history (--format, -n, --no-merges, --first-parent, --numstat)
-   rev-parse    Pick out and massage parameters (revisions, repository paths)
-   diff         Show changes between commits or trees (--raw, --name-only, --name-status, --summary)
-   merge-base   Find the best common ancestors of commits
-   ls-tree      List the contents of a tree object
-   show-ref     List references in a local repository
-   for-each-ref Output information on each ref (--format, --sort, filters)
-   blame        Show what revision and author last modified each line of a file
-   status       Show the working tree status (long, --short, --porcelain[=v2], -z, -u, --ignored)
-   ls-files     Show files in the index and the working tree (-s, -m, -d, -o, -i, --exclude-standard, -z)
-
-oxgit's own (JSON; see the README):
-   changes      The changes between two revisions (or of one commit) as JSON
-   stats        Their totals as JSON (files, additions, deletions, changes)
-   diff --format=json|ndjson, log --json
-   serve        Serve the change APIs over HTTP (Azure DevOps, ...; see README)
-   mr           Merge requests stored in the repository (create, list, show, update, close)
-";
+/// git's message for a `-c` value it cannot parse.
+fn config_parameter_error(arg: &str) -> String {
+    let key = arg.split_once('=').map_or(arg, |(k, _)| k);
+    if key.is_empty() {
+        return "empty config key".to_string();
+    }
+    match key.rfind('.') {
+        None | Some(0) => format!("key does not contain a section: {key}"),
+        Some(d) if d + 1 == key.len() => format!("key does not contain variable name: {key}"),
+        _ => format!("invalid key: {key}"),
+    }
+}

@@ -14,7 +14,8 @@ use super::{Context, Fatal};
 use crate::server::mr::{self, Author, MrError, NewMergeRequest, Record, State, Timestamp};
 use std::io::Write;
 
-const USAGE: &str = "usage: oxgit mr (create|list|show|update|close|register) [<options>]";
+pub(super) const USAGE: &str =
+    "usage: oxgit mr (create|list|show|update|close|register) [<options>]";
 
 fn fatal(e: MrError) -> Fatal {
     Fatal::new(e.to_string())

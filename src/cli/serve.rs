@@ -6,7 +6,7 @@ use crate::server::http::{self, ServeOptions};
 use crate::server::{Config, Layout};
 use std::path::PathBuf;
 
-const USAGE: &str =
+pub(super) const USAGE: &str =
     "usage: oxgit serve [--root <dir>] [--listen <addr>] [--config <file>] [--insecure]";
 
 /// Runs `oxgit serve`.

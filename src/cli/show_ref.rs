@@ -9,7 +9,7 @@ use crate::refs::{is_valid_refname, RefError, Refs};
 use crate::repo::Repository;
 use std::io::Write;
 
-const USAGE: &str = "usage: oxgit show-ref [--head] [-d | --dereference]
+pub(super) const USAGE: &str = "usage: oxgit show-ref [--head] [-d | --dereference]
                     [-s | --hash[=<n>]] [--abbrev[=<n>]] [--branches] [--tags]
                     [--] [<pattern>...]
    or: oxgit show-ref --verify [-q | --quiet] [-d | --dereference]

@@ -22,6 +22,11 @@
 //! [codearts]
 //! tokens = ["MIIZ..."]           # X-Auth-Token
 //! access_keys = [{ ak = "AK...", sk = "SK..." }]   # SDK-HMAC-SHA256 (the Huawei SDKs)
+//! web_url = "https://codearts.example"          # base of web_url members
+//! max_files = 1000                                # GitLab diff limits
+//! max_lines = 50000
+//! max_patch_bytes = 204800
+//! user_ids = { ada = 1 }                          # author.id by user name
 //! ```
 
 use serde::Deserialize;
@@ -199,6 +204,18 @@ pub struct CodeArtsSection {
     pub access_keys: Vec<super::aksk::AccessKey>,
     /// Base of `web_url` members.
     pub web_url: String,
+    /// GitLab's diff limits (§4.4): at most this many files (default 1000)...
+    pub max_files: usize,
+    /// ...this many patch lines over the collection (default 50 000)...
+    pub max_lines: u64,
+    /// ...and a file's patch of this many bytes is `too_large` (default 200 KiB, at most
+    /// 500 KiB); a tenth of it is collapsed.
+    pub max_patch_bytes: u64,
+    /// `a_mode`/`b_mode` as integers (`33188`), as CodeArts' sample shows, instead of
+    /// GitLab's octal strings (`"100644"`).
+    pub integer_modes: bool,
+    /// User ids reported as `author.id`, by user name (unknown users: `null`).
+    pub user_ids: std::collections::BTreeMap<String, u64>,
 }
 
 impl Default for CodeArtsSection {
@@ -207,6 +224,11 @@ impl Default for CodeArtsSection {
             tokens: Vec::new(),
             access_keys: Vec::new(),
             web_url: "https://codearts.example".into(),
+            max_files: 1000,
+            max_lines: 50_000,
+            max_patch_bytes: 204_800,
+            integer_modes: false,
+            user_ids: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -260,6 +282,10 @@ impl Config {
         }
         if s.request_timeout_secs == 0 || s.header_read_timeout_secs == 0 {
             return bad("server timeouts must be positive");
+        }
+        let c = &self.codearts;
+        if c.max_files == 0 || c.max_lines == 0 || !(1..=512_000).contains(&c.max_patch_bytes) {
+            return bad("codearts limits: max_files and max_lines must be positive, max_patch_bytes 1 to 512000");
         }
         for issuer in &self.code_storage.issuers {
             if issuer.keys.is_empty() {
@@ -339,5 +365,11 @@ mod tests {
         assert!(!empty.has_credentials());
         let c = Config::parse("[server]\nmax_header_bytes = 100\n").unwrap();
         assert!(c.check().is_err());
+        let c = Config::parse("[codearts]\nmax_patch_bytes = 600000\n").unwrap();
+        assert!(c.check().is_err());
+        let c = Config::parse("[codearts]\nmax_files = 5\nuser_ids = { ada = 1 }\n").unwrap();
+        assert!(c.check().is_ok());
+        assert_eq!((c.codearts.max_files, c.codearts.max_lines), (5, 50_000));
+        assert_eq!(c.codearts.user_ids["ada"], 1);
     }
 }

@@ -169,8 +169,9 @@ fn timestamp() -> String {
     )
 }
 
-/// The example requests printed at startup for the single-repository layout.
-pub fn examples(base: &str, layout: &Layout) -> Vec<String> {
+/// The example requests printed at startup for the single-repository layout
+/// (`no_issuers`: no Code Storage issuer is configured, so an unsigned token works).
+pub fn examples(base: &str, layout: &Layout, no_issuers: bool) -> Vec<String> {
     let mut v = vec![
         format!("curl -s {base}/healthz"),
         format!("curl -s {base}/openapi.json"),
@@ -181,20 +182,37 @@ pub fn examples(base: &str, layout: &Layout) -> Vec<String> {
             .and_then(|r| crate::revision::resolve(&r, "HEAD").ok());
         let org = super::azure::SINGLE_ORGANIZATION;
         match head {
-            Some(h) => v.push(format!(
-                "curl -s '{base}/{org}/{name}/_apis/git/repositories/{name}/commits/{h}/changes?api-version=7.1'"
-            )),
+            Some(h) => {
+                v.push(format!(
+                    "curl -s '{base}/{org}/{name}/_apis/git/repositories/{name}/commits/{h}/changes?api-version=7.1'"
+                ));
+                v.push(super::codestorage::example(base, name, &h.to_hex(), no_issuers));
+            }
             None => v.push(format!(
                 "# Azure DevOps commit changes: {base}/{org}/{name}/_apis/git/repositories/{name}/commits/<sha>/changes?api-version=7.1 (the repository has no commit yet)"
             )),
         }
         v.push(format!("curl -s -X OPTIONS {base}/{org}/_apis"));
+        if let Some(e) = codearts_example(base, git_dir) {
+            v.push(e);
+        }
         v.push(format!(
             "curl -s '{base}/repos/{name}/log?limit=5&format=ndjson'"
         ));
     }
     v.push(format!("# the review page: open {base}/ in a browser"));
     v
+}
+
+/// The CodeArts merge-request changes request of the served repository's first merge
+/// request, if it has one.
+fn codearts_example(base: &str, git_dir: &std::path::Path) -> Option<String> {
+    let repo = crate::Repository::open(git_dir).ok()?;
+    let iid = *super::mr::iids(&repo).ok()?.first()?;
+    let id = super::codearts::single_repository_id(&repo);
+    Some(format!(
+        "curl -s {base}/v4/repositories/{id}/merge-requests/{iid}/changes"
+    ))
 }
 
 /// Serves `state` on `listener` until SIGINT/SIGTERM (or `shutdown` resolves).
@@ -313,7 +331,7 @@ pub fn run(config: Config, layout: Layout, opts: ServeOptions) -> Result<(), Ser
                     layout.root().display()
                 );
             }
-            for e in examples(&base, &layout) {
+            for e in examples(&base, &layout, state.jwt().is_empty()) {
                 let _ = writeln!(out, "  {e}");
             }
             let _ = out.flush();

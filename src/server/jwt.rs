@@ -52,6 +52,24 @@ pub enum JwtError {
     MissingScope,
 }
 
+impl JwtError {
+    /// A short reason for the access log (the client only ever sees 401).
+    pub fn reason(&self) -> &'static str {
+        match self {
+            JwtError::Malformed => "malformed token",
+            JwtError::UnsupportedAlgorithm(_) => "unsupported algorithm",
+            JwtError::UnknownIssuer => "unknown issuer",
+            JwtError::UnknownKey => "unknown key",
+            JwtError::BadSignature => "bad signature",
+            JwtError::MissingExp => "no exp",
+            JwtError::Expired => "expired",
+            JwtError::NotYetValid => "not yet valid",
+            JwtError::WrongRepo => "wrong repo claim",
+            JwtError::MissingScope => "missing scope",
+        }
+    }
+}
+
 /// The claims oxgit reads.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
 pub struct Claims {

@@ -15,6 +15,8 @@
 //!   [`stream`], the NDJSON bodies written as they are produced;
 //! * [`ui`]: the review page (HTML over the native API);
 //! * [`azure`]: Azure DevOps commit changes and its discovery;
+//! * [`codearts`]: CodeArts merge-request changes;
+//! * [`codestorage`]: Code Storage commit diff (JWT), streamed as files are produced;
 //! * [`mr`] and [`codearts_registry`]: merge requests stored git-natively, the CodeArts
 //!   repository ids (writes go through [`crate::write`], the only writer).
 //!
@@ -23,7 +25,9 @@
 pub mod aksk;
 pub mod auth;
 pub mod azure;
+pub mod codearts;
 pub mod codearts_registry;
+pub mod codestorage;
 pub mod config;
 pub mod error;
 #[doc(hidden)]

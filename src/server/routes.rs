@@ -110,5 +110,7 @@ pub fn all() -> Vec<Route> {
     v.extend(super::ui::routes());
     v.extend(super::azure::routes());
     v.extend(super::openhands::routes());
+    v.extend(super::codearts::routes());
+    v.extend(super::codestorage::routes());
     v
 }

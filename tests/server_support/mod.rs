@@ -242,3 +242,69 @@ pub fn config_file(dir: &Path, name: &str, text: &str) -> PathBuf {
     std::fs::write(&p, text).unwrap();
     p
 }
+
+/// git's patch of the files `paths` between `base` and `head` as a merge-request
+/// `diff` member shows it: `git diff --find-renames=30% base head -- paths` with the
+/// header lines before the first `@@` (or the `Binary files` line) stripped.
+pub fn git_mr_diff(dir: &Path, base: &str, head: &str, paths: &[&str]) -> String {
+    let mut args = vec!["diff", "--find-renames=30%", base, head, "--"];
+    args.extend_from_slice(paths);
+    let out = String::from_utf8(crate::common::git(dir, &args)).unwrap();
+    let start = out
+        .match_indices('\n')
+        .map(|(i, _)| i + 1)
+        .chain(std::iter::once(0))
+        .filter(|&i| out[i..].starts_with("@@") || out[i..].starts_with("Binary files "))
+        .min();
+    match start {
+        Some(i) => out[i..].to_string(),
+        None => String::new(),
+    }
+}
+
+/// Signing JWTs with the test keys (tests/keys), for the Code Storage tests.
+pub mod tokens {
+    use base64::Engine as _;
+    use serde_json::Value;
+
+    /// The test private keys.
+    pub const ES_KEY: &str = include_str!("../keys/es256.key.pem");
+    /// A P-256 key no issuer has.
+    pub const ES_OTHER_KEY: &str = include_str!("../keys/es256-other.key.pem");
+    /// The RSA private key.
+    pub const RS_KEY: &str = include_str!("../keys/rs256.key.pem");
+
+    /// base64url without padding.
+    pub fn b64(data: &[u8]) -> String {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(data)
+    }
+
+    /// `header.claims.signature`, the signature made by `sign` over the signing input.
+    pub fn token(header: &Value, claims: &Value, sign: impl Fn(&[u8]) -> Vec<u8>) -> String {
+        let input = format!(
+            "{}.{}",
+            b64(header.to_string().as_bytes()),
+            b64(claims.to_string().as_bytes())
+        );
+        let sig = sign(input.as_bytes());
+        format!("{input}.{}", b64(&sig))
+    }
+
+    /// An ES256 signer with the PKCS#8 PEM key `pem`.
+    pub fn es256(pem: &str) -> impl Fn(&[u8]) -> Vec<u8> {
+        use p256::pkcs8::DecodePrivateKey;
+        let sk = p256::ecdsa::SigningKey::from_pkcs8_pem(pem).unwrap();
+        move |m| {
+            use p256::ecdsa::signature::Signer;
+            let s: p256::ecdsa::Signature = sk.sign(m);
+            s.to_bytes().to_vec()
+        }
+    }
+
+    /// An RS256 signature with [`RS_KEY`].
+    pub fn rs256(m: &[u8]) -> Vec<u8> {
+        use rsa::pkcs8::DecodePrivateKey;
+        let k = rsa::PrivateKey::from_pkcs8_pem(RS_KEY).unwrap();
+        k.pkcs1v15_sign::<rsa::sha2::Sha256>(m).unwrap().to_vec()
+    }
+}

@@ -1,0 +1,307 @@
+//! The command table and what is built from it: the top-level usage, `<command> -h`
+//! (usage on standard output, exit 129, as git's option parser does), `help <command>` /
+//! `<command> --help` (a page of what oxgit supports), and git's "did you mean" for
+//! unknown commands.
+
+/// One subcommand.
+pub(super) struct Command {
+    /// Its name.
+    pub name: &'static str,
+    /// One line of description, for the command list.
+    pub summary: &'static str,
+    /// The usage text `-h` prints.
+    pub usage: &'static str,
+    /// What oxgit supports of it, for `help <command>`.
+    pub supports: &'static str,
+    /// One of git's common commands (`git help`'s list): an unknown command that is a
+    /// prefix of one is suggested first, as git does.
+    pub common: bool,
+}
+
+/// Every subcommand, in the order the usage lists them.
+pub(super) const COMMANDS: &[Command] = &[
+    Command {
+        name: "cat-file",
+        summary: "Show the contents, type or size of objects",
+        usage: super::cat_file::USAGE,
+        supports: "-t, -s, -p, -e, <type> <object>, --batch[=<format>], --batch-check[=<format>], --batch-all-objects, --unordered, -Z",
+        common: false,
+    },
+    Command {
+        name: "log",
+        summary: "Show commit history",
+        usage: "usage: oxgit log [<options>] [<revision-range>] [[--] <path>...]\n",
+        supports: "every pretty format and placeholder, --date, .mailmap, notes, --decorate, the filters --author/--committer/--grep/--since/--until/--merges/--no-merges/--min-parents/--max-parents/--skip/--reverse/-n/--first-parent, ranges (A..B, ^A, A...B, --not), paths, and every diff option of `oxgit diff`; refused: --graph, --all/--branches/--tags, -S/-G, --follow, -m/-c/--cc, -L",
+        common: true,
+    },
+    Command {
+        name: "rev-parse",
+        summary: "Pick out and massage parameters (revisions, repository paths)",
+        usage: "usage: oxgit rev-parse [<options>] [<arg>...]\n",
+        supports: "revisions in git's syntax (refs, ~n, ^n, ^{}, ^{type}, rev:path, :/re, @{n}, @{-n}, @{u}), --verify, -q, --short, --abbrev-ref, --symbolic-full-name, --all/--branches/--tags, --git-dir, --show-toplevel and the other repository queries",
+        common: false,
+    },
+    Command {
+        name: "diff",
+        summary: "Show changes between commits, the index and the work tree",
+        usage: "usage: oxgit diff [<options>] [<commit>] [--] [<path>...]\n   or: oxgit diff [<options>] --cached [--merge-base] [<commit>] [--] [<path>...]\n   or: oxgit diff [<options>] [--merge-base] <commit> <commit> [--] [<path>...]\n   or: oxgit diff [<options>] <commit>...<commit> [--] [<path>...]\n   or: oxgit diff [<options>] <blob> <blob>\n",
+        supports: "patch, --raw, --name-only, --name-status, --numstat, --stat, --shortstat, --summary, -z, -M/-C/-B/--find-copies-harder/--no-renames/-l, --diff-filter, -R, -U, --inter-hunk-context, -W, the line algorithms, whitespace options, --abbrev, --full-index, prefixes, --format=json|ndjson, and the diff.* / core.* config keys git honours; refused: --no-index, --word-diff, --check, --dirstat, colour",
+        common: true,
+    },
+    Command {
+        name: "merge-base",
+        summary: "Find the best common ancestors of commits",
+        usage: "usage: oxgit merge-base [-a | --all] <commit> <commit>...\n   or: oxgit merge-base [-a | --all] --octopus <commit>...\n   or: oxgit merge-base --is-ancestor <commit> <commit>\n   or: oxgit merge-base --independent <commit>...\n",
+        supports: "--all, --octopus, --is-ancestor, --independent; refused: --fork-point",
+        common: false,
+    },
+    Command {
+        name: "ls-tree",
+        summary: "List the contents of a tree object",
+        usage: super::ls_tree::USAGE,
+        supports: "-r, -t, -d, -l, -z, --name-only, --name-status, --object-only, --format, --abbrev, --full-name, --full-tree, pathspecs",
+        common: false,
+    },
+    Command {
+        name: "show-ref",
+        summary: "List references in a local repository",
+        usage: super::show_ref::USAGE,
+        supports: "patterns, --heads/--branches, --tags, --head, -d, -s/--hash, --abbrev, --verify, -q, --exists, --exclude-existing",
+        common: false,
+    },
+    Command {
+        name: "for-each-ref",
+        summary: "Output information on each ref",
+        usage: super::for_each_ref::USAGE,
+        supports: "--format with git's ref-filter atoms, --shell/--perl/--python/--tcl, --sort, --count, --points-at, --merged/--no-merged, --contains/--no-contains, --exclude, --ignore-case, --stdin, --omit-empty",
+        common: false,
+    },
+    Command {
+        name: "blame",
+        summary: "Show what revision and author last modified each line of a file",
+        usage: super::blame::USAGE,
+        supports: "default format, -p, --line-porcelain, -c, -L, -l, -s, -e, -n, -f, -t, -b, --root, -w, --abbrev, --minimal, --diff-algorithm, --first-parent, --date, .mailmap, -M, -C",
+        common: false,
+    },
+    Command {
+        name: "status",
+        summary: "Show the working tree status",
+        usage: "usage: oxgit status [<options>] [--] [<pathspec>...]\n",
+        supports: "the long format, -s, -b, --porcelain[=v1|v2], --show-stash, -z, -u[no|normal|all], --ignored[=traditional|matching|no], --no-renames/--find-renames, pathspecs; oxgit never writes the index",
+        common: true,
+    },
+    Command {
+        name: "ls-files",
+        summary: "Show files in the index and the working tree",
+        usage: "usage: oxgit ls-files [<options>] [<file>...]\n",
+        supports: "-c, -s, -u, -m, -d, -o, -i, --exclude-standard, --directory, --no-empty-directory, --full-name, -z, pathspecs",
+        common: false,
+    },
+    Command {
+        name: "changes",
+        summary: "The changes between two revisions (or of one commit) as JSON",
+        usage: "usage: oxgit changes <from> [<to>] [--] [<path>...]\n",
+        supports: "JSON documents of the library (see the README); the diff options of `oxgit diff` that choose what changed",
+        common: false,
+    },
+    Command {
+        name: "stats",
+        summary: "Their totals as JSON (files, additions, deletions, changes)",
+        usage: "usage: oxgit stats <from> [<to>] [--] [<path>...]\n",
+        supports: "JSON documents of the library (see the README)",
+        common: false,
+    },
+    #[cfg(feature = "server")]
+    Command {
+        name: "serve",
+        summary: "Serve the change APIs over HTTP (Azure DevOps, OpenHands, ...; see the README)",
+        usage: super::serve::USAGE,
+        supports: "--root, --listen, --config, --insecure",
+        common: false,
+    },
+    #[cfg(feature = "server")]
+    Command {
+        name: "mr",
+        summary: "Merge requests stored in the repository (create, list, show, update, close)",
+        usage: super::mr::USAGE,
+        supports: "create, list, show, update, close, register",
+        common: false,
+    },
+    Command {
+        name: "help",
+        summary: "Show this list, or what oxgit supports of a command",
+        usage: "usage: oxgit help [<command>]\n",
+        supports: "oxgit help, oxgit help <command>, oxgit <command> --help",
+        common: true,
+    },
+    Command {
+        name: "version",
+        summary: "Show the oxgit version",
+        usage: "usage: oxgit version\n",
+        supports: "oxgit version, oxgit --version",
+        common: false,
+    },
+];
+
+/// The synopsis of the global options (the first lines of the top-level usage).
+pub(super) const GLOBAL_USAGE: &str = "\
+usage: oxgit [-v | --version] [-h | --help] [-C <path>] [-c <name>=<value>]
+             [-p | --paginate | -P | --no-pager] [--no-optional-locks]
+             [--git-dir=<path>] [--work-tree=<path>]
+             <command> [<args>]
+";
+
+/// The usage text of `c` as `-h` prints it (ending in a newline).
+pub(super) fn usage(c: &Command) -> String {
+    let mut s = c.usage.to_string();
+    if !s.ends_with('\n') {
+        s.push('\n');
+    }
+    s
+}
+
+/// The command named `name`.
+pub(super) fn command(name: &str) -> Option<&'static Command> {
+    COMMANDS.iter().find(|c| c.name == name)
+}
+
+/// The top-level help: the global synopsis and the command list.
+pub(super) fn overview() -> String {
+    let mut s = String::from(GLOBAL_USAGE);
+    s.push_str(
+        "\nWith no command, shows the last commit of the repository you stand in and its\n\
+         diffstat (`oxgit log -1 --stat`). Output is identical to git 2.47's; what oxgit\n\
+         does not implement is refused with a message, never guessed.\n\nCommands:\n",
+    );
+    for c in COMMANDS {
+        s.push_str(&format!("   {:<13}{}\n", c.name, c.summary));
+    }
+    s.push_str(
+        "\n'oxgit help <command>' or 'oxgit <command> --help' tells what oxgit supports of it.\n",
+    );
+    s
+}
+
+/// The page `help <command>` prints.
+pub(super) fn page(c: &Command) -> String {
+    let mut s = String::from(c.usage.trim_end_matches('\n'));
+    s.push_str(&format!("\n\n{}\n\nSupported: ", c.summary));
+    s.push_str(c.supports);
+    s.push_str(".\n");
+    s
+}
+
+/// What git prints for an unknown command (with `oxgit` for `git`): the message and,
+/// when a command is close enough, git's suggestions.
+pub(super) fn unknown_command(cmd: &str) -> String {
+    let mut s = format!("oxgit: '{cmd}' is not an oxgit command. See 'oxgit --help'.\n");
+    let similar = most_similar(cmd);
+    if !similar.is_empty() {
+        s.push_str(if similar.len() == 1 {
+            "\nThe most similar command is\n"
+        } else {
+            "\nThe most similar commands are\n"
+        });
+        for name in similar {
+            s.push_str(&format!("\t{name}\n"));
+        }
+    }
+    s
+}
+
+/// git's `help_unknown_cmd` ranking: a common command the input is a prefix of scores
+/// 0, every other command its weighted edit distance + 1 (swap 0, substitution 2,
+/// insertion 1, deletion 3). git suggests the prefix matches together with the best
+/// non-zero group, and only when that group's score is below 7.
+fn most_similar(cmd: &str) -> Vec<&'static str> {
+    const SIMILARITY_FLOOR: usize = 7;
+    let mut scored: Vec<(usize, &'static str)> = COMMANDS
+        .iter()
+        .map(|c| {
+            let score = if c.common && c.name.starts_with(cmd) {
+                0
+            } else {
+                edit_distance(cmd.as_bytes(), c.name.as_bytes()) + 1
+            };
+            (score, c.name)
+        })
+        .collect();
+    scored.sort();
+    let prefixes = scored.iter().take_while(|&&(s, _)| s == 0).count();
+    let Some(&(best, _)) = scored.get(prefixes) else {
+        // Everything is a prefix match: too ambiguous to suggest.
+        return Vec::new();
+    };
+    if best >= SIMILARITY_FLOOR {
+        return Vec::new();
+    }
+    let group = scored[prefixes..]
+        .iter()
+        .take_while(|&&(s, _)| s == best)
+        .count();
+    scored[..prefixes + group].iter().map(|&(_, n)| n).collect()
+}
+
+/// The weighted edit distance git's suggestions use, turning `from` into `to`: an adjacent
+/// swap costs 0, a substitution 2, an insertion 1, a deletion 3.
+fn edit_distance(from: &[u8], to: &[u8]) -> usize {
+    const SWAP: usize = 0;
+    const SUBSTITUTE: usize = 2;
+    const INSERT: usize = 1;
+    const DELETE: usize = 3;
+    // Three rows of the table: two rows back (for swaps), the previous one, this one.
+    let mut before: Vec<usize> = vec![0; to.len() + 1];
+    let mut prev: Vec<usize> = (0..=to.len()).map(|j| j * INSERT).collect();
+    let mut row: Vec<usize> = vec![0; to.len() + 1];
+    for i in 0..from.len() {
+        row[0] = (i + 1) * DELETE;
+        for j in 0..to.len() {
+            let mut best = prev[j] + if from[i] == to[j] { 0 } else { SUBSTITUTE };
+            if i > 0 && j > 0 && from[i - 1] == to[j] && from[i] == to[j - 1] {
+                best = best.min(before[j - 1] + SWAP);
+            }
+            best = best.min(prev[j + 1] + DELETE);
+            best = best.min(row[j] + INSERT);
+            row[j + 1] = best;
+        }
+        std::mem::swap(&mut before, &mut prev);
+        std::mem::swap(&mut prev, &mut row);
+    }
+    prev[to.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_weights() {
+        assert_eq!(edit_distance(b"log", b"log"), 0);
+        assert_eq!(edit_distance(b"lgo", b"log"), 0, "an adjacent swap is free");
+        assert_eq!(edit_distance(b"lo", b"log"), 1, "an insertion costs 1");
+        assert_eq!(edit_distance(b"logg", b"log"), 3, "a deletion costs 3");
+        assert_eq!(edit_distance(b"lag", b"log"), 2, "a substitution costs 2");
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(most_similar("stauts"), vec!["status"]);
+        assert_eq!(
+            most_similar("lo"),
+            vec!["log"],
+            "prefix of a common command"
+        );
+        assert!(most_similar("xyzzy").is_empty());
+    }
+
+    #[test]
+    fn every_command_has_usage() {
+        for c in COMMANDS {
+            assert!(
+                c.usage.starts_with(&format!("usage: oxgit {}", c.name)),
+                "{}",
+                c.name
+            );
+        }
+    }
+}
