@@ -6,8 +6,11 @@
 //! the 200 and gets a [`BodyWriter`]. The writer hands every complete line to the body at
 //! once (NDJSON: one object per line, as the sink writes it) and waits, at most the
 //! stall bound per chunk, for a slow client; a client that leaves or stalls past it ends
-//! the work with an I/O error. The diff permit is held until the work returns, so
-//! streams count against the bound on concurrent diffs like any other diff.
+//! the work with an I/O error. A work that fails after the first chunk either ends its
+//! body in the format's own way (NDJSON: a last `{"error"}` line) or [`Abort::abort`]s
+//! it: the connection is cut, so no client takes a cut document for a whole one. The
+//! diff permit is held until the work returns, so streams count against the bound on
+//! concurrent diffs like any other diff.
 
 use super::error::{Failure, Service};
 use super::pool::Pool;
@@ -21,13 +24,16 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
+/// What the body receives: data, or an error that cuts the connection.
+type Chunk = Result<Bytes, io::Error>;
+
 /// A chunk larger than this is sent even without a line end.
 const MAX_BUFFERED: usize = 64 * 1024;
 
 /// How a stream's work begins: one of [`Starter::start`] or [`Starter::fail`].
 pub struct Starter {
     begin: oneshot::Sender<Begin>,
-    body: mpsc::Sender<Bytes>,
+    body: mpsc::Sender<Chunk>,
     stall: Duration,
     handle: tokio::runtime::Handle,
 }
@@ -59,13 +65,40 @@ impl Starter {
 /// every write, the rest on [`Write::flush`] (call it at the end: dropping the writer
 /// discards an unterminated tail). Used on the pool's blocking threads only.
 pub struct BodyWriter {
-    tx: mpsc::Sender<Bytes>,
+    tx: mpsc::Sender<Chunk>,
     buf: Vec<u8>,
     stall: Duration,
     handle: tokio::runtime::Handle,
 }
 
+/// Cuts a streamed body short (see [`BodyWriter::abort_handle`]).
+pub struct Abort {
+    tx: mpsc::Sender<Chunk>,
+    stall: Duration,
+    handle: tokio::runtime::Handle,
+}
+
+impl Abort {
+    /// Ends the body with an error after the chunks already written: the client sees the
+    /// connection cut. Waits for room as a write does (the pool's threads only).
+    pub fn abort(self) {
+        let err = Err(io::Error::other("the answer failed"));
+        let _ = self
+            .handle
+            .block_on(tokio::time::timeout(self.stall, self.tx.send(err)));
+    }
+}
+
 impl BodyWriter {
+    /// A handle that aborts this body, usable after the writer was given away.
+    pub fn abort_handle(&self) -> Abort {
+        Abort {
+            tx: self.tx.clone(),
+            stall: self.stall,
+            handle: self.handle.clone(),
+        }
+    }
+
     fn send(&mut self, upto: usize) -> io::Result<()> {
         if upto == 0 {
             return Ok(());
@@ -73,7 +106,7 @@ impl BodyWriter {
         let chunk = Bytes::from(self.buf.drain(..upto).collect::<Vec<u8>>());
         let sent = self
             .handle
-            .block_on(tokio::time::timeout(self.stall, self.tx.send(chunk)));
+            .block_on(tokio::time::timeout(self.stall, self.tx.send(Ok(chunk))));
         match sent {
             Ok(Ok(())) => Ok(()),
             Ok(Err(_)) => Err(io::Error::new(
@@ -106,17 +139,17 @@ impl Write for BodyWriter {
 }
 
 /// The body end of the channel.
-struct ChannelBody(mpsc::Receiver<Bytes>);
+struct ChannelBody(mpsc::Receiver<Chunk>);
 
 impl HttpBody for ChannelBody {
     type Data = Bytes;
-    type Error = std::convert::Infallible;
+    type Error = io::Error;
 
     fn poll_frame(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
-        self.0.poll_recv(cx).map(|c| c.map(|b| Ok(Frame::data(b))))
+        self.0.poll_recv(cx).map(|c| c.map(|r| r.map(Frame::data)))
     }
 }
 
