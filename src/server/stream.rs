@@ -267,4 +267,34 @@ mod tests {
             h.await.unwrap().unwrap();
         }
     }
+
+    /// An aborted body delivers what was written, then an error (a cut connection).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_abort_ends_the_body_with_an_error() {
+        let pool = Pool::new(2, 2, 1);
+        let resp = streamed(
+            &pool,
+            Service::CodeStorage,
+            "application/json",
+            Duration::from_secs(5),
+            |starter| {
+                let mut w = starter.start();
+                let abort = w.abort_handle();
+                w.write_all(b"{\"files\":[").unwrap();
+                w.flush().unwrap();
+                drop(w);
+                abort.abort();
+            },
+        )
+        .await;
+        assert_eq!(resp.status(), StatusCode::OK);
+        let mut body = resp.into_body();
+        let first = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(first.into_data().unwrap(), "{\"files\":[");
+        let next = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await;
+        assert!(next.unwrap().is_err());
+    }
 }
