@@ -341,3 +341,337 @@ fn bare_repositories_and_symlinks_out_of_the_root() {
     assert_eq!(r.status, 404);
     assert_eq!(r.json()["error"], "repository escape not found");
 }
+
+/// The NDJSON lines of a streamed answer, checking its framing: 200, the NDJSON type,
+/// chunked (no length: written as produced).
+fn ndjson(s: &Server, target: &str, headers: &[(&str, &str)]) -> Vec<Value> {
+    let r = s.get(target, headers);
+    let body = String::from_utf8(r.body.clone()).unwrap();
+    assert_eq!(r.status, 200, "{target}: {body}");
+    assert_eq!(r.header("content-type"), Some("application/x-ndjson"));
+    assert_eq!(r.header("transfer-encoding"), Some("chunked"), "{target}");
+    assert_eq!(r.header("content-length"), None, "{target}");
+    assert!(body.is_empty() || body.ends_with('\n'), "{body}");
+    body.lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+#[test]
+fn diff_streams_ndjson_file_by_file() {
+    let (s, _repo) = server();
+    for q in [
+        "from=main~3&to=feature",
+        "to=main~2",
+        "from=main~3&to=feature&path=src",
+    ] {
+        let doc = get_json(&s, &format!("/repos/demo/diff?{q}"));
+        let files = doc["files"].as_array().unwrap();
+        assert!(!files.is_empty(), "{q}");
+        let by_query = ndjson(&s, &format!("/repos/demo/diff?{q}&format=ndjson"), &[]);
+        assert_eq!(&by_query, files, "{q}");
+        let by_accept = ndjson(
+            &s,
+            &format!("/repos/demo/diff?{q}"),
+            &[("Accept", "text/html;q=0.5, application/x-ndjson")],
+        );
+        assert_eq!(by_accept, by_query, "{q}");
+        // The query wins over the header.
+        let forced = s.get(
+            &format!("/repos/demo/diff?{q}&format=json"),
+            &[("Accept", "application/x-ndjson")],
+        );
+        assert_eq!(forced.json(), doc, "{q}");
+    }
+    let doc = get_json(&s, "/openapi.json");
+    for ep in ["diff", "log"] {
+        let content =
+            &doc["paths"][format!("/repos/{{repo}}/{ep}")]["get"]["responses"]["200"]["content"];
+        assert!(
+            content["application/x-ndjson"].is_object(),
+            "{ep}: {content}"
+        );
+        assert!(content["application/json"].is_object(), "{ep}: {content}");
+    }
+    // Nothing changed: an empty stream.
+    assert!(ndjson(&s, "/repos/demo/diff?from=main&to=main&format=ndjson", &[]).is_empty());
+}
+
+#[test]
+fn filtered_files_are_marked() {
+    let (s, repo) = server();
+    // main~1 adds a PNG (binary) and package-lock.json (a lock file).
+    let doc = get_json(&s, "/repos/demo/diff?to=main~1&filter=true");
+    let reasons: Vec<(&str, &str)> = doc["filtered_files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["path"].as_str().unwrap(), f["reason"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            ("assets/logo.png", "binary"),
+            ("package-lock.json", "lock_file")
+        ]
+    );
+    let shown: Vec<&str> = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    let all = text(common::git(
+        &repo,
+        &["diff", "--name-only", "main~2", "main~1"],
+    ));
+    let rest: Vec<&str> = all
+        .lines()
+        .filter(|p| !["assets/logo.png", "package-lock.json"].contains(p))
+        .collect();
+    assert_eq!(shown, rest);
+    // Stats still count every file.
+    assert_eq!(doc["stats"]["files"], all.lines().count() as u64);
+    // In NDJSON the withheld files stay in git's order, marked, without hunks.
+    let lines = ndjson(&s, "/repos/demo/diff?to=main~1&filter=1&format=ndjson", &[]);
+    let order: Vec<(&str, Option<&str>)> = lines
+        .iter()
+        .map(|f| (f["path"].as_str().unwrap(), f["filtered"].as_str()))
+        .collect();
+    let want: Vec<(&str, Option<&str>)> = all
+        .lines()
+        .map(|p| {
+            let r = reasons.iter().find(|(q, _)| *q == p).map(|(_, r)| *r);
+            (p, r)
+        })
+        .collect();
+    assert_eq!(order, want);
+    assert!(lines
+        .iter()
+        .filter(|f| f["filtered"].is_string())
+        .all(|f| f["hunks"].is_null()));
+    // A path the caller names is never withheld; without filter nothing is.
+    let named = get_json(
+        &s,
+        "/repos/demo/diff?to=main~1&filter=true&path=package-lock.json",
+    );
+    assert_eq!(named["filtered_files"], serde_json::json!([]));
+    assert_eq!(named["files"][0]["path"], "package-lock.json");
+    let plain = get_json(&s, "/repos/demo/diff?to=main~1");
+    assert_eq!(plain["filtered_files"], serde_json::json!([]));
+    assert_eq!(
+        plain["files"].as_array().unwrap().len(),
+        all.lines().count()
+    );
+}
+
+/// `git log`'s view of one case: per commit id, parents, subject, author, and the
+/// `--numstat` of what it changed (none for merges).
+fn git_log(repo: &Path, from: Option<&str>, to: &str, paths: &[&str], limit: usize) -> Vec<Value> {
+    let range = match from {
+        Some(f) => format!("{f}..{to}"),
+        None => to.to_string(),
+    };
+    let n = format!("-n{limit}");
+    let mut args = vec![
+        "log",
+        "--format=%H%x00%P%x00%s%x00%an%x00%ae%x00%at",
+        &n,
+        &range,
+        "--",
+    ];
+    args.extend(paths);
+    let out = text(common::git(repo, &args));
+    out.lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split('\0').collect();
+            let parents: Vec<&str> = f[1].split_whitespace().collect();
+            let files = (parents.len() <= 1).then(|| {
+                let mut a = vec![
+                    "diff-tree",
+                    "-r",
+                    "-M",
+                    "--numstat",
+                    "-z",
+                    "--no-commit-id",
+                    "--root",
+                    f[0],
+                    "--",
+                ];
+                a.extend(paths);
+                numstat(&text(common::git(repo, &a)))
+                    .into_iter()
+                    .map(|(p, add, del, bin)| serde_json::json!([p, add, del, bin]))
+                    .collect::<Vec<_>>()
+            });
+            serde_json::json!({
+                "id": f[0], "parents": parents, "subject": f[2],
+                "author": [f[3], f[4], f[5].parse::<i64>().unwrap()], "files": files,
+            })
+        })
+        .collect()
+}
+
+/// The fields [`git_log`] compares, from a commit object of the API.
+fn api_commit(c: &Value) -> Value {
+    let files = c["files"].as_array().map(|fs| {
+        fs.iter()
+            .map(|f| serde_json::json!([f["path"], f["additions"], f["deletions"], f["binary"]]))
+            .collect::<Vec<_>>()
+    });
+    if let Some(fs) = c["files"].as_array() {
+        let adds: u64 = fs.iter().map(|f| f["additions"].as_u64().unwrap()).sum();
+        assert_eq!(c["stats"]["additions"], adds, "{c}");
+        assert_eq!(c["stats"]["files"], fs.len() as u64, "{c}");
+    }
+    let a = &c["author"];
+    serde_json::json!({
+        "id": c["id"], "parents": c["parents"], "subject": c["subject"],
+        "author": [a["name"], a["email"], a["time"]], "files": files,
+    })
+}
+
+/// `(from, to, paths, limit)` of a log request.
+type LogCase<'a> = (
+    Option<&'a str>,
+    Option<&'a str>,
+    &'a [&'a str],
+    Option<usize>,
+);
+
+#[test]
+fn log_agrees_with_git() {
+    let root = root_with("seed-demo", &["demo"], "native-log");
+    let repo = root.join("demo");
+    // A merge, so that merges (no files) are listed too.
+    common::git(
+        &repo,
+        &[
+            "-c",
+            "user.name=M",
+            "-c",
+            "user.email=m@example.com",
+            "merge",
+            "-q",
+            "--no-edit",
+            "feature",
+        ],
+    );
+    let s = Server::start(&root, &["--root", root.to_str().unwrap()]);
+    let cases: &[LogCase] = &[
+        (None, None, &[], None),
+        (None, Some("feature"), &[], None),
+        (Some("main~1"), Some("main"), &[], None),
+        (Some("feature"), None, &[], None),
+        (None, None, &["src"], None),
+        (None, None, &["README.md", "docs"], None),
+        (None, None, &[], Some(2)),
+        (None, Some("feature"), &["src/math.rs"], Some(1)),
+    ];
+    let mut merges = 0;
+    for &(from, to, paths, limit) in cases {
+        let mut q = query(from, to, paths);
+        if let Some(n) = limit {
+            q.push_str(&format!("&limit={n}"));
+        }
+        let want = git_log(
+            &repo,
+            from,
+            to.unwrap_or("HEAD"),
+            paths,
+            limit.unwrap_or(100),
+        );
+        assert!(!want.is_empty(), "{q}");
+        merges += want.iter().filter(|c| c["files"].is_null()).count();
+        let doc = get_json(&s, &format!("/repos/demo/log?{q}"));
+        let got: Vec<Value> = doc["commits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(api_commit)
+            .collect();
+        assert_eq!(got, want, "log {q}");
+        let more = git_log(&repo, from, to.unwrap_or("HEAD"), paths, 1000).len() > want.len();
+        assert_eq!(doc["truncated"], more, "{q}");
+        let lines = ndjson(&s, &format!("/repos/demo/log?{q}&format=ndjson"), &[]);
+        assert_eq!(&lines, doc["commits"].as_array().unwrap(), "ndjson {q}");
+    }
+    assert!(merges > 0);
+    let doc = get_json(&s, "/repos/demo/log?limit=0");
+    assert_eq!(
+        (doc["commits"].clone(), doc["truncated"].clone()),
+        (serde_json::json!([]), Value::Bool(true))
+    );
+}
+
+#[test]
+fn streams_and_log_refuse_bad_requests_with_a_status() {
+    let (s, _repo) = server();
+    let status = |target: &str, accept: &[(&str, &str)]| {
+        let r = s.get(target, accept);
+        assert_eq!(
+            r.header("content-type"),
+            Some("application/json"),
+            "{target}"
+        );
+        assert!(r.json()["error"].is_string(), "{target}");
+        r.status
+    };
+    let nd = [("Accept", "application/x-ndjson")];
+    for (target, want) in [
+        ("/repos/nope/diff?format=ndjson", 404),
+        ("/repos/nope/log?format=ndjson", 404),
+        ("/repos/demo/diff?format=ndjson&to=no-such-rev", 404),
+        ("/repos/demo/log?format=ndjson&to=no-such-rev", 404),
+        ("/repos/demo/log?format=ndjson&from=main&to=a..b", 400),
+        ("/repos/demo/log?from=--all", 400),
+        ("/repos/demo/log?limit=many", 400),
+        ("/repos/demo/log?limit=10001", 400),
+        ("/repos/demo/diff?format=xml", 400),
+        ("/repos/demo/changes?format=ndjson", 400),
+        ("/repos/demo/diff?filter=maybe", 400),
+        ("/repos/demo/diff?format=ndjson&path=../x", 400),
+    ] {
+        assert_eq!(status(target, &[]), want, "{target}");
+        assert_eq!(status(target, &nd), want, "{target} (Accept)");
+    }
+    // changes and stats answer JSON whatever the Accept header says.
+    let r = s.get("/repos/demo/stats", &nd);
+    assert_eq!(
+        (r.status, r.header("content-type")),
+        (200, Some("application/json"))
+    );
+}
+
+#[test]
+fn an_error_after_the_first_line_ends_the_stream_with_an_error_line() {
+    let root = root_with("seed-demo", &["demo"], "native-broken");
+    let repo = root.join("demo");
+    // The new blob of src/main.rs (a modification: no rename detection reads it) goes
+    // missing, so the diff fails at that file, after the files before it were sent.
+    let blob = text(common::git(&repo, &["rev-parse", "feature:src/main.rs"]));
+    let blob = blob.trim();
+    let loose = repo.join(".git/objects").join(&blob[..2]).join(&blob[2..]);
+    std::fs::remove_file(&loose).unwrap();
+    let s = Server::start(&root, &["--root", root.to_str().unwrap()]);
+    let lines = ndjson(
+        &s,
+        "/repos/demo/diff?from=main~3&to=feature&format=ndjson",
+        &[],
+    );
+    let (last, files) = lines.split_last().unwrap();
+    assert!(last["error"].is_string(), "{last}");
+    assert_eq!(last.as_object().unwrap().len(), 1, "{last}");
+    let before: Vec<&str> = files.iter().map(|f| f["path"].as_str().unwrap()).collect();
+    let names = text(common::git(
+        &repo,
+        &["diff", "-M", "--name-only", "main~3", "feature"],
+    ));
+    let want: Vec<&str> = names.lines().take_while(|p| *p != "src/main.rs").collect();
+    assert_eq!(before, want);
+    assert!(!want.is_empty());
+    // The document is built before it is sent: the same failure is an error status.
+    let r = s.get("/repos/demo/diff?from=main~3&to=feature", &[]);
+    assert!(r.status >= 400, "{}", r.status);
+    assert!(r.json()["error"].is_string());
+}

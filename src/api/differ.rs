@@ -190,7 +190,7 @@ impl<'r> Differ<'r> {
             (o, n) if needs_provider(o) || needs_provider(n) => match provider {
                 Some(p) => {
                     let harder = options.rename_options().is_some_and(|r| r.copies_harder);
-                    p.changes(repo, o, n, &options, harder)?
+                    p.changes(repo, o, n, options, harder)?
                 }
                 None => {
                     return Err(Error::Unsupported(

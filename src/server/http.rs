@@ -196,7 +196,11 @@ pub fn examples(base: &str, layout: &Layout, no_issuers: bool) -> Vec<String> {
         if let Some(e) = codearts_example(base, git_dir) {
             v.push(e);
         }
+        v.push(format!(
+            "curl -s '{base}/repos/{name}/log?limit=5&format=ndjson'"
+        ));
     }
+    v.push(format!("# the review page: open {base}/ in a browser"));
     v
 }
 

@@ -11,7 +11,9 @@
 //!   Huawei AK/SK signatures);
 //! * [`repos`]: repository lookup that never leaves the root;
 //! * [`pool`]: git work on a bounded blocking pool, the diff bound (503 past it);
-//! * [`native`]: oxgit's own JSON API (changes, stats, diff of two revisions);
+//! * [`native`]: oxgit's own JSON API (changes, stats, diff of two revisions, log), and
+//!   [`stream`], the NDJSON bodies written as they are produced;
+//! * [`ui`]: the review page (HTML over the native API);
 //! * [`azure`]: Azure DevOps commit changes and its discovery;
 //! * [`codearts`]: CodeArts merge-request changes;
 //! * [`codestorage`]: Code Storage commit diff (JWT), streamed as files are produced;
@@ -39,6 +41,8 @@ pub mod openhands;
 pub mod pool;
 pub mod repos;
 pub mod routes;
+pub mod stream;
+pub mod ui;
 
 pub use config::Config;
 pub use error::{Failure, Service};

@@ -32,12 +32,17 @@ pub fn document(routes: &[Route]) -> Value {
                 "schema": {"type": "string"},
             })
         }));
+        let content: Map<String, Value> = r
+            .produces
+            .iter()
+            .map(|t| (t.to_string(), json!({})))
+            .collect();
         let op = json!({
             "summary": r.summary,
             "tags": [tag(r.service)],
             "parameters": params,
             "responses": {
-                "200": {"description": "Success", "content": {"application/json": {}}},
+                "200": {"description": "Success", "content": content},
                 "default": {"description": format!("An error in the {} error shape", tag(r.service))},
             },
         });

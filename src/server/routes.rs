@@ -62,6 +62,8 @@ pub struct Route {
     pub summary: &'static str,
     /// Query and header parameters.
     pub params: &'static [Param],
+    /// The media types of a 200 answer (default: JSON only).
+    pub produces: &'static [&'static str],
     /// The handler.
     pub handler: MethodRouter<AppState>,
 }
@@ -82,8 +84,15 @@ impl Route {
             service,
             summary,
             params,
+            produces: &["application/json"],
             handler,
         }
+    }
+
+    /// The media types of a 200 answer, in place of JSON alone.
+    pub fn produces(mut self, types: &'static [&'static str]) -> Route {
+        self.produces = types;
+        self
     }
 
     /// The names of the path parameters, in order.
@@ -98,6 +107,7 @@ impl Route {
 /// Every route of the server. A new endpoint is added by adding its module's routes here.
 pub fn all() -> Vec<Route> {
     let mut v = super::native_routes();
+    v.extend(super::ui::routes());
     v.extend(super::azure::routes());
     v.extend(super::openhands::routes());
     v.extend(super::codearts::routes());

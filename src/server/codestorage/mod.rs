@@ -23,14 +23,16 @@
 //!   file. `path` (repeatable) is an exact file or a directory prefix.
 //! * The document is written to the socket as files are produced: `sha`, `base_sha`,
 //!   the `files` array file by file, then `filtered_files` and `stats` (the order of
-//!   members differs from the documentation's sample; JSON readers do not care). At
-//!   most a few 64 KiB chunks are in flight; a client that goes away stops the diff.
+//!   members differs from the documentation's sample; JSON readers do not care), through
+//!   [`super::stream`]: at most 16 chunks of about 64 KiB are in flight; a client that
+//!   goes away stops the diff, and a failure after the first chunk cuts the connection.
 //!   Paths and patches that are not UTF-8 are shown with U+FFFD.
 
 use super::error::{Failure, Service};
 use super::jwt::{self, Verifier};
 use super::repos::{self, Layout};
 use super::routes::{Param, ParamIn, Route};
+use super::stream::{self, Starter};
 use super::AppState;
 use crate::api::filter::{FileLimits, Filter, Filtered};
 use crate::api::{self, Begin, Control, Detail, DiffOptions, DiffRequest, Differ, FileDiff};
@@ -39,28 +41,18 @@ use crate::diff::{Change, ChangeKind};
 use crate::oid::ObjectId;
 use crate::repo::Repository;
 use crate::ObjectKind;
-use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Json;
 use serde::Serialize;
 use serde_json::json;
 use std::io::Write;
-use std::pin::Pin;
-use std::task::{Context, Poll};
-use tokio::sync::mpsc;
 
 /// The scope this endpoint needs (`git:write` includes it).
 pub const SCOPE: &str = "git:read";
-
-/// Body chunks are about this size.
-const CHUNK: usize = 64 * 1024;
-
-/// Chunks queued between the diff and the socket.
-const CHUNKS_IN_FLIGHT: usize = 4;
 
 const PARAMS: &[Param] = &[
     Param {
@@ -498,63 +490,6 @@ pub fn run_document<W: Write>(
     }
 }
 
-/// A `Write` that sends ~64 KiB chunks to the response body; fails once the client
-/// is gone (which stops the diff).
-struct ChunkWriter {
-    tx: mpsc::Sender<Result<Bytes, std::io::Error>>,
-    buf: Vec<u8>,
-}
-
-impl ChunkWriter {
-    fn send(&mut self) -> std::io::Result<()> {
-        if self.buf.is_empty() {
-            return Ok(());
-        }
-        let chunk = Bytes::from(std::mem::replace(
-            &mut self.buf,
-            Vec::with_capacity(CHUNK + 1024),
-        ));
-        self.tx
-            .blocking_send(Ok(chunk))
-            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "client gone"))
-    }
-}
-
-impl Write for ChunkWriter {
-    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        self.buf.extend_from_slice(data);
-        if self.buf.len() >= CHUNK {
-            self.send()?;
-        }
-        Ok(data.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.send()
-    }
-}
-
-/// The response body: chunks as the diff produces them; an error aborts the response
-/// (the client sees a cut connection, never a complete-looking document).
-struct ChannelBody {
-    rx: mpsc::Receiver<Result<Bytes, std::io::Error>>,
-}
-
-impl HttpBody for ChannelBody {
-    type Data = Bytes;
-    type Error = std::io::Error;
-
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<hyper::body::Frame<Bytes>, std::io::Error>>> {
-        self.get_mut()
-            .rx
-            .poll_recv(cx)
-            .map(|o| o.map(|r| r.map(hyper::body::Frame::data)))
-    }
-}
-
 async fn claim_handler(
     State(st): State<AppState>,
     headers: HeaderMap,
@@ -593,32 +528,29 @@ async fn serve(
         Err(e) => return error(StatusCode::BAD_REQUEST, &e.to_string()),
     };
     let layout = st.layout().clone();
-    let (ready_tx, mut ready_rx) = mpsc::channel::<Result<(), Response>>(1);
-    let (body_tx, body_rx) = mpsc::channel(CHUNKS_IN_FLIGHT);
-    let tx = ready_tx.clone();
-    let work = move || {
-        let fail = |r: Response| {
-            let _ = tx.blocking_send(Err(r));
-        };
+    let stall = std::time::Duration::from_secs(st.config().server.request_timeout_secs);
+    let work = move |starter: Starter| {
         let Some(repo) = open(&layout, &grant) else {
-            return fail(Service::CodeStorage.render(&Failure::RepoNotFound(grant.repo)));
+            return starter.fail(Service::CodeStorage.render(&Failure::RepoNotFound(grant.repo)));
         };
         let internal = || Service::CodeStorage.render(&Failure::Internal(String::new()));
         let not_found = || error(StatusCode::NOT_FOUND, "commit not found");
         let sha = match commit_id(&repo, &q.sha) {
             Lookup::Commit(id) => id,
-            Lookup::NotFound => return fail(not_found()),
-            Lookup::WrongFormat => return fail(error(StatusCode::BAD_REQUEST, "invalid sha")),
-            Lookup::Broken => return fail(internal()),
+            Lookup::NotFound => return starter.fail(not_found()),
+            Lookup::WrongFormat => {
+                return starter.fail(error(StatusCode::BAD_REQUEST, "invalid sha"))
+            }
+            Lookup::Broken => return starter.fail(internal()),
         };
         let base = match q.base.as_deref().map(|b| commit_id(&repo, b)) {
             None => None,
             Some(Lookup::Commit(id)) => Some(id),
-            Some(Lookup::NotFound) => return fail(not_found()),
+            Some(Lookup::NotFound) => return starter.fail(not_found()),
             Some(Lookup::WrongFormat) => {
-                return fail(error(StatusCode::BAD_REQUEST, "invalid baseSha"))
+                return starter.fail(error(StatusCode::BAD_REQUEST, "invalid baseSha"))
             }
-            Some(Lookup::Broken) => return fail(internal()),
+            Some(Lookup::Broken) => return starter.fail(internal()),
         };
         let req = request(base, sha, &q.paths);
         let differ = match Differ::new(&repo, &req) {
@@ -631,16 +563,11 @@ async fn serve(
                         internal()
                     }
                 };
-                return fail(r);
+                return starter.fail(r);
             }
         };
-        if tx.blocking_send(Ok(())).is_err() {
-            return;
-        }
-        let out = ChunkWriter {
-            tx: body_tx.clone(),
-            buf: Vec::with_capacity(CHUNK + 1024),
-        };
+        let out = starter.start();
+        let abort = out.abort_handle();
         match run_document(&differ, sha, q.paths.is_empty(), out) {
             Ok(mut w) => {
                 let _ = w.flush();
@@ -650,28 +577,19 @@ async fn serve(
                 {
                     eprintln!("oxgit serve: code storage: {e}");
                 }
-                let _ = body_tx.blocking_send(Err(std::io::Error::other("diff failed")));
+                // A cut connection, never a complete-looking document.
+                abort.abort();
             }
         }
     };
-    let pool = st.pool().clone();
-    tokio::spawn(async move {
-        if let Err(f) = pool.diff(work).await {
-            let _ = ready_tx.send(Err(Service::CodeStorage.render(&f))).await;
-        }
-    });
-    match ready_rx.recv().await {
-        Some(Ok(())) => {
-            let mut resp = Body::new(ChannelBody { rx: body_rx }).into_response();
-            resp.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            );
-            resp
-        }
-        Some(Err(r)) => r,
-        None => Service::CodeStorage.render(&Failure::Internal("worker gone".into())),
-    }
+    stream::streamed(
+        st.pool(),
+        Service::CodeStorage,
+        "application/json",
+        stall,
+        work,
+    )
+    .await
 }
 
 /// The startup example of this endpoint for the single-repository layout: with no
