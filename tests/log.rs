@@ -70,3 +70,22 @@ fn no_arguments_shows_the_last_commit_with_its_stat() {
         String::from_utf8_lossy(&theirs)
     );
 }
+
+/// `-R` reverses each commit's diff (from the commit back to its parent, root commits
+/// against the empty tree) and, as git's log-tree does, swaps the prefixes.
+#[test]
+fn reverse_diffs_match_git() {
+    for name in ["basic", "diff-cases"] {
+        let dir = fixture(name);
+        for args in [
+            &["log", "-R", "-p"][..],
+            &["log", "-p", "-R", "-M"],
+            &["log", "-R", "--stat", "-p"],
+            &["log", "-R", "--raw", "--format=%h"],
+            &["log", "-R", "--numstat", "--format=%h"],
+            &["log", "-R", "-p", "--src-prefix=x/", "--dst-prefix=y/"],
+        ] {
+            assert_same(&dir, args);
+        }
+    }
+}

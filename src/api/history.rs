@@ -227,27 +227,29 @@ impl<'r> CommitDiffState<'r> {
     ) -> Result<Differ<'r>, Error> {
         let mut queue = std::mem::take(&mut self.queue);
         queue.clear();
-        self.tree_diff
-            .diff(parent_tree.as_ref(), Some(&commit.tree), &mut |c| {
-                queue.push(c)
-            })?;
+        // `-R`: from the commit back to its parent.
+        let (old, new) = if options.reverse {
+            (Some(&commit.tree), parent_tree.as_ref())
+        } else {
+            (parent_tree.as_ref(), Some(&commit.tree))
+        };
+        self.tree_diff.diff(old, new, &mut |c| queue.push(c))?;
         let mut warnings = Vec::new();
         let changes = super::diffcore(repo.odb(), queue, options, &mut warnings, None)?;
         let empty = repo.hash_kind().empty_tree();
-        Ok(Differ::from_changes(
-            repo,
-            options.clone(),
-            Resolved::Tree {
-                tree: parent_tree.unwrap_or(empty),
-                commit: commit.parents.first().copied(),
-            },
-            Resolved::Tree {
-                tree: commit.tree,
-                commit: Some(commit.id),
-            },
-            changes,
-            warnings,
-        )
-        .sequential())
+        let parent_side = Resolved::Tree {
+            tree: parent_tree.unwrap_or(empty),
+            commit: commit.parents.first().copied(),
+        };
+        let commit_side = Resolved::Tree {
+            tree: commit.tree,
+            commit: Some(commit.id),
+        };
+        let (old, new) = if options.reverse {
+            (commit_side, parent_side)
+        } else {
+            (parent_side, commit_side)
+        };
+        Ok(Differ::from_changes(repo, options.clone(), old, new, changes, warnings).sequential())
     }
 }

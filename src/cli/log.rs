@@ -78,7 +78,11 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let reverse = opts.rev.filter.reverse;
     let mut selector = Selector::new(filter, &opts.rev.filter);
     let out = &mut *ctx.out;
-    let style = opts.diff.style();
+    let mut style = opts.diff.style();
+    // git's log-tree swaps the prefixes with `-R` (as `show` and `diff-tree` do).
+    if opts.diff.options.reverse {
+        std::mem::swap(&mut style.src_prefix, &mut style.dst_prefix);
+    }
     // Commits are diffed in parallel batches; output stays in walk order (`--reverse`
     // holds them all).
     let batch = if reverse {
