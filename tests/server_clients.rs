@@ -128,15 +128,7 @@ fn azure_devops_python_client_get_changes() {
         "pyclient.toml",
         "[azure]\ntokens = [\"the-pat\"]\n",
     );
-    let s = Server::start(
-        &root,
-        &[
-            "--root",
-            root.to_str().unwrap(),
-            "--config",
-            cfg.to_str().unwrap(),
-        ],
-    );
+    let s = Server::with_root(&root, &cfg);
     let demo = root.join("fabrikam/demo/demo");
     // Renames (C2), with the project segment and without it (repository GUID).
     let c2 = "15328969158d082b85585cb3c8d32d9e0dbda315";
@@ -242,15 +234,7 @@ fn azure_devops_node_client_get_changes() {
         "nodeclient.toml",
         "[azure]\ntokens = [\"node-pat\"]\n",
     );
-    let s = Server::start(
-        &root,
-        &[
-            "--root",
-            root.to_str().unwrap(),
-            "--config",
-            cfg.to_str().unwrap(),
-        ],
-    );
+    let s = Server::with_root(&root, &cfg);
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("clients/azure_get_changes_node.mjs");
     let node = |project: &str, repo: &str, commit: &str, page: &[&str]| -> Value {
         let out = std::process::Command::new("node")
@@ -579,15 +563,7 @@ fn pierre_storage_sdk_commit_diff_against_git() {
             keys.join("es256.pub.pem").display()
         ),
     );
-    let s = Server::start(
-        &root,
-        &[
-            "--root",
-            root.to_str().unwrap(),
-            "--config",
-            cfg.to_str().unwrap(),
-        ],
-    );
+    let s = Server::with_root(&root, &cfg);
     let demo = common::fixture("seed-demo");
     let (c1, c2, c3) = (
         "ebe3fe44ddb3b5bbaf75be9c9e830533231070bb",
@@ -840,15 +816,7 @@ fn codearts_sdk_against_the_server() {
         "oxgit.toml",
         "[codearts]\ntokens = [\"iam-token\"]\naccess_keys = [{ ak = \"AK1\", sk = \"SK1\" }]\n",
     );
-    let s = Server::start(
-        &root,
-        &[
-            "--root",
-            root.to_str().unwrap(),
-            "--config",
-            cfg.to_str().unwrap(),
-        ],
-    );
+    let s = Server::with_root(&root, &cfg);
     let check = |res: &Value| {
         let raw = &res["raw"];
         let base = raw["diff_refs"]["base_sha"].as_str().unwrap();

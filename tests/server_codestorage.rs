@@ -665,22 +665,6 @@ fn bad_requests_and_missing_things() {
     );
 }
 
-fn list(dir: &Path) -> Vec<PathBuf> {
-    let mut v = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            if e.file_type().unwrap().is_dir() {
-                stack.push(p.clone());
-            }
-            v.push(p);
-        }
-    }
-    v.sort();
-    v
-}
-
 #[test]
 fn traversal_is_refused_and_opens_nothing() {
     let root = root();
@@ -705,7 +689,7 @@ fn traversal_is_refused_and_opens_nothing() {
         "demo\\..\\..\\secret".to_string(),
         "demo\0".to_string(),
     ];
-    let before = list(&outside);
+    let before = server_support::files_below(&outside);
     for c in &claims_tried {
         let r = get(&s, &format!("/api/v1/repos/diff?sha={C2}"), c);
         assert_eq!(r.status, 404, "{c:?}: {}", String::from_utf8_lossy(&r.body));
@@ -725,7 +709,11 @@ fn traversal_is_refused_and_opens_nothing() {
     }
     let r = get(&s, &format!("/api/repos/../../diff?sha={C2}"), "..");
     assert_eq!(r.status, 404);
-    assert_eq!(list(&outside), before, "nothing appeared outside the root");
+    assert_eq!(
+        server_support::files_below(&outside),
+        before,
+        "nothing appeared outside the root"
+    );
     // The symlinked repository really is a repository: only the root check refuses it.
     assert_eq!(
         get(&s, &format!("/api/v1/repos/diff?sha={C2}"), "demo").status,
@@ -859,15 +847,7 @@ fn streamed_as_produced_and_stopped_when_the_client_leaves() {
     let mut text = std::fs::read_to_string(&cfg).unwrap();
     text.insert_str(0, "[server]\nmax_concurrent_diffs = 1\n");
     std::fs::write(&cfg, text).unwrap();
-    let s = Server::start(
-        &root,
-        &[
-            "--root",
-            root.to_str().unwrap(),
-            "--config",
-            cfg.to_str().unwrap(),
-        ],
-    );
+    let s = Server::with_root(&root, &cfg);
     let sha = rev(&dir, "wide");
     let target = format!("/api/v1/repos/diff?sha={sha}");
     let auth = bearer(&es(&claims("wide/repo")));

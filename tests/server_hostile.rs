@@ -46,15 +46,7 @@ fn slow_clients_are_cut_off() {
         "slow.toml",
         "[server]\nheader_read_timeout_secs = 1\n",
     );
-    let s = Server::start(
-        &root,
-        &[
-            "--root",
-            root.to_str().unwrap(),
-            "--config",
-            cfg.to_str().unwrap(),
-        ],
-    );
+    let s = Server::with_root(&root, &cfg);
     // A client that sends half a request head and stalls.
     let mut c = s.connect();
     c.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
@@ -88,15 +80,7 @@ fn bad_tokens_get_401_in_azure_shape() {
         "tok.toml",
         "[azure]\ntokens = [\"good-pat\"]\n",
     );
-    let s = Server::start(
-        &root,
-        &[
-            "--root",
-            root.to_str().unwrap(),
-            "--config",
-            cfg.to_str().unwrap(),
-        ],
-    );
+    let s = Server::with_root(&root, &cfg);
     let url =
         format!("/fabrikam/demo/_apis/git/repositories/demo/commits/{C2}/changes?api-version=7.1");
     use base64::Engine as _;
@@ -198,27 +182,11 @@ fn traversal_is_refused_and_opens_nothing() {
     }
     // The repository outside the root was never opened: nothing (not even the index or
     // a lock) appeared in it, and its access time is irrelevant; check no new files.
-    let before = list(&outside);
+    let before = server_support::files_below(&outside);
     for a in &attempts {
         s.get(a, &[]);
     }
-    assert_eq!(list(&outside), before);
-}
-
-fn list(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut v = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            if e.file_type().unwrap().is_dir() {
-                stack.push(p.clone());
-            }
-            v.push(p);
-        }
-    }
-    v.sort();
-    v
+    assert_eq!(server_support::files_below(&outside), before);
 }
 
 /// Commits with many files, so that one change list takes measurable time.
@@ -246,15 +214,7 @@ fn overload_sheds_with_503_and_retry_after() {
         "busy.toml",
         "[server]\nmax_concurrent_diffs = 1\nretry_after_secs = 7\n",
     );
-    let s = Server::start(
-        &root,
-        &[
-            "--root",
-            root.to_str().unwrap(),
-            "--config",
-            cfg.to_str().unwrap(),
-        ],
-    );
+    let s = Server::with_root(&root, &cfg);
     let url = heavy_url(&root);
     let s = std::sync::Arc::new(s);
     let handles: Vec<_> = (0..24)

@@ -300,15 +300,7 @@ fn errors_are_json_with_the_kind_of_status() {
 fn closed_while_other_credentials_are_configured() {
     let root = root_with("seed-demo", &["demo"], "native-auth");
     let cfg = config_file(&root, "oxgit.toml", "[azure]\ntokens = [\"pat\"]\n");
-    let s = Server::start(
-        &root,
-        &[
-            "--root",
-            root.to_str().unwrap(),
-            "--config",
-            cfg.to_str().unwrap(),
-        ],
-    );
+    let s = Server::with_root(&root, &cfg);
     let r = s.get("/repos/demo/changes", &[("Authorization", "Bearer pat")]);
     assert_eq!(
         (r.status, r.json()["error"].as_str()),

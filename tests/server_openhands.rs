@@ -22,15 +22,7 @@ fn server() -> (Server, std::path::PathBuf) {
         "oxgit.toml",
         "[openhands]\nsession_api_key = \"s3cret\"\n",
     );
-    let s = Server::start(
-        &conv,
-        &[
-            "--root",
-            conv.to_str().unwrap(),
-            "--config",
-            cfg.to_str().unwrap(),
-        ],
-    );
+    let s = Server::with_root(&conv, &cfg);
     (s, root)
 }
 

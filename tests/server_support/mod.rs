@@ -21,6 +21,19 @@ pub struct Server {
 }
 
 impl Server {
+    /// Starts `oxgit serve --root <root> --config <config>` in `root`.
+    pub fn with_root(root: &Path, config: &Path) -> Server {
+        Server::start(
+            root,
+            &[
+                "--root",
+                root.to_str().unwrap(),
+                "--config",
+                config.to_str().unwrap(),
+            ],
+        )
+    }
+
     /// Starts `oxgit serve --listen 127.0.0.1:0 <args>` in `cwd`.
     pub fn start(cwd: &Path, args: &[&str]) -> Server {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("oxgit-server-logs");
@@ -307,4 +320,21 @@ pub mod tokens {
         let k = rsa::PrivateKey::from_pkcs8_pem(RS_KEY).unwrap();
         k.pkcs1v15_sign::<rsa::sha2::Sha256>(m).unwrap().to_vec()
     }
+}
+
+/// Every file and folder below `dir`, sorted (to check that a request changed nothing).
+pub fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut v = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if e.file_type().unwrap().is_dir() {
+                stack.push(p.clone());
+            }
+            v.push(p);
+        }
+    }
+    v.sort();
+    v
 }
