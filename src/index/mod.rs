@@ -184,12 +184,11 @@ pub struct Index {
     skipped: Vec<[u8; 4]>,
 }
 
-/// The checksum of index data (the trailing hash of the file). One function, so that a
-/// faster hash implementation is a one-line change.
-pub(crate) fn checksum(hash: HashKind, data: &[u8]) -> Option<ObjectId> {
-    let mut h = crate::oid::Hasher::new(hash);
-    h.update(data);
-    h.finish().ok()
+/// The checksum of index data (the trailing hash of the file): the plain SHA-1 of file
+/// checksums ([`crate::oid::file_checksum`]), as git 2.47 uses its fast "unsafe" SHA-1 there;
+/// collision detection has no role in a checksum.
+pub(crate) fn checksum(hash: HashKind, data: &[u8]) -> ObjectId {
+    crate::oid::file_checksum(hash, data)
 }
 
 impl Index {

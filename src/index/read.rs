@@ -81,7 +81,7 @@ pub(super) fn parse(data: &[u8], hash: HashKind, allow_link: bool) -> Result<Ind
     let stored = ObjectId::from_prefix_bytes(hash, &data[data.len() - hlen..]).expect("hash len");
     // The checksum is computed on another thread while the entries are parsed.
     let (sum_ok, parsed) = rayon::join(
-        || stored.is_null() || super::checksum(hash, body) == Some(stored),
+        || stored.is_null() || super::checksum(hash, body) == stored,
         || parse_body(body, version, hash, allow_link),
     );
     let mut index = parsed?;
