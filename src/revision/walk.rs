@@ -151,12 +151,12 @@ enum Simplified {
 /// git's `try_to_simplify_commit` with default options: the first followed parent whose
 /// tree has the same paths wins.
 fn simplify(
-    repo: &Repository,
     graph: Option<&CommitGraph>,
     commit: &WalkedCommit,
     follow: &[usize],
     tree_diff: &mut crate::diff::TreeDiff<'_>,
     paths: &[Vec<u8>],
+    parent_tree: &mut dyn FnMut(ObjectId) -> Result<ObjectId, WalkError>,
 ) -> Result<Simplified, WalkError> {
     let diff_err = |e: crate::diff::DiffError| WalkError::BadCommit {
         id: commit.id,
@@ -192,17 +192,9 @@ fn simplify(
     }
     for &i in follow {
         let parent = commit.parents[i];
-        // Only the parent's tree line is read (its object is read whole when the walk
-        // reaches it).
         let parent_tree = match graph.and_then(|g| g.lookup(&parent).and_then(|p| g.commit(p))) {
             Some(gc) => gc.tree,
-            None => crate::diff::commit_tree(repo.odb(), &parent).map_err(|e| match e {
-                crate::diff::DiffError::Odb(e) => WalkError::Odb(e),
-                e => WalkError::BadCommit {
-                    id: parent,
-                    what: e.to_string(),
-                },
-            })?,
+            None => parent_tree(parent)?,
         };
         let changed = tree_diff
             .has_changes(Some(&parent_tree), Some(&commit.tree))
@@ -283,6 +275,22 @@ fn load(
     })
 }
 
+/// [`load`] with the grafts applied; the sequence number is set when the entry is queued.
+fn read_queued(
+    repo: &Repository,
+    graph: Option<&CommitGraph>,
+    grafts: &super::grafts::Grafts,
+    id: ObjectId,
+    pos: Option<u32>,
+) -> Result<Queued, WalkError> {
+    let mut q = load(repo, graph, id, pos, 0)?;
+    if grafts.parents(&id).is_some() {
+        grafts.apply(&id, &mut q.commit.parents);
+        q.parent_pos.clear();
+    }
+    Ok(q)
+}
+
 /// git's `SLOP`: how many more uninteresting commits a limited walk pops after the last
 /// interesting one, in case commit dates are skewed.
 const SLOP: u32 = 5;
@@ -313,6 +321,12 @@ pub struct Walk<'r> {
     shown: usize,
     /// The commits of a limited walk, computed up front: (commit, from the graph).
     limited: Option<std::collections::VecDeque<(WalkedCommit, bool)>>,
+    /// With paths: the root tree of every commit loaded so far, so that simplifying a
+    /// commit against a parent already reached reads no object.
+    trees: crate::oid::IdMap<ObjectId>,
+    /// With paths: parents read to simplify a child before the walk reached them; their
+    /// queue entry is taken from here when they are queued (each commit is read once).
+    preloaded: crate::oid::IdMap<Queued>,
 }
 
 impl<'r> Walk<'r> {
@@ -346,6 +360,8 @@ impl<'r> Walk<'r> {
             grafts: super::grafts::Grafts::load(repo),
             shown: 0,
             limited: None,
+            trees: Default::default(),
+            preloaded: Default::default(),
         };
         let mut excluded = IdSet::default();
         for t in tips {
@@ -364,12 +380,17 @@ impl<'r> Walk<'r> {
         Ok(w)
     }
 
+    /// The queue entry for `id`, next in sequence: read now, or taken from the commits
+    /// read ahead for simplification.
     fn load(&mut self, id: ObjectId, pos: Option<u32>) -> Result<Queued, WalkError> {
-        let mut q = load(self.repo, self.graph, id, pos, self.seq)?;
+        let mut q = match self.preloaded.remove(&id) {
+            Some(q) => q,
+            None => read_queued(self.repo, self.graph, &self.grafts, id, pos)?,
+        };
+        q.seq = self.seq;
         self.seq += 1;
-        if self.grafts.parents(&id).is_some() {
-            self.grafts.apply(&id, &mut q.commit.parents);
-            q.parent_pos.clear();
+        if self.pathspec.is_some() {
+            self.trees.insert(id, q.commit.tree);
         }
         Ok(q)
     }
@@ -398,10 +419,33 @@ impl<'r> Walk<'r> {
                 .filter(|&i| !uninteresting.contains(&commit.parents[i]))
                 .collect();
             let paths = &self.options.paths;
-            match simplify(self.repo, self.graph, commit, &candidates, tree_diff, paths)? {
+            let (repo, graph, grafts) = (self.repo, self.graph, &self.grafts);
+            let (trees, preloaded) = (&mut self.trees, &mut self.preloaded);
+            // A parent's tree: known when the walk has read the parent, else the parent
+            // is read now and kept for when the walk queues it.
+            let mut parent_tree = |id: ObjectId| -> Result<ObjectId, WalkError> {
+                if let Some(t) = trees.get(&id) {
+                    return Ok(*t);
+                }
+                if let Some(q) = preloaded.get(&id) {
+                    return Ok(q.commit.tree);
+                }
+                let q = read_queued(repo, graph, grafts, id, None)?;
+                let tree = q.commit.tree;
+                preloaded.insert(id, q);
+                Ok(tree)
+            };
+            match simplify(
+                graph,
+                commit,
+                &candidates,
+                tree_diff,
+                paths,
+                &mut parent_tree,
+            )? {
                 Simplified::Changed if candidates.is_empty() && !follow.is_empty() => {
                     if let Simplified::SameAsParent(_) =
-                        simplify(self.repo, self.graph, commit, &follow, tree_diff, paths)?
+                        simplify(graph, commit, &follow, tree_diff, paths, &mut parent_tree)?
                     {
                         show = false;
                     }
