@@ -177,6 +177,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 .map_or(&request.options, |differ| differ.options());
             let mut style = crate::api::Style::of(options);
             style.nul = d.nul;
+            style.palette = d.palette()?.cloned();
             run(&mut GitText::new(&repo, sections, style, &mut *ctx.out))?
         }
     };

@@ -89,7 +89,8 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     } else {
         diff.sections
     };
-    let (formatter, _) = rev_args::build_formatter(&repo, &rev.pretty, Porcelain::Log)?;
+    let (formatter, _) =
+        rev_args::build_formatter(&repo, &rev.pretty, Porcelain::Log, diff.palette()?)?;
     let mut show = Show {
         repo: &repo,
         formatter,
@@ -205,7 +206,7 @@ impl Show<'_> {
             DiffRequest::with_options(Endpoints::commit(Side::Id(id)), self.diff.options.clone());
         let differ = Differ::new(self.repo, &request).map_err(super::diff::fatal)?;
         super::diff::print_warnings(differ.warnings());
-        let mut style = self.diff.style();
+        let mut style = self.diff.text_style()?;
         // git's log-tree swaps the prefixes with `-R`.
         if self.diff.options.reverse {
             std::mem::swap(&mut style.src_prefix, &mut style.dst_prefix);
