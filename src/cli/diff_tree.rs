@@ -37,8 +37,9 @@ struct Shown<'r> {
 pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let repo = ctx.repo()?;
     let mut d = DiffArgs::from_repo(&repo)?;
-    // The plumbing colours only with `--color`.
-    d.color = super::terminal::ColorWhen::Never;
+    // The plumbing reads no `color.diff`/`color.ui`: it colours on a terminal (or with
+    // `--color`), as git's diff-tree does.
+    d.color = super::terminal::ColorWhen::Auto;
     // The plumbing's defaults: no renames, full ids, not recursive, no porcelain config.
     let defaults = crate::api::DiffOptions::default();
     d.options.detect = Detect::Off;

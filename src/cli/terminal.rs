@@ -159,8 +159,8 @@ impl ColorWhen {
     }
 
     /// Whether to colour now (git's `want_color`): `auto` colours when standard output is
-    /// a terminal, or a pager is in use and `color.pager` allows it, and `TERM` is set and
-    /// not `dumb`.
+    /// a terminal (not a pager), or a pager is in use and `color.pager` allows it, and
+    /// `TERM` is set and not `dumb`.
     /// `color_pager` is `color.pager` (true unless set false).
     pub fn want(self, color_pager: bool) -> bool {
         match self {
@@ -169,7 +169,9 @@ impl ColorWhen {
             ColorWhen::Auto => {
                 let paging = pager_in_use() && color_pager;
                 let term_ok = std::env::var("TERM").is_ok_and(|t| t != "dumb");
-                (start_up().stdout_tty || paging) && term_ok
+                // Standard output is a terminal only while no pager took it over.
+                let tty = start_up().stdout_tty && !PAGER_STARTED.load(Ordering::Relaxed);
+                (tty || paging) && term_ok
             }
         }
     }
