@@ -159,8 +159,9 @@ fn under_tty(
 import os, pty, sys, select, fcntl, termios, struct
 pid, fd = pty.fork()
 if pid == 0:
+    # The size is set before the command starts (the child's stdin is the terminal).
+    fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack('HHHH', 30, 100, 0, 0))
     os.execvp(sys.argv[1], sys.argv[1:])
-fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack('HHHH', 30, 100, 0, 0))
 out = b''
 while True:
     try:

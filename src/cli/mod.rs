@@ -298,7 +298,8 @@ fn run_in(
         .then(|| ctx.repo().ok().map(|r| r.config().clone()))
         .flatten();
     if let Some(pager) = terminal::pager_for(cmd, cmd_args, pager_flag, config.as_ref()) {
-        out.start_pager(&pager)?;
+        // A pager that cannot start leaves the output on the terminal, as in git.
+        let _ = out.start_pager(&pager);
     }
     ctx.out = out;
     match cmd.as_str() {
