@@ -143,6 +143,9 @@ fn invalid_color_value_fails_as_git() {
     }
 }
 
+/// A command line, its environment (`-` unsets a variable), and whether git pages it.
+type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], bool);
+
 /// The fake pager: records that it ran, `LESS`, `LV` and `COLUMNS`, then its input.
 const FAKE_PAGER: &str = r#"{ echo "pager LESS=${LESS-unset} LV=${LV-unset} COLUMNS=${COLUMNS-unset}"; cat; } > "$PAGER_OUT""#;
 
@@ -246,7 +249,7 @@ fn assert_same_tty(repo: &Path, args: &[&str], env: &[(&str, &str)]) -> bool {
 #[test]
 fn terminal_and_pager_match_git() {
     let repo = common::fixture("color");
-    let cases: &[(&[&str], &[(&str, &str)], bool)] = &[
+    let cases: &[Case] = &[
         (&["log", "-2", "--stat"], &[], true),
         (&["log", "--oneline"], &[], true),
         (&["show", "v2"], &[], true),
@@ -307,7 +310,7 @@ fn pager_choice_matches_git() {
     let pager = format!("core.pager={FAKE_PAGER}");
     let log_pager = format!("pager.log={FAKE_PAGER}");
     let unset: &[(&str, &str)] = &[("GIT_PAGER", "-")];
-    let cases: &[(&[&str], &[(&str, &str)], bool)] = &[
+    let cases: &[Case] = &[
         (&["-c", &pager, "log", "-1"], unset, true),
         (&["-c", &log_pager, "log", "-1"], unset, true),
         (

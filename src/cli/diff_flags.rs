@@ -393,9 +393,7 @@ pub const FLAGS: &[Flag] = &[
         a.color = match v {
             None => ColorWhen::Always,
             Some(v) => ColorWhen::parse(v).ok_or_else(|| {
-                Fatal::usage(format!(
-                    "option `color' expects \"always\", \"auto\", or \"never\""
-                ))
+                Fatal::usage("option `color' expects \"always\", \"auto\", or \"never\"")
             })?,
         };
         Ok(())
