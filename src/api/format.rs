@@ -97,6 +97,8 @@ pub struct Style {
     pub abbrev: Abbrev,
     /// `-z`: NUL-terminated entries, unquoted names.
     pub nul: bool,
+    /// The colours of `--color` output (`None`: plain text).
+    pub palette: Option<crate::diff::color::DiffPalette>,
 }
 
 impl Style {
@@ -110,6 +112,7 @@ impl Style {
             stat: options.stat,
             abbrev: options.abbrev,
             nul: false,
+            palette: None,
         }
     }
 
@@ -196,6 +199,60 @@ pub fn write_patch(out: &mut Vec<u8>, f: &FileDiff, style: &Style) {
 }
 
 fn write_part(
+    out: &mut Vec<u8>,
+    f: &FileDiff,
+    h: &PairHeader<'_>,
+    binary: bool,
+    differs: bool,
+    part: Part,
+    style: &Style,
+) {
+    let Some(palette) = &style.palette else {
+        return write_part_plain(out, f, h, binary, differs, part, style);
+    };
+    // Coloured: the plain lines of the header, recoloured, then each hunk line.
+    let mut plain = Vec::new();
+    let mut hunks = f.hunks().filter(|x| x.part() == part).peekable();
+    if binary || hunks.peek().is_none() {
+        if binary || patch::must_show_header(h) {
+            patch::write_pair_header(&mut plain, h);
+        }
+        palette.write_meta(out, &plain);
+        if binary && differs {
+            patch::write_binary_notice(out, h);
+        }
+        return;
+    }
+    patch::write_pair_header(&mut plain, h);
+    patch::write_file_labels(&mut plain, h);
+    palette.write_meta(out, &plain);
+    let (old, new) = match part {
+        Part::Whole => (f.old_content(), f.new_content()),
+        Part::Old => (f.old_content(), Some(&b""[..])),
+        Part::New => (Some(&b""[..]), f.new_content()),
+    };
+    let eof_blank = crate::diff::color::blank_at_eof_start(old.unwrap_or(b""), new.unwrap_or(b""));
+    for hunk in hunks {
+        plain.clear();
+        hunk.write_header(&mut plain);
+        palette.write_hunk_header(out, &plain);
+        for line in hunk.lines() {
+            let at_eof_blank = eof_blank.is_some_and(|start| {
+                line.new_line.is_some_and(|n| n >= start)
+                    && crate::diff::color::is_blank_line(line.content)
+            });
+            palette.write_line(
+                out,
+                line.kind.mark(),
+                line.content,
+                style.suppress_blank_empty,
+                at_eof_blank,
+            );
+        }
+    }
+}
+
+fn write_part_plain(
     out: &mut Vec<u8>,
     f: &FileDiff,
     h: &PairHeader<'_>,
@@ -561,7 +618,20 @@ impl<W: Write> Sink for GitText<'_, W> {
             self.buf.append(&mut self.numstat);
             let start = self.buf.len();
             if self.sections.intersects(Sections::STAT) {
-                crate::diff::stat::write_stat(&mut self.buf, &self.stats, &self.style.stat);
+                let colors = match &self.style.palette {
+                    Some(p) => crate::diff::stat::StatColors {
+                        old: &p.old,
+                        new: &p.new,
+                        reset: crate::diff::color::RESET,
+                    },
+                    None => crate::diff::stat::StatColors::default(),
+                };
+                crate::diff::stat::write_stat_colored(
+                    &mut self.buf,
+                    &self.stats,
+                    &self.style.stat,
+                    &colors,
+                );
             } else if self.sections.intersects(Sections::SHORTSTAT) {
                 crate::diff::stat::write_shortstat(&mut self.buf, &self.stats);
             }

@@ -135,7 +135,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let mut dashdash: Option<usize> = None;
     let mut copy_presses = 0;
     // The date mode: blame.date, then --date; git's default is ISO 8601.
-    let on_terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let on_terminal = super::terminal::on_terminal();
     let parse_mode = |v: &str| {
         DateMode::parse_with_terminal(v, on_terminal).map_err(|e| Fatal::new(e.to_string()))
     };

@@ -177,6 +177,11 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 .map_or(&request.options, |differ| differ.options());
             let mut style = crate::api::Style::of(options);
             style.nul = d.nul;
+            style.palette = d.palette()?.cloned();
+            // git swaps the prefixes with `-R` (`diff --git b/x a/x`).
+            if options.reverse {
+                std::mem::swap(&mut style.src_prefix, &mut style.dst_prefix);
+            }
             run(&mut GitText::new(&repo, sections, style, &mut *ctx.out))?
         }
     };

@@ -2,8 +2,10 @@
 //! later `show`, `diff-tree`) parses them through [`FLAGS`], so the same flag sets the
 //! same field of the library's request everywhere.
 
+use super::terminal::ColorWhen;
 use super::Fatal;
 use crate::api::{self, Abbrev, Detect, DiffFilter, DiffOptions, Sections};
+use crate::diff::color::{DiffPalette, PaletteError};
 use crate::diff::line::{Algorithm, Whitespace};
 use crate::repo::Repository;
 
@@ -23,20 +25,35 @@ pub struct DiffArgs {
     hex_len: usize,
     /// `--abbrev` without a value restores this.
     config_abbrev: Abbrev,
+    /// When to colour: `color.diff`/`color.ui` (plumbing: never), then `--color`.
+    pub color: ColorWhen,
+    /// `color.pager`: colour when writing into a pager.
+    color_pager: bool,
+    /// The `color.diff.<slot>` palette, or why oxgit cannot colour as git would.
+    palette: Result<DiffPalette, String>,
 }
 
 impl DiffArgs {
-    /// The starting point of a command in `repo`: the repository's config, and the
-    /// terminal width from `$COLUMNS` (else 80) for `--stat`.
+    /// The starting point of a command in `repo`: the repository's config (diff
+    /// options, colours), and the terminal width (`$COLUMNS`, the terminal's, else 80)
+    /// for `--stat`.
     pub fn from_repo(repo: &Repository) -> Result<DiffArgs, Fatal> {
-        let mut options = DiffOptions::from_config(repo.config(), repo.hash_kind().hex_len())
-            .map_err(config_error)?;
-        options.stat.width = std::env::var("COLUMNS")
-            .ok()
-            .and_then(|v| v.parse::<usize>().ok())
-            .filter(|&w| w > 0)
-            .unwrap_or(80);
+        let config = repo.config();
+        let mut options =
+            DiffOptions::from_config(config, repo.hash_kind().hex_len()).map_err(config_error)?;
+        options.stat.width = super::terminal::columns();
+        let palette = match DiffPalette::from_config(config) {
+            Ok(p) => Ok(p),
+            Err(PaletteError::Unsupported(what)) => Err(what),
+            Err(PaletteError::InvalidColor(key, value)) => {
+                eprintln!("error: invalid color value: {value}");
+                return Err(Fatal::new(format!("unable to parse '{key}' from config")));
+            }
+        };
         Ok(DiffArgs {
+            color: ColorWhen::from_config(config, "color.diff")?,
+            color_pager: config.get_bool("color.pager") != Some(false),
+            palette,
             config_abbrev: options.abbrev,
             options,
             sections: Sections::NONE,
@@ -46,11 +63,30 @@ impl DiffArgs {
         })
     }
 
-    /// The text style of these arguments.
+    /// The text style of these arguments, without colour (for JSON).
     pub fn style(&self) -> api::Style {
         let mut s = api::Style::of(&self.options);
         s.nul = self.nul;
         s
+    }
+
+    /// The colours to use now, if any (`--color`, config, terminal); an error when the
+    /// config asks for colouring oxgit does not do.
+    pub fn palette(&self) -> Result<Option<&DiffPalette>, Fatal> {
+        if !self.color.want(self.color_pager) {
+            return Ok(None);
+        }
+        match &self.palette {
+            Ok(p) => Ok(Some(p)),
+            Err(what) => Err(Fatal::new(format!("{what} is not supported by oxgit"))),
+        }
+    }
+
+    /// The git text style of these arguments, coloured when colour is on.
+    pub fn text_style(&self) -> Result<api::Style, Fatal> {
+        let mut s = self.style();
+        s.palette = self.palette()?.cloned();
+        Ok(s)
     }
 
     fn whitespace(&mut self, w: Whitespace) -> Result<(), Fatal> {
@@ -349,8 +385,19 @@ pub const FLAGS: &[Flag] = &[
         Ok(())
     }),
     flag!("-r", None, |_, _| Ok(())),
-    flag!("--no-color", None, |_, _| Ok(())),
-    flag!("--color=never", None, |_, _| Ok(())),
+    flag!("--no-color", None, |a, _| {
+        a.color = ColorWhen::Never;
+        Ok(())
+    }),
+    flag!("--color", Optional, |a, v| {
+        a.color = match v {
+            None => ColorWhen::Always,
+            Some(v) => ColorWhen::parse(v).ok_or_else(|| {
+                Fatal::usage("option `color' expects \"always\", \"auto\", or \"never\"")
+            })?,
+        };
+        Ok(())
+    }),
     flag!("--no-ext-diff", None, |_, _| Ok(())),
     flag!("--no-textconv", None, |_, _| Ok(())),
 ];

@@ -37,6 +37,9 @@ struct Shown<'r> {
 pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let repo = ctx.repo()?;
     let mut d = DiffArgs::from_repo(&repo)?;
+    // The plumbing reads no `color.diff`/`color.ui`: it colours on a terminal (or with
+    // `--color`), as git's diff-tree does.
+    d.color = super::terminal::ColorWhen::Auto;
     // The plumbing's defaults: no renames, full ids, not recursive, no porcelain config.
     let defaults = crate::api::DiffOptions::default();
     d.options.detect = Detect::Off;
@@ -136,7 +139,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         if rev.pretty.format.is_none() && !rev.pretty.oneline {
             rev.pretty.format = Some(None);
         }
-        Some(rev_args::build_formatter(&repo, &rev.pretty, Porcelain::RevList)?.0)
+        Some(rev_args::build_formatter(&repo, &rev.pretty, Porcelain::RevList, d.palette()?)?.0)
     } else {
         None
     };
@@ -214,7 +217,7 @@ impl Shown<'_> {
             DiffRequest::with_options(Endpoints::pair(old, new), self.diff.options.clone());
         let differ = Differ::new(self.repo, &request).map_err(super::diff::fatal)?;
         super::diff::print_warnings(differ.warnings());
-        let mut style = self.diff.style();
+        let mut style = self.diff.text_style()?;
         if let Some(a) = self.raw_abbrev {
             style.abbrev = a;
         }

@@ -143,7 +143,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 };
                 match when {
                     Some("never" | "false" | "no" | "off") => {}
-                    Some("auto") if !std::io::IsTerminal::is_terminal(&std::io::stdout()) => {}
+                    Some("auto") if !super::terminal::ColorWhen::Auto.want(true) => {}
                     Some("auto" | "always" | "true" | "yes" | "on") | None => {
                         return Err(Fatal::new(
                             "for-each-ref --color (coloured output) is not supported by oxgit yet",

@@ -66,7 +66,7 @@ pub(super) const COMMANDS: &[Command] = &[
         name: "diff",
         summary: "Show changes between commits, the index and the work tree",
         usage: "usage: oxgit diff [<options>] [<commit>] [--] [<path>...]\n   or: oxgit diff [<options>] --cached [--merge-base] [<commit>] [--] [<path>...]\n   or: oxgit diff [<options>] [--merge-base] <commit> <commit> [--] [<path>...]\n   or: oxgit diff [<options>] <commit>...<commit> [--] [<path>...]\n   or: oxgit diff [<options>] <blob> <blob>\n",
-        supports: "patch, --raw, --name-only, --name-status, --numstat, --stat, --shortstat, --summary, -z, -M/-C/-B/--find-copies-harder/--no-renames/-l, --diff-filter, -R, -U, --inter-hunk-context, -W, the line algorithms, whitespace options, --abbrev, --full-index, prefixes, --format=json|ndjson, and the diff.* / core.* config keys git honours; refused: --no-index, --word-diff, --check, --dirstat, colour",
+        supports: "patch, --raw, --name-only, --name-status, --numstat, --stat, --shortstat, --summary, -z, -M/-C/-B/--find-copies-harder/--no-renames/-l, --diff-filter, -R, -U, --inter-hunk-context, -W, the line algorithms, whitespace options, --abbrev, --full-index, prefixes, --format=json|ndjson, and the diff.* / core.* config keys git honours; --color[=<when>]/--no-color with color.ui/color.diff/color.diff.<slot> and whitespace errors (core.whitespace), a pager on a terminal; refused: --no-index, --word-diff, --check, --dirstat, --color-moved",
         common: true,
     },
     Command {
@@ -192,7 +192,9 @@ pub(super) fn overview() -> String {
     s.push_str(
         "\nWith no command, shows the last commit of the repository you stand in and its\n\
          diffstat (`oxgit log -1 --stat`). Output is identical to git 2.47's; what oxgit\n\
-         does not implement is refused with a message, never guessed.\n\nCommands:\n",
+         does not implement is refused with a message, never guessed. On a terminal it\n\
+         colours and pages as git does (color.ui, color.<command>, --color; GIT_PAGER,\n\
+         pager.<command>, core.pager, PAGER, less with LESS=FRX; -p/-P).\n\nCommands:\n",
     );
     for c in COMMANDS {
         s.push_str(&format!("   {:<13}{}\n", c.name, c.summary));

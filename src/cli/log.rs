@@ -30,8 +30,12 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     opts.diff.options.paths =
         crate::api::relative_pathspec(&repo, &ctx.cwd, &opts.paths).map_err(super::diff::fatal)?;
     let revisions = rev_args::revisions(&repo, &opts.rev)?;
-    let (mut formatter, clock) =
-        rev_args::build_formatter(&repo, &opts.rev.pretty, Porcelain::Log)?;
+    let (mut formatter, clock) = rev_args::build_formatter(
+        &repo,
+        &opts.rev.pretty,
+        Porcelain::Log,
+        opts.diff.palette()?,
+    )?;
     let mailmap = rev_args::filter_mailmap(&repo, &opts.rev.pretty, Porcelain::Log);
     let filter = rev_args::build_filter(&repo, &opts.rev.filter, &clock, mailmap)?;
     let spec = formatter.spec().clone();
@@ -78,7 +82,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let reverse = opts.rev.filter.reverse;
     let mut selector = Selector::new(filter, &opts.rev.filter);
     let out = &mut *ctx.out;
-    let mut style = opts.diff.style();
+    let mut style = opts.diff.text_style()?;
     // git's log-tree swaps the prefixes with `-R` (as `show` and `diff-tree` do).
     if opts.diff.options.reverse {
         std::mem::swap(&mut style.src_prefix, &mut style.dst_prefix);

@@ -28,7 +28,7 @@ mod serve;
 mod show;
 mod show_ref;
 mod status;
-mod terminal;
+pub mod terminal;
 
 use crate::repo::Repository;
 use std::ffi::OsString;
@@ -122,11 +122,11 @@ impl Context<'_> {
 
 /// Runs the command line `args` (without the program name) and returns the exit status.
 pub fn run(args: Vec<OsString>) -> i32 {
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, terminal::QuietPipe(stdout.lock()));
+    terminal::init();
+    let mut out = terminal::Stdout::new();
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
-    let code = match run_with(args, &mut out, &mut input) {
+    let code = match run_in(args, &mut out, &mut input) {
         Ok(code) => code,
         Err(f) => {
             let _ = out.flush();
@@ -134,7 +134,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
             f.code
         }
     };
-    if let Err(e) = out.flush() {
+    if let Err(e) = out.finish() {
         eprintln!("fatal: write error: {e}");
         return 128;
     }
@@ -148,6 +148,15 @@ pub fn run_with(
     out: &mut dyn Write,
     stdin: &mut dyn std::io::BufRead,
 ) -> Result<i32, Fatal> {
+    run_in(args, &mut terminal::Plain(out), stdin)
+}
+
+/// [`run_with`] on an output that may become a pager's input.
+fn run_in(
+    args: Vec<OsString>,
+    out: &mut dyn terminal::Output,
+    stdin: &mut dyn std::io::BufRead,
+) -> Result<i32, Fatal> {
     let mut args: Vec<String> = args
         .into_iter()
         .map(|a| {
@@ -157,6 +166,7 @@ pub fn run_with(
         .collect::<Result<_, _>>()?;
     let mut cwd = std::env::current_dir().map_err(|e| Fatal::new(e.to_string()))?;
     let mut globals = Globals::default();
+    let mut pager_flag: terminal::PagerFlag = None;
     let mut i = 0;
     // The value of a global option: `--name=value`, or the next argument.
     let value_of = |args: &[String], i: &mut usize, name: &str| -> Option<String> {
@@ -216,8 +226,12 @@ pub fn run_with(
                 };
                 *slot = Some(PathBuf::from(p));
             }
-            // oxgit has no pager and takes no optional locks: these change nothing.
-            "-p" | "--paginate" | "-P" | "--no-pager" | "--no-optional-locks" if a == name => {
+            "-p" | "--paginate" | "-P" | "--no-pager" if a == name => {
+                pager_flag = Some(matches!(a, "-p" | "--paginate"));
+                i += 1;
+            }
+            // oxgit takes no optional locks: this changes nothing.
+            "--no-optional-locks" if a == name => {
                 i += 1;
             }
             "-v" | "--version" if a == name => {
@@ -271,13 +285,23 @@ pub fn run_with(
             return Ok(0);
         }
     }
+    // The pager is chosen with the repository's config, before the command writes.
+    let mut nothing = std::io::sink();
     let mut ctx = Context {
         args: cmd_args.to_vec(),
         cwd,
         globals,
-        out,
+        out: &mut nothing,
         stdin,
     };
+    let config = terminal::stdout_is_tty()
+        .then(|| ctx.repo().ok().map(|r| r.config().clone()))
+        .flatten();
+    if let Some(pager) = terminal::pager_for(cmd, cmd_args, pager_flag, config.as_ref()) {
+        // A pager that cannot start leaves the output on the terminal, as in git.
+        let _ = out.start_pager(&pager);
+    }
+    ctx.out = out;
     match cmd.as_str() {
         "cat-file" => cat_file::run(&mut ctx),
         "log" => log::run(&mut ctx),

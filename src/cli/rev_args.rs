@@ -291,13 +291,25 @@ pub(super) enum Porcelain {
 
 /// The formatter for the format options and (for `log`) the repository's config, and
 /// the clock used.
+/// `color`: the palette when colouring (commit ids and decorations in git's colours).
 pub(super) fn build_formatter<'r>(
     repo: &'r Repository,
     p: &PrettyArgs,
     cmd: Porcelain,
+    color: Option<&crate::diff::color::DiffPalette>,
 ) -> Result<(Formatter<'r>, Clock), Fatal> {
-    use std::io::IsTerminal;
     let config = repo.config();
+    if let Some(palette) = color {
+        let custom = palette.commit != crate::diff::color::DiffPalette::git_default().commit;
+        let decorate = config
+            .section_entries("color")
+            .any(|(k, _)| k.starts_with("decorate."));
+        if custom || decorate {
+            return Err(Fatal::new(
+                "coloured commit headers with color.diff.commit or color.decorate.* are not supported by oxgit",
+            ));
+        }
+    }
     let log = cmd == Porcelain::Log;
     let pretty_err = |e: crate::pretty::PrettyError| Fatal::new(e.to_string());
     let spec = if p.oneline {
@@ -318,8 +330,9 @@ pub(super) fn build_formatter<'r>(
             },
         }
     };
-    let on_terminal = std::io::stdout().is_terminal();
+    let on_terminal = super::terminal::on_terminal();
     let mut opts = PrettyOptions::for_repo(repo);
+    opts.color = color.is_some();
     let date = p
         .date
         .clone()

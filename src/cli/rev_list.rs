@@ -100,7 +100,8 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let revisions = rev_args::revisions(&repo, &o.rev)?;
     let pretty = &o.rev.pretty;
     let verbose = pretty.oneline || pretty.format.is_some();
-    let (mut formatter, clock) = rev_args::build_formatter(&repo, pretty, Porcelain::RevList)?;
+    let (mut formatter, clock) =
+        rev_args::build_formatter(&repo, pretty, Porcelain::RevList, None)?;
     let mailmap = rev_args::filter_mailmap(&repo, pretty, Porcelain::RevList);
     let filter = rev_args::build_filter(&repo, &o.rev.filter, &clock, mailmap)?;
     let oneline = formatter.spec().format == Format::Builtin(Builtin::Oneline);

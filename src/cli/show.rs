@@ -89,7 +89,8 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     } else {
         diff.sections
     };
-    let (formatter, _) = rev_args::build_formatter(&repo, &rev.pretty, Porcelain::Log)?;
+    let (formatter, _) =
+        rev_args::build_formatter(&repo, &rev.pretty, Porcelain::Log, diff.palette()?)?;
     let mut show = Show {
         repo: &repo,
         formatter,
@@ -107,6 +108,15 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
 }
 
 impl Show<'_> {
+    /// The colours of `tree <name>` and `tag <name>` header lines (git's commit colour),
+    /// empty when not colouring.
+    fn header_colors(&self) -> Result<(String, &'static str), Fatal> {
+        Ok(match self.diff.palette()? {
+            Some(p) => (p.commit.clone(), crate::diff::color::RESET),
+            None => (String::new(), ""),
+        })
+    }
+
     /// Shows object `id`, named `name` on the command line.
     fn object(&mut self, id: ObjectId, name: &str, out: &mut dyn Write) -> Result<(), Fatal> {
         let mut id = id;
@@ -128,7 +138,8 @@ impl Show<'_> {
                     if self.shown_one {
                         text.push(b'\n');
                     }
-                    text.extend_from_slice(format!("tree {name}\n\n").as_bytes());
+                    let (c, reset) = self.header_colors()?;
+                    text.extend_from_slice(format!("{c}tree {name}{reset}\n\n").as_bytes());
                     for e in TreeIter::new(&buf, self.repo.hash_kind()) {
                         let e = e.map_err(|e| Fatal::new(format!("bad tree {id}: {e}")))?;
                         text.extend_from_slice(e.name);
@@ -149,8 +160,11 @@ impl Show<'_> {
                     if self.shown_one {
                         text.push(b'\n');
                     }
+                    let (c, reset) = self.header_colors()?;
+                    text.extend_from_slice(c.as_bytes());
                     text.extend_from_slice(b"tag ");
                     text.extend_from_slice(tag.name);
+                    text.extend_from_slice(reset.as_bytes());
                     text.push(b'\n');
                     // git's show_tag_object: the `tagger` lines of the header, then
                     // everything from the blank line on, as it is.
@@ -205,7 +219,7 @@ impl Show<'_> {
             DiffRequest::with_options(Endpoints::commit(Side::Id(id)), self.diff.options.clone());
         let differ = Differ::new(self.repo, &request).map_err(super::diff::fatal)?;
         super::diff::print_warnings(differ.warnings());
-        let mut style = self.diff.style();
+        let mut style = self.diff.text_style()?;
         // git's log-tree swaps the prefixes with `-R`.
         if self.diff.options.reverse {
             std::mem::swap(&mut style.src_prefix, &mut style.dst_prefix);

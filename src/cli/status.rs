@@ -274,7 +274,16 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         _ => &prefix,
     };
     let mut out = Vec::with_capacity(64 * 1024);
+    // Only the human formats colour (git: `color.status`, else `color.ui`).
+    let want = matches!(format, Format::Short | Format::Long)
+        && super::terminal::ColorWhen::from_config(cfg, "color.status")?
+            .want(cfg.get_bool("color.pager") != Some(false));
     let p = Printer {
+        colors: if want {
+            StatusPalette::from_config(cfg)?
+        } else {
+            StatusPalette::default()
+        },
         repo: &repo,
         refs: &refs,
         info: &info,
@@ -408,7 +417,85 @@ struct Tracking {
     counts: Option<(usize, usize)>,
 }
 
+/// The colours of `status` (`color.status.<slot>`); all empty when not colouring. An
+/// empty colour writes nothing at all, as git's `color_fprintf`.
+#[derive(Clone, Debug, Default)]
+struct StatusPalette {
+    /// Staged changes (`added`, `updated`).
+    updated: String,
+    /// Changes not staged (`changed`).
+    changed: String,
+    /// `untracked`.
+    untracked: String,
+    /// Ignored files (`ignored`).
+    ignored: String,
+    /// `unmerged`.
+    unmerged: String,
+    /// The branch of `-b` (`localBranch`).
+    local_branch: String,
+    /// Its upstream (`remoteBranch`).
+    remote_branch: String,
+    /// A detached HEAD (`noBranch`).
+    no_branch: String,
+}
+
+impl StatusPalette {
+    /// git's colours with `color.status.<slot>` over them; slots oxgit does not colour
+    /// (`header`, `branch`) are refused when set.
+    fn from_config(config: &crate::config::Config) -> Result<StatusPalette, Fatal> {
+        let mut p = StatusPalette {
+            updated: "\x1b[32m".into(),
+            changed: "\x1b[31m".into(),
+            untracked: "\x1b[31m".into(),
+            ignored: "\x1b[31m".into(),
+            unmerged: "\x1b[31m".into(),
+            local_branch: "\x1b[32m".into(),
+            remote_branch: "\x1b[31m".into(),
+            no_branch: "\x1b[31m".into(),
+        };
+        for (rest, value) in config.section_entries("color") {
+            let Some(slot) = rest.strip_prefix("status.") else {
+                continue;
+            };
+            let target = match slot {
+                "added" | "updated" => &mut p.updated,
+                "changed" => &mut p.changed,
+                "untracked" => &mut p.untracked,
+                "ignored" => &mut p.ignored,
+                "unmerged" => &mut p.unmerged,
+                "localbranch" => &mut p.local_branch,
+                "remotebranch" => &mut p.remote_branch,
+                "nobranch" => &mut p.no_branch,
+                "header" | "branch" => {
+                    return Err(Fatal::new(format!(
+                        "color.status.{slot} is not supported by oxgit"
+                    )))
+                }
+                _ => continue,
+            };
+            let v = value.unwrap_or("");
+            *target = crate::pretty::color::parse(v).ok_or_else(|| {
+                eprintln!("error: invalid color value: {v}");
+                Fatal::new(format!("unable to parse 'color.status.{slot}' from config"))
+            })?;
+        }
+        Ok(p)
+    }
+}
+
+/// Appends `text` in `color` (git's `color_fprintf`: nothing added for an empty colour).
+fn paint(out: &mut Vec<u8>, color: &str, text: &[u8]) {
+    if color.is_empty() {
+        out.extend_from_slice(text);
+        return;
+    }
+    out.extend_from_slice(color.as_bytes());
+    out.extend_from_slice(text);
+    out.extend_from_slice(crate::pretty::color::RESET.as_bytes());
+}
+
 struct Printer<'a> {
+    colors: StatusPalette,
     repo: &'a Repository,
     refs: &'a Refs,
     info: &'a BranchInfo,
@@ -512,26 +599,39 @@ impl Printer<'_> {
             if self.info.initial {
                 out.extend_from_slice(b"No commits yet on ");
             }
+            let c = &self.colors;
             if branch == "HEAD" {
-                out.extend_from_slice(b"HEAD (no branch)");
+                paint(out, &c.no_branch, b"HEAD (no branch)");
             } else {
                 let name = branch.strip_prefix("refs/heads/").unwrap_or(branch);
-                out.extend_from_slice(name.as_bytes());
+                paint(out, &c.local_branch, name.as_bytes());
                 if let Some(t) = self.tracking(name)? {
                     out.extend_from_slice(b"...");
-                    out.extend_from_slice(self.short_name(&t.base).as_bytes());
+                    paint(out, &c.remote_branch, self.short_name(&t.base).as_bytes());
+                    let ahead = |out: &mut Vec<u8>, a: usize| {
+                        out.extend_from_slice(b"ahead ");
+                        paint(out, &c.local_branch, a.to_string().as_bytes());
+                    };
+                    let behind = |out: &mut Vec<u8>, b: usize| {
+                        out.extend_from_slice(b"behind ");
+                        paint(out, &c.remote_branch, b.to_string().as_bytes());
+                    };
                     match t.counts {
                         None => out.extend_from_slice(b" [gone]"),
                         Some((0, 0)) => {}
                         Some(_) if !self.ahead_behind => out.extend_from_slice(b" [different]"),
-                        Some((0, b)) => {
-                            let _ = write!(out, " [behind {b}]");
-                        }
-                        Some((a, 0)) => {
-                            let _ = write!(out, " [ahead {a}]");
-                        }
                         Some((a, b)) => {
-                            let _ = write!(out, " [ahead {a}, behind {b}]");
+                            out.extend_from_slice(b" [");
+                            if a > 0 {
+                                ahead(out, a);
+                            }
+                            if a > 0 && b > 0 {
+                                out.extend_from_slice(b", ");
+                            }
+                            if b > 0 {
+                                behind(out, b);
+                            }
+                            out.push(b']');
                         }
                     }
                 }
@@ -544,8 +644,9 @@ impl Printer<'_> {
     /// git's `wt_shortstatus_print` (without the branch line).
     fn short(&self, changes: &BTreeMap<Vec<u8>, Data>, o: &Outcome, out: &mut Vec<u8>) {
         for (path, d) in changes {
+            let c = &self.colors;
             if d.stagemask != 0 {
-                out.extend_from_slice(unmerged_key(d.stagemask).as_bytes());
+                paint(out, &c.unmerged, unmerged_key(d.stagemask).as_bytes());
                 out.push(b' ');
                 if self.nul {
                     out.extend_from_slice(path);
@@ -556,16 +657,15 @@ impl Printer<'_> {
                 }
                 continue;
             }
-            out.push(if d.index_status == 0 {
-                b' '
-            } else {
-                d.index_status
-            });
-            out.push(if d.worktree_status == 0 {
-                b' '
-            } else {
-                d.worktree_status
-            });
+            for (status, color) in [
+                (d.index_status, &c.updated),
+                (d.worktree_status, &c.changed),
+            ] {
+                match status {
+                    0 => out.push(b' '),
+                    s => paint(out, color, &[s]),
+                }
+            }
             out.push(b' ');
             if self.nul {
                 out.extend_from_slice(path);
@@ -583,9 +683,19 @@ impl Printer<'_> {
                 out.push(b'\n');
             }
         }
-        for (list, sign) in [(&o.untracked, b"??"), (&o.ignored, b"!!")] {
+        // git writes these plain with `-z`.
+        let plain = String::new();
+        let (untracked, ignored) = if self.nul {
+            (&plain, &plain)
+        } else {
+            (&self.colors.untracked, &self.colors.ignored)
+        };
+        for (list, sign, color) in [
+            (&o.untracked, b"??", untracked),
+            (&o.ignored, b"!!", ignored),
+        ] {
             for p in list {
-                out.extend_from_slice(sign);
+                paint(out, color, sign);
                 out.push(b' ');
                 if self.nul {
                     out.extend_from_slice(p);
@@ -788,13 +898,15 @@ impl Printer<'_> {
             if branch == "HEAD" {
                 match self.detached_from()? {
                     Some((name, at)) => {
-                        let _ = writeln!(
-                            out,
-                            "HEAD detached {} {name}",
-                            if at { "at" } else { "from" }
-                        );
+                        let what = if at { "at" } else { "from" };
+                        let on_what = format!("HEAD detached {what} ");
+                        paint(out, &self.colors.no_branch, on_what.as_bytes());
+                        let _ = writeln!(out, "{name}");
                     }
-                    None => out.extend_from_slice(b"Not currently on any branch.\n"),
+                    None => {
+                        paint(out, &self.colors.no_branch, b"Not currently on any branch.");
+                        out.push(b'\n');
+                    }
                 }
             } else {
                 let name = branch.strip_prefix("refs/heads/").unwrap_or(branch);
@@ -852,7 +964,7 @@ impl Printer<'_> {
                 }
                 shown = true;
             }
-            self.change_line(path, d, d.index_status, None, out);
+            self.change_line(path, d, d.index_status, None, &self.colors.updated, out);
         }
         if shown {
             out.push(b'\n');
@@ -884,9 +996,10 @@ impl Printer<'_> {
             for (path, d) in changes.iter().filter(|(_, d)| d.stagemask != 0) {
                 let how = unmerged_label(d.stagemask);
                 out.push(b'\t');
-                out.extend_from_slice(how.as_bytes());
-                out.extend(std::iter::repeat_n(b' ', 17 - how.len()));
-                self.quote(path, false, out);
+                let mut line = how.as_bytes().to_vec();
+                line.extend(std::iter::repeat_n(b' ', 17 - how.len()));
+                self.quote(path, false, &mut line);
+                paint(out, &self.colors.unmerged, &line);
                 out.push(b'\n');
             }
             out.push(b'\n');
@@ -933,7 +1046,14 @@ impl Printer<'_> {
                     }
                     let _ = write!(extra, " ({})", parts.join(", "));
                 }
-                self.change_line(path, d, d.worktree_status, Some(&extra), out);
+                self.change_line(
+                    path,
+                    d,
+                    d.worktree_status,
+                    Some(&extra),
+                    &self.colors.changed,
+                    out,
+                );
             }
             out.push(b'\n');
         }
@@ -941,9 +1061,14 @@ impl Printer<'_> {
         // `wt_status_collect_changes_initial`); they always dirty the work tree.
         let committable = !o.staged.is_empty() || (initial && unmerged_any);
         if opts.untracked != UntrackedMode::No {
-            for (list, what, how) in [
-                (&o.untracked, "Untracked files", "add"),
-                (&o.ignored, "Ignored files", "add -f"),
+            for (list, what, how, color) in [
+                (
+                    &o.untracked,
+                    "Untracked files",
+                    "add",
+                    &self.colors.untracked,
+                ),
+                (&o.ignored, "Ignored files", "add -f", &self.colors.ignored),
             ] {
                 if list.is_empty() {
                     continue;
@@ -957,7 +1082,9 @@ impl Printer<'_> {
                 }
                 for p in list {
                     out.push(b'\t');
-                    self.quote(p, false, out);
+                    let mut name = Vec::new();
+                    self.quote(p, false, &mut name);
+                    paint(out, color, &name);
                     out.push(b'\n');
                 }
                 out.push(b'\n');
@@ -1029,6 +1156,7 @@ impl Printer<'_> {
         d: &Data,
         status: u8,
         extra: Option<&[u8]>,
+        color: &str,
         out: &mut Vec<u8>,
     ) {
         let what = match status {
@@ -1042,16 +1170,17 @@ impl Printer<'_> {
             _ => "unknown:",
         };
         out.push(b'\t');
-        out.extend_from_slice(what.as_bytes());
-        out.extend(std::iter::repeat_n(b' ', 12 - what.len()));
+        let mut line = what.as_bytes().to_vec();
+        line.extend(std::iter::repeat_n(b' ', 12 - what.len()));
         match &d.rename_source {
             Some(src) if d.rename_status == status => {
-                self.quote(src, false, out);
-                out.extend_from_slice(b" -> ");
-                self.quote(path, false, out);
+                self.quote(src, false, &mut line);
+                line.extend_from_slice(b" -> ");
+                self.quote(path, false, &mut line);
             }
-            _ => self.quote(path, false, out),
+            _ => self.quote(path, false, &mut line),
         }
+        paint(out, color, &line);
         if let Some(e) = extra {
             out.extend_from_slice(e);
         }

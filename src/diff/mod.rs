@@ -3,6 +3,7 @@
 
 pub mod binary;
 pub mod change;
+pub mod color;
 pub mod line;
 pub mod patch;
 pub mod quote;

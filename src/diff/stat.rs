@@ -138,9 +138,39 @@ fn push_spaces(out: &mut Vec<u8>, n: usize) {
     out.resize(out.len() + n, b' ');
 }
 
+/// The colours of a coloured `--stat` graph (escape sequences; all empty for plain text).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct StatColors<'a> {
+    /// The `-` run and the old size of a binary pair.
+    pub old: &'a str,
+    /// The `+` run and the new size.
+    pub new: &'a str,
+    /// Ends each coloured run.
+    pub reset: &'a str,
+}
+
+impl StatColors<'_> {
+    /// Appends `text` in `color` (plain when colours are off).
+    fn paint(&self, out: &mut Vec<u8>, color: &str, text: &[u8]) {
+        out.extend_from_slice(color.as_bytes());
+        out.extend_from_slice(text);
+        out.extend_from_slice(self.reset.as_bytes());
+    }
+}
+
 /// Appends the `--stat` lines for `files` and then the summary line (nothing when
 /// `files` is empty).
 pub fn write_stat(out: &mut Vec<u8>, files: &[FileStat], options: &StatOptions) {
+    write_stat_colored(out, files, options, &StatColors::default());
+}
+
+/// [`write_stat`] with the graph and binary sizes in `colors`, as git's `--color`.
+pub fn write_stat_colored(
+    out: &mut Vec<u8>,
+    files: &[FileStat],
+    options: &StatOptions,
+    colors: &StatColors<'_>,
+) {
     if files.is_empty() {
         return;
     }
@@ -247,7 +277,11 @@ pub fn write_stat(out: &mut Vec<u8>, files: &[FileStat], options: &StatOptions) 
                 if old_size == 0 && new_size == 0 {
                     out.push(b'\n');
                 } else {
-                    let _ = writeln!(out, " {old_size} -> {new_size} bytes");
+                    out.push(b' ');
+                    colors.paint(out, colors.old, old_size.to_string().as_bytes());
+                    out.extend_from_slice(b" -> ");
+                    colors.paint(out, colors.new, new_size.to_string().as_bytes());
+                    out.extend_from_slice(b" bytes\n");
                 }
             }
             StatKind::Text { added, deleted } => {
@@ -274,8 +308,12 @@ pub fn write_stat(out: &mut Vec<u8>, files: &[FileStat], options: &StatOptions) 
                     "{changed:>number_width$}{}",
                     if changed > 0 { " " } else { "" }
                 );
-                out.resize(out.len() + add as usize, b'+');
-                out.resize(out.len() + del as usize, b'-');
+                if add > 0 {
+                    colors.paint(out, colors.new, &vec![b'+'; add as usize]);
+                }
+                if del > 0 {
+                    colors.paint(out, colors.old, &vec![b'-'; del as usize]);
+                }
                 out.push(b'\n');
             }
         }
