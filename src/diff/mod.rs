@@ -3,6 +3,7 @@
 
 pub mod binary;
 pub mod change;
+pub mod combined;
 pub mod line;
 pub mod patch;
 pub mod quote;

@@ -1,0 +1,182 @@
+//! How merges' diffs are shown (`-m`, `-c`, `--cc`, `--dd`, `--diff-merges=<format>`,
+//! `--no-diff-merges`, `--combined-all-paths`, `log.diffMerges`), shared by `log`,
+//! `show` and `diff-tree`, and the text of one merge's diff.
+
+use super::Fatal;
+use crate::api::combined::{write_combined, CombinedStyle};
+use crate::api::{DiffOptions, DiffRequest, Differ, Endpoints, GitText, Sections, Side, Style};
+use crate::oid::ObjectId;
+use crate::repo::Repository;
+
+/// A merge's diff format.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum MergeDiff {
+    /// Not given: the command's default.
+    #[default]
+    Unset,
+    /// No diff for merges.
+    Off,
+    /// Against the first parent only.
+    FirstParent,
+    /// Against each parent (`-m`).
+    Separate,
+    /// `-c`.
+    Combined,
+    /// `--cc`.
+    Dense,
+}
+
+/// The merge options given.
+#[derive(Clone, Debug, Default)]
+pub struct MergeArgs {
+    /// The format.
+    pub mode: MergeDiff,
+    /// The option asks for a patch when no format is given (`-c`, `--cc`,
+    /// `--diff-merges=<format>`; not `-m`).
+    pub implies_patch: bool,
+    /// `--combined-all-paths`.
+    pub all_paths: bool,
+}
+
+/// `log.diffMerges` (what `-m` and `--diff-merges=on` mean; default `separate`).
+fn config_default(repo: &Repository) -> Result<MergeDiff, Fatal> {
+    match repo.config().get("log.diffmerges") {
+        None => Ok(MergeDiff::Separate),
+        Some(v) => match by_name(v) {
+            Some(MergeDiff::Unset) | None => Err(Fatal::new(format!(
+                "unable to parse 'log.diffmerges' from config: '{v}'"
+            ))),
+            Some(m) => Ok(m),
+        },
+    }
+}
+
+/// A `--diff-merges` value (`Unset` for `on`, the configured default).
+fn by_name(v: &str) -> Option<MergeDiff> {
+    Some(match v {
+        "off" | "none" => MergeDiff::Off,
+        "on" => MergeDiff::Unset,
+        "first-parent" | "1" => MergeDiff::FirstParent,
+        "separate" | "m" => MergeDiff::Separate,
+        "combined" | "c" => MergeDiff::Combined,
+        "dense-combined" | "cc" => MergeDiff::Dense,
+        _ => return None,
+    })
+}
+
+/// Parses `args[*i]` if it is a merge-diff option (advancing `i` past a separate
+/// value); whether it was.
+pub fn parse(
+    m: &mut MergeArgs,
+    repo: &Repository,
+    args: &[String],
+    i: &mut usize,
+) -> Result<bool, Fatal> {
+    let a = args[*i].as_str();
+    let value = if let Some(v) = a.strip_prefix("--diff-merges=") {
+        Some(v.to_string())
+    } else if a == "--diff-merges" {
+        *i += 1;
+        match args.get(*i) {
+            Some(v) => Some(v.clone()),
+            None => return Err(Fatal::new("option '--diff-merges' requires a value")),
+        }
+    } else {
+        None
+    };
+    let (mode, implies) = match (a, value) {
+        (_, Some(v)) => {
+            if matches!(v.as_str(), "remerge" | "r") {
+                return Err(remerge());
+            }
+            match by_name(&v) {
+                Some(MergeDiff::Unset) => (config_default(repo)?, true),
+                Some(MergeDiff::Off) => (MergeDiff::Off, false),
+                Some(m) => (m, true),
+                None => {
+                    return Err(Fatal::new(format!(
+                        "invalid value for '--diff-merges': '{v}'"
+                    )))
+                }
+            }
+        }
+        ("-m", None) => (config_default(repo)?, false),
+        ("-c", None) => (MergeDiff::Combined, true),
+        ("--cc", None) => (MergeDiff::Dense, true),
+        ("--dd", None) => (MergeDiff::FirstParent, true),
+        ("--no-diff-merges", None) => (MergeDiff::Off, false),
+        ("--remerge-diff", None) => return Err(remerge()),
+        ("--combined-all-paths", None) => {
+            m.all_paths = true;
+            return Ok(true);
+        }
+        _ => return Ok(false),
+    };
+    m.mode = mode;
+    m.implies_patch = implies;
+    Ok(true)
+}
+
+fn remerge() -> Fatal {
+    Fatal::new("--remerge-diff is not supported by oxgit")
+}
+
+impl MergeArgs {
+    /// The format in effect (`default` when none was given), checking
+    /// `--combined-all-paths` as git does.
+    pub fn resolve(&self, default: MergeDiff) -> Result<MergeDiff, Fatal> {
+        let mode = if self.mode == MergeDiff::Unset {
+            default
+        } else {
+            self.mode
+        };
+        if self.all_paths && !matches!(mode, MergeDiff::Combined | MergeDiff::Dense) {
+            return Err(Fatal::new(
+                "--combined-all-paths makes no sense without -c or --cc",
+            ));
+        }
+        Ok(mode)
+    }
+}
+
+/// A combined diff (`mode` is `Combined` or `Dense`) of `commit`, as text.
+pub fn combined_text(
+    repo: &Repository,
+    commit: ObjectId,
+    parents: &[ObjectId],
+    options: &DiffOptions,
+    sections: Sections,
+    style: &Style,
+    mode: MergeDiff,
+    all_paths: bool,
+) -> Result<Vec<u8>, Fatal> {
+    let how = CombinedStyle {
+        dense: mode == MergeDiff::Dense,
+        all_paths,
+        sections,
+        style: style.clone(),
+    };
+    let mut out = Vec::new();
+    write_combined(repo, commit, parents, options, &how, &mut out).map_err(super::diff::fatal)?;
+    Ok(out)
+}
+
+/// The diff of `commit` against one `parent` (`-m`), as text.
+pub fn parent_text(
+    repo: &Repository,
+    commit: ObjectId,
+    parent: ObjectId,
+    options: &DiffOptions,
+    sections: Sections,
+    style: &Style,
+) -> Result<Vec<u8>, Fatal> {
+    let request = DiffRequest::with_options(
+        Endpoints::pair(Side::Id(parent), Side::Id(commit)),
+        options.clone(),
+    );
+    let differ = Differ::new(repo, &request).map_err(super::diff::fatal)?;
+    super::diff::print_warnings(differ.warnings());
+    let mut sink = GitText::new(repo, sections, style.clone(), Vec::new());
+    differ.run(&mut sink).map_err(super::diff::fatal)?;
+    Ok(sink.into_inner())
+}
