@@ -51,6 +51,9 @@ pub fn write_combined(
             "combined diff with whitespace options".into(),
         ));
     }
+    if options.reverse {
+        return Err(Error::Unsupported("combined diff with -R".into()));
+    }
     let mut opts = options.clone();
     opts.recursive = true;
     opts.show_trees = false;
@@ -69,6 +72,7 @@ pub fn write_combined(
     if !sections.intersects(names | Sections::PATCH) {
         return Ok(());
     }
+
     let mut per_parent = Vec::with_capacity(parents.len());
     for p in parents {
         let request = DiffRequest::with_options(
@@ -92,7 +96,7 @@ pub fn write_combined(
         }
     }
     if sections.contains(Sections::PATCH) {
-        if sections.intersects(names | FIRST_PARENT_SECTIONS) {
+        if !paths.is_empty() && sections.intersects(names | FIRST_PARENT_SECTIONS) {
             out.push(if how.style.nul { 0 } else { b'\n' });
         }
         let start = super::differ::abbrev_start(repo, options);

@@ -3,7 +3,7 @@
 //! shared table, `cli::diff_flags`), each commit's diff computed in parallel.
 
 use super::diff_flags::DiffArgs;
-use super::merges::{MergeArgs, MergeDiff};
+use super::merges::{MergeArgs, MergeDiff, PatchFor};
 use super::rev_args::{self, Porcelain, RevArgs, Selector};
 use super::{Context, Fatal};
 use crate::api::{GitText, History, HistoryRequest, Sections};
@@ -38,9 +38,24 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     } else {
         MergeDiff::Off
     })?;
-    if opts.merges.implies_patch && !opts.diff.no_output && opts.diff.sections.is_empty() {
+    // `-m` on a first-parent walk is against the first parent only.
+    let merge_mode = if opts.rev.first_parent && merge_mode == MergeDiff::Separate {
+        MergeDiff::FirstParent
+    } else {
+        merge_mode
+    };
+    // `-c`/`--cc` give every commit a patch by default, `--diff-merges=` merges only.
+    let default_patch = !opts.diff.no_output && opts.diff.sections.is_empty();
+    if default_patch && opts.merges.implies_patch == PatchFor::All {
         opts.diff.sections = Sections::PATCH;
     }
+    let merge_sections = if default_patch && opts.merges.implies_patch == PatchFor::Merges {
+        Sections::PATCH
+    } else if opts.diff.no_output {
+        Sections::NONE
+    } else {
+        opts.diff.sections
+    };
     opts.diff.options.paths =
         crate::api::relative_pathspec(&repo, &ctx.cwd, &opts.paths).map_err(super::diff::fatal)?;
     // `--follow <path>`: the walk is not limited by the path, which changes with renames.
@@ -66,6 +81,11 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             path: opts.diff.options.paths.remove(0),
             left: opts.rev.filter.max_count.take(),
         });
+    }
+    // git's `-m` turns off history simplification, which the walk does not do.
+    if merge_mode == MergeDiff::Separate && !opts.diff.options.paths.is_empty() && follow.is_none()
+    {
+        return Err(Fatal::new("log: -m with paths is not supported by oxgit"));
     }
     let revisions = rev_args::revisions(&repo, &opts.rev)?;
     let (mut formatter, clock) =
@@ -208,17 +228,18 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 }
                 continue;
             }
-            if diff.is_some()
-                && c.parents.len() > 1
-                && matches!(
-                    merge_mode,
-                    MergeDiff::Separate | MergeDiff::Combined | MergeDiff::Dense
-                )
-            {
+            // Merges shown by MergeShow: `-m` and combined diffs, and first-parent
+            // diffs when only merges have a patch.
+            let own = match merge_mode {
+                MergeDiff::Separate | MergeDiff::Combined | MergeDiff::Dense => true,
+                MergeDiff::FirstParent => sections != merge_sections,
+                _ => false,
+            };
+            if own && c.parents.len() > 1 && !merge_sections.is_empty() {
                 let merge = MergeShow {
                     repo: &repo,
                     options: &opts.diff.options,
-                    sections,
+                    sections: merge_sections,
                     style: &style,
                     mode: merge_mode,
                     all_paths: opts.merges.all_paths,
@@ -355,8 +376,8 @@ pub(super) struct MergeShow<'a> {
 
 impl MergeShow<'_> {
     /// Writes merge `c`: with `-m`, the entry (` (from <parent>)`) and diff once per
-    /// parent it differs from (the entry once if from none); combined, the entry and
-    /// the combined diff.
+    /// parent it differs from (the entry once if from none); against the first parent,
+    /// the entry and that diff; combined, the entry and the combined diff.
     pub fn write(
         &self,
         formatter: &mut crate::pretty::Formatter<'_>,
@@ -377,9 +398,15 @@ impl MergeShow<'_> {
             out.write_all(&buf)?;
             Ok(())
         };
-        if self.mode == MergeDiff::Separate {
+        if matches!(self.mode, MergeDiff::Separate | MergeDiff::FirstParent) {
+            let first = self.mode == MergeDiff::FirstParent;
+            let parents = if first {
+                &c.parents[..1]
+            } else {
+                &c.parents[..]
+            };
             let mut shown = false;
-            for p in &c.parents {
+            for p in parents {
                 let text = super::merges::parent_text(
                     self.repo,
                     c.id,
@@ -391,7 +418,7 @@ impl MergeShow<'_> {
                 if text.is_empty() {
                     continue;
                 }
-                info.from = Some(*p);
+                info.from = (!first).then_some(*p);
                 entry(formatter, info, out)?;
                 if !oneline && !spec.is_empty() {
                     if self.sections.contains(Sections::STAT | Sections::PATCH) {
@@ -403,7 +430,7 @@ impl MergeShow<'_> {
                 shown = true;
             }
             if !shown {
-                info.from = c.parents.last().copied();
+                info.from = c.parents.last().copied().filter(|_| !first);
                 entry(formatter, info, out)?;
             }
             return Ok(());

@@ -26,14 +26,25 @@ pub enum MergeDiff {
     Dense,
 }
 
+/// The commits a merge option gives a patch by default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PatchFor {
+    /// None (`-m`, `--no-diff-merges`).
+    #[default]
+    None,
+    /// Merges only (`--diff-merges=<format>`).
+    Merges,
+    /// Every commit (`-c`, `--cc`, `--dd`).
+    All,
+}
+
 /// The merge options given.
 #[derive(Clone, Debug, Default)]
 pub struct MergeArgs {
     /// The format.
     pub mode: MergeDiff,
-    /// The option asks for a patch when no format is given (`-c`, `--cc`,
-    /// `--diff-merges=<format>`; not `-m`).
-    pub implies_patch: bool,
+    /// Which commits the option gives a patch when no format is given.
+    pub implies_patch: PatchFor,
     /// `--combined-all-paths`.
     pub all_paths: bool,
 }
@@ -90,9 +101,9 @@ pub fn parse(
                 return Err(remerge());
             }
             match by_name(&v) {
-                Some(MergeDiff::Unset) => (config_default(repo)?, true),
-                Some(MergeDiff::Off) => (MergeDiff::Off, false),
-                Some(m) => (m, true),
+                Some(MergeDiff::Unset) => (config_default(repo)?, PatchFor::Merges),
+                Some(MergeDiff::Off) => (MergeDiff::Off, PatchFor::None),
+                Some(m) => (m, PatchFor::Merges),
                 None => {
                     return Err(Fatal::new(format!(
                         "invalid value for '--diff-merges': '{v}'"
@@ -100,11 +111,11 @@ pub fn parse(
                 }
             }
         }
-        ("-m", None) => (config_default(repo)?, false),
-        ("-c", None) => (MergeDiff::Combined, true),
-        ("--cc", None) => (MergeDiff::Dense, true),
-        ("--dd", None) => (MergeDiff::FirstParent, true),
-        ("--no-diff-merges", None) => (MergeDiff::Off, false),
+        ("-m", None) => (config_default(repo)?, PatchFor::None),
+        ("-c", None) => (MergeDiff::Combined, PatchFor::All),
+        ("--cc", None) => (MergeDiff::Dense, PatchFor::All),
+        ("--dd", None) => (MergeDiff::FirstParent, PatchFor::All),
+        ("--no-diff-merges", None) => (MergeDiff::Off, PatchFor::None),
         ("--remerge-diff", None) => return Err(remerge()),
         ("--combined-all-paths", None) => {
             m.all_paths = true;
@@ -123,14 +134,14 @@ fn remerge() -> Fatal {
 
 impl MergeArgs {
     /// The format in effect (`default` when none was given), checking
-    /// `--combined-all-paths` as git does.
+    /// `--combined-all-paths` as git does (against the options given, not a default).
     pub fn resolve(&self, default: MergeDiff) -> Result<MergeDiff, Fatal> {
         let mode = if self.mode == MergeDiff::Unset {
             default
         } else {
             self.mode
         };
-        if self.all_paths && !matches!(mode, MergeDiff::Combined | MergeDiff::Dense) {
+        if self.all_paths && !matches!(self.mode, MergeDiff::Combined | MergeDiff::Dense) {
             return Err(Fatal::new(
                 "--combined-all-paths makes no sense without -c or --cc",
             ));

@@ -1,0 +1,189 @@
+//! Diffs of merges (`-m`, `--diff-merges`, `-c`, `--cc`, `--combined-all-paths`,
+//! `log.diffMerges`) in `log`, `show` and `diff-tree`, and `log --follow`, against git
+//! byte for byte and by exit status, on the `log-merges` fixture: conflicts resolved
+//! with hunks from both sides, evil merges, octopus merges, merges adding and deleting
+//! files, a binary file, a mode change, a rename on one side, paths with spaces, and a
+//! rename chain (renames with edits, a copy, a rename back).
+
+mod common;
+use common::*;
+
+/// Every merge of the fixture, by its subject.
+const MERGES: [&str; 8] = [
+    ":/merge side",
+    ":/merge clean",
+    ":/octopus by hand",
+    ":/octopus clean",
+    ":/octopus edits",
+    ":/merge -s ours",
+    ":/merge rename",
+    ":/merge drop-a",
+];
+
+#[test]
+fn show_merges_as_git_does() {
+    let dir = fixture("log-merges");
+    for m in MERGES {
+        for opts in [
+            &[][..],
+            &["-c"],
+            &["--cc"],
+            &["-m"],
+            &["--first-parent"],
+            &["--diff-merges=off"],
+            &["--cc", "--stat"],
+            &["--cc", "--stat", "-p"],
+            &["-c", "--raw", "-p"],
+            &["--cc", "--name-status"],
+            &["--cc", "--name-only"],
+            &["-c", "--raw"],
+            &["--cc", "--numstat", "--shortstat"],
+            &["--cc", "--summary"],
+            &["--cc", "--combined-all-paths"],
+            &["-c", "--combined-all-paths", "--raw"],
+            &["--cc", "-U0"],
+            &["-c", "-U1"],
+            &["--cc", "-U10"],
+            &["--cc", "--oneline"],
+            &["--cc", "--format=%s"],
+            &["--cc", "--format="],
+            &["-m", "--stat"],
+            &["-m", "--oneline", "--name-status"],
+            &["--cc", "--full-index"],
+            &["--cc", "--no-renames"],
+            &["--cc", "-s"],
+            &["--cc", "--no-prefix"],
+        ] {
+            let mut args = vec!["show"];
+            args.extend_from_slice(opts);
+            args.push(m);
+            assert_same(&dir, &args);
+        }
+    }
+}
+
+#[test]
+fn log_merge_formats_match_git() {
+    let dir = fixture("log-merges");
+    for opts in [
+        &["-m"][..],
+        &["-m", "-p"],
+        &["-m", "--raw", "--format=%h"],
+        &["--diff-merges=on"],
+        &["--diff-merges=separate", "--stat"],
+        &["--diff-merges=m", "--oneline"],
+        &["--diff-merges=first-parent"],
+        &["--diff-merges=1", "--stat"],
+        &["--diff-merges", "c"],
+        &["--diff-merges=combined", "--name-status"],
+        &["--diff-merges=dense-combined"],
+        &["--diff-merges=cc", "--raw"],
+        &["--diff-merges=off", "-p"],
+        &["--diff-merges=none", "-p"],
+        &["--no-diff-merges", "-p"],
+        &["--cc", "--no-diff-merges"],
+        &["--cc"],
+        &["-c"],
+        &["-c", "--oneline"],
+        &["--cc", "--stat"],
+        &["--dd"],
+        &["--first-parent", "-p"],
+        &["--first-parent", "-m", "-p"],
+        &["--first-parent", "--cc"],
+        &["-p"],
+        &["--cc", "--merges"],
+        &["-m", "-p", "-R"],
+        &["--cc", "--", "num.txt"],
+        &["--cc", "--", "with space.txt", "lines.txt"],
+    ] {
+        let mut args = vec!["log"];
+        args.extend_from_slice(opts);
+        assert_same(&dir, &args);
+    }
+}
+
+#[test]
+fn log_diff_merges_config() {
+    let dir = fixture("log-merges");
+    for value in [
+        "separate",
+        "first-parent",
+        "combined",
+        "dense-combined",
+        "m",
+        "cc",
+    ] {
+        let config = format!("log.diffMerges={value}");
+        for opt in ["-m", "--diff-merges=on"] {
+            assert_same(&dir, &["-c", &config, "log", opt, "-p", "-3", "--merges"]);
+        }
+    }
+}
+
+#[test]
+fn bad_merge_options_fail_as_git_does() {
+    let dir = fixture("log-merges");
+    for args in [
+        &["log", "--diff-merges=bogus"][..],
+        &["log", "--combined-all-paths"],
+        &["log", "-m", "--combined-all-paths"],
+        &["show", "--combined-all-paths", ":/merge side"],
+        &["diff-tree", "--combined-all-paths", "HEAD"],
+    ] {
+        assert_same_stderr(&dir, args);
+    }
+}
+
+#[test]
+fn diff_tree_combined_matches_git() {
+    let dir = fixture("log-merges");
+    for m in MERGES {
+        for opts in [
+            &["-c"][..],
+            &["--cc"],
+            &["-c", "-p"],
+            &["--cc", "--stat"],
+            &["-c", "--name-status"],
+            &["-c", "--combined-all-paths"],
+            &["--cc", "--no-commit-id"],
+            &["-m"],
+            &["-m", "-p"],
+            &["-c", "-z"],
+        ] {
+            let mut args = vec!["diff-tree"];
+            args.extend_from_slice(opts);
+            args.push(m);
+            assert_same(&dir, &args);
+        }
+    }
+}
+
+#[test]
+fn follow_matches_git() {
+    let dir = fixture("log-merges");
+    for path in [
+        "story.txt",
+        "copy.txt",
+        "the tale.txt",
+        "num.txt",
+        "code.c",
+        "nothing",
+    ] {
+        for opts in [
+            &["--oneline", "--name-status"][..],
+            &["-p"],
+            &["--stat"],
+            &["--oneline"],
+            &["--format=%h %s", "--raw"],
+            &["-n2", "--oneline", "--name-status"],
+            &["-M90%", "--oneline", "--name-status"],
+            &["--no-renames", "--oneline", "--name-status"],
+        ] {
+            let mut args = vec!["log", "--follow"];
+            args.extend_from_slice(opts);
+            args.extend(["--", path]);
+            assert_same(&dir, &args);
+        }
+    }
+    assert_same_stderr(&dir, &["log", "--follow", "--", "story.txt", "copy.txt"]);
+}
