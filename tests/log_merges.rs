@@ -187,3 +187,34 @@ fn follow_matches_git() {
     }
     assert_same_stderr(&dir, &["log", "--follow", "--", "story.txt", "copy.txt"]);
 }
+
+#[test]
+fn unsupported_merge_options_are_refused() {
+    let dir = fixture("log-merges");
+    for args in [
+        &["log", "--remerge-diff"][..],
+        &["log", "--diff-merges=remerge"],
+        &["show", "--diff-merges=r", ":/merge side"],
+        &["log", "--cc", "-R"],
+        &["log", "-m", "-p", "--", "code.c"],
+        &["log", "--follow", "--reverse", "--", "story.txt"],
+        &["diff-tree", "--cc", "-v", ":/merge side"],
+    ] {
+        let out = run(
+            {
+                let mut c = oxgit_cmd(&dir);
+                c.args(args);
+                c
+            },
+            b"",
+        );
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.starts_with("fatal: "), "{args:?}: {err}");
+        assert!(
+            err.contains("not") && err.contains("supported"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(out.status.code(), Some(128), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+}

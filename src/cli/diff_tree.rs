@@ -1,8 +1,8 @@
 //! `oxgit diff-tree`: two trees compared, or what commits changed, as git 2.47's plumbing
 //! prints it: raw output by default, not recursive unless `-r`/`-t` (or a patch or stat
 //! format), rename detection only with `-M`, full ids, each commit's diff under a
-//! commit-id line (`--no-commit-id`, `-v`/`--pretty`/`--format`), `--root`, `-m`, and
-//! `--stdin`. The diff flags are the shared table (`cli::diff_flags`).
+//! commit-id line (`--no-commit-id`, `-v`/`--pretty`/`--format`), `--root`, `-m`, merges
+//! combined (`-c`, `--cc`), and `--stdin`. The diff flags are the shared table (`cli::diff_flags`).
 
 use super::diff_flags::{parse_flag, DiffArgs};
 use super::merges::MergeDiff;
@@ -108,6 +108,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             "--combined-all-paths makes no sense without -c or --cc",
         ));
     }
+    super::merges::refuse_reverse(combined.unwrap_or_default(), d.options.reverse)?;
     if d.no_output {
         d.sections = Sections::NONE;
     } else if d.sections.is_empty() && combined == Some(MergeDiff::Dense) {

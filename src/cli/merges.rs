@@ -150,6 +150,17 @@ impl MergeArgs {
     }
 }
 
+/// Refuses `-R` with a combined diff before anything is printed (git's output for
+/// it compares the sides the other way round, which oxgit does not reproduce).
+pub fn refuse_reverse(mode: MergeDiff, reverse: bool) -> Result<(), Fatal> {
+    if reverse && matches!(mode, MergeDiff::Combined | MergeDiff::Dense) {
+        return Err(Fatal::new(
+            "combined diff with -R is not supported by oxgit",
+        ));
+    }
+    Ok(())
+}
+
 /// A combined diff (`mode` is `Combined` or `Dense`) of `commit`, as text.
 pub fn combined_text(
     repo: &Repository,

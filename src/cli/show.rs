@@ -81,6 +81,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     } else {
         MergeDiff::Dense
     })?;
+    super::merges::refuse_reverse(merges.mode, diff.options.reverse)?;
     if rev.filter_given() {
         return Err(Fatal::new(
             "show: commit filters and counts are not supported by oxgit",
@@ -206,6 +207,7 @@ impl Show<'_> {
                 MergeDiff::Separate | MergeDiff::Combined | MergeDiff::Dense
             )
         {
+            super::merges::refuse_reverse(self.merge_mode, self.diff.options.reverse)?;
             let mut style = self.diff.style();
             if self.diff.options.reverse {
                 std::mem::swap(&mut style.src_prefix, &mut style.dst_prefix);
