@@ -263,16 +263,9 @@ impl Shown<'_> {
             if let Some(a) = self.raw_abbrev {
                 style.abbrev = a;
             }
-            let text = super::merges::combined_text(
-                self.repo,
-                *id,
-                parents,
-                &self.diff.options,
-                self.sections,
-                &style,
-                mode,
-                self.all_paths,
-            )?;
+            let how = super::merges::combined_style(mode, self.all_paths, self.sections, &style);
+            let text =
+                super::merges::combined_text(self.repo, *id, parents, &self.diff.options, &how)?;
             self.header(id, parents, c, true, out)?;
             out.write_all(&text)?;
             return Ok(());

@@ -437,16 +437,9 @@ impl MergeShow<'_> {
             return Ok(());
         }
         entry(formatter, info, out)?;
-        let text = super::merges::combined_text(
-            self.repo,
-            c.id,
-            &c.parents,
-            self.options,
-            self.sections,
-            self.style,
-            self.mode,
-            self.all_paths,
-        )?;
+        let how =
+            super::merges::combined_style(self.mode, self.all_paths, self.sections, self.style);
+        let text = super::merges::combined_text(self.repo, c.id, &c.parents, self.options, &how)?;
         // git separates a combined diff from any entry but an empty format.
         if !spec.is_empty() && !self.sections.is_empty() {
             out.write_all(b"\n")?;

@@ -161,25 +161,31 @@ pub fn refuse_reverse(mode: MergeDiff, reverse: bool) -> Result<(), Fatal> {
     Ok(())
 }
 
-/// A combined diff (`mode` is `Combined` or `Dense`) of `commit`, as text.
+/// How a combined diff (`mode` is `Combined` or `Dense`) is shown.
+pub fn combined_style(
+    mode: MergeDiff,
+    all_paths: bool,
+    sections: Sections,
+    style: &Style,
+) -> CombinedStyle {
+    CombinedStyle {
+        dense: mode == MergeDiff::Dense,
+        all_paths,
+        sections,
+        style: style.clone(),
+    }
+}
+
+/// The combined diff of `commit` against `parents`, as text.
 pub fn combined_text(
     repo: &Repository,
     commit: ObjectId,
     parents: &[ObjectId],
     options: &DiffOptions,
-    sections: Sections,
-    style: &Style,
-    mode: MergeDiff,
-    all_paths: bool,
+    how: &CombinedStyle,
 ) -> Result<Vec<u8>, Fatal> {
-    let how = CombinedStyle {
-        dense: mode == MergeDiff::Dense,
-        all_paths,
-        sections,
-        style: style.clone(),
-    };
     let mut out = Vec::new();
-    write_combined(repo, commit, parents, options, &how, &mut out).map_err(super::diff::fatal)?;
+    write_combined(repo, commit, parents, options, how, &mut out).map_err(super::diff::fatal)?;
     Ok(out)
 }
 

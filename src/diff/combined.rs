@@ -217,7 +217,7 @@ impl<'a> Combined<'a> {
             })
             .collect();
         slots.push(Slot::default());
-        let mut opts = options.clone();
+        let mut opts = *options;
         opts.context = 0;
         opts.inter_hunk_context = 0;
         opts.function_context = false;
