@@ -196,6 +196,8 @@ fn unsupported_merge_options_are_refused() {
         &["log", "--diff-merges=remerge"],
         &["show", "--diff-merges=r", ":/merge side"],
         &["log", "--cc", "-R"],
+        &["log", "-c", "-w"],
+        &["show", "--ignore-blank-lines", ":/merge side"],
         &["log", "-m", "-p", "--", "code.c"],
         &["log", "--follow", "--reverse", "--", "story.txt"],
         &["diff-tree", "--cc", "-v", ":/merge side"],

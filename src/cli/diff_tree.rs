@@ -108,7 +108,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             "--combined-all-paths makes no sense without -c or --cc",
         ));
     }
-    super::merges::refuse_reverse(combined.unwrap_or_default(), d.options.reverse)?;
+    super::merges::refuse_unsupported(combined.unwrap_or_default(), &d.options)?;
     if d.no_output {
         d.sections = Sections::NONE;
     } else if d.sections.is_empty() && combined == Some(MergeDiff::Dense) {

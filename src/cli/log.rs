@@ -38,7 +38,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     } else {
         MergeDiff::Off
     })?;
-    super::merges::refuse_reverse(merge_mode, opts.diff.options.reverse)?;
+    super::merges::refuse_unsupported(merge_mode, &opts.diff.options)?;
     // `-m` on a first-parent walk is against the first parent only.
     let merge_mode = if opts.rev.first_parent && merge_mode == MergeDiff::Separate {
         MergeDiff::FirstParent

@@ -150,12 +150,23 @@ impl MergeArgs {
     }
 }
 
-/// Refuses `-R` with a combined diff before anything is printed (git's output for
-/// it compares the sides the other way round, which oxgit does not reproduce).
-pub fn refuse_reverse(mode: MergeDiff, reverse: bool) -> Result<(), Fatal> {
-    if reverse && matches!(mode, MergeDiff::Combined | MergeDiff::Dense) {
+/// Refuses, before anything is printed, what oxgit's combined diff does not do: `-R`
+/// (git's output for it compares the sides the other way round) and the whitespace
+/// options.
+pub fn refuse_unsupported(mode: MergeDiff, options: &DiffOptions) -> Result<(), Fatal> {
+    if !matches!(mode, MergeDiff::Combined | MergeDiff::Dense) {
+        return Ok(());
+    }
+    if options.reverse {
         return Err(Fatal::new(
             "combined diff with -R is not supported by oxgit",
+        ));
+    }
+    if options.line.whitespace != crate::diff::line::Whitespace::Exact
+        || options.line.ignore_blank_lines
+    {
+        return Err(Fatal::new(
+            "combined diff with whitespace options is not supported by oxgit",
         ));
     }
     Ok(())

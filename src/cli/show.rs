@@ -81,7 +81,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     } else {
         MergeDiff::Dense
     })?;
-    super::merges::refuse_reverse(merges.mode, diff.options.reverse)?;
+    super::merges::refuse_unsupported(merges.mode, &diff.options)?;
     if rev.filter_given() {
         return Err(Fatal::new(
             "show: commit filters and counts are not supported by oxgit",
@@ -207,7 +207,7 @@ impl Show<'_> {
                 MergeDiff::Separate | MergeDiff::Combined | MergeDiff::Dense
             )
         {
-            super::merges::refuse_reverse(self.merge_mode, self.diff.options.reverse)?;
+            super::merges::refuse_unsupported(self.merge_mode, &self.diff.options)?;
             let mut style = self.diff.style();
             if self.diff.options.reverse {
                 std::mem::swap(&mut style.src_prefix, &mut style.dst_prefix);
