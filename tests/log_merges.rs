@@ -220,3 +220,85 @@ fn unsupported_merge_options_are_refused() {
         assert!(out.stdout.is_empty(), "{args:?}");
     }
 }
+
+/// Random merges of one file (two or three parents, each deleting, replacing and
+/// inserting lines of a shared base; the result a mix of all sides with evil lines):
+/// `show -c` and `--cc` at several context sizes are git's.
+#[test]
+fn random_merges_match_git() {
+    let dir = scratch_dir().join("random-merges");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    git(&dir, &["init", "-q"]);
+    let with_input = |args: &[&str], input: &str| -> String {
+        let mut c = git_cmd(&dir);
+        c.args(args);
+        let out = run(c, input.as_bytes());
+        assert!(out.status.success(), "git {args:?}");
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    let commit = |lines: &[String], parents: &[String]| -> String {
+        let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        let blob = with_input(&["hash-object", "-w", "--stdin"], &text);
+        let tree = with_input(&["mktree"], &format!("100644 blob {blob}\tf.txt\n"));
+        let mut args = vec!["commit-tree".to_string(), tree];
+        for p in parents {
+            args.extend(["-p".to_string(), p.clone()]);
+        }
+        args.extend(["-m".to_string(), "c".to_string()]);
+        let args: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
+        with_input(&args, "")
+    };
+    let mut rng = Rng(0x5eed_1234_abcd);
+    for _ in 0..40 {
+        let n = 5 + rng.below(30);
+        let base: Vec<String> = (0..n)
+            .map(|i| {
+                if rng.below(10) < 3 {
+                    format!("line {}", i % 7)
+                } else {
+                    format!("line {i}")
+                }
+            })
+            .collect();
+        let b = commit(&base, &[]);
+        let parents = 2 + usize::from(rng.below(4) == 0);
+        let mut sides = vec![base.clone()];
+        let mut ids = Vec::new();
+        for k in 0..parents {
+            let mut s = Vec::new();
+            for l in &base {
+                match rng.below(100) {
+                    0..=9 => {}
+                    10..=19 => s.push(format!("p{k} {}", rng.below(6))),
+                    r => {
+                        s.push(l.clone());
+                        if r > 92 {
+                            s.push(format!("p{k} ins {}", rng.below(4)));
+                        }
+                    }
+                }
+            }
+            ids.push(commit(&s, std::slice::from_ref(&b)));
+            sides.push(s);
+        }
+        let longest = sides.iter().map(|s| s.len()).max().unwrap_or(0);
+        let mut result = Vec::new();
+        for i in 0..longest {
+            let side = &sides[rng.below(sides.len())];
+            if let Some(l) = side.get(i) {
+                result.push(l.clone());
+            }
+            if rng.below(20) == 0 {
+                result.push("evil".to_string());
+            }
+        }
+        let merge = commit(&result, &ids);
+        for opts in [&["--cc"][..], &["-c"], &["--cc", "-U1"], &["-c", "-U0"]] {
+            let mut args = vec!["show"];
+            args.extend_from_slice(opts);
+            args.push(&merge);
+            assert_same(&dir, &args);
+        }
+    }
+}
