@@ -178,6 +178,7 @@ fn follow_matches_git() {
             &["-n2", "--oneline", "--name-status"],
             &["-M90%", "--oneline", "--name-status"],
             &["--no-renames", "--oneline", "--name-status"],
+            &["--first-parent", "--oneline", "--name-status"],
         ] {
             let mut args = vec!["log", "--follow"];
             args.extend_from_slice(opts);
@@ -200,6 +201,14 @@ fn unsupported_merge_options_are_refused() {
         &["show", "--ignore-blank-lines", ":/merge side"],
         &["log", "-m", "-p", "--", "code.c"],
         &["log", "--follow", "--reverse", "--", "story.txt"],
+        &["log", "--follow", "--cc", "--", "story.txt"],
+        &[
+            "log",
+            "--follow",
+            "--diff-merges=first-parent",
+            "--",
+            "story.txt",
+        ],
         &["diff-tree", "--cc", "-v", ":/merge side"],
     ] {
         let out = run(

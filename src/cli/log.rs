@@ -70,16 +70,14 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 "log --follow with --skip, --reverse or --json is not supported by oxgit",
             ));
         }
-        if matches!(
-            merge_mode,
-            MergeDiff::Separate | MergeDiff::Combined | MergeDiff::Dense
-        ) {
+        if !matches!(opts.merges.mode, MergeDiff::Unset | MergeDiff::Off) {
             return Err(Fatal::new(
-                "log --follow with diffs of merges is not supported by oxgit",
+                "log --follow with -m, -c, --cc or --diff-merges is not supported by oxgit",
             ));
         }
         follow = Some(Follow {
             path: opts.diff.options.paths.remove(0),
+            merges_first_parent: merge_mode == MergeDiff::FirstParent,
             left: opts.rev.filter.max_count.take(),
         });
     }
@@ -281,6 +279,8 @@ struct Follow {
     path: Vec<u8>,
     /// Commits still to show (`-n`, counted over shown commits).
     left: Option<usize>,
+    /// Merges are diffed against their first parent (otherwise not shown).
+    merges_first_parent: bool,
 }
 
 impl Follow {
@@ -297,7 +297,7 @@ impl Follow {
         style: &crate::api::Style,
     ) -> Result<Option<Vec<u8>>, Fatal> {
         use crate::api::{Detect, DiffRequest, Differ, Endpoints, Side};
-        if c.parents.len() > 1 {
+        if c.parents.len() > 1 && !self.merges_first_parent {
             return Ok(None);
         }
         let old = match c.parents.first() {
