@@ -96,16 +96,15 @@ fn formats_and_diff_flags_match_git() {
 fn errors_match_git() {
     let dir = fixture("basic");
     assert_same_stderr(&dir, &["show", "no-such-rev"]);
+    // Merges are shown as git's combined diff (tests/log_merges.rs has the cases).
+    assert_same(&dir, &["show", "HEAD~2"]);
+    assert_same(&dir, &["show", "--cc", "HEAD~1"]);
     for (args, needle) in [
+        (&["show", "--bogus", "HEAD"][..], "not supported by oxgit"),
         (
-            &["show", "HEAD~2"][..],
-            "combined diff is not supported by oxgit",
+            &["show", "--remerge-diff", "HEAD~2"],
+            "not supported by oxgit",
         ),
-        (
-            &["show", "--cc", "HEAD~1"],
-            "combined diff is not supported by oxgit",
-        ),
-        (&["show", "--bogus", "HEAD"], "not supported by oxgit"),
     ] {
         let out = run(
             {

@@ -745,7 +745,7 @@ pub(crate) fn first_parent(
 }
 
 /// The abbreviation start length of patch `index` lines (`None`: full ids).
-fn abbrev_start(repo: &Repository, o: &DiffOptions) -> Option<usize> {
+pub(super) fn abbrev_start(repo: &Repository, o: &DiffOptions) -> Option<usize> {
     if o.full_index {
         return None;
     }

@@ -35,6 +35,16 @@ impl Sections {
     /// `--shortstat`.
     pub const SHORTSTAT: Sections = Sections(256);
 
+    /// The sections of `self` and of `other`.
+    pub const fn union(self, other: Sections) -> Sections {
+        Sections(self.0 | other.0)
+    }
+
+    /// The sections both `self` and `other` have.
+    pub const fn intersection(self, other: Sections) -> Sections {
+        Sections(self.0 & other.0)
+    }
+
     /// Whether every section of `other` is in `self`.
     pub fn contains(self, other: Sections) -> bool {
         self.0 & other.0 == other.0

@@ -19,6 +19,9 @@ pub struct HistoryRequest {
     /// `--first-parent`: follow only first parents (and diff merges against their first
     /// parent, as git's `--diff-merges=first-parent` which it implies).
     pub first_parent: bool,
+    /// Whether merges are diffed against their first parent (`None`: when
+    /// `first_parent`, as git's `--first-parent` implies `--diff-merges=first-parent`).
+    pub merge_first_parent: Option<bool>,
     /// `--no-merges`.
     pub no_merges: bool,
     /// `-n`.
@@ -39,6 +42,7 @@ impl HistoryRequest {
         HistoryRequest {
             tips,
             first_parent: false,
+            merge_first_parent: None,
             no_merges: false,
             max_count: None,
             max_age: None,
@@ -134,7 +138,8 @@ impl<'r> History<'r> {
 
     /// Diffs what `commit` changed (against its first parent; a root commit against the
     /// empty tree) into `sink`, reusing this walk's tree-diff state. Merges give `None`,
-    /// as in git's default, unless the walk follows first parents only.
+    /// as in git's default, unless they are diffed against their first parent
+    /// ([`HistoryRequest::merge_first_parent`]).
     pub fn diff<S: Sink>(
         &mut self,
         commit: &WalkedCommit,
@@ -157,7 +162,11 @@ impl<'r> History<'r> {
         commit: &WalkedCommit,
         sink: &mut S,
     ) -> Result<Option<Outcome>, S::Error> {
-        if commit.parents.len() > 1 && !self.request.first_parent {
+        let first = self
+            .request
+            .merge_first_parent
+            .unwrap_or(self.request.first_parent);
+        if commit.parents.len() > 1 && !first {
             return Ok(None);
         }
         let parent_tree = match commit.parents.first() {

@@ -1,10 +1,11 @@
 //! `oxgit diff-tree`: two trees compared, or what commits changed, as git 2.47's plumbing
 //! prints it: raw output by default, not recursive unless `-r`/`-t` (or a patch or stat
 //! format), rename detection only with `-M`, full ids, each commit's diff under a
-//! commit-id line (`--no-commit-id`, `-v`/`--pretty`/`--format`), `--root`, `-m`, and
-//! `--stdin`. The diff flags are the shared table (`cli::diff_flags`).
+//! commit-id line (`--no-commit-id`, `-v`/`--pretty`/`--format`), `--root`, `-m`, merges
+//! combined (`-c`, `--cc`), and `--stdin`. The diff flags are the shared table (`cli::diff_flags`).
 
 use super::diff_flags::{parse_flag, DiffArgs};
+use super::merges::MergeDiff;
 use super::rev_args::{self, Porcelain, RevArgs};
 use super::{Context, Fatal};
 use crate::api::{Abbrev, Detect, DiffRequest, Differ, Endpoints, GitText, Sections, Side};
@@ -27,6 +28,9 @@ struct Shown<'r> {
     sections: Sections,
     root: bool,
     merges: bool,
+    /// `-c` / `--cc`: merges as a combined diff.
+    combined: Option<MergeDiff>,
+    all_paths: bool,
     no_commit_id: bool,
     always: bool,
     /// The verbose header's formatter (`-v`, `--pretty`, `--format`).
@@ -54,6 +58,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let (mut recursive, mut trees, mut root, mut merges) = (false, false, false, false);
     let (mut no_commit_id, mut stdin, mut always, mut verbose) = (false, false, false, false);
     let (mut positional, mut paths, mut dashdash) = (Vec::new(), Vec::new(), false);
+    let (mut combined, mut all_paths) = (None, false);
     let args = &ctx.args;
     let mut i = 0;
     while i < args.len() {
@@ -82,9 +87,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             "--stdin" => stdin = true,
             "--always" => always = true,
             "-v" => verbose = true,
-            "-c" | "--cc" | "--combined-all-paths" => {
-                return Err(Fatal::new("combined diff is not supported by oxgit"))
-            }
+            "-c" => combined = Some(MergeDiff::Combined),
+            "--cc" => combined = Some(MergeDiff::Dense),
+            "--combined-all-paths" => all_paths = true,
             "--" => dashdash = true,
             _ if pretty_option => {
                 rev_args::parse_option(&mut rev, args, &mut i)?;
@@ -101,8 +106,17 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         }
         i += 1;
     }
+    if all_paths && combined.is_none() {
+        return Err(Fatal::new(
+            "--combined-all-paths makes no sense without -c or --cc",
+        ));
+    }
+    super::merges::refuse_unsupported(combined.unwrap_or_default(), &d.options)?;
     if d.no_output {
         d.sections = Sections::NONE;
+    } else if d.sections.is_empty() && combined == Some(MergeDiff::Dense) {
+        // `--cc` implies `-p` (`-c` does not).
+        d.sections = Sections::PATCH;
     } else if d.sections.is_empty() {
         d.sections = Sections::RAW;
     }
@@ -131,9 +145,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     d.options.paths =
         crate::api::relative_pathspec(&repo, &ctx.cwd, &paths).map_err(super::diff::fatal)?;
     let formatter = if verbose {
-        if merges {
+        if merges || combined.is_some() {
             return Err(Fatal::new(
-                "diff-tree: -m with a commit message is not supported by oxgit",
+                "diff-tree: -m, -c or --cc with a commit message is not supported by oxgit",
             ));
         }
         if rev.pretty.format.is_none() && !rev.pretty.oneline {
@@ -159,6 +173,8 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         diff: d,
         root,
         merges,
+        combined,
+        all_paths,
         no_commit_id,
         always,
         formatter,
@@ -245,6 +261,18 @@ impl Shown<'_> {
         c: &WalkedCommit,
         out: &mut dyn Write,
     ) -> Result<(), Fatal> {
+        if let (Some(mode), true) = (self.combined, parents.len() > 1) {
+            let mut style = self.diff.style();
+            if let Some(a) = self.raw_abbrev {
+                style.abbrev = a;
+            }
+            let how = super::merges::combined_style(mode, self.all_paths, self.sections, &style);
+            let text =
+                super::merges::combined_text(self.repo, *id, parents, &self.diff.options, &how)?;
+            self.header(id, parents, c, true, out)?;
+            out.write_all(&text)?;
+            return Ok(());
+        }
         let olds: Vec<Side> = match parents {
             [] if self.root => vec![Side::EmptyTree],
             [] => Vec::new(),

@@ -31,7 +31,7 @@ pub(super) const COMMANDS: &[Command] = &[
         name: "log",
         summary: "Show commit history",
         usage: "usage: oxgit log [<options>] [<revision-range>] [[--] <path>...]\n",
-        supports: "every pretty format and placeholder, --date, .mailmap, notes, --decorate, the filters --author/--committer/--grep/--since/--until/--merges/--no-merges/--min-parents/--max-parents/--skip/--reverse/-n/--first-parent, ranges (A..B, ^A, A...B, --not), paths, and every diff option of `oxgit diff`; refused: --graph, --all/--branches/--tags, -S/-G, --follow, -m/-c/--cc, -L",
+        supports: "every pretty format and placeholder, --date, .mailmap, notes, --decorate, the filters --author/--committer/--grep/--since/--until/--merges/--no-merges/--min-parents/--max-parents/--skip/--reverse/-n/--first-parent, ranges (A..B, ^A, A...B, --not), paths, every diff option of `oxgit diff`, diffs of merges (-m, -c, --cc, --dd, --diff-merges=<format>, --no-diff-merges, --combined-all-paths, log.diffMerges), --follow <path>; refused: --graph, --all/--branches/--tags, -S/-G, -L, --remerge-diff, -c/--cc with -R, -m with paths, --follow with --skip/--reverse",
         common: true,
     },
     Command {
@@ -45,7 +45,7 @@ pub(super) const COMMANDS: &[Command] = &[
         name: "show",
         summary: "Show commits (with their diff), tags, trees and blobs",
         usage: "usage: oxgit show [<options>] <object>...\n",
-        supports: "commits with their patch (or --stat, --name-status, -s and every diff option), annotated tags (tags of tags), trees, blobs, rev:path, several objects, --format/--pretty/--oneline; refused: combined diffs of merges, ranges and commit filters",
+        supports: "commits with their patch (or --stat, --name-status, -s and every diff option), annotated tags (tags of tags), trees, blobs, rev:path, several objects, --format/--pretty/--oneline, merges as --cc (or -m, -c, --first-parent, --diff-merges=<format>, --combined-all-paths); refused: ranges and commit filters, --remerge-diff",
         common: true,
     },
     Command {
@@ -59,7 +59,7 @@ pub(super) const COMMANDS: &[Command] = &[
         name: "diff-tree",
         summary: "Compare two trees, or show what commits changed",
         usage: "usage: oxgit diff-tree [<options>] <tree-ish> [<tree-ish>] [<path>...]\n",
-        supports: "two trees, a commit against its parents (--root, -m), -r, -t, -p and every diff option, -s, --no-commit-id, --stdin",
+        supports: "two trees, a commit against its parents (--root, -m), merges combined (-c, --cc, --combined-all-paths), -r, -t, -p and every diff option, -s, --no-commit-id, --stdin",
         common: false,
     },
     Command {

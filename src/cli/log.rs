@@ -3,6 +3,7 @@
 //! shared table, `cli::diff_flags`), each commit's diff computed in parallel.
 
 use super::diff_flags::DiffArgs;
+use super::merges::{MergeArgs, MergeDiff, PatchFor};
 use super::rev_args::{self, Porcelain, RevArgs, Selector};
 use super::{Context, Fatal};
 use crate::api::{GitText, History, HistoryRequest, Sections};
@@ -21,14 +22,70 @@ struct LogOptions {
     json: bool,
     /// Paths after `--`, as given (relative to the working folder).
     paths: Vec<String>,
+    /// How merges' diffs are shown.
+    merges: MergeArgs,
+    /// `--follow`.
+    follow: bool,
 }
 
 /// Runs `log`.
 pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let repo = ctx.repo()?;
-    let mut opts = parse_args(&ctx.args, DiffArgs::from_repo(&repo)?)?;
+    let mut opts = parse_args(&repo, &ctx.args, DiffArgs::from_repo(&repo)?)?;
+    // `--first-parent` implies `--diff-merges=first-parent` (as a default).
+    let merge_mode = opts.merges.resolve(if opts.rev.first_parent {
+        MergeDiff::FirstParent
+    } else {
+        MergeDiff::Off
+    })?;
+    super::merges::refuse_unsupported(merge_mode, &opts.diff.options)?;
+    // `-m` on a first-parent walk is against the first parent only.
+    let merge_mode = if opts.rev.first_parent && merge_mode == MergeDiff::Separate {
+        MergeDiff::FirstParent
+    } else {
+        merge_mode
+    };
+    // `-c`/`--cc` give every commit a patch by default, `--diff-merges=` merges only.
+    let default_patch = !opts.diff.no_output && opts.diff.sections.is_empty();
+    if default_patch && opts.merges.implies_patch == PatchFor::All {
+        opts.diff.sections = Sections::PATCH;
+    }
+    let merge_sections = if default_patch && opts.merges.implies_patch == PatchFor::Merges {
+        Sections::PATCH
+    } else if opts.diff.no_output {
+        Sections::NONE
+    } else {
+        opts.diff.sections
+    };
     opts.diff.options.paths =
         crate::api::relative_pathspec(&repo, &ctx.cwd, &opts.paths).map_err(super::diff::fatal)?;
+    // `--follow <path>`: the walk is not limited by the path, which changes with renames.
+    let mut follow = None;
+    if opts.follow && !opts.paths.is_empty() {
+        if opts.diff.options.paths.len() != 1 {
+            return Err(Fatal::new("--follow requires exactly one pathspec"));
+        }
+        if opts.rev.filter.skip > 0 || opts.rev.filter.reverse || opts.json {
+            return Err(Fatal::new(
+                "log --follow with --skip, --reverse or --json is not supported by oxgit",
+            ));
+        }
+        if !matches!(opts.merges.mode, MergeDiff::Unset | MergeDiff::Off) {
+            return Err(Fatal::new(
+                "log --follow with -m, -c, --cc or --diff-merges is not supported by oxgit",
+            ));
+        }
+        follow = Some(Follow {
+            path: opts.diff.options.paths.remove(0),
+            merges_first_parent: merge_mode == MergeDiff::FirstParent,
+            left: opts.rev.filter.max_count.take(),
+        });
+    }
+    // git's `-m` turns off history simplification, which the walk does not do.
+    if merge_mode == MergeDiff::Separate && !opts.diff.options.paths.is_empty() && follow.is_none()
+    {
+        return Err(Fatal::new("log: -m with paths is not supported by oxgit"));
+    }
     let revisions = rev_args::revisions(&repo, &opts.rev)?;
     let (mut formatter, clock) = rev_args::build_formatter(
         &repo,
@@ -73,6 +130,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let diff_format = !sections.is_empty();
     let mut request = HistoryRequest::new(revisions.tips, opts.diff.options.clone());
     request.first_parent = opts.rev.first_parent;
+    request.merge_first_parent = Some(merge_mode == MergeDiff::FirstParent);
     // `-n` and `--no-merges` count and filter shown commits after the other filters, as
     // git does.
     request.max_age = filter.max_age;
@@ -89,7 +147,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     }
     // Commits are diffed in parallel batches; output stays in walk order (`--reverse`
     // holds them all).
-    let batch = if reverse {
+    let batch = if follow.is_some() {
+        1
+    } else if reverse {
         usize::MAX
     } else if diff_format || opts.json {
         64
@@ -131,7 +191,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             write_json(&history, &commits, out)?;
             continue;
         }
-        let walked: Vec<WalkedCommit> = if diff_format {
+        let walked: Vec<WalkedCommit> = if diff_format && follow.is_none() {
             commits.iter().map(|(c, _)| c.clone()).collect()
         } else {
             Vec::new()
@@ -144,12 +204,58 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         for (c, source) in &commits {
             let mut info = CommitInfo::new(c.id, c.tree, &c.parents, &c.data);
             info.source = source.as_deref();
+            let diff = diffs.next();
+            if let Some(f) = follow.as_mut() {
+                if f.left == Some(0) {
+                    return Ok(0);
+                }
+                let Some(text) = f.next(&repo, c, &opts.diff.options, sections, &style)? else {
+                    continue;
+                };
+                let mut buf = Vec::new();
+                formatter
+                    .write_entry(&info, &mut buf)
+                    .map_err(|e| Fatal::new(e.to_string()))?;
+                out.write_all(&buf)?;
+                if let Some(n) = f.left.as_mut() {
+                    *n -= 1;
+                }
+                if !text.is_empty() {
+                    if !oneline && !empty_format {
+                        if sections.contains(Sections::STAT | Sections::PATCH) {
+                            out.write_all(b"---")?;
+                        }
+                        out.write_all(b"\n")?;
+                    }
+                    out.write_all(&text)?;
+                }
+                continue;
+            }
+            // Merges shown by MergeShow: `-m` and combined diffs, and first-parent
+            // diffs when only merges have a patch.
+            let own = match merge_mode {
+                MergeDiff::Separate | MergeDiff::Combined | MergeDiff::Dense => true,
+                MergeDiff::FirstParent => sections != merge_sections,
+                _ => false,
+            };
+            if own && c.parents.len() > 1 && !merge_sections.is_empty() {
+                let merge = MergeShow {
+                    repo: &repo,
+                    options: &opts.diff.options,
+                    sections: merge_sections,
+                    style: &style,
+                    mode: merge_mode,
+                    all_paths: opts.merges.all_paths,
+                };
+                merge.write(&mut formatter, &mut info, c, out)?;
+                continue;
+            }
             let mut buf = Vec::new();
             formatter
                 .write_entry(&info, &mut buf)
                 .map_err(|e| Fatal::new(e.to_string()))?;
             out.write_all(&buf)?;
-            let Some(diff) = diffs.next() else { continue };
+            let Some(diff) = diff else { continue };
             let Some((sink, outcome)) = diff.map_err(super::diff::fatal)? else {
                 continue;
             };
@@ -169,6 +275,182 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         }
     }
     Ok(0)
+}
+
+/// `log --follow`: the path followed back through renames and copies.
+struct Follow {
+    /// The path now (its name in the commits walked next).
+    path: Vec<u8>,
+    /// Commits still to show (`-n`, counted over shown commits).
+    left: Option<usize>,
+    /// Merges are diffed against their first parent (otherwise not shown).
+    merges_first_parent: bool,
+}
+
+impl Follow {
+    /// What `c` changed of the path, as text (`None`: not shown). A commit that adds
+    /// the path is searched for a rename or copy to it (with copies harder, as git's
+    /// follow does); if one is found, that pair is the diff and the walk continues
+    /// with the old name.
+    fn next(
+        &mut self,
+        repo: &crate::repo::Repository,
+        c: &WalkedCommit,
+        options: &crate::api::DiffOptions,
+        sections: Sections,
+        style: &crate::api::Style,
+    ) -> Result<Option<Vec<u8>>, Fatal> {
+        use crate::api::{Detect, DiffRequest, Differ, Endpoints, Side};
+        if c.parents.len() > 1 && !self.merges_first_parent {
+            return Ok(None);
+        }
+        let old = match c.parents.first() {
+            Some(p) => Side::Id(*p),
+            None => Side::EmptyTree,
+        };
+        let pair = Endpoints::pair(old, Side::Id(c.id));
+        let mut limited = options.clone();
+        limited.paths = vec![self.path.clone()];
+        let mut plain = limited.clone();
+        plain.detect = Detect::Off;
+        let (changes, _) =
+            crate::api::changes(repo, &DiffRequest::with_options(pair.clone(), plain))
+                .map_err(super::diff::fatal)?;
+        if changes.is_empty() {
+            return Ok(None);
+        }
+        let added = changes
+            .iter()
+            .any(|ch| ch.kind == crate::diff::ChangeKind::Added);
+        let mut request = DiffRequest::with_options(pair.clone(), limited);
+        if added {
+            let mut all = options.clone();
+            all.paths.clear();
+            all.detect = Detect::Copies;
+            all.copies_harder = true;
+            let full = Differ::new(repo, &DiffRequest::with_options(pair, all.clone()))
+                .map_err(super::diff::fatal)?;
+            let found = full.changes().iter().find(|ch| {
+                matches!(
+                    ch.kind,
+                    crate::diff::ChangeKind::Renamed | crate::diff::ChangeKind::Copied
+                ) && ch.new_path == self.path
+            });
+            if let Some(ch) = found {
+                let ch = ch.clone();
+                self.path = ch.old_path.clone();
+                let differ = Differ::from_changes(
+                    repo,
+                    options.clone(),
+                    full.old().clone(),
+                    full.new_side().clone(),
+                    vec![ch],
+                    Vec::new(),
+                );
+                return text_of(repo, &differ, sections, style).map(Some);
+            }
+        }
+        request.options.detect = options.detect;
+        let differ = Differ::new(repo, &request).map_err(super::diff::fatal)?;
+        text_of(repo, &differ, sections, style).map(Some)
+    }
+}
+
+/// A prepared diff as git's text.
+fn text_of(
+    repo: &crate::repo::Repository,
+    differ: &crate::api::Differ<'_>,
+    sections: Sections,
+    style: &crate::api::Style,
+) -> Result<Vec<u8>, Fatal> {
+    super::diff::print_warnings(differ.warnings());
+    let mut sink = GitText::new(repo, sections, style.clone(), Vec::new());
+    differ.run(&mut sink).map_err(super::diff::fatal)?;
+    Ok(sink.into_inner())
+}
+
+/// How `log` and `show` print a merge with `-m`, `-c` or `--cc`.
+pub(super) struct MergeShow<'a> {
+    pub repo: &'a crate::repo::Repository,
+    pub options: &'a crate::api::DiffOptions,
+    pub sections: Sections,
+    pub style: &'a crate::api::Style,
+    pub mode: MergeDiff,
+    pub all_paths: bool,
+}
+
+impl MergeShow<'_> {
+    /// Writes merge `c`: with `-m`, the entry (` (from <parent>)`) and diff once per
+    /// parent it differs from (the entry once if from none); against the first parent,
+    /// the entry and that diff; combined, the entry and the combined diff.
+    pub fn write(
+        &self,
+        formatter: &mut crate::pretty::Formatter<'_>,
+        info: &mut CommitInfo<'_>,
+        c: &WalkedCommit,
+        out: &mut dyn Write,
+    ) -> Result<(), Fatal> {
+        let spec = formatter.spec().clone();
+        let oneline = spec.format == Format::Builtin(Builtin::Oneline);
+        let entry = |formatter: &mut crate::pretty::Formatter<'_>,
+                     info: &CommitInfo<'_>,
+                     out: &mut dyn Write|
+         -> Result<(), Fatal> {
+            let mut buf = Vec::new();
+            formatter
+                .write_entry(info, &mut buf)
+                .map_err(|e| Fatal::new(e.to_string()))?;
+            out.write_all(&buf)?;
+            Ok(())
+        };
+        if matches!(self.mode, MergeDiff::Separate | MergeDiff::FirstParent) {
+            let first = self.mode == MergeDiff::FirstParent;
+            let parents = if first {
+                &c.parents[..1]
+            } else {
+                &c.parents[..]
+            };
+            let mut shown = false;
+            for p in parents {
+                let text = super::merges::parent_text(
+                    self.repo,
+                    c.id,
+                    *p,
+                    self.options,
+                    self.sections,
+                    self.style,
+                )?;
+                if text.is_empty() {
+                    continue;
+                }
+                info.from = (!first).then_some(*p);
+                entry(formatter, info, out)?;
+                if !oneline && !spec.is_empty() {
+                    if self.sections.contains(Sections::STAT | Sections::PATCH) {
+                        out.write_all(b"---")?;
+                    }
+                    out.write_all(b"\n")?;
+                }
+                out.write_all(&text)?;
+                shown = true;
+            }
+            if !shown {
+                info.from = c.parents.last().copied().filter(|_| !first);
+                entry(formatter, info, out)?;
+            }
+            return Ok(());
+        }
+        entry(formatter, info, out)?;
+        let how =
+            super::merges::combined_style(self.mode, self.all_paths, self.sections, self.style);
+        let text = super::merges::combined_text(self.repo, c.id, &c.parents, self.options, &how)?;
+        // git separates a combined diff from any entry but an empty format.
+        if !spec.is_empty() && !self.sections.is_empty() {
+            out.write_all(b"\n")?;
+        }
+        out.write_all(&text)?;
+        Ok(())
+    }
 }
 
 /// `log --json`: each commit as one line of JSON, with what it changed.
@@ -204,17 +486,24 @@ fn write_json(
     ))
 }
 
-fn parse_args(args: &[String], diff: DiffArgs) -> Result<LogOptions, Fatal> {
+fn parse_args(
+    repo: &crate::repo::Repository,
+    args: &[String],
+    diff: DiffArgs,
+) -> Result<LogOptions, Fatal> {
     let mut o = LogOptions {
         rev: RevArgs::default(),
         diff,
         json: false,
         paths: Vec::new(),
+        merges: MergeArgs::default(),
+        follow: false,
     };
     let mut i = 0;
     while i < args.len() {
         let a = args[i].as_str();
-        if rev_args::parse_option(&mut o.rev, args, &mut i)?
+        if super::merges::parse(&mut o.merges, repo, args, &mut i)?
+            || rev_args::parse_option(&mut o.rev, args, &mut i)?
             || super::diff_flags::parse_flag(&mut o.diff, args, &mut i)?
         {
             i += 1;
@@ -222,6 +511,7 @@ fn parse_args(args: &[String], diff: DiffArgs) -> Result<LogOptions, Fatal> {
         }
         match a {
             "--json" => o.json = true,
+            "--follow" => o.follow = true,
             "--" => {
                 o.paths.extend(args[i + 1..].iter().cloned());
                 break;

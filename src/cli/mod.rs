@@ -16,6 +16,7 @@ mod log;
 mod ls_files;
 mod ls_tree;
 pub mod merge_base;
+mod merges;
 mod options;
 
 #[cfg(feature = "server")]

@@ -1,10 +1,11 @@
 //! `oxgit show`: each named object as git 2.47 shows it: a commit as `log -1 -p` would
 //! (the format and diff flags are `log`'s: `cli::rev_args`, `cli::diff_flags`), an
 //! annotated tag as its header and message followed by the object it tags, a tree as a
-//! listing, a blob as its bytes. Combined diffs of merges are refused; their diffstat
-//! (which git takes against the first parent) is shown.
+//! listing, a blob as its bytes. A merge's diff is combined (`--cc`) unless `-m`, `-c`,
+//! `--first-parent` or `--diff-merges` say otherwise.
 
 use super::diff_flags::DiffArgs;
+use super::merges::{MergeArgs, MergeDiff};
 use super::rev_args::{self, Porcelain, RevArgs};
 use super::{Context, Fatal};
 use crate::api::{DiffRequest, Differ, Endpoints, GitText, Sections, Side};
@@ -21,6 +22,9 @@ struct Show<'r> {
     formatter: Formatter<'r>,
     diff: DiffArgs,
     sections: Sections,
+    /// How merges' diffs are shown.
+    merge_mode: MergeDiff,
+    all_paths: bool,
     /// Something was shown that the next tree or tag is separated from (git's
     /// `rev.shown_one`).
     shown_one: bool,
@@ -34,14 +38,13 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let mut rev = RevArgs::default();
     let mut diff = DiffArgs::from_repo(&repo)?;
     let mut paths = Vec::new();
+    let mut merges = MergeArgs::default();
     let args = &ctx.args;
     let mut i = 0;
     while i < args.len() {
         let a = args[i].as_str();
-        if matches!(a, "--cc" | "-c" | "--combined-all-paths") || a.starts_with("--diff-merges") {
-            return Err(Fatal::new("combined diff is not supported by oxgit"));
-        }
-        if rev_args::parse_option(&mut rev, args, &mut i)?
+        if super::merges::parse(&mut merges, &repo, args, &mut i)?
+            || rev_args::parse_option(&mut rev, args, &mut i)?
             || super::diff_flags::parse_flag(&mut diff, args, &mut i)?
         {
             i += 1;
@@ -71,6 +74,14 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             "show: revision ranges and ref listings are not supported by oxgit",
         ));
     }
+    // git's show: `--cc` unless told otherwise; `--first-parent` implies
+    // `--diff-merges=first-parent`.
+    let merge_mode = merges.resolve(if rev.first_parent {
+        MergeDiff::FirstParent
+    } else {
+        MergeDiff::Dense
+    })?;
+    super::merges::refuse_unsupported(merges.mode, &diff.options)?;
     if rev.filter_given() {
         return Err(Fatal::new(
             "show: commit filters and counts are not supported by oxgit",
@@ -96,6 +107,8 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         formatter,
         diff,
         sections,
+        merge_mode,
+        all_paths: merges.all_paths,
         shown_one: false,
         commits: Default::default(),
     };
@@ -200,19 +213,38 @@ impl Show<'_> {
         }
         let c = WalkedCommit::read(self.repo, id).map_err(|e| Fatal::new(e.to_string()))?;
         let merge = c.parents.len() > 1;
-        // git takes a combined diff's stats against the first parent.
-        let stats = Sections::STAT | Sections::NUMSTAT | Sections::SHORTSTAT;
-        if merge && !self.sections.without(stats).is_empty() {
-            return Err(Fatal::new("combined diff is not supported by oxgit"));
+        let mut info = CommitInfo::new(c.id, c.tree, &c.parents, &c.data);
+        if merge
+            && !self.sections.is_empty()
+            && matches!(
+                self.merge_mode,
+                MergeDiff::Separate | MergeDiff::Combined | MergeDiff::Dense
+            )
+        {
+            super::merges::refuse_unsupported(self.merge_mode, &self.diff.options)?;
+            let mut style = self.diff.style();
+            if self.diff.options.reverse {
+                std::mem::swap(&mut style.src_prefix, &mut style.dst_prefix);
+            }
+            let show = super::log::MergeShow {
+                repo: self.repo,
+                options: &self.diff.options,
+                sections: self.sections,
+                style: &style,
+                mode: self.merge_mode,
+                all_paths: self.all_paths,
+            };
+            show.write(&mut self.formatter, &mut info, &c, out)?;
+            self.shown_one = true;
+            return Ok(());
         }
-        let info = CommitInfo::new(c.id, c.tree, &c.parents, &c.data);
         let mut text = Vec::new();
         self.formatter
             .write_entry(&info, &mut text)
             .map_err(|e| Fatal::new(e.to_string()))?;
         out.write_all(&text)?;
         self.shown_one = true;
-        if self.sections.is_empty() {
+        if self.sections.is_empty() || (merge && self.merge_mode == MergeDiff::Off) {
             return Ok(());
         }
         let request =

@@ -364,6 +364,8 @@ pub struct CommitInfo<'a> {
     pub source: Option<&'a str>,
     /// The `%m` mark (`>`; `<` for the left side of a symmetric range, `-` boundary).
     pub mark: &'a str,
+    /// The parent a per-parent diff (`-m`) is against: git's ` (from <parent>)`.
+    pub from: Option<ObjectId>,
 }
 
 impl<'a> CommitInfo<'a> {
@@ -376,6 +378,7 @@ impl<'a> CommitInfo<'a> {
             data,
             source: None,
             mark: ">",
+            from: None,
         }
     }
 }
@@ -755,6 +758,10 @@ impl<'r> Formatter<'r> {
                     }
                     let hex = self.abbrev_id(&c.id, len)?;
                     out.extend_from_slice(hex.as_bytes());
+                    if let Some(p) = &c.from {
+                        let hex = self.abbrev_id(p, len)?;
+                        out.extend_from_slice(format!(" (from {hex})").as_bytes());
+                    }
                     out.extend_from_slice(color(color::RESET).as_bytes());
                     if let (Some(style), Some(d)) = (&self.opts.decorate, &self.decorations) {
                         d.write(&c.id, style, self.opts.color, out);
