@@ -149,6 +149,11 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     } else {
         Some(Abbrev::Full)
     };
+    if d.sections.contains(Sections::CHECK) {
+        return Err(Fatal::new(
+            "diff-tree: --check is not yet supported by oxgit",
+        ));
+    }
     let mut shown = Shown {
         repo: &repo,
         raw_abbrev,

@@ -82,6 +82,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     }
     diff.options.paths =
         crate::api::relative_pathspec(&repo, &ctx.cwd, &paths).map_err(super::diff::fatal)?;
+    if diff.sections.contains(Sections::CHECK) {
+        return Err(Fatal::new("show: --check is not yet supported by oxgit"));
+    }
     let sections = if diff.no_output {
         Sections::NONE
     } else if diff.sections.is_empty() {
