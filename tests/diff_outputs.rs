@@ -28,6 +28,16 @@ fn check_reports_whitespace_errors_as_git() {
         &["log", "--check", "--oneline"],
         &["log", "--check", "--format=%s"],
         &["log", "--check", "-p", "--stat"],
+        &["show", "--check"],
+        &["show", "--check", "HEAD~1"],
+        &["show", "--check", "HEAD~2", "--stat"],
+        &["show", "--check", "--oneline", "HEAD~2"],
+        &["diff-tree", "--check", "HEAD~2"],
+        &["diff-tree", "--check", "-r", "HEAD~1"],
+        &["diff-tree", "--check", "-v", "HEAD~2"],
+        &["diff-tree", "--check", "-v", "HEAD~1"],
+        &["diff-tree", "--check", "--root", "HEAD~3"],
+        &["diff-tree", "--check", "HEAD~3", "HEAD"],
     ] {
         assert_same(&dir, args);
     }
