@@ -6,6 +6,7 @@ use super::{Abbrev, Begin, Control, Detail, DiffOptions, Error, FileDiff, Outcom
 use crate::diff::patch::{self, PairHeader, PairStatus};
 use crate::diff::quote::{pprint_rename, write_name_terminated, write_quoted};
 use crate::diff::stat::{FileStat, StatKind, StatOptions};
+use crate::diff::whitespace::{self, WsRule};
 use crate::diff::{Change, ChangeKind};
 use crate::odb::Abbreviator;
 use crate::repo::Repository;
@@ -34,6 +35,8 @@ impl Sections {
     pub const STAT: Sections = Sections(128);
     /// `--shortstat`.
     pub const SHORTSTAT: Sections = Sections(256);
+    /// `--check`: whitespace errors of added lines (shown alone, as in git).
+    pub const CHECK: Sections = Sections(512);
 
     /// The sections of `self` and of `other`.
     pub const fn union(self, other: Sections) -> Sections {
@@ -67,7 +70,7 @@ impl Sections {
 
     /// The detail the sections need.
     pub fn detail(self) -> Detail {
-        if self.intersects(Sections::PATCH) {
+        if self.intersects(Sections::PATCH | Sections::CHECK) {
             Detail::Hunks
         } else if self.intersects(Sections::NUMSTAT | Sections::STAT | Sections::SHORTSTAT) {
             Detail::Counts
@@ -109,6 +112,8 @@ pub struct Style {
     pub nul: bool,
     /// The colours of `--color` output (`None`: plain text).
     pub palette: Option<crate::diff::color::DiffPalette>,
+    /// `core.whitespace`, for `--check`.
+    pub whitespace_rule: WsRule,
 }
 
 impl Style {
@@ -123,6 +128,7 @@ impl Style {
             abbrev: options.abbrev,
             nul: false,
             palette: None,
+            whitespace_rule: options.whitespace_rule,
         }
     }
 
@@ -296,6 +302,33 @@ fn write_part_plain(
                 line.content,
                 style.suppress_blank_empty,
             );
+        }
+    }
+}
+
+/// Appends git's `--check` report of one file pair (needs [`Detail::Hunks`]): each
+/// added line with whitespace errors under `path:line: <errors>.`, then a new blank
+/// line at the end of the file; nothing when the pair has no error.
+pub fn write_check(out: &mut Vec<u8>, f: &FileDiff, style: &Style) {
+    if f.binary {
+        return;
+    }
+    let rule = style.whitespace_rule;
+    let name = f.path();
+    for hunk in f.hunks() {
+        for line in hunk.lines() {
+            if line.kind != crate::api::LineKind::Added {
+                continue;
+            }
+            if let Some(errors) = rule.check_line(line.content) {
+                let no = line.new_line.unwrap_or(0) as usize;
+                whitespace::write_error(out, name, no, errors, line.content);
+            }
+        }
+    }
+    if f.hunks().len() > 0 {
+        if let Some(no) = rule.blank_at_eof(&f.old, &f.new) {
+            whitespace::write_error(out, name, no, whitespace::blank_at_eof_error(), b"");
         }
     }
 }
@@ -476,6 +509,7 @@ pub struct GitText<'r, W: Write> {
     before_patch: bool,
     patch_started: bool,
     stream: bool,
+    whitespace_errors: bool,
 }
 
 impl<'r, W: Write> GitText<'r, W> {
@@ -484,6 +518,9 @@ impl<'r, W: Write> GitText<'r, W> {
         let mut sections = sections;
         if sections.intersects(Sections::NAME_ONLY | Sections::NAME_STATUS) {
             sections = sections.without(Sections::RAW | Sections::SUMMARY | Sections::PATCH);
+        }
+        if sections.intersects(Sections::CHECK) {
+            sections = Sections::CHECK;
         }
         let raw_start = match style.abbrev {
             Abbrev::Full => None,
@@ -507,7 +544,13 @@ impl<'r, W: Write> GitText<'r, W> {
             held: Vec::new(),
             before_patch: false,
             patch_started: false,
+            whitespace_errors: false,
         }
+    }
+
+    /// Whether `--check` reported a whitespace error (git then exits with status 2).
+    pub fn found_whitespace_errors(&self) -> bool {
+        self.whitespace_errors
     }
 
     /// The writer.
@@ -587,6 +630,15 @@ impl<W: Write> Sink for GitText<'_, W> {
     }
 
     fn file(&mut self, f: &FileDiff) -> Result<Control, Error> {
+        if self.sections.intersects(Sections::CHECK) {
+            let start = self.buf.len();
+            write_check(&mut self.buf, f, &self.style);
+            self.whitespace_errors |= self.buf.len() > start;
+            if self.buf.len() > FLUSH_AT {
+                self.flush_buf()?;
+            }
+            return Ok(Control::Continue);
+        }
         if self.sections.intersects(Sections::PATCH) {
             if self.stream {
                 let start = self.buf.len();

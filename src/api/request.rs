@@ -287,6 +287,8 @@ pub struct DiffOptions {
     pub recursive: bool,
     /// Also list each changed subtree before its contents (`git diff-tree -t`).
     pub show_trees: bool,
+    /// `core.whitespace`: the rules `--check` applies.
+    pub whitespace_rule: crate::diff::whitespace::WsRule,
 }
 
 impl Default for DiffOptions {
@@ -312,6 +314,7 @@ impl Default for DiffOptions {
             stat: StatOptions::default(),
             recursive: true,
             show_trees: false,
+            whitespace_rule: Default::default(),
         }
     }
 }
@@ -388,6 +391,10 @@ impl DiffOptions {
             o.line.inter_hunk_context = n.min(u32::MAX as i64) as u32;
         }
         o.quote_path = cfg.get_bool("core.quotepath") != Some(false);
+        if let Some(v) = cfg.get("core.whitespace") {
+            o.whitespace_rule =
+                crate::diff::whitespace::WsRule::parse(v).map_err(Error::BadRequest)?;
+        }
         o.suppress_blank_empty = cfg.get_bool("diff.suppressblankempty") == Some(true);
         // Prefixes: `diff.noprefix` wins; `diff.mnemonicPrefix` only changes the sides that
         // are not commits or trees (index, work tree), so for tree diffs it keeps a/ b/

@@ -93,6 +93,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let exclusive = [
         s.contains(Sections::NAME_ONLY),
         s.contains(Sections::NAME_STATUS),
+        s.contains(Sections::CHECK),
         d.no_output,
     ]
     .iter()
@@ -168,6 +169,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             }
         }
     };
+    let mut ws_errors = false;
     let outcome = match json {
         Some(j) => run(&mut j.sink(&mut *ctx.out, &d, &paths))?,
         None => {
@@ -182,10 +184,14 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             if options.reverse {
                 std::mem::swap(&mut style.src_prefix, &mut style.dst_prefix);
             }
-            run(&mut GitText::new(&repo, sections, style, &mut *ctx.out))?
+            let mut sink = GitText::new(&repo, sections, style, &mut *ctx.out);
+            let outcome = run(&mut sink)?;
+            ws_errors = sink.found_whitespace_errors();
+            outcome
         }
     };
-    Ok(i32::from(exit_code && outcome.changes > 0))
+    // `--check` adds 2 to the status when it found whitespace errors.
+    Ok(i32::from(exit_code && outcome.changes > 0) | if ws_errors { 2 } else { 0 })
 }
 
 /// `diff --cached [<rev>]` and `diff --cached --merge-base <rev>`: a revision (default

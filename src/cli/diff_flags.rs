@@ -188,6 +188,7 @@ pub const FLAGS: &[Flag] = &[
     flag!("--summary", None, |a, _| section(a, Sections::SUMMARY)),
     flag!("--numstat", None, |a, _| section(a, Sections::NUMSTAT)),
     flag!("--shortstat", None, |a, _| section(a, Sections::SHORTSTAT)),
+    flag!("--check", None, |a, _| section(a, Sections::CHECK)),
     flag!("-p", None, |a, _| section(a, Sections::PATCH)),
     flag!("-u", None, |a, _| section(a, Sections::PATCH)),
     flag!("--patch", None, |a, _| section(a, Sections::PATCH)),
@@ -446,7 +447,6 @@ const REFUSED: &[&str] = &[
     "--dirstat",
     "--compact-summary",
     "--word-diff",
-    "--check",
     "--color-moved",
 ];
 

@@ -35,6 +35,8 @@ struct Shown<'r> {
     always: bool,
     /// The verbose header's formatter (`-v`, `--pretty`, `--format`).
     formatter: Option<Formatter<'r>>,
+    /// `--check` found whitespace errors (the status is then 2).
+    ws_errors: std::cell::Cell<bool>,
 }
 
 /// Runs `diff-tree`.
@@ -169,7 +171,12 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let mut shown = Shown {
         repo: &repo,
         raw_abbrev,
-        sections: d.sections,
+        // `--check` is shown alone, as in git.
+        sections: if d.sections.contains(Sections::CHECK) {
+            Sections::CHECK
+        } else {
+            d.sections
+        },
         diff: d,
         root,
         merges,
@@ -178,6 +185,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         no_commit_id,
         always,
         formatter,
+        ws_errors: Default::default(),
     };
     let out = &mut *ctx.out;
     if stdin {
@@ -192,7 +200,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             }
             shown.stdin_line(&line, out)?;
         }
-        return Ok(0);
+        return Ok(shown.status());
     }
     match revs.as_slice() {
         [one] => {
@@ -207,7 +215,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         }
         _ => return Ok(super::options::usage_error("", USAGE)),
     }
-    Ok(0)
+    Ok(shown.status())
 }
 
 /// Whether `spec` names an object.
@@ -225,6 +233,15 @@ fn peel_commit(repo: &Repository, id: ObjectId) -> Result<ObjectId, Fatal> {
 }
 
 impl Shown<'_> {
+    /// The exit status: 2 when `--check` found whitespace errors.
+    fn status(&self) -> i32 {
+        if self.ws_errors.get() {
+            2
+        } else {
+            0
+        }
+    }
+
     /// Diffs `old` against `new` into a buffer; returns it and the number of changes.
     /// What a commit changed is shown as git's log-tree shows it: with `-R`, the
     /// prefixes swap too.
@@ -242,6 +259,9 @@ impl Shown<'_> {
         }
         let mut sink = GitText::new(self.repo, self.sections, style, Vec::new());
         let outcome = differ.run(&mut sink).map_err(super::diff::fatal)?;
+        if sink.found_whitespace_errors() {
+            self.ws_errors.set(true);
+        }
         Ok((sink.into_inner(), outcome.changes))
     }
 
@@ -288,7 +308,9 @@ impl Shown<'_> {
             if changes == 0 && !self.always {
                 continue;
             }
-            self.header(id, parents, c, !text.is_empty(), out)?;
+            // With `--check`, git's separator comes whenever there are changes.
+            let has_diff = !text.is_empty() || self.sections.contains(Sections::CHECK);
+            self.header(id, parents, c, has_diff, out)?;
             out.write_all(&text)?;
         }
         Ok(())

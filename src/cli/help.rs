@@ -66,7 +66,7 @@ pub(super) const COMMANDS: &[Command] = &[
         name: "diff",
         summary: "Show changes between commits, the index and the work tree",
         usage: "usage: oxgit diff [<options>] [<commit>] [--] [<path>...]\n   or: oxgit diff [<options>] --cached [--merge-base] [<commit>] [--] [<path>...]\n   or: oxgit diff [<options>] [--merge-base] <commit> <commit> [--] [<path>...]\n   or: oxgit diff [<options>] <commit>...<commit> [--] [<path>...]\n   or: oxgit diff [<options>] <blob> <blob>\n",
-        supports: "patch, --raw, --name-only, --name-status, --numstat, --stat, --shortstat, --summary, -z, -M/-C/-B/--find-copies-harder/--no-renames/-l, --diff-filter, -R, -U, --inter-hunk-context, -W, the line algorithms, whitespace options, --abbrev, --full-index, prefixes, --format=json|ndjson, and the diff.* / core.* config keys git honours; --color[=<when>]/--no-color with color.ui/color.diff/color.diff.<slot> and whitespace errors (core.whitespace), a pager on a terminal; refused: --no-index, --word-diff, --check, --dirstat, --color-moved",
+        supports: "patch, --raw, --name-only, --name-status, --numstat, --stat, --shortstat, --summary, --check (core.whitespace), -z, -M/-C/-B/--find-copies-harder/--no-renames/-l, --diff-filter, -R, -U, --inter-hunk-context, -W, the line algorithms, whitespace options, --abbrev, --full-index, prefixes, --format=json|ndjson, and the diff.* / core.* config keys git honours; --color[=<when>]/--no-color with color.ui/color.diff/color.diff.<slot> and whitespace errors (core.whitespace), a pager on a terminal; refused: --no-index, --word-diff, --dirstat, --compact-summary, --color-moved",
         common: true,
     },
     Command {

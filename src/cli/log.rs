@@ -124,9 +124,13 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     }
     let sections = if opts.diff.no_output {
         Sections::NONE
+    } else if opts.diff.sections.contains(Sections::CHECK) {
+        // `--check` is shown alone, as in git.
+        Sections::CHECK
     } else {
         opts.diff.sections
     };
+    let mut ws_errors = false;
     let diff_format = !sections.is_empty();
     let mut request = HistoryRequest::new(revisions.tips, opts.diff.options.clone());
     request.first_parent = opts.rev.first_parent;
@@ -261,7 +265,11 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             };
             super::diff::print_warnings(&outcome.warnings);
             let text = sink.into_inner();
-            if !text.is_empty() {
+            let check = sections.contains(Sections::CHECK);
+            ws_errors |= check && !text.is_empty();
+            // With `--check`, git's separator comes for every commit with changes, even
+            // one without errors.
+            if !text.is_empty() || (check && outcome.changes > 0) {
                 // git's blank line between a verbose header and its diff, after a `---`
                 // line when both a stat and the patch follow.
                 if !oneline && !empty_format {
@@ -274,7 +282,8 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             }
         }
     }
-    Ok(0)
+    // `--check` exits with 2 when it found whitespace errors.
+    Ok(if ws_errors { 2 } else { 0 })
 }
 
 /// `log --follow`: the path followed back through renames and copies.

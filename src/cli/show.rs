@@ -30,6 +30,8 @@ struct Show<'r> {
     shown_one: bool,
     /// Commits shown already: git shows each once (its `SHOWN` flag).
     commits: crate::oid::IdSet,
+    /// `--check` found whitespace errors (the status is then 2).
+    ws_errors: bool,
 }
 
 /// Runs `show`.
@@ -97,6 +99,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         Sections::NONE
     } else if diff.sections.is_empty() {
         Sections::PATCH
+    } else if diff.sections.contains(Sections::CHECK) {
+        // `--check` is shown alone, as in git.
+        Sections::CHECK
     } else {
         diff.sections
     };
@@ -111,13 +116,14 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         all_paths: merges.all_paths,
         shown_one: false,
         commits: Default::default(),
+        ws_errors: false,
     };
     for name in &rev.revs {
         let id = crate::revision::resolve(&repo, name)
             .map_err(|_| super::rev_args::unknown_revision(&repo, &rev, name))?;
         show.object(id, name, ctx.out)?;
     }
-    Ok(0)
+    Ok(if show.ws_errors { 2 } else { 0 })
 }
 
 impl Show<'_> {
@@ -257,9 +263,12 @@ impl Show<'_> {
             std::mem::swap(&mut style.src_prefix, &mut style.dst_prefix);
         }
         let mut sink = GitText::new(self.repo, self.sections, style, Vec::new());
-        differ.run(&mut sink).map_err(super::diff::fatal)?;
+        let outcome = differ.run(&mut sink).map_err(super::diff::fatal)?;
         let diff = sink.into_inner();
-        if diff.is_empty() {
+        let check = self.sections.contains(Sections::CHECK);
+        self.ws_errors |= check && !diff.is_empty();
+        // With `--check`, git's separator comes whenever there are changes.
+        if diff.is_empty() && !(check && outcome.changes > 0) {
             return Ok(());
         }
         let spec = self.formatter.spec();

@@ -11,6 +11,7 @@ pub mod quote;
 pub mod rename;
 pub mod stat;
 pub mod tree;
+pub mod whitespace;
 pub(crate) mod width;
 
 pub use change::{Change, ChangeKind, MAX_SCORE};
