@@ -31,6 +31,8 @@ pub struct HistoryRequest {
     pub commit_data: bool,
     /// How changes are computed; its `paths` also limit the walk (`log -- <path>`).
     pub diff: DiffOptions,
+    /// The output order (`--topo-order`, `--date-order`).
+    pub order: crate::revision::walk::Order,
 }
 
 impl HistoryRequest {
@@ -44,6 +46,7 @@ impl HistoryRequest {
             max_age: None,
             commit_data: true,
             diff,
+            order: Default::default(),
         }
     }
 
@@ -100,6 +103,7 @@ impl<'r> History<'r> {
             skip_data: !request.commit_data,
             paths: request.diff.paths.clone(),
             max_age: request.max_age,
+            order: request.order,
         };
         Ok(History {
             repo,

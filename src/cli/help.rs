@@ -31,7 +31,7 @@ pub(super) const COMMANDS: &[Command] = &[
         name: "log",
         summary: "Show commit history",
         usage: "usage: oxgit log [<options>] [<revision-range>] [[--] <path>...]\n",
-        supports: "every pretty format and placeholder, --date, .mailmap, notes, --decorate, the filters --author/--committer/--grep/--since/--until/--merges/--no-merges/--min-parents/--max-parents/--skip/--reverse/-n/--first-parent, ranges (A..B, ^A, A...B, --not), paths, and every diff option of `oxgit diff`; refused: --graph, --all/--branches/--tags, -S/-G, --follow, -m/-c/--cc, -L",
+        supports: "every pretty format and placeholder, --date, .mailmap, notes, --decorate, the filters --author/--committer/--grep/--since/--until/--merges/--no-merges/--min-parents/--max-parents/--skip/--reverse/-n/--first-parent, ranges (A..B, ^A, A...B, --not), paths, --topo-order/--date-order (not with paths), and every diff option of `oxgit diff`; refused: --graph, --all/--branches/--tags, -S/-G, --follow, -m/-c/--cc, -L",
         common: true,
     },
     Command {
@@ -52,7 +52,7 @@ pub(super) const COMMANDS: &[Command] = &[
         name: "rev-list",
         summary: "List commit objects in reverse chronological order",
         usage: "usage: oxgit rev-list [<options>] <commit>... [--] [<path>...]\n",
-        supports: "ranges, --not, --all/--branches/--tags/--remotes/--glob, --count, --parents, --reverse, -n, --skip, --since/--until, --author/--committer/--grep, --first-parent, --merges/--no-merges, paths, --objects, --format/--pretty/--oneline, --abbrev-commit",
+        supports: "ranges, --not, --all/--branches/--tags/--remotes/--glob, --count, --parents, --reverse, -n, --skip, --since/--until, --author/--committer/--grep, --first-parent, --merges/--no-merges, --topo-order/--date-order (not with paths), paths, --objects, --format/--pretty/--oneline, --abbrev-commit; refused: --graph",
         common: false,
     },
     Command {

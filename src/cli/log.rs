@@ -29,6 +29,12 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let mut opts = parse_args(&ctx.args, DiffArgs::from_repo(&repo)?)?;
     opts.diff.options.paths =
         crate::api::relative_pathspec(&repo, &ctx.cwd, &opts.paths).map_err(super::diff::fatal)?;
+    if opts.rev.order != crate::revision::walk::Order::Date && !opts.diff.options.paths.is_empty() {
+        // git sorts the simplified history then, hidden commits included.
+        return Err(Fatal::new(
+            "--topo-order and --date-order with paths are not supported by oxgit",
+        ));
+    }
     let revisions = rev_args::revisions(&repo, &opts.rev)?;
     let (mut formatter, clock) =
         rev_args::build_formatter(&repo, &opts.rev.pretty, Porcelain::Log)?;
@@ -69,6 +75,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let diff_format = !sections.is_empty();
     let mut request = HistoryRequest::new(revisions.tips, opts.diff.options.clone());
     request.first_parent = opts.rev.first_parent;
+    request.order = opts.rev.order;
     // `-n` and `--no-merges` count and filter shown commits after the other filters, as
     // git does.
     request.max_age = filter.max_age;
