@@ -211,7 +211,8 @@ fn errors_match_git() {
         &["rev-list", "--bogus", "HEAD"],
         "not supported by oxgit",
     );
-    assert_oxgit_refuses(&dir, &["rev-list", "--topo-order", "HEAD"], "--topo-order");
+    assert_same(&dir, &["rev-list", "--topo-order", "HEAD"]);
+    assert_oxgit_refuses(&dir, &["rev-list", "--left-right", "HEAD"], "--left-right");
     assert_same(&dir, &["rev-list", "-n", "x", "HEAD"]);
     assert_same_stderr(&dir, &["rev-list", "--notes", "HEAD"]);
     // What oxgit does not do is refused, never approximated.

@@ -34,6 +34,8 @@ pub struct HistoryRequest {
     pub commit_data: bool,
     /// How changes are computed; its `paths` also limit the walk (`log -- <path>`).
     pub diff: DiffOptions,
+    /// The output order (`--topo-order`, `--date-order`).
+    pub order: crate::revision::walk::Order,
 }
 
 impl HistoryRequest {
@@ -48,6 +50,7 @@ impl HistoryRequest {
             max_age: None,
             commit_data: true,
             diff,
+            order: Default::default(),
         }
     }
 
@@ -104,6 +107,7 @@ impl<'r> History<'r> {
             skip_data: !request.commit_data,
             paths: request.diff.paths.clone(),
             max_age: request.max_age,
+            order: request.order,
         };
         Ok(History {
             repo,

@@ -86,6 +86,12 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     {
         return Err(Fatal::new("log: -m with paths is not supported by oxgit"));
     }
+    if opts.rev.order != crate::revision::walk::Order::Date && !opts.diff.options.paths.is_empty() {
+        // git sorts the simplified history then, hidden commits included.
+        return Err(Fatal::new(
+            "--topo-order and --date-order with paths are not supported by oxgit",
+        ));
+    }
     let revisions = rev_args::revisions(&repo, &opts.rev)?;
     let (mut formatter, clock) = rev_args::build_formatter(
         &repo,
@@ -135,6 +141,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let mut request = HistoryRequest::new(revisions.tips, opts.diff.options.clone());
     request.first_parent = opts.rev.first_parent;
     request.merge_first_parent = Some(merge_mode == MergeDiff::FirstParent);
+    request.order = opts.rev.order;
     // `-n` and `--no-merges` count and filter shown commits after the other filters, as
     // git does.
     request.max_age = filter.max_age;

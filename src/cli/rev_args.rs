@@ -19,6 +19,10 @@ use crate::revision::RevisionError;
 pub(super) struct RevArgs {
     /// `--first-parent`.
     pub first_parent: bool,
+    /// `--topo-order` / `--date-order` (the last given wins).
+    pub order: crate::revision::walk::Order,
+    /// `--graph` (refused for now).
+    pub graph: bool,
     /// Format options.
     pub pretty: PrettyArgs,
     /// Commit filters and counts.
@@ -206,6 +210,9 @@ pub(super) fn parse_option(o: &mut RevArgs, args: &[String], i: &mut usize) -> R
         "--no-max-parents" => o.filter.max_parents = Some(None),
         "--reverse" => o.filter.reverse = !o.filter.reverse,
         "--first-parent" => o.first_parent = true,
+        "--topo-order" => o.order = crate::revision::walk::Order::Topo,
+        "--date-order" => o.order = crate::revision::walk::Order::TopoDate,
+        "--graph" => o.graph = true,
         "-n" | "--max-count" => {
             *i += 1;
             let v = args
@@ -253,8 +260,17 @@ fn atoi(s: &str) -> i32 {
     (if neg { -n } else { n }) as i32
 }
 
-/// Resolves the revisions of `o`, with git's messages for unknown ones.
+/// Resolves the revisions of `o`, with git's messages for unknown ones. `--graph` is
+/// refused here (after git's own `--reverse` check), as oxgit does not draw graphs yet.
 pub(super) fn revisions(repo: &Repository, o: &RevArgs) -> Result<Revisions, Fatal> {
+    if o.graph {
+        if o.filter.reverse {
+            return Err(Fatal::new(
+                "options '--graph' and '--reverse' cannot be used together",
+            ));
+        }
+        return Err(Fatal::new("--graph is not supported by oxgit yet"));
+    }
     match parse_revisions(repo, &o.revs) {
         Ok(r) => Ok(r),
         Err(RangeError::Revision(RevisionError::Unknown(spec))) => {

@@ -97,6 +97,12 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     }
     let paths =
         crate::api::relative_pathspec(&repo, &ctx.cwd, &o.paths).map_err(super::diff::fatal)?;
+    if o.rev.order != crate::revision::walk::Order::Date && !paths.is_empty() {
+        // git sorts the simplified history then, hidden commits included.
+        return Err(Fatal::new(
+            "--topo-order and --date-order with paths are not supported by oxgit",
+        ));
+    }
     let revisions = rev_args::revisions(&repo, &o.rev)?;
     let pretty = &o.rev.pretty;
     let verbose = pretty.oneline || pretty.format.is_some();
@@ -110,6 +116,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         DiffOptions::default().with_paths(paths),
     );
     request.first_parent = o.rev.first_parent;
+    request.order = o.rev.order;
     request.max_age = filter.max_age;
     request.commit_data = (verbose && formatter.spec().needs_commit_text()) || filter.needs_text();
     let mut history = History::new(&repo, &request).map_err(super::diff::fatal)?;

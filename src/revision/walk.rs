@@ -45,6 +45,106 @@ pub struct WalkOptions {
     /// not walked in an unlimited walk; in a limited walk (with excluded commits) they
     /// count as excluded, as git's `max_age` does in `limit_list`.
     pub max_age: Option<i64>,
+    /// The order commits are shown in (`--topo-order`, `--date-order`).
+    pub order: Order,
+}
+
+/// The order of a walk's output.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Order {
+    /// git's default: newest commit date first, ties in the order reached.
+    #[default]
+    Date,
+    /// `--topo-order`: no parent before all its children, a line of history shown
+    /// whole before the next (the last parent reached is followed first).
+    Topo,
+    /// `--date-order`: no parent before all its children, otherwise newest first.
+    TopoDate,
+}
+
+/// git's topological sort of `list` (a walk's output, in walk order): every commit
+/// after all of its children in the list. The tips (commits without a child in the
+/// list) start in walk order; `Topo` then takes the most recently released commit
+/// first, `TopoDate` the newest (ties: released first). `first_parent`: only first
+/// parents count as edges.
+pub fn topo_sort(list: Vec<WalkedCommit>, order: Order, first_parent: bool) -> Vec<WalkedCommit> {
+    use std::collections::HashMap;
+    let index: HashMap<ObjectId, usize> = list.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+    let edges = |c: &WalkedCommit| -> Vec<usize> {
+        let n = if first_parent {
+            c.parents.len().min(1)
+        } else {
+            c.parents.len()
+        };
+        c.parents[..n]
+            .iter()
+            .filter_map(|p| index.get(p).copied())
+            .collect()
+    };
+    // Children not yet emitted, per commit.
+    let mut pending = vec![0usize; list.len()];
+    for c in &list {
+        for p in edges(c) {
+            pending[p] += 1;
+        }
+    }
+    let mut slots: Vec<Option<WalkedCommit>> = list.into_iter().map(Some).collect();
+    let mut out = Vec::with_capacity(slots.len());
+    // Ready commits: (commit time, release sequence, index).
+    let mut ready: Vec<(i64, u64, usize)> = Vec::new();
+    let mut heap: BinaryHeap<(i64, std::cmp::Reverse<u64>, usize)> = BinaryHeap::new();
+    let mut seq = 0u64;
+    let mut release = |i: usize, time: i64, ready: &mut Vec<(i64, u64, usize)>| {
+        ready.push((time, seq, i));
+        seq += 1;
+    };
+    let tips: Vec<usize> = (0..slots.len()).filter(|&i| pending[i] == 0).collect();
+    for &i in &tips {
+        let t = slots[i].as_ref().map_or(0, |c| c.commit_time);
+        release(i, t, &mut ready);
+    }
+    if order == Order::Topo {
+        // A stack, the first tip on top.
+        ready.reverse();
+    } else {
+        heap.extend(
+            ready
+                .drain(..)
+                .map(|(t, s, i)| (t, std::cmp::Reverse(s), i)),
+        );
+    }
+    loop {
+        let i = if order == Order::Topo {
+            match ready.pop() {
+                Some((_, _, i)) => i,
+                None => break,
+            }
+        } else {
+            match heap.pop() {
+                Some((_, _, i)) => i,
+                None => break,
+            }
+        };
+        let Some(c) = slots[i].take() else { continue };
+        for p in edges(&c) {
+            pending[p] -= 1;
+            if pending[p] == 0 {
+                let t = slots[p].as_ref().map_or(0, |c| c.commit_time);
+                if order == Order::Topo {
+                    release(p, t, &mut ready);
+                } else {
+                    let mut one = Vec::new();
+                    release(p, t, &mut one);
+                    heap.extend(
+                        one.into_iter()
+                            .map(|(t, s, i)| (t, std::cmp::Reverse(s), i)),
+                    );
+                }
+            }
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A commit reached by the walk, with the fields the walk needed already parsed.
@@ -327,6 +427,8 @@ pub struct Walk<'r> {
     /// With paths: parents read to simplify a child before the walk reached them; their
     /// queue entry is taken from here when they are queued (each commit is read once).
     preloaded: crate::oid::IdMap<Queued>,
+    /// The commits of a topologically ordered walk, sorted up front.
+    sorted: Option<std::collections::VecDeque<WalkedCommit>>,
 }
 
 impl<'r> Walk<'r> {
@@ -362,7 +464,28 @@ impl<'r> Walk<'r> {
             limited: None,
             trees: Default::default(),
             preloaded: Default::default(),
+            sorted: None,
         };
+        if options.order != Order::Date {
+            // The whole walk in date order first, then sorted; counts and `--no-merges`
+            // apply to the sorted output.
+            let inner = WalkOptions {
+                order: Order::Date,
+                max_count: None,
+                no_merges: false,
+                ..options.clone()
+            };
+            let mut all = Vec::new();
+            let mut walk = Walk::new(repo, tips, &inner)?;
+            while let Some(c) = walk.next_commit()? {
+                all.push(c);
+            }
+            // git counts only first-parent edges in its generation-number topological walk
+            // (with a commit-graph), every edge between listed commits otherwise.
+            let fp = options.first_parent && graph.is_some();
+            w.sorted = Some(topo_sort(all, options.order, fp).into());
+            return Ok(w);
+        }
         let mut excluded = IdSet::default();
         for t in tips {
             if t.exclude {
@@ -558,7 +681,12 @@ impl<'r> Walk<'r> {
             if self.options.max_count.is_some_and(|n| self.shown >= n) {
                 return Ok(None);
             }
-            let (mut commit, from_graph) = if let Some(list) = self.limited.as_mut() {
+            let (mut commit, from_graph) = if let Some(list) = self.sorted.as_mut() {
+                match list.pop_front() {
+                    Some(c) => (c, false),
+                    None => return Ok(None),
+                }
+            } else if let Some(list) = self.limited.as_mut() {
                 match list.pop_front() {
                     Some(x) => x,
                     None => return Ok(None),
