@@ -232,13 +232,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                     *n -= 1;
                 }
                 if !text.is_empty() {
-                    if !oneline && !empty_format {
-                        if sections.contains(Sections::STAT | Sections::PATCH) {
-                            out.write_all(b"---")?;
-                        }
-                        out.write_all(b"\n")?;
-                    }
-                    out.write_all(&text)?;
+                    write_diff_text(out, &text, sections, !oneline && !empty_format)?;
                 }
                 continue;
             }
@@ -277,20 +271,30 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             // With `--check`, git's separator comes for every commit with changes, even
             // one without errors.
             if !text.is_empty() || (check && outcome.changes > 0) {
-                // git's blank line between a verbose header and its diff, after a `---`
-                // line when both a stat and the patch follow.
-                if !oneline && !empty_format {
-                    if sections.contains(Sections::STAT | Sections::PATCH) {
-                        out.write_all(b"---")?;
-                    }
-                    out.write_all(b"\n")?;
-                }
-                out.write_all(&text)?;
+                write_diff_text(out, &text, sections, !oneline && !empty_format)?;
             }
         }
     }
     // `--check` exits with 2 when it found whitespace errors.
     Ok(if ws_errors { 2 } else { 0 })
+}
+
+/// A commit's diff text after its header: with a verbose header, git's blank line first,
+/// after a `---` line when both a stat and the patch follow.
+fn write_diff_text(
+    out: &mut dyn Write,
+    text: &[u8],
+    sections: Sections,
+    verbose: bool,
+) -> Result<(), Fatal> {
+    if verbose {
+        if sections.contains(Sections::STAT | Sections::PATCH) {
+            out.write_all(b"---")?;
+        }
+        out.write_all(b"\n")?;
+    }
+    out.write_all(text)?;
+    Ok(())
 }
 
 /// `log --follow`: the path followed back through renames and copies.
