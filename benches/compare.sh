@@ -209,6 +209,7 @@ cmds=(
   "merge-base --all $A $B"
   "rev-list --count HEAD"
   "show --stat HEAD"
+  "log --author=Thor --since=2023-11-16 --format=%h:%an:%ad $B"
 )
 [ $worktree = 1 ] && cmds+=("status --porcelain" "status --porcelain=v2 -uall")
 # blame of a long-lived file (in the generated repository: the release changelog, which

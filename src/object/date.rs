@@ -165,27 +165,34 @@ impl DateMode {
     }
 }
 
-/// The local time zone, for `-local` modes, `human` dates and date parsing.
+/// The local time zone, for `-local` modes, `human` dates and date parsing. The system's
+/// zone is looked up on first use: finding it can mean reading the whole zone database
+/// (30% of a `rev-list --count` that needs no date).
 #[derive(Clone, Debug)]
-pub struct LocalZone(jiff::tz::TimeZone);
+pub struct LocalZone(std::sync::OnceLock<jiff::tz::TimeZone>);
 
 impl LocalZone {
     /// UTC.
     pub fn utc() -> LocalZone {
-        LocalZone(jiff::tz::TimeZone::UTC)
+        LocalZone(std::sync::OnceLock::from(jiff::tz::TimeZone::UTC))
     }
 
     /// The system's zone: `TZ` if set, else `/etc/localtime` (UTC if neither is usable),
     /// as the C library's `localtime` finds it.
     pub fn system() -> LocalZone {
-        LocalZone(jiff::tz::TimeZone::try_system().unwrap_or(jiff::tz::TimeZone::UTC))
+        LocalZone(std::sync::OnceLock::new())
+    }
+
+    fn zone(&self) -> &jiff::tz::TimeZone {
+        self.0
+            .get_or_init(|| jiff::tz::TimeZone::try_system().unwrap_or(jiff::tz::TimeZone::UTC))
     }
 
     /// The zone's offset from UTC at `time`, in seconds, and its abbreviation.
     fn offset_at(&self, time: i64) -> (i64, String) {
         match jiff::Timestamp::from_second(time) {
             Ok(ts) => {
-                let info = self.0.to_offset_info(ts);
+                let info = self.zone().to_offset_info(ts);
                 (
                     i64::from(info.offset().seconds()),
                     info.abbreviation().to_string(),
