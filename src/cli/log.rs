@@ -8,6 +8,7 @@ use super::rev_args::{self, Porcelain, RevArgs, Selector};
 use super::{Context, Fatal};
 use crate::api::{GitText, History, HistoryRequest, Sections};
 use crate::oid::ObjectId;
+use crate::pretty::graph::Graph;
 use crate::pretty::{Builtin, CommitInfo, Format};
 use crate::revision::walk::WalkedCommit;
 use std::io::Write;
@@ -86,6 +87,15 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     {
         return Err(Fatal::new("log: -m with paths is not supported by oxgit"));
     }
+    if opts.rev.graph && (!opts.diff.options.paths.is_empty() || follow.is_some()) {
+        // git draws the simplified history with rewritten parents then.
+        return Err(Fatal::new("--graph with paths is not supported by oxgit"));
+    }
+    if opts.rev.graph && opts.json {
+        return Err(Fatal::new(
+            "log --graph with --json is not supported by oxgit",
+        ));
+    }
     if opts.rev.order != crate::revision::walk::Order::Date && !opts.diff.options.paths.is_empty() {
         // git sorts the simplified history then, hidden commits included.
         return Err(Fatal::new(
@@ -93,12 +103,13 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         ));
     }
     let revisions = rev_args::revisions(&repo, &opts.rev)?;
-    let (mut formatter, clock) = rev_args::build_formatter(
-        &repo,
-        &opts.rev.pretty,
-        Porcelain::Log,
-        opts.diff.palette()?,
-    )?;
+    let palette = opts.diff.palette()?;
+    let color = palette.is_some();
+    let (mut formatter, clock) =
+        rev_args::build_formatter(&repo, &opts.rev.pretty, Porcelain::Log, palette)?;
+    if opts.rev.graph {
+        formatter.set_graph(rev_args::new_graph(&repo, color));
+    }
     let mailmap = rev_args::filter_mailmap(&repo, &opts.rev.pretty, Porcelain::Log);
     let filter = rev_args::build_filter(&repo, &opts.rev.filter, &clock, mailmap)?;
     let spec = formatter.spec().clone();
@@ -150,6 +161,13 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let mut history = History::new(&repo, &request).map_err(super::diff::fatal)?;
     let reverse = opts.rev.filter.reverse;
     let mut selector = Selector::new(filter, &opts.rev.filter);
+    // `--graph` draws edges only to parents that will be shown.
+    let graph_shown = if opts.rev.graph {
+        Some(selector.read_ahead(&repo, &mut history, formatter.notes())?)
+    } else {
+        None
+    };
+    let first_parent = opts.rev.first_parent;
     let out = &mut *ctx.out;
     let mut style = opts.diff.text_style()?;
     // git's log-tree swaps the prefixes with `-R` (as `show` and `diff-tree` do).
@@ -216,6 +234,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             let mut info = CommitInfo::new(c.id, c.tree, &c.parents, &c.data);
             info.source = source.as_deref();
             let diff = diffs.next();
+            if let (Some(shown), Some(g)) = (&graph_shown, formatter.graph_mut()) {
+                g.update(c.id, rev_args::graph_parents(c, shown, first_parent));
+            }
             if let Some(f) = follow.as_mut() {
                 if f.left == Some(0) {
                     return Ok(0);
@@ -232,7 +253,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                     *n -= 1;
                 }
                 if !text.is_empty() {
-                    write_diff_text(out, &text, sections, !oneline && !empty_format)?;
+                    write_diff_text(out, &text, sections, !oneline && !empty_format, None)?;
                 }
                 continue;
             }
@@ -271,7 +292,8 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             // With `--check`, git's separator comes for every commit with changes, even
             // one without errors.
             if !text.is_empty() || (check && outcome.changes > 0) {
-                write_diff_text(out, &text, sections, !oneline && !empty_format)?;
+                let graph = formatter.graph_mut();
+                write_diff_text(out, &text, sections, !oneline && !empty_format, graph)?;
             }
         }
     }
@@ -280,20 +302,55 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
 }
 
 /// A commit's diff text after its header: with a verbose header, git's blank line first,
-/// after a `---` line when both a stat and the patch follow.
+/// after a `---` line when both a stat and the patch follow. With `--graph`, each line
+/// after the drawing's padding (but for the lines git's combined diffs print bare).
 fn write_diff_text(
     out: &mut dyn Write,
     text: &[u8],
     sections: Sections,
     verbose: bool,
+    graph: Option<&mut Graph<ObjectId>>,
 ) -> Result<(), Fatal> {
-    if verbose {
-        if sections.contains(Sections::STAT | Sections::PATCH) {
-            out.write_all(b"---")?;
+    write_diff_lines(out, text, sections, verbose, graph, false)
+}
+
+/// [`write_diff_text`]; `combined`: the text is a combined diff, whose `mode` lines and
+/// `Binary files differ` lines git prints without the graph.
+fn write_diff_lines(
+    out: &mut dyn Write,
+    text: &[u8],
+    sections: Sections,
+    verbose: bool,
+    graph: Option<&mut Graph<ObjectId>>,
+    combined: bool,
+) -> Result<(), Fatal> {
+    let mut buf = Vec::new();
+    match graph {
+        Some(g) => {
+            if verbose {
+                g.show_padding(&mut buf);
+                if sections.contains(Sections::STAT | Sections::PATCH) {
+                    buf.extend_from_slice(b"---");
+                }
+                buf.push(b'\n');
+            }
+            out.write_all(&buf)?;
+            let bare = |line: &[u8]| {
+                combined && (line.starts_with(b"mode ") || line == b"Binary files differ\n")
+            };
+            g.prefix_lines(text, bare, out)?;
         }
-        out.write_all(b"\n")?;
+        None => {
+            if verbose {
+                if sections.contains(Sections::STAT | Sections::PATCH) {
+                    buf.extend_from_slice(b"---");
+                }
+                buf.push(b'\n');
+            }
+            out.write_all(&buf)?;
+            out.write_all(text)?;
+        }
     }
-    out.write_all(text)?;
     Ok(())
 }
 
@@ -401,7 +458,8 @@ pub(super) struct MergeShow<'a> {
 
 impl MergeShow<'_> {
     /// Writes merge `c`: with `-m`, the entry (` (from <parent>)`) and diff once per
-    /// parent it differs from (the entry once if from none); against the first parent,
+    /// parent it differs from (the entry once, without `(from ...)`, if from none);
+    /// against the first parent,
     /// the entry and that diff; combined, the entry and the combined diff.
     pub fn write(
         &self,
@@ -445,17 +503,12 @@ impl MergeShow<'_> {
                 }
                 info.from = (!first).then_some(*p);
                 entry(formatter, info, out)?;
-                if !oneline && !spec.is_empty() {
-                    if self.sections.contains(Sections::STAT | Sections::PATCH) {
-                        out.write_all(b"---")?;
-                    }
-                    out.write_all(b"\n")?;
-                }
-                out.write_all(&text)?;
+                let verbose = !oneline && !spec.is_empty();
+                write_diff_text(out, &text, self.sections, verbose, formatter.graph_mut())?;
                 shown = true;
             }
             if !shown {
-                info.from = c.parents.last().copied().filter(|_| !first);
+                info.from = None;
                 entry(formatter, info, out)?;
             }
             return Ok(());
@@ -465,10 +518,9 @@ impl MergeShow<'_> {
             super::merges::combined_style(self.mode, self.all_paths, self.sections, self.style);
         let text = super::merges::combined_text(self.repo, c.id, &c.parents, self.options, &how)?;
         // git separates a combined diff from any entry but an empty format.
-        if !spec.is_empty() && !self.sections.is_empty() {
-            out.write_all(b"\n")?;
-        }
-        out.write_all(&text)?;
+        let verbose = !spec.is_empty() && !self.sections.is_empty();
+        let graph = formatter.graph_mut();
+        write_diff_lines(out, &text, Sections::NONE, verbose, graph, true)?;
         Ok(())
     }
 }

@@ -6,6 +6,7 @@
 use super::Fatal;
 use crate::api::History;
 use crate::object::date::{Clock, DateMode};
+use crate::oid::ObjectId;
 use crate::pretty::{parse_pretty, Builtin, Format, FormatSpec, Formatter, PrettyOptions};
 use crate::refs::{Head, Refs};
 use crate::repo::Repository;
@@ -21,7 +22,7 @@ pub(super) struct RevArgs {
     pub first_parent: bool,
     /// `--topo-order` / `--date-order` (the last given wins).
     pub order: crate::revision::walk::Order,
-    /// `--graph` (refused for now).
+    /// `--graph`.
     pub graph: bool,
     /// Format options.
     pub pretty: PrettyArgs,
@@ -212,7 +213,13 @@ pub(super) fn parse_option(o: &mut RevArgs, args: &[String], i: &mut usize) -> R
         "--first-parent" => o.first_parent = true,
         "--topo-order" => o.order = crate::revision::walk::Order::Topo,
         "--date-order" => o.order = crate::revision::walk::Order::TopoDate,
-        "--graph" => o.graph = true,
+        "--graph" => {
+            // git's --graph implies --topo-order (a --date-order stays).
+            o.graph = true;
+            if o.order == crate::revision::walk::Order::Date {
+                o.order = crate::revision::walk::Order::Topo;
+            }
+        }
         "-n" | "--max-count" => {
             *i += 1;
             let v = args
@@ -260,8 +267,8 @@ fn atoi(s: &str) -> i32 {
     (if neg { -n } else { n }) as i32
 }
 
-/// Resolves the revisions of `o`, with git's messages for unknown ones. `--graph` is
-/// refused here (after git's own `--reverse` check), as oxgit does not draw graphs yet.
+/// Resolves the revisions of `o`, with git's messages for unknown ones (after git's
+/// check of `--graph` with `--reverse`).
 pub(super) fn revisions(repo: &Repository, o: &RevArgs) -> Result<Revisions, Fatal> {
     if o.graph {
         if o.filter.reverse {
@@ -269,7 +276,6 @@ pub(super) fn revisions(repo: &Repository, o: &RevArgs) -> Result<Revisions, Fat
                 "options '--graph' and '--reverse' cannot be used together",
             ));
         }
-        return Err(Fatal::new("--graph is not supported by oxgit yet"));
     }
     match parse_revisions(repo, &o.revs) {
         Ok(r) => Ok(r),
@@ -462,6 +468,8 @@ pub(super) struct Selector {
     to_skip: usize,
     max_count: Option<usize>,
     shown: usize,
+    /// The walk read ahead, with whether each commit passes the filter.
+    preloaded: Option<std::collections::VecDeque<(WalkedCommit, bool)>>,
 }
 
 impl Selector {
@@ -472,6 +480,7 @@ impl Selector {
             to_skip: f.skip,
             max_count: f.max_count,
             shown: 0,
+            preloaded: None,
         }
     }
 
@@ -491,23 +500,20 @@ impl Selector {
         walked: &mut dyn FnMut(&WalkedCommit),
     ) -> Result<Option<WalkedCommit>, Fatal> {
         while !self.done() {
-            let Some(c) = history.next_commit().map_err(super::diff::fatal)? else {
-                return Ok(None);
+            let (c, matched) = match self.preloaded.as_mut() {
+                Some(list) => match list.pop_front() {
+                    Some(x) => x,
+                    None => return Ok(None),
+                },
+                None => {
+                    let Some(c) = history.next_commit().map_err(super::diff::fatal)? else {
+                        return Ok(None);
+                    };
+                    let matched = self.matches(repo, notes, &c)?;
+                    (c, matched)
+                }
             };
             walked(&c);
-            let matched = match notes.filter(|_| self.filter.needs_text()) {
-                Some(notes) => {
-                    let mut text = c.data.clone();
-                    if !text.ends_with(b"\n") {
-                        text.push(b'\n');
-                    }
-                    notes
-                        .format(repo, &c.id, true, &mut text)
-                        .map_err(|e| Fatal::new(e.to_string()))?;
-                    self.filter.matches(&text, c.parents.len(), c.commit_time)
-                }
-                None => self.filter.matches(&c.data, c.parents.len(), c.commit_time),
-            };
             if !matched {
                 continue;
             }
@@ -520,6 +526,81 @@ impl Selector {
         }
         Ok(None)
     }
+
+    /// Whether `c` passes the filter (`--author`, `--grep`, `--no-merges`...).
+    fn matches(
+        &self,
+        repo: &Repository,
+        notes: Option<&crate::pretty::Notes>,
+        c: &WalkedCommit,
+    ) -> Result<bool, Fatal> {
+        Ok(match notes.filter(|_| self.filter.needs_text()) {
+            Some(notes) => {
+                let mut text = c.data.clone();
+                if !text.ends_with(b"\n") {
+                    text.push(b'\n');
+                }
+                notes
+                    .format(repo, &c.id, true, &mut text)
+                    .map_err(|e| Fatal::new(e.to_string()))?;
+                self.filter.matches(&text, c.parents.len(), c.commit_time)
+            }
+            None => self.filter.matches(&c.data, c.parents.len(), c.commit_time),
+        })
+    }
+
+    /// Reads the whole walk ahead (as `--graph` needs: it draws an edge to a parent only
+    /// if the parent will be shown) and returns the commits that pass the filter;
+    /// [`Selector::next`] then takes the commits from what was read.
+    pub fn read_ahead(
+        &mut self,
+        repo: &Repository,
+        history: &mut History<'_>,
+        notes: Option<&crate::pretty::Notes>,
+    ) -> Result<crate::oid::IdSet, Fatal> {
+        let mut list = std::collections::VecDeque::new();
+        let mut shown = crate::oid::IdSet::default();
+        while let Some(c) = history.next_commit().map_err(super::diff::fatal)? {
+            let matched = self.matches(repo, notes, &c)?;
+            if matched {
+                shown.insert(c.id);
+            }
+            list.push_back((c, matched));
+        }
+        self.preloaded = Some(list);
+        Ok(shown)
+    }
+}
+
+/// The parents of `c` that `--graph` draws edges to: those that will be shown (in
+/// `shown`), only the first with `--first-parent`.
+pub(super) fn graph_parents(
+    c: &WalkedCommit,
+    shown: &crate::oid::IdSet,
+    first_parent: bool,
+) -> Vec<ObjectId> {
+    let n = if first_parent {
+        c.parents.len().min(1)
+    } else {
+        c.parents.len()
+    };
+    c.parents[..n]
+        .iter()
+        .copied()
+        .filter(|p| shown.contains(p))
+        .collect()
+}
+
+/// The `--graph` drawing for a command's output (coloured with `log.graphColors` or
+/// git's default column colours when `color`).
+pub(super) fn new_graph(repo: &Repository, color: bool) -> crate::pretty::graph::Graph<ObjectId> {
+    use crate::pretty::graph::Graph;
+    let colors = if color {
+        Graph::<ObjectId>::colors_from_config(repo.config())
+    } else {
+        None
+    };
+    Graph::new(color, colors)
 }
 
 /// Whether the mailmap applies to `--author`/`--committer` (`log.mailmap`, default on,

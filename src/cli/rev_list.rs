@@ -97,6 +97,10 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     }
     let paths =
         crate::api::relative_pathspec(&repo, &ctx.cwd, &o.paths).map_err(super::diff::fatal)?;
+    if o.rev.graph && !paths.is_empty() {
+        // git draws the simplified history with rewritten parents then.
+        return Err(Fatal::new("--graph with paths is not supported by oxgit"));
+    }
     if o.rev.order != crate::revision::walk::Order::Date && !paths.is_empty() {
         // git sorts the simplified history then, hidden commits included.
         return Err(Fatal::new(
@@ -121,6 +125,14 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     request.commit_data = (verbose && formatter.spec().needs_commit_text()) || filter.needs_text();
     let mut history = History::new(&repo, &request).map_err(super::diff::fatal)?;
     let mut selector = Selector::new(filter, &o.rev.filter);
+    // `--graph` draws edges only to parents that will be shown.
+    let mut graph = None;
+    let mut graph_shown = crate::oid::IdSet::default();
+    if o.rev.graph {
+        graph_shown = selector.read_ahead(&repo, &mut history, None)?;
+        graph = Some(rev_args::new_graph(&repo, false));
+    }
+    let first_parent = o.rev.first_parent;
     let abbrev_len = match pretty.abbrev {
         Some(0) => None,
         Some(n) => Some(n),
@@ -144,11 +156,17 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     }
     let out = &mut *ctx.out;
     let mut show = |c: &WalkedCommit, out: &mut dyn Write| -> Result<(), Fatal> {
+        let mut line = Vec::new();
+        if let Some(g) = graph.as_mut() {
+            g.update(c.id, rev_args::graph_parents(c, &graph_shown, first_parent));
+            g.show_commit(&mut line);
+        }
         if o.count {
+            // git draws the commit rows even then, unended.
+            out.write_all(&line)?;
             count += 1;
             return Ok(());
         }
-        let mut line = Vec::new();
         if verbose && !oneline {
             line.extend_from_slice(b"commit ");
         }
@@ -160,17 +178,41 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             }
         }
         line.push(if oneline { b' ' } else { b'\n' });
+        let mut msg = Vec::new();
         if verbose {
             let info = CommitInfo::new(c.id, c.tree, &c.parents, &c.data);
-            let mut msg = Vec::new();
             formatter
                 .write_message(&info, &mut msg)
                 .map_err(|e| Fatal::new(e.to_string()))?;
+        }
+        match graph.as_mut() {
+            // git's rev-list: the message under the drawing's next line, a padding line
+            // before the newline ending a message that ends in one; without a message,
+            // the rest of the drawing.
+            Some(g) if verbose && !msg.is_empty() => {
+                if !oneline {
+                    g.show_oneline(&mut line);
+                }
+                g.show_commit_msg(&msg, &mut line);
+                if msg.ends_with(b"\n") {
+                    g.show_padding(&mut line);
+                }
+                line.push(b'\n');
+            }
+            Some(g) => {
+                if g.show_remainder(&mut line) {
+                    line.push(b'\n');
+                }
+                if verbose && oneline {
+                    line.push(b'\n');
+                }
+            }
             // git ends a oneline entry even when its subject is empty.
-            if !msg.is_empty() || oneline {
+            None if verbose && (!msg.is_empty() || oneline) => {
                 line.extend_from_slice(&msg);
                 line.push(b'\n');
             }
+            None => {}
         }
         out.write_all(&line)?;
         Ok(())

@@ -1,0 +1,291 @@
+//! `log --graph` and `rev-list --graph` against git: the drawing of fixtures/log-graph.sh
+//! (merges, a criss-cross, octopus merges of three and four parents, several roots,
+//! crossing branches), the merge fixtures, every log format, diffs under the graph, walk
+//! options and filters, colour, and random DAGs.
+
+mod common;
+use common::*;
+use std::path::Path;
+
+/// Formats and diff options each shape is drawn with.
+const FORMATS: &[&[&str]] = &[
+    &["--oneline"],
+    &[],
+    &["--format=%s"],
+    &["--format=format:%h %s"],
+    &["--format=%h%n%b"],
+    &["--format="],
+    &["--pretty=short"],
+    &["--pretty=full"],
+    &["--pretty=raw"],
+    &["--pretty=fuller"],
+    &["--oneline", "--decorate"],
+    &["--decorate=full"],
+    &["--oneline", "--stat"],
+    &["--stat"],
+    &["--name-status"],
+    &["--format=%s", "--name-only"],
+    &["--format=", "--stat"],
+    &["-p"],
+    &["--oneline", "-p"],
+    &["--raw"],
+    &["--shortstat", "--oneline"],
+    &["--stat", "-p"],
+];
+
+fn log(dir: &Path, extra: &[&str], revs: &[&str]) {
+    let mut args = vec!["log", "--graph"];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(revs);
+    assert_same(dir, &args);
+}
+
+#[test]
+fn formats_match_git() {
+    let dir = fixture("log-graph");
+    for fmt in FORMATS {
+        log(&dir, fmt, &["--all"]);
+    }
+}
+
+#[test]
+fn shapes_and_walk_options_match_git() {
+    let dir = fixture("log-graph");
+    for revs in [
+        &["main"][..],
+        &["--all"],
+        &["lonely", "main"],
+        &["main", "other", "runner"],
+        &["v1..main"],
+        &["topic..main"],
+        &["main", "^runner", "^l2"],
+        &["main~2...l3"],
+        &["runner"],
+        &["other", "lonely"],
+    ] {
+        for opts in [
+            &["--oneline"][..],
+            &["--format=%s"],
+            &["--oneline", "--first-parent"],
+            &["--oneline", "-n", "7"],
+            &["--oneline", "--skip=3"],
+            &["--oneline", "--skip=2", "-n", "9"],
+            &["--oneline", "--no-merges"],
+            &["--oneline", "--merges"],
+            &["--oneline", "--author=Tess"],
+            &["--oneline", "--grep=root"],
+            &["--oneline", "--grep=^merge", "--invert-grep"],
+            &["--oneline", "--date-order"],
+            &["--date-order", "--oneline", "--topo-order"],
+            &["--oneline", "--min-parents=3"],
+            &["--oneline", "--max-parents=1", "-n", "5"],
+            &["--format=%h %p %s", "--until=@1700001500"],
+        ] {
+            log(&dir, opts, revs);
+        }
+    }
+}
+
+#[test]
+fn merge_diffs_match_git() {
+    let dir = fixture("log-graph");
+    for opts in [
+        &["-m", "--stat"][..],
+        &["-m", "--oneline", "--name-status"],
+        &["--cc"],
+        &["--cc", "--oneline"],
+        &["-c", "--stat"],
+        &["--first-parent", "-p"],
+        &["--diff-merges=first-parent", "--stat"],
+    ] {
+        log(&dir, opts, &["main"]);
+    }
+    let dir = fixture("log-merges");
+    for fmt in [
+        &["--oneline"][..],
+        &[],
+        &["--cc"],
+        &["-m", "-p"],
+        &["--stat", "--format=%s"],
+        &["-p", "--format=%an%n%B"],
+        &["--check"],
+    ] {
+        log(&dir, fmt, &["--all"]);
+    }
+}
+
+#[test]
+fn other_fixtures_match_git() {
+    let root = fixture("mergebase-repos");
+    for repo in ["plain", "graph", "chain"] {
+        let dir = root.join(repo);
+        for revs in [
+            &["--all"][..],
+            &["OCT", "K2", "E"],
+            &["M2..OCT"],
+            &["M1...M2"],
+        ] {
+            log(&dir, &["--oneline"], revs);
+            log(&dir, &["--format=%s%d"], revs);
+            log(&dir, &["--oneline", "--first-parent"], revs);
+        }
+    }
+    let dir = fixture("pretty");
+    for fmt in FORMATS.iter().take(12) {
+        log(&dir, fmt, &["--all"]);
+    }
+}
+
+#[test]
+fn rev_list_graph_matches_git() {
+    let dir = fixture("log-graph");
+    for opts in [
+        &[][..],
+        &["--oneline"],
+        &["--format=%s"],
+        &["--pretty=medium"],
+        &["--format=%h%n%b"],
+        &["--parents"],
+        &["--abbrev-commit"],
+        &["--first-parent"],
+        &["--no-merges", "--oneline"],
+        &["-n", "4"],
+        &["--date-order", "--format=%s"],
+    ] {
+        for revs in [&["--all"][..], &["topic..main"]] {
+            let mut args = vec!["rev-list", "--graph"];
+            args.extend_from_slice(opts);
+            args.extend_from_slice(revs);
+            assert_same(&dir, &args);
+        }
+    }
+}
+
+#[test]
+fn colour_matches_git() {
+    let dir = fixture("log-graph");
+    for fmt in [
+        &["--oneline"][..],
+        &[],
+        &["--format=%s"],
+        &["-p", "--format=%s"],
+        &["--stat", "--oneline"],
+    ] {
+        let mut extra = vec!["--color=always"];
+        extra.extend_from_slice(fmt);
+        log(&dir, &extra, &["--all"]);
+    }
+    // log.graphColors, with an invalid colour skipped.
+    let mut args = vec![
+        "-c",
+        "log.graphColors=blue, bold green,nonsense,#ff00ff",
+        "log",
+        "--graph",
+        "--oneline",
+        "--color=always",
+        "--all",
+    ];
+    assert_same(&dir, &args);
+    args.insert(5, "--no-color");
+    assert_same(&dir, &args);
+}
+
+#[test]
+fn refusals_and_errors() {
+    let dir = fixture("log-graph");
+    // git's own refusal of --reverse with --graph: same message and exit.
+    assert_same_stderr(&dir, &["log", "--graph", "--reverse", "main"]);
+    assert_same_stderr(&dir, &["rev-list", "--graph", "--reverse", "main"]);
+    for cmd in ["log", "rev-list"] {
+        let mut c = oxgit_cmd(&dir);
+        c.args([cmd, "--graph", "main", "--", "base.txt"]);
+        let out = run(c, b"");
+        assert_eq!(out.status.code(), Some(128), "{cmd}");
+        assert!(out.stdout.is_empty());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("--graph with paths is not supported"), "{err}");
+    }
+}
+
+/// Builds a random DAG of `n` commits (each with up to 4 distinct earlier parents, a
+/// few roots) and returns branch names at random commits.
+fn random_dag(dir: &Path, rng: &mut Rng, n: usize) -> Vec<String> {
+    let tree = String::from_utf8(git(dir, &["hash-object", "-t", "tree", "-w", "/dev/null"]))
+        .unwrap()
+        .trim()
+        .to_string();
+    let mut ids: Vec<String> = Vec::new();
+    let mut time = 1_700_000_000i64;
+    for i in 0..n {
+        let mut args = vec!["commit-tree".to_string(), tree.clone()];
+        if !ids.is_empty() && rng.below(10) != 0 {
+            let k = [1, 1, 1, 1, 2, 2, 2, 3, 4][rng.below(9)].min(ids.len());
+            let mut ps: Vec<usize> = Vec::new();
+            while ps.len() < k {
+                let back = if rng.below(3) == 0 {
+                    rng.below(ids.len())
+                } else {
+                    rng.below(ids.len().min(5))
+                };
+                let p = ids.len() - 1 - back;
+                if !ps.contains(&p) {
+                    ps.push(p);
+                }
+            }
+            for p in ps {
+                args.push("-p".into());
+                args.push(ids[p].clone());
+            }
+        }
+        args.push("-m".into());
+        args.push(format!("c{i}"));
+        time += [60, 60, 0, -300][rng.below(4)];
+        let date = format!("@{time} +0000");
+        let mut cmd = git_cmd(dir);
+        cmd.args(&args)
+            .env("GIT_COMMITTER_DATE", &date)
+            .env("GIT_AUTHOR_DATE", &date);
+        let out = run(cmd, b"");
+        assert!(out.status.success(), "{args:?}");
+        ids.push(String::from_utf8(out.stdout).unwrap().trim().to_string());
+    }
+    let mut names = Vec::new();
+    for b in 0..5 {
+        let name = format!("b{b}");
+        let at = if b == 0 { n - 1 } else { rng.below(n) };
+        git(dir, &["branch", "-f", &name, &ids[at]]);
+        names.push(name);
+    }
+    names
+}
+
+#[test]
+fn random_dags_match_git() {
+    let mut rng = Rng(0x6a2f_77c1_0d3e_9b41);
+    for round in 0..40 {
+        let dir = scratch_dir().join(format!("log-graph-dag-{}-{round}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        git(&dir, &["init", "-q", "-b", "main"]);
+        let n = 5 + rng.below(36);
+        let names = random_dag(&dir, &mut rng, n);
+        let range = format!("{}..{}", names[3], names[0]);
+        let revsets: [Vec<&str>; 3] = [
+            vec!["--all"],
+            vec![&names[1], &names[0], &names[2]],
+            vec![&range, &names[4]],
+        ];
+        for revs in &revsets {
+            log(&dir, &["--oneline"], revs);
+            log(&dir, &["--format=%s"], revs);
+        }
+        log(&dir, &["--format=%s", "--date-order"], &["--all"]);
+        log(&dir, &["--format=%s", "--first-parent"], &["--all"]);
+        log(&dir, &["--format=%s", "--no-merges"], &["--all"]);
+        if round % 4 == 0 {
+            git(&dir, &["commit-graph", "write", "--reachable"]);
+            log(&dir, &["--format=%s"], &["--all"]);
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
