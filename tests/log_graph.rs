@@ -196,6 +196,9 @@ fn refusals_and_errors() {
     // git's own refusal of --reverse with --graph: same message and exit.
     assert_same_stderr(&dir, &["log", "--graph", "--reverse", "main"]);
     assert_same_stderr(&dir, &["rev-list", "--graph", "--reverse", "main"]);
+    // `show` does not walk: git refuses --graph there.
+    assert_same_stderr(&dir, &["show", "--graph", "HEAD"]);
+    assert_same_stderr(&dir, &["show", "--graph", "--reverse", "HEAD"]);
     for cmd in ["log", "rev-list"] {
         let mut c = oxgit_cmd(&dir);
         c.args([cmd, "--graph", "main", "--", "base.txt"]);
@@ -287,5 +290,122 @@ fn random_dags_match_git() {
             log(&dir, &["--format=%s"], &["--all"]);
         }
         let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+/// One commit of a random history: earlier commits as parents (none: a root), and how
+/// far its date moves on.
+#[derive(Clone, Debug)]
+struct Node {
+    parents: Vec<usize>,
+    step: i64,
+}
+
+fn history() -> impl proptest::strategy::Strategy<Value = Vec<Node>> {
+    use proptest::prelude::*;
+    prop::collection::vec(
+        (
+            prop::collection::vec(any::<prop::sample::Index>(), 0..5),
+            any::<prop::sample::Index>(),
+            -5i64..10,
+        ),
+        5..40,
+    )
+    .prop_map(|raw| {
+        raw.into_iter()
+            .enumerate()
+            .map(|(i, (ps, near, step))| {
+                let mut parents: Vec<usize> = Vec::new();
+                if i > 0 {
+                    // Mostly the commit just before or a recent one, then random others.
+                    parents.push(i - 1 - near.index(i.min(3)));
+                    for ix in ps.iter().skip(1) {
+                        let p = ix.index(i);
+                        if !parents.contains(&p) {
+                            parents.push(p);
+                        }
+                    }
+                    if ps.is_empty() && i % 7 == 3 {
+                        parents.clear();
+                    }
+                }
+                Node { parents, step }
+            })
+            .collect()
+    })
+}
+
+/// Builds `nodes` in a new repository under `dir`, with tags `n<i>`.
+fn build_history(dir: &Path, nodes: &[Node]) {
+    git(dir, &["init", "-q", "-b", "main", "."]);
+    let tree = String::from_utf8(git(dir, &["hash-object", "-t", "tree", "-w", "/dev/null"]))
+        .unwrap()
+        .trim()
+        .to_string();
+    let mut ids: Vec<String> = Vec::new();
+    let mut time = 1_700_000_000i64;
+    for (i, n) in nodes.iter().enumerate() {
+        time += n.step * 60;
+        let mut cmd = git_cmd(dir);
+        cmd.args(["commit-tree", &tree, "-m", &format!("n{i}")]);
+        for &p in &n.parents {
+            cmd.args(["-p", &ids[p]]);
+        }
+        let date = format!("@{time} +0000");
+        cmd.env("GIT_COMMITTER_DATE", &date)
+            .env("GIT_AUTHOR_DATE", &date);
+        let out = run(cmd, b"");
+        assert!(out.status.success());
+        let id = String::from_utf8(out.stdout).unwrap().trim().to_string();
+        git(dir, &["tag", &format!("n{i}"), &id]);
+        ids.push(id);
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 24,
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    /// Random histories (merges of up to five parents, several roots, skewed dates) from
+    /// random tips and ranges are drawn as git draws them.
+    #[test]
+    fn random_histories_draw_as_git(
+        nodes in history(),
+        tips in proptest::collection::vec(proptest::prelude::any::<proptest::sample::Index>(), 1..4),
+        exclude in proptest::option::of(proptest::prelude::any::<proptest::sample::Index>()),
+        options in 0usize..5,
+    ) {
+        let tmp = tempfile::Builder::new()
+            .prefix("graphprop-")
+            .tempdir_in(scratch_dir())
+            .unwrap();
+        let dir = tmp.path();
+        build_history(dir, &nodes);
+        let mut revs: Vec<String> = tips
+            .iter()
+            .map(|t| format!("n{}", t.index(nodes.len())))
+            .collect();
+        if let Some(x) = exclude {
+            revs.push(format!("^n{}", x.index(nodes.len())));
+        }
+        let extra: &[&str] = match options {
+            0 => &[],
+            1 => &["--first-parent"],
+            2 => &["--no-merges"],
+            3 => &["--date-order"],
+            _ => &["--skip=2", "-n", "12"],
+        };
+        let revs: Vec<&str> = revs.iter().map(String::as_str).collect();
+        for fmt in ["--oneline", "--format=%s"] {
+            let mut opts = vec![fmt];
+            opts.extend_from_slice(extra);
+            log(dir, &opts, &revs);
+        }
+        let mut all = vec!["--format=%s"];
+        all.extend_from_slice(extra);
+        log(dir, &all, &["--all"]);
     }
 }
