@@ -628,6 +628,11 @@ impl<K: Copy + Eq> Graph<K> {
         self.prev_state = State::Padding;
     }
 
+    /// The width of the current commit's drawing (every line of it is padded to it).
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
     /// Whether the current commit's drawing is complete.
     pub fn is_finished(&self) -> bool {
         self.state == State::Padding

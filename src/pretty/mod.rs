@@ -1196,7 +1196,9 @@ impl<'r> Formatter<'r> {
         let mut padding = x.padding;
         if padding < 0 {
             let start = memchr::memrchr(b'\n', sb).map_or(0, |i| i);
-            let occupied = display_width(&sb[start..]) as i64;
+            // The graph left of the line counts as occupied (git's graph_width).
+            let graph = self.graph.as_ref().map_or(0, |g| g.width());
+            let occupied = (display_width(&sb[start..]) + graph) as i64;
             padding = -padding - occupied;
         }
         let mut ph = ph;
