@@ -98,6 +98,13 @@ fn merge_diffs_match_git() {
         &["--cc", "--oneline"],
         &["-c", "--stat"],
         &["--first-parent", "-p"],
+        &["--stat=100"],
+        &["--stat", "--stat-graph-width=10", "--oneline"],
+        &["--stat-width=60", "-m"],
+        &["--stat", "--color=always", "--oneline"],
+        &["--stat", "--date-order"],
+        &["--stat", "--date-order", "--color=always", "--format=%s"],
+        &["-p", "--stat", "--date-order", "--oneline"],
         &["--diff-merges=first-parent", "--stat"],
     ] {
         log(&dir, opts, &["main"]);

@@ -176,7 +176,13 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     }
     // Commits are diffed in parallel batches; output stays in walk order (`--reverse`
     // holds them all).
-    let batch = if follow.is_some() {
+    // Under a graph, git's `--stat` takes the graph's padding off the terminal width:
+    // each commit's diff is then made when its drawing is known.
+    let graph_stat = opts.rev.graph
+        && !opts.diff.stat_width_given
+        && (sections | merge_sections).intersects(Sections::STAT);
+    let stat_columns = style.stat.width;
+    let batch = if follow.is_some() || graph_stat {
         1
     } else if reverse {
         usize::MAX
@@ -225,6 +231,14 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         } else {
             Vec::new()
         };
+        if let (true, Some(shown), Some((c, _))) = (graph_stat, &graph_shown, commits.first()) {
+            if let Some(g) = formatter.graph_mut() {
+                let mut next = g.clone();
+                next.update(c.id, rev_args::graph_parents(c, shown, first_parent));
+                let prefix = next.finished_padding_len();
+                style.stat.width = stat_columns.saturating_sub(prefix).max(1);
+            }
+        }
         let mut diffs = history
             .diff_batch(&walked, || {
                 GitText::new(&repo, sections, style.clone(), Vec::new())

@@ -52,7 +52,7 @@ enum State {
 }
 
 /// The drawing state, fed one commit at a time. `K` identifies commits (an object id).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Graph<K> {
     commit: Option<K>,
     /// The shown parents of the current commit, in order.
@@ -631,6 +631,20 @@ impl<K: Copy + Eq> Graph<K> {
     /// The width of the current commit's drawing (every line of it is padded to it).
     pub fn width(&self) -> usize {
         self.width
+    }
+
+    /// The length in bytes (colour codes included) of the padding line under the current
+    /// commit once its drawing is complete: the prefix of its diff output, which git
+    /// takes off the terminal width of `--stat`.
+    pub fn finished_padding_len(&self) -> usize {
+        let mut buf = Vec::new();
+        let mut line = Line {
+            buf: &mut buf,
+            width: 0,
+        };
+        self.padding_row(&mut line);
+        self.pad(&mut line);
+        buf.len()
     }
 
     /// Whether the current commit's drawing is complete.
