@@ -295,6 +295,7 @@ fn random_dags_match_git() {
         log(&dir, &["--format=%s", "--date-order"], &["--all"]);
         log(&dir, &["--format=%s", "--first-parent"], &["--all"]);
         log(&dir, &["--format=%s", "--no-merges"], &["--all"]);
+        log(&dir, &["--format=%s", "--until=@1700000700"], &["--all"]);
         if round % 4 == 0 {
             git(&dir, &["commit-graph", "write", "--reachable"]);
             log(&dir, &["--format=%s"], &["--all"]);

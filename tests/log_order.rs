@@ -18,6 +18,8 @@ const ORDERS: &[&[&str]] = &[
     &["--topo-order", "--no-merges"],
     &["--date-order", "--skip=2"],
     &["--date-order", "--topo-order"],
+    &["--topo-order", "--until=@1700000600"],
+    &["--date-order", "--until=@1700000900", "-n", "4"],
 ];
 
 fn check(dir: &Path, revs: &[&str]) {

@@ -156,6 +156,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     // `-n` and `--no-merges` count and filter shown commits after the other filters, as
     // git does.
     request.max_age = filter.max_age;
+    request.min_age = filter.min_age;
     // Formats showing only ids need no commit objects (the commit-graph has them).
     request.commit_data = spec.needs_commit_text() || filter.needs_text() || opts.json;
     let mut history = History::new(&repo, &request).map_err(super::diff::fatal)?;

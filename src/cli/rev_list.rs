@@ -122,6 +122,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     request.first_parent = o.rev.first_parent;
     request.order = o.rev.order;
     request.max_age = filter.max_age;
+    request.min_age = filter.min_age;
     request.commit_data = (verbose && formatter.spec().needs_commit_text()) || filter.needs_text();
     let mut history = History::new(&repo, &request).map_err(super::diff::fatal)?;
     let mut selector = Selector::new(filter, &o.rev.filter);
