@@ -267,16 +267,26 @@ fn atoi(s: &str) -> i32 {
     (if neg { -n } else { n }) as i32
 }
 
-/// Resolves the revisions of `o`, with git's messages for unknown ones (after git's
-/// check of `--graph` with `--reverse`).
-pub(super) fn revisions(repo: &Repository, o: &RevArgs) -> Result<Revisions, Fatal> {
-    if o.graph {
-        if o.filter.reverse {
-            return Err(Fatal::new(
-                "options '--graph' and '--reverse' cannot be used together",
-            ));
-        }
+/// git's checks of `--graph` against other options: not with `--reverse`, and (for a
+/// command that does not walk, `show`) not at all.
+pub(super) fn check_graph(o: &RevArgs, walks: bool) -> Result<(), Fatal> {
+    if o.graph && o.filter.reverse {
+        return Err(Fatal::new(
+            "options '--graph' and '--reverse' cannot be used together",
+        ));
     }
+    if o.graph && !walks {
+        return Err(Fatal::new(
+            "options '--no-walk' and '--graph' cannot be used together",
+        ));
+    }
+    Ok(())
+}
+
+/// Resolves the revisions of `o`, with git's messages for unknown ones (after git's
+/// checks of `--graph`).
+pub(super) fn revisions(repo: &Repository, o: &RevArgs) -> Result<Revisions, Fatal> {
+    check_graph(o, true)?;
     match parse_revisions(repo, &o.revs) {
         Ok(r) => Ok(r),
         Err(RangeError::Revision(RevisionError::Unknown(spec))) => {

@@ -84,14 +84,8 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         MergeDiff::Dense
     })?;
     super::merges::refuse_unsupported(merges.mode, &diff.options)?;
-    // git's own checks: `show` does not walk, so it draws no graph.
-    if rev.graph {
-        return Err(Fatal::new(if rev.filter.reverse {
-            "options '--graph' and '--reverse' cannot be used together"
-        } else {
-            "options '--no-walk' and '--graph' cannot be used together"
-        }));
-    }
+    // `show` does not walk, so it draws no graph.
+    rev_args::check_graph(&rev, false)?;
     if rev.filter_given() {
         return Err(Fatal::new(
             "show: commit filters and counts are not supported by oxgit",

@@ -754,3 +754,63 @@ impl Line<'_> {
         self.width += 1;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Graph;
+
+    /// The whole drawing of `commits` (id, shown parents), one line per commit row
+    /// plus the rest of each commit's drawing, as `log --graph --format=%s` prints it.
+    fn draw(commits: &[(u32, &[u32])]) -> String {
+        let mut g = Graph::new(false, None);
+        let mut out = Vec::new();
+        for (id, parents) in commits {
+            g.update(*id, parents.to_vec());
+            g.show_commit(&mut out);
+            g.show_commit_msg(format!("c{id}").as_bytes(), &mut out);
+            out.push(b'\n');
+        }
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn draws_a_merge_as_git() {
+        // git log --graph --format=%s of the same history.
+        let text = draw(&[(4, &[3, 2]), (2, &[1]), (3, &[1]), (1, &[])]);
+        assert_eq!(text, "*   c4\n|\\  \n| * c2\n* | c3\n|/  \n* c1\n");
+    }
+
+    #[test]
+    fn draws_an_octopus_as_git() {
+        let text = draw(&[
+            (5, &[1, 2, 3, 6]),
+            (6, &[1]),
+            (3, &[1]),
+            (2, &[1]),
+            (1, &[]),
+        ]);
+        let git = "*---.   c5\n|\\ \\ \\  \n| | | * c6\n| |_|/  \n|/| |   \n\
+                   | | * c3\n| |/  \n|/|   \n| * c2\n|/  \n* c1\n";
+        assert_eq!(text, git);
+    }
+
+    #[test]
+    fn never_panics_on_odd_histories() {
+        // Repeated parents, a commit drawn twice, parents never shown, many columns.
+        let mut g = Graph::new(true, None);
+        let mut out = Vec::new();
+        let mut seed = 7u64;
+        for id in 0..300u32 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let n = (seed >> 60) as u32 % 6;
+            let parents: Vec<u32> = (0..n).map(|k| (seed >> (k * 7)) as u32 % 400).collect();
+            g.update(id % 250, parents);
+            g.show_commit(&mut out);
+            g.show_commit_msg(b"x\n", &mut out);
+            let _ = g.prefix_lines(b"a\nb\n", |_| false, &mut out);
+        }
+        assert!(!out.is_empty());
+    }
+}
