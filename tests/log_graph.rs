@@ -185,19 +185,23 @@ fn colour_matches_git() {
         extra.extend_from_slice(fmt);
         log(&dir, &extra, &["--all"]);
     }
-    // log.graphColors, with an invalid colour skipped.
-    let mut args = vec![
-        "-c",
-        "log.graphColors=blue, bold green,nonsense,#ff00ff",
-        "log",
-        "--graph",
-        "--oneline",
-        "--color=always",
-        "--all",
-    ];
-    assert_same(&dir, &args);
-    args.insert(5, "--no-color");
-    assert_same(&dir, &args);
+    // log.graphColors, with an invalid colour skipped (git's error and warning for it,
+    // coloured or not).
+    for color in ["--color=always", "--no-color"] {
+        let args = [
+            "-c",
+            "log.graphColors=blue, bold green,nonsense,#ff00ff",
+            "log",
+            "--graph",
+            "--oneline",
+            color,
+            "--all",
+        ];
+        assert_same(&dir, &args);
+        assert_same_stderr(&dir, &args);
+    }
+    let rl = ["-c", "log.graphColors=red,x", "rev-list", "--graph", "main"];
+    assert_same_stderr(&dir, &rl);
 }
 
 #[test]

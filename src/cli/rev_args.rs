@@ -602,14 +602,11 @@ pub(super) fn graph_parents(
 }
 
 /// The `--graph` drawing for a command's output (coloured with `log.graphColors` or
-/// git's default column colours when `color`).
+/// git's default column colours when `color`; git reads `log.graphColors`, and warns
+/// about invalid colours in it, either way).
 pub(super) fn new_graph(repo: &Repository, color: bool) -> crate::pretty::graph::Graph<ObjectId> {
     use crate::pretty::graph::Graph;
-    let colors = if color {
-        Graph::<ObjectId>::colors_from_config(repo.config())
-    } else {
-        None
-    };
+    let colors = Graph::<ObjectId>::colors_from_config(repo.config());
     Graph::new(color, colors)
 }
 

@@ -124,7 +124,10 @@ impl<K: Copy + Eq> Graph<K> {
         for c in value.split(',') {
             match super::color::parse(c) {
                 Some(s) => out.push(s.into_bytes()),
-                None => eprintln!("warning: ignore invalid color '{c}' in log.graphColors"),
+                None => {
+                    eprintln!("error: invalid color value: {c}");
+                    eprintln!("warning: ignored invalid color '{c}' in log.graphColors");
+                }
             }
         }
         Some(out)
