@@ -146,6 +146,59 @@ fn other_fixtures_match_git() {
 }
 
 #[test]
+fn boundary_matches_git() {
+    let dir = fixture("log-graph");
+    for revs in [
+        &["topic..main"][..],
+        &["v1..main"],
+        &["main~3..main"],
+        &["main~6..main~2", "runner"],
+        &["v1..topic"],
+        &["-n", "5", "main"],
+        &["-n", "12", "--all"],
+        &["--skip=2", "topic..main"],
+    ] {
+        for opts in [
+            &["--oneline"][..],
+            &[],
+            &["--format=%m%h %s"],
+            &["--no-merges", "--oneline"],
+            &["--date-order", "--oneline"],
+        ] {
+            for graph in [false, true] {
+                let mut args = vec!["log", "--boundary"];
+                if graph {
+                    args.push("--graph");
+                }
+                args.extend_from_slice(opts);
+                args.extend_from_slice(revs);
+                assert_same(&dir, &args);
+                args[0] = "rev-list";
+                assert_same(&dir, &args);
+            }
+        }
+    }
+    log(&dir, &["--boundary", "-p"], &["main~2..main"]);
+    log(
+        &dir,
+        &["--boundary", "--stat", "--oneline"],
+        &["main~4..main"],
+    );
+    assert_same(&dir, &["rev-list", "--boundary", "--count", "topic..main"]);
+    assert_same(
+        &dir,
+        &["log", "--boundary", "--reverse", "--oneline", "topic..main"],
+    );
+    for cmd in ["log", "rev-list"] {
+        let mut c = oxgit_cmd(&dir);
+        c.args([cmd, "--boundary", "--first-parent", "topic..main"]);
+        let out = run(c, b"");
+        assert_eq!(out.status.code(), Some(128), "{cmd}");
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
 fn rev_list_graph_matches_git() {
     let dir = fixture("log-graph");
     for opts in [
@@ -300,6 +353,9 @@ fn random_dags_match_git() {
         log(&dir, &["--format=%s", "--first-parent"], &["--all"]);
         log(&dir, &["--format=%s", "--no-merges"], &["--all"]);
         log(&dir, &["--format=%s", "--until=@1700000700"], &["--all"]);
+        log(&dir, &["--format=%s", "--boundary"], &revsets[2]);
+        log(&dir, &["--oneline", "--boundary", "-n", "6"], &revsets[1]);
+        assert_same(&dir, &["log", "--boundary", "--oneline", &range]);
         if round % 4 == 0 {
             git(&dir, &["commit-graph", "write", "--reachable"]);
             log(&dir, &["--format=%s"], &["--all"]);
@@ -391,7 +447,7 @@ proptest::proptest! {
         nodes in history(),
         tips in proptest::collection::vec(proptest::prelude::any::<proptest::sample::Index>(), 1..4),
         exclude in proptest::option::of(proptest::prelude::any::<proptest::sample::Index>()),
-        options in 0usize..5,
+        options in 0usize..6,
     ) {
         let tmp = tempfile::Builder::new()
             .prefix("graphprop-")
@@ -411,7 +467,8 @@ proptest::proptest! {
             1 => &["--first-parent"],
             2 => &["--no-merges"],
             3 => &["--date-order"],
-            _ => &["--skip=2", "-n", "12"],
+            4 => &["--skip=2", "-n", "12"],
+            _ => &["--boundary"],
         };
         let revs: Vec<&str> = revs.iter().map(String::as_str).collect();
         for fmt in ["--oneline", "--format=%s"] {

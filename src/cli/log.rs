@@ -96,6 +96,11 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             "log --graph with --json is not supported by oxgit",
         ));
     }
+    if opts.rev.boundary && (opts.json || !opts.diff.options.paths.is_empty()) {
+        return Err(Fatal::new(
+            "log --boundary with paths or --json is not supported by oxgit",
+        ));
+    }
     if opts.rev.order != crate::revision::walk::Order::Date && !opts.diff.options.paths.is_empty() {
         // git sorts the simplified history then, hidden commits included.
         return Err(Fatal::new(
@@ -162,6 +167,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let mut history = History::new(&repo, &request).map_err(super::diff::fatal)?;
     let reverse = opts.rev.filter.reverse;
     let mut selector = Selector::new(filter, &opts.rev.filter);
+    if opts.rev.boundary {
+        selector.with_boundary(opts.rev.order);
+    }
     // `--graph` draws edges only to parents that will be shown.
     let graph_shown = if opts.rev.graph {
         Some(selector.read_ahead(&repo, &mut history, formatter.notes())?)
@@ -193,6 +201,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         1
     };
     let mut pending: Vec<(WalkedCommit, Option<std::sync::Arc<str>>)> = Vec::new();
+    // Per pending commit: the parents the graph draws (known when the commit is
+    // picked, as in git), and whether it is a boundary commit.
+    let mut drawn: Vec<(Vec<ObjectId>, bool)> = Vec::new();
     let mut done = selector.done();
     while !done {
         // `%S`: sources pass to parents as git's walk does, shown commits or not.
@@ -208,6 +219,11 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             Some(c) => {
                 let source = sources.get(&c.id).cloned();
                 done = selector.done();
+                let parents = match &graph_shown {
+                    Some(shown) => rev_args::graph_parents(&c, &selector, shown, first_parent),
+                    None => Vec::new(),
+                };
+                drawn.push((parents, selector.is_boundary(&c)));
                 pending.push((c, source));
                 if pending.len() < batch && !done {
                     continue;
@@ -220,9 +236,11 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 continue;
             }
             pending.reverse();
+            drawn.reverse();
         }
         let commits: Vec<(WalkedCommit, Option<std::sync::Arc<str>>)> =
             std::mem::take(&mut pending);
+        let drawn = std::mem::take(&mut drawn);
         if opts.json {
             write_json(&history, &commits, out)?;
             continue;
@@ -232,10 +250,12 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         } else {
             Vec::new()
         };
-        if let (true, Some(shown), Some((c, _))) = (graph_stat, &graph_shown, commits.first()) {
+        if let (true, Some((c, _)), Some((parents, _))) =
+            (graph_stat, commits.first(), drawn.first())
+        {
             if let Some(g) = formatter.graph_mut() {
                 let mut next = g.clone();
-                next.update(c.id, rev_args::graph_parents(c, shown, first_parent));
+                next.update(c.id, parents.clone());
                 let prefix = next.finished_padding_len();
                 style.stat.width = stat_columns.saturating_sub(prefix).max(1);
             }
@@ -245,12 +265,19 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 GitText::new(&repo, sections, style.clone(), Vec::new())
             })
             .into_iter();
-        for (c, source) in &commits {
+        for ((c, source), (parents, boundary)) in commits.iter().zip(drawn) {
             let mut info = CommitInfo::new(c.id, c.tree, &c.parents, &c.data);
             info.source = source.as_deref();
+            info.boundary = boundary;
+            if boundary {
+                info.mark = "-";
+            }
             let diff = diffs.next();
-            if let (Some(shown), Some(g)) = (&graph_shown, formatter.graph_mut()) {
-                g.update(c.id, rev_args::graph_parents(c, shown, first_parent));
+            if let (Some(_), Some(g)) = (&graph_shown, formatter.graph_mut()) {
+                g.update(c.id, parents);
+                if boundary {
+                    g.mark_boundary();
+                }
             }
             if let Some(f) = follow.as_mut() {
                 if f.left == Some(0) {

@@ -84,6 +84,11 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     if o.rev.revs.iter().all(|r| r == "--not") {
         return Ok(super::options::usage_error("", USAGE));
     }
+    if o.rev.boundary && (o.objects || !o.paths.is_empty()) {
+        return Err(Fatal::new(
+            "rev-list: --boundary with --objects or paths is not supported by oxgit",
+        ));
+    }
     if o.objects && !o.paths.is_empty() {
         return Err(Fatal::new(
             "rev-list: --objects with paths is not supported by oxgit",
@@ -126,6 +131,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     request.commit_data = (verbose && formatter.spec().needs_commit_text()) || filter.needs_text();
     let mut history = History::new(&repo, &request).map_err(super::diff::fatal)?;
     let mut selector = Selector::new(filter, &o.rev.filter);
+    if o.rev.boundary {
+        selector.with_boundary(o.rev.order);
+    }
     // `--graph` draws edges only to parents that will be shown.
     let mut graph = None;
     let mut graph_shown = crate::oid::IdSet::default();
@@ -149,17 +157,25 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             None => Ok(id.to_hex()),
         }
     };
-    let mut listed: Vec<WalkedCommit> = Vec::new();
+    let mut listed: Vec<(WalkedCommit, bool)> = Vec::new();
     let mut count = 0usize;
     let mut objects = o.objects.then(Objects::new);
     if let Some(obj) = objects.as_mut() {
         obj.mark_edges(&repo, &revisions, o.rev.first_parent)?;
     }
     let out = &mut *ctx.out;
-    let mut show = |c: &WalkedCommit, out: &mut dyn Write| -> Result<(), Fatal> {
+    // `parents`: those the graph draws; `boundary`: a boundary commit (`--boundary`).
+    let mut show = |c: &WalkedCommit,
+                    parents: Vec<ObjectId>,
+                    boundary: bool,
+                    out: &mut dyn Write|
+     -> Result<(), Fatal> {
         let mut line = Vec::new();
         if let Some(g) = graph.as_mut() {
-            g.update(c.id, rev_args::graph_parents(c, &graph_shown, first_parent));
+            g.update(c.id, parents);
+            if boundary {
+                g.mark_boundary();
+            }
             g.show_commit(&mut line);
         }
         if o.count {
@@ -171,6 +187,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         if verbose && !oneline {
             line.extend_from_slice(b"commit ");
         }
+        if boundary && graph.is_none() {
+            line.push(b'-');
+        }
         line.extend_from_slice(hex(&c.id)?.as_bytes());
         if o.parents {
             for p in &c.parents {
@@ -181,7 +200,10 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         line.push(if oneline { b' ' } else { b'\n' });
         let mut msg = Vec::new();
         if verbose {
-            let info = CommitInfo::new(c.id, c.tree, &c.parents, &c.data);
+            let mut info = CommitInfo::new(c.id, c.tree, &c.parents, &c.data);
+            if boundary {
+                info.mark = "-";
+            }
             formatter
                 .write_message(&info, &mut msg)
                 .map_err(|e| Fatal::new(e.to_string()))?;
@@ -221,17 +243,23 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let reverse = o.rev.filter.reverse;
     let mut trees = Vec::new();
     while let Some(c) = selector.next(&repo, &mut history, None, &mut |_| {})? {
+        let boundary = selector.is_boundary(&c);
         if reverse {
-            listed.push(c);
+            listed.push((c, boundary));
             continue;
         }
-        show(&c, out)?;
+        let parents = if o.rev.graph {
+            rev_args::graph_parents(&c, &selector, &graph_shown, first_parent)
+        } else {
+            Vec::new()
+        };
+        show(&c, parents, boundary, out)?;
         if objects.is_some() {
             trees.push(c.tree);
         }
     }
-    for c in listed.iter().rev() {
-        show(c, out)?;
+    for (c, boundary) in listed.iter().rev() {
+        show(c, Vec::new(), *boundary, out)?;
         if objects.is_some() {
             trees.push(c.tree);
         }

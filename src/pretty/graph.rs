@@ -57,6 +57,8 @@ pub struct Graph<K> {
     commit: Option<K>,
     /// The shown parents of the current commit, in order.
     parents: Vec<K>,
+    /// The current commit's mark: `*`, or `o` for a boundary commit.
+    mark: u8,
     width: usize,
     expansion_row: usize,
     state: State,
@@ -96,6 +98,7 @@ impl<K: Copy + Eq> Graph<K> {
         Graph {
             commit: None,
             parents: Vec::new(),
+            mark: b'*',
             width: 0,
             expansion_row: 0,
             state: State::Padding,
@@ -143,6 +146,7 @@ impl<K: Copy + Eq> Graph<K> {
     pub fn update(&mut self, commit: K, parents: Vec<K>) {
         self.commit = Some(commit);
         self.parents = parents;
+        self.mark = b'*';
         self.prev_commit_index = self.commit_index;
         self.update_columns(commit);
         self.expansion_row = 0;
@@ -411,7 +415,7 @@ impl<K: Copy + Eq> Graph<K> {
             };
             if col_commit == self.commit {
                 seen_this = true;
-                line.push(b'*');
+                line.push(self.mark);
                 if self.parents.len() > 2 {
                     self.octopus_dashes(line);
                 }
@@ -648,6 +652,11 @@ impl<K: Copy + Eq> Graph<K> {
         self.padding_row(&mut line);
         self.pad(&mut line);
         buf.len()
+    }
+
+    /// Marks the current commit as a boundary commit (`o`, `--boundary`).
+    pub fn mark_boundary(&mut self) {
+        self.mark = b'o';
     }
 
     /// Whether the current commit's drawing is complete.

@@ -367,6 +367,9 @@ pub struct CommitInfo<'a> {
     pub mark: &'a str,
     /// The parent a per-parent diff (`-m`) is against: git's ` (from <parent>)`.
     pub from: Option<ObjectId>,
+    /// A boundary commit (`--boundary`): marked `- ` on the `commit` line of built-in
+    /// formats (`o` under a graph).
+    pub boundary: bool,
 }
 
 impl<'a> CommitInfo<'a> {
@@ -380,6 +383,7 @@ impl<'a> CommitInfo<'a> {
             source: None,
             mark: ">",
             from: None,
+            boundary: false,
         }
     }
 }
@@ -768,6 +772,9 @@ impl<'r> Formatter<'r> {
                     out.extend_from_slice(color(color::COMMIT).as_bytes());
                     if b != Builtin::Oneline {
                         out.extend_from_slice(b"commit ");
+                    }
+                    if c.boundary && self.graph.is_none() {
+                        out.extend_from_slice(b"- ");
                     }
                     let hex = self.abbrev_id(&c.id, len)?;
                     out.extend_from_slice(hex.as_bytes());
