@@ -185,11 +185,16 @@ fn boundary_matches_git() {
         &["main~4..main"],
     );
     assert_same(&dir, &["rev-list", "--boundary", "--count", "topic..main"]);
+    let mut c = oxgit_cmd(&dir);
+    c.args(["show", "--boundary", "HEAD"]);
+    let out = run(c, b"");
+    assert_eq!(out.status.code(), Some(128));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--boundary is not supported"));
     assert_same(
         &dir,
         &["log", "--boundary", "--reverse", "--oneline", "topic..main"],
     );
-    for cmd in ["log", "rev-list"] {
+    for cmd in ["log", "rev-list", "show"] {
         let mut c = oxgit_cmd(&dir);
         c.args([cmd, "--boundary", "--first-parent", "topic..main"]);
         let out = run(c, b"");
