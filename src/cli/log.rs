@@ -331,9 +331,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             let text = sink.into_inner();
             let check = sections.contains(Sections::CHECK);
             ws_errors |= check && !text.is_empty();
-            // With `--check`, git's separator comes for every commit with changes, even
-            // one without errors.
-            if !text.is_empty() || (check && outcome.changes > 0) {
+            // git's separator comes for every commit with changes, even one whose format
+            // prints nothing for them (`--check` without errors, `--summary` of edits).
+            if !text.is_empty() || outcome.changes > 0 {
                 let graph = formatter.graph_mut();
                 write_diff_text(out, &text, sections, !oneline && !empty_format, graph)?;
             }
