@@ -260,6 +260,31 @@ fn colour_matches_git() {
     }
     let rl = ["-c", "log.graphColors=red,x", "rev-list", "--graph", "main"];
     assert_same_stderr(&dir, &rl);
+    // Empty entries, and none after a last comma.
+    for value in [
+        "log.graphColors=red,",
+        "log.graphColors=,red",
+        "log.graphColors=red,,blue",
+    ] {
+        let args = [
+            "-c",
+            value,
+            "log",
+            "--graph",
+            "--oneline",
+            "--color=always",
+            "main",
+        ];
+        assert_same(&dir, &args);
+    }
+    // Without any valid colour git dies of a division by zero: refused.
+    for value in ["log.graphColors=bogus", "log.graphColors="] {
+        let mut c = oxgit_cmd(&dir);
+        c.args(["-c", value, "log", "--graph", "main"]);
+        let out = run(c, b"");
+        assert_eq!(out.status.code(), Some(128));
+        assert!(out.stdout.is_empty());
+    }
 }
 
 #[test]

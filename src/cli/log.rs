@@ -113,7 +113,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let (mut formatter, clock) =
         rev_args::build_formatter(&repo, &opts.rev.pretty, Porcelain::Log, palette)?;
     if opts.rev.graph {
-        formatter.set_graph(rev_args::new_graph(&repo, color));
+        formatter.set_graph(rev_args::new_graph(&repo, color)?);
     }
     let mailmap = rev_args::filter_mailmap(&repo, &opts.rev.pretty, Porcelain::Log);
     let filter = rev_args::build_filter(&repo, &opts.rev.filter, &clock, mailmap)?;

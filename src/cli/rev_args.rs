@@ -724,10 +724,19 @@ pub(super) fn graph_parents(
 /// The `--graph` drawing for a command's output (coloured with `log.graphColors` or
 /// git's default column colours when `color`; git reads `log.graphColors`, and warns
 /// about invalid colours in it, either way).
-pub(super) fn new_graph(repo: &Repository, color: bool) -> crate::pretty::graph::Graph<ObjectId> {
+pub(super) fn new_graph(
+    repo: &Repository,
+    color: bool,
+) -> Result<crate::pretty::graph::Graph<ObjectId>, Fatal> {
     use crate::pretty::graph::Graph;
     let colors = Graph::<ObjectId>::colors_from_config(repo.config());
-    Graph::new(color, colors)
+    if colors.as_ref().is_some_and(Vec::is_empty) {
+        // git divides by the number of colours then (and dies of it).
+        return Err(Fatal::new(
+            "log.graphColors without a valid colour is not supported by oxgit",
+        ));
+    }
+    Ok(Graph::new(color, colors))
 }
 
 /// Whether the mailmap applies to `--author`/`--committer` (`log.mailmap`, default on,

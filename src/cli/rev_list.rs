@@ -139,7 +139,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let mut graph_shown = crate::oid::IdSet::default();
     if o.rev.graph {
         graph_shown = selector.read_ahead(&repo, &mut history, None)?;
-        graph = Some(rev_args::new_graph(&repo, false));
+        graph = Some(rev_args::new_graph(&repo, false)?);
     }
     let first_parent = o.rev.first_parent;
     let abbrev_len = match pretty.abbrev {

@@ -124,7 +124,12 @@ impl<K: Copy + Eq> Graph<K> {
     pub fn colors_from_config(config: &crate::config::Config) -> Option<Vec<Vec<u8>>> {
         let value = config.get("log.graphColors")?;
         let mut out = Vec::new();
-        for c in value.split(',') {
+        // git reads entries up to the end: none after a last comma, none in "".
+        let mut entries: Vec<&str> = value.split(',').collect();
+        if value.is_empty() || value.ends_with(',') {
+            entries.pop();
+        }
+        for c in entries {
             match super::color::parse(c) {
                 Some(s) => out.push(s.into_bytes()),
                 None => {
