@@ -206,6 +206,7 @@ cmds=(
   "diff --name-status -M $A $B"
   "diff -p $A $B"
   "log --numstat --format=%H -n 3000 $B"
+  "log --graph --oneline $B"
   "merge-base --all $A $B"
   "rev-list --count HEAD"
   "show --stat HEAD"

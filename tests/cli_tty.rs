@@ -252,6 +252,9 @@ fn terminal_and_pager_match_git() {
     let cases: &[Case] = &[
         (&["log", "-2", "--stat"], &[], true),
         (&["log", "--oneline"], &[], true),
+        (&["log", "--graph", "--oneline", "--all"], &[], true),
+        (&["-P", "log", "--graph", "-p", "--all"], &[], false),
+        (&["rev-list", "--graph", "--all"], &[], false),
         (&["show", "v2"], &[], true),
         (&["diff", "v1", "v2"], &[], true),
         (&["diff", "--stat", "v1", "v2"], &[], true),

@@ -56,9 +56,18 @@ const FILTERS: &[&[&str]] = &[
     &["-3"],
 ];
 
-/// Orders; git refuses none with the others, but oxgit refuses them with paths (see
-/// `with_paths_ok`).
-const ORDERS: &[&[&str]] = &[&[], &["--topo-order"], &["--date-order"]];
+/// Orders and graphs; git refuses none with the others (but `--graph` with `--reverse`,
+/// which oxgit refuses as git does), but oxgit refuses them with paths, and
+/// `--boundary` with `--first-parent`.
+const ORDERS: &[&[&str]] = &[
+    &[],
+    &["--topo-order"],
+    &["--date-order"],
+    &["--graph"],
+    &["--graph", "--date-order"],
+    &["--boundary"],
+    &["--graph", "--boundary"],
+];
 
 const REVS: &[&[&str]] = &[
     &[],
@@ -96,9 +105,16 @@ proptest! {
         revs in 0..REVS.len(),
         paths in 0..PATHS.len(),
     ) {
-        // oxgit refuses --topo-order/--date-order with paths (README, Known gaps): such
-        // cases keep the default order.
-        let order = if PATHS[paths].is_empty() { order } else { 0 };
+        // oxgit refuses --topo-order/--date-order/--graph with paths (README, Known gaps),
+        // and --boundary with --first-parent: such cases keep the default order.
+        let first_parent = filters.iter().any(|&f| FILTERS[f] == ["--first-parent"]);
+        let order = if !PATHS[paths].is_empty()
+            || (first_parent && ORDERS[order].contains(&"--boundary"))
+        {
+            0
+        } else {
+            order
+        };
         let mut args = vec!["log"];
         args.extend_from_slice(FORMATS[format]);
         for &f in &filters {

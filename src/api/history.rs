@@ -29,6 +29,9 @@ pub struct HistoryRequest {
     /// `--since`: commits older than this commit time are not shown (and, in a walk
     /// without excluded commits, their parents are not walked), as git's `max_age`.
     pub max_age: Option<i64>,
+    /// `--until`: in a topologically sorted walk that git limits first (without a
+    /// commit-graph), newer commits are left out before sorting.
+    pub min_age: Option<i64>,
     /// Whether commits' bytes are needed ([`WalkedCommit::data`]); when not, commits the
     /// commit-graph has are never inflated.
     pub commit_data: bool,
@@ -48,6 +51,7 @@ impl HistoryRequest {
             no_merges: false,
             max_count: None,
             max_age: None,
+            min_age: None,
             commit_data: true,
             diff,
             order: Default::default(),
@@ -107,6 +111,7 @@ impl<'r> History<'r> {
             skip_data: !request.commit_data,
             paths: request.diff.paths.clone(),
             max_age: request.max_age,
+            min_age: request.min_age,
             order: request.order,
         };
         Ok(History {

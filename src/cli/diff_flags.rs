@@ -21,6 +21,9 @@ pub struct DiffArgs {
     pub no_output: bool,
     /// `-z`.
     pub nul: bool,
+    /// The `--stat` width was given (`--stat=<width>`, `--stat-width`): under a graph,
+    /// git takes it whole instead of the terminal's width less the graph's.
+    pub stat_width_given: bool,
     /// The hash length, for `--abbrev=<n>` clamping.
     hex_len: usize,
     /// `--abbrev` without a value restores this.
@@ -58,6 +61,7 @@ impl DiffArgs {
             options,
             sections: Sections::NONE,
             no_output: false,
+            stat_width_given: false,
             nul: false,
             hex_len: repo.hash_kind().hex_len(),
         })
@@ -356,6 +360,7 @@ pub const FLAGS: &[Flag] = &[
         };
         if let Some(w) = num(parts.next())? {
             a.options.stat.width = w;
+            a.stat_width_given = true;
         }
         if let Some(n) = num(parts.next())? {
             a.options.stat.name_width = Some(n);
@@ -368,6 +373,7 @@ pub const FLAGS: &[Flag] = &[
     flag!("--stat-width", Required, |a, v| {
         a.sections |= Sections::STAT;
         a.options.stat.width = stat_number("--stat-width", v)?;
+        a.stat_width_given = true;
         Ok(())
     }),
     flag!("--stat-name-width", Required, |a, v| {

@@ -31,7 +31,7 @@ pub(super) const COMMANDS: &[Command] = &[
         name: "log",
         summary: "Show commit history",
         usage: "usage: oxgit log [<options>] [<revision-range>] [[--] <path>...]\n",
-        supports: "every pretty format and placeholder, --date, .mailmap, notes, --decorate, the filters --author/--committer/--grep/--since/--until/--merges/--no-merges/--min-parents/--max-parents/--skip/--reverse/-n/--first-parent, ranges (A..B, ^A, A...B, --not), paths, --topo-order/--date-order (not with paths), every diff option of `oxgit diff`, diffs of merges (-m, -c, --cc, --dd, --diff-merges=<format>, --no-diff-merges, --combined-all-paths, log.diffMerges), --follow <path>; refused: --graph, --all/--branches/--tags, -S/-G, -L, --remerge-diff, -c/--cc with -R, -m with paths, --follow with --skip/--reverse",
+        supports: "every pretty format and placeholder, --date, .mailmap, notes, --decorate, the filters --author/--committer/--grep/--since/--until/--merges/--no-merges/--min-parents/--max-parents/--skip/--reverse/-n/--first-parent, ranges (A..B, ^A, A...B, --not), paths, --topo-order/--date-order (not with paths), --graph (git's drawing with every format and diff, colours and log.graphColors; not with paths), --boundary (not with paths or --first-parent), every diff option of `oxgit diff`, diffs of merges (-m, -c, --cc, --dd, --diff-merges=<format>, --no-diff-merges, --combined-all-paths, log.diffMerges), --follow <path>; refused: --graph with paths, --all/--branches/--tags, -S/-G, -L, --remerge-diff, -c/--cc with -R, -m with paths, --follow with --skip/--reverse",
         common: true,
     },
     Command {
@@ -52,7 +52,7 @@ pub(super) const COMMANDS: &[Command] = &[
         name: "rev-list",
         summary: "List commit objects in reverse chronological order",
         usage: "usage: oxgit rev-list [<options>] <commit>... [--] [<path>...]\n",
-        supports: "ranges, --not, --all/--branches/--tags/--remotes/--glob, --count, --parents, --reverse, -n, --skip, --since/--until, --author/--committer/--grep, --first-parent, --merges/--no-merges, --topo-order/--date-order (not with paths), paths, --objects, --format/--pretty/--oneline, --abbrev-commit; refused: --graph",
+        supports: "ranges, --not, --all/--branches/--tags/--remotes/--glob, --count, --parents, --reverse, -n, --skip, --since/--until, --author/--committer/--grep, --first-parent, --merges/--no-merges, --topo-order/--date-order (not with paths), --graph (not with paths), --boundary (not with paths, --objects or --first-parent), paths, --objects, --format/--pretty/--oneline, --abbrev-commit; refused: --graph with paths",
         common: false,
     },
     Command {

@@ -8,6 +8,7 @@ use super::rev_args::{self, Porcelain, RevArgs, Selector};
 use super::{Context, Fatal};
 use crate::api::{GitText, History, HistoryRequest, Sections};
 use crate::oid::ObjectId;
+use crate::pretty::graph::Graph;
 use crate::pretty::{Builtin, CommitInfo, Format};
 use crate::revision::walk::WalkedCommit;
 use std::io::Write;
@@ -86,6 +87,20 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     {
         return Err(Fatal::new("log: -m with paths is not supported by oxgit"));
     }
+    if opts.rev.graph && (!opts.diff.options.paths.is_empty() || follow.is_some()) {
+        // git draws the simplified history with rewritten parents then.
+        return Err(Fatal::new("--graph with paths is not supported by oxgit"));
+    }
+    if opts.rev.graph && opts.json {
+        return Err(Fatal::new(
+            "log --graph with --json is not supported by oxgit",
+        ));
+    }
+    if opts.rev.boundary && (opts.json || !opts.diff.options.paths.is_empty()) {
+        return Err(Fatal::new(
+            "log --boundary with paths or --json is not supported by oxgit",
+        ));
+    }
     if opts.rev.order != crate::revision::walk::Order::Date && !opts.diff.options.paths.is_empty() {
         // git sorts the simplified history then, hidden commits included.
         return Err(Fatal::new(
@@ -93,12 +108,13 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         ));
     }
     let revisions = rev_args::revisions(&repo, &opts.rev)?;
-    let (mut formatter, clock) = rev_args::build_formatter(
-        &repo,
-        &opts.rev.pretty,
-        Porcelain::Log,
-        opts.diff.palette()?,
-    )?;
+    let palette = opts.diff.palette()?;
+    let color = palette.is_some();
+    let (mut formatter, clock) =
+        rev_args::build_formatter(&repo, &opts.rev.pretty, Porcelain::Log, palette)?;
+    if opts.rev.graph {
+        formatter.set_graph(rev_args::new_graph(&repo, color)?);
+    }
     let mailmap = rev_args::filter_mailmap(&repo, &opts.rev.pretty, Porcelain::Log);
     let filter = rev_args::build_filter(&repo, &opts.rev.filter, &clock, mailmap)?;
     let spec = formatter.spec().clone();
@@ -145,11 +161,22 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     // `-n` and `--no-merges` count and filter shown commits after the other filters, as
     // git does.
     request.max_age = filter.max_age;
+    request.min_age = filter.min_age;
     // Formats showing only ids need no commit objects (the commit-graph has them).
     request.commit_data = spec.needs_commit_text() || filter.needs_text() || opts.json;
     let mut history = History::new(&repo, &request).map_err(super::diff::fatal)?;
     let reverse = opts.rev.filter.reverse;
     let mut selector = Selector::new(filter, &opts.rev.filter);
+    if opts.rev.boundary {
+        selector.with_boundary(opts.rev.order);
+    }
+    // `--graph` draws edges only to parents that will be shown.
+    let graph_shown = if opts.rev.graph {
+        Some(selector.read_ahead(&repo, &mut history, formatter.notes())?)
+    } else {
+        None
+    };
+    let first_parent = opts.rev.first_parent;
     let out = &mut *ctx.out;
     let mut style = opts.diff.text_style()?;
     // git's log-tree swaps the prefixes with `-R` (as `show` and `diff-tree` do).
@@ -158,7 +185,13 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     }
     // Commits are diffed in parallel batches; output stays in walk order (`--reverse`
     // holds them all).
-    let batch = if follow.is_some() {
+    // Under a graph, git's `--stat` takes the graph's padding off the terminal width:
+    // each commit's diff is then made when its drawing is known.
+    let graph_stat = opts.rev.graph
+        && !opts.diff.stat_width_given
+        && (sections | merge_sections).intersects(Sections::STAT);
+    let stat_columns = style.stat.width;
+    let batch = if follow.is_some() || graph_stat {
         1
     } else if reverse {
         usize::MAX
@@ -168,6 +201,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         1
     };
     let mut pending: Vec<(WalkedCommit, Option<std::sync::Arc<str>>)> = Vec::new();
+    // Per pending commit: the parents the graph draws (known when the commit is
+    // picked, as in git), and whether it is a boundary commit.
+    let mut drawn: Vec<(Vec<ObjectId>, bool)> = Vec::new();
     let mut done = selector.done();
     while !done {
         // `%S`: sources pass to parents as git's walk does, shown commits or not.
@@ -183,6 +219,11 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             Some(c) => {
                 let source = sources.get(&c.id).cloned();
                 done = selector.done();
+                let parents = match &graph_shown {
+                    Some(shown) => rev_args::graph_parents(&c, &selector, shown, first_parent),
+                    None => Vec::new(),
+                };
+                drawn.push((parents, selector.is_boundary(&c)));
                 pending.push((c, source));
                 if pending.len() < batch && !done {
                     continue;
@@ -195,9 +236,11 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 continue;
             }
             pending.reverse();
+            drawn.reverse();
         }
         let commits: Vec<(WalkedCommit, Option<std::sync::Arc<str>>)> =
             std::mem::take(&mut pending);
+        let drawn = std::mem::take(&mut drawn);
         if opts.json {
             write_json(&history, &commits, out)?;
             continue;
@@ -207,15 +250,35 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         } else {
             Vec::new()
         };
+        if let (true, Some((c, _)), Some((parents, _))) =
+            (graph_stat, commits.first(), drawn.first())
+        {
+            if let Some(g) = formatter.graph_mut() {
+                let mut next = g.clone();
+                next.update(c.id, parents.clone());
+                let prefix = next.finished_padding_len();
+                style.stat.width = stat_columns.saturating_sub(prefix).max(1);
+            }
+        }
         let mut diffs = history
             .diff_batch(&walked, || {
                 GitText::new(&repo, sections, style.clone(), Vec::new())
             })
             .into_iter();
-        for (c, source) in &commits {
+        for ((c, source), (parents, boundary)) in commits.iter().zip(drawn) {
             let mut info = CommitInfo::new(c.id, c.tree, &c.parents, &c.data);
             info.source = source.as_deref();
+            info.boundary = boundary;
+            if boundary {
+                info.mark = "-";
+            }
             let diff = diffs.next();
+            if let (Some(_), Some(g)) = (&graph_shown, formatter.graph_mut()) {
+                g.update(c.id, parents);
+                if boundary {
+                    g.mark_boundary();
+                }
+            }
             if let Some(f) = follow.as_mut() {
                 if f.left == Some(0) {
                     return Ok(0);
@@ -232,7 +295,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                     *n -= 1;
                 }
                 if !text.is_empty() {
-                    write_diff_text(out, &text, sections, !oneline && !empty_format)?;
+                    write_diff_text(out, &text, sections, !oneline && !empty_format, None)?;
                 }
                 continue;
             }
@@ -271,7 +334,8 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             // git's separator comes for every commit with changes, even one whose format
             // prints nothing for them (`--check` without errors, `--summary` of edits).
             if !text.is_empty() || outcome.changes > 0 {
-                write_diff_text(out, &text, sections, !oneline && !empty_format)?;
+                let graph = formatter.graph_mut();
+                write_diff_text(out, &text, sections, !oneline && !empty_format, graph)?;
             }
         }
     }
@@ -280,20 +344,55 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
 }
 
 /// A commit's diff text after its header: with a verbose header, git's blank line first,
-/// after a `---` line when both a stat and the patch follow.
+/// after a `---` line when both a stat and the patch follow. With `--graph`, each line
+/// after the drawing's padding (but for the lines git's combined diffs print bare).
 fn write_diff_text(
     out: &mut dyn Write,
     text: &[u8],
     sections: Sections,
     verbose: bool,
+    graph: Option<&mut Graph<ObjectId>>,
 ) -> Result<(), Fatal> {
-    if verbose {
-        if sections.contains(Sections::STAT | Sections::PATCH) {
-            out.write_all(b"---")?;
+    write_diff_lines(out, text, sections, verbose, graph, false)
+}
+
+/// [`write_diff_text`]; `combined`: the text is a combined diff, whose `mode` lines and
+/// `Binary files differ` lines git prints without the graph.
+fn write_diff_lines(
+    out: &mut dyn Write,
+    text: &[u8],
+    sections: Sections,
+    verbose: bool,
+    graph: Option<&mut Graph<ObjectId>>,
+    combined: bool,
+) -> Result<(), Fatal> {
+    let mut buf = Vec::new();
+    match graph {
+        Some(g) => {
+            if verbose {
+                g.show_padding(&mut buf);
+                if sections.contains(Sections::STAT | Sections::PATCH) {
+                    buf.extend_from_slice(b"---");
+                }
+                buf.push(b'\n');
+            }
+            out.write_all(&buf)?;
+            let bare = |line: &[u8]| {
+                combined && (line.starts_with(b"mode ") || line == b"Binary files differ\n")
+            };
+            g.prefix_lines(text, bare, out)?;
         }
-        out.write_all(b"\n")?;
+        None => {
+            if verbose {
+                if sections.contains(Sections::STAT | Sections::PATCH) {
+                    buf.extend_from_slice(b"---");
+                }
+                buf.push(b'\n');
+            }
+            out.write_all(&buf)?;
+            out.write_all(text)?;
+        }
     }
-    out.write_all(text)?;
     Ok(())
 }
 
@@ -401,7 +500,8 @@ pub(super) struct MergeShow<'a> {
 
 impl MergeShow<'_> {
     /// Writes merge `c`: with `-m`, the entry (` (from <parent>)`) and diff once per
-    /// parent it differs from (the entry once if from none); against the first parent,
+    /// parent it differs from (the entry once, without `(from ...)`, if from none);
+    /// against the first parent,
     /// the entry and that diff; combined, the entry and the combined diff.
     pub fn write(
         &self,
@@ -445,17 +545,12 @@ impl MergeShow<'_> {
                 }
                 info.from = (!first).then_some(*p);
                 entry(formatter, info, out)?;
-                if !oneline && !spec.is_empty() {
-                    if self.sections.contains(Sections::STAT | Sections::PATCH) {
-                        out.write_all(b"---")?;
-                    }
-                    out.write_all(b"\n")?;
-                }
-                out.write_all(&text)?;
+                let verbose = !oneline && !spec.is_empty();
+                write_diff_text(out, &text, self.sections, verbose, formatter.graph_mut())?;
                 shown = true;
             }
             if !shown {
-                info.from = c.parents.last().copied().filter(|_| !first);
+                info.from = None;
                 entry(formatter, info, out)?;
             }
             return Ok(());
@@ -465,10 +560,9 @@ impl MergeShow<'_> {
             super::merges::combined_style(self.mode, self.all_paths, self.sections, self.style);
         let text = super::merges::combined_text(self.repo, c.id, &c.parents, self.options, &how)?;
         // git separates a combined diff from any entry but an empty format.
-        if !spec.is_empty() && !self.sections.is_empty() {
-            out.write_all(b"\n")?;
-        }
-        out.write_all(&text)?;
+        let verbose = !spec.is_empty() && !self.sections.is_empty();
+        let graph = formatter.graph_mut();
+        write_diff_lines(out, &text, Sections::NONE, verbose, graph, true)?;
         Ok(())
     }
 }

@@ -6,6 +6,7 @@
 use super::Fatal;
 use crate::api::History;
 use crate::object::date::{Clock, DateMode};
+use crate::oid::ObjectId;
 use crate::pretty::{parse_pretty, Builtin, Format, FormatSpec, Formatter, PrettyOptions};
 use crate::refs::{Head, Refs};
 use crate::repo::Repository;
@@ -21,8 +22,10 @@ pub(super) struct RevArgs {
     pub first_parent: bool,
     /// `--topo-order` / `--date-order` (the last given wins).
     pub order: crate::revision::walk::Order,
-    /// `--graph` (refused for now).
+    /// `--graph`.
     pub graph: bool,
+    /// `--boundary`: after the commits, the parents they have that were not shown.
+    pub boundary: bool,
     /// Format options.
     pub pretty: PrettyArgs,
     /// Commit filters and counts.
@@ -176,6 +179,7 @@ pub(super) fn parse_option(o: &mut RevArgs, args: &[String], i: &mut usize) -> R
     }
     match a {
         "--not" => o.revs.push(a.to_string()),
+        "--boundary" => o.boundary = true,
         "--oneline" => {
             o.pretty.oneline = true;
             o.pretty.format = None;
@@ -212,7 +216,13 @@ pub(super) fn parse_option(o: &mut RevArgs, args: &[String], i: &mut usize) -> R
         "--first-parent" => o.first_parent = true,
         "--topo-order" => o.order = crate::revision::walk::Order::Topo,
         "--date-order" => o.order = crate::revision::walk::Order::TopoDate,
-        "--graph" => o.graph = true,
+        "--graph" => {
+            // git's --graph implies --topo-order (a --date-order stays).
+            o.graph = true;
+            if o.order == crate::revision::walk::Order::Date {
+                o.order = crate::revision::walk::Order::Topo;
+            }
+        }
         "-n" | "--max-count" => {
             *i += 1;
             let v = args
@@ -260,17 +270,34 @@ fn atoi(s: &str) -> i32 {
     (if neg { -n } else { n }) as i32
 }
 
-/// Resolves the revisions of `o`, with git's messages for unknown ones. `--graph` is
-/// refused here (after git's own `--reverse` check), as oxgit does not draw graphs yet.
-pub(super) fn revisions(repo: &Repository, o: &RevArgs) -> Result<Revisions, Fatal> {
-    if o.graph {
-        if o.filter.reverse {
-            return Err(Fatal::new(
-                "options '--graph' and '--reverse' cannot be used together",
-            ));
-        }
-        return Err(Fatal::new("--graph is not supported by oxgit yet"));
+/// The checks of walk options against each other: git's of `--graph` (not with
+/// `--reverse`, and for a command that does not walk, `show`, not at all), and what
+/// oxgit does not do with `--boundary`.
+pub(super) fn check_graph(o: &RevArgs, walks: bool) -> Result<(), Fatal> {
+    if o.boundary && o.first_parent {
+        // git shows the second parents of merges as boundary commits without their own
+        // parents then (it never parsed them).
+        return Err(Fatal::new(
+            "--boundary with --first-parent is not supported by oxgit",
+        ));
     }
+    if o.graph && o.filter.reverse {
+        return Err(Fatal::new(
+            "options '--graph' and '--reverse' cannot be used together",
+        ));
+    }
+    if o.graph && !walks {
+        return Err(Fatal::new(
+            "options '--no-walk' and '--graph' cannot be used together",
+        ));
+    }
+    Ok(())
+}
+
+/// Resolves the revisions of `o`, with git's messages for unknown ones (after git's
+/// checks of `--graph`).
+pub(super) fn revisions(repo: &Repository, o: &RevArgs) -> Result<Revisions, Fatal> {
+    check_graph(o, true)?;
     match parse_revisions(repo, &o.revs) {
         Ok(r) => Ok(r),
         Err(RangeError::Revision(RevisionError::Unknown(spec))) => {
@@ -462,6 +489,54 @@ pub(super) struct Selector {
     to_skip: usize,
     max_count: Option<usize>,
     shown: usize,
+    /// The walk read ahead, with whether each commit passes the filter.
+    preloaded: Option<std::collections::VecDeque<(WalkedCommit, bool)>>,
+    /// `--boundary`.
+    boundary: Option<Boundary>,
+}
+
+/// `--boundary` as git's `get_revision` does it: each shown commit marks its parents
+/// (`CHILD_SHOWN`); once the walk's commits are all shown (or `-n` is reached), the
+/// marked ones not shown are shown too, topologically sorted.
+struct Boundary {
+    /// The order they are sorted in (`--date-order`, else git's graph order).
+    order: crate::revision::walk::Order,
+    /// Commits shown (git's `SHOWN`).
+    shown: crate::oid::IdSet,
+    /// Parents of shown commits (git's `CHILD_SHOWN`), in the order marked.
+    marked: Vec<ObjectId>,
+    child_shown: crate::oid::IdSet,
+    /// The boundary commits still to show, once computed.
+    list: Option<std::collections::VecDeque<WalkedCommit>>,
+    /// The boundary commits.
+    ids: crate::oid::IdSet,
+}
+
+impl Boundary {
+    /// Records `c` as shown and marks its parents.
+    fn show(&mut self, c: &WalkedCommit) {
+        self.shown.insert(c.id);
+        for p in &c.parents {
+            if !self.shown.contains(p) && self.child_shown.insert(*p) {
+                self.marked.push(*p);
+            }
+        }
+    }
+
+    /// git's `create_boundary_commit_list`: the marked commits not shown, newest mark
+    /// first, topologically sorted.
+    fn compute(&mut self, repo: &Repository) -> Result<(), Fatal> {
+        let mut list = Vec::new();
+        for id in self.marked.iter().rev() {
+            if self.shown.contains(id) || !self.ids.insert(*id) {
+                continue;
+            }
+            list.push(WalkedCommit::read(repo, *id).map_err(|e| Fatal::new(e.to_string()))?);
+        }
+        let sorted = crate::revision::walk::topo_sort(list, self.order, false);
+        self.list = Some(sorted.into());
+        Ok(())
+    }
 }
 
 impl Selector {
@@ -472,12 +547,71 @@ impl Selector {
             to_skip: f.skip,
             max_count: f.max_count,
             shown: 0,
+            preloaded: None,
+            boundary: None,
         }
     }
 
-    /// Whether `-n` is reached.
+    /// Shows the boundary commits after the others (`--boundary`), sorted in `order`.
+    pub fn with_boundary(&mut self, order: crate::revision::walk::Order) {
+        use crate::revision::walk::Order;
+        self.boundary = Some(Boundary {
+            order: if order == Order::TopoDate {
+                Order::TopoDate
+            } else {
+                Order::Topo
+            },
+            shown: Default::default(),
+            marked: Vec::new(),
+            child_shown: Default::default(),
+            list: None,
+            ids: Default::default(),
+        });
+    }
+
+    /// Whether `c` is shown as a boundary commit (`--boundary`).
+    pub fn is_boundary(&self, c: &WalkedCommit) -> bool {
+        self.boundary
+            .as_ref()
+            .is_some_and(|b| b.ids.contains(&c.id))
+    }
+
+    /// Whether `--graph` draws an edge to parent `p` of the commit just given: a parent
+    /// that will be shown (in `will_show`, and not shown yet), or with `--boundary` any
+    /// parent of a shown commit.
+    pub fn graph_interesting(&self, p: &ObjectId, will_show: &crate::oid::IdSet) -> bool {
+        match &self.boundary {
+            Some(b) => b.child_shown.contains(p) || (will_show.contains(p) && !b.shown.contains(p)),
+            None => will_show.contains(p),
+        }
+    }
+
+    /// Whether `-n` is reached (and, with `--boundary`, the boundary commits shown).
     pub fn done(&self) -> bool {
+        let counted = self.max_count.is_some_and(|n| self.shown >= n);
+        match &self.boundary {
+            None => counted,
+            Some(b) => counted && b.list.as_ref().is_some_and(|l| l.is_empty()),
+        }
+    }
+
+    fn counted(&self) -> bool {
         self.max_count.is_some_and(|n| self.shown >= n)
+    }
+
+    /// With `--boundary`, the next boundary commit once the others are shown.
+    fn next_boundary(&mut self, repo: &Repository) -> Result<Option<WalkedCommit>, Fatal> {
+        let Some(b) = self.boundary.as_mut() else {
+            return Ok(None);
+        };
+        if b.list.is_none() {
+            b.compute(repo)?;
+        }
+        let c = b.list.as_mut().and_then(|l| l.pop_front());
+        if let Some(c) = &c {
+            b.shown.insert(c.id);
+        }
+        Ok(c)
     }
 
     /// The next commit to show, or `None` at the end (or at `-n`). `notes` are the notes
@@ -490,24 +624,21 @@ impl Selector {
         notes: Option<&crate::pretty::Notes>,
         walked: &mut dyn FnMut(&WalkedCommit),
     ) -> Result<Option<WalkedCommit>, Fatal> {
-        while !self.done() {
-            let Some(c) = history.next_commit().map_err(super::diff::fatal)? else {
-                return Ok(None);
+        while !self.counted() {
+            let (c, matched) = match self.preloaded.as_mut() {
+                Some(list) => match list.pop_front() {
+                    Some(x) => x,
+                    None => break,
+                },
+                None => {
+                    let Some(c) = history.next_commit().map_err(super::diff::fatal)? else {
+                        break;
+                    };
+                    let matched = self.matches(repo, notes, &c)?;
+                    (c, matched)
+                }
             };
             walked(&c);
-            let matched = match notes.filter(|_| self.filter.needs_text()) {
-                Some(notes) => {
-                    let mut text = c.data.clone();
-                    if !text.ends_with(b"\n") {
-                        text.push(b'\n');
-                    }
-                    notes
-                        .format(repo, &c.id, true, &mut text)
-                        .map_err(|e| Fatal::new(e.to_string()))?;
-                    self.filter.matches(&text, c.parents.len(), c.commit_time)
-                }
-                None => self.filter.matches(&c.data, c.parents.len(), c.commit_time),
-            };
             if !matched {
                 continue;
             }
@@ -516,10 +647,96 @@ impl Selector {
                 continue;
             }
             self.shown += 1;
+            if let Some(b) = self.boundary.as_mut() {
+                b.show(&c);
+            }
             return Ok(Some(c));
         }
-        Ok(None)
+        self.next_boundary(repo)
     }
+
+    /// Whether `c` passes the filter (`--author`, `--grep`, `--no-merges`...).
+    fn matches(
+        &self,
+        repo: &Repository,
+        notes: Option<&crate::pretty::Notes>,
+        c: &WalkedCommit,
+    ) -> Result<bool, Fatal> {
+        Ok(match notes.filter(|_| self.filter.needs_text()) {
+            Some(notes) => {
+                let mut text = c.data.clone();
+                if !text.ends_with(b"\n") {
+                    text.push(b'\n');
+                }
+                notes
+                    .format(repo, &c.id, true, &mut text)
+                    .map_err(|e| Fatal::new(e.to_string()))?;
+                self.filter.matches(&text, c.parents.len(), c.commit_time)
+            }
+            None => self.filter.matches(&c.data, c.parents.len(), c.commit_time),
+        })
+    }
+
+    /// Reads the whole walk ahead (as `--graph` needs: it draws an edge to a parent only
+    /// if the parent will be shown) and returns the commits that pass the filter;
+    /// [`Selector::next`] then takes the commits from what was read.
+    pub fn read_ahead(
+        &mut self,
+        repo: &Repository,
+        history: &mut History<'_>,
+        notes: Option<&crate::pretty::Notes>,
+    ) -> Result<crate::oid::IdSet, Fatal> {
+        let mut list = std::collections::VecDeque::new();
+        let mut shown = crate::oid::IdSet::default();
+        while let Some(c) = history.next_commit().map_err(super::diff::fatal)? {
+            let matched = self.matches(repo, notes, &c)?;
+            if matched {
+                shown.insert(c.id);
+            }
+            list.push_back((c, matched));
+        }
+        self.preloaded = Some(list);
+        Ok(shown)
+    }
+}
+
+/// The parents of `c` that `--graph` draws edges to (see
+/// [`Selector::graph_interesting`]; `will_show`: what [`Selector::read_ahead`] returned),
+/// only the first with `--first-parent`.
+pub(super) fn graph_parents(
+    c: &WalkedCommit,
+    selector: &Selector,
+    will_show: &crate::oid::IdSet,
+    first_parent: bool,
+) -> Vec<ObjectId> {
+    let n = if first_parent {
+        c.parents.len().min(1)
+    } else {
+        c.parents.len()
+    };
+    c.parents[..n]
+        .iter()
+        .copied()
+        .filter(|p| selector.graph_interesting(p, will_show))
+        .collect()
+}
+
+/// The `--graph` drawing for a command's output (coloured with `log.graphColors` or
+/// git's default column colours when `color`; git reads `log.graphColors`, and warns
+/// about invalid colours in it, either way).
+pub(super) fn new_graph(
+    repo: &Repository,
+    color: bool,
+) -> Result<crate::pretty::graph::Graph<ObjectId>, Fatal> {
+    use crate::pretty::graph::Graph;
+    let colors = Graph::<ObjectId>::colors_from_config(repo.config());
+    if colors.as_ref().is_some_and(Vec::is_empty) {
+        // git divides by the number of colours then (and dies of it).
+        return Err(Fatal::new(
+            "log.graphColors without a valid colour is not supported by oxgit",
+        ));
+    }
+    Ok(Graph::new(color, colors))
 }
 
 /// Whether the mailmap applies to `--author`/`--committer` (`log.mailmap`, default on,

@@ -84,6 +84,11 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     if o.rev.revs.iter().all(|r| r == "--not") {
         return Ok(super::options::usage_error("", USAGE));
     }
+    if o.rev.boundary && (o.objects || !o.paths.is_empty()) {
+        return Err(Fatal::new(
+            "rev-list: --boundary with --objects or paths is not supported by oxgit",
+        ));
+    }
     if o.objects && !o.paths.is_empty() {
         return Err(Fatal::new(
             "rev-list: --objects with paths is not supported by oxgit",
@@ -97,6 +102,10 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     }
     let paths =
         crate::api::relative_pathspec(&repo, &ctx.cwd, &o.paths).map_err(super::diff::fatal)?;
+    if o.rev.graph && !paths.is_empty() {
+        // git draws the simplified history with rewritten parents then.
+        return Err(Fatal::new("--graph with paths is not supported by oxgit"));
+    }
     if o.rev.order != crate::revision::walk::Order::Date && !paths.is_empty() {
         // git sorts the simplified history then, hidden commits included.
         return Err(Fatal::new(
@@ -118,9 +127,21 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     request.first_parent = o.rev.first_parent;
     request.order = o.rev.order;
     request.max_age = filter.max_age;
+    request.min_age = filter.min_age;
     request.commit_data = (verbose && formatter.spec().needs_commit_text()) || filter.needs_text();
     let mut history = History::new(&repo, &request).map_err(super::diff::fatal)?;
     let mut selector = Selector::new(filter, &o.rev.filter);
+    if o.rev.boundary {
+        selector.with_boundary(o.rev.order);
+    }
+    // `--graph` draws edges only to parents that will be shown.
+    let mut graph = None;
+    let mut graph_shown = crate::oid::IdSet::default();
+    if o.rev.graph {
+        graph_shown = selector.read_ahead(&repo, &mut history, None)?;
+        graph = Some(rev_args::new_graph(&repo, false)?);
+    }
+    let first_parent = o.rev.first_parent;
     let abbrev_len = match pretty.abbrev {
         Some(0) => None,
         Some(n) => Some(n),
@@ -136,21 +157,38 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             None => Ok(id.to_hex()),
         }
     };
-    let mut listed: Vec<WalkedCommit> = Vec::new();
+    let mut listed: Vec<(WalkedCommit, bool)> = Vec::new();
     let mut count = 0usize;
     let mut objects = o.objects.then(Objects::new);
     if let Some(obj) = objects.as_mut() {
         obj.mark_edges(&repo, &revisions, o.rev.first_parent)?;
     }
     let out = &mut *ctx.out;
-    let mut show = |c: &WalkedCommit, out: &mut dyn Write| -> Result<(), Fatal> {
+    // `parents`: those the graph draws; `boundary`: a boundary commit (`--boundary`).
+    let mut show = |c: &WalkedCommit,
+                    parents: Vec<ObjectId>,
+                    boundary: bool,
+                    out: &mut dyn Write|
+     -> Result<(), Fatal> {
+        let mut line = Vec::new();
+        if let Some(g) = graph.as_mut() {
+            g.update(c.id, parents);
+            if boundary {
+                g.mark_boundary();
+            }
+            g.show_commit(&mut line);
+        }
         if o.count {
+            // git draws the commit rows even then, unended.
+            out.write_all(&line)?;
             count += 1;
             return Ok(());
         }
-        let mut line = Vec::new();
         if verbose && !oneline {
             line.extend_from_slice(b"commit ");
+        }
+        if boundary && graph.is_none() {
+            line.push(b'-');
         }
         line.extend_from_slice(hex(&c.id)?.as_bytes());
         if o.parents {
@@ -160,17 +198,44 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             }
         }
         line.push(if oneline { b' ' } else { b'\n' });
+        let mut msg = Vec::new();
         if verbose {
-            let info = CommitInfo::new(c.id, c.tree, &c.parents, &c.data);
-            let mut msg = Vec::new();
+            let mut info = CommitInfo::new(c.id, c.tree, &c.parents, &c.data);
+            if boundary {
+                info.mark = "-";
+            }
             formatter
                 .write_message(&info, &mut msg)
                 .map_err(|e| Fatal::new(e.to_string()))?;
+        }
+        match graph.as_mut() {
+            // git's rev-list: the message under the drawing's next line, a padding line
+            // before the newline ending a message that ends in one; without a message,
+            // the rest of the drawing.
+            Some(g) if verbose && !msg.is_empty() => {
+                if !oneline {
+                    g.show_oneline(&mut line);
+                }
+                g.show_commit_msg(&msg, &mut line);
+                if msg.ends_with(b"\n") {
+                    g.show_padding(&mut line);
+                }
+                line.push(b'\n');
+            }
+            Some(g) => {
+                if g.show_remainder(&mut line) {
+                    line.push(b'\n');
+                }
+                if verbose && oneline {
+                    line.push(b'\n');
+                }
+            }
             // git ends a oneline entry even when its subject is empty.
-            if !msg.is_empty() || oneline {
+            None if verbose && (!msg.is_empty() || oneline) => {
                 line.extend_from_slice(&msg);
                 line.push(b'\n');
             }
+            None => {}
         }
         out.write_all(&line)?;
         Ok(())
@@ -178,17 +243,23 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let reverse = o.rev.filter.reverse;
     let mut trees = Vec::new();
     while let Some(c) = selector.next(&repo, &mut history, None, &mut |_| {})? {
+        let boundary = selector.is_boundary(&c);
         if reverse {
-            listed.push(c);
+            listed.push((c, boundary));
             continue;
         }
-        show(&c, out)?;
+        let parents = if o.rev.graph {
+            rev_args::graph_parents(&c, &selector, &graph_shown, first_parent)
+        } else {
+            Vec::new()
+        };
+        show(&c, parents, boundary, out)?;
         if objects.is_some() {
             trees.push(c.tree);
         }
     }
-    for c in listed.iter().rev() {
-        show(c, out)?;
+    for (c, boundary) in listed.iter().rev() {
+        show(c, Vec::new(), *boundary, out)?;
         if objects.is_some() {
             trees.push(c.tree);
         }

@@ -84,6 +84,12 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         MergeDiff::Dense
     })?;
     super::merges::refuse_unsupported(merges.mode, &diff.options)?;
+    // `show` does not walk, so it draws no graph.
+    rev_args::check_graph(&rev, false)?;
+    if rev.boundary {
+        // git shows the parents of the commits as boundary commits too.
+        return Err(Fatal::new("show --boundary is not supported by oxgit"));
+    }
     if rev.filter_given() {
         return Err(Fatal::new(
             "show: commit filters and counts are not supported by oxgit",

@@ -29,6 +29,7 @@
 //! ```
 
 pub mod color;
+pub mod graph;
 mod mailmap;
 mod refdata;
 mod text;
@@ -366,6 +367,9 @@ pub struct CommitInfo<'a> {
     pub mark: &'a str,
     /// The parent a per-parent diff (`-m`) is against: git's ` (from <parent>)`.
     pub from: Option<ObjectId>,
+    /// A boundary commit (`--boundary`): marked `- ` on the `commit` line of built-in
+    /// formats (`o` under a graph).
+    pub boundary: bool,
 }
 
 impl<'a> CommitInfo<'a> {
@@ -379,6 +383,7 @@ impl<'a> CommitInfo<'a> {
             source: None,
             mark: ">",
             from: None,
+            boundary: false,
         }
     }
 }
@@ -396,6 +401,8 @@ pub struct Formatter<'r> {
     decorations: Option<Decorations>,
     shown_one: bool,
     missing_newline: bool,
+    /// `--graph`: the drawing before each line of each entry.
+    graph: Option<graph::Graph<ObjectId>>,
 }
 
 /// git's `is_blank_line`: the length without trailing whitespace, and whether that is 0.
@@ -694,6 +701,7 @@ impl<'r> Formatter<'r> {
             opts,
             shown_one: false,
             missing_newline: false,
+            graph: None,
         })
     }
 
@@ -733,9 +741,15 @@ impl<'r> Formatter<'r> {
         out: &mut Vec<u8>,
     ) -> Result<(), PrettyError> {
         if self.shown_one && !self.spec.terminator {
+            if !self.missing_newline {
+                self.graph_padding(out);
+            }
             out.push(b'\n');
         }
         self.shown_one = true;
+        if let Some(g) = self.graph.as_mut() {
+            g.show_commit(out);
+        }
         let mut msg = Vec::new();
         match self.spec.format.clone() {
             Format::User(f) => self.expand(&f, c, &mut msg)?,
@@ -744,6 +758,9 @@ impl<'r> Formatter<'r> {
                     out.extend_from_slice(
                         format!("From {} Mon Sep 17 00:00:00 2001\n", c.id).as_bytes(),
                     );
+                    if let Some(g) = self.graph.as_mut() {
+                        g.show_oneline(out);
+                    }
                 } else {
                     let len = if self.opts.abbrev_commit {
                         self.opts.abbrev
@@ -756,6 +773,9 @@ impl<'r> Formatter<'r> {
                     if b != Builtin::Oneline {
                         out.extend_from_slice(b"commit ");
                     }
+                    if c.boundary && self.graph.is_none() {
+                        out.extend_from_slice(b"- ");
+                    }
                     let hex = self.abbrev_id(&c.id, len)?;
                     out.extend_from_slice(hex.as_bytes());
                     if let Some(p) = &c.from {
@@ -766,7 +786,14 @@ impl<'r> Formatter<'r> {
                     if let (Some(style), Some(d)) = (&self.opts.decorate, &self.decorations) {
                         d.write(&c.id, style, self.opts.color, out);
                     }
-                    out.push(if b == Builtin::Oneline { b' ' } else { b'\n' });
+                    if b == Builtin::Oneline {
+                        out.push(b' ');
+                    } else {
+                        out.push(b'\n');
+                        if let Some(g) = self.graph.as_mut() {
+                            g.show_oneline(out);
+                        }
+                    }
                 }
                 self.pretty_print(b, c, &mut msg)?;
                 if self.opts.show_notes {
@@ -784,11 +811,35 @@ impl<'r> Formatter<'r> {
             }
         }
         self.missing_newline = msg.last() != Some(&b'\n');
-        out.extend_from_slice(&msg);
+        match self.graph.as_mut() {
+            Some(g) => g.show_commit_msg(&msg, out),
+            None => out.extend_from_slice(&msg),
+        }
         if self.spec.terminator && !self.spec.is_empty() {
+            if !self.missing_newline {
+                self.graph_padding(out);
+            }
             out.push(b'\n');
         }
         Ok(())
+    }
+
+    /// Draws `--graph` before each line of this entry from now on.
+    pub fn set_graph(&mut self, graph: graph::Graph<ObjectId>) {
+        self.graph = Some(graph);
+    }
+
+    /// The `--graph` drawing, if any.
+    pub fn graph_mut(&mut self) -> Option<&mut graph::Graph<ObjectId>> {
+        self.graph.as_mut()
+    }
+
+    /// With `--graph`, a padding line of the drawing (what git puts before blank lines
+    /// and diff output lines).
+    pub fn graph_padding(&mut self, out: &mut Vec<u8>) {
+        if let Some(g) = self.graph.as_mut() {
+            g.show_padding(out);
+        }
     }
 
     /// Counts an entry as shown (`git show` does for trees and tags), so the next
@@ -1152,7 +1203,9 @@ impl<'r> Formatter<'r> {
         let mut padding = x.padding;
         if padding < 0 {
             let start = memchr::memrchr(b'\n', sb).map_or(0, |i| i);
-            let occupied = display_width(&sb[start..]) as i64;
+            // The graph left of the line counts as occupied (git's graph_width).
+            let graph = self.graph.as_ref().map_or(0, |g| g.width());
+            let occupied = (display_width(&sb[start..]) + graph) as i64;
             padding = -padding - occupied;
         }
         let mut ph = ph;

@@ -62,7 +62,8 @@ pub struct CommitFilter {
     greps: Vec<Matcher>,
     all_match: bool,
     invert_grep: bool,
-    min_age: Option<i64>,
+    /// `--until`: commits newer than this are not shown.
+    pub min_age: Option<i64>,
     /// `--since`, for callers that walk without the walk's pruning.
     pub max_age: Option<i64>,
     min_parents: usize,

@@ -45,6 +45,10 @@ pub struct WalkOptions {
     /// not walked in an unlimited walk; in a limited walk (with excluded commits) they
     /// count as excluded, as git's `max_age` does in `limit_list`.
     pub max_age: Option<i64>,
+    /// `--until`, for topological orders: without a commit-graph (generation numbers)
+    /// git limits the walk first, and its `limit_list` leaves newer commits out of the
+    /// list it sorts; they are filtered out later in any case.
+    pub min_age: Option<i64>,
     /// The order commits are shown in (`--topo-order`, `--date-order`).
     pub order: Order,
 }
@@ -483,6 +487,11 @@ impl<'r> Walk<'r> {
             let mut walk = Walk::new(repo, tips, &inner)?;
             while let Some(c) = walk.next_commit()? {
                 all.push(c);
+            }
+            if let Some(t) = options.min_age {
+                if graph.is_none() {
+                    all.retain(|c| c.commit_time <= t);
+                }
             }
             // git counts only first-parent edges in its generation-number topological walk
             // (with a commit-graph), every edge between listed commits otherwise.
