@@ -114,6 +114,8 @@ pub struct Style {
     pub palette: Option<crate::diff::color::DiffPalette>,
     /// `core.whitespace`, for `--check`.
     pub whitespace_rule: WsRule,
+    /// `--compact-summary`: stat names end with ` (new)`, ` (gone)`, ` (mode +x)`...
+    pub compact_summary: bool,
 }
 
 impl Style {
@@ -129,6 +131,7 @@ impl Style {
             nul: false,
             palette: None,
             whitespace_rule: options.whitespace_rule,
+            compact_summary: options.compact_summary,
         }
     }
 
@@ -455,22 +458,37 @@ pub fn write_numstat(out: &mut Vec<u8>, f: &FileDiff, style: &Style) {
         return;
     }
     if renamed {
+        // git prints the stat name of a rename here, `--compact-summary` comment included.
         pprint_rename(&c.old_path, stat_path(c), style.quote_path, out);
+        push_compact_summary(out, c, style);
     } else {
         write_quoted(stat_path(c), style.quote_path, out);
     }
     out.push(b'\n');
 }
 
-/// The `--stat` row of a file diff: its display name and counts.
-pub fn stat_row(f: &FileDiff, quote_path: bool) -> FileStat {
+/// Appends ` (<comment>)` of `--compact-summary` when it is on and `c` has one.
+fn push_compact_summary(out: &mut Vec<u8>, c: &Change, style: &Style) {
+    if let Some(comment) = style
+        .compact_summary
+        .then(|| crate::diff::stat::compact_summary(c))
+        .flatten()
+    {
+        let _ = write!(out, " ({comment})");
+    }
+}
+
+/// The `--stat` row of a file diff: its display name (with the `--compact-summary`
+/// comment) and counts.
+pub fn stat_row(f: &FileDiff, style: &Style) -> FileStat {
     let c = &f.change;
     let mut name = Vec::new();
     if matches!(c.kind, ChangeKind::Renamed | ChangeKind::Copied) {
-        pprint_rename(&c.old_path, &c.new_path, quote_path, &mut name);
+        pprint_rename(&c.old_path, &c.new_path, style.quote_path, &mut name);
     } else {
-        write_quoted(stat_path(c), quote_path, &mut name);
+        write_quoted(stat_path(c), style.quote_path, &mut name);
     }
+    push_compact_summary(&mut name, c, style);
     let kind = if f.binary {
         let same = c.old_id == c.new_id;
         StatKind::Binary {
@@ -667,7 +685,7 @@ impl<W: Write> Sink for GitText<'_, W> {
                 .sections
                 .intersects(Sections::STAT | Sections::SHORTSTAT)
             {
-                self.stats.push(stat_row(f, self.style.quote_path));
+                self.stats.push(stat_row(f, &self.style));
             }
         }
         Ok(Control::Continue)

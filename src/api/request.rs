@@ -289,6 +289,9 @@ pub struct DiffOptions {
     pub show_trees: bool,
     /// `core.whitespace`: the rules `--check` applies.
     pub whitespace_rule: crate::diff::whitespace::WsRule,
+    /// `--compact-summary`: the stat names carry the `--summary` facts (`(new)`,
+    /// `(gone)`, `(mode +x)`...).
+    pub compact_summary: bool,
 }
 
 impl Default for DiffOptions {
@@ -315,6 +318,7 @@ impl Default for DiffOptions {
             recursive: true,
             show_trees: false,
             whitespace_rule: Default::default(),
+            compact_summary: false,
         }
     }
 }

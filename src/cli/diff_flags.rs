@@ -385,6 +385,15 @@ pub const FLAGS: &[Flag] = &[
         a.options.stat.count = Some(stat_number("--stat-count", v)?);
         Ok(())
     }),
+    flag!("--compact-summary", None, |a, _| {
+        a.options.compact_summary = true;
+        a.sections |= Sections::STAT;
+        Ok(())
+    }),
+    flag!("--no-compact-summary", None, |a, _| {
+        a.options.compact_summary = false;
+        Ok(())
+    }),
     flag!("-r", None, |_, _| Ok(())),
     flag!("--no-color", None, |a, _| {
         a.color = ColorWhen::Never;
@@ -443,12 +452,7 @@ fn break_rewrites(a: &mut DiffArgs, v: Option<&str>) -> Result<(), Fatal> {
 }
 
 /// Flags git has that oxgit refuses (rather than print something else).
-const REFUSED: &[&str] = &[
-    "--dirstat",
-    "--compact-summary",
-    "--word-diff",
-    "--color-moved",
-];
+const REFUSED: &[&str] = &["--dirstat", "--word-diff", "--color-moved"];
 
 /// Parses `args[*i]` if it is a diff flag (advancing `*i` past a separate value);
 /// returns whether it was one.
