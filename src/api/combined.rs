@@ -28,7 +28,8 @@ pub struct CombinedStyle {
 const FIRST_PARENT_SECTIONS: Sections = Sections::STAT
     .union(Sections::NUMSTAT)
     .union(Sections::SHORTSTAT)
-    .union(Sections::SUMMARY);
+    .union(Sections::SUMMARY)
+    .union(Sections::DIRSTAT);
 
 /// Appends the combined diff of merge `commit` against `parents` to `out`.
 pub fn write_combined(

@@ -3,6 +3,7 @@
 //! section order ([`GitText`]); and the per-file writers they are made of.
 
 use super::{Abbrev, Begin, Control, Detail, DiffOptions, Error, FileDiff, Outcome, Part, Sink};
+use crate::diff::dirstat::{DirstatMode, DirstatOptions};
 use crate::diff::patch::{self, PairHeader, PairStatus};
 use crate::diff::quote::{pprint_rename, write_name_terminated, write_quoted};
 use crate::diff::stat::{FileStat, StatKind, StatOptions};
@@ -37,6 +38,8 @@ impl Sections {
     pub const SHORTSTAT: Sections = Sections(256);
     /// `--check`: whitespace errors of added lines (shown alone, as in git).
     pub const CHECK: Sections = Sections(512);
+    /// `--dirstat`: the share of the changes in each directory.
+    pub const DIRSTAT: Sections = Sections(1024);
 
     /// The sections of `self` and of `other`.
     pub const fn union(self, other: Sections) -> Sections {
@@ -72,7 +75,9 @@ impl Sections {
     pub fn detail(self) -> Detail {
         if self.intersects(Sections::PATCH | Sections::CHECK) {
             Detail::Hunks
-        } else if self.intersects(Sections::NUMSTAT | Sections::STAT | Sections::SHORTSTAT) {
+        } else if self.intersects(
+            Sections::NUMSTAT | Sections::STAT | Sections::SHORTSTAT | Sections::DIRSTAT,
+        ) {
             Detail::Counts
         } else {
             Detail::Changes
@@ -116,6 +121,8 @@ pub struct Style {
     pub whitespace_rule: WsRule,
     /// `--compact-summary`: stat names end with ` (new)`, ` (gone)`, ` (mode +x)`...
     pub compact_summary: bool,
+    /// How `--dirstat` counts and what it shows.
+    pub dirstat: DirstatOptions,
 }
 
 impl Style {
@@ -132,6 +139,7 @@ impl Style {
             palette: None,
             whitespace_rule: options.whitespace_rule,
             compact_summary: options.compact_summary,
+            dirstat: options.dirstat,
         }
     }
 
@@ -504,6 +512,23 @@ pub fn stat_row(f: &FileDiff, style: &Style) -> FileStat {
     FileStat { name, kind }
 }
 
+/// A file's `--dirstat` damage in `mode` (`None`: git leaves trees out).
+fn dirstat_damage(f: &FileDiff, mode: DirstatMode) -> Option<u64> {
+    let c = &f.change;
+    if c.old_mode & 0o170000 == 0o040000 || c.new_mode & 0o170000 == 0o040000 {
+        return None;
+    }
+    let same = c.old_mode != 0 && c.new_mode != 0 && c.old_id == c.new_id && !c.old_id.is_null();
+    Some(match mode {
+        DirstatMode::Changes => f.damage,
+        DirstatMode::Files => u64::from(!same),
+        // Binary files count their bytes, 64 to a line.
+        DirstatMode::Lines if f.binary && same => 0,
+        DirstatMode::Lines if f.binary => (f.old_size + f.new_size).div_ceil(64),
+        DirstatMode::Lines => f.additions + f.deletions,
+    })
+}
+
 /// Output is written in pieces of about this size.
 const FLUSH_AT: usize = 64 * 1024;
 
@@ -522,6 +547,8 @@ pub struct GitText<'r, W: Write> {
     buf: Vec<u8>,
     numstat: Vec<u8>,
     stats: Vec<FileStat>,
+    /// `--dirstat`: each file's path and damage.
+    dirstat: Vec<(Vec<u8>, u64)>,
     summary: Vec<u8>,
     held: Vec<u8>,
     before_patch: bool,
@@ -535,7 +562,8 @@ impl<'r, W: Write> GitText<'r, W> {
     pub fn new(repo: &'r Repository, sections: Sections, style: Style, out: W) -> GitText<'r, W> {
         let mut sections = sections;
         if sections.intersects(Sections::NAME_ONLY | Sections::NAME_STATUS) {
-            sections = sections.without(Sections::RAW | Sections::SUMMARY | Sections::PATCH);
+            sections = sections
+                .without(Sections::RAW | Sections::SUMMARY | Sections::PATCH | Sections::DIRSTAT);
         }
         if sections.intersects(Sections::CHECK) {
             sections = Sections::CHECK;
@@ -549,7 +577,9 @@ impl<'r, W: Write> GitText<'r, W> {
         };
         GitText {
             out,
-            stream: !sections.intersects(Sections::NUMSTAT | Sections::STAT | Sections::SHORTSTAT),
+            stream: !sections.intersects(
+                Sections::NUMSTAT | Sections::STAT | Sections::SHORTSTAT | Sections::DIRSTAT,
+            ),
             sections,
             style,
             odb: repo.odb(),
@@ -558,6 +588,7 @@ impl<'r, W: Write> GitText<'r, W> {
             buf: Vec::with_capacity(FLUSH_AT + 4096),
             numstat: Vec::new(),
             stats: Vec::new(),
+            dirstat: Vec::new(),
             summary: Vec::new(),
             held: Vec::new(),
             before_patch: false,
@@ -602,9 +633,15 @@ impl<W: Write> Sink for GitText<'_, W> {
         )
     }
 
+    fn needs_damage(&self) -> bool {
+        self.sections.intersects(Sections::DIRSTAT)
+            && self.style.dirstat.mode == DirstatMode::Changes
+    }
+
     fn begin(&mut self, begin: &Begin<'_>) -> Result<Control, Error> {
         self.numstat.clear();
         self.stats.clear();
+        self.dirstat.clear();
         self.summary.clear();
         self.held.clear();
         self.before_patch = false;
@@ -677,6 +714,11 @@ impl<W: Write> Sink for GitText<'_, W> {
                 write_patch(&mut self.held, f, &self.style);
             }
         }
+        if self.sections.intersects(Sections::DIRSTAT) {
+            if let Some(damage) = dirstat_damage(f, self.style.dirstat.mode) {
+                self.dirstat.push((f.path().to_vec(), damage));
+            }
+        }
         if !f.is_empty_modification() {
             if self.sections.intersects(Sections::NUMSTAT) {
                 write_numstat(&mut self.numstat, f, &self.style);
@@ -716,6 +758,16 @@ impl<W: Write> Sink for GitText<'_, W> {
                 crate::diff::stat::write_shortstat(&mut self.buf, &self.stats);
             }
             any |= self.buf.len() > start;
+            if self.sections.intersects(Sections::DIRSTAT) {
+                crate::diff::dirstat::write_dirstat(
+                    &mut self.buf,
+                    &mut self.dirstat,
+                    &self.style.dirstat,
+                );
+                // git counts the `lines` dirstat with the stats before a patch (printed
+                // or not), the other modes not at all.
+                any |= self.style.dirstat.mode == DirstatMode::Lines;
+            }
             any |= !self.summary.is_empty();
             self.buf.append(&mut self.summary);
             if !self.held.is_empty() {

@@ -292,6 +292,8 @@ pub struct DiffOptions {
     /// `--compact-summary`: the stat names carry the `--summary` facts (`(new)`,
     /// `(gone)`, `(mode +x)`...).
     pub compact_summary: bool,
+    /// `--dirstat` parameters (`diff.dirstat`, `--dirstat=...`).
+    pub dirstat: crate::diff::dirstat::DirstatOptions,
 }
 
 impl Default for DiffOptions {
@@ -319,6 +321,7 @@ impl Default for DiffOptions {
             show_trees: false,
             whitespace_rule: Default::default(),
             compact_summary: false,
+            dirstat: Default::default(),
         }
     }
 }
@@ -400,6 +403,11 @@ impl DiffOptions {
                 crate::diff::whitespace::WsRule::parse(v).map_err(Error::BadRequest)?;
         }
         o.suppress_blank_empty = cfg.get_bool("diff.suppressblankempty") == Some(true);
+        // git applies the valid parameters and warns about the others (the command
+        // line prints the warning).
+        for v in cfg.get_all("diff.dirstat") {
+            let _ = o.dirstat.apply(v);
+        }
         // Prefixes: `diff.noprefix` wins; `diff.mnemonicPrefix` only changes the sides that
         // are not commits or trees (index, work tree), so for tree diffs it keeps a/ b/
         // and also makes git ignore `diff.srcPrefix`/`diff.dstPrefix`.

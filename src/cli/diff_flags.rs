@@ -42,6 +42,11 @@ impl DiffArgs {
         let mut options =
             DiffOptions::from_config(config, repo.hash_kind().hex_len()).map_err(config_error)?;
         options.stat.width = super::terminal::columns();
+        for v in config.get_all("diff.dirstat") {
+            if let Err(errors) = crate::diff::dirstat::DirstatOptions::default().apply(v) {
+                eprintln!("warning: Found errors in 'diff.dirstat' config variable:\n{errors}");
+            }
+        }
         let palette = match DiffPalette::from_config(config) {
             Ok(p) => Ok(p),
             Err(PaletteError::Unsupported(what)) => Err(what),
@@ -394,6 +399,13 @@ pub const FLAGS: &[Flag] = &[
         a.options.compact_summary = false;
         Ok(())
     }),
+    flag!("--dirstat", Optional, |a, v| dirstat(a, v.unwrap_or(""))),
+    flag!("-X", Attached, |a, v| dirstat(a, v.unwrap_or(""))),
+    flag!("--cumulative", None, |a, _| dirstat(a, "cumulative")),
+    flag!("--dirstat-by-file", Optional, |a, v| {
+        dirstat(a, "files")?;
+        dirstat(a, v.unwrap_or(""))
+    }),
     flag!("-r", None, |_, _| Ok(())),
     flag!("--no-color", None, |a, _| {
         a.color = ColorWhen::Never;
@@ -411,6 +423,17 @@ pub const FLAGS: &[Flag] = &[
     flag!("--no-ext-diff", None, |_, _| Ok(())),
     flag!("--no-textconv", None, |_, _| Ok(())),
 ];
+
+/// `--dirstat=<params>` and its synonyms: git dies on a wrong parameter.
+fn dirstat(a: &mut DiffArgs, params: &str) -> Result<(), Fatal> {
+    a.options.dirstat.apply(params).map_err(|errors| {
+        Fatal::new(format!(
+            "Failed to parse --dirstat/-X option parameter:\n{errors}"
+        ))
+    })?;
+    a.sections |= Sections::DIRSTAT;
+    Ok(())
+}
 
 fn unified(a: &mut DiffArgs, v: Option<&str>) -> Result<(), Fatal> {
     let shown = format!("-U{}", v.unwrap_or(""));
@@ -452,7 +475,7 @@ fn break_rewrites(a: &mut DiffArgs, v: Option<&str>) -> Result<(), Fatal> {
 }
 
 /// Flags git has that oxgit refuses (rather than print something else).
-const REFUSED: &[&str] = &["--dirstat", "--word-diff", "--color-moved"];
+const REFUSED: &[&str] = &["--word-diff", "--color-moved"];
 
 /// Parses `args[*i]` if it is a diff flag (advancing `*i` past a separate value);
 /// returns whether it was one.

@@ -5,6 +5,7 @@ pub mod binary;
 pub mod change;
 pub mod color;
 pub mod combined;
+pub mod dirstat;
 pub mod line;
 pub mod patch;
 pub mod quote;
