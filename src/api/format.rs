@@ -8,6 +8,7 @@ use crate::diff::patch::{self, PairHeader, PairStatus};
 use crate::diff::quote::{pprint_rename, write_name_terminated, write_quoted};
 use crate::diff::stat::{FileStat, StatKind, StatOptions};
 use crate::diff::whitespace::{self, WsRule};
+use crate::diff::words::{self, WordDiff};
 use crate::diff::{Change, ChangeKind};
 use crate::odb::Abbreviator;
 use crate::repo::Repository;
@@ -123,6 +124,8 @@ pub struct Style {
     pub compact_summary: bool,
     /// How `--dirstat` counts and what it shows.
     pub dirstat: DirstatOptions,
+    /// `--word-diff`: patches show changed words (`None`: lines).
+    pub word_diff: Option<WordDiff>,
 }
 
 impl Style {
@@ -140,6 +143,15 @@ impl Style {
             whitespace_rule: options.whitespace_rule,
             compact_summary: options.compact_summary,
             dirstat: options.dirstat,
+            // A word regex that does not compile was refused before (see
+            // `crate::diff::words::compile_regex`).
+            word_diff: options.word_diff.map(|mode| WordDiff {
+                mode,
+                regex: options
+                    .word_regex
+                    .as_deref()
+                    .and_then(|p| crate::diff::words::compile_regex(p).ok()),
+            }),
         }
     }
 
@@ -263,6 +275,11 @@ fn write_part(
         plain.clear();
         hunk.write_header(&mut plain);
         palette.write_hunk_header(out, &plain);
+        if let Some(wd) = &style.word_diff {
+            let lines = hunk.lines().map(|l| (l.kind.mark(), l.content));
+            words::write_hunk(out, lines, wd, Some(palette), style.suppress_blank_empty);
+            continue;
+        }
         for line in hunk.lines() {
             let at_eof_blank = eof_blank.is_some_and(|start| {
                 line.new_line.is_some_and(|n| n >= start)
@@ -306,6 +323,11 @@ fn write_part_plain(
     patch::write_file_labels(out, h);
     for hunk in hunks {
         hunk.write_header(out);
+        if let Some(wd) = &style.word_diff {
+            let lines = hunk.lines().map(|l| (l.kind.mark(), l.content));
+            words::write_hunk(out, lines, wd, None, style.suppress_blank_empty);
+            continue;
+        }
         for line in hunk.lines() {
             patch::write_line(
                 out,

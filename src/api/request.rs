@@ -294,6 +294,11 @@ pub struct DiffOptions {
     pub compact_summary: bool,
     /// `--dirstat` parameters (`diff.dirstat`, `--dirstat=...`).
     pub dirstat: crate::diff::dirstat::DirstatOptions,
+    /// `--word-diff=<mode>`, `--color-words` (`None`: a line patch).
+    pub word_diff: Option<crate::diff::words::WordDiffMode>,
+    /// The word regex (`--word-diff-regex`, `--color-words=<regex>`, `diff.wordRegex`);
+    /// `None`: words are runs of non-whitespace.
+    pub word_regex: Option<Vec<u8>>,
 }
 
 impl Default for DiffOptions {
@@ -322,6 +327,8 @@ impl Default for DiffOptions {
             whitespace_rule: Default::default(),
             compact_summary: false,
             dirstat: Default::default(),
+            word_diff: None,
+            word_regex: None,
         }
     }
 }
@@ -408,6 +415,7 @@ impl DiffOptions {
         for v in cfg.get_all("diff.dirstat") {
             let _ = o.dirstat.apply(v);
         }
+        o.word_regex = cfg.get("diff.wordregex").map(|v| v.as_bytes().to_vec());
         // Prefixes: `diff.noprefix` wins; `diff.mnemonicPrefix` only changes the sides that
         // are not commits or trees (index, work tree), so for tree diffs it keeps a/ b/
         // and also makes git ignore `diff.srcPrefix`/`diff.dstPrefix`.

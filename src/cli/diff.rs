@@ -177,6 +177,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             let options = with_provider
                 .as_ref()
                 .map_or(&request.options, |differ| differ.options());
+            d.check_word_regex()?;
             let mut style = crate::api::Style::of(options);
             style.nul = d.nul;
             style.palette = d.palette()?.cloned();

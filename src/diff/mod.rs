@@ -14,6 +14,7 @@ pub mod stat;
 pub mod tree;
 pub mod whitespace;
 pub(crate) mod width;
+pub mod words;
 
 pub use change::{Change, ChangeKind, MAX_SCORE};
 pub use rename::{
