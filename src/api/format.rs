@@ -584,8 +584,16 @@ impl<'r, W: Write> GitText<'r, W> {
     pub fn new(repo: &'r Repository, sections: Sections, style: Style, out: W) -> GitText<'r, W> {
         let mut sections = sections;
         if sections.intersects(Sections::NAME_ONLY | Sections::NAME_STATUS) {
-            sections = sections
-                .without(Sections::RAW | Sections::SUMMARY | Sections::PATCH | Sections::DIRSTAT);
+            // git's diff_setup_done: the name listings drop every other section.
+            sections = sections.without(
+                Sections::RAW
+                    | Sections::SUMMARY
+                    | Sections::PATCH
+                    | Sections::NUMSTAT
+                    | Sections::STAT
+                    | Sections::SHORTSTAT
+                    | Sections::DIRSTAT,
+            );
         }
         if sections.intersects(Sections::CHECK) {
             sections = Sections::CHECK;
@@ -776,7 +784,9 @@ impl<W: Write> Sink for GitText<'_, W> {
                     &self.style.stat,
                     &colors,
                 );
-            } else if self.sections.intersects(Sections::SHORTSTAT) {
+            }
+            // git prints `--shortstat` after `--stat` too (its total line again).
+            if self.sections.intersects(Sections::SHORTSTAT) {
                 crate::diff::stat::write_shortstat(&mut self.buf, &self.stats);
             }
             any |= self.buf.len() > start;

@@ -308,8 +308,12 @@ impl Shown<'_> {
             if changes == 0 && !self.always {
                 continue;
             }
-            // With `--check`, git's separator comes whenever there are changes.
-            let has_diff = !text.is_empty() || self.sections.contains(Sections::CHECK);
+            // With `--check` and `--dirstat`, git's separator comes whenever there are
+            // changes.
+            let has_diff = !text.is_empty()
+                || self
+                    .sections
+                    .intersects(Sections::CHECK | Sections::DIRSTAT);
             self.header(id, parents, c, has_diff, out)?;
             out.write_all(&text)?;
         }

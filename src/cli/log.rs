@@ -268,9 +268,10 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             let text = sink.into_inner();
             let check = sections.contains(Sections::CHECK);
             ws_errors |= check && !text.is_empty();
-            // With `--check`, git's separator comes for every commit with changes, even
-            // one without errors.
-            if !text.is_empty() || (check && outcome.changes > 0) {
+            // With `--check` and `--dirstat`, git's separator comes for every commit with
+            // changes, even one without errors or without a directory to show.
+            let quiet_sections = sections.intersects(Sections::CHECK | Sections::DIRSTAT);
+            if !text.is_empty() || (quiet_sections && outcome.changes > 0) {
                 write_diff_text(out, &text, sections, !oneline && !empty_format)?;
             }
         }
