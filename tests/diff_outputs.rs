@@ -304,6 +304,12 @@ fn word_diff_options_as_git() {
         &["--word-diff", "--word-diff-regex=^.|.$"],
         &["--word-diff", "--word-diff-regex=[0-9]*"],
         &["--word-diff", "--word-diff-regex=.*"],
+        // POSIX leftmost-longest: the longer alternatives win.
+        &[
+            "--word-diff",
+            "--word-diff-regex=[a-z]|[a-z]+[,.!]?|[^[:space:]]",
+        ],
+        &["--word-diff=porcelain", "--word-diff-regex=(a|ab|abc)*|."],
         &["-c", "diff.wordRegex=[a-z]", "--word-diff"],
         &["-c", "diff.wordRegex=[a-z]", "--color-words"],
         &["-c", "diff.wordRegex=[a-z]", "--word-diff-regex=[^ ]+"],

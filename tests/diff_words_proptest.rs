@@ -188,6 +188,13 @@ fn check(initial: &[(usize, Vec<u8>)], ops: &[Op]) {
             "one",
             "main",
         ],
+        &[
+            "diff",
+            "--word-diff",
+            "--word-diff-regex=[a-z]|[a-z]+[,.!]?|o|.",
+            "one",
+            "main",
+        ],
         &["diff", "--dirstat=0", "one", "main"],
         &["diff", "--dirstat=lines,0,cumulative", "one", "main"],
         &[

@@ -65,12 +65,14 @@ fn is_space(b: u8) -> bool {
 }
 
 /// The words of `text` as byte ranges, as git's `diff_words_fill` finds them: regex
-/// matches (cut at a newline; empty ones skipped), else runs of non-whitespace.
+/// matches (POSIX leftmost-longest, cut at a newline; empty ones skipped), else runs of
+/// non-whitespace.
 fn words(text: &[u8], regex: Option<&Matcher>) -> Vec<(usize, usize)> {
     let mut found = Vec::new();
+    let mut finder = regex.map(Matcher::longest_finder);
     let mut i = 0;
     while i < text.len() {
-        let (begin, end) = match regex {
+        let (begin, end) = match &mut finder {
             Some(re) => {
                 let mut begin = i;
                 loop {
