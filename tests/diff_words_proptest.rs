@@ -51,7 +51,7 @@ fn render(tokens: &[u8]) -> Vec<u8> {
         out.extend_from_slice(TOKENS[usize::from(t)].as_bytes());
     }
     // Most files end with a newline; some do not.
-    if tokens.len() % 5 != 0 {
+    if !tokens.len().is_multiple_of(5) {
         out.push(b'\n');
     }
     out
