@@ -116,6 +116,8 @@ fn every_command(dir: &std::path::Path, extra: &[&str]) {
         &["log"],
         &["log", "--format=%s", "--cc"],
         &["log", "--oneline", "-m", "--first-parent"],
+        &["log", "-m"],
+        &["show", "-m", "--format=%s"],
         &["show"],
         &["show", "HEAD~2"],
         &["show", "HEAD~3", "--format=%h %s"],
@@ -243,6 +245,17 @@ fn dirstat_config_and_errors_as_git() {
             a.extend_from_slice(args);
             assert_same(&dir, &a);
         }
+    }
+    // A commit (or a merge's parent) whose dirstat shows no directory keeps git's
+    // separator; so does one without whitespace errors under `--check`.
+    for args in [
+        &["log", "--dirstat=50"][..],
+        &["log", "-m", "--dirstat=lines,50", "--format=%s"],
+        &["show", "-m", "--dirstat=50"],
+        &["diff-tree", "-m", "--dirstat=50", "HEAD"],
+        &["log", "-m", "--check", "--format=%s"],
+    ] {
+        assert_same(&dir, args);
     }
     for bad in [
         "--dirstat=bogus",

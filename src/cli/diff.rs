@@ -170,6 +170,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         }
     };
     let mut ws_errors = false;
+    d.check_word_regex()?;
     let outcome = match json {
         Some(j) => run(&mut j.sink(&mut *ctx.out, &d, &paths))?,
         None => {
@@ -177,7 +178,6 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             let options = with_provider
                 .as_ref()
                 .map_or(&request.options, |differ| differ.options());
-            d.check_word_regex()?;
             let mut style = crate::api::Style::of(options);
             style.nul = d.nul;
             style.palette = d.palette()?.cloned();

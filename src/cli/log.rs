@@ -433,7 +433,7 @@ impl MergeShow<'_> {
             };
             let mut shown = false;
             for p in parents {
-                let text = super::merges::parent_text(
+                let (text, changes) = super::merges::parent_text(
                     self.repo,
                     c.id,
                     *p,
@@ -441,7 +441,12 @@ impl MergeShow<'_> {
                     self.sections,
                     self.style,
                 )?;
-                if text.is_empty() {
+                // A `--check` or `--dirstat` showing nothing still counts (git looks
+                // at the changes).
+                let quiet_sections = self
+                    .sections
+                    .intersects(Sections::CHECK | Sections::DIRSTAT);
+                if text.is_empty() && !(quiet_sections && changes > 0) {
                     continue;
                 }
                 info.from = (!first).then_some(*p);

@@ -228,7 +228,8 @@ impl Show<'_> {
             )
         {
             super::merges::refuse_unsupported(self.merge_mode, &self.diff.options)?;
-            let mut style = self.diff.style();
+            // Coloured as `log` colours them (`-m` diffs; combined diffs stay plain).
+            let mut style = self.diff.text_style()?;
             if self.diff.options.reverse {
                 std::mem::swap(&mut style.src_prefix, &mut style.dst_prefix);
             }
