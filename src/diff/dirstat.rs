@@ -136,63 +136,76 @@ pub fn write_dirstat(out: &mut Vec<u8>, files: &mut [(Vec<u8>, u64)], options: &
         return;
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut g = Gather {
-        files,
-        next: 0,
-        total,
-        options,
-        out,
-    };
-    g.dir(&[]);
-}
-
-struct Gather<'a> {
-    files: &'a [(Vec<u8>, u64)],
-    next: usize,
-    total: u64,
-    options: &'a DirstatOptions,
-    out: &'a mut Vec<u8>,
-}
-
-impl Gather<'_> {
-    /// git's `gather_dirstat`: the damage under `base` (a directory with its slash, or
-    /// empty for the top), printing `base` when it qualifies.
-    fn dir(&mut self, base: &[u8]) -> u64 {
-        let mut sum = 0u64;
-        let mut sources = 0u32;
-        while let Some((name, damage)) = self.files.get(self.next) {
-            if !name.starts_with(base) {
-                break;
-            }
-            let rest = &name[base.len()..];
-            match rest.iter().position(|&b| b == b'/') {
-                Some(slash) => {
-                    let files = self.files;
-                    let sub = &files[self.next].0[..base.len() + slash + 1];
-                    sum += self.dir(sub);
-                    sources += 1;
-                }
+    // git's recursive `gather_dirstat`, with an explicit stack of the open
+    // directories (paths may nest deeper than the call stack would allow).
+    let mut open: Vec<Dir> = vec![Dir::default()];
+    for (i, (name, damage)) in files.iter().enumerate() {
+        while open.len() > 1 && !name.starts_with(open[open.len() - 1].base(files)) {
+            close(&mut open, files, total, options, out);
+        }
+        loop {
+            let top = open.len() - 1;
+            let len = open[top].len;
+            match name[len..].iter().position(|&b| b == b'/') {
+                Some(slash) => open.push(Dir {
+                    file: i,
+                    len: len + slash + 1,
+                    ..Dir::default()
+                }),
                 None => {
-                    sum += damage;
-                    self.next += 1;
-                    sources += 2;
+                    open[top].sum += damage;
+                    open[top].sources += 2;
+                    break;
                 }
             }
         }
-        // The top is never shown, nor a directory whose changes all come from one
-        // subdirectory.
-        if !base.is_empty() && sources != 1 && sum > 0 {
-            let permille = (u128::from(sum) * 1000 / u128::from(self.total)) as u32;
-            if permille >= self.options.permille {
-                let _ = write!(self.out, "{:4}.{}% ", permille / 10, permille % 10);
-                self.out.extend_from_slice(base);
-                self.out.push(b'\n');
-                if !self.options.cumulative {
-                    return 0;
-                }
+    }
+    while open.len() > 1 {
+        close(&mut open, files, total, options, out);
+    }
+}
+
+/// A directory being summed: its path is the first `len` bytes of `files[file]`.
+#[derive(Default)]
+struct Dir {
+    file: usize,
+    len: usize,
+    sum: u64,
+    /// git's count: 2 per file, 1 per subdirectory.
+    sources: u32,
+}
+
+impl Dir {
+    fn base<'a>(&self, files: &'a [(Vec<u8>, u64)]) -> &'a [u8] {
+        &files[self.file].0[..self.len]
+    }
+}
+
+/// Ends the innermost open directory: prints it when it qualifies (never when all its
+/// changes come from one subdirectory), and adds what it passes on to its parent.
+fn close(
+    open: &mut Vec<Dir>,
+    files: &[(Vec<u8>, u64)],
+    total: u64,
+    options: &DirstatOptions,
+    out: &mut Vec<u8>,
+) {
+    let Some(dir) = open.pop() else { return };
+    let mut passed = dir.sum;
+    if dir.sources != 1 && dir.sum > 0 {
+        let permille = (u128::from(dir.sum) * 1000 / u128::from(total)) as u32;
+        if permille >= options.permille {
+            let _ = write!(out, "{:4}.{}% ", permille / 10, permille % 10);
+            out.extend_from_slice(dir.base(files));
+            out.push(b'\n');
+            if !options.cumulative {
+                passed = 0;
             }
         }
-        sum
+    }
+    if let Some(parent) = open.last_mut() {
+        parent.sum += passed;
+        parent.sources += 1;
     }
 }
 
@@ -222,6 +235,15 @@ mod tests {
         assert_eq!(o.mode, DirstatMode::Changes);
         assert_eq!(parse_permille("7."), Some(70));
         assert_eq!(parse_permille("7.x"), None);
+    }
+
+    #[test]
+    fn deep_paths_do_not_recurse() {
+        let deep = "d/".repeat(100_000) + "f";
+        let mut files = vec![(deep.into_bytes(), 1), (b"g".to_vec(), 1)];
+        let mut out = Vec::new();
+        write_dirstat(&mut out, &mut files, &DirstatOptions::default());
+        assert_eq!(out.len(), "  50.0% ".len() + 200_000 + 1);
     }
 
     #[test]
