@@ -495,6 +495,9 @@ pub struct Matcher {
     translated: String,
     ignore_case: bool,
     newline: bool,
+    /// The lazy DFA of [`Matcher::longest_finder`], built on first use (`None`: it
+    /// could not be built).
+    longest: std::sync::OnceLock<Option<regex_automata::hybrid::dfa::DFA>>,
 }
 
 /// Finds matches as POSIX `regexec` reports them: the leftmost start, then the longest
@@ -505,7 +508,7 @@ pub struct LongestFinder<'m> {
     /// A forward DFA reporting every match (its last one is the longest), when it
     /// could be built.
     dfa: Option<(
-        regex_automata::hybrid::dfa::DFA,
+        &'m regex_automata::hybrid::dfa::DFA,
         regex_automata::hybrid::dfa::Cache,
     )>,
 }
@@ -597,14 +600,24 @@ impl Matcher {
             translated,
             ignore_case,
             newline,
+            longest: std::sync::OnceLock::new(),
         })
     }
 
-    /// A finder of POSIX leftmost-longest matches of this pattern.
+    /// A finder of POSIX leftmost-longest matches of this pattern (its automaton is
+    /// built once per matcher, each finder has its own cache).
     pub fn longest_finder(&self) -> LongestFinder<'_> {
+        let dfa = self.longest.get_or_init(|| self.build_longest()).as_ref();
+        LongestFinder {
+            matcher: self,
+            dfa: dfa.map(|d| (d, d.create_cache())),
+        }
+    }
+
+    fn build_longest(&self) -> Option<regex_automata::hybrid::dfa::DFA> {
         use regex_automata::hybrid::dfa::DFA;
         use regex_automata::{nfa::thompson, util::syntax, MatchKind};
-        let dfa = DFA::builder()
+        DFA::builder()
             .configure(DFA::config().match_kind(MatchKind::All))
             .syntax(
                 syntax::Config::new()
@@ -620,14 +633,7 @@ impl Matcher {
                     .nfa_size_limit(Some(SIZE_LIMIT)),
             )
             .build(&self.translated)
-            .ok();
-        LongestFinder {
-            matcher: self,
-            dfa: dfa.map(|d| {
-                let cache = d.create_cache();
-                (d, cache)
-            }),
-        }
+            .ok()
     }
 
     /// Whether the pattern matches anywhere in `text`.
