@@ -127,18 +127,52 @@ fn every_command(dir: &std::path::Path, extra: &[&str]) {
         &["diff-tree", "--cc", "HEAD"],
         &["diff-tree", "-m", "-r", "HEAD"],
     ];
-    // oxgit does not colour combined diffs (a known gap): coloured runs skip them.
-    let coloured = extra
-        .iter()
-        .any(|a| a.starts_with("--color") && *a != "--color=never" || *a == "--word-diff=color");
     for c in commands {
-        // (`show` shows the merge at HEAD as a combined diff.)
-        if coloured && (c.contains(&"--cc") || *c == ["show"]) {
-            continue;
-        }
         let mut args = c.to_vec();
         args.splice(1..1, extra.iter().copied());
         assert_same(dir, &args);
+    }
+}
+
+/// Combined diffs in colour (git ignores `--word-diff` for them, but `--color-words`
+/// turns colour on): meta lines (a bare `mode` line starts uncoloured), `@@@` headers
+/// with function names, lost, added and context lines; also a tab after a name with
+/// a space comes after the reset, in patches too.
+#[test]
+fn combined_diffs_coloured_as_git() {
+    let dir = fixture("log-merges");
+    for args in [
+        &["log", "--cc", "--color"][..],
+        &["log", "-c", "--color", "--format=%s"],
+        &["log", "--cc", "--color", "-U1", "--format=%s"],
+        &["log", "--cc", "--color-words", "--format=%s"],
+        &["log", "--cc", "--color", "-U0", "--format=%s"],
+        &[
+            "log",
+            "--cc",
+            "--color",
+            "--combined-all-paths",
+            "-M",
+            "--format=%s",
+        ],
+        &["log", "--cc", "--color", "-W", "--format=%s"],
+        &["log", "--color", "-p", "--format=%s"],
+        &[
+            "-c",
+            "color.diff.frag=yellow",
+            "-c",
+            "color.diff.func=blue",
+            "-c",
+            "color.diff.context=red",
+            "-c",
+            "color.diff.meta=green",
+            "log",
+            "--cc",
+            "--color",
+            "--format=%s",
+        ],
+    ] {
+        assert_same(&dir, args);
     }
 }
 

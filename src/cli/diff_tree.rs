@@ -282,7 +282,7 @@ impl Shown<'_> {
         out: &mut dyn Write,
     ) -> Result<(), Fatal> {
         if let (Some(mode), true) = (self.combined, parents.len() > 1) {
-            let mut style = self.diff.style();
+            let mut style = self.diff.text_style()?;
             if let Some(a) = self.raw_abbrev {
                 style.abbrev = a;
             }
