@@ -367,6 +367,11 @@ fn word_diff_options_as_git() {
         ],
         &["-c", "diff.suppressBlankEmpty=true", "--word-diff", "-U5"],
         &["-c", "color.diff.context=yellow", "--color-words", "-U5"],
+        &["-c", "color.ui=never", "--color-words"],
+        &["-c", "color.diff=always", "--word-diff=porcelain"],
+        &["--word-diff", "--patch-with-raw"],
+        &["--word-diff", "--exit-code"],
+        &["--dirstat", "--exit-code"],
         &[
             "-c",
             "color.diff.old=blue bold",
