@@ -370,8 +370,6 @@ fn word_diff_options_as_git() {
         &["-c", "color.ui=never", "--color-words"],
         &["-c", "color.diff=always", "--word-diff=porcelain"],
         &["--word-diff", "--patch-with-raw"],
-        &["--word-diff", "--exit-code"],
-        &["--dirstat", "--exit-code"],
         &[
             "-c",
             "color.diff.old=blue bold",
@@ -417,6 +415,14 @@ fn word_diff_options_as_git() {
         args.extend_from_slice(&["log", "--format=%s"]);
         args.extend_from_slice(&flags);
         assert_same(&dir, &args);
+    }
+    for args in [
+        &["diff", "--word-diff", "--exit-code", "HEAD~4", "HEAD~3"][..],
+        &["diff", "--word-diff", "--quiet"],
+        &["diff", "--dirstat", "--exit-code", "HEAD~4", "HEAD~3"],
+        &["diff", "--dirstat=50", "--exit-code", "HEAD~3", "HEAD~2"],
+    ] {
+        assert_same(&dir, args);
     }
     for bad in [
         &["--word-diff=bogus"][..],
