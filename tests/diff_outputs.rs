@@ -100,30 +100,31 @@ fn check_errors_as_git() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot enforce both"));
 }
 
-/// The commands that show diffs, each with `extra` (the ranges of the `diff-words`
-/// fixture: edits, removals, a merge, the index and the work tree).
+/// The commands that show diffs, each with `extra` (the `diff-words` fixture's first
+/// parents: HEAD~3 base, HEAD~2 edits, HEAD~1 removals, HEAD a merge; then the index
+/// and the work tree).
 fn every_command(dir: &std::path::Path, extra: &[&str]) {
     let commands: &[&[&str]] = &[
         &["diff"],
         &["diff", "--cached"],
-        &["diff", "HEAD~3"],
-        &["diff", "HEAD~4", "HEAD~3"],
+        &["diff", "HEAD~2"],
         &["diff", "HEAD~3", "HEAD~2"],
-        &["diff", "-M", "HEAD~4", "HEAD"],
-        &["diff", "-B", "HEAD~4", "HEAD~3"],
-        &["diff", "-R", "HEAD~4", "HEAD~3"],
-        &["diff", "HEAD~4", "HEAD", "--", "src", "top"],
+        &["diff", "HEAD~2", "HEAD~1"],
+        &["diff", "-M", "HEAD~3", "HEAD"],
+        &["diff", "-B", "HEAD~3", "HEAD~2"],
+        &["diff", "-R", "HEAD~3", "HEAD~2"],
+        &["diff", "HEAD~3", "HEAD", "--", "src", "top"],
         &["log"],
         &["log", "--format=%s", "--cc"],
         &["log", "--oneline", "-m", "--first-parent"],
         &["log", "-m"],
         &["show", "-m", "--format=%s"],
         &["show"],
-        &["show", "HEAD~2"],
-        &["show", "HEAD~3", "--format=%h %s"],
-        &["diff-tree", "HEAD~2"],
-        &["diff-tree", "-r", "HEAD~3"],
-        &["diff-tree", "--root", "HEAD~4"],
+        &["show", "HEAD~1"],
+        &["show", "HEAD~2", "--format=%h %s"],
+        &["diff-tree", "HEAD~1"],
+        &["diff-tree", "-r", "HEAD~2"],
+        &["diff-tree", "--root", "HEAD~3"],
         &["diff-tree", "--cc", "HEAD"],
         &["diff-tree", "-m", "-r", "HEAD"],
     ];
@@ -194,7 +195,7 @@ fn compact_summary_as_git() {
         &["--compact-summary", "-z"],
         &["--compact-summary", "--color"],
     ] {
-        for range in [["HEAD~4", "HEAD~3"], ["HEAD~3", "HEAD~2"]] {
+        for range in [["HEAD~3", "HEAD~2"], ["HEAD~2", "HEAD~1"]] {
             let mut args = vec!["diff"];
             args.extend_from_slice(extra);
             args.extend_from_slice(&range);
@@ -241,9 +242,9 @@ fn dirstat_as_git() {
         &["--dirstat=lines,0", "-w"],
     ] {
         for range in [
-            ["HEAD~4", "HEAD~3"],
             ["HEAD~3", "HEAD~2"],
-            ["HEAD~4", "HEAD"],
+            ["HEAD~2", "HEAD~1"],
+            ["HEAD~3", "HEAD"],
         ] {
             let mut args = vec!["diff"];
             args.extend_from_slice(extra);
@@ -268,12 +269,12 @@ fn dirstat_config_and_errors_as_git() {
         "diff.dirstat=10x",
     ] {
         for args in [
-            &["diff", "--dirstat", "HEAD~4", "HEAD~3"][..],
-            &["diff", "--dirstat=changes", "HEAD~4", "HEAD~3"],
+            &["diff", "--dirstat", "HEAD~3", "HEAD~2"][..],
+            &["diff", "--dirstat=changes", "HEAD~3", "HEAD~2"],
             &["log", "--dirstat", "--format=%s"],
-            &["show", "-X", "HEAD~3"],
-            &["diff-tree", "--dirstat", "HEAD~3"],
-            &["diff", "HEAD~4", "HEAD~3"],
+            &["show", "-X", "HEAD~2"],
+            &["diff-tree", "--dirstat", "HEAD~2"],
+            &["diff", "HEAD~3", "HEAD~2"],
         ] {
             let mut a = vec!["-c", config];
             a.extend_from_slice(args);
@@ -297,7 +298,7 @@ fn dirstat_config_and_errors_as_git() {
         "--dirstat=lines,",
         "-X+5",
     ] {
-        assert_same(&dir, &["diff", bad, "HEAD~4", "HEAD~3"]);
+        assert_same(&dir, &["diff", bad, "HEAD~3", "HEAD~2"]);
         assert_same(&dir, &["log", bad]);
     }
 }
@@ -399,9 +400,9 @@ fn word_diff_options_as_git() {
             (config, flags)
         };
         for tail in [
-            &["HEAD~4", "HEAD~3"][..],
-            &["HEAD~3", "HEAD~2"],
-            &["HEAD~4", "HEAD"],
+            &["HEAD~3", "HEAD~2"][..],
+            &["HEAD~2", "HEAD~1"],
+            &["HEAD~3", "HEAD"],
             &[],
             &["HEAD"],
         ] {
@@ -417,10 +418,22 @@ fn word_diff_options_as_git() {
         assert_same(&dir, &args);
     }
     for args in [
-        &["diff", "--word-diff", "--exit-code", "HEAD~4", "HEAD~3"][..],
+        &["diff", "--word-diff", "--exit-code", "HEAD~3", "HEAD~2"][..],
         &["diff", "--word-diff", "--quiet"],
-        &["diff", "--dirstat", "--exit-code", "HEAD~4", "HEAD~3"],
-        &["diff", "--dirstat=50", "--exit-code", "HEAD~3", "HEAD~2"],
+        &["diff", "--dirstat", "--exit-code", "HEAD~3", "HEAD~2"],
+        &["diff", "--dirstat=50", "--exit-code", "HEAD~2", "HEAD~1"],
+        // git 2.47: `--summary` and the changes/files dirstat alone exit 0.
+        &["diff", "--summary", "--exit-code", "HEAD~3", "HEAD~2"],
+        &["diff", "--dirstat=files", "--summary", "--exit-code"],
+        &["diff", "--dirstat=lines", "--exit-code", "--cached"],
+        &[
+            "diff",
+            "--dirstat",
+            "--stat",
+            "--exit-code",
+            "HEAD~3",
+            "HEAD~2",
+        ],
     ] {
         assert_same(&dir, args);
     }
@@ -431,7 +444,7 @@ fn word_diff_options_as_git() {
     ] {
         let mut args = vec!["diff"];
         args.extend_from_slice(bad);
-        args.extend_from_slice(&["HEAD~4", "HEAD~3"]);
+        args.extend_from_slice(&["HEAD~3", "HEAD~2"]);
         assert_same(&dir, &args);
     }
 }
