@@ -417,6 +417,19 @@ fn word_diff_options_as_git() {
         args.extend_from_slice(&flags);
         assert_same(&dir, &args);
     }
+    // `diff.wordRegex` is porcelain config: `diff-tree` does not read it.
+    for cmd in [
+        &["diff-tree", "-p", "HEAD~2"][..],
+        &["show", "HEAD~2"],
+        &["log", "-p"],
+    ] {
+        for word in ["--word-diff", "--color-words", "--word-diff-regex=[a-z]+"] {
+            let mut args = vec!["-c", "diff.wordRegex=[a-z]"];
+            args.extend_from_slice(cmd);
+            args.push(word);
+            assert_same(&dir, &args);
+        }
+    }
     for args in [
         &["diff", "--word-diff", "--exit-code", "HEAD~3", "HEAD~2"][..],
         &["diff", "--word-diff", "--quiet"],

@@ -90,6 +90,12 @@ impl DiffArgs {
         }
     }
 
+    /// Drops `diff.wordRegex`, which git's plumbing does not read.
+    pub fn forget_word_regex_config(&mut self) {
+        self.config_word_regex = None;
+        self.options.word_regex = None;
+    }
+
     /// Refuses a word regex git would not compile (when a word diff is asked for).
     pub fn check_word_regex(&self) -> Result<(), Fatal> {
         let (Some(_), Some(p)) = (&self.options.word_diff, &self.options.word_regex) else {

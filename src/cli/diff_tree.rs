@@ -56,6 +56,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     d.options.line = defaults.line;
     d.options.stat.name_width = None;
     d.options.stat.graph_width = None;
+    d.forget_word_regex_config();
     let mut rev = RevArgs::default();
     let (mut recursive, mut trees, mut root, mut merges) = (false, false, false, false);
     let (mut no_commit_id, mut stdin, mut always, mut verbose) = (false, false, false, false);
