@@ -17,7 +17,7 @@
 
 use super::color::{DiffPalette, RESET};
 use super::line::{Algorithm, Options, State, Whitespace};
-use crate::revision::regex::{Matcher, PatternError, Syntax};
+use crate::revision::regex::{LongestFinder, Matcher, PatternError, Syntax};
 
 /// How changed words are shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,12 +67,11 @@ fn is_space(b: u8) -> bool {
 /// The words of `text` as byte ranges, as git's `diff_words_fill` finds them: regex
 /// matches (POSIX leftmost-longest, cut at a newline; empty ones skipped), else runs of
 /// non-whitespace.
-fn words(text: &[u8], regex: Option<&Matcher>) -> Vec<(usize, usize)> {
+fn words(text: &[u8], finder: &mut Option<LongestFinder<'_>>) -> Vec<(usize, usize)> {
     let mut found = Vec::new();
-    let mut finder = regex.map(Matcher::longest_finder);
     let mut i = 0;
     while i < text.len() {
-        let (begin, end) = match &mut finder {
+        let (begin, end) = match finder {
             Some(re) => {
                 let mut begin = i;
                 loop {
@@ -183,15 +182,25 @@ pub fn write_words(
     wd: &WordDiff,
     palette: Option<&DiffPalette>,
 ) {
+    let mut finder = wd.regex.as_ref().map(Matcher::longest_finder);
+    write_words_with(out, minus, plus, wd, palette, &mut finder);
+}
+
+/// [`write_words`] with the word finder of the caller (one for many runs).
+fn write_words_with(
+    out: &mut Vec<u8>,
+    minus: &[u8],
+    plus: &[u8],
+    wd: &WordDiff,
+    palette: Option<&DiffPalette>,
+    finder: &mut Option<LongestFinder<'_>>,
+) {
     let (old, new, ctx, newline) = pieces(wd.mode, palette);
     if plus.is_empty() {
         write_piece(out, &old, newline, minus);
         return;
     }
-    let (mw, pw) = (
-        words(minus, wd.regex.as_ref()),
-        words(plus, wd.regex.as_ref()),
-    );
+    let (mw, pw) = (words(minus, finder), words(plus, finder));
     let lines = |text: &[u8], ws: &[(usize, usize)]| {
         let mut v = Vec::with_capacity(text.len() + ws.len());
         for &(b, e) in ws {
@@ -260,9 +269,10 @@ pub fn write_hunk<'a>(
     suppress_blank_empty: bool,
 ) {
     let (mut minus, mut plus) = (Vec::new(), Vec::new());
-    let flush = |out: &mut Vec<u8>, minus: &mut Vec<u8>, plus: &mut Vec<u8>| {
+    let mut finder = wd.regex.as_ref().map(Matcher::longest_finder);
+    let mut flush = |out: &mut Vec<u8>, minus: &mut Vec<u8>, plus: &mut Vec<u8>| {
         if !minus.is_empty() || !plus.is_empty() {
-            write_words(out, minus, plus, wd, palette);
+            write_words_with(out, minus, plus, wd, palette, &mut finder);
             minus.clear();
             plus.clear();
         }
@@ -354,10 +364,13 @@ mod tests {
     fn regex_words() {
         let re = compile_regex(b"[a-z]+|[^[:space:]]").unwrap();
         assert_eq!(
-            words(b"foo(bar)+1\n", Some(&re)),
+            words(b"foo(bar)+1\n", &mut Some(re.longest_finder())),
             vec![(0, 3), (3, 4), (4, 7), (7, 8), (8, 9), (9, 10)]
         );
         let any = compile_regex(b".*").unwrap();
-        assert_eq!(words(b"ab\n\ncd", Some(&any)), vec![(0, 2), (4, 6)]);
+        assert_eq!(
+            words(b"ab\n\ncd", &mut Some(any.longest_finder())),
+            vec![(0, 2), (4, 6)]
+        );
     }
 }
