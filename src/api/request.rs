@@ -358,7 +358,8 @@ impl DiffOptions {
     /// with this config: `diff.renames`, `diff.renameLimit`, `diff.algorithm`,
     /// `diff.context`, `diff.interHunkContext`, `diff.indentHeuristic`, `diff.noprefix`,
     /// `diff.mnemonicPrefix`, `diff.srcPrefix`, `diff.dstPrefix`, `diff.suppressBlankEmpty`,
-    /// `diff.statNameWidth`, `diff.statGraphWidth`, `core.quotePath` and `core.abbrev`.
+    /// `diff.statNameWidth`, `diff.statGraphWidth`, `diff.dirstat`, `diff.wordRegex`,
+    /// `core.quotePath` and `core.abbrev`.
     /// Keys git would honour in a way oxgit cannot (`diff.external`, `diff.orderFile`,
     /// `diff.relative`) are refused with [`Error::Unsupported`] rather than ignored.
     pub fn from_config(cfg: &Config, hash_hex_len: usize) -> Result<DiffOptions, Error> {
