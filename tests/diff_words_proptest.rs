@@ -1,7 +1,8 @@
 //! Property test: random word-level edits of prose files in nested directories
 //! (replaced, inserted and deleted words, punctuation, whitespace runs, blank lines,
 //! whole lines, files added, deleted and moved), committed with git; `--word-diff` in
-//! each mode and `--dirstat` in each mode must print what git prints.
+//! each mode and `--dirstat` in each mode must print what git prints. Some files turn
+//! binary (a NUL byte), which dirstat counts in bytes.
 
 mod common;
 
@@ -48,7 +49,10 @@ fn text() -> impl Strategy<Value = Vec<u8>> {
 fn render(tokens: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     for &t in tokens {
-        out.extend_from_slice(TOKENS[usize::from(t)].as_bytes());
+        match TOKENS.get(usize::from(t)) {
+            Some(text) => out.extend_from_slice(text.as_bytes()),
+            None => out.extend_from_slice(b"\0binary\0"),
+        }
     }
     // Most files end with a newline; some do not.
     if !tokens.len().is_multiple_of(5) {
@@ -68,6 +72,8 @@ enum Op {
     Add(usize, Vec<u8>),
     Remove(usize),
     Move(usize, usize),
+    /// Makes a file binary.
+    Binary(usize),
 }
 
 fn path_of(i: usize) -> String {
@@ -89,6 +95,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (p.clone(), text()).prop_map(|(i, c)| Op::Add(i, c)),
         1 => (0usize..64).prop_map(Op::Remove),
         1 => (0usize..64, p).prop_map(|(i, j)| Op::Move(i, j)),
+        1 => (0usize..64).prop_map(Op::Binary),
     ]
 }
 
@@ -128,6 +135,11 @@ fn apply(files: &mut BTreeMap<String, Vec<u8>>, op: &Op) {
         Op::Remove(i) => {
             if let Some(k) = pick(files, *i) {
                 files.remove(&k);
+            }
+        }
+        Op::Binary(f) => {
+            if let Some(k) = pick(files, *f) {
+                files.get_mut(&k).unwrap().push(u8::MAX);
             }
         }
         Op::Move(i, j) => {
