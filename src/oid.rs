@@ -58,14 +58,47 @@ impl HashKind {
     }
 
     /// The id of the empty tree in this kind.
-    pub fn empty_tree(self) -> ObjectId {
-        hash_object(self, crate::object::ObjectKind::Tree, b"")
+    pub const fn empty_tree(self) -> ObjectId {
+        match self {
+            HashKind::Sha1 => ObjectId::Sha1(EMPTY_TREE_SHA1),
+            HashKind::Sha256 => ObjectId::Sha256(EMPTY_TREE_SHA256),
+        }
     }
 
     /// The id of the empty blob in this kind.
-    pub fn empty_blob(self) -> ObjectId {
-        hash_object(self, crate::object::ObjectKind::Blob, b"")
+    pub const fn empty_blob(self) -> ObjectId {
+        match self {
+            HashKind::Sha1 => ObjectId::Sha1(EMPTY_BLOB_SHA1),
+            HashKind::Sha256 => ObjectId::Sha256(EMPTY_BLOB_SHA256),
+        }
     }
+}
+
+const EMPTY_TREE_SHA1: [u8; 20] = hex_const("4b825dc642cb6eb9a060e54bf8d69288fbee4904");
+const EMPTY_TREE_SHA256: [u8; 32] =
+    hex_const("6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321");
+const EMPTY_BLOB_SHA1: [u8; 20] = hex_const("e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
+const EMPTY_BLOB_SHA256: [u8; 32] =
+    hex_const("473a0f4c3be8a93681a267e3b1e9a7dcda1185436fe141f7749120a303721813");
+
+/// Decodes lowercase hex of exactly `2 * N` digits at compile time.
+const fn hex_const<const N: usize>(hex: &str) -> [u8; N] {
+    const fn digit(c: u8) -> u8 {
+        match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            _ => panic!("not a lowercase hex digit"),
+        }
+    }
+    let hex = hex.as_bytes();
+    assert!(hex.len() == 2 * N);
+    let mut out = [0u8; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = digit(hex[2 * i]) << 4 | digit(hex[2 * i + 1]);
+        i += 1;
+    }
+    out
 }
 
 /// The id of a git object: a SHA-1 or a SHA-256 digest.
@@ -435,6 +468,16 @@ pub fn try_hash_object(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn empty_object_ids_are_the_hashes_of_nothing() {
+        use super::*;
+        use crate::object::ObjectKind;
+        for kind in [HashKind::Sha1, HashKind::Sha256] {
+            assert_eq!(kind.empty_tree(), hash_object(kind, ObjectKind::Tree, b""));
+            assert_eq!(kind.empty_blob(), hash_object(kind, ObjectKind::Blob, b""));
+        }
+    }
+
     #[test]
     fn file_checksums() {
         use super::*;

@@ -94,3 +94,29 @@ fn bloom_filters_never_hide_a_change() {
         "filters prove absence: {proven_unchanged}"
     );
 }
+
+#[test]
+fn path_lookups_follow_git_on_odd_trees() {
+    // A folder whose id changes only by a legacy mode is unchanged to git; a path that
+    // flips between file and folder is changed each time, for `flip`, `flip/` and below.
+    let dir = fixture("log-paths").join("odd");
+    for path in [
+        "legacy",
+        "legacy/",
+        "legacy/f",
+        "flip",
+        "flip/",
+        "flip/inner",
+        "other",
+    ] {
+        for fmt in [
+            &["log", "--format=%s"][..],
+            &["log", "--name-status", "--format=%s"],
+        ] {
+            let mut args = fmt.to_vec();
+            args.extend(["--", path]);
+            assert_same(&dir, &args);
+        }
+    }
+    assert_same(&dir, &["log", "--format=%s", "--", "legacy", "flip/inner"]);
+}

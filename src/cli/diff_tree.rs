@@ -309,12 +309,9 @@ impl Shown<'_> {
             if changes == 0 && !self.always {
                 continue;
             }
-            // With `--check` and `--dirstat`, git's separator comes whenever there are
-            // changes.
-            let has_diff = !text.is_empty()
-                || self
-                    .sections
-                    .intersects(Sections::CHECK | Sections::DIRSTAT);
+            // git's separator comes whenever there are changes, even when the format
+            // prints nothing for them (`--check` without errors, `--summary` of edits).
+            let has_diff = !text.is_empty() || changes > 0;
             self.header(id, parents, c, has_diff, out)?;
             out.write_all(&text)?;
         }

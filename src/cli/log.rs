@@ -268,10 +268,10 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             let text = sink.into_inner();
             let check = sections.contains(Sections::CHECK);
             ws_errors |= check && !text.is_empty();
-            // With `--check` and `--dirstat`, git's separator comes for every commit with
-            // changes, even one without errors or without a directory to show.
-            let quiet_sections = sections.intersects(Sections::CHECK | Sections::DIRSTAT);
-            if !text.is_empty() || (quiet_sections && outcome.changes > 0) {
+            // git's separator comes for every commit with changes, even one whose format
+            // prints nothing for them (`--check` without errors, `--summary` of edits,
+            // a `--dirstat` below its limit).
+            if !text.is_empty() || outcome.changes > 0 {
                 write_diff_text(out, &text, sections, !oneline && !empty_format)?;
             }
         }
@@ -441,12 +441,9 @@ impl MergeShow<'_> {
                     self.sections,
                     self.style,
                 )?;
-                // A `--check` or `--dirstat` showing nothing still counts (git looks
-                // at the changes).
-                let quiet_sections = self
-                    .sections
-                    .intersects(Sections::CHECK | Sections::DIRSTAT);
-                if text.is_empty() && !(quiet_sections && changes > 0) {
+                // A format showing nothing for the changes still counts (git looks at
+                // the changes).
+                if text.is_empty() && changes == 0 {
                     continue;
                 }
                 info.from = (!first).then_some(*p);

@@ -268,12 +268,9 @@ impl Show<'_> {
         let diff = sink.into_inner();
         let check = self.sections.contains(Sections::CHECK);
         self.ws_errors |= check && !diff.is_empty();
-        // With `--check` and `--dirstat`, git's separator comes whenever there are
-        // changes.
-        let quiet_sections = self
-            .sections
-            .intersects(Sections::CHECK | Sections::DIRSTAT);
-        if diff.is_empty() && !(quiet_sections && outcome.changes > 0) {
+        // git's separator comes whenever there are changes, even when the format
+        // prints nothing for them (`--check` without errors, `--summary` of edits).
+        if diff.is_empty() && outcome.changes == 0 {
             return Ok(());
         }
         let spec = self.formatter.spec();

@@ -2,7 +2,10 @@
 //! into subtrees whose ids differ, with optional path limiting.
 
 use super::change::Change;
-use crate::object::{Commit, ObjectKind, ParseError, Tag, TreeEntry, TreePairs};
+use crate::object::{
+    compare_tree_names, Commit, EntryMode, ObjectKind, ParseError, Tag, TreeEntry, TreeIter,
+    TreePairs,
+};
 use crate::odb::{Odb, OdbError};
 use crate::oid::ObjectId;
 
@@ -84,6 +87,26 @@ pub struct Pathspec {
     items: Vec<PathspecItem>,
 }
 
+/// A literal pathspec item split at its slashes, for [`TreeDiff::has_changes`].
+#[derive(Clone, Debug)]
+struct LiteralItem {
+    components: Vec<Vec<u8>>,
+    dir_only: bool,
+}
+
+/// The entry a path names in a tree, as far as a quick comparison needs it.
+type Resolved = Option<(EntryMode, ObjectId)>;
+
+/// Entries looked up by [`TreeDiff::has_changes`]: (tree, item, component) → entry.
+type LookupMemo = std::collections::HashMap<
+    (ObjectId, u32, u32),
+    Resolved,
+    std::hash::BuildHasherDefault<crate::oid::IdHasher>,
+>;
+
+/// How many looked-up entries [`TreeDiff`] remembers before starting over.
+const MEMO_LIMIT: usize = 1 << 20;
+
 /// How a tree relates to a pathspec.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Interest {
@@ -127,6 +150,24 @@ impl Pathspec {
     /// Whether the pathspec matches every path.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
+    }
+
+    /// The items as paths split into components, if there are items and every one is a
+    /// literal path (no wildcard): then a quick comparison can look each path up instead
+    /// of walking trees.
+    fn literal_items(&self) -> Option<Vec<LiteralItem>> {
+        if self.items.is_empty() {
+            return None;
+        }
+        self.items
+            .iter()
+            .map(|it| {
+                (it.glob_prefix.is_none() && !it.path.is_empty()).then(|| LiteralItem {
+                    components: it.path.split(|&c| c == b'/').map(<[u8]>::to_vec).collect(),
+                    dir_only: it.dir_only,
+                })
+            })
+            .collect()
     }
 
     /// Whether a non-tree entry at `path` is selected.
@@ -315,6 +356,12 @@ pub struct TreeDiff<'a> {
     /// each commit's tree as the new side and then, one commit later, as the old side).
     recent: Vec<(ObjectId, Vec<u8>)>,
     next_recent: usize,
+    /// The pathspec as literal paths, when it is one (see [`Pathspec::literal_items`]).
+    literal: Option<Vec<LiteralItem>>,
+    /// Entries looked up for `literal`: (tree, item, component) → the entry there. A
+    /// history walk looks up each commit's paths twice (as child, then as parent), and
+    /// unchanged subtrees are shared by many commits.
+    memo: LookupMemo,
 }
 
 /// How many trees [`TreeDiff::has_changes`] keeps, and up to what size.
@@ -343,8 +390,15 @@ const MAX_DEPTH: usize = 2048;
 impl<'a> TreeDiff<'a> {
     /// A walker over `odb` with `opts`.
     pub fn new(odb: &'a Odb, opts: TreeDiffOptions) -> TreeDiff<'a> {
+        let literal = if opts.include_unmodified {
+            None
+        } else {
+            opts.pathspec.literal_items()
+        };
         TreeDiff {
             odb,
+            literal,
+            memo: LookupMemo::default(),
             opts,
             bufs: Vec::new(),
             path: Vec::new(),
@@ -367,9 +421,40 @@ impl<'a> TreeDiff<'a> {
         if old == new && !self.opts.include_unmodified {
             return Ok(false);
         }
+        if let Some(n) = self.literal.as_ref().map(Vec::len) {
+            // Within literal paths, the trees differ exactly when the entry some path names
+            // differs (in mode or id): look the paths up instead of walking the trees.
+            for item in 0..n {
+                match (self.resolve(old, item)?, self.resolve(new, item)?) {
+                    (a, b) if a == b => {}
+                    // Two directories: their ids can differ with no change git reports
+                    // (legacy modes such as `100664` read as `100644`), so compare them.
+                    (Some((EntryMode::Tree, a)), Some((EntryMode::Tree, b))) => {
+                        if self.quick_walk(Some(a), Some(b), true)? {
+                            return Ok(true);
+                        }
+                    }
+                    _ => return Ok(true),
+                }
+            }
+            return Ok(false);
+        }
+        let all = self.opts.pathspec.is_empty();
+        self.quick_walk(old.copied(), new.copied(), all)
+    }
+
+    /// The walk of [`TreeDiff::has_changes`], stopping at the first change; `all`: every
+    /// path below matches the pathspec.
+    fn quick_walk(
+        &mut self,
+        old: Option<ObjectId>,
+        new: Option<ObjectId>,
+        all: bool,
+    ) -> Result<bool, DiffError> {
         self.quick = true;
         self.found = false;
-        let r = self.diff(old, new, &mut |_| {});
+        self.path.clear();
+        let r = self.walk(old, new, 0, all, &mut |_| {});
         self.quick = false;
         r.map(|()| self.found)
     }
@@ -385,6 +470,86 @@ impl<'a> TreeDiff<'a> {
         self.path.clear();
         let all = self.opts.pathspec.is_empty();
         self.walk(old.copied(), new.copied(), 0, all, visit)
+    }
+
+    /// The entry that literal item `item` names under tree `root` (`None`: the empty tree),
+    /// or `None` if there is none (a missing component, or a file where a directory is
+    /// needed).
+    fn resolve(&mut self, root: Option<&ObjectId>, item: usize) -> Result<Resolved, DiffError> {
+        let Some(mut tree) = root.copied() else {
+            return Ok(None);
+        };
+        let literal = self.literal.as_ref().expect("resolve needs literal items");
+        let (n, dir_only) = (literal[item].components.len(), literal[item].dir_only);
+        for depth in 0..n {
+            let key = (tree, item as u32, depth as u32);
+            let found = match self.memo.get(&key) {
+                Some(found) => *found,
+                None => {
+                    let found = self.lookup(tree, item, depth)?;
+                    if self.memo.len() >= MEMO_LIMIT {
+                        self.memo.clear();
+                    }
+                    self.memo.insert(key, found);
+                    found
+                }
+            };
+            match found {
+                Some((mode, id)) if depth + 1 < n => {
+                    if mode != EntryMode::Tree {
+                        return Ok(None);
+                    }
+                    tree = id;
+                }
+                Some((mode, _)) if dir_only && mode != EntryMode::Tree => return Ok(None),
+                found => return Ok(found),
+            }
+        }
+        Ok(None)
+    }
+
+    /// Reads tree `tree` and finds the entry named by component `depth` of literal item
+    /// `item`, stopping once git's tree order has passed where it would be.
+    fn lookup(&mut self, tree: ObjectId, item: usize, depth: usize) -> Result<Resolved, DiffError> {
+        if tree == tree.kind().empty_tree() {
+            return Ok(None);
+        }
+        if self.bufs.is_empty() {
+            self.bufs.push(Vec::new());
+        }
+        let mut buf = std::mem::take(&mut self.bufs[0]);
+        let result = self.lookup_in(tree, item, depth, &mut buf);
+        self.bufs[0] = buf;
+        result
+    }
+
+    fn lookup_in(
+        &self,
+        tree: ObjectId,
+        item: usize,
+        depth: usize,
+        buf: &mut Vec<u8>,
+    ) -> Result<Resolved, DiffError> {
+        let kind = self.odb.read_into(&tree, buf)?;
+        if kind != ObjectKind::Tree {
+            return Err(DiffError::WrongKind {
+                id: tree,
+                found: kind,
+                wanted: ObjectKind::Tree,
+            });
+        }
+        let name = &self.literal.as_ref().expect("literal items")[item].components[depth];
+        for entry in TreeIter::new(buf, tree.kind()) {
+            let entry = entry.map_err(|source| DiffError::Parse { id: tree, source })?;
+            if entry.name == name.as_slice() {
+                return Ok(Some((entry.mode, entry.id)));
+            }
+            // `name` sorts as a file before it sorts as a directory (`name/`).
+            if compare_tree_names(entry.name, entry.mode.is_tree(), name, true).is_gt() {
+                break;
+            }
+        }
+        Ok(None)
     }
 
     /// Reads tree `id` into `buf`; the empty tree needs no object.

@@ -28,7 +28,7 @@ struct Entry {
 
 #[derive(Default)]
 struct Shard {
-    map: HashMap<Key, Entry>,
+    map: HashMap<Key, Entry, super::BuildOffsetHasher>,
     by_age: BTreeMap<u64, Key>,
     tick: u64,
     bytes: usize,

@@ -596,7 +596,7 @@ impl KindMemo {
 /// A fast hasher for `(pack id, offset)` keys (not exposed to untrusted key choice beyond
 /// pack offsets, which are bounded by the pack's size).
 #[derive(Clone, Copy, Debug, Default)]
-struct BuildOffsetHasher;
+pub(crate) struct BuildOffsetHasher;
 
 impl std::hash::BuildHasher for BuildOffsetHasher {
     type Hasher = OffsetHasher;
@@ -607,7 +607,7 @@ impl std::hash::BuildHasher for BuildOffsetHasher {
 
 /// See [`BuildOffsetHasher`].
 #[derive(Clone, Copy, Debug)]
-struct OffsetHasher(u64);
+pub(crate) struct OffsetHasher(u64);
 
 impl std::hash::Hasher for OffsetHasher {
     fn finish(&self) -> u64 {

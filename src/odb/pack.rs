@@ -126,14 +126,23 @@ pub fn parse_entry_header(
 /// compressed bytes do not back.
 const EXACT_ALLOC_LIMIT: usize = 64 << 20;
 
+/// Room zlib's fast inflate loop needs beyond the output it writes (258 bytes for the
+/// longest match, plus slack for its wide copies).
+const FAST_INFLATE_MARGIN: usize = 320;
+
 /// Makes sure `out` has spare capacity for inflating an object of `size` bytes: the whole
 /// size plus one byte (so that an overlong stream shows) when it is small enough, else the
-/// next step of geometric growth.
+/// next step of geometric growth. The whole size comes with [`FAST_INFLATE_MARGIN`] more
+/// bytes, so that zlib's fast decoding loop (which needs that much room) runs to near the
+/// end instead of the byte-at-a-time loop.
 pub(crate) fn ensure_spare(out: &mut Vec<u8>, size: usize) {
     if out.len() < out.capacity() {
         return;
     }
-    let remaining = size.saturating_add(1).saturating_sub(out.len()).max(1);
+    let remaining = size
+        .saturating_add(FAST_INFLATE_MARGIN)
+        .saturating_sub(out.len())
+        .max(1);
     let step = remaining.min(out.len().max(EXACT_ALLOC_LIMIT));
     out.reserve_exact(step);
 }

@@ -429,6 +429,9 @@ pub struct Walk<'r> {
     preloaded: crate::oid::IdMap<Queued>,
     /// The commits of a topologically ordered walk, sorted up front.
     sorted: Option<std::collections::VecDeque<WalkedCommit>>,
+    /// The excluded tips (`^A`, `--not`, the bases of `A...B`): git's `BOTTOM` commits,
+    /// which stay relevant for simplification though excluded.
+    bottoms: IdSet,
 }
 
 impl<'r> Walk<'r> {
@@ -465,6 +468,7 @@ impl<'r> Walk<'r> {
             trees: Default::default(),
             preloaded: Default::default(),
             sorted: None,
+            bottoms: IdSet::default(),
         };
         if options.order != Order::Date {
             // The whole walk in date order first, then sorted; counts and `--no-merges`
@@ -497,6 +501,7 @@ impl<'r> Walk<'r> {
             }
         }
         if !excluded.is_empty() {
+            w.bottoms = excluded.clone();
             let list = w.limit(excluded)?;
             w.limited = Some(list);
         }
@@ -533,13 +538,16 @@ impl<'r> Walk<'r> {
         let mut follow: Vec<usize> = (0..n).collect();
         let mut show = true;
         if let Some(tree_diff) = self.pathspec.as_mut() {
-            // git's try_to_simplify_commit: a commit is simplified only to a parent that
-            // is not excluded; a commit whose only matching parents are excluded is
-            // hidden (TREESAME) but keeps all its parents.
+            // git's try_to_simplify_commit: a commit is simplified only to a relevant
+            // parent (not excluded, or an excluded tip); a commit with no relevant parent
+            // is hidden (TREESAME) when it matches all its parents, and keeps them all.
             let candidates: Vec<usize> = follow
                 .iter()
                 .copied()
-                .filter(|&i| !uninteresting.contains(&commit.parents[i]))
+                .filter(|&i| {
+                    let p = &commit.parents[i];
+                    !uninteresting.contains(p) || self.bottoms.contains(p)
+                })
                 .collect();
             let paths = &self.options.paths;
             let (repo, graph, grafts) = (self.repo, self.graph, &self.grafts);
@@ -567,11 +575,13 @@ impl<'r> Walk<'r> {
                 &mut parent_tree,
             )? {
                 Simplified::Changed if candidates.is_empty() && !follow.is_empty() => {
-                    if let Simplified::SameAsParent(_) =
-                        simplify(graph, commit, &follow, tree_diff, paths, &mut parent_tree)?
-                    {
-                        show = false;
+                    let mut all_same = true;
+                    for &i in &follow {
+                        let one =
+                            simplify(graph, commit, &[i], tree_diff, paths, &mut parent_tree)?;
+                        all_same &= matches!(one, Simplified::SameAsParent(_));
                     }
+                    show = !all_same;
                 }
                 Simplified::Changed => {}
                 Simplified::SameAsParent(i) => {
