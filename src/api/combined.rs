@@ -28,7 +28,8 @@ pub struct CombinedStyle {
 const FIRST_PARENT_SECTIONS: Sections = Sections::STAT
     .union(Sections::NUMSTAT)
     .union(Sections::SHORTSTAT)
-    .union(Sections::SUMMARY);
+    .union(Sections::SUMMARY)
+    .union(Sections::DIRSTAT);
 
 /// Appends the combined diff of merge `commit` against `parents` to `out`.
 pub fn write_combined(
@@ -213,7 +214,12 @@ fn write_patch(
     let _ = writeln!(header, "..{}", name(abbrev, &p.id, start)?);
     let deleted = p.mode == 0;
     let added = mode_differs && !deleted && p.parents.iter().all(|s| s.status == b'A');
+    // git starts a bare `mode` line without the meta colour (it only resets after it).
+    let mut bare_mode_line = None;
     if mode_differs {
+        if !added && !deleted {
+            bare_mode_line = Some(header.len());
+        }
         if added {
             let _ = write!(header, "new file mode {:06o}", p.mode);
         } else {
@@ -230,8 +236,25 @@ fn write_patch(
         }
         header.push(b'\n');
     }
+    // Header lines are in the meta colour, as in a patch.
+    let meta = |out: &mut Vec<u8>, text: &[u8]| match &style.palette {
+        Some(p) => match bare_mode_line {
+            Some(at) => {
+                let end = text[at..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(text.len(), |k| at + k);
+                p.write_meta(out, &text[..at]);
+                out.extend_from_slice(&text[at..end]);
+                out.extend_from_slice(crate::diff::color::RESET.as_bytes());
+                p.write_meta(out, &text[end..]);
+            }
+            None => p.write_meta(out, text),
+        },
+        None => out.extend_from_slice(text),
+    };
     if binary {
-        out.extend_from_slice(&header);
+        meta(out, &header);
         out.extend_from_slice(b"Binary files differ\n");
         return Ok(());
     }
@@ -246,7 +269,7 @@ fn write_patch(
     if !show_hunks && !mode_differs {
         return Ok(());
     }
-    out.extend_from_slice(&header);
+    let mut labels = Vec::new();
     let label = |out: &mut Vec<u8>, lead: &[u8], prefix: &[u8], path: &[u8]| {
         out.extend_from_slice(lead);
         let mut full = prefix.to_vec();
@@ -257,26 +280,28 @@ fn write_patch(
     if how.all_paths {
         for s in &p.parents {
             if s.status == b'A' {
-                out.extend_from_slice(b"--- /dev/null\n");
+                labels.extend_from_slice(b"--- /dev/null\n");
             } else {
                 let path = if matches!(s.status, b'R' | b'C') {
                     &s.path
                 } else {
                     &p.path
                 };
-                label(out, b"--- ", &style.src_prefix, path);
+                label(&mut labels, b"--- ", &style.src_prefix, path);
             }
         }
     } else if added {
-        out.extend_from_slice(b"--- /dev/null\n");
+        labels.extend_from_slice(b"--- /dev/null\n");
     } else {
-        label(out, b"--- ", &style.src_prefix, &p.path);
+        label(&mut labels, b"--- ", &style.src_prefix, &p.path);
     }
     if deleted {
-        out.extend_from_slice(b"+++ /dev/null\n");
+        labels.extend_from_slice(b"+++ /dev/null\n");
     } else {
-        label(out, b"+++ ", &style.dst_prefix, &p.path);
+        label(&mut labels, b"+++ ", &style.dst_prefix, &p.path);
     }
-    combined.write_hunks(out);
+    header.append(&mut labels);
+    meta(out, &header);
+    combined.write_hunks(out, style.palette.as_ref());
     Ok(())
 }

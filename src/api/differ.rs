@@ -364,6 +364,7 @@ impl<'r> Differ<'r> {
             repo: self.repo,
             options: &self.options,
             detail,
+            damage: sink.needs_damage(),
             abbrev_start: abbrev_start(self.repo, &self.options),
             provider: self.provider,
             old: &self.old,
@@ -763,6 +764,8 @@ struct FileCtx<'a, 'r> {
     repo: &'r Repository,
     options: &'a DiffOptions,
     detail: Detail,
+    /// Compute [`FileDiff::damage`].
+    damage: bool,
     abbrev_start: Option<usize>,
     provider: Option<&'a dyn SideProvider>,
     old: &'a Resolved,
@@ -854,6 +857,9 @@ impl<'a, 'r> FileCtx<'a, 'r> {
         fd.new_ends_with_newline = fd.new.last().is_none_or(|&b| b == b'\n');
         fd.binary = crate::diff::binary::is_binary_pair(&fd.old, &fd.new);
         fd.contents_differ = fd.old != fd.new;
+        if self.damage {
+            fd.damage = crate::diff::dirstat::damage(c, &fd.old, &fd.new);
+        }
         let hunks = self.detail == Detail::Hunks;
         if hunks {
             let odb = self.repo.odb();

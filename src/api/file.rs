@@ -99,6 +99,9 @@ pub struct FileDiff {
     pub old_ends_with_newline: bool,
     /// Whether the new side is empty or ends with a newline.
     pub new_ends_with_newline: bool,
+    /// git's `--dirstat` damage ([`crate::diff::dirstat::damage`]), when the sink asked
+    /// for it ([`super::Sink::needs_damage`]); else 0.
+    pub damage: u64,
     /// The ids shown in the patch's `index` line: the change's ids, or for content read
     /// from a work tree, the id computed by hashing it.
     pub index_ids: (ObjectId, ObjectId),
@@ -126,6 +129,7 @@ impl FileDiff {
             new_size: 0,
             old_ends_with_newline: true,
             new_ends_with_newline: true,
+            damage: 0,
             index_names: (String::new(), String::new()),
             null_name: String::new(),
             contents_differ: false,
@@ -149,6 +153,7 @@ impl FileDiff {
         self.new_size = 0;
         self.old_ends_with_newline = true;
         self.new_ends_with_newline = true;
+        self.damage = 0;
         self.index_names.0.clear();
         self.index_names.1.clear();
         self.null_name.clear();

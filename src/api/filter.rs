@@ -170,6 +170,9 @@ impl<S: Sink> Sink for Filter<S> {
     fn detail(&self) -> Detail {
         self.inner.detail().max(Detail::Counts)
     }
+    fn needs_damage(&self) -> bool {
+        self.inner.needs_damage()
+    }
     fn begin(&mut self, begin: &Begin<'_>) -> Result<Control, S::Error> {
         self.inner.begin(begin)
     }

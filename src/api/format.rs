@@ -3,10 +3,12 @@
 //! section order ([`GitText`]); and the per-file writers they are made of.
 
 use super::{Abbrev, Begin, Control, Detail, DiffOptions, Error, FileDiff, Outcome, Part, Sink};
+use crate::diff::dirstat::{DirstatMode, DirstatOptions};
 use crate::diff::patch::{self, PairHeader, PairStatus};
 use crate::diff::quote::{pprint_rename, write_name_terminated, write_quoted};
 use crate::diff::stat::{FileStat, StatKind, StatOptions};
 use crate::diff::whitespace::{self, WsRule};
+use crate::diff::words::{self, WordDiff};
 use crate::diff::{Change, ChangeKind};
 use crate::odb::Abbreviator;
 use crate::repo::Repository;
@@ -37,6 +39,8 @@ impl Sections {
     pub const SHORTSTAT: Sections = Sections(256);
     /// `--check`: whitespace errors of added lines (shown alone, as in git).
     pub const CHECK: Sections = Sections(512);
+    /// `--dirstat`: the share of the changes in each directory.
+    pub const DIRSTAT: Sections = Sections(1024);
 
     /// The sections of `self` and of `other`.
     pub const fn union(self, other: Sections) -> Sections {
@@ -72,7 +76,9 @@ impl Sections {
     pub fn detail(self) -> Detail {
         if self.intersects(Sections::PATCH | Sections::CHECK) {
             Detail::Hunks
-        } else if self.intersects(Sections::NUMSTAT | Sections::STAT | Sections::SHORTSTAT) {
+        } else if self.intersects(
+            Sections::NUMSTAT | Sections::STAT | Sections::SHORTSTAT | Sections::DIRSTAT,
+        ) {
             Detail::Counts
         } else {
             Detail::Changes
@@ -114,6 +120,12 @@ pub struct Style {
     pub palette: Option<crate::diff::color::DiffPalette>,
     /// `core.whitespace`, for `--check`.
     pub whitespace_rule: WsRule,
+    /// `--compact-summary`: stat names end with ` (new)`, ` (gone)`, ` (mode +x)`...
+    pub compact_summary: bool,
+    /// How `--dirstat` counts and what it shows.
+    pub dirstat: DirstatOptions,
+    /// `--word-diff`: patches show changed words (`None`: lines).
+    pub word_diff: Option<WordDiff>,
 }
 
 impl Style {
@@ -129,6 +141,17 @@ impl Style {
             nul: false,
             palette: None,
             whitespace_rule: options.whitespace_rule,
+            compact_summary: options.compact_summary,
+            dirstat: options.dirstat,
+            // A word regex that does not compile was refused before (see
+            // `crate::diff::words::compile_regex`).
+            word_diff: options.word_diff.map(|mode| WordDiff {
+                mode,
+                regex: options
+                    .word_regex
+                    .as_deref()
+                    .and_then(|p| crate::diff::words::compile_regex(p).ok()),
+            }),
         }
     }
 
@@ -252,6 +275,11 @@ fn write_part(
         plain.clear();
         hunk.write_header(&mut plain);
         palette.write_hunk_header(out, &plain);
+        if let Some(wd) = &style.word_diff {
+            let lines = hunk.lines().map(|l| (l.kind.mark(), l.content));
+            words::write_hunk(out, lines, wd, Some(palette), style.suppress_blank_empty);
+            continue;
+        }
         for line in hunk.lines() {
             let at_eof_blank = eof_blank.is_some_and(|start| {
                 line.new_line.is_some_and(|n| n >= start)
@@ -295,6 +323,11 @@ fn write_part_plain(
     patch::write_file_labels(out, h);
     for hunk in hunks {
         hunk.write_header(out);
+        if let Some(wd) = &style.word_diff {
+            let lines = hunk.lines().map(|l| (l.kind.mark(), l.content));
+            words::write_hunk(out, lines, wd, None, style.suppress_blank_empty);
+            continue;
+        }
         for line in hunk.lines() {
             patch::write_line(
                 out,
@@ -455,22 +488,37 @@ pub fn write_numstat(out: &mut Vec<u8>, f: &FileDiff, style: &Style) {
         return;
     }
     if renamed {
+        // git prints the stat name of a rename here, `--compact-summary` comment included.
         pprint_rename(&c.old_path, stat_path(c), style.quote_path, out);
+        push_compact_summary(out, c, style);
     } else {
         write_quoted(stat_path(c), style.quote_path, out);
     }
     out.push(b'\n');
 }
 
-/// The `--stat` row of a file diff: its display name and counts.
-pub fn stat_row(f: &FileDiff, quote_path: bool) -> FileStat {
+/// Appends ` (<comment>)` of `--compact-summary` when it is on and `c` has one.
+fn push_compact_summary(out: &mut Vec<u8>, c: &Change, style: &Style) {
+    if let Some(comment) = style
+        .compact_summary
+        .then(|| crate::diff::stat::compact_summary(c))
+        .flatten()
+    {
+        let _ = write!(out, " ({comment})");
+    }
+}
+
+/// The `--stat` row of a file diff: its display name (with the `--compact-summary`
+/// comment) and counts.
+pub fn stat_row(f: &FileDiff, style: &Style) -> FileStat {
     let c = &f.change;
     let mut name = Vec::new();
     if matches!(c.kind, ChangeKind::Renamed | ChangeKind::Copied) {
-        pprint_rename(&c.old_path, &c.new_path, quote_path, &mut name);
+        pprint_rename(&c.old_path, &c.new_path, style.quote_path, &mut name);
     } else {
-        write_quoted(stat_path(c), quote_path, &mut name);
+        write_quoted(stat_path(c), style.quote_path, &mut name);
     }
+    push_compact_summary(&mut name, c, style);
     let kind = if f.binary {
         let same = c.old_id == c.new_id;
         StatKind::Binary {
@@ -484,6 +532,23 @@ pub fn stat_row(f: &FileDiff, quote_path: bool) -> FileStat {
         }
     };
     FileStat { name, kind }
+}
+
+/// A file's `--dirstat` damage in `mode` (`None`: git leaves trees out).
+fn dirstat_damage(f: &FileDiff, mode: DirstatMode) -> Option<u64> {
+    let c = &f.change;
+    if c.old_mode & 0o170000 == 0o040000 || c.new_mode & 0o170000 == 0o040000 {
+        return None;
+    }
+    let same = c.old_mode != 0 && c.new_mode != 0 && c.old_id == c.new_id && !c.old_id.is_null();
+    Some(match mode {
+        DirstatMode::Changes => f.damage,
+        DirstatMode::Files => u64::from(!same),
+        // Binary files count their bytes, 64 to a line.
+        DirstatMode::Lines if f.binary && same => 0,
+        DirstatMode::Lines if f.binary => (f.old_size + f.new_size).div_ceil(64),
+        DirstatMode::Lines => f.additions + f.deletions,
+    })
 }
 
 /// Output is written in pieces of about this size.
@@ -504,6 +569,8 @@ pub struct GitText<'r, W: Write> {
     buf: Vec<u8>,
     numstat: Vec<u8>,
     stats: Vec<FileStat>,
+    /// `--dirstat`: each file's path and damage.
+    dirstat: Vec<(Vec<u8>, u64)>,
     summary: Vec<u8>,
     held: Vec<u8>,
     before_patch: bool,
@@ -517,7 +584,16 @@ impl<'r, W: Write> GitText<'r, W> {
     pub fn new(repo: &'r Repository, sections: Sections, style: Style, out: W) -> GitText<'r, W> {
         let mut sections = sections;
         if sections.intersects(Sections::NAME_ONLY | Sections::NAME_STATUS) {
-            sections = sections.without(Sections::RAW | Sections::SUMMARY | Sections::PATCH);
+            // git's diff_setup_done: the name listings drop every other section.
+            sections = sections.without(
+                Sections::RAW
+                    | Sections::SUMMARY
+                    | Sections::PATCH
+                    | Sections::NUMSTAT
+                    | Sections::STAT
+                    | Sections::SHORTSTAT
+                    | Sections::DIRSTAT,
+            );
         }
         if sections.intersects(Sections::CHECK) {
             sections = Sections::CHECK;
@@ -531,7 +607,9 @@ impl<'r, W: Write> GitText<'r, W> {
         };
         GitText {
             out,
-            stream: !sections.intersects(Sections::NUMSTAT | Sections::STAT | Sections::SHORTSTAT),
+            stream: !sections.intersects(
+                Sections::NUMSTAT | Sections::STAT | Sections::SHORTSTAT | Sections::DIRSTAT,
+            ),
             sections,
             style,
             odb: repo.odb(),
@@ -540,6 +618,7 @@ impl<'r, W: Write> GitText<'r, W> {
             buf: Vec::with_capacity(FLUSH_AT + 4096),
             numstat: Vec::new(),
             stats: Vec::new(),
+            dirstat: Vec::new(),
             summary: Vec::new(),
             held: Vec::new(),
             before_patch: false,
@@ -584,9 +663,15 @@ impl<W: Write> Sink for GitText<'_, W> {
         )
     }
 
+    fn needs_damage(&self) -> bool {
+        self.sections.intersects(Sections::DIRSTAT)
+            && self.style.dirstat.mode == DirstatMode::Changes
+    }
+
     fn begin(&mut self, begin: &Begin<'_>) -> Result<Control, Error> {
         self.numstat.clear();
         self.stats.clear();
+        self.dirstat.clear();
         self.summary.clear();
         self.held.clear();
         self.before_patch = false;
@@ -659,6 +744,11 @@ impl<W: Write> Sink for GitText<'_, W> {
                 write_patch(&mut self.held, f, &self.style);
             }
         }
+        if self.sections.intersects(Sections::DIRSTAT) {
+            if let Some(damage) = dirstat_damage(f, self.style.dirstat.mode) {
+                self.dirstat.push((f.path().to_vec(), damage));
+            }
+        }
         if !f.is_empty_modification() {
             if self.sections.intersects(Sections::NUMSTAT) {
                 write_numstat(&mut self.numstat, f, &self.style);
@@ -667,7 +757,7 @@ impl<W: Write> Sink for GitText<'_, W> {
                 .sections
                 .intersects(Sections::STAT | Sections::SHORTSTAT)
             {
-                self.stats.push(stat_row(f, self.style.quote_path));
+                self.stats.push(stat_row(f, &self.style));
             }
         }
         Ok(Control::Continue)
@@ -694,10 +784,22 @@ impl<W: Write> Sink for GitText<'_, W> {
                     &self.style.stat,
                     &colors,
                 );
-            } else if self.sections.intersects(Sections::SHORTSTAT) {
+            }
+            // git prints `--shortstat` after `--stat` too (its total line again).
+            if self.sections.intersects(Sections::SHORTSTAT) {
                 crate::diff::stat::write_shortstat(&mut self.buf, &self.stats);
             }
             any |= self.buf.len() > start;
+            if self.sections.intersects(Sections::DIRSTAT) {
+                crate::diff::dirstat::write_dirstat(
+                    &mut self.buf,
+                    &mut self.dirstat,
+                    &self.style.dirstat,
+                );
+                // git counts the `lines` dirstat with the stats before a patch (printed
+                // or not), the other modes not at all.
+                any |= self.style.dirstat.mode == DirstatMode::Lines;
+            }
             any |= !self.summary.is_empty();
             self.buf.append(&mut self.summary);
             if !self.held.is_empty() {

@@ -289,6 +289,16 @@ pub struct DiffOptions {
     pub show_trees: bool,
     /// `core.whitespace`: the rules `--check` applies.
     pub whitespace_rule: crate::diff::whitespace::WsRule,
+    /// `--compact-summary`: the stat names carry the `--summary` facts (`(new)`,
+    /// `(gone)`, `(mode +x)`...).
+    pub compact_summary: bool,
+    /// `--dirstat` parameters (`diff.dirstat`, `--dirstat=...`).
+    pub dirstat: crate::diff::dirstat::DirstatOptions,
+    /// `--word-diff=<mode>`, `--color-words` (`None`: a line patch).
+    pub word_diff: Option<crate::diff::words::WordDiffMode>,
+    /// The word regex (`--word-diff-regex`, `--color-words=<regex>`, `diff.wordRegex`);
+    /// `None`: words are runs of non-whitespace.
+    pub word_regex: Option<Vec<u8>>,
 }
 
 impl Default for DiffOptions {
@@ -315,6 +325,10 @@ impl Default for DiffOptions {
             recursive: true,
             show_trees: false,
             whitespace_rule: Default::default(),
+            compact_summary: false,
+            dirstat: Default::default(),
+            word_diff: None,
+            word_regex: None,
         }
     }
 }
@@ -344,7 +358,8 @@ impl DiffOptions {
     /// with this config: `diff.renames`, `diff.renameLimit`, `diff.algorithm`,
     /// `diff.context`, `diff.interHunkContext`, `diff.indentHeuristic`, `diff.noprefix`,
     /// `diff.mnemonicPrefix`, `diff.srcPrefix`, `diff.dstPrefix`, `diff.suppressBlankEmpty`,
-    /// `diff.statNameWidth`, `diff.statGraphWidth`, `core.quotePath` and `core.abbrev`.
+    /// `diff.statNameWidth`, `diff.statGraphWidth`, `diff.dirstat`, `diff.wordRegex`,
+    /// `core.quotePath` and `core.abbrev`.
     /// Keys git would honour in a way oxgit cannot (`diff.external`, `diff.orderFile`,
     /// `diff.relative`) are refused with [`Error::Unsupported`] rather than ignored.
     pub fn from_config(cfg: &Config, hash_hex_len: usize) -> Result<DiffOptions, Error> {
@@ -396,6 +411,12 @@ impl DiffOptions {
                 crate::diff::whitespace::WsRule::parse(v).map_err(Error::BadRequest)?;
         }
         o.suppress_blank_empty = cfg.get_bool("diff.suppressblankempty") == Some(true);
+        // git applies the valid parameters and warns about the others (the command
+        // line prints the warning).
+        for v in cfg.get_all("diff.dirstat") {
+            let _ = o.dirstat.apply(v);
+        }
+        o.word_regex = cfg.get("diff.wordregex").map(|v| v.as_bytes().to_vec());
         // Prefixes: `diff.noprefix` wins; `diff.mnemonicPrefix` only changes the sides that
         // are not commits or trees (index, work tree), so for tree diffs it keeps a/ b/
         // and also makes git ignore `diff.srcPrefix`/`diff.dstPrefix`.

@@ -98,6 +98,12 @@ pub trait Sink {
         true
     }
 
+    /// Whether each [`FileDiff::damage`] must be computed (`--dirstat`; default: no).
+    /// Damage needs at least [`Detail::Counts`].
+    fn needs_damage(&self) -> bool {
+        false
+    }
+
     /// Called once before the first file.
     fn begin(&mut self, begin: &Begin<'_>) -> Result<Control, Self::Error> {
         let _ = begin;
@@ -121,6 +127,9 @@ impl<S: Sink + ?Sized> Sink for &mut S {
     }
     fn needs_change_list(&self) -> bool {
         (**self).needs_change_list()
+    }
+    fn needs_damage(&self) -> bool {
+        (**self).needs_damage()
     }
     fn begin(&mut self, begin: &Begin<'_>) -> Result<Control, Self::Error> {
         (**self).begin(begin)

@@ -170,6 +170,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         }
     };
     let mut ws_errors = false;
+    d.check_word_regex()?;
     let outcome = match json {
         Some(j) => run(&mut j.sink(&mut *ctx.out, &d, &paths))?,
         None => {
@@ -190,8 +191,14 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             outcome
         }
     };
+    // git 2.47 reports changes from the sections it prints: `--summary` and the
+    // `changes`/`files` dirstat alone do not count (`--exit-code` then exits 0).
+    let counting = sections.without(Sections::SUMMARY | Sections::DIRSTAT);
+    let lines_dirstat = sections.intersects(Sections::DIRSTAT)
+        && d.options.dirstat.mode == crate::diff::dirstat::DirstatMode::Lines;
+    let reports = sections.is_empty() || !counting.is_empty() || lines_dirstat;
     // `--check` adds 2 to the status when it found whitespace errors.
-    Ok(i32::from(exit_code && outcome.changes > 0) | if ws_errors { 2 } else { 0 })
+    Ok(i32::from(exit_code && reports && outcome.changes > 0) | if ws_errors { 2 } else { 0 })
 }
 
 /// `diff --cached [<rev>]` and `diff --cached --merge-base <rev>`: a revision (default

@@ -28,6 +28,8 @@ pub struct DiffArgs {
     hex_len: usize,
     /// `--abbrev` without a value restores this.
     config_abbrev: Abbrev,
+    /// `diff.wordRegex`: `--color-words` without a regex restores this.
+    config_word_regex: Option<Vec<u8>>,
     /// When to colour: `color.diff`/`color.ui` (plumbing: never), then `--color`.
     pub color: ColorWhen,
     /// `color.pager`: colour when writing into a pager.
@@ -45,6 +47,11 @@ impl DiffArgs {
         let mut options =
             DiffOptions::from_config(config, repo.hash_kind().hex_len()).map_err(config_error)?;
         options.stat.width = super::terminal::columns();
+        for v in config.get_all("diff.dirstat") {
+            if let Err(errors) = crate::diff::dirstat::DirstatOptions::default().apply(v) {
+                eprintln!("warning: Found errors in 'diff.dirstat' config variable:\n{errors}");
+            }
+        }
         let palette = match DiffPalette::from_config(config) {
             Ok(p) => Ok(p),
             Err(PaletteError::Unsupported(what)) => Err(what),
@@ -58,6 +65,7 @@ impl DiffArgs {
             color_pager: config.get_bool("color.pager") != Some(false),
             palette,
             config_abbrev: options.abbrev,
+            config_word_regex: options.word_regex.clone(),
             options,
             sections: Sections::NONE,
             no_output: false,
@@ -86,8 +94,30 @@ impl DiffArgs {
         }
     }
 
+    /// Drops `diff.wordRegex`, which git's plumbing does not read.
+    pub fn forget_word_regex_config(&mut self) {
+        self.config_word_regex = None;
+        self.options.word_regex = None;
+    }
+
+    /// Refuses a word regex git would not compile (when a word diff is asked for).
+    pub fn check_word_regex(&self) -> Result<(), Fatal> {
+        let (Some(_), Some(p)) = (&self.options.word_diff, &self.options.word_regex) else {
+            return Ok(());
+        };
+        match crate::diff::words::compile_regex(p) {
+            Ok(_) => Ok(()),
+            Err(crate::revision::regex::PatternError::Invalid(_)) => Err(Fatal::new(format!(
+                "invalid regular expression: {}",
+                String::from_utf8_lossy(p)
+            ))),
+            Err(e) => Err(Fatal::new(format!("word regex: {e}"))),
+        }
+    }
+
     /// The git text style of these arguments, coloured when colour is on.
     pub fn text_style(&self) -> Result<api::Style, Fatal> {
+        self.check_word_regex()?;
         let mut s = self.style();
         s.palette = self.palette()?.cloned();
         Ok(s)
@@ -391,6 +421,54 @@ pub const FLAGS: &[Flag] = &[
         a.options.stat.count = Some(stat_number("--stat-count", v)?);
         Ok(())
     }),
+    flag!("--compact-summary", None, |a, _| {
+        a.options.compact_summary = true;
+        a.sections |= Sections::STAT;
+        Ok(())
+    }),
+    flag!("--no-compact-summary", None, |a, _| {
+        a.options.compact_summary = false;
+        Ok(())
+    }),
+    flag!("--dirstat", Optional, |a, v| dirstat(a, v.unwrap_or(""))),
+    flag!("-X", Attached, |a, v| dirstat(a, v.unwrap_or(""))),
+    flag!("--cumulative", None, |a, _| dirstat(a, "cumulative")),
+    flag!("--dirstat-by-file", Optional, |a, v| {
+        dirstat(a, "files")?;
+        dirstat(a, v.unwrap_or(""))
+    }),
+    flag!("--word-diff", Optional, |a, v| {
+        use crate::diff::words::WordDiffMode;
+        match v {
+            None => {
+                a.options.word_diff.get_or_insert(WordDiffMode::Plain);
+            }
+            Some(v) => {
+                a.options.word_diff = WordDiffMode::parse(v)
+                    .map_err(|bad| Fatal::usage(format!("bad --word-diff argument: {bad}")))?;
+                if a.options.word_diff == Some(WordDiffMode::Color) {
+                    a.color = ColorWhen::Always;
+                }
+            }
+        }
+        Ok(())
+    }),
+    flag!("--word-diff-regex", Required, |a, v| {
+        a.options
+            .word_diff
+            .get_or_insert(crate::diff::words::WordDiffMode::Plain);
+        a.options.word_regex = v.map(|v| v.as_bytes().to_vec());
+        Ok(())
+    }),
+    flag!("--color-words", Optional, |a, v| {
+        a.options.word_diff = Some(crate::diff::words::WordDiffMode::Color);
+        a.color = ColorWhen::Always;
+        a.options.word_regex = match v {
+            Some(v) => Some(v.as_bytes().to_vec()),
+            None => a.config_word_regex.clone(),
+        };
+        Ok(())
+    }),
     flag!("-r", None, |_, _| Ok(())),
     flag!("--no-color", None, |a, _| {
         a.color = ColorWhen::Never;
@@ -408,6 +486,17 @@ pub const FLAGS: &[Flag] = &[
     flag!("--no-ext-diff", None, |_, _| Ok(())),
     flag!("--no-textconv", None, |_, _| Ok(())),
 ];
+
+/// `--dirstat=<params>` and its synonyms: git dies on a wrong parameter.
+fn dirstat(a: &mut DiffArgs, params: &str) -> Result<(), Fatal> {
+    a.options.dirstat.apply(params).map_err(|errors| {
+        Fatal::new(format!(
+            "Failed to parse --dirstat/-X option parameter:\n{errors}"
+        ))
+    })?;
+    a.sections |= Sections::DIRSTAT;
+    Ok(())
+}
 
 fn unified(a: &mut DiffArgs, v: Option<&str>) -> Result<(), Fatal> {
     let shown = format!("-U{}", v.unwrap_or(""));
@@ -449,12 +538,7 @@ fn break_rewrites(a: &mut DiffArgs, v: Option<&str>) -> Result<(), Fatal> {
 }
 
 /// Flags git has that oxgit refuses (rather than print something else).
-const REFUSED: &[&str] = &[
-    "--dirstat",
-    "--compact-summary",
-    "--word-diff",
-    "--color-moved",
-];
+const REFUSED: &[&str] = &["--color-moved"];
 
 /// Parses `args[*i]` if it is a diff flag (advancing `*i` past a separate value);
 /// returns whether it was one.

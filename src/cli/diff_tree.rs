@@ -56,6 +56,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     d.options.line = defaults.line;
     d.options.stat.name_width = None;
     d.options.stat.graph_width = None;
+    d.forget_word_regex_config();
     let mut rev = RevArgs::default();
     let (mut recursive, mut trees, mut root, mut merges) = (false, false, false, false);
     let (mut no_commit_id, mut stdin, mut always, mut verbose) = (false, false, false, false);
@@ -282,7 +283,7 @@ impl Shown<'_> {
         out: &mut dyn Write,
     ) -> Result<(), Fatal> {
         if let (Some(mode), true) = (self.combined, parents.len() > 1) {
-            let mut style = self.diff.style();
+            let mut style = self.diff.text_style()?;
             if let Some(a) = self.raw_abbrev {
                 style.abbrev = a;
             }
@@ -308,8 +309,9 @@ impl Shown<'_> {
             if changes == 0 && !self.always {
                 continue;
             }
-            // With `--check`, git's separator comes whenever there are changes.
-            let has_diff = !text.is_empty() || self.sections.contains(Sections::CHECK);
+            // git's separator comes whenever there are changes, even when the format
+            // prints nothing for them (`--check` without errors, `--summary` of edits).
+            let has_diff = !text.is_empty() || changes > 0;
             self.header(id, parents, c, has_diff, out)?;
             out.write_all(&text)?;
         }

@@ -332,7 +332,8 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             let check = sections.contains(Sections::CHECK);
             ws_errors |= check && !text.is_empty();
             // git's separator comes for every commit with changes, even one whose format
-            // prints nothing for them (`--check` without errors, `--summary` of edits).
+            // prints nothing for them (`--check` without errors, `--summary` of edits,
+            // a `--dirstat` below its limit).
             if !text.is_empty() || outcome.changes > 0 {
                 let graph = formatter.graph_mut();
                 write_diff_text(out, &text, sections, !oneline && !empty_format, graph)?;
@@ -532,7 +533,7 @@ impl MergeShow<'_> {
             };
             let mut shown = false;
             for p in parents {
-                let text = super::merges::parent_text(
+                let (text, changes) = super::merges::parent_text(
                     self.repo,
                     c.id,
                     *p,
@@ -540,7 +541,9 @@ impl MergeShow<'_> {
                     self.sections,
                     self.style,
                 )?;
-                if text.is_empty() {
+                // A format showing nothing for the changes still counts (git looks at
+                // the changes).
+                if text.is_empty() && changes == 0 {
                     continue;
                 }
                 info.from = (!first).then_some(*p);

@@ -234,7 +234,8 @@ impl Show<'_> {
             )
         {
             super::merges::refuse_unsupported(self.merge_mode, &self.diff.options)?;
-            let mut style = self.diff.style();
+            // Coloured as `log` colours them (`-m` diffs; combined diffs stay plain).
+            let mut style = self.diff.text_style()?;
             if self.diff.options.reverse {
                 std::mem::swap(&mut style.src_prefix, &mut style.dst_prefix);
             }
@@ -273,8 +274,9 @@ impl Show<'_> {
         let diff = sink.into_inner();
         let check = self.sections.contains(Sections::CHECK);
         self.ws_errors |= check && !diff.is_empty();
-        // With `--check`, git's separator comes whenever there are changes.
-        if diff.is_empty() && !(check && outcome.changes > 0) {
+        // git's separator comes whenever there are changes, even when the format
+        // prints nothing for them (`--check` without errors, `--summary` of edits).
+        if diff.is_empty() && outcome.changes == 0 {
             return Ok(());
         }
         let spec = self.formatter.spec();

@@ -152,11 +152,18 @@ impl DiffPalette {
         Ok(p)
     }
 
-    /// Appends `text` (lines, each ending with `\n`) with every line in the meta colour.
+    /// Appends `text` (lines, each ending with `\n`) with every line in the meta colour;
+    /// the tab git puts after a `---`/`+++` name with a space comes after the reset.
     pub fn write_meta(&self, out: &mut Vec<u8>, text: &[u8]) {
         for line in text.split_inclusive(|&c| c == b'\n') {
             let body = line.strip_suffix(b"\n").unwrap_or(line);
-            emit(out, &self.meta, None, body);
+            match body.strip_suffix(b"\t") {
+                Some(name) => {
+                    emit(out, &self.meta, None, name);
+                    out.push(b'\t');
+                }
+                None => emit(out, &self.meta, None, body),
+            }
             if line.ends_with(b"\n") {
                 out.push(b'\n');
             }

@@ -417,8 +417,35 @@ impl<'a> Combined<'a> {
     }
 
     /// Writes the hunks marked by [`Combined::make_hunks`].
-    pub fn write_hunks(&self, out: &mut Vec<u8>) {
+    pub fn write_hunks(&self, out: &mut Vec<u8>, palette: Option<&super::color::DiffPalette>) {
+        use super::color::RESET;
         use std::io::Write;
+        // git's colours: ranges in `frag`, the function name in `func` after a space in
+        // `context`, lost lines in `old`, added ones in `new`, the others in `context`;
+        // every line ends with a reset (before a final CR).
+        let (frag, func, old, new, ctx, reset) = match palette {
+            Some(p) => (
+                &p.frag[..],
+                &p.func[..],
+                &p.old[..],
+                &p.new[..],
+                &p.context[..],
+                RESET,
+            ),
+            None => ("", "", "", "", "", ""),
+        };
+        let line_end = |out: &mut Vec<u8>, text: &[u8]| {
+            let (body, cr) = match text.strip_suffix(b"\r") {
+                Some(body) => (body, true),
+                None => (text, false),
+            };
+            out.extend_from_slice(body);
+            out.extend_from_slice(reset.as_bytes());
+            if cr {
+                out.push(b'\r');
+            }
+            out.push(b'\n');
+        };
         let cnt = self.cnt();
         let all = self.all();
         let n = self.parents;
@@ -454,6 +481,7 @@ impl<'a> Combined<'a> {
                 rlines = rlines.wrapping_sub(null_context);
             }
             let ats = vec![b'@'; n + 1];
+            out.extend_from_slice(frag.as_bytes());
             out.extend_from_slice(&ats);
             for p in &self.p_lno {
                 let (a, b) = (p[lno] as u64, p[end] as u64);
@@ -476,16 +504,20 @@ impl<'a> Combined<'a> {
                     .rposition(|b| !matches!(b, b' ' | b'\t' | b'\r' | 0x0b | 0x0c))
                     .unwrap_or(0);
                 if last > 0 {
-                    out.push(b' ');
+                    for piece in [reset, ctx, " ", reset, func] {
+                        out.extend_from_slice(piece.as_bytes());
+                    }
                     out.extend_from_slice(&c[..last]);
                 }
             }
+            out.extend_from_slice(reset.as_bytes());
             out.push(b'\n');
             while lno < end {
                 let s = &self.slots[lno];
                 lno += 1;
                 if !s.no_pre_delete {
                     for l in &s.lost {
+                        out.extend_from_slice(old.as_bytes());
                         for j in 0..n {
                             out.push(if l.parents & (1 << j) != 0 {
                                 b'-'
@@ -495,8 +527,7 @@ impl<'a> Combined<'a> {
                         }
                         let t =
                             &l.text[..l.text.iter().position(|&b| b == 0).unwrap_or(l.text.len())];
-                        out.extend_from_slice(t);
-                        out.push(b'\n');
+                        line_end(out, t);
                     }
                 }
                 if lno > cnt {
@@ -505,11 +536,12 @@ impl<'a> Combined<'a> {
                 if s.added & all == 0 && self.context == 0 {
                     continue;
                 }
+                let color = if s.added & all == 0 { ctx } else { new };
+                out.extend_from_slice(color.as_bytes());
                 for j in 0..n {
                     out.push(if s.added & (1 << j) != 0 { b'+' } else { b' ' });
                 }
-                out.extend_from_slice(s.text);
-                out.push(b'\n');
+                line_end(out, s.text);
             }
         }
     }
@@ -539,7 +571,7 @@ mod tests {
         .unwrap();
         c.make_hunks(dense);
         let mut out = Vec::new();
-        c.write_hunks(&mut out);
+        c.write_hunks(&mut out, None);
         String::from_utf8(out).unwrap()
     }
 

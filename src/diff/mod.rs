@@ -5,6 +5,7 @@ pub mod binary;
 pub mod change;
 pub mod color;
 pub mod combined;
+pub mod dirstat;
 pub mod line;
 pub mod patch;
 pub mod quote;
@@ -13,6 +14,7 @@ pub mod stat;
 pub mod tree;
 pub mod whitespace;
 pub(crate) mod width;
+pub mod words;
 
 pub use change::{Change, ChangeKind, MAX_SCORE};
 pub use rename::{

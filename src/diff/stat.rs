@@ -73,6 +73,35 @@ impl Default for StatOptions {
     }
 }
 
+/// git's `--compact-summary` comment of a pair, shown after its stat name as
+/// ` (<comment>)`: `new`, `new +x`, `new +l` for additions, `gone` for deletions (never
+/// for renames or copies), else a mode change `mode +x`, `mode -x`, `mode +l`, `mode -l`.
+pub fn compact_summary(c: &super::Change) -> Option<&'static str> {
+    const LINK: u32 = 0o120000;
+    let is_link = |m: u32| m & 0o170000 == LINK;
+    if c.old_path == c.new_path {
+        match c.kind {
+            super::ChangeKind::Added if is_link(c.new_mode) => return Some("new +l"),
+            super::ChangeKind::Added if c.new_mode & 0o777 == 0o755 => return Some("new +x"),
+            super::ChangeKind::Added => return Some("new"),
+            super::ChangeKind::Deleted => return Some("gone"),
+            _ => {}
+        }
+    }
+    let (old, new) = (c.old_mode, c.new_mode);
+    if is_link(old) && !is_link(new) {
+        Some("mode -l")
+    } else if !is_link(old) && is_link(new) {
+        Some("mode +l")
+    } else if old & 0o777 == 0o644 && new & 0o777 == 0o755 {
+        Some("mode +x")
+    } else if old & 0o777 == 0o755 && new & 0o777 == 0o644 {
+        Some("mode -x")
+    } else {
+        None
+    }
+}
+
 /// git's `quote_c_style` with `core.quotePath=true`: the path itself if no byte needs
 /// quoting, else a double-quoted, backslash-escaped form.
 pub fn display_path(path: &[u8]) -> Vec<u8> {

@@ -491,6 +491,43 @@ fn emit(node: &Node, out: &mut String) {
 #[derive(Clone, Debug)]
 pub struct Matcher {
     re: regex::bytes::Regex,
+    /// The translated pattern and its flags, to build a [`LongestFinder`].
+    translated: String,
+    ignore_case: bool,
+    newline: bool,
+    /// The lazy DFA of [`Matcher::longest_finder`], built on first use (`None`: it
+    /// could not be built).
+    longest: std::sync::OnceLock<Option<regex_automata::hybrid::dfa::DFA>>,
+}
+
+/// Finds matches as POSIX `regexec` reports them: the leftmost start, then the longest
+/// match from there (the `regex` crate prefers the first alternative: `a|ab` matches
+/// `a` in `ab`, POSIX `ab`). Holds the lazy DFA's cache: make one for many searches.
+pub struct LongestFinder<'m> {
+    matcher: &'m Matcher,
+    /// A forward DFA reporting every match (its last one is the longest), when it
+    /// could be built.
+    dfa: Option<(
+        &'m regex_automata::hybrid::dfa::DFA,
+        regex_automata::hybrid::dfa::Cache,
+    )>,
+}
+
+impl LongestFinder<'_> {
+    /// The leftmost-longest match in `text`, as a byte range.
+    pub fn find(&mut self, text: &[u8]) -> Option<std::ops::Range<usize>> {
+        use regex_automata::{Anchored, Input};
+        let m = self.matcher.re.find(text)?;
+        let Some((dfa, cache)) = &mut self.dfa else {
+            return Some(m.range());
+        };
+        let input = Input::new(text).range(m.start()..).anchored(Anchored::Yes);
+        match dfa.try_search_fwd(cache, &input) {
+            Ok(Some(end)) if end.offset() >= m.end() => Some(m.start()..end.offset()),
+            // The lazy DFA gave up (or disagrees): the first match stands.
+            _ => Some(m.range()),
+        }
+    }
 }
 
 /// The matcher of `:/<text>` searches: POSIX extended syntax, case-sensitive, `^` and `$`
@@ -558,7 +595,45 @@ impl Matcher {
             .nest_limit(MAX_DEPTH as u32 * 2 + 50)
             .build()
             .map_err(|_| PatternError::Unsupported("patterns this large"))?;
-        Ok(Matcher { re })
+        Ok(Matcher {
+            re,
+            translated,
+            ignore_case,
+            newline,
+            longest: std::sync::OnceLock::new(),
+        })
+    }
+
+    /// A finder of POSIX leftmost-longest matches of this pattern (its automaton is
+    /// built once per matcher, each finder has its own cache).
+    pub fn longest_finder(&self) -> LongestFinder<'_> {
+        let dfa = self.longest.get_or_init(|| self.build_longest()).as_ref();
+        LongestFinder {
+            matcher: self,
+            dfa: dfa.map(|d| (d, d.create_cache())),
+        }
+    }
+
+    fn build_longest(&self) -> Option<regex_automata::hybrid::dfa::DFA> {
+        use regex_automata::hybrid::dfa::DFA;
+        use regex_automata::{nfa::thompson, util::syntax, MatchKind};
+        DFA::builder()
+            .configure(DFA::config().match_kind(MatchKind::All))
+            .syntax(
+                syntax::Config::new()
+                    .unicode(false)
+                    .utf8(false)
+                    .case_insensitive(self.ignore_case)
+                    .multi_line(self.newline)
+                    .nest_limit(MAX_DEPTH as u32 * 2 + 50),
+            )
+            .thompson(
+                thompson::Config::new()
+                    .utf8(false)
+                    .nfa_size_limit(Some(SIZE_LIMIT)),
+            )
+            .build(&self.translated)
+            .ok()
     }
 
     /// Whether the pattern matches anywhere in `text`.
@@ -590,6 +665,20 @@ mod tests {
 
     fn ere_err(p: &str) -> Option<PatternError> {
         Matcher::new(p.as_bytes(), Syntax::Extended, false, false).err()
+    }
+
+    #[test]
+    fn longest_matches_as_posix() {
+        let m = |p: &str, t: &str| {
+            let re = Matcher::new(p.as_bytes(), Syntax::Extended, false, true).unwrap();
+            re.longest_finder().find(t.as_bytes())
+        };
+        assert_eq!(m("a|ab", "xabc"), Some(1..3));
+        assert_eq!(m("[a-z]|[a-z]+", "  word "), Some(2..6));
+        assert_eq!(m("(a|ab)*", "ababx"), Some(0..4));
+        assert_eq!(m("x*", "ab"), Some(0..0));
+        assert_eq!(m("^b|ab", "ab\nb"), Some(0..2));
+        assert_eq!(m("q", "ab"), None);
     }
 
     #[test]
