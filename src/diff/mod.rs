@@ -7,6 +7,7 @@ pub mod color;
 pub mod combined;
 pub mod line;
 pub mod patch;
+pub mod pickaxe;
 pub mod quote;
 pub mod rename;
 pub mod stat;

@@ -401,6 +401,18 @@ impl Parser<'_> {
     }
 }
 
+impl Node {
+    /// Calls `f` on this node and every node inside it.
+    fn visit(&self, f: &mut dyn FnMut(&Node)) {
+        f(self);
+        match self {
+            Node::Concat(items) | Node::Alt(items) => items.iter().for_each(|n| n.visit(f)),
+            Node::Repeat(inner, ..) => inner.visit(f),
+            _ => {}
+        }
+    }
+}
+
 /// Writes `node` in the `regex` crate's syntax (bytes, Unicode off).
 fn emit(node: &Node, out: &mut String) {
     use std::fmt::Write as _;
@@ -491,6 +503,10 @@ fn emit(node: &Node, out: &mut String) {
 #[derive(Clone, Debug)]
 pub struct Matcher {
     re: regex::bytes::Regex,
+    /// The pattern has word assertions (`\<`, `\>`, `\b`, `\B`).
+    word_assertions: bool,
+    /// The pattern has `^`.
+    line_start: bool,
 }
 
 /// The matcher of `:/<text>` searches: POSIX extended syntax, case-sensitive, `^` and `$`
@@ -507,6 +523,8 @@ impl Matcher {
         ignore_case: bool,
         newline: bool,
     ) -> Result<Matcher, PatternError> {
+        let mut word_assertions = false;
+        let mut line_start = false;
         let translated = match syntax {
             Syntax::Perl => {
                 return Err(PatternError::Unsupported(
@@ -544,6 +562,12 @@ impl Matcher {
                 } else {
                     Node::Concat(parts)
                 };
+                node.visit(&mut |n| match n {
+                    Node::Assert(Assertion::Start) => line_start = true,
+                    Node::Assert(Assertion::End) => {}
+                    Node::Assert(_) => word_assertions = true,
+                    _ => {}
+                });
                 let mut s = String::new();
                 emit(&node, &mut s);
                 s
@@ -558,7 +582,11 @@ impl Matcher {
             .nest_limit(MAX_DEPTH as u32 * 2 + 50)
             .build()
             .map_err(|_| PatternError::Unsupported("patterns this large"))?;
-        Ok(Matcher { re })
+        Ok(Matcher {
+            re,
+            word_assertions,
+            line_start,
+        })
     }
 
     /// Whether the pattern matches anywhere in `text`.
@@ -569,6 +597,40 @@ impl Matcher {
     /// The leftmost match in `text`, as a byte range.
     pub fn find(&self, text: &[u8]) -> Option<std::ops::Range<usize>> {
         self.re.find(text).map(|m| m.range())
+    }
+
+    /// How many times the pattern matches in `text` one after the other, as git's
+    /// pickaxe counts (`-S<regex> --pickaxe-regex`): each search starts where the last
+    /// match ended (one byte later after an empty match) with glibc's `REG_NOTBOL`, and
+    /// the count stops at `limit` (0: no limit). An empty text has no match.
+    ///
+    /// Searches after the first see the text before them as glibc does not (`^` at the
+    /// start of a later search, a word assertion against the byte before it): a pattern
+    /// with `^` is searched in the whole text, one with only word assertions in the
+    /// rest of it, which gives glibc's answer unless the previous match ended with a
+    /// newline (for `^`) or both kinds of assertion meet at that point.
+    pub fn count(&self, text: &[u8], limit: usize) -> usize {
+        let mut count = 0;
+        let mut at = 0;
+        while at < text.len() {
+            let found = if at > 0 && self.word_assertions && !self.line_start {
+                self.re
+                    .find(&text[at..])
+                    .map(|m| (at + m.start(), at + m.end()))
+            } else {
+                self.re.find_at(text, at).map(|m| (m.start(), m.end()))
+            };
+            let Some((start, end)) = found else { break };
+            at = end;
+            if at < text.len() && start == end {
+                at += 1;
+            }
+            count += 1;
+            if count == limit {
+                break;
+            }
+        }
+        count
     }
 }
 
