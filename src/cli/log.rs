@@ -75,6 +75,11 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 "log --follow with -m, -c, --cc or --diff-merges is not supported by oxgit",
             ));
         }
+        if opts.diff.options.pickaxe.is_some() {
+            return Err(Fatal::new(
+                "log --follow with -S, -G or --find-object is not supported by oxgit",
+            ));
+        }
         follow = Some(Follow {
             path: opts.diff.options.paths.remove(0),
             merges_first_parent: merge_mode == MergeDiff::FirstParent,
@@ -137,7 +142,17 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         opts.diff.sections
     };
     let mut ws_errors = false;
-    let diff_format = !sections.is_empty();
+    // With a pickaxe or `--diff-filter`, commits whose diff keeps no file pair are not
+    // shown (git's `always_show_header` is off), so every commit is diffed; `-n` then
+    // counts shown commits (except with `--reverse`, where git counts them before).
+    let hide_empty =
+        opts.diff.options.pickaxe.is_some() || !opts.diff.options.filter.is_empty();
+    let mut left = if hide_empty && !opts.rev.filter.reverse && follow.is_none() {
+        opts.rev.filter.max_count.take()
+    } else {
+        None
+    };
+    let diff_format = !sections.is_empty() || hide_empty;
     let mut request = HistoryRequest::new(revisions.tips, opts.diff.options.clone());
     request.first_parent = opts.rev.first_parent;
     request.merge_first_parent = Some(merge_mode == MergeDiff::FirstParent);
@@ -150,6 +165,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let mut history = History::new(&repo, &request).map_err(super::diff::fatal)?;
     let reverse = opts.rev.filter.reverse;
     let mut selector = Selector::new(filter, &opts.rev.filter);
+    if left == Some(0) {
+        return Ok(0);
+    }
     let out = &mut *ctx.out;
     let mut style = opts.diff.text_style()?;
     // git's log-tree swaps the prefixes with `-R` (as `show` and `diff-tree` do).
@@ -243,7 +261,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 MergeDiff::FirstParent => sections != merge_sections,
                 _ => false,
             };
-            if own && c.parents.len() > 1 && !merge_sections.is_empty() {
+            if own && c.parents.len() > 1 && (!merge_sections.is_empty() || hide_empty) {
                 let merge = MergeShow {
                     repo: &repo,
                     options: &opts.diff.options,
@@ -251,8 +269,18 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                     style: &style,
                     mode: merge_mode,
                     all_paths: opts.merges.all_paths,
+                    hide_empty,
                 };
-                merge.write(&mut formatter, &mut info, c, out)?;
+                if merge.write(&mut formatter, &mut info, c, out)? && counted(&mut left) {
+                    return Ok(if ws_errors { 2 } else { 0 });
+                }
+                continue;
+            }
+            let diff = match diff {
+                Some(d) => d.map_err(super::diff::fatal)?,
+                None => None,
+            };
+            if hide_empty && diff.as_ref().is_none_or(|(_, o)| o.changes == 0) {
                 continue;
             }
             let mut buf = Vec::new();
@@ -260,23 +288,39 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 .write_entry(&info, &mut buf)
                 .map_err(|e| Fatal::new(e.to_string()))?;
             out.write_all(&buf)?;
-            let Some(diff) = diff else { continue };
-            let Some((sink, outcome)) = diff.map_err(super::diff::fatal)? else {
+            let last = counted(&mut left);
+            let Some((sink, outcome)) = diff else {
                 continue;
             };
             super::diff::print_warnings(&outcome.warnings);
             let text = sink.into_inner();
             let check = sections.contains(Sections::CHECK);
             ws_errors |= check && !text.is_empty();
-            // With `--check`, git's separator comes for every commit with changes, even
-            // one without errors.
-            if !text.is_empty() || (check && outcome.changes > 0) {
+            // git's separator comes for every commit with changes, even one whose
+            // sections print nothing (`--check` without errors, `--summary` or `-w`
+            // without anything to show).
+            if !sections.is_empty() && outcome.changes > 0 {
                 write_diff_text(out, &text, sections, !oneline && !empty_format)?;
+            }
+            if last {
+                return Ok(if ws_errors { 2 } else { 0 });
             }
         }
     }
     // `--check` exits with 2 when it found whitespace errors.
     Ok(if ws_errors { 2 } else { 0 })
+}
+
+/// Counts a shown commit against `-n` (when `log` counts them itself); whether that was
+/// the last one.
+fn counted(left: &mut Option<usize>) -> bool {
+    match left {
+        Some(n) => {
+            *n = n.saturating_sub(1);
+            *n == 0
+        }
+        None => false,
+    }
 }
 
 /// A commit's diff text after its header: with a verbose header, git's blank line first,
@@ -397,19 +441,23 @@ pub(super) struct MergeShow<'a> {
     pub style: &'a crate::api::Style,
     pub mode: MergeDiff,
     pub all_paths: bool,
+    /// Parents whose diff keeps no file pair get no entry, and a merge no entry at all
+    /// if none has one (with a pickaxe or `--diff-filter`).
+    pub hide_empty: bool,
 }
 
 impl MergeShow<'_> {
     /// Writes merge `c`: with `-m`, the entry (` (from <parent>)`) and diff once per
-    /// parent it differs from (the entry once if from none); against the first parent,
-    /// the entry and that diff; combined, the entry and the combined diff.
+    /// parent it differs from (the entry once if from none, unless `hide_empty`);
+    /// against the first parent, the entry and that diff; combined, the entry and the
+    /// combined diff (always, as git does). Returns whether an entry was written.
     pub fn write(
         &self,
         formatter: &mut crate::pretty::Formatter<'_>,
         info: &mut CommitInfo<'_>,
         c: &WalkedCommit,
         out: &mut dyn Write,
-    ) -> Result<(), Fatal> {
+    ) -> Result<bool, Fatal> {
         let spec = formatter.spec().clone();
         let oneline = spec.format == Format::Builtin(Builtin::Oneline);
         let entry = |formatter: &mut crate::pretty::Formatter<'_>,
@@ -432,7 +480,7 @@ impl MergeShow<'_> {
             };
             let mut shown = false;
             for p in parents {
-                let text = super::merges::parent_text(
+                let (text, changes) = super::merges::parent_text(
                     self.repo,
                     c.id,
                     *p,
@@ -440,12 +488,12 @@ impl MergeShow<'_> {
                     self.sections,
                     self.style,
                 )?;
-                if text.is_empty() {
+                if changes == 0 {
                     continue;
                 }
                 info.from = (!first).then_some(*p);
                 entry(formatter, info, out)?;
-                if !oneline && !spec.is_empty() {
+                if !oneline && !spec.is_empty() && !self.sections.is_empty() {
                     if self.sections.contains(Sections::STAT | Sections::PATCH) {
                         out.write_all(b"---")?;
                     }
@@ -454,11 +502,12 @@ impl MergeShow<'_> {
                 out.write_all(&text)?;
                 shown = true;
             }
-            if !shown {
+            if !shown && !self.hide_empty {
                 info.from = c.parents.last().copied().filter(|_| !first);
                 entry(formatter, info, out)?;
+                shown = true;
             }
-            return Ok(());
+            return Ok(shown);
         }
         entry(formatter, info, out)?;
         let how =
@@ -469,7 +518,7 @@ impl MergeShow<'_> {
             out.write_all(b"\n")?;
         }
         out.write_all(&text)?;
-        Ok(())
+        Ok(true)
     }
 }
 
@@ -545,6 +594,8 @@ fn parse_args(
         }
         i += 1;
     }
+    o.diff.set_ignore_case(o.rev.filter.ignore_case());
+    o.diff.finish(repo)?;
     if o.rev.revs.iter().all(|r| r == "--not") {
         o.rev.revs.push("HEAD".to_string());
         o.rev.default_head = true;

@@ -200,7 +200,8 @@ pub fn combined_text(
     Ok(out)
 }
 
-/// The diff of `commit` against one `parent` (`-m`), as text.
+/// The diff of `commit` against one `parent` (`-m`), as text, and its number of file
+/// pairs.
 pub fn parent_text(
     repo: &Repository,
     commit: ObjectId,
@@ -208,7 +209,7 @@ pub fn parent_text(
     options: &DiffOptions,
     sections: Sections,
     style: &Style,
-) -> Result<Vec<u8>, Fatal> {
+) -> Result<(Vec<u8>, usize), Fatal> {
     let request = DiffRequest::with_options(
         Endpoints::pair(Side::Id(parent), Side::Id(commit)),
         options.clone(),
@@ -217,5 +218,5 @@ pub fn parent_text(
     super::diff::print_warnings(differ.warnings());
     let mut sink = GitText::new(repo, sections, style.clone(), Vec::new());
     differ.run(&mut sink).map_err(super::diff::fatal)?;
-    Ok(sink.into_inner())
+    Ok((sink.into_inner(), differ.changes().len()))
 }

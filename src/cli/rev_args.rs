@@ -80,6 +80,13 @@ pub(super) struct FilterArgs {
     pub max_count: Option<usize>,
 }
 
+impl FilterArgs {
+    /// `-i` / `--regexp-ignore-case` (which also applies to the pickaxe).
+    pub fn ignore_case(&self) -> bool {
+        self.ignore_case
+    }
+}
+
 impl RevArgs {
     /// Whether a commit filter, count or order option was given (`show` takes none).
     pub fn filter_given(&self) -> bool {

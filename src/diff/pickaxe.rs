@@ -264,9 +264,19 @@ fn grep_hit(
     let Ok(d) = state.diff(old, new, &plain) else {
         return false;
     };
+    // xdiff ends an unterminated last line with a newline before the "\ No newline"
+    // line, so the pattern sees one there too.
+    let hit = |line: &[u8]| {
+        if line.ends_with(b"\n") {
+            m.is_match(line)
+        } else {
+            let mut l = line.to_vec();
+            l.push(b'\n');
+            m.is_match(&l)
+        }
+    };
     d.changes().iter().any(|ch| {
-        (ch.old_start..ch.old_start + ch.old_len).any(|i| m.is_match(d.old_line(i as usize)))
-            || (ch.new_start..ch.new_start + ch.new_len)
-                .any(|i| m.is_match(d.new_line(i as usize)))
+        (ch.old_start..ch.old_start + ch.old_len).any(|i| hit(d.old_line(i as usize)))
+            || (ch.new_start..ch.new_start + ch.new_len).any(|i| hit(d.new_line(i as usize)))
     })
 }
