@@ -128,7 +128,10 @@ fn find_object_as_git_does() {
     assert_same(&dir, &["log", &two[0], &two[1], "--format=%s", "--raw"]);
     let tree = format!("--find-object={}", id("HEAD~1^{tree}"));
     assert_same(&dir, &["diff-tree", "-t", &tree, "HEAD~1", "HEAD"]);
-    assert_same(&dir, &["log", "--find-object=HEAD:added.txt", "--format=%s"]);
+    assert_same(
+        &dir,
+        &["log", "--find-object=HEAD:added.txt", "--format=%s"],
+    );
 }
 
 #[test]
@@ -145,16 +148,31 @@ fn show_diff_and_diff_tree_as_git_does() {
             assert_same(&dir, &args(&["show", "--format=%s", "--stat"], p, &[rev]));
             assert_same(&dir, &args(&["diff-tree", "-r"], p, &[rev]));
         }
-        assert_same(&dir, &args(&["show"], p, &["-s", "--oneline", "HEAD", "HEAD~2"]));
-        assert_same(&dir, &args(&["show", "-m", "--name-only"], p, &[":/merge side"]));
-        assert_same(&dir, &args(&["diff-tree", "-r", "-m"], p, &[":/merge side"]));
+        assert_same(
+            &dir,
+            &args(&["show"], p, &["-s", "--oneline", "HEAD", "HEAD~2"]),
+        );
+        assert_same(
+            &dir,
+            &args(&["show", "-m", "--name-only"], p, &[":/merge side"]),
+        );
+        assert_same(
+            &dir,
+            &args(&["diff-tree", "-r", "-m"], p, &[":/merge side"]),
+        );
         assert_same(&dir, &args(&["diff-tree", "--cc"], p, &[":/merge side"]));
-        assert_same(&dir, &args(&["diff-tree", "-r", "--root"], p, &[&revs[revs.len() - 1]]));
+        assert_same(
+            &dir,
+            &args(&["diff-tree", "-r", "--root"], p, &[&revs[revs.len() - 1]]),
+        );
         for range in [&["HEAD~14", "HEAD"][..], &["HEAD~6", "HEAD~2"]] {
             assert_same(&dir, &args(&["diff"], p, range));
             assert_same(&dir, &args(&["diff", "--stat"], p, range));
         }
-        assert_same(&dir, &args(&["diff", "--name-status", "-R"], p, &["HEAD~9", "HEAD"]));
+        assert_same(
+            &dir,
+            &args(&["diff", "--name-status", "-R"], p, &["HEAD~9", "HEAD"]),
+        );
         // oxgit refuses --find-copies-harder against the index or the work tree.
         if !p.contains(&"--find-copies-harder") {
             assert_same(&dir, &args(&["diff"], p, &["HEAD~3"]));
@@ -164,7 +182,10 @@ fn show_diff_and_diff_tree_as_git_does() {
             assert_same(&dir, &args(&["diff", "--exit-code"], p, &["HEAD~2"]));
         }
         assert_same(&dir, &args(&["diff", "--quiet"], p, &["HEAD~2", "HEAD"]));
-        let stdin: Vec<u8> = revs.iter().flat_map(|r| format!("{r}\n").into_bytes()).collect();
+        let stdin: Vec<u8> = revs
+            .iter()
+            .flat_map(|r| format!("{r}\n").into_bytes())
+            .collect();
         assert_same_with_input(&dir, &args(&["diff-tree", "-r", "--stdin"], p, &[]), &stdin);
     }
 }
@@ -210,6 +231,50 @@ fn merges_fixture_as_git_does() {
             &["--first-parent", "--format=%s"],
         ] {
             assert_same(&dir, &args(&["log"], p, f));
+        }
+    }
+}
+
+/// `--find-object` on merges: combined diffs without rename detection keep the paths
+/// where the merge or any parent has the object (git walks the trees together then).
+#[test]
+fn find_object_in_merges_as_git_does() {
+    let dir = fixture("log-merges");
+    for merge in [":/merge side", ":/octopus by hand", ":/merge clean"] {
+        let m = String::from_utf8(git(&dir, &["rev-parse", merge]))
+            .unwrap()
+            .trim()
+            .to_string();
+        for rev in ["^1", "^2", "^3", ""] {
+            for f in ["num.txt", "code.c", "blob.bin", "with space.txt"] {
+                let spec = format!("{m}{rev}:{f}");
+                let out = run(
+                    {
+                        let mut c = git_cmd(&dir);
+                        c.args(["rev-parse", "-q", "--verify", &spec]);
+                        c
+                    },
+                    b"",
+                );
+                if !out.status.success() {
+                    continue;
+                }
+                let opt = format!(
+                    "--find-object={}",
+                    String::from_utf8_lossy(&out.stdout).trim()
+                );
+                for o in [
+                    &["--cc", "--no-renames"][..],
+                    &["--cc"],
+                    &["-c", "--no-renames", "--raw"],
+                    &["-m", "--no-renames", "--name-only"],
+                    &["--cc", "--no-renames", "--stat"],
+                ] {
+                    assert_same(&dir, &args(&["show", "--format=%s", &opt], o, &[&m]));
+                }
+                assert_same(&dir, &["diff-tree", "--cc", &opt, &m]);
+                assert_same(&dir, &["log", "--cc", "--no-renames", "--format=%s", &opt]);
+            }
         }
     }
 }
@@ -298,16 +363,25 @@ fn random_histories_as_git_does() {
                 std::fs::write(dir.join(name), text).unwrap();
             }
             git(&dir, &["add", "-A"]);
-            git(&dir, &["commit", "-q", "--allow-empty", "-m", &format!("c{n}")]);
+            git(
+                &dir,
+                &["commit", "-q", "--allow-empty", "-m", &format!("c{n}")],
+            );
         }
         for t in TOKENS {
             for kind in ["-S", "-G"] {
                 let p = format!("{kind}{t}");
                 assert_same(&dir, &["log", &p, "--format=%H", "--name-status"]);
-                assert_same(&dir, &["log", &p, "--pickaxe-all", "--format=%H", "--name-only"]);
+                assert_same(
+                    &dir,
+                    &["log", &p, "--pickaxe-all", "--format=%H", "--name-only"],
+                );
             }
             let r = format!("-S{t}+");
-            assert_same(&dir, &["log", &r, "--pickaxe-regex", "--format=%H", "--name-status"]);
+            assert_same(
+                &dir,
+                &["log", &r, "--pickaxe-regex", "--format=%H", "--name-status"],
+            );
         }
         let _ = std::fs::remove_dir_all(&dir);
     }

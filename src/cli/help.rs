@@ -31,7 +31,7 @@ pub(super) const COMMANDS: &[Command] = &[
         name: "log",
         summary: "Show commit history",
         usage: "usage: oxgit log [<options>] [<revision-range>] [[--] <path>...]\n",
-        supports: "every pretty format and placeholder, --date, .mailmap, notes, --decorate, the filters --author/--committer/--grep/--since/--until/--merges/--no-merges/--min-parents/--max-parents/--skip/--reverse/-n/--first-parent, ranges (A..B, ^A, A...B, --not), paths, --topo-order/--date-order (not with paths), every diff option of `oxgit diff`, diffs of merges (-m, -c, --cc, --dd, --diff-merges=<format>, --no-diff-merges, --combined-all-paths, log.diffMerges), --follow <path>; refused: --graph, --all/--branches/--tags, -S/-G, -L, --remerge-diff, -c/--cc with -R, -m with paths, --follow with --skip/--reverse",
+        supports: "every pretty format and placeholder, --date, .mailmap, notes, --decorate, the filters --author/--committer/--grep/--since/--until/--merges/--no-merges/--min-parents/--max-parents/--skip/--reverse/-n/--first-parent, ranges (A..B, ^A, A...B, --not), paths, --topo-order/--date-order (not with paths), every diff option of `oxgit diff`, diffs of merges (-m, -c, --cc, --dd, --diff-merges=<format>, --no-diff-merges, --combined-all-paths, log.diffMerges), --follow <path>, the pickaxe (-S, -G, --find-object, --pickaxe-regex, --pickaxe-all, -i also for -S/-G; commits whose diff keeps no pair are not shown); refused: --graph, --all/--branches/--tags, -L, -S/-G/--find-object with --follow, --remerge-diff, -c/--cc with -R, -m with paths, --follow with --skip/--reverse",
         common: true,
     },
     Command {
@@ -66,7 +66,7 @@ pub(super) const COMMANDS: &[Command] = &[
         name: "diff",
         summary: "Show changes between commits, the index and the work tree",
         usage: "usage: oxgit diff [<options>] [<commit>] [--] [<path>...]\n   or: oxgit diff [<options>] --cached [--merge-base] [<commit>] [--] [<path>...]\n   or: oxgit diff [<options>] [--merge-base] <commit> <commit> [--] [<path>...]\n   or: oxgit diff [<options>] <commit>...<commit> [--] [<path>...]\n   or: oxgit diff [<options>] <blob> <blob>\n",
-        supports: "patch, --raw, --name-only, --name-status, --numstat, --stat, --shortstat, --summary, --check (core.whitespace), -z, -M/-C/-B/--find-copies-harder/--no-renames/-l, --diff-filter, -R, -U, --inter-hunk-context, -W, the line algorithms, whitespace options, --abbrev, --full-index, prefixes, --format=json|ndjson, and the diff.* / core.* config keys git honours; --color[=<when>]/--no-color with color.ui/color.diff/color.diff.<slot> and whitespace errors (core.whitespace), a pager on a terminal; refused: --no-index, --word-diff, --dirstat, --compact-summary, --color-moved",
+        supports: "patch, --raw, --name-only, --name-status, --numstat, --stat, --shortstat, --summary, --check (core.whitespace), -z, -M/-C/-B/--find-copies-harder/--no-renames/-l, --diff-filter, -R, -U, --inter-hunk-context, -W, the pickaxe (-S<string>, -G<regex>, --find-object=<object>, --pickaxe-regex, --pickaxe-all, -i/--regexp-ignore-case; -G skips binary files), the line algorithms, whitespace options, --abbrev, --full-index, prefixes, --format=json|ndjson, and the diff.* / core.* config keys git honours; --color[=<when>]/--no-color with color.ui/color.diff/color.diff.<slot> and whitespace errors (core.whitespace), a pager on a terminal; refused: --no-index, --word-diff, --dirstat, --compact-summary, --color-moved",
         common: true,
     },
     Command {

@@ -145,8 +145,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     // With a pickaxe or `--diff-filter`, commits whose diff keeps no file pair are not
     // shown (git's `always_show_header` is off), so every commit is diffed; `-n` then
     // counts shown commits (except with `--reverse`, where git counts them before).
-    let hide_empty =
-        opts.diff.options.pickaxe.is_some() || !opts.diff.options.filter.is_empty();
+    let hide_empty = opts.diff.options.pickaxe.is_some() || !opts.diff.options.filter.is_empty();
     let mut left = if hide_empty && !opts.rev.filter.reverse && follow.is_none() {
         opts.rev.filter.max_count.take()
     } else {
