@@ -204,7 +204,7 @@ fn whitespace_options_as_git_does() {
             &["--ignore-all-space", "--numstat", "--oneline"],
         ] {
             assert_same(&dir, &args(&["log"], p, f));
-            assert_same(&dir, &args(&["show"], p, &[&f[..], &["HEAD~6"]].concat()));
+            assert_same(&dir, &args(&["show"], p, &[f, &["HEAD~6"]].concat()));
         }
     }
     for f in [&["--summary"][..], &["-w", "--stat"], &["-w", "-p"]] {

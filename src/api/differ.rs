@@ -595,8 +595,7 @@ pub(crate) fn diffcore(
 }
 
 /// Reads both sides of a change into two buffers (for the pickaxe).
-pub(crate) type Loader<'a> =
-    dyn FnMut(&Change, &mut Vec<u8>, &mut Vec<u8>) -> Result<(), Error> + 'a;
+pub(crate) type Loader<'a> = crate::diff::pickaxe::Load<'a, Error>;
 
 /// The last stages of diffcore: the pickaxe, then `--diff-filter`.
 fn select(

@@ -54,6 +54,9 @@ pub enum PickaxeError {
     Unsupported(String),
 }
 
+/// Reads a change's two sides into two buffers (empty for a missing side).
+pub type Load<'a, E> = dyn FnMut(&Change, &mut Vec<u8>, &mut Vec<u8>) -> Result<(), E> + 'a;
+
 /// A pickaxe: what to look for and how.
 #[derive(Clone, Debug)]
 pub struct Pickaxe {
@@ -72,7 +75,7 @@ pub struct Pickaxe {
 #[derive(Debug)]
 enum Compiled {
     /// A fixed string, matched exactly.
-    Literal(memchr::memmem::Finder<'static>),
+    Literal(Box<memchr::memmem::Finder<'static>>),
     /// A regex (also a fixed string ignoring case).
     Regex(Matcher),
     /// Nothing to match (`--find-object`).
@@ -133,9 +136,9 @@ impl Pickaxe {
             PickaxeKind::Grep(p) => regex(p, Syntax::Extended),
             PickaxeKind::Count(p) if self.regex => regex(p, Syntax::Extended),
             PickaxeKind::Count(p) if self.ignore_case => regex(p, Syntax::Fixed),
-            PickaxeKind::Count(p) => Ok(Compiled::Literal(
+            PickaxeKind::Count(p) => Ok(Compiled::Literal(Box::new(
                 memchr::memmem::Finder::new(p).into_owned(),
-            )),
+            ))),
             PickaxeKind::Objects(_) => Ok(Compiled::Objects),
         }
     }
@@ -201,7 +204,7 @@ impl Pickaxe {
         &self,
         changes: Vec<Change>,
         options: &line::Options,
-        load: &mut dyn FnMut(&Change, &mut Vec<u8>, &mut Vec<u8>) -> Result<(), E>,
+        load: &mut Load<'_, E>,
     ) -> Result<Vec<Change>, E> {
         self.compiled()?;
         let mut state = line::State::new();
