@@ -124,8 +124,12 @@ impl Pickaxe {
 
     fn compile(&self) -> Result<Compiled, PickaxeError> {
         self.check()?;
+        // Counts take POSIX's longest match at each place; `-G` only asks whether a line
+        // matches.
+        let longest = matches!(self.kind, PickaxeKind::Count(_));
         let regex = |p: &[u8], syntax| {
             Matcher::new(p, syntax, self.ignore_case, true)
+                .and_then(|m| if longest { m.posix_longest() } else { Ok(m) })
                 .map(Compiled::Regex)
                 .map_err(|e| match e {
                     PatternError::Invalid(m) => PickaxeError::Invalid(m),

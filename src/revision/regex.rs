@@ -507,6 +507,13 @@ pub struct Matcher {
     word_assertions: bool,
     /// The pattern has `^`.
     line_start: bool,
+    /// The same pattern as a lazy DFA reporting the longest match from a start (POSIX's
+    /// leftmost-longest rule), for [`Matcher::count`]; see [`Matcher::posix_longest`].
+    longest: Option<std::sync::Arc<regex_automata::hybrid::dfa::DFA>>,
+    /// The pattern in the `regex` crate's syntax, and the flags it was built with.
+    translated: String,
+    ignore_case: bool,
+    newline: bool,
 }
 
 /// The matcher of `:/<text>` searches: POSIX extended syntax, case-sensitive, `^` and `$`
@@ -586,7 +593,37 @@ impl Matcher {
             re,
             word_assertions,
             line_start,
+            longest: None,
+            translated,
+            ignore_case,
+            newline,
         })
+    }
+
+    /// Makes [`Matcher::count`] take the longest match at each place, as glibc does
+    /// (the `regex` crate takes the first alternative that matches: `a|aa` matches
+    /// `a` where POSIX matches `aa`).
+    pub fn posix_longest(mut self) -> Result<Matcher, PatternError> {
+        use regex_automata::{hybrid::dfa::DFA, util::syntax, MatchKind};
+        let dfa = DFA::builder()
+            .configure(DFA::config().match_kind(MatchKind::All))
+            .syntax(
+                syntax::Config::new()
+                    .unicode(false)
+                    .utf8(false)
+                    .case_insensitive(self.ignore_case)
+                    .multi_line(self.newline)
+                    .nest_limit(MAX_DEPTH as u32 * 2 + 50),
+            )
+            .thompson(
+                regex_automata::nfa::thompson::Config::new()
+                    .utf8(false)
+                    .nfa_size_limit(Some(SIZE_LIMIT)),
+            )
+            .build(&self.translated)
+            .map_err(|_| PatternError::Unsupported("patterns this large"))?;
+        self.longest = Some(std::sync::Arc::new(dfa));
+        Ok(self)
     }
 
     /// Whether the pattern matches anywhere in `text`.
@@ -610,17 +647,27 @@ impl Matcher {
     /// rest of it, which gives glibc's answer unless the previous match ended with a
     /// newline (for `^`) or both kinds of assertion meet at that point.
     pub fn count(&self, text: &[u8], limit: usize) -> usize {
+        let mut cache = self.longest.as_ref().map(|d| d.create_cache());
         let mut count = 0;
         let mut at = 0;
         while at < text.len() {
-            let found = if at > 0 && self.word_assertions && !self.line_start {
-                self.re
-                    .find(&text[at..])
-                    .map(|m| (at + m.start(), at + m.end()))
+            let (hay, base) = if at > 0 && self.word_assertions && !self.line_start {
+                (&text[at..], at)
             } else {
-                self.re.find_at(text, at).map(|m| (m.start(), m.end()))
+                (text, 0)
             };
-            let Some((start, end)) = found else { break };
+            let Some(m) = self.re.find_at(hay, at - base) else {
+                break;
+            };
+            let mut end = m.end();
+            if let (Some(dfa), Some(cache)) = (&self.longest, cache.as_mut()) {
+                use regex_automata::{Anchored, Input};
+                let input = Input::new(hay).range(m.start()..).anchored(Anchored::Yes);
+                if let Ok(Some(half)) = dfa.try_search_fwd(cache, &input) {
+                    end = end.max(half.offset());
+                }
+            }
+            let (start, end) = (base + m.start(), base + end);
             at = end;
             if at < text.len() && start == end {
                 at += 1;
@@ -709,6 +756,28 @@ mod tests {
         let fixed = Matcher::new(b"a.*b(", Syntax::Fixed, false, true).unwrap();
         assert!(fixed.is_match(b"xa.*b(y"));
         assert!(!fixed.is_match(b"aXXb("));
+    }
+
+    #[test]
+    fn counts_as_git_pickaxe() {
+        let count = |p: &str, t: &str| {
+            Matcher::new(p.as_bytes(), Syntax::Extended, false, true)
+                .unwrap()
+                .posix_longest()
+                .unwrap()
+                .count(t.as_bytes(), 0)
+        };
+        assert_eq!(count("a|aa", "aaa"), 2);
+        assert_eq!(count("a|ab", "abab"), 2);
+        assert_eq!(count("x*", "ab"), 2);
+        assert_eq!(count("^", "a\nb\n"), 3);
+        assert_eq!(count("^a", "aa\na"), 2);
+        assert_eq!(count("\\<foo", "foofoo"), 2);
+        assert_eq!(count("foo", ""), 0);
+        assert_eq!(count("(ab|a)(bc|c)?", "abcabc"), 2);
+        let first = Matcher::new(b"a|aa", Syntax::Extended, false, true).unwrap();
+        assert_eq!(first.count(b"aaa", 0), 3);
+        assert_eq!(first.count(b"aaa", 2), 2);
     }
 
     #[test]
