@@ -396,3 +396,29 @@ fn random_line(rng: &mut Rng, tokens: &[&str]) -> String {
         .collect();
     words.join(if rng.below(2) == 0 { " " } else { "" })
 }
+
+/// `log --json` lists the commits `git log` shows with the same pickaxe and `-n`.
+#[test]
+fn log_json_lists_the_commits_git_shows() {
+    let dir = fixture("pickaxe");
+    for extra in [&[][..], &["-n3"], &["--diff-filter=A"]] {
+        let mut a = vec!["log", "-Sneedle"];
+        a.extend_from_slice(extra);
+        let expected = String::from_utf8(git(&dir, &[&a[..], &["--format=%H"]].concat())).unwrap();
+        let out = run(
+            {
+                let mut c = oxgit_cmd(&dir);
+                c.args([&a[..], &["--json"]].concat());
+                c
+            },
+            b"",
+        );
+        assert!(out.status.success());
+        let ids: String = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| format!("{}\n", &l[7..47]))
+            .collect();
+        assert_eq!(ids, expected, "{a:?}");
+    }
+}

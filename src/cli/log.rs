@@ -216,7 +216,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         let commits: Vec<(WalkedCommit, Option<std::sync::Arc<str>>)> =
             std::mem::take(&mut pending);
         if opts.json {
-            write_json(&history, &commits, out)?;
+            if write_json(&history, &commits, out, hide_empty, &mut left)? {
+                return Ok(0);
+            }
             continue;
         }
         let walked: Vec<WalkedCommit> = if diff_format && follow.is_none() {
@@ -521,25 +523,34 @@ impl MergeShow<'_> {
     }
 }
 
-/// `log --json`: each commit as one line of JSON, with what it changed.
+/// `log --json`: each commit as one line of JSON, with what it changed (with
+/// `hide_empty`, only commits with a kept file pair, counted against `left`). Returns
+/// whether `-n` is reached.
 #[cfg(feature = "json")]
 fn write_json(
     history: &History<'_>,
     commits: &[(WalkedCommit, Option<std::sync::Arc<str>>)],
     out: &mut dyn Write,
-) -> Result<(), Fatal> {
+    hide_empty: bool,
+    left: &mut Option<usize>,
+) -> Result<bool, Fatal> {
     use crate::api::json::{CommitJson, FilesJson};
     let walked: Vec<WalkedCommit> = commits.iter().map(|(c, _)| c.clone()).collect();
     let diffs = history.diff_batch(&walked, FilesJson::default);
     for (c, d) in walked.iter().zip(diffs) {
-        let files = d
-            .map_err(super::diff::fatal)?
-            .map(|(f, _)| (f.files, f.stats));
+        let d = d.map_err(super::diff::fatal)?;
+        if hide_empty && d.as_ref().is_none_or(|(_, o)| o.changes == 0) {
+            continue;
+        }
+        let files = d.map(|(f, _)| (f.files, f.stats));
         serde_json::to_writer(&mut *out, &CommitJson::of(c, files))
             .map_err(|e| Fatal::new(e.to_string()))?;
         out.write_all(b"\n")?;
+        if counted(left) {
+            return Ok(true);
+        }
     }
-    Ok(())
+    Ok(false)
 }
 
 /// `log --json` without the `json` feature.
@@ -548,7 +559,9 @@ fn write_json(
     _: &History<'_>,
     _: &[(WalkedCommit, Option<std::sync::Arc<str>>)],
     _: &mut dyn Write,
-) -> Result<(), Fatal> {
+    _: bool,
+    _: &mut Option<usize>,
+) -> Result<bool, Fatal> {
     Err(Fatal::new(
         "log --json: oxgit was built without the json feature",
     ))
