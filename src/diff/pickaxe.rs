@@ -16,7 +16,8 @@
 //! assert!(!s.contents_match(b"foo\nbar\n", b"bar\nfoo\n", &o, &mut state).unwrap());
 //!
 //! let g = Pickaxe::new(PickaxeKind::Grep(b"^ba".to_vec()));
-//! assert!(g.contents_match(b"foo\nbar\n", b"bar\nfoo\n", &o, &mut state).unwrap());
+//! assert!(g.contents_match(b"foo\n", b"foo\nbar\n", &o, &mut state).unwrap());
+//! assert!(!g.contents_match(b"bar\n", b"bar\nfoo\n", &o, &mut state).unwrap());
 //! ```
 
 use super::line;
