@@ -58,6 +58,8 @@ const PICKAXES: &[&[&str]] = &[
     &["-Sshared"],
     &["-Gevil"],
     &["-Snothing at all"],
+    &["-S11111111"],
+    &["-GSubproject"],
     &["-S\n"],
     &["-G.", "-U0"],
     &["--diff-filter=A"],
