@@ -424,3 +424,30 @@ fn log_json_lists_the_commits_git_shows() {
         assert_eq!(ids, expected, "{a:?}");
     }
 }
+
+/// `diff-tree` switches (`--always`, `-v`, `-s`, `-c`), `show` merge modes, and `log`
+/// commit filters with the pickaxe (`-i` applies to `--grep` and `-S` both).
+#[test]
+fn with_other_switches_as_git_does() {
+    let dir = fixture("pickaxe");
+    for a in [
+        "diff-tree -r --always -Sneedle HEAD~6",
+        "diff-tree -r --always -Sneedle HEAD~5",
+        "diff-tree -r -v -Sneedle HEAD~5",
+        "diff-tree -r -s -Sneedle HEAD~5",
+        "diff-tree -r --pretty -Snothing HEAD~5",
+        "diff-tree -c -Sneedle HEAD~2",
+        "diff-tree -c --always -Snothing HEAD~2",
+        "show --first-parent -Sneedle HEAD~2",
+        "show -m -Sneedle --format=%s HEAD~2",
+        "show --diff-merges=off -Sneedle HEAD~2",
+        "log --first-parent -m -Sneedle --format=%s --stat",
+        "log --no-merges -Sneedle --format=%s",
+        "log --merges -Gneedle --format=%s -m",
+        "log --author=Thor -Sneedle --format=%s -n1",
+        "log --grep=NEEDLE -i -SNeedle --format=%s",
+        "log --grep=NEEDLE -SNeedle --format=%s",
+    ] {
+        assert_same(&dir, &a.split(' ').collect::<Vec<_>>());
+    }
+}
