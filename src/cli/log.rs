@@ -26,6 +26,8 @@ struct LogOptions {
     merges: MergeArgs,
     /// `--follow`.
     follow: bool,
+    /// `-L` values, as given.
+    line_ranges: Vec<String>,
 }
 
 /// Runs `log`.
@@ -104,6 +106,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         Porcelain::Log,
         opts.diff.palette()?,
     )?;
+    if !opts.line_ranges.is_empty() {
+        return line_log(&repo, ctx, &opts, &mut formatter);
+    }
     let mailmap = rev_args::filter_mailmap(&repo, &opts.rev.pretty, Porcelain::Log);
     let filter = rev_args::build_filter(&repo, &opts.rev.filter, &clock, mailmap)?;
     let spec = formatter.spec().clone();
@@ -310,6 +315,48 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     }
     // `--check` exits with 2 when it found whitespace errors.
     Ok(if ws_errors { 2 } else { 0 })
+}
+
+/// `log -L`: checks what goes with it, then prints the line-log.
+fn line_log(
+    repo: &crate::repo::Repository,
+    ctx: &mut Context<'_>,
+    opts: &LogOptions,
+    formatter: &mut crate::pretty::Formatter<'_>,
+) -> Result<i32, Fatal> {
+    if !opts.paths.is_empty() {
+        return Err(Fatal::new("-L<range>:<file> cannot be used with pathspec"));
+    }
+    let s = opts.diff.sections;
+    if !opts.diff.no_output && !s.is_empty() && s != Sections::PATCH {
+        return Err(Fatal::new(
+            "-L does not yet support diff formats besides -p and -s",
+        ));
+    }
+    if opts.follow
+        || opts.json
+        || opts.rev.filter_given()
+        || opts.rev.first_parent
+        || opts.rev.order != crate::revision::walk::Order::Date
+        || opts.merges.mode != MergeDiff::Unset
+        || opts.diff.options.pickaxe.is_some()
+        || !opts.diff.options.filter.is_empty()
+        || opts.diff.options.reverse
+    {
+        return Err(Fatal::new(
+            "log -L with --follow, --json, commit filters, counts, orders, merge options, a pickaxe, --diff-filter or -R is not supported by oxgit",
+        ));
+    }
+    let arg = super::line_log::parse(repo, &ctx.cwd, &opts.line_ranges)?;
+    let text = super::line_log::LineLog {
+        repo,
+        options: &opts.diff.options,
+        rev: &opts.rev,
+        no_output: opts.diff.no_output,
+    }
+    .text(&arg, formatter)?;
+    ctx.out.write_all(&text)?;
+    Ok(0)
 }
 
 /// Counts a shown commit against `-n` (when `log` counts them itself); whether that was
@@ -579,6 +626,7 @@ fn parse_args(
         paths: Vec::new(),
         merges: MergeArgs::default(),
         follow: false,
+        line_ranges: Vec::new(),
     };
     let mut i = 0;
     while i < args.len() {
@@ -593,6 +641,14 @@ fn parse_args(
         match a {
             "--json" => o.json = true,
             "--follow" => o.follow = true,
+            "-L" => {
+                i += 1;
+                let v = args
+                    .get(i)
+                    .ok_or_else(|| Fatal::usage("switch `L' requires a value"))?;
+                o.line_ranges.push(v.clone());
+            }
+            _ if a.starts_with("-L") => o.line_ranges.push(a[2..].to_string()),
             "--" => {
                 o.paths.extend(args[i + 1..].iter().cloned());
                 break;

@@ -6,6 +6,7 @@ pub mod change;
 pub mod color;
 pub mod combined;
 pub mod line;
+pub mod line_log;
 pub mod patch;
 pub mod pickaxe;
 pub mod quote;
