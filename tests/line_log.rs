@@ -9,6 +9,8 @@ mod common;
 use common::*;
 
 const FORMATS: &[&[&str]] = &[
+    &["--color=always", "--format=%s"],
+    &["--color=always"],
     &["--format=%s"],
     &[],
     &["--oneline", "-s"],

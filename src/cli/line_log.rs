@@ -56,6 +56,8 @@ pub(super) struct LineLog<'a> {
     pub rev: &'a RevArgs,
     /// `-s`: the commits without their diffs.
     pub no_output: bool,
+    /// The colours, when colouring.
+    pub palette: Option<&'a crate::diff::color::DiffPalette>,
 }
 
 impl LineLog<'_> {
@@ -161,6 +163,7 @@ impl LineLog<'_> {
                             &content,
                             &ranges,
                             &mapped.touched,
+                            self.palette,
                         );
                     }
                 }

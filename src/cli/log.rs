@@ -353,6 +353,7 @@ fn line_log(
         options: &opts.diff.options,
         rev: &opts.rev,
         no_output: opts.diff.no_output,
+        palette: opts.diff.palette()?,
     }
     .text(&arg, formatter)?;
     ctx.out.write_all(&text)?;

@@ -166,21 +166,38 @@ fn line_ends(data: &[u8]) -> Vec<usize> {
     v
 }
 
-fn print_line(out: &mut Vec<u8>, mark: u8, data: &[u8], ends: &[usize], i: usize) {
+/// The colours of the line-log diff: `(meta, frag, context, old, new, reset)`, empty
+/// without a palette.
+type Colors<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str, &'a str);
+
+fn print_line(
+    out: &mut Vec<u8>,
+    mark: u8,
+    color: (&str, &str),
+    data: &[u8],
+    ends: &[usize],
+    i: usize,
+) {
     let (Some(&a), Some(&b)) = (ends.get(i), ends.get(i + 1)) else {
         return;
     };
+    let line = &data[a..b];
+    let text = line.strip_suffix(b"\n").unwrap_or(line);
+    out.extend_from_slice(color.0.as_bytes());
     out.push(mark);
-    out.extend_from_slice(&data[a..b]);
-    if !data[a..b].ends_with(b"\n") {
-        out.extend_from_slice(b"\n\\ No newline at end of file\n");
+    out.extend_from_slice(text);
+    out.extend_from_slice(color.1.as_bytes());
+    out.push(b'\n');
+    if text.len() == line.len() {
+        out.extend_from_slice(b"\\ No newline at end of file\n");
     }
 }
 
 /// The diff of a commit limited to its `ranges`, as git's line-log prints it: the
 /// `diff --git` and `---`/`+++` lines (`old_path` `None`: the file is new), then one
 /// hunk per range with a touched hunk, showing every line of the range. `touched` are
-/// the hunks [`map_across`] found.
+/// the hunks [`map_across`] found; `palette` colours it as git does.
+#[allow(clippy::too_many_arguments)]
 pub fn write_diff(
     out: &mut Vec<u8>,
     old_path: Option<&[u8]>,
@@ -189,25 +206,34 @@ pub fn write_diff(
     new: &[u8],
     ranges: &[Range],
     touched: &[Hunk],
+    palette: Option<&super::color::DiffPalette>,
 ) {
+    let (meta, frag, context, del, add, reset): Colors<'_> = match palette {
+        Some(p) => (
+            &p.meta,
+            &p.frag,
+            &p.context,
+            &p.old,
+            &p.new,
+            super::color::RESET,
+        ),
+        None => ("", "", "", "", "", ""),
+    };
     let p_ends = line_ends(old);
     let t_ends = line_ends(new);
     let shown_old = old_path.unwrap_or(new_path);
-    out.extend_from_slice(b"diff --git a/");
-    out.extend_from_slice(shown_old);
-    out.extend_from_slice(b" b/");
-    out.extend_from_slice(new_path);
-    out.extend_from_slice(b"\n--- ");
+    let line = |out: &mut Vec<u8>, parts: &[&[u8]]| {
+        out.extend_from_slice(meta.as_bytes());
+        parts.iter().for_each(|p| out.extend_from_slice(p));
+        out.extend_from_slice(reset.as_bytes());
+        out.push(b'\n');
+    };
+    line(out, &[b"diff --git a/", shown_old, b" b/", new_path]);
     match old_path {
-        Some(p) => {
-            out.extend_from_slice(b"a/");
-            out.extend_from_slice(p);
-        }
-        None => out.extend_from_slice(b"/dev/null"),
+        Some(p) => line(out, &[b"--- a/", p]),
+        None => line(out, &[b"--- /dev/null"]),
     }
-    out.extend_from_slice(b"\n+++ b/");
-    out.extend_from_slice(new_path);
-    out.push(b'\n');
+    line(out, &[b"+++ b/", new_path]);
     let mut j = 0;
     for r in ranges {
         let (t_start, t_end) = (r.start as isize, r.end as isize);
@@ -242,7 +268,7 @@ pub fn write_diff(
         }
         out.extend_from_slice(
             format!(
-                "@@ -{},{} +{},{} @@\n",
+                "{frag}@@ -{},{} +{},{} @@{reset}\n",
                 p_start + 1,
                 p_end - p_start,
                 t_start + 1,
@@ -253,20 +279,20 @@ pub fn write_diff(
         let mut t_cur = r.start;
         while j < touched.len() && target(j).start < r.end {
             while t_cur < target(j).start {
-                print_line(out, b' ', new, &t_ends, t_cur);
+                print_line(out, b' ', (context, reset), new, &t_ends, t_cur);
                 t_cur += 1;
             }
             for k in parent(j).start..parent(j).end {
-                print_line(out, b'-', old, &p_ends, k);
+                print_line(out, b'-', (del, reset), old, &p_ends, k);
             }
             while t_cur < target(j).end && t_cur < r.end {
-                print_line(out, b'+', new, &t_ends, t_cur);
+                print_line(out, b'+', (add, reset), new, &t_ends, t_cur);
                 t_cur += 1;
             }
             j += 1;
         }
         while t_cur < r.end {
-            print_line(out, b' ', new, &t_ends, t_cur);
+            print_line(out, b' ', (context, reset), new, &t_ends, t_cur);
             t_cur += 1;
         }
     }
