@@ -54,6 +54,10 @@ fn fixtures_as_git_does() {
         "1,1:alt.txt",
         "1,3:added.txt",
         "2:added.txt",
+        "/foo/,+1:words.txt",
+        "/foo  foo/:words.txt",
+        "1,/foo/:words.txt",
+        "/needle/,/tail/:added.txt",
     ] {
         check(&dir, r);
     }
@@ -70,6 +74,10 @@ fn errors_as_git_does() {
         &["log", "-L", "1,2:added.txt", "--stat"],
         &["log", "-L", "1,2:added.txt", "--name-only"],
         &["log", "-L", "1,2:added.txt", "--", "added.txt"],
+        &["log", "-L", "/nomatch/,2:words.txt"],
+        &["log", "-L", "/a\\/b/:words.txt"],
+        &["log", "-L", "1,x:words.txt"],
+        &["log", "-L", "1,2"],
     ] {
         assert_same(&dir, a);
     }

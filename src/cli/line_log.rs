@@ -1,7 +1,8 @@
 //! `log -L <start>,<end>:<file>`: the commits that changed those lines, newest first,
 //! each with the diff limited to the lines (`crate::diff::line_log`), the range carried
 //! back through each commit's changes and the file's renames. oxgit follows linear
-//! history only: a merge reached while the range is alive is refused before anything is
+//! history, and merges through the first parent that leaves the lines alone (as git
+//! does); a merge that changed them against every parent is refused before anything is
 //! printed, as are `:<funcname>` and several `-L`.
 
 use super::rev_args::RevArgs;
@@ -33,14 +34,23 @@ pub(super) fn parse(
     if spec.starts_with(':') || spec.starts_with("^:") {
         return Err(Fatal::new("log -L :<funcname> is not supported by oxgit"));
     }
-    if spec.contains('/') && spec.find('/') < spec.find(':') {
-        return Err(Fatal::new("log -L /<regex>/ is not supported by oxgit"));
+    // The range ends at the first `:` outside a `/regex/`.
+    let bytes = spec.as_bytes();
+    let (mut i, mut in_regex) = (0, false);
+    while i < bytes.len() && (in_regex || bytes[i] != b':') {
+        match bytes[i] {
+            b'\\' if in_regex => i += 1,
+            b'/' => in_regex = !in_regex,
+            _ => {}
+        }
+        i += 1;
     }
-    let Some((range, file)) = spec.split_once(':') else {
+    if i >= bytes.len() {
         return Err(Fatal::new(format!(
             "-L argument not 'start,end:file' or ':funcname:file': {spec}"
         )));
-    };
+    }
+    let (range, file) = (&spec[..i], &spec[i + 1..]);
     let items = crate::api::relative_pathspec(repo, cwd, &[file]).map_err(super::diff::fatal)?;
     let path = String::from_utf8_lossy(&items[0]).into_owned();
     Ok(LineRangeArg {
