@@ -9,6 +9,9 @@ mod common;
 use common::*;
 
 const FORMATS: &[&[&str]] = &[
+    &["--format="],
+    &["--decorate", "--oneline"],
+    &["--pretty=raw"],
     &["--color=always", "--format=%s"],
     &["--color=always"],
     &["--format=%s"],
@@ -94,6 +97,7 @@ fn refuses_what_it_does_not_follow() {
             &["log", "-L", "1,2:added.txt", "-L", "1,1:alt.txt"],
         ),
         ("pickaxe", &["log", "-L", "1,2:added.txt", "-n1"]),
+        ("pickaxe", &["log", "-L", "1,2:added.txt", "-z"]),
     ] {
         let dir = fixture(fixture_name);
         let out = run(

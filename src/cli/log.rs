@@ -342,9 +342,10 @@ fn line_log(
         || opts.diff.options.pickaxe.is_some()
         || !opts.diff.options.filter.is_empty()
         || opts.diff.options.reverse
+        || opts.diff.nul
     {
         return Err(Fatal::new(
-            "log -L with --follow, --json, commit filters, counts, orders, merge options, a pickaxe, --diff-filter or -R is not supported by oxgit",
+            "log -L with --follow, --json, commit filters, counts, orders, merge options, a pickaxe, --diff-filter, -R or -z is not supported by oxgit",
         ));
     }
     let arg = super::line_log::parse(repo, &ctx.cwd, &opts.line_ranges)?;
