@@ -66,6 +66,29 @@ fn fixtures_as_git_does() {
     }
 }
 
+/// Several ranges of one file (joined when they touch), `-n` and `--skip` counting
+/// shown commits.
+#[test]
+fn several_ranges_and_counts_as_git_does() {
+    let dir = fixture("pickaxe");
+    for a in [
+        "-L 1,2:words.txt --oneline -s -n2",
+        "-L 1,2:words.txt --oneline -n1",
+        "-L 1,2:words.txt --oneline -s -n2 --skip=1",
+        "-L 1,2:words.txt --skip=5 --format=%s",
+        "-L 1,1:words.txt -n0 --format=%s",
+        "-L 1,1:words.txt -L 2,2:words.txt --oneline",
+        "-L 2,2:words.txt -L 1,1:words.txt --oneline -s",
+        "-L 1,1:added.txt -L /needle/,+1:added.txt --format=%s",
+        "-L 1,2:added.txt -L 2,3:added.txt --format=%s",
+        "-L 3,3:added.txt -L 1,1:added.txt --format=%s",
+    ] {
+        let mut args = vec!["log"];
+        args.extend(a.split(' '));
+        assert_same(&dir, &args);
+    }
+}
+
 #[test]
 fn errors_as_git_does() {
     let dir = fixture("pickaxe");
@@ -96,7 +119,7 @@ fn refuses_what_it_does_not_follow() {
             "pickaxe",
             &["log", "-L", "1,2:added.txt", "-L", "1,1:alt.txt"],
         ),
-        ("pickaxe", &["log", "-L", "1,2:added.txt", "-n1"]),
+        ("pickaxe", &["log", "-L", "1,2:added.txt", "--reverse"]),
         ("pickaxe", &["log", "-L", "1,2:added.txt", "-z"]),
     ] {
         let dir = fixture(fixture_name);
@@ -172,13 +195,18 @@ fn random_histories_as_git_does() {
                 &["commit", "-q", "--allow-empty", "-m", &format!("c{n}")],
             );
         }
-        for _ in 0..6 {
+        let random_range = |rng: &mut Rng| {
             let a = 1 + rng.below(lines.len());
             let b = a + rng.below(lines.len() + 2 - a);
-            let range = format!("{a},{b}:{name}");
+            format!("{a},{b}:{name}")
+        };
+        for _ in 0..6 {
+            let range = random_range(&mut rng);
             assert_same(&dir, &["log", "-L", &range, "--format=%s"]);
             assert_same(&dir, &["log", "-L", &range, "--oneline", "-s"]);
         }
+        let (r1, r2) = (random_range(&mut rng), random_range(&mut rng));
+        assert_same(&dir, &["log", "-L", &r1, "-L", &r2, "--format=%s"]);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

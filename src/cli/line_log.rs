@@ -3,7 +3,7 @@
 //! back through each commit's changes and the file's renames. oxgit follows linear
 //! history, and merges through the first parent that leaves the lines alone (as git
 //! does); a merge that changed them against every parent is refused before anything is
-//! printed, as are `:<funcname>` and several `-L`.
+//! printed, as are `:<funcname>` and ranges of several files.
 
 use super::rev_args::RevArgs;
 use super::Fatal;
@@ -22,15 +22,25 @@ pub(super) struct LineRangeArg {
 }
 
 /// Splits `-L` values (`<range>:<file>`, the file relative to `cwd`); refuses what oxgit
-/// does not do.
+/// does not do (ranges of several files).
 pub(super) fn parse(
     repo: &Repository,
     cwd: &std::path::Path,
     specs: &[String],
-) -> Result<LineRangeArg, Fatal> {
-    let [spec] = specs else {
-        return Err(Fatal::new("log with several -L is not supported by oxgit"));
-    };
+) -> Result<Vec<LineRangeArg>, Fatal> {
+    let args = specs
+        .iter()
+        .map(|s| parse_one(repo, cwd, s))
+        .collect::<Result<Vec<_>, _>>()?;
+    if args.iter().any(|a| a.path != args[0].path) {
+        return Err(Fatal::new(
+            "log -L with ranges of several files is not supported by oxgit",
+        ));
+    }
+    Ok(args)
+}
+
+fn parse_one(repo: &Repository, cwd: &std::path::Path, spec: &str) -> Result<LineRangeArg, Fatal> {
     if spec.starts_with(':') || spec.starts_with("^:") {
         return Err(Fatal::new("log -L :<funcname> is not supported by oxgit"));
     }
@@ -66,51 +76,32 @@ pub(super) struct LineLog<'a> {
     pub rev: &'a RevArgs,
     /// `-s`: the commits without their diffs.
     pub no_output: bool,
+    /// `--skip`, counted over shown commits.
+    pub skip: usize,
+    /// `-n`, counted over shown commits.
+    pub max_count: Option<usize>,
     /// The colours, when colouring.
     pub palette: Option<&'a crate::diff::color::DiffPalette>,
 }
 
 impl LineLog<'_> {
-    /// The output of `log -L` for `arg`, formatted by `formatter`.
+    /// The output of `log -L` for `args` (ranges of one file), formatted by
+    /// `formatter`.
     pub fn text(
         &self,
-        arg: &LineRangeArg,
+        args: &[LineRangeArg],
         formatter: &mut Formatter<'_>,
     ) -> Result<Vec<u8>, Fatal> {
         let repo = self.repo;
         let tip = self.tip()?;
-        let mut path = arg.path.clone();
+        let mut path = args[0].path.clone();
         let mut content = match blob_at(repo, &tip, &path)? {
             Some((_, data)) => data,
             None => return Err(Fatal::new(format!("There is no path {path} in the commit"))),
         };
-        let starts = crate::blame::line_starts(&content);
-        let lines = (starts.len() - 1) as i64;
-        let Some((mut bottom, mut top)) =
-            super::blame::parse_range(&arg.range, &content, &starts, lines, 1)?
-        else {
-            return Err(Fatal::new(format!(
-                "-L argument not 'start,end:file' or ':funcname:file': {}:{}",
-                arg.range, arg.path
-            )));
-        };
-        if arg.range.starts_with('0') {
-            return Err(Fatal::new("-L invalid line number: 0"));
-        }
-        if (lines == 0 && (top != 0 || bottom != 0)) || lines < bottom {
-            let unit = if lines == 1 { "line" } else { "lines" };
-            return Err(Fatal::new(format!("file {path} has only {lines} {unit}")));
-        }
-        if bottom < 1 {
-            bottom = 1;
-        }
-        if top < 1 || lines < top {
-            top = lines;
-        }
-        let mut ranges = vec![Range {
-            start: (bottom - 1) as usize,
-            end: top as usize,
-        }];
+        let mut ranges = line_ranges(args, &content, &path)?;
+        let mut to_skip = self.skip;
+        let mut left = self.max_count;
         let mut out = Vec::new();
         let mut state = crate::diff::line::State::new();
         let mut commit = tip;
@@ -158,7 +149,13 @@ impl LineLog<'_> {
                 let all = line_log::hunks(old_content, &content, &mut state)
                     .map_err(|e| Fatal::new(e.to_string()))?;
                 let mapped = line_log::map_across(&ranges, &all);
-                if mapped.changed() {
+                let shown = mapped.changed() && left != Some(0) && {
+                    let skipped = to_skip > 0;
+                    to_skip = to_skip.saturating_sub(1);
+                    !skipped
+                };
+                if shown {
+                    left = left.map(|n| n - 1);
                     let info = CommitInfo::new(c.id, c.tree, &c.parents, &c.data);
                     formatter
                         .write_entry(&info, &mut out)
@@ -244,6 +241,55 @@ impl LineLog<'_> {
             None => Ok(None),
         }
     }
+}
+
+/// The ranges `args` give in `content` (the file at the starting commit): git's range
+/// syntax, each `/regex/` searched from after the ranges before it, clamped to the file,
+/// sorted and merged (adjacent ranges join).
+fn line_ranges(args: &[LineRangeArg], content: &[u8], path: &str) -> Result<Vec<Range>, Fatal> {
+    let starts = crate::blame::line_starts(content);
+    let lines = (starts.len() - 1) as i64;
+    let mut ranges: Vec<Range> = Vec::new();
+    for arg in args {
+        let anchor = ranges.iter().map(|r| r.end as i64 + 1).max().unwrap_or(1);
+        let Some((mut bottom, mut top)) =
+            super::blame::parse_range(&arg.range, content, &starts, lines, anchor)?
+        else {
+            return Err(Fatal::new(format!(
+                "-L argument not 'start,end:file' or ':funcname:file': {}:{}",
+                arg.range, arg.path
+            )));
+        };
+        if arg.range.starts_with('0') {
+            return Err(Fatal::new("-L invalid line number: 0"));
+        }
+        if (lines == 0 && (top != 0 || bottom != 0)) || lines < bottom {
+            let unit = if lines == 1 { "line" } else { "lines" };
+            return Err(Fatal::new(format!("file {path} has only {lines} {unit}")));
+        }
+        if bottom < 1 {
+            bottom = 1;
+        }
+        if top < 1 || lines < top {
+            top = lines;
+        }
+        ranges.push(Range {
+            start: (bottom - 1) as usize,
+            end: top as usize,
+        });
+    }
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut merged: Vec<Range> = Vec::new();
+    for r in ranges {
+        if r.start == r.end {
+            continue;
+        }
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    Ok(merged)
 }
 
 /// The blob at `path` in `commit` (a regular file or symlink), if there is one.

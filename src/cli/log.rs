@@ -335,7 +335,8 @@ fn line_log(
     }
     if opts.follow
         || opts.json
-        || opts.rev.filter_given()
+        || opts.rev.commit_filter_given()
+        || opts.rev.filter.reverse
         || opts.rev.first_parent
         || opts.rev.order != crate::revision::walk::Order::Date
         || opts.merges.mode != MergeDiff::Unset
@@ -345,18 +346,20 @@ fn line_log(
         || opts.diff.nul
     {
         return Err(Fatal::new(
-            "log -L with --follow, --json, commit filters, counts, orders, merge options, a pickaxe, --diff-filter, -R or -z is not supported by oxgit",
+            "log -L with --follow, --json, commit filters, --reverse, orders, merge options, a pickaxe, --diff-filter, -R or -z is not supported by oxgit",
         ));
     }
-    let arg = super::line_log::parse(repo, &ctx.cwd, &opts.line_ranges)?;
+    let args = super::line_log::parse(repo, &ctx.cwd, &opts.line_ranges)?;
     let text = super::line_log::LineLog {
         repo,
         options: &opts.diff.options,
         rev: &opts.rev,
         no_output: opts.diff.no_output,
+        skip: opts.rev.filter.skip,
+        max_count: opts.rev.filter.max_count,
         palette: opts.diff.palette()?,
     }
-    .text(&arg, formatter)?;
+    .text(&args, formatter)?;
     ctx.out.write_all(&text)?;
     Ok(0)
 }

@@ -91,6 +91,13 @@ impl RevArgs {
     /// Whether a commit filter, count or order option was given (`show` takes none).
     pub fn filter_given(&self) -> bool {
         let f = &self.filter;
+        self.commit_filter_given() || f.skip > 0 || f.reverse || f.max_count.is_some()
+    }
+
+    /// Whether a commit filter (`--author`, `--grep`, `--since`, `--merges`...) was
+    /// given.
+    pub fn commit_filter_given(&self) -> bool {
+        let f = &self.filter;
         !f.authors.is_empty()
             || !f.committers.is_empty()
             || !f.greps.is_empty()
@@ -100,9 +107,6 @@ impl RevArgs {
             || f.min_age.is_some()
             || f.min_parents.is_some()
             || f.max_parents.is_some()
-            || f.skip > 0
-            || f.reverse
-            || f.max_count.is_some()
     }
 }
 
