@@ -5,6 +5,7 @@
 use super::format::{GitText, Sections, Style};
 use super::{Abbrev, DiffOptions, DiffRequest, Differ, Endpoints, Error, Side};
 use crate::diff::combined::{intersect, Combined, CombinedPath, MAX_PARENTS};
+use crate::diff::pickaxe::PickaxeKind;
 use crate::diff::quote::{write_name_terminated, write_quoted};
 use crate::odb::Abbreviator;
 use crate::oid::ObjectId;
@@ -74,15 +75,38 @@ pub fn write_combined(
         return Ok(());
     }
 
+    // git pairs paths through each parent's diffcore when a stage of it applies; with
+    // only `--find-object`, it walks the trees together and keeps the paths where the
+    // merge or any parent has the object (`combined_objfind`).
+    let objects = match &opts.pickaxe {
+        Some(p)
+            if opts.rename_options().is_none()
+                && opts.breaks.is_none()
+                && opts.filter.is_empty() =>
+        {
+            match &p.kind {
+                PickaxeKind::Objects(ids) => Some(ids.clone()),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    let mut per_parent_opts = opts.clone();
+    if objects.is_some() {
+        per_parent_opts.pickaxe = None;
+    }
     let mut per_parent = Vec::with_capacity(parents.len());
     for p in parents {
         let request = DiffRequest::with_options(
             Endpoints::pair(Side::Id(*p), Side::Id(commit)),
-            opts.clone(),
+            per_parent_opts.clone(),
         );
         per_parent.push(super::changes(repo, &request)?.0);
     }
-    let paths = intersect(&per_parent);
+    let mut paths = intersect(&per_parent);
+    if let Some(ids) = objects {
+        paths.retain(|p| ids.contains(&p.id) || p.parents.iter().any(|s| ids.contains(&s.id)));
+    }
     let mut abbrev = Abbreviator::new(repo.odb());
     if sections.intersects(names) {
         let start = match how.style.abbrev {

@@ -217,6 +217,7 @@ impl<'r> Differ<'r> {
             options,
             &mut self.warnings,
             content.as_ref().map(|c| c as &dyn ContentSource),
+            &mut side_loader(repo, options, old, new, provider),
         );
         if let Some(e) = content.and_then(|c| c.error.into_inner().ok().flatten()) {
             return Err(e);
@@ -229,7 +230,7 @@ impl<'r> Differ<'r> {
     /// Runs `request` into `sink` with memory bounded by the files in flight, not by the
     /// size of the diff, where git's rules allow it: between two trees, for a sink that
     /// does not need the change list up front ([`Sink::needs_change_list`]), without
-    /// break or copy detection and without `--diff-filter=*`. File pairs stream from the
+    /// break or copy detection, without `--diff-filter=*` and without a pickaxe. File pairs stream from the
     /// tree diff until the first added or deleted path (rename detection pairs those);
     /// from there on the rest is listed and run through rename detection first. The sink
     /// sees the same events as with [`Differ::run`], except that [`Begin::changes`] is
@@ -251,7 +252,8 @@ impl<'r> Differ<'r> {
             && !renames
                 .as_ref()
                 .is_some_and(|r| r.copies || r.copies_harder)
-            && differ.options.filter.is_per_file();
+            && differ.options.filter.is_per_file()
+            && differ.options.pickaxe.is_none();
         match trees {
             Some((a, b)) if streamable => differ.stream_trees(a, b, renames.is_some(), sink),
             _ => differ.list_changes(None)?.run(sink),
@@ -337,7 +339,9 @@ impl<'r> Differ<'r> {
                 return Ok(false);
             }
             if let Some(tail) = tail {
-                let files = diffcore(odb, tail, &self.options, &mut self.warnings, None)?;
+                let (repo, options) = (self.repo, &self.options);
+                let mut load = side_loader(repo, options, &self.old, &self.new, None);
+                let files = diffcore(odb, tail, options, &mut self.warnings, None, &mut load)?;
                 changes += files.len();
                 return self.diff_files(&files, sink, &mut outcome, &mut worker);
             }
@@ -560,6 +564,7 @@ pub(crate) fn diffcore(
     options: &DiffOptions,
     warnings: &mut Vec<Warning>,
     content: Option<&dyn ContentSource>,
+    load: &mut Loader<'_>,
 ) -> Result<Vec<Change>, Error> {
     let renames = options.rename_options();
     // A provider lists only changes (a submodule only dirty in the work tree has equal
@@ -570,7 +575,7 @@ pub(crate) fn diffcore(
     if options.breaks.is_none() && !queue.iter().any(|c| c.kind == ChangeKind::Added) {
         let mut queue = queue;
         queue.retain(|c| provided || !c.is_unmodified());
-        return Ok(options.filter.apply(queue));
+        return select(queue, options, load);
     }
     let mut outcome = crate::diff::diffcore_with(
         odb,
@@ -587,7 +592,49 @@ pub(crate) fn diffcore(
     }
     // With copies harder the tree diff included unchanged files; they are not changes.
     outcome.changes.retain(|c| provided || !c.is_unmodified());
-    Ok(options.filter.apply(outcome.changes))
+    select(outcome.changes, options, load)
+}
+
+/// Reads both sides of a change into two buffers (for the pickaxe).
+pub(crate) type Loader<'a> = crate::diff::pickaxe::Load<'a, Error>;
+
+/// The last stages of diffcore: the pickaxe, then `--diff-filter`.
+fn select(
+    changes: Vec<Change>,
+    options: &DiffOptions,
+    load: &mut Loader<'_>,
+) -> Result<Vec<Change>, Error> {
+    let changes = match &options.pickaxe {
+        Some(p) => p.filter(changes, &options.line, load)?,
+        None => changes,
+    };
+    Ok(options.filter.apply(changes))
+}
+
+/// A [`Loader`] reading the sides `old` and `new` as the file diff does (blobs, gitlinks'
+/// `Subproject commit` lines, the provider's index and work-tree files).
+pub(crate) fn side_loader<'a>(
+    repo: &'a Repository,
+    options: &'a DiffOptions,
+    old: &'a Resolved,
+    new: &'a Resolved,
+    provider: Option<&'a dyn SideProvider>,
+) -> impl FnMut(&Change, &mut Vec<u8>, &mut Vec<u8>) -> Result<(), Error> + 'a {
+    let ctx = FileCtx {
+        repo,
+        options,
+        detail: Detail::Counts,
+        damage: false,
+        abbrev_start: None,
+        provider,
+        old,
+        new,
+    };
+    move |c, a, b| {
+        ctx.load(ctx.old, c.old_mode, &c.old_id, &c.old_path, a)?;
+        ctx.load(ctx.new, c.new_mode, &c.new_id, &c.new_path, b)?;
+        Ok(())
+    }
 }
 
 fn spec_of(side: &Side) -> String {

@@ -33,6 +33,9 @@ pub enum Error {
         /// Why.
         source: crate::diff::line::Error,
     },
+    /// The pickaxe's options or pattern are unusable.
+    #[error(transparent)]
+    Pickaxe(#[from] crate::diff::pickaxe::PickaxeError),
     /// The request itself is invalid (a malformed option value, a path outside the
     /// repository, endpoints that cannot be compared).
     #[error("{0}")]
@@ -89,6 +92,10 @@ impl Error {
             Error::MergeBase(MergeBaseError::NotACommit(_)) => ErrorKind::BadRequest,
             Error::MergeBase(_) => ErrorKind::Corrupt,
             Error::Line { .. } => ErrorKind::Unsupported,
+            Error::Pickaxe(crate::diff::pickaxe::PickaxeError::Unsupported(_)) => {
+                ErrorKind::Unsupported
+            }
+            Error::Pickaxe(_) => ErrorKind::BadRequest,
             Error::BadRequest(_) => ErrorKind::BadRequest,
             Error::NotFound(_) => ErrorKind::NotFound,
             Error::Unsupported(_) => ErrorKind::Unsupported,

@@ -252,8 +252,6 @@ impl<'r> CommitDiffState<'r> {
             (parent_tree.as_ref(), Some(&commit.tree))
         };
         self.tree_diff.diff(old, new, &mut |c| queue.push(c))?;
-        let mut warnings = Vec::new();
-        let changes = super::diffcore(repo.odb(), queue, options, &mut warnings, None)?;
         let empty = repo.hash_kind().empty_tree();
         let parent_side = Resolved::Tree {
             tree: parent_tree.unwrap_or(empty),
@@ -267,6 +265,11 @@ impl<'r> CommitDiffState<'r> {
             (commit_side, parent_side)
         } else {
             (parent_side, commit_side)
+        };
+        let mut warnings = Vec::new();
+        let changes = {
+            let mut load = super::differ::side_loader(repo, options, &old, &new, None);
+            super::diffcore(repo.odb(), queue, options, &mut warnings, None, &mut load)?
         };
         Ok(Differ::from_changes(repo, options.clone(), old, new, changes, warnings).sequential())
     }

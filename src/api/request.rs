@@ -260,6 +260,10 @@ pub struct DiffOptions {
     pub breaks: Option<BreakOptions>,
     /// `--diff-filter`.
     pub filter: DiffFilter,
+    /// `-S`, `-G`, `--find-object` (with `--pickaxe-regex`, `--pickaxe-all`, `-i`):
+    /// only the file pairs the pickaxe finds interesting, selected after rename
+    /// detection and before `--diff-filter`.
+    pub pickaxe: Option<crate::diff::pickaxe::Pickaxe>,
     /// `-R`: swap the two sides.
     pub reverse: bool,
     /// The line diff: algorithm, context, whitespace handling (`diff.algorithm`,
@@ -312,6 +316,7 @@ impl Default for DiffOptions {
             rename_limit: crate::diff::rename::DEFAULT_RENAME_LIMIT,
             breaks: None,
             filter: DiffFilter::default(),
+            pickaxe: None,
             reverse: false,
             line: line::Options::default(),
             quote_path: true,

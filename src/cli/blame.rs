@@ -482,7 +482,7 @@ fn file_at(repo: &Repository, commit: ObjectId, path: &str, rev: &str) -> Result
 
 /// git's `parse_range_arg`: `(begin, end)` in 1-based lines (0: unset), or `None` for a
 /// malformed range (git then prints its usage line).
-fn parse_range(
+pub(super) fn parse_range(
     arg: &str,
     data: &[u8],
     starts: &[usize],

@@ -89,6 +89,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         }
         i += 1;
     }
+    d.finish(&repo)?;
     let s = d.sections;
     let exclusive = [
         s.contains(Sections::NAME_ONLY),

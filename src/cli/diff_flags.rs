@@ -36,6 +36,19 @@ pub struct DiffArgs {
     color_pager: bool,
     /// The `color.diff.<slot>` palette, or why oxgit cannot colour as git would.
     palette: Result<DiffPalette, String>,
+    /// The pickaxe flags as given (checked and set by [`DiffArgs::finish`]).
+    pickaxe: PickaxeFlags,
+}
+
+/// `-S`, `-G`, `--find-object`, `--pickaxe-regex`, `--pickaxe-all`, `-i` as given.
+#[derive(Clone, Debug, Default)]
+struct PickaxeFlags {
+    string: Option<String>,
+    grep: Option<String>,
+    objects: Vec<String>,
+    regex: bool,
+    all: bool,
+    ignore_case: bool,
 }
 
 impl DiffArgs {
@@ -72,7 +85,52 @@ impl DiffArgs {
             stat_width_given: false,
             nul: false,
             hex_len: repo.hash_kind().hex_len(),
+            pickaxe: PickaxeFlags::default(),
         })
+    }
+
+    /// `-i` / `--regexp-ignore-case` given to a command that parses it as a revision
+    /// option first (`log`, `show`): it applies to the pickaxe too.
+    pub fn set_ignore_case(&mut self, on: bool) {
+        self.pickaxe.ignore_case |= on;
+    }
+
+    /// Settles what needs all the flags (after parsing, as git's `diff_setup_done`): the
+    /// pickaxe, with git's checks of the flags that do not go together, and the
+    /// `--find-object` ids resolved in `repo`.
+    pub fn finish(&mut self, repo: &Repository) -> Result<(), Fatal> {
+        use crate::diff::pickaxe::{Pickaxe, PickaxeKind};
+        let p = &self.pickaxe;
+        let kinds = [p.string.is_some(), p.grep.is_some(), !p.objects.is_empty()];
+        if kinds.iter().filter(|&&k| k).count() > 1 {
+            return Err(Fatal::new(
+                "options '-G', '-S', and '--find-object' cannot be used together",
+            ));
+        }
+        let kind = if let Some(s) = &p.string {
+            PickaxeKind::Count(s.as_bytes().to_vec())
+        } else if let Some(g) = &p.grep {
+            PickaxeKind::Grep(g.as_bytes().to_vec())
+        } else if !p.objects.is_empty() {
+            let mut ids = Vec::with_capacity(p.objects.len());
+            for spec in &p.objects {
+                let id = crate::revision::resolve(repo, spec)
+                    .map_err(|_| Fatal::usage(format!("unable to resolve '{spec}'")))?;
+                ids.push(id);
+            }
+            PickaxeKind::Objects(ids)
+        } else {
+            // `--pickaxe-regex`, `--pickaxe-all` and `-i` alone do nothing.
+            self.options.pickaxe = None;
+            return Ok(());
+        };
+        let mut pickaxe = Pickaxe::new(kind);
+        pickaxe.regex = p.regex;
+        pickaxe.all = p.all;
+        pickaxe.ignore_case = p.ignore_case;
+        pickaxe.check().map_err(|e| Fatal::new(e.to_string()))?;
+        self.options.pickaxe = Some(pickaxe);
+        Ok(())
     }
 
     /// The text style of these arguments, without colour (for JSON).
@@ -483,6 +541,34 @@ pub const FLAGS: &[Flag] = &[
         };
         Ok(())
     }),
+    flag!("-S", AttachedOrNext, |a, v| {
+        a.pickaxe.string = Some(v.ok_or_else(|| requires("S"))?.to_string());
+        Ok(())
+    }),
+    flag!("-G", AttachedOrNext, |a, v| {
+        a.pickaxe.grep = Some(v.ok_or_else(|| requires("G"))?.to_string());
+        Ok(())
+    }),
+    flag!("--find-object", Required, |a, v| {
+        a.pickaxe.objects.push(v.unwrap_or("").to_string());
+        Ok(())
+    }),
+    flag!("--pickaxe-regex", None, |a, _| {
+        a.pickaxe.regex = true;
+        Ok(())
+    }),
+    flag!("--pickaxe-all", None, |a, _| {
+        a.pickaxe.all = true;
+        Ok(())
+    }),
+    flag!("-i", None, |a, _| {
+        a.pickaxe.ignore_case = true;
+        Ok(())
+    }),
+    flag!("--regexp-ignore-case", None, |a, _| {
+        a.pickaxe.ignore_case = true;
+        Ok(())
+    }),
     flag!("--no-ext-diff", None, |_, _| Ok(())),
     flag!("--no-textconv", None, |_, _| Ok(())),
 ];
@@ -496,6 +582,11 @@ fn dirstat(a: &mut DiffArgs, params: &str) -> Result<(), Fatal> {
     })?;
     a.sections |= Sections::DIRSTAT;
     Ok(())
+}
+
+/// git's error for a short option without its value.
+fn requires(short: &str) -> Fatal {
+    Fatal::usage(format!("switch `{short}' requires a value"))
 }
 
 fn unified(a: &mut DiffArgs, v: Option<&str>) -> Result<(), Fatal> {

@@ -109,6 +109,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         }
         i += 1;
     }
+    d.finish(&repo)?;
     if all_paths && combined.is_none() {
         return Err(Fatal::new(
             "--combined-all-paths makes no sense without -c or --cc",

@@ -27,6 +27,8 @@ struct LogOptions {
     merges: MergeArgs,
     /// `--follow`.
     follow: bool,
+    /// `-L` values, as given.
+    line_ranges: Vec<String>,
 }
 
 /// Runs `log`.
@@ -76,6 +78,11 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 "log --follow with -m, -c, --cc or --diff-merges is not supported by oxgit",
             ));
         }
+        if opts.diff.options.pickaxe.is_some() {
+            return Err(Fatal::new(
+                "log --follow with -S, -G or --find-object is not supported by oxgit",
+            ));
+        }
         follow = Some(Follow {
             path: opts.diff.options.paths.remove(0),
             merges_first_parent: merge_mode == MergeDiff::FirstParent,
@@ -107,11 +114,22 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             "--topo-order and --date-order with paths are not supported by oxgit",
         ));
     }
+    if (opts.rev.graph || opts.rev.boundary)
+        && (opts.diff.options.pickaxe.is_some() || !opts.diff.options.filter.is_empty())
+    {
+        // git still draws (or lists) the commits the diff filter hides.
+        return Err(Fatal::new(
+            "log --graph or --boundary with -S, -G, --find-object or --diff-filter is not supported by oxgit",
+        ));
+    }
     let revisions = rev_args::revisions(&repo, &opts.rev)?;
     let palette = opts.diff.palette()?;
     let color = palette.is_some();
     let (mut formatter, clock) =
         rev_args::build_formatter(&repo, &opts.rev.pretty, Porcelain::Log, palette)?;
+    if !opts.line_ranges.is_empty() {
+        return line_log(&repo, ctx, &opts, &mut formatter);
+    }
     if opts.rev.graph {
         formatter.set_graph(rev_args::new_graph(&repo, color)?);
     }
@@ -153,7 +171,16 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         opts.diff.sections
     };
     let mut ws_errors = false;
-    let diff_format = !sections.is_empty();
+    // With a pickaxe or `--diff-filter`, commits whose diff keeps no file pair are not
+    // shown (git's `always_show_header` is off), so every commit is diffed; `-n` then
+    // counts shown commits (except with `--reverse`, where git counts them before).
+    let hide_empty = opts.diff.options.pickaxe.is_some() || !opts.diff.options.filter.is_empty();
+    let mut left = if hide_empty && !opts.rev.filter.reverse && follow.is_none() {
+        opts.rev.filter.max_count.take()
+    } else {
+        None
+    };
+    let diff_format = !sections.is_empty() || hide_empty;
     let mut request = HistoryRequest::new(revisions.tips, opts.diff.options.clone());
     request.first_parent = opts.rev.first_parent;
     request.merge_first_parent = Some(merge_mode == MergeDiff::FirstParent);
@@ -177,6 +204,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         None
     };
     let first_parent = opts.rev.first_parent;
+    if left == Some(0) {
+        return Ok(0);
+    }
     let out = &mut *ctx.out;
     let mut style = opts.diff.text_style()?;
     // git's log-tree swaps the prefixes with `-R` (as `show` and `diff-tree` do).
@@ -242,7 +272,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             std::mem::take(&mut pending);
         let drawn = std::mem::take(&mut drawn);
         if opts.json {
-            write_json(&history, &commits, out)?;
+            if write_json(&history, &commits, out, hide_empty, &mut left)? {
+                return Ok(0);
+            }
             continue;
         }
         let walked: Vec<WalkedCommit> = if diff_format && follow.is_none() {
@@ -306,7 +338,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 MergeDiff::FirstParent => sections != merge_sections,
                 _ => false,
             };
-            if own && c.parents.len() > 1 && !merge_sections.is_empty() {
+            if own && c.parents.len() > 1 && (!merge_sections.is_empty() || hide_empty) {
                 let merge = MergeShow {
                     repo: &repo,
                     options: &opts.diff.options,
@@ -314,8 +346,18 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                     style: &style,
                     mode: merge_mode,
                     all_paths: opts.merges.all_paths,
+                    hide_empty,
                 };
-                merge.write(&mut formatter, &mut info, c, out)?;
+                if merge.write(&mut formatter, &mut info, c, out)? && counted(&mut left) {
+                    return Ok(if ws_errors { 2 } else { 0 });
+                }
+                continue;
+            }
+            let diff = match diff {
+                Some(d) => d.map_err(super::diff::fatal)?,
+                None => None,
+            };
+            if hide_empty && diff.as_ref().is_none_or(|(_, o)| o.changes == 0) {
                 continue;
             }
             let mut buf = Vec::new();
@@ -323,8 +365,8 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 .write_entry(&info, &mut buf)
                 .map_err(|e| Fatal::new(e.to_string()))?;
             out.write_all(&buf)?;
-            let Some(diff) = diff else { continue };
-            let Some((sink, outcome)) = diff.map_err(super::diff::fatal)? else {
+            let last = counted(&mut left);
+            let Some((sink, outcome)) = diff else {
                 continue;
             };
             super::diff::print_warnings(&outcome.warnings);
@@ -333,15 +375,79 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             ws_errors |= check && !text.is_empty();
             // git's separator comes for every commit with changes, even one whose format
             // prints nothing for them (`--check` without errors, `--summary` of edits,
-            // a `--dirstat` below its limit).
-            if !text.is_empty() || outcome.changes > 0 {
+            // `-w` without anything to show, a `--dirstat` below its limit).
+            if !text.is_empty() || (!sections.is_empty() && outcome.changes > 0) {
                 let graph = formatter.graph_mut();
                 write_diff_text(out, &text, sections, !oneline && !empty_format, graph)?;
+            }
+            if last {
+                return Ok(if ws_errors { 2 } else { 0 });
             }
         }
     }
     // `--check` exits with 2 when it found whitespace errors.
     Ok(if ws_errors { 2 } else { 0 })
+}
+
+/// `log -L`: checks what goes with it, then prints the line-log.
+fn line_log(
+    repo: &crate::repo::Repository,
+    ctx: &mut Context<'_>,
+    opts: &LogOptions,
+    formatter: &mut crate::pretty::Formatter<'_>,
+) -> Result<i32, Fatal> {
+    if !opts.paths.is_empty() {
+        return Err(Fatal::new("-L<range>:<file> cannot be used with pathspec"));
+    }
+    let s = opts.diff.sections;
+    if !opts.diff.no_output && !s.is_empty() && s != Sections::PATCH {
+        return Err(Fatal::new(
+            "-L does not yet support diff formats besides -p and -s",
+        ));
+    }
+    if opts.follow
+        || opts.json
+        || opts.rev.graph
+        || opts.rev.boundary
+        || opts.rev.commit_filter_given()
+        || opts.rev.filter.reverse
+        || opts.rev.first_parent
+        || opts.rev.order != crate::revision::walk::Order::Date
+        || opts.merges.mode != MergeDiff::Unset
+        || opts.diff.options.pickaxe.is_some()
+        || !opts.diff.options.filter.is_empty()
+        || opts.diff.options.reverse
+        || opts.diff.nul
+    {
+        return Err(Fatal::new(
+            "log -L with --follow, --json, --graph, --boundary, commit filters, --reverse, orders, merge options, a pickaxe, --diff-filter, -R or -z is not supported by oxgit",
+        ));
+    }
+    let args = super::line_log::parse(repo, &ctx.cwd, &opts.line_ranges)?;
+    let text = super::line_log::LineLog {
+        repo,
+        options: &opts.diff.options,
+        rev: &opts.rev,
+        no_output: opts.diff.no_output,
+        skip: opts.rev.filter.skip,
+        max_count: opts.rev.filter.max_count,
+        palette: opts.diff.palette()?,
+    }
+    .text(&args, formatter)?;
+    ctx.out.write_all(&text)?;
+    Ok(0)
+}
+
+/// Counts a shown commit against `-n` (when `log` counts them itself); whether that was
+/// the last one.
+fn counted(left: &mut Option<usize>) -> bool {
+    match left {
+        Some(n) => {
+            *n = n.saturating_sub(1);
+            *n == 0
+        }
+        None => false,
+    }
 }
 
 /// A commit's diff text after its header: with a verbose header, git's blank line first,
@@ -497,20 +603,24 @@ pub(super) struct MergeShow<'a> {
     pub style: &'a crate::api::Style,
     pub mode: MergeDiff,
     pub all_paths: bool,
+    /// Parents whose diff keeps no file pair get no entry, and a merge no entry at all
+    /// if none has one (with a pickaxe or `--diff-filter`).
+    pub hide_empty: bool,
 }
 
 impl MergeShow<'_> {
     /// Writes merge `c`: with `-m`, the entry (` (from <parent>)`) and diff once per
-    /// parent it differs from (the entry once, without `(from ...)`, if from none);
-    /// against the first parent,
-    /// the entry and that diff; combined, the entry and the combined diff.
+    /// parent it differs from (the entry once, without `(from ...)`, if from none, unless
+    /// `hide_empty`); against the first parent, the entry and that diff; combined, the
+    /// entry and the combined diff (always, as git does). Returns whether an entry was
+    /// written.
     pub fn write(
         &self,
         formatter: &mut crate::pretty::Formatter<'_>,
         info: &mut CommitInfo<'_>,
         c: &WalkedCommit,
         out: &mut dyn Write,
-    ) -> Result<(), Fatal> {
+    ) -> Result<bool, Fatal> {
         let spec = formatter.spec().clone();
         let oneline = spec.format == Format::Builtin(Builtin::Oneline);
         let entry = |formatter: &mut crate::pretty::Formatter<'_>,
@@ -548,15 +658,16 @@ impl MergeShow<'_> {
                 }
                 info.from = (!first).then_some(*p);
                 entry(formatter, info, out)?;
-                let verbose = !oneline && !spec.is_empty();
+                let verbose = !oneline && !spec.is_empty() && !self.sections.is_empty();
                 write_diff_text(out, &text, self.sections, verbose, formatter.graph_mut())?;
                 shown = true;
             }
-            if !shown {
+            if !shown && !self.hide_empty {
                 info.from = None;
                 entry(formatter, info, out)?;
+                shown = true;
             }
-            return Ok(());
+            return Ok(shown);
         }
         entry(formatter, info, out)?;
         let how =
@@ -566,29 +677,38 @@ impl MergeShow<'_> {
         let verbose = !spec.is_empty() && !self.sections.is_empty();
         let graph = formatter.graph_mut();
         write_diff_lines(out, &text, Sections::NONE, verbose, graph, true)?;
-        Ok(())
+        Ok(true)
     }
 }
 
-/// `log --json`: each commit as one line of JSON, with what it changed.
+/// `log --json`: each commit as one line of JSON, with what it changed (with
+/// `hide_empty`, only commits with a kept file pair, counted against `left`). Returns
+/// whether `-n` is reached.
 #[cfg(feature = "json")]
 fn write_json(
     history: &History<'_>,
     commits: &[(WalkedCommit, Option<std::sync::Arc<str>>)],
     out: &mut dyn Write,
-) -> Result<(), Fatal> {
+    hide_empty: bool,
+    left: &mut Option<usize>,
+) -> Result<bool, Fatal> {
     use crate::api::json::{CommitJson, FilesJson};
     let walked: Vec<WalkedCommit> = commits.iter().map(|(c, _)| c.clone()).collect();
     let diffs = history.diff_batch(&walked, FilesJson::default);
     for (c, d) in walked.iter().zip(diffs) {
-        let files = d
-            .map_err(super::diff::fatal)?
-            .map(|(f, _)| (f.files, f.stats));
+        let d = d.map_err(super::diff::fatal)?;
+        if hide_empty && d.as_ref().is_none_or(|(_, o)| o.changes == 0) {
+            continue;
+        }
+        let files = d.map(|(f, _)| (f.files, f.stats));
         serde_json::to_writer(&mut *out, &CommitJson::of(c, files))
             .map_err(|e| Fatal::new(e.to_string()))?;
         out.write_all(b"\n")?;
+        if counted(left) {
+            return Ok(true);
+        }
     }
-    Ok(())
+    Ok(false)
 }
 
 /// `log --json` without the `json` feature.
@@ -597,7 +717,9 @@ fn write_json(
     _: &History<'_>,
     _: &[(WalkedCommit, Option<std::sync::Arc<str>>)],
     _: &mut dyn Write,
-) -> Result<(), Fatal> {
+    _: bool,
+    _: &mut Option<usize>,
+) -> Result<bool, Fatal> {
     Err(Fatal::new(
         "log --json: oxgit was built without the json feature",
     ))
@@ -615,6 +737,7 @@ fn parse_args(
         paths: Vec::new(),
         merges: MergeArgs::default(),
         follow: false,
+        line_ranges: Vec::new(),
     };
     let mut i = 0;
     while i < args.len() {
@@ -629,6 +752,14 @@ fn parse_args(
         match a {
             "--json" => o.json = true,
             "--follow" => o.follow = true,
+            "-L" => {
+                i += 1;
+                let v = args
+                    .get(i)
+                    .ok_or_else(|| Fatal::usage("switch `L' requires a value"))?;
+                o.line_ranges.push(v.clone());
+            }
+            _ if a.starts_with("-L") => o.line_ranges.push(a[2..].to_string()),
             "--" => {
                 o.paths.extend(args[i + 1..].iter().cloned());
                 break;
@@ -642,6 +773,8 @@ fn parse_args(
         }
         i += 1;
     }
+    o.diff.set_ignore_case(o.rev.filter.ignore_case());
+    o.diff.finish(repo)?;
     if o.rev.revs.iter().all(|r| r == "--not") {
         o.rev.revs.push("HEAD".to_string());
         o.rev.default_head = true;

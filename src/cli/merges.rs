@@ -200,7 +200,8 @@ pub fn combined_text(
     Ok(out)
 }
 
-/// The diff of `commit` against one `parent` (`-m`), as text, and its number of changes.
+/// The diff of `commit` against one `parent` (`-m`), as text, and its number of file
+/// pairs.
 pub fn parent_text(
     repo: &Repository,
     commit: ObjectId,

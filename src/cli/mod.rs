@@ -12,6 +12,7 @@ pub mod diff_flags;
 mod diff_tree;
 mod for_each_ref;
 mod help;
+mod line_log;
 mod log;
 mod ls_files;
 mod ls_tree;

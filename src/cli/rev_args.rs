@@ -83,9 +83,23 @@ pub(super) struct FilterArgs {
     pub max_count: Option<usize>,
 }
 
+impl FilterArgs {
+    /// `-i` / `--regexp-ignore-case` (which also applies to the pickaxe).
+    pub fn ignore_case(&self) -> bool {
+        self.ignore_case
+    }
+}
+
 impl RevArgs {
     /// Whether a commit filter, count or order option was given (`show` takes none).
     pub fn filter_given(&self) -> bool {
+        let f = &self.filter;
+        self.commit_filter_given() || f.skip > 0 || f.reverse || f.max_count.is_some()
+    }
+
+    /// Whether a commit filter (`--author`, `--grep`, `--since`, `--merges`...) was
+    /// given.
+    pub fn commit_filter_given(&self) -> bool {
         let f = &self.filter;
         !f.authors.is_empty()
             || !f.committers.is_empty()
@@ -96,9 +110,6 @@ impl RevArgs {
             || f.min_age.is_some()
             || f.min_parents.is_some()
             || f.max_parents.is_some()
-            || f.skip > 0
-            || f.reverse
-            || f.max_count.is_some()
     }
 }
 

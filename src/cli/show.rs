@@ -66,6 +66,8 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         }
         i += 1;
     }
+    diff.set_ignore_case(rev.filter.ignore_case());
+    diff.finish(&repo)?;
     if rev.revs.iter().any(|r| {
         r.starts_with('^')
             || r.contains("..")
@@ -226,8 +228,12 @@ impl Show<'_> {
         let c = WalkedCommit::read(self.repo, id).map_err(|e| Fatal::new(e.to_string()))?;
         let merge = c.parents.len() > 1;
         let mut info = CommitInfo::new(c.id, c.tree, &c.parents, &c.data);
+        // With a pickaxe or `--diff-filter`, a commit whose diff keeps no file pair is
+        // not shown.
+        let hide_empty =
+            self.diff.options.pickaxe.is_some() || !self.diff.options.filter.is_empty();
         if merge
-            && !self.sections.is_empty()
+            && (!self.sections.is_empty() || hide_empty)
             && matches!(
                 self.merge_mode,
                 MergeDiff::Separate | MergeDiff::Combined | MergeDiff::Dense
@@ -246,9 +252,18 @@ impl Show<'_> {
                 style: &style,
                 mode: self.merge_mode,
                 all_paths: self.all_paths,
+                hide_empty,
             };
-            show.write(&mut self.formatter, &mut info, &c, out)?;
-            self.shown_one = true;
+            self.shown_one |= show.write(&mut self.formatter, &mut info, &c, out)?;
+            return Ok(());
+        }
+        let diffed = !(merge && self.merge_mode == MergeDiff::Off);
+        let result = if diffed && (!self.sections.is_empty() || hide_empty) {
+            Some(self.commit_diff(id)?)
+        } else {
+            None
+        };
+        if hide_empty && result.as_ref().is_none_or(|(_, o)| o.changes == 0) {
             return Ok(());
         }
         let mut text = Vec::new();
@@ -257,21 +272,12 @@ impl Show<'_> {
             .map_err(|e| Fatal::new(e.to_string()))?;
         out.write_all(&text)?;
         self.shown_one = true;
-        if self.sections.is_empty() || (merge && self.merge_mode == MergeDiff::Off) {
+        let Some((diff, outcome)) = result else {
+            return Ok(());
+        };
+        if self.sections.is_empty() {
             return Ok(());
         }
-        let request =
-            DiffRequest::with_options(Endpoints::commit(Side::Id(id)), self.diff.options.clone());
-        let differ = Differ::new(self.repo, &request).map_err(super::diff::fatal)?;
-        super::diff::print_warnings(differ.warnings());
-        let mut style = self.diff.text_style()?;
-        // git's log-tree swaps the prefixes with `-R`.
-        if self.diff.options.reverse {
-            std::mem::swap(&mut style.src_prefix, &mut style.dst_prefix);
-        }
-        let mut sink = GitText::new(self.repo, self.sections, style, Vec::new());
-        let outcome = differ.run(&mut sink).map_err(super::diff::fatal)?;
-        let diff = sink.into_inner();
         let check = self.sections.contains(Sections::CHECK);
         self.ws_errors |= check && !diff.is_empty();
         // git's separator comes whenever there are changes, even when the format
@@ -289,5 +295,22 @@ impl Show<'_> {
         }
         out.write_all(&diff)?;
         Ok(())
+    }
+
+    /// What commit `id` changed against its first parent: the text of the sections and
+    /// the outcome.
+    fn commit_diff(&mut self, id: ObjectId) -> Result<(Vec<u8>, crate::api::Outcome), Fatal> {
+        let request =
+            DiffRequest::with_options(Endpoints::commit(Side::Id(id)), self.diff.options.clone());
+        let differ = Differ::new(self.repo, &request).map_err(super::diff::fatal)?;
+        super::diff::print_warnings(differ.warnings());
+        let mut style = self.diff.text_style()?;
+        // git's log-tree swaps the prefixes with `-R`.
+        if self.diff.options.reverse {
+            std::mem::swap(&mut style.src_prefix, &mut style.dst_prefix);
+        }
+        let mut sink = GitText::new(self.repo, self.sections, style, Vec::new());
+        let outcome = differ.run(&mut sink).map_err(super::diff::fatal)?;
+        Ok((sink.into_inner(), outcome))
     }
 }

@@ -401,6 +401,18 @@ impl Parser<'_> {
     }
 }
 
+impl Node {
+    /// Calls `f` on this node and every node inside it.
+    fn visit(&self, f: &mut dyn FnMut(&Node)) {
+        f(self);
+        match self {
+            Node::Concat(items) | Node::Alt(items) => items.iter().for_each(|n| n.visit(f)),
+            Node::Repeat(inner, ..) => inner.visit(f),
+            _ => {}
+        }
+    }
+}
+
 /// Writes `node` in the `regex` crate's syntax (bytes, Unicode off).
 fn emit(node: &Node, out: &mut String) {
     use std::fmt::Write as _;
@@ -491,12 +503,17 @@ fn emit(node: &Node, out: &mut String) {
 #[derive(Clone, Debug)]
 pub struct Matcher {
     re: regex::bytes::Regex,
-    /// The translated pattern and its flags, to build a [`LongestFinder`].
+    /// The pattern has word assertions (`\<`, `\>`, `\b`, `\B`).
+    word_assertions: bool,
+    /// The pattern has `^`.
+    line_start: bool,
+    /// The translated pattern and its flags, to build the lazy DFA below.
     translated: String,
     ignore_case: bool,
     newline: bool,
-    /// The lazy DFA of [`Matcher::longest_finder`], built on first use (`None`: it
-    /// could not be built).
+    /// The pattern as a lazy DFA reporting every match from a start, the last being the
+    /// longest (POSIX's leftmost-longest rule), for [`Matcher::longest_finder`] and
+    /// [`Matcher::count`]; built on first use (`None`: it could not be built).
     longest: std::sync::OnceLock<Option<regex_automata::hybrid::dfa::DFA>>,
 }
 
@@ -516,16 +533,22 @@ pub struct LongestFinder<'m> {
 impl LongestFinder<'_> {
     /// The leftmost-longest match in `text`, as a byte range.
     pub fn find(&mut self, text: &[u8]) -> Option<std::ops::Range<usize>> {
-        use regex_automata::{Anchored, Input};
         let m = self.matcher.re.find(text)?;
+        Some(m.start()..self.longest_end(text, m.start(), m.end()))
+    }
+
+    /// The end of the longest match in `text` from `start`, where the `regex` crate's
+    /// match ends at `end`.
+    fn longest_end(&mut self, text: &[u8], start: usize, end: usize) -> usize {
+        use regex_automata::{Anchored, Input};
         let Some((dfa, cache)) = &mut self.dfa else {
-            return Some(m.range());
+            return end;
         };
-        let input = Input::new(text).range(m.start()..).anchored(Anchored::Yes);
+        let input = Input::new(text).range(start..).anchored(Anchored::Yes);
         match dfa.try_search_fwd(cache, &input) {
-            Ok(Some(end)) if end.offset() >= m.end() => Some(m.start()..end.offset()),
-            // The lazy DFA gave up (or disagrees): the first match stands.
-            _ => Some(m.range()),
+            Ok(Some(half)) => end.max(half.offset()),
+            // The lazy DFA gave up: the first match stands.
+            _ => end,
         }
     }
 }
@@ -544,6 +567,8 @@ impl Matcher {
         ignore_case: bool,
         newline: bool,
     ) -> Result<Matcher, PatternError> {
+        let mut word_assertions = false;
+        let mut line_start = false;
         let translated = match syntax {
             Syntax::Perl => {
                 return Err(PatternError::Unsupported(
@@ -581,6 +606,12 @@ impl Matcher {
                 } else {
                     Node::Concat(parts)
                 };
+                node.visit(&mut |n| match n {
+                    Node::Assert(Assertion::Start) => line_start = true,
+                    Node::Assert(Assertion::End) => {}
+                    Node::Assert(_) => word_assertions = true,
+                    _ => {}
+                });
                 let mut s = String::new();
                 emit(&node, &mut s);
                 s
@@ -597,6 +628,8 @@ impl Matcher {
             .map_err(|_| PatternError::Unsupported("patterns this large"))?;
         Ok(Matcher {
             re,
+            word_assertions,
+            line_start,
             translated,
             ignore_case,
             newline,
@@ -611,6 +644,15 @@ impl Matcher {
         LongestFinder {
             matcher: self,
             dfa: dfa.map(|d| (d, d.create_cache())),
+        }
+    }
+
+    /// Builds the automaton of [`Matcher::longest_finder`] now, failing if it cannot be
+    /// (so that [`Matcher::count`] never falls back to the first alternative).
+    pub fn posix_longest(self) -> Result<Matcher, PatternError> {
+        match self.longest.get_or_init(|| self.build_longest()) {
+            Some(_) => Ok(self),
+            None => Err(PatternError::Unsupported("patterns this large")),
         }
     }
 
@@ -644,6 +686,43 @@ impl Matcher {
     /// The leftmost match in `text`, as a byte range.
     pub fn find(&self, text: &[u8]) -> Option<std::ops::Range<usize>> {
         self.re.find(text).map(|m| m.range())
+    }
+
+    /// How many times the pattern matches in `text` one after the other, as git's
+    /// pickaxe counts (`-S<regex> --pickaxe-regex`): each search starts where the last
+    /// match ended (one byte later after an empty match) with glibc's `REG_NOTBOL`, and
+    /// the count stops at `limit` (0: no limit). An empty text has no match.
+    ///
+    /// Searches after the first see the text before them as glibc does not (`^` at the
+    /// start of a later search, a word assertion against the byte before it): a pattern
+    /// with `^` is searched in the whole text, one with only word assertions in the
+    /// rest of it, which gives glibc's answer unless the previous match ended with a
+    /// newline (for `^`) or both kinds of assertion meet at that point.
+    pub fn count(&self, text: &[u8], limit: usize) -> usize {
+        let mut finder = self.longest_finder();
+        let mut count = 0;
+        let mut at = 0;
+        while at < text.len() {
+            let (hay, base) = if at > 0 && self.word_assertions && !self.line_start {
+                (&text[at..], at)
+            } else {
+                (text, 0)
+            };
+            let Some(m) = self.re.find_at(hay, at - base) else {
+                break;
+            };
+            let end = finder.longest_end(hay, m.start(), m.end());
+            let (start, end) = (base + m.start(), base + end);
+            at = end;
+            if at < text.len() && start == end {
+                at += 1;
+            }
+            count += 1;
+            if count == limit {
+                break;
+            }
+        }
+        count
     }
 }
 
@@ -736,6 +815,28 @@ mod tests {
         let fixed = Matcher::new(b"a.*b(", Syntax::Fixed, false, true).unwrap();
         assert!(fixed.is_match(b"xa.*b(y"));
         assert!(!fixed.is_match(b"aXXb("));
+    }
+
+    #[test]
+    fn counts_as_git_pickaxe() {
+        let count = |p: &str, t: &str| {
+            Matcher::new(p.as_bytes(), Syntax::Extended, false, true)
+                .unwrap()
+                .posix_longest()
+                .unwrap()
+                .count(t.as_bytes(), 0)
+        };
+        assert_eq!(count("a|aa", "aaa"), 2);
+        assert_eq!(count("a|ab", "abab"), 2);
+        assert_eq!(count("x*", "ab"), 2);
+        assert_eq!(count("^", "a\nb\n"), 3);
+        assert_eq!(count("^a", "aa\na"), 2);
+        assert_eq!(count("\\<foo", "foofoo"), 2);
+        assert_eq!(count("foo", ""), 0);
+        assert_eq!(count("(ab|a)(bc|c)?", "abcabc"), 2);
+        let first = Matcher::new(b"a|aa", Syntax::Extended, false, true).unwrap();
+        assert_eq!(first.count(b"aaa", 0), 3);
+        assert_eq!(first.count(b"aaa", 2), 2);
     }
 
     #[test]
