@@ -78,7 +78,7 @@ enum Compiled {
     /// A fixed string, matched exactly.
     Literal(Box<memchr::memmem::Finder<'static>>),
     /// A regex (also a fixed string ignoring case).
-    Regex(Matcher),
+    Regex(Box<Matcher>),
     /// Nothing to match (`--find-object`).
     Objects,
 }
@@ -131,7 +131,7 @@ impl Pickaxe {
         let regex = |p: &[u8], syntax| {
             Matcher::new(p, syntax, self.ignore_case, true)
                 .and_then(|m| if longest { m.posix_longest() } else { Ok(m) })
-                .map(Compiled::Regex)
+                .map(|m| Compiled::Regex(Box::new(m)))
                 .map_err(|e| match e {
                     PatternError::Invalid(m) => PickaxeError::Invalid(m),
                     e @ PatternError::Unsupported(_) => PickaxeError::Unsupported(e.to_string()),
