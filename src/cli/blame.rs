@@ -351,20 +351,10 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         ranges
     };
     for spec in &specs {
-        let Some((mut bottom, mut top)) = parse_range(spec, &contents, &starts, lines, anchor)?
-        else {
+        let Some((bottom, top)) = parse_range(spec, &contents, &starts, lines, anchor)? else {
             return Ok(options::usage_error("", SHORT_USAGE));
         };
-        if (lines == 0 && (top != 0 || bottom != 0)) || lines < bottom {
-            let unit = if lines == 1 { "line" } else { "lines" };
-            return Err(Fatal::new(format!("file {path} has only {lines} {unit}")));
-        }
-        if bottom < 1 {
-            bottom = 1;
-        }
-        if top < 1 || lines < top {
-            top = lines;
-        }
+        let (mut bottom, top) = clamp_range(&path, lines, bottom, top)?;
         bottom -= 1;
         opts.ranges.push((bottom as u32, top as u32));
         anchor = top + 1;
@@ -482,6 +472,27 @@ fn file_at(repo: &Repository, commit: ObjectId, path: &str, rev: &str) -> Result
 
 /// git's `parse_range_arg`: `(begin, end)` in 1-based lines (0: unset), or `None` for a
 /// malformed range (git then prints its usage line).
+/// git's checks and clamping of a parsed `-L` range of a file of `lines` lines: past the
+/// end is an error, a missing start is line 1, a missing or too large end the last line.
+pub(super) fn clamp_range(
+    path: &str,
+    lines: i64,
+    mut bottom: i64,
+    mut top: i64,
+) -> Result<(i64, i64), Fatal> {
+    if (lines == 0 && (top != 0 || bottom != 0)) || lines < bottom {
+        let unit = if lines == 1 { "line" } else { "lines" };
+        return Err(Fatal::new(format!("file {path} has only {lines} {unit}")));
+    }
+    if bottom < 1 {
+        bottom = 1;
+    }
+    if top < 1 || lines < top {
+        top = lines;
+    }
+    Ok((bottom, top))
+}
+
 pub(super) fn parse_range(
     arg: &str,
     data: &[u8],

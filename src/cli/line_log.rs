@@ -252,7 +252,7 @@ fn line_ranges(args: &[LineRangeArg], content: &[u8], path: &str) -> Result<Vec<
     let mut ranges: Vec<Range> = Vec::new();
     for arg in args {
         let anchor = ranges.iter().map(|r| r.end as i64 + 1).max().unwrap_or(1);
-        let Some((mut bottom, mut top)) =
+        let Some((bottom, top)) =
             super::blame::parse_range(&arg.range, content, &starts, lines, anchor)?
         else {
             return Err(Fatal::new(format!(
@@ -263,16 +263,7 @@ fn line_ranges(args: &[LineRangeArg], content: &[u8], path: &str) -> Result<Vec<
         if arg.range.starts_with('0') {
             return Err(Fatal::new("-L invalid line number: 0"));
         }
-        if (lines == 0 && (top != 0 || bottom != 0)) || lines < bottom {
-            let unit = if lines == 1 { "line" } else { "lines" };
-            return Err(Fatal::new(format!("file {path} has only {lines} {unit}")));
-        }
-        if bottom < 1 {
-            bottom = 1;
-        }
-        if top < 1 || lines < top {
-            top = lines;
-        }
+        let (bottom, top) = super::blame::clamp_range(path, lines, bottom, top)?;
         ranges.push(Range {
             start: (bottom - 1) as usize,
             end: top as usize,
