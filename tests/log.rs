@@ -89,3 +89,91 @@ fn reverse_diffs_match_git() {
         }
     }
 }
+
+/// `-z` separators and terminators, `--oneline` against `--no-abbrev-commit`, the
+/// email formats' subject prefix, `--decorate=full` for `%d`, and `-s` against later
+/// format options, each as git 2.47 has them.
+#[test]
+fn separators_abbreviation_subject_prefix_and_no_patch_match_git() {
+    let dir = fixture("basic");
+    for args in [
+        &["log", "-z", "main"][..],
+        &["log", "-z", "--oneline", "main", "side"],
+        &["log", "-z", "--format=%h", "main"],
+        &["log", "-z", "--format=format:%h%n%s", "main"],
+        &["log", "-z", "--name-only", "--format=%h", "main"],
+        &["log", "-z", "--stat", "--format=%h", "main"],
+        &["log", "-z", "-p", "--oneline", "main"],
+        &["log", "-z", "--raw", "-3", "main"],
+        &["log", "-z", "--graph", "--oneline", "main", "side"],
+        &["log", "-z", "--graph", "--stat", "main"],
+        &["log", "-z", "--pretty=email", "-2", "main"],
+        &["show", "-z", "-s", "main", "side"],
+        &["show", "-z", "--oneline", "--name-only", "main", "side"],
+        &["rev-list", "-z", "--format=%h", "main"],
+        &["rev-list", "-z", "--parents", "main"],
+        &["log", "--oneline", "--no-abbrev-commit", "main"],
+        &["log", "--no-abbrev-commit", "--oneline", "main"],
+        &["log", "--oneline", "--pretty=medium", "-2", "main"],
+        &[
+            "-c",
+            "log.abbrevCommit=true",
+            "log",
+            "--oneline",
+            "--no-abbrev-commit",
+        ],
+        &["rev-list", "--oneline", "--no-abbrev-commit", "main"],
+        &["rev-list", "--pretty=email", "-2", "main"],
+        &["log", "--pretty=email", "-2", "main"],
+        &[
+            "-c",
+            "format.subjectPrefix=RFC",
+            "show",
+            "-s",
+            "--pretty=email",
+            "main",
+        ],
+        &[
+            "-c",
+            "format.subjectPrefix=",
+            "log",
+            "--pretty=email",
+            "-1",
+            "main",
+        ],
+        &[
+            "log",
+            "--decorate=full",
+            "--format=%d|%D|%(decorate:prefix=<)",
+            "--all",
+        ],
+        &["-c", "log.decorate=full", "log", "--format=%d", "--all"],
+        &[
+            "-c",
+            "log.decorate=full",
+            "log",
+            "--format=%d",
+            "--decorate",
+            "--all",
+        ],
+        &[
+            "log",
+            "--decorate=full",
+            "--no-decorate",
+            "--format=%D",
+            "--all",
+        ],
+        &["show", "-s", "-U0", "main"],
+        &["show", "-s", "-p", "main"],
+        &["log", "-s", "--stat", "-2", "main"],
+        &["log", "--no-patch", "--raw", "-2", "main"],
+        &["log", "-s", "--patch-with-stat", "-1", "main"],
+        &["log", "--stat", "-s", "-2", "main"],
+        &["log", "-s", "--name-only", "main"],
+        &["log", "--name-only", "--name-status", "main"],
+        &["diff-tree", "-r", "-s", "--name-status", "main"],
+        &["diff", "-s", "--check", "main~1", "main"],
+    ] {
+        assert_same(&dir, args);
+    }
+}

@@ -90,21 +90,6 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         i += 1;
     }
     d.finish(&repo)?;
-    let s = d.sections;
-    let exclusive = [
-        s.contains(Sections::NAME_ONLY),
-        s.contains(Sections::NAME_STATUS),
-        s.contains(Sections::CHECK),
-        d.no_output,
-    ]
-    .iter()
-    .filter(|&&b| b)
-    .count();
-    if exclusive > 1 {
-        return Err(Fatal::new(
-            "options '--name-only', '--name-status', '--check', and '-s' cannot be used together",
-        ));
-    }
     let mut sections = d.sections;
     if quiet {
         sections = Sections::NONE;

@@ -99,6 +99,18 @@ impl DiffArgs {
     /// pickaxe, with git's checks of the flags that do not go together, and the
     /// `--find-object` ids resolved in `repo`.
     pub fn finish(&mut self, repo: &Repository) -> Result<(), Fatal> {
+        let s = self.sections;
+        let exclusive = [
+            s.contains(Sections::NAME_ONLY),
+            s.contains(Sections::NAME_STATUS),
+            s.contains(Sections::CHECK),
+            self.no_output,
+        ];
+        if exclusive.iter().filter(|&&b| b).count() > 1 {
+            return Err(Fatal::new(
+                "options '--name-only', '--name-status', '--check', and '-s' cannot be used together",
+            ));
+        }
         use crate::diff::pickaxe::{Pickaxe, PickaxeKind};
         let p = &self.pickaxe;
         let kinds = [p.string.is_some(), p.grep.is_some(), !p.objects.is_empty()];
@@ -264,7 +276,16 @@ macro_rules! flag {
     };
 }
 
+/// Asks for section `s`; as in git (since 2.43), a format asked for after `-s` wins.
 fn section(a: &mut DiffArgs, s: Sections) -> Result<(), Fatal> {
+    a.sections |= s;
+    a.no_output = false;
+    Ok(())
+}
+
+/// `--name-only`, `--name-status`, `--check`: unlike other formats they do not undo an
+/// earlier `-s`, which they cannot go with (see [`DiffArgs::finish`]).
+fn name_section(a: &mut DiffArgs, s: Sections) -> Result<(), Fatal> {
     a.sections |= s;
     Ok(())
 }
@@ -272,15 +293,18 @@ fn section(a: &mut DiffArgs, s: Sections) -> Result<(), Fatal> {
 /// Every diff flag oxgit knows, in matching order.
 pub const FLAGS: &[Flag] = &[
     flag!("--raw", None, |a, _| section(a, Sections::RAW)),
-    flag!("--name-only", None, |a, _| section(a, Sections::NAME_ONLY)),
-    flag!("--name-status", None, |a, _| section(
+    flag!("--name-only", None, |a, _| name_section(
+        a,
+        Sections::NAME_ONLY
+    )),
+    flag!("--name-status", None, |a, _| name_section(
         a,
         Sections::NAME_STATUS
     )),
     flag!("--summary", None, |a, _| section(a, Sections::SUMMARY)),
     flag!("--numstat", None, |a, _| section(a, Sections::NUMSTAT)),
     flag!("--shortstat", None, |a, _| section(a, Sections::SHORTSTAT)),
-    flag!("--check", None, |a, _| section(a, Sections::CHECK)),
+    flag!("--check", None, |a, _| name_section(a, Sections::CHECK)),
     flag!("-p", None, |a, _| section(a, Sections::PATCH)),
     flag!("-u", None, |a, _| section(a, Sections::PATCH)),
     flag!("--patch", None, |a, _| section(a, Sections::PATCH)),
@@ -437,7 +461,7 @@ pub const FLAGS: &[Flag] = &[
         Ok(())
     }),
     flag!("--stat", Optional, |a, v| {
-        a.sections |= Sections::STAT;
+        section(a, Sections::STAT)?;
         let Some(v) = v else { return Ok(()) };
         let mut parts = v.split(',');
         let num = |v: Option<&str>| -> Result<Option<usize>, Fatal> {
@@ -459,29 +483,29 @@ pub const FLAGS: &[Flag] = &[
         Ok(())
     }),
     flag!("--stat-width", Required, |a, v| {
-        a.sections |= Sections::STAT;
+        section(a, Sections::STAT)?;
         a.options.stat.width = stat_number("--stat-width", v)?;
         a.stat_width_given = true;
         Ok(())
     }),
     flag!("--stat-name-width", Required, |a, v| {
-        a.sections |= Sections::STAT;
+        section(a, Sections::STAT)?;
         a.options.stat.name_width = Some(stat_number("--stat-name-width", v)?);
         Ok(())
     }),
     flag!("--stat-graph-width", Required, |a, v| {
-        a.sections |= Sections::STAT;
+        section(a, Sections::STAT)?;
         a.options.stat.graph_width = Some(stat_number("--stat-graph-width", v)?);
         Ok(())
     }),
     flag!("--stat-count", Required, |a, v| {
-        a.sections |= Sections::STAT;
+        section(a, Sections::STAT)?;
         a.options.stat.count = Some(stat_number("--stat-count", v)?);
         Ok(())
     }),
     flag!("--compact-summary", None, |a, _| {
         a.options.compact_summary = true;
-        a.sections |= Sections::STAT;
+        section(a, Sections::STAT)?;
         Ok(())
     }),
     flag!("--no-compact-summary", None, |a, _| {
@@ -580,7 +604,7 @@ fn dirstat(a: &mut DiffArgs, params: &str) -> Result<(), Fatal> {
             "Failed to parse --dirstat/-X option parameter:\n{errors}"
         ))
     })?;
-    a.sections |= Sections::DIRSTAT;
+    section(a, Sections::DIRSTAT)?;
     Ok(())
 }
 
@@ -592,7 +616,7 @@ fn requires(short: &str) -> Fatal {
 fn unified(a: &mut DiffArgs, v: Option<&str>) -> Result<(), Fatal> {
     let shown = format!("-U{}", v.unwrap_or(""));
     a.options.line.context = context_number(&shown, v)?;
-    a.sections |= Sections::PATCH;
+    section(a, Sections::PATCH)?;
     Ok(())
 }
 

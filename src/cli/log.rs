@@ -127,6 +127,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let color = palette.is_some();
     let (mut formatter, clock) =
         rev_args::build_formatter(&repo, &opts.rev.pretty, Porcelain::Log, palette)?;
+    formatter.set_nul_terminated(opts.diff.nul);
     if !opts.line_ranges.is_empty() {
         return line_log(&repo, ctx, &opts, &mut formatter);
     }

@@ -192,8 +192,10 @@ pub(super) fn parse_option(o: &mut RevArgs, args: &[String], i: &mut usize) -> R
         "--not" => o.revs.push(a.to_string()),
         "--boundary" => o.boundary = true,
         "--oneline" => {
+            // `--pretty=oneline --abbrev-commit`: a later `--no-abbrev-commit` wins.
             o.pretty.oneline = true;
             o.pretty.format = None;
+            o.pretty.abbrev_commit = Some(true);
         }
         "--pretty" => {
             o.pretty.oneline = false;
@@ -398,9 +400,9 @@ pub(super) fn build_formatter<'r>(
         );
     }
     let raw = spec.format == Format::Builtin(Builtin::Raw) && spec.given;
-    opts.abbrev_commit = p.oneline
-        || p.abbrev_commit
-            .unwrap_or(log && !raw && config.get_bool("log.abbrevCommit") == Some(true));
+    opts.abbrev_commit = p
+        .abbrev_commit
+        .unwrap_or(log && !raw && config.get_bool("log.abbrevCommit") == Some(true));
     if let Some(n) = p.abbrev {
         opts.abbrev = (n > 0).then_some(n);
     }
@@ -408,6 +410,10 @@ pub(super) fn build_formatter<'r>(
     opts.expand_tabs = p.expand_tabs.or((!log).then_some(0));
     opts.use_mailmap = p.mailmap.unwrap_or(log && opts.use_mailmap);
     opts.show_notes = p.notes.unwrap_or(log && !spec.given);
+    if log {
+        let prefix = config.get("format.subjectPrefix").unwrap_or("PATCH");
+        opts.subject_prefix = Some(prefix.to_string());
+    }
     let decorate = match &p.decorate {
         Some(d) => d.clone(),
         None if raw || !log => None,

@@ -63,6 +63,8 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             "--count" => o.count = true,
             "--parents" => o.parents = true,
             "--objects" => o.objects = true,
+            // git 2.47 takes `-z` as a diff option, which rev-list's output ignores.
+            "-z" => {}
             // Recorded by `parse_option` (they are diff flags for `log`).
             "--no-abbrev" => {}
             _ if a.starts_with("--abbrev=") => {}
@@ -147,7 +149,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         Some(n) => Some(n),
         None => Some(crate::odb::default_abbrev_len(repo.odb(), repo.config())),
     };
-    let abbrev_commit = pretty.oneline || pretty.abbrev_commit == Some(true);
+    let abbrev_commit = pretty.abbrev_commit == Some(true);
     let mut abbrev = crate::odb::Abbreviator::new(repo.odb());
     let mut hex = |id: &ObjectId| -> Result<String, Fatal> {
         match abbrev_len.filter(|_| abbrev_commit) {

@@ -113,8 +113,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     } else {
         diff.sections
     };
-    let (formatter, _) =
+    let (mut formatter, _) =
         rev_args::build_formatter(&repo, &rev.pretty, Porcelain::Log, diff.palette()?)?;
+    formatter.set_nul_terminated(diff.nul);
     let mut show = Show {
         repo: &repo,
         formatter,

@@ -330,6 +330,9 @@ pub struct PrettyOptions {
     pub decorate: Option<DecorationStyle>,
     /// "Now" and the local zone.
     pub clock: Clock,
+    /// The `[<prefix>] ` of `Subject:` lines in the email formats (`log` and `show`:
+    /// `format.subjectPrefix`, default `PATCH`; `rev-list`: none).
+    pub subject_prefix: Option<String>,
 }
 
 impl PrettyOptions {
@@ -346,6 +349,7 @@ impl PrettyOptions {
             show_notes: false,
             decorate: None,
             clock: Clock::from_env(),
+            subject_prefix: None,
         }
     }
 }
@@ -401,6 +405,8 @@ pub struct Formatter<'r> {
     decorations: Option<Decorations>,
     shown_one: bool,
     missing_newline: bool,
+    /// What separates or ends entries: a newline, or NUL with `-z`.
+    entry_end: u8,
     /// `--graph`: the drawing before each line of each entry.
     graph: Option<graph::Graph<ObjectId>>,
 }
@@ -701,6 +707,7 @@ impl<'r> Formatter<'r> {
             opts,
             shown_one: false,
             missing_newline: false,
+            entry_end: b'\n',
             graph: None,
         })
     }
@@ -741,10 +748,10 @@ impl<'r> Formatter<'r> {
         out: &mut Vec<u8>,
     ) -> Result<(), PrettyError> {
         if self.shown_one && !self.spec.terminator {
-            if !self.missing_newline {
+            if self.entry_end == b'\n' && !self.missing_newline {
                 self.graph_padding(out);
             }
-            out.push(b'\n');
+            out.push(self.entry_end);
         }
         self.shown_one = true;
         if let Some(g) = self.graph.as_mut() {
@@ -819,9 +826,25 @@ impl<'r> Formatter<'r> {
             if !self.missing_newline {
                 self.graph_padding(out);
             }
-            out.push(b'\n');
+            out.push(self.entry_end);
         }
         Ok(())
+    }
+
+    /// `-z`: separates (or, for `tformat:` and `oneline`, ends) entries with NUL
+    /// instead of a newline, as git's log does.
+    pub fn set_nul_terminated(&mut self, nul: bool) {
+        self.entry_end = if nul { 0 } else { b'\n' };
+    }
+
+    /// The default style of `%d`, `%D` and `%(decorate)`: full ref names when
+    /// `--decorate=full` (or `log.decorate=full`) asked for them, as git loads the
+    /// decorations once for both.
+    fn placeholder_decoration(&self) -> DecorationStyle {
+        DecorationStyle {
+            full: self.opts.decorate.as_ref().is_some_and(|d| d.full),
+            ..DecorationStyle::default()
+        }
     }
 
     /// Draws `--graph` before each line of this entry from now on.
@@ -947,7 +970,15 @@ impl<'r> Formatter<'r> {
             let mut title = Vec::new();
             let n = format_subject(Some(&mut title), msg, b" ");
             msg = &msg[n..];
-            sb.extend_from_slice(b"Subject: [PATCH] ");
+            sb.extend_from_slice(b"Subject: ");
+            if let Some(p) = self
+                .opts
+                .subject_prefix
+                .as_deref()
+                .filter(|p| !p.is_empty())
+            {
+                sb.extend_from_slice(format!("[{p}] ").as_bytes());
+            }
             if needs_rfc2047(&title) {
                 add_rfc2047(sb, &title, b"UTF-8", false);
             } else {
@@ -1419,12 +1450,12 @@ impl<'r> Formatter<'r> {
             }
             b'd' | b'D' => {
                 let style = if first == b'd' {
-                    DecorationStyle::default()
+                    self.placeholder_decoration()
                 } else {
                     DecorationStyle {
                         prefix: String::new(),
                         suffix: String::new(),
-                        ..Default::default()
+                        ..self.placeholder_decoration()
                     }
                 };
                 if let Some(d) = &self.decorations {
@@ -1479,7 +1510,7 @@ impl<'r> Formatter<'r> {
             _ => {}
         }
         if let Some(rest) = ph.strip_prefix(b"(decorate") {
-            let mut style = DecorationStyle::default();
+            let mut style = self.placeholder_decoration();
             let mut arg = rest;
             if arg.first() == Some(&b':') {
                 arg = &arg[1..];
