@@ -562,6 +562,9 @@ fn is_funcname_line(line: &[u8]) -> bool {
         .is_some_and(|&c| c.is_ascii_alphabetic() || c == b'_' || c == b'$')
 }
 
+/// A parsed `:<funcname>` range (1-based lines) and the rest of the argument.
+type FuncnameRange<'a> = ((i64, i64), &'a str);
+
 /// git's `parse_range_funcname`: `^:<regex>` or `:<regex>` names the first function
 /// line (by git's default rule) at or after the anchor (`^`: line 1) that the regex
 /// matches, up to the line before the next function line. Returns the 1-based range and
@@ -572,7 +575,7 @@ fn parse_funcname<'a>(
     starts: &[usize],
     lines: i64,
     anchor: i64,
-) -> Result<Option<((i64, i64), &'a str)>, Fatal> {
+) -> Result<Option<FuncnameRange<'a>>, Fatal> {
     use crate::revision::regex::{Matcher, PatternError, Syntax};
     let (anchor, body_at) = match arg.strip_prefix('^') {
         Some(_) => (1, 2),
