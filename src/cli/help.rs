@@ -84,6 +84,13 @@ pub(super) const COMMANDS: &[Command] = &[
         common: false,
     },
     Command {
+        name: "describe",
+        summary: "Give an object a human readable name based on an available ref",
+        usage: super::describe::USAGE,
+        supports: "commit-ishes (default HEAD), --tags, --all, --long, --abbrev, --always, --exact-match, --candidates, --match, --exclude, --first-parent, --dirty[=<mark>]; refused: --contains, --broken, --debug, blobs",
+        common: false,
+    },
+    Command {
         name: "show-ref",
         summary: "List references in a local repository",
         usage: super::show_ref::USAGE,

@@ -7,6 +7,7 @@
 mod blame;
 mod cat_file;
 mod changes;
+pub mod describe;
 pub mod diff;
 pub mod diff_flags;
 mod diff_tree;
@@ -312,6 +313,7 @@ fn run_in(
         "diff" => diff::run(&mut ctx),
         "diff-tree" => diff_tree::run(&mut ctx),
         "merge-base" => merge_base::run(&mut ctx),
+        "describe" => describe::run(&mut ctx),
         "changes" => changes::run_changes(&mut ctx),
         "stats" => changes::run_stats(&mut ctx),
         "status" => status::run(&mut ctx),

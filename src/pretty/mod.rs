@@ -8,7 +8,7 @@
 //! [`Formatter::write_entry`] writes one log entry per commit, with git's separators and
 //! terminators between entries.
 //!
-//! Placeholders git implements but oxgit does not (`%(describe)`, signature placeholders
+//! Placeholders git implements but oxgit does not (signature placeholders
 //! on signed commits, re-encoding from encodings other than UTF-8 and ISO-8859-1) are
 //! refused with a [`PrettyError`]; placeholders git itself does not know are echoed
 //! literally, as git does.
@@ -407,6 +407,13 @@ pub struct Formatter<'r> {
     missing_newline: bool,
     /// What separates or ends entries: a newline, or NUL with `-z`.
     entry_end: u8,
+    /// `%(describe)`: the names for each set of options used (`None`: none could be
+    /// read, so every description is empty).
+    #[allow(clippy::type_complexity)]
+    describe_names: Vec<(
+        (bool, Vec<String>, Vec<String>),
+        Option<crate::revision::describe::Names>,
+    )>,
     /// `--graph`: the drawing before each line of each entry.
     graph: Option<graph::Graph<ObjectId>>,
 }
@@ -708,6 +715,7 @@ impl<'r> Formatter<'r> {
             shown_one: false,
             missing_newline: false,
             entry_end: b'\n',
+            describe_names: Vec::new(),
             graph: None,
         })
     }
@@ -835,6 +843,99 @@ impl<'r> Formatter<'r> {
     /// instead of a newline, as git's log does.
     pub fn set_nul_terminated(&mut self, nul: bool) {
         self.entry_end = if nul { 0 } else { b'\n' };
+    }
+
+    /// `%(describe[:<options>])` (`rest` follows `(describe`): what `git describe` with
+    /// the options (`tags[=<bool>]`, `abbrev=<n>`, `match=<glob>`, `exclude=<glob>`)
+    /// prints for `commit`, or nothing where it fails. Returns the bytes used (0: not
+    /// this placeholder, left literal as git does).
+    fn describe(
+        &mut self,
+        rest: &[u8],
+        commit: ObjectId,
+        sb: &mut Vec<u8>,
+    ) -> Result<usize, PrettyError> {
+        use crate::revision::describe::{describe, DescribeOptions, Names};
+        let mut opts = DescribeOptions::default();
+        let mut abbrev: Option<i64> = None;
+        let mut i = 0;
+        if rest.first() == Some(&b':') {
+            i = 1;
+            loop {
+                let arg = &rest[i..];
+                let end = arg
+                    .iter()
+                    .position(|&b| b == b',' || b == b')')
+                    .unwrap_or(arg.len());
+                let item = std::str::from_utf8(&arg[..end]).unwrap_or("");
+                let (key, value) = match item.split_once('=') {
+                    Some((k, v)) => (k, Some(v)),
+                    None => (item, None),
+                };
+                match (key, value) {
+                    ("tags", None) => opts.tags = true,
+                    ("tags", Some(v)) => match crate::config::parse_bool(v) {
+                        Some(b) => opts.tags = b,
+                        None => {
+                            // git consumes a value that is not a boolean, ignores it and
+                            // reads no further options.
+                            i += end;
+                            if rest.get(i) == Some(&b',') {
+                                i += 1;
+                            }
+                            break;
+                        }
+                    },
+                    ("abbrev", Some(v)) if !v.is_empty() => match v.parse::<i64>() {
+                        Ok(n) => abbrev = Some(n),
+                        Err(_) => return Ok(0),
+                    },
+                    ("match", Some(v)) if !v.is_empty() => opts.matches.push(v.to_string()),
+                    ("exclude", Some(v)) if !v.is_empty() => opts.excludes.push(v.to_string()),
+                    _ => break,
+                }
+                i += end;
+                if rest.get(i) == Some(&b',') {
+                    i += 1;
+                }
+                if rest.get(i) == Some(&b')') {
+                    break;
+                }
+            }
+        }
+        if rest.get(i) != Some(&b')') {
+            return Ok(0);
+        }
+        let key = (opts.tags, opts.matches.clone(), opts.excludes.clone());
+        let at = match self.describe_names.iter().position(|(k, _)| *k == key) {
+            Some(at) => at,
+            None => {
+                let names = Names::load(self.repo, &opts).ok();
+                self.describe_names.push((key, names));
+                self.describe_names.len() - 1
+            }
+        };
+        let Some(names) = &self.describe_names[at].1 else {
+            return Ok(9 + i + 1);
+        };
+        let hex_len = self.repo.hash_kind().hex_len() as i64;
+        let abbrev = match abbrev {
+            None => crate::odb::default_abbrev_len(self.repo.odb(), self.repo.config()),
+            Some(0) => 0,
+            Some(n) => n.clamp(crate::revision::MIN_ABBREV as i64, hex_len) as usize,
+        };
+        if let Ok(d) = describe(self.repo, names, commit, &opts) {
+            let abbrev_id = &mut self.abbrev;
+            let text = d.render(false, abbrev, |id| {
+                if abbrev == 0 {
+                    Ok(id.to_hex())
+                } else {
+                    abbrev_id.abbrev(id, Some(abbrev))
+                }
+            })?;
+            sb.extend_from_slice(text.as_bytes());
+        }
+        Ok(9 + i + 1)
     }
 
     /// The default style of `%d`, `%D` and `%(decorate)`: full ref names when
@@ -1397,14 +1498,8 @@ impl<'r> Formatter<'r> {
             b'<' | b'>' => return Ok(parse_padding(ph, x)),
             _ => {}
         }
-        if ph.starts_with(b"(describe") {
-            let rest = &ph[9..];
-            if rest.first() == Some(&b')') || rest.first() == Some(&b':') {
-                return Err(PrettyError::Unsupported(
-                    "%(describe) is not supported by oxgit".to_string(),
-                ));
-            }
-            return Ok(0);
+        if let Some(rest) = ph.strip_prefix(b"(describe") {
+            return self.describe(rest, c.id, sb);
         }
         let auto = |s: &'static str| if x.auto_color { s } else { "" };
         match first {
