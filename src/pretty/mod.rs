@@ -1153,7 +1153,8 @@ impl<'r> Formatter<'r> {
             wrap_start: sb.len(),
         };
         x.parse_header();
-        let f = format.as_bytes();
+        // The format's literal text is bytes (an argument or config value may hold any).
+        let f = &*crate::bytestr::decode(format);
         let mut pos = 0;
         while let Some(p) = memchr::memchr(b'%', &f[pos..]) {
             sb.extend_from_slice(&f[pos..pos + p]);

@@ -306,7 +306,7 @@ impl RefFormat {
             };
             if lit_start < i {
                 f.pieces
-                    .push(Piece::Literal(expand_literal(&bytes[lit_start..i])));
+                    .push(Piece::Literal(expand_literal(&crate::bytestr::decode_utf8(&bytes[lit_start..i]))));
             }
             let at = f.atom(resolve, &format[i + 2..close])?;
             if f.atoms[at].name == "rest" {
@@ -328,7 +328,7 @@ impl RefFormat {
         }
         if lit_start < bytes.len() {
             f.pieces
-                .push(Piece::Literal(expand_literal(&bytes[lit_start..])));
+                .push(Piece::Literal(expand_literal(&crate::bytestr::decode_utf8(&bytes[lit_start..]))));
         }
         Ok(f)
     }
