@@ -162,7 +162,9 @@ mod tests {
                 round_trip(&[a, b]);
             }
         }
-        let alphabet = [0x00, b'a', b':', 0x7F, 0x80, 0x8F, 0xA9, 0xBE, 0xBF, 0xC3, 0xE2, 0xF0, 0xF4, 0xFF];
+        let alphabet = [
+            0x00, b'a', b':', 0x7F, 0x80, 0x8F, 0xA9, 0xBE, 0xBF, 0xC3, 0xE2, 0xF0, 0xF4, 0xFF,
+        ];
         for &a in &alphabet {
             for &b in &alphabet {
                 for &c in &alphabet {
@@ -176,14 +178,14 @@ mod tests {
 
     #[test]
     fn utf8_stays_and_reserved_characters_are_escaped() {
-        assert!(matches!(encode("café ☃".as_bytes()), Cow::Borrowed("café ☃")));
+        assert!(matches!(
+            encode("café ☃".as_bytes()),
+            Cow::Borrowed("café ☃")
+        ));
         assert_eq!(encode(b"caf\xe9"), "caf\u{10FFE9}");
         // A reserved character given as UTF-8 is kept as its four bytes.
         let given = "x\u{10FF80}".as_bytes();
-        assert_eq!(
-            encode(given),
-            "x\u{10FFF4}\u{10FF8F}\u{10FFBE}\u{10FF80}"
-        );
+        assert_eq!(encode(given), "x\u{10FFF4}\u{10FF8F}\u{10FFBE}\u{10FF80}");
         round_trip(given);
         assert!(matches!(decode("plain"), Cow::Borrowed(b"plain")));
         let mut mixed = encode(b"a\xe9").into_owned().into_bytes();

@@ -603,15 +603,18 @@ fn parse_loc<'a>(
     let from = (begin - 1).max(0);
     // git's `regcomp(REG_NEWLINE)` then `regexec` over the rest of the file (up to a NUL,
     // where C strings end); the range starts at the line the match starts in.
-    let re = Matcher::new(&super::arg_bytes(pattern), Syntax::Basic, false, true).map_err(|e| match e {
-        PatternError::Invalid(msg) => Fatal::new(format!(
-            "-L parameter '{pattern}' starting at line {}: {msg}",
-            from + 1
-        )),
-        PatternError::Unsupported(what) => Fatal::new(format!(
-            "blame -L /{pattern}/: {what} are not supported by oxgit"
-        )),
-    })?;
+    let re =
+        Matcher::new(&super::arg_bytes(pattern), Syntax::Basic, false, true).map_err(
+            |e| match e {
+                PatternError::Invalid(msg) => Fatal::new(format!(
+                    "-L parameter '{pattern}' starting at line {}: {msg}",
+                    from + 1
+                )),
+                PatternError::Unsupported(what) => Fatal::new(format!(
+                    "blame -L /{pattern}/: {what} are not supported by oxgit"
+                )),
+            },
+        )?;
     let start = starts[(from as usize).min(starts.len() - 1)];
     let text = &data[start.min(data.len())..];
     let text = text

@@ -103,8 +103,10 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             .iter()
             .position(|r| !(is_range(&repo, r) || crate::revision::resolve(&repo, r).is_ok()))
             .unwrap_or(revs.len());
-        let exists =
-            |p: &str| repo.work_tree().is_some() && ctx.cwd.join(super::arg_path(p)).symlink_metadata().is_ok();
+        let exists = |p: &str| {
+            repo.work_tree().is_some()
+                && ctx.cwd.join(super::arg_path(p)).symlink_metadata().is_ok()
+        };
         if let Some(bad) = revs[k..].iter().find(|p| !exists(p)) {
             return Err(unknown_revision(bad));
         }

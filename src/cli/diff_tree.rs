@@ -150,8 +150,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             paths.push(p);
         }
     }
-    d.options.paths =
-        super::pathspec_items(&repo, &ctx.cwd, &paths)?;
+    d.options.paths = super::pathspec_items(&repo, &ctx.cwd, &paths)?;
     let formatter = if verbose {
         if merges || combined.is_some() {
             return Err(Fatal::new(

@@ -151,11 +151,13 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         return Err(Fatal::new("ls-files --ignored needs some exclude pattern"));
     }
     let index = Index::load(&repo).map_err(|e| Fatal::new(e.to_string()))?;
-    let items =
-        super::pathspec_items(&repo, &ctx.cwd, &o.paths)?;
+    let items = super::pathspec_items(&repo, &ctx.cwd, &o.paths)?;
     // `--error-unmatch`: each item alone, and whether it matched a listed file.
     let singles: Vec<Pathspec> = if o.error_unmatch {
-        items.iter().map(|i| Pathspec::new(vec![i.clone()])).collect()
+        items
+            .iter()
+            .map(|i| Pathspec::new(vec![i.clone()]))
+            .collect()
     } else {
         Vec::new()
     };

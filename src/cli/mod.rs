@@ -103,7 +103,8 @@ pub(crate) fn pathspec_items<S: AsRef<str>>(
 /// A failure that ends a command: git prints `fatal: <message>` and exits with 128.
 #[derive(Debug)]
 pub struct Fatal {
-    /// The message after `fatal: ` (or the whole line if `raw`).
+    /// The message after `fatal: ` (or the whole line if `raw`). Arguments it quotes are
+    /// [`crate::bytestr`] strings: [`crate::bytestr::decode`] gives the bytes to print.
     pub message: String,
     /// The exit status.
     pub code: i32,

@@ -334,6 +334,10 @@ pub(super) fn split_paths(
             continue;
         }
         if parse_revisions(repo, std::slice::from_ref(a)).is_err() {
+            if a.starts_with('^') {
+                // Not a file name either (git's setup_revisions).
+                return Err(Fatal::new(format!("bad revision '{a}'")));
+            }
             first_path = i;
             break;
         }

@@ -105,8 +105,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             "rev-list: --parents with paths is not supported by oxgit",
         ));
     }
-    let paths =
-        super::pathspec_items(&repo, &ctx.cwd, &o.paths)?;
+    let paths = super::pathspec_items(&repo, &ctx.cwd, &o.paths)?;
     if o.rev.graph && !paths.is_empty() {
         // git draws the simplified history with rewritten parents then.
         return Err(Fatal::new("--graph with paths is not supported by oxgit"));

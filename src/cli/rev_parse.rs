@@ -95,7 +95,8 @@ impl State<'_, '_> {
 
     /// A plain output line (repository facts are never quoted).
     fn puts(&mut self, text: &str) -> Result<(), Fatal> {
-        self.out.write_all(&super::arg_bytes(&format!("{text}\n")))?;
+        self.out
+            .write_all(&super::arg_bytes(&format!("{text}\n")))?;
         Ok(())
     }
 
@@ -346,7 +347,10 @@ fn git_path(
         } else {
             git_dir
         };
-        return (base.join(path), format!("{}/{path}", super::path_text(base)));
+        return (
+            base.join(path),
+            format!("{}/{path}", super::path_text(base)),
+        );
     }
     let abs = git_dir.join(path);
     if git_dir == cwd {
@@ -377,7 +381,7 @@ enum PathFormat {
 fn format_path(format: Option<PathFormat>, path: &Path, cwd: &Path, default: String) -> String {
     match format {
         None => default,
-        Some(PathFormat::Absolute) => super::path_text(&path),
+        Some(PathFormat::Absolute) => super::path_text(path),
         Some(PathFormat::Relative) => relative_path(path, cwd),
     }
 }
@@ -577,17 +581,17 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 "--git-common-dir" => {
                     let common = repo.common_dir();
                     let text = if common != repo.git_dir() {
-                        super::path_text(&common)
+                        super::path_text(common)
                     } else if common == cwd {
                         ".".to_string()
                     } else if let (Some(wt), Some(p)) = (inside_work_tree, prefix.as_deref()) {
                         if common == wt.join(".git") {
                             format!("{}.git", "../".repeat(p.matches('/').count()))
                         } else {
-                            super::path_text(&common)
+                            super::path_text(common)
                         }
                     } else {
-                        super::path_text(&common)
+                        super::path_text(common)
                     };
                     st.puts(&format_path(path_format, common, &cwd, text))?;
                 }
@@ -718,7 +722,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 "--git-dir" | "--absolute-git-dir" => {
                     let git_dir = repo.git_dir();
                     let text = if arg == "--absolute-git-dir" {
-                        super::path_text(&git_dir)
+                        super::path_text(git_dir)
                     } else if git_dir == cwd {
                         ".".to_string()
                     } else if inside_work_tree
@@ -726,7 +730,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                     {
                         ".git".to_string()
                     } else {
-                        super::path_text(&git_dir)
+                        super::path_text(git_dir)
                     };
                     let text = if arg == "--absolute-git-dir" {
                         text
@@ -737,7 +741,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 }
                 "--show-toplevel" => match &work_tree {
                     Some(wt) => {
-                        let text = format_path(path_format, wt, &cwd, super::path_text(&wt));
+                        let text = format_path(path_format, wt, &cwd, super::path_text(wt));
                         st.puts(&text)?
                     }
                     None => return Err(Fatal::new("this operation must be run in a work tree")),
@@ -759,7 +763,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 }
                 "--show-cdup" => match (&prefix, &work_tree) {
                     (Some(p), _) => st.puts(&"../".repeat(p.matches('/').count()))?,
-                    (None, Some(wt)) => st.puts(&super::path_text(&wt))?,
+                    (None, Some(wt)) => st.puts(&super::path_text(wt))?,
                     (None, None) => {}
                 },
                 "--is-inside-git-dir" => {
@@ -1002,7 +1006,9 @@ fn index_path_diagnosis(repo: &Repository, prefix: &str, path: &str, stage: u8) 
     }
     let top = repo.work_tree().map(Path::to_path_buf).unwrap_or_default();
     if std::fs::symlink_metadata(top.join(super::arg_path(path))).is_ok() {
-        Fatal::new(format!("path '{path}' exists on disk, but not in the index"))
+        Fatal::new(format!(
+            "path '{path}' exists on disk, but not in the index"
+        ))
     } else {
         Fatal::new(format!(
             "path '{path}' does not exist (neither on disk nor in the index)"

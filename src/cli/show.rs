@@ -104,8 +104,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         rev.revs.push("HEAD".to_string());
         rev.default_head = true;
     }
-    diff.options.paths =
-        super::pathspec_items(&repo, &ctx.cwd, &paths)?;
+    diff.options.paths = super::pathspec_items(&repo, &ctx.cwd, &paths)?;
     let sections = if diff.no_output {
         Sections::NONE
     } else if diff.sections.is_empty() {
@@ -170,7 +169,9 @@ impl Show<'_> {
                         text.push(b'\n');
                     }
                     let (c, reset) = self.header_colors()?;
-                    text.extend_from_slice(&super::arg_bytes(&format!("{c}tree {name}{reset}\n\n")));
+                    text.extend_from_slice(&super::arg_bytes(&format!(
+                        "{c}tree {name}{reset}\n\n"
+                    )));
                     for e in TreeIter::new(&buf, self.repo.hash_kind()) {
                         let e = e.map_err(|e| Fatal::new(format!("bad tree {id}: {e}")))?;
                         text.extend_from_slice(e.name);

@@ -305,8 +305,9 @@ impl RefFormat {
                 return Err(FormatError::Malformed(format[i..].to_string()));
             };
             if lit_start < i {
-                f.pieces
-                    .push(Piece::Literal(expand_literal(&crate::bytestr::decode_utf8(&bytes[lit_start..i]))));
+                f.pieces.push(Piece::Literal(expand_literal(
+                    &crate::bytestr::decode_utf8(&bytes[lit_start..i]),
+                )));
             }
             let at = f.atom(resolve, &format[i + 2..close])?;
             if f.atoms[at].name == "rest" {
@@ -327,8 +328,9 @@ impl RefFormat {
             lit_start = i;
         }
         if lit_start < bytes.len() {
-            f.pieces
-                .push(Piece::Literal(expand_literal(&crate::bytestr::decode_utf8(&bytes[lit_start..]))));
+            f.pieces.push(Piece::Literal(expand_literal(
+                &crate::bytestr::decode_utf8(&bytes[lit_start..]),
+            )));
         }
         Ok(f)
     }

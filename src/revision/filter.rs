@@ -89,12 +89,12 @@ fn compile(patterns: &[String], o: &FilterOptions) -> Result<Vec<Matcher>, Filte
     patterns
         .iter()
         .map(|p| {
-            Matcher::new(&crate::bytestr::decode(p), o.syntax, o.ignore_case, true).map_err(|source| {
-                FilterError::Pattern {
+            Matcher::new(&crate::bytestr::decode(p), o.syntax, o.ignore_case, true).map_err(
+                |source| FilterError::Pattern {
                     pattern: p.clone(),
                     source,
-                }
-            })
+                },
+            )
         })
         .collect()
 }

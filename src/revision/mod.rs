@@ -753,17 +753,21 @@ impl<'r> Resolver<'r> {
                 None => return Ok(None),
             },
         };
-        let regex =
-            match regex::Regex::new(&crate::bytestr::decode(pattern), regex::Syntax::Extended, false, false) {
-                Ok(r) => r,
-                Err(regex::PatternError::Invalid(_)) => return Ok(None),
-                Err(regex::PatternError::Unsupported(_)) => {
-                    return Err(RevisionError::Unsupported {
-                        spec: spec.to_string(),
-                        what: "regular expressions with back-references or collating elements",
-                    })
-                }
-            };
+        let regex = match regex::Regex::new(
+            &crate::bytestr::decode(pattern),
+            regex::Syntax::Extended,
+            false,
+            false,
+        ) {
+            Ok(r) => r,
+            Err(regex::PatternError::Invalid(_)) => return Ok(None),
+            Err(regex::PatternError::Unsupported(_)) => {
+                return Err(RevisionError::Unsupported {
+                    spec: spec.to_string(),
+                    what: "regular expressions with back-references or collating elements",
+                })
+            }
+        };
         let mut seen: std::collections::HashSet<ObjectId> = start.iter().copied().collect();
         let mut queue: std::collections::VecDeque<(ObjectId, i64)> =
             std::collections::VecDeque::new();
