@@ -211,6 +211,9 @@ fn global_options_with_byte_names() {
         // `-c` values are bytes: a format alias holding a Latin-1 byte.
         "-c pretty.x=format:%h\\xe9 log --format=x -1",
         "-c pretty.x=tformat:\\xff%s log --format=x -2",
+        // A bad `-c` key is quoted with its bytes.
+        "-c caf\\xe9 log",
+        "-c a.caf\\xe9=1 log -1 --format=%h",
     ]);
 }
 
@@ -245,6 +248,14 @@ fn formats_with_literal_bytes() {
         "ls-tree --format=\\xe9%(path)\\xff HEAD",
         "cat-file --batch-check=%(objecttype)\\xe9 <<< HEAD\\n",
         "diff --src-prefix=\\xe9/ --dst-prefix=\\xff/ HEAD~4 HEAD -- caf\\xe9",
+        "log -1 --date=format:%Y\\xe9 --format=%ad",
+        "log -1 --date=format:%Y\\xe9 --format=fuller",
+        "blame --date=format:%Y\\xe9 -L 1,2 caf\\xe9-moved",
+        "blame -c --date=format:%Y\\xe9 -L 1,2 caf\\xe9-moved",
+        "for-each-ref --format=%(creatordate:format:%Y\\xe9)",
+        "log -1 --format=%<(12)\\xe9x|",
+        "log -1 --format=%w(10,2,4)\\xe9\\xe9\\xe9\\x20\\xe9\\xe9\\xe9\\xe9\\x20\\xe9\\xe9\\xe9\\xe9\\xe9",
+        "diff --word-diff-regex=\\xe9 HEAD~4 HEAD -- caf\\xe9",
         "rev-parse --sq-quote caf\\xe9",
         "rev-parse --sq caf\\xe9-moved",
     ]);

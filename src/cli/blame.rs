@@ -942,7 +942,7 @@ impl<'a> Printer<'a> {
                     buf.extend_from_slice(b"\t(");
                     pad_left(&mut buf, &who, 10);
                     buf.push(b'\t');
-                    pad_left(&mut buf, time_text.as_bytes(), 10);
+                    pad_left(&mut buf, &super::arg_bytes(&time_text), 10);
                     write!(buf, "\t{})", e.start + 1 + k)?;
                 } else {
                     if show.name {
@@ -965,7 +965,7 @@ impl<'a> Printer<'a> {
                             longest_author.saturating_sub(width(&who)),
                         ));
                         buf.push(b' ');
-                        pad_left(&mut buf, time_text.as_bytes(), 10);
+                        pad_left(&mut buf, &super::arg_bytes(&time_text), 10);
                     }
                     write!(buf, " {:>w$}) ", e.start + 1 + k, w = max_digits)?;
                 }
@@ -1016,6 +1016,6 @@ fn date_width(mode: &DateMode, clock: &Clock) -> usize {
         DateStyle::Relative => "4 years, 11 months ago".len(),
         DateStyle::Human => "Thu Oct 19 16:00".len(),
         DateStyle::Default => "Thu Oct 19 16:00:04 2006 -0700".len(),
-        DateStyle::Strftime(_) => show_date(0, 0, mode, clock).len(),
+        DateStyle::Strftime(_) => super::arg_bytes(&show_date(0, 0, mode, clock)).len(),
     }
 }

@@ -1105,7 +1105,7 @@ impl<'r> Formatter<'r> {
         match fmt {
             Builtin::Medium => {
                 let d = ident.show_date(&self.date, &clock);
-                sb.extend_from_slice(format!("Date:   {d}\n").as_bytes());
+                sb.extend_from_slice(&crate::bytestr::decode(&format!("Date:   {d}\n")));
             }
             Builtin::Email | Builtin::Mboxrd => {
                 let d = ident.show_date(&DateMode::new(DateStyle::Rfc2822), &clock);
@@ -1113,7 +1113,7 @@ impl<'r> Formatter<'r> {
             }
             Builtin::Fuller => {
                 let d = ident.show_date(&self.date, &clock);
-                sb.extend_from_slice(format!("{what}Date: {d}\n").as_bytes());
+                sb.extend_from_slice(&crate::bytestr::decode(&format!("{what}Date: {d}\n")));
             }
             _ => {}
         }
@@ -1651,7 +1651,8 @@ impl<'r> Formatter<'r> {
             b's' => DateMode::new(DateStyle::Short),
             _ => return Ok(if empty_ok { 2 } else { 0 }),
         };
-        sb.extend_from_slice(ident.show_date(&mode, &clock).as_bytes());
+        // A `--date=format:` holds bytes (see `crate::bytestr`).
+        sb.extend_from_slice(&crate::bytestr::decode(&ident.show_date(&mode, &clock)));
         Ok(2)
     }
 }

@@ -1496,9 +1496,10 @@ fn person_part(
             };
             *number = Some(time);
             // show_date takes an int.
-            show_date_unsigned(time, tz as i32, mode, clock)
-                .map_err(FormatError::Bad)?
-                .into_bytes()
+            let text =
+                show_date_unsigned(time, tz as i32, mode, clock).map_err(FormatError::Bad)?;
+            // A `--date=format:` holds bytes (see `crate::bytestr`).
+            crate::bytestr::decode(&text).into_owned()
         }
     })
 }
