@@ -253,7 +253,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             let repo = ctx.repo()?;
             let dir = repo.work_tree().unwrap_or(repo.git_dir()).to_path_buf();
             let id = crate::server::codearts_registry::register(
-                &ctx.cwd.join(super::arg_path(&root)),
+                &ctx.cwd.join(super::arg_path(root)),
                 &dir,
                 id,
             )
