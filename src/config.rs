@@ -158,7 +158,8 @@ impl Config {
 
     /// Parses config text; the error is the 1-based number of the first bad line.
     pub fn parse(text: &[u8]) -> Result<Config, usize> {
-        let text = String::from_utf8_lossy(text);
+        // Values are bytes; they are kept losslessly (see `crate::bytestr`).
+        let text = crate::bytestr::encode(text);
         let mut chars = text.chars().peekable();
         let mut line = 1usize;
         let mut section = String::new();

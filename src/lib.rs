@@ -64,6 +64,7 @@
 
 pub mod api;
 pub mod blame;
+pub mod bytestr;
 #[cfg(feature = "cli")]
 mod cli;
 pub mod config;

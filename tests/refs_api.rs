@@ -224,23 +224,23 @@ fn revision_helpers_match_git() {
     ));
     // tree_entry_by_path accepts commits and tags of them.
     let head = git_id(&main, "HEAD");
-    let (found, mode) = revision::tree_entry_by_path(&repo, &t3, "src/deep/x.txt")
+    let (found, mode) = revision::tree_entry_by_path(&repo, &t3, b"src/deep/x.txt")
         .unwrap()
         .unwrap();
     assert_eq!(found, git_id(&main, "t3:src/deep/x.txt"));
     assert_eq!(mode, 0o100644);
     assert_eq!(
-        revision::tree_entry_by_path(&repo, &head, "src")
+        revision::tree_entry_by_path(&repo, &head, b"src")
             .unwrap()
             .map(|e| e.1),
         Some(0o40000)
     );
     assert_eq!(
-        revision::tree_entry_by_path(&repo, &head, "src/nope").unwrap(),
+        revision::tree_entry_by_path(&repo, &head, b"src/nope").unwrap(),
         None
     );
     assert_eq!(
-        revision::tree_entry_by_path(&repo, &blobtag, "x").unwrap(),
+        revision::tree_entry_by_path(&repo, &blobtag, b"x").unwrap(),
         None
     );
     // Abbreviations are unique and as long as git makes them.

@@ -551,7 +551,7 @@ pub fn relative_pathspec<P: AsRef<[u8]>>(
                 b"" | b"." => {}
                 b".." => {
                     if parts.pop().is_none() {
-                        let shown = String::from_utf8_lossy(p);
+                        let shown = crate::bytestr::encode(p);
                         return Err(Error::BadRequest(format!(
                             "{shown}: '{shown}' is outside repository"
                         )));

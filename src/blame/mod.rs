@@ -112,7 +112,7 @@ pub enum BlameError {
     /// The path is not a file in the final commit (git's message).
     #[error("no such path {path} in {rev}")]
     NoSuchPath {
-        /// The path.
+        /// The path (a [`crate::bytestr`] string: the path's bytes).
         path: String,
         /// How the commit was named.
         rev: String,
@@ -303,16 +303,12 @@ pub fn blame_named(
         lookups: IdMap::default(),
     };
     let no_path = || BlameError::NoSuchPath {
-        path: String::from_utf8_lossy(path).into_owned(),
+        path: crate::bytestr::encode(path).into_owned(),
         rev: rev.to_string(),
     };
     let final_node = b.node(commit)?;
     let tree = b.nodes[final_node].tree;
-    let (blob, mode) = match crate::revision::tree_entry_by_path(
-        repo,
-        &tree,
-        std::str::from_utf8(path).map_err(|_| no_path())?,
-    ) {
+    let (blob, mode) = match crate::revision::tree_entry_by_path(repo, &tree, path) {
         Ok(Some((id, mode))) => (id, mode),
         Ok(None) => return Err(no_path()),
         Err(e) => return Err(BlameError::Tree(e.to_string())),

@@ -376,14 +376,21 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         final_id,
         &final_name,
         &bottoms,
-        path.as_bytes(),
+        &super::arg_bytes(&path),
         &opts,
     )
     .map_err(|e| match e {
         BlameError::NoSuchPath { path, rev } => Fatal::new(format!("no such path {path} in {rev}")),
         other => Fatal::new(other.to_string()),
     })?;
-    let mut printer = Printer::new(&repo, &result, show, path.as_bytes(), mailmap, date_mode);
+    let mut printer = Printer::new(
+        &repo,
+        &result,
+        show,
+        &super::arg_bytes(&path),
+        mailmap,
+        date_mode,
+    );
     printer.print(ctx.out)?;
     Ok(0)
 }
@@ -430,8 +437,8 @@ fn work_tree_final(repo: &Repository, path: &str) -> Result<(ObjectId, String), 
             "blame of the work tree during a merge is not supported by oxgit yet; name a revision (oxgit blame HEAD -- <file>)",
         ));
     }
-    let in_head = revision::tree_entry_by_path(repo, &head, path)?;
-    let full = wt.join(path);
+    let in_head = revision::tree_entry_by_path(repo, &head, &super::arg_bytes(path))?;
+    let full = wt.join(super::arg_path(path));
     let Some((blob, mode)) = in_head else {
         if std::fs::symlink_metadata(&full).is_ok() {
             return Err(Fatal::new(format!(
@@ -468,7 +475,7 @@ fn io_message(e: &std::io::Error) -> String {
 /// The contents of `path` in `commit` (git's "no such path" when it is not a file).
 fn file_at(repo: &Repository, commit: ObjectId, path: &str, rev: &str) -> Result<Vec<u8>, Fatal> {
     let no = || Fatal::new(format!("no such path {path} in {rev}"));
-    match revision::tree_entry_by_path(repo, &commit, path)? {
+    match revision::tree_entry_by_path(repo, &commit, &super::arg_bytes(path))? {
         Some((id, mode)) if mode & 0o170000 == 0o100000 || mode & 0o170000 == 0o120000 => {
             Ok(repo.odb().read(&id)?.data)
         }
@@ -708,15 +715,18 @@ fn parse_loc<'a>(
     let from = (begin - 1).max(0);
     // git's `regcomp(REG_NEWLINE)` then `regexec` over the rest of the file (up to a NUL,
     // where C strings end); the range starts at the line the match starts in.
-    let re = Matcher::new(pattern.as_bytes(), Syntax::Basic, false, true).map_err(|e| match e {
-        PatternError::Invalid(msg) => Fatal::new(format!(
-            "-L parameter '{pattern}' starting at line {}: {msg}",
-            from + 1
-        )),
-        PatternError::Unsupported(what) => Fatal::new(format!(
-            "blame -L /{pattern}/: {what} are not supported by oxgit"
-        )),
-    })?;
+    let re =
+        Matcher::new(&super::arg_bytes(pattern), Syntax::Basic, false, true).map_err(
+            |e| match e {
+                PatternError::Invalid(msg) => Fatal::new(format!(
+                    "-L parameter '{pattern}' starting at line {}: {msg}",
+                    from + 1
+                )),
+                PatternError::Unsupported(what) => Fatal::new(format!(
+                    "blame -L /{pattern}/: {what} are not supported by oxgit"
+                )),
+            },
+        )?;
     let start = starts[(from as usize).min(starts.len() - 1)];
     let text = &data[start.min(data.len())..];
     let text = text
@@ -1044,7 +1054,7 @@ impl<'a> Printer<'a> {
                     buf.extend_from_slice(b"\t(");
                     pad_left(&mut buf, &who, 10);
                     buf.push(b'\t');
-                    pad_left(&mut buf, time_text.as_bytes(), 10);
+                    pad_left(&mut buf, &super::arg_bytes(&time_text), 10);
                     write!(buf, "\t{})", e.start + 1 + k)?;
                 } else {
                     if show.name {
@@ -1067,7 +1077,7 @@ impl<'a> Printer<'a> {
                             longest_author.saturating_sub(width(&who)),
                         ));
                         buf.push(b' ');
-                        pad_left(&mut buf, time_text.as_bytes(), 10);
+                        pad_left(&mut buf, &super::arg_bytes(&time_text), 10);
                     }
                     write!(buf, " {:>w$}) ", e.start + 1 + k, w = max_digits)?;
                 }
@@ -1118,6 +1128,6 @@ fn date_width(mode: &DateMode, clock: &Clock) -> usize {
         DateStyle::Relative => "4 years, 11 months ago".len(),
         DateStyle::Human => "Thu Oct 19 16:00".len(),
         DateStyle::Default => "Thu Oct 19 16:00:04 2006 -0700".len(),
-        DateStyle::Strftime(_) => show_date(0, 0, mode, clock).len(),
+        DateStyle::Strftime(_) => super::arg_bytes(&show_date(0, 0, mode, clock)).len(),
     }
 }

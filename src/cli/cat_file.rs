@@ -1,6 +1,6 @@
 //! `oxgit cat-file`: object contents, kind and size, one at a time or in batches.
 
-use super::{Context, Fatal};
+use super::{literal, Context, Fatal};
 use crate::object::{ObjectKind, TreeIter};
 use crate::odb::{KindMemo, OdbError};
 use crate::oid::ObjectId;
@@ -162,22 +162,29 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         (Some(_), _) => return Ok(usage_fatal("too many arguments")),
     };
     let prefix = revision::work_prefix(&repo, &ctx.cwd);
-    single(&repo, prefix, mode, &name, ctx.out)
+    single(&repo, &ctx.cwd, prefix, mode, &name, ctx.out)
 }
 
 /// One object named on the command line (`rev:./path` relative to `prefix`).
 fn single(
     repo: &Repository,
+    cwd: &std::path::Path,
     prefix: Option<String>,
     mode: Mode,
     name: &str,
     out: &mut dyn Write,
 ) -> Result<i32, Fatal> {
     let invalid = || Fatal::new(format!("Not a valid object name {name}"));
+    let prefix_text = prefix.clone();
     let id = match revision::Resolver::new(repo).prefix(prefix).resolve(name) {
         Ok(id) => id,
         Err(RevisionError::Unknown(_)) => return Err(invalid()),
-        Err(e) => return Err(Fatal::new(e.to_string())),
+        Err(e) => {
+            return Err(
+                super::rev_parse::path_diagnosis(repo, prefix_text.as_deref(), cwd, &e)
+                    .unwrap_or_else(|| Fatal::new(e.to_string())),
+            );
+        }
     };
     let odb = repo.odb();
     match mode {
@@ -304,14 +311,14 @@ fn parse_format(f: &str) -> Result<Vec<Atom>, Fatal> {
             _ => return Err(Fatal::new(format!("bad cat-file format: %({name})"))),
         };
         if !lit.is_empty() {
-            atoms.push(Atom::Literal(std::mem::take(&mut lit)));
+            atoms.push(Atom::Literal(literal(std::mem::take(&mut lit))));
         }
         atoms.push(atom);
         rest = &rest[2 + end + 1..];
     }
     lit.extend_from_slice(rest.as_bytes());
     if !lit.is_empty() {
-        atoms.push(Atom::Literal(lit));
+        atoms.push(Atom::Literal(literal(lit)));
     }
     Ok(atoms)
 }
@@ -407,10 +414,7 @@ fn run_batch(repo: &Repository, b: &Batch, ctx: &mut Context<'_>) -> Result<i32,
         } else {
             (&line[..], &[][..])
         };
-        let resolved = match std::str::from_utf8(name) {
-            Ok(s) => revision::resolve(repo, s),
-            Err(_) => Err(RevisionError::Unknown(String::from_utf8_lossy(name).into())),
-        };
+        let resolved = revision::resolve(repo, &crate::bytestr::encode(name));
         match resolved {
             Ok(id) => match emit(repo, b, &id, rest, delim, &mut buf, false, ctx.out) {
                 Ok(()) => {}

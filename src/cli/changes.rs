@@ -33,7 +33,7 @@ fn request(ctx: &Context<'_>, repo: &crate::repo::Repository) -> Result<DiffRequ
         i += 1;
     }
     d.finish(repo)?;
-    d.options.paths = crate::api::relative_pathspec(repo, &ctx.cwd, &paths).map_err(fatal)?;
+    d.options.paths = super::pathspec_items(repo, &ctx.cwd, &paths)?;
     let endpoints = match revs.as_slice() {
         [one] if !one.contains("..") => Endpoints::commit(one.as_str()),
         _ => {

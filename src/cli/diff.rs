@@ -103,15 +103,17 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             .iter()
             .position(|r| !(is_range(&repo, r) || crate::revision::resolve(&repo, r).is_ok()))
             .unwrap_or(revs.len());
-        let exists =
-            |p: &str| repo.work_tree().is_some() && ctx.cwd.join(p).symlink_metadata().is_ok();
+        let exists = |p: &str| {
+            repo.work_tree().is_some()
+                && ctx.cwd.join(super::arg_path(p)).symlink_metadata().is_ok()
+        };
         if let Some(bad) = revs[k..].iter().find(|p| !exists(p)) {
             return Err(unknown_revision(bad));
         }
         let rest = revs.split_off(k);
         paths.splice(0..0, rest);
     }
-    d.options.paths = api::relative_pathspec(&repo, &ctx.cwd, &paths).map_err(fatal)?;
+    d.options.paths = super::pathspec_items(&repo, &ctx.cwd, &paths)?;
     let rev_refs: Vec<&str> = revs.iter().map(String::as_str).collect();
     let endpoints = if cached {
         cached_endpoints(&repo, &rev_refs, merge_base)?

@@ -120,9 +120,9 @@ impl DiffArgs {
             ));
         }
         let kind = if let Some(s) = &p.string {
-            PickaxeKind::Count(s.as_bytes().to_vec())
+            PickaxeKind::Count(super::arg_bytes(s).into_owned())
         } else if let Some(g) = &p.grep {
-            PickaxeKind::Grep(g.as_bytes().to_vec())
+            PickaxeKind::Grep(super::arg_bytes(g).into_owned())
         } else if !p.objects.is_empty() {
             let mut ids = Vec::with_capacity(p.objects.len());
             for spec in &p.objects {
@@ -453,11 +453,11 @@ pub const FLAGS: &[Flag] = &[
         Ok(())
     }),
     flag!("--src-prefix", Required, |a, v| {
-        a.options.src_prefix = v.unwrap_or("").as_bytes().to_vec();
+        a.options.src_prefix = super::arg_bytes(v.unwrap_or("")).into_owned();
         Ok(())
     }),
     flag!("--dst-prefix", Required, |a, v| {
-        a.options.dst_prefix = v.unwrap_or("").as_bytes().to_vec();
+        a.options.dst_prefix = super::arg_bytes(v.unwrap_or("")).into_owned();
         Ok(())
     }),
     flag!("--stat", Optional, |a, v| {
@@ -539,14 +539,14 @@ pub const FLAGS: &[Flag] = &[
         a.options
             .word_diff
             .get_or_insert(crate::diff::words::WordDiffMode::Plain);
-        a.options.word_regex = v.map(|v| v.as_bytes().to_vec());
+        a.options.word_regex = v.map(|v| super::arg_bytes(v).into_owned());
         Ok(())
     }),
     flag!("--color-words", Optional, |a, v| {
         a.options.word_diff = Some(crate::diff::words::WordDiffMode::Color);
         a.color = ColorWhen::Always;
         a.options.word_regex = match v {
-            Some(v) => Some(v.as_bytes().to_vec()),
+            Some(v) => Some(super::arg_bytes(v).into_owned()),
             None => a.config_word_regex.clone(),
         };
         Ok(())

@@ -143,11 +143,14 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         } else if revs.is_empty() && !stdin {
             return Err(super::diff::unknown_revision(&p));
         } else {
+            if !dashdash {
+                // git's setup_revisions: a path without `--` must exist.
+                rev_args::verify_filename(&repo, &ctx.cwd, &p, paths.is_empty())?;
+            }
             paths.push(p);
         }
     }
-    d.options.paths =
-        crate::api::relative_pathspec(&repo, &ctx.cwd, &paths).map_err(super::diff::fatal)?;
+    d.options.paths = super::pathspec_items(&repo, &ctx.cwd, &paths)?;
     let formatter = if verbose {
         if merges || combined.is_some() {
             return Err(Fatal::new(

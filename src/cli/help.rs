@@ -38,14 +38,14 @@ pub(super) const COMMANDS: &[Command] = &[
         name: "rev-parse",
         summary: "Pick out and massage parameters (revisions, repository paths)",
         usage: "usage: oxgit rev-parse [<options>] [<arg>...]\n",
-        supports: "revisions in git's syntax (refs, ~n, ^n, ^{}, ^{type}, rev:path, :/re, @{n}, @{-n}, @{u}), --verify, -q, --short, --abbrev-ref, --symbolic-full-name, --all/--branches/--tags, --git-dir, --show-toplevel and the other repository queries",
+        supports: "revisions in git's syntax (refs, ~n, ^n, ^{}, ^{type}, rev:path, :path, :<n>:path, :/re, @{n}, @{-n}, @{u}), --verify, -q, --short, --abbrev-ref, --symbolic-full-name, --all/--branches/--tags, --git-dir, --show-toplevel and the other repository queries",
         common: false,
     },
     Command {
         name: "show",
         summary: "Show commits (with their diff), tags, trees and blobs",
         usage: "usage: oxgit show [<options>] <object>...\n",
-        supports: "commits with their patch (or --stat, --name-status, -s and every diff option), annotated tags (tags of tags), trees, blobs, rev:path, several objects, --format/--pretty/--oneline, merges as --cc (or -m, -c, --first-parent, --diff-merges=<format>, --combined-all-paths); refused: ranges and commit filters, --remerge-diff",
+        supports: "commits with their patch (or --stat, --name-status, -s and every diff option), annotated tags (tags of tags), trees, blobs, rev:path, :path, several objects, --format/--pretty/--oneline, merges as --cc (or -m, -c, --first-parent, --diff-merges=<format>, --combined-all-paths); refused: ranges and commit filters, --remerge-diff",
         common: true,
     },
     Command {
@@ -122,7 +122,7 @@ pub(super) const COMMANDS: &[Command] = &[
         name: "ls-files",
         summary: "Show files in the index and the working tree",
         usage: "usage: oxgit ls-files [<options>] [<file>...]\n",
-        supports: "-c, -s, -u, -m, -d, -o, -i, --exclude-standard, --directory, --no-empty-directory, --full-name, -z, pathspecs",
+        supports: "-c, -s, -u, -m, -d, -o, -i, --exclude-standard, --directory, --no-empty-directory, --full-name, --error-unmatch, -z, pathspecs",
         common: false,
     },
     Command {
@@ -201,7 +201,9 @@ pub(super) fn overview() -> String {
          diffstat (`oxgit log -1 --stat`). Output is identical to git 2.47's; what oxgit\n\
          does not implement is refused with a message, never guessed. On a terminal it\n\
          colours and pages as git does (color.ui, color.<command>, --color; GIT_PAGER,\n\
-         pager.<command>, core.pager, PAGER, less with LESS=FRX; -p/-P).\n\nCommands:\n",
+         pager.<command>, core.pager, PAGER, less with LESS=FRX; -p/-P). Arguments,\n\
+         paths, patterns and format strings are bytes as in git: they need not be UTF-8.\n\n\
+         Commands:\n",
     );
     for c in COMMANDS {
         s.push_str(&format!("   {:<13}{}\n", c.name, c.summary));

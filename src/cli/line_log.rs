@@ -16,7 +16,8 @@ use crate::pretty::{CommitInfo, Formatter};
 use crate::repo::Repository;
 use crate::revision::walk::WalkedCommit;
 
-/// One `-L` argument, split: the range text and the root-relative path.
+/// One `-L` argument, split: the range text and the root-relative path (an encoded
+/// argument, see [`super::arg_bytes`]).
 pub(super) struct LineRangeArg {
     range: String,
     path: String,
@@ -66,8 +67,8 @@ fn parse_one(repo: &Repository, cwd: &std::path::Path, spec: &str) -> Result<Lin
         )));
     }
     let (range, file) = (&spec[..i], &spec[i + 1..]);
-    let items = crate::api::relative_pathspec(repo, cwd, &[file]).map_err(super::diff::fatal)?;
-    let path = String::from_utf8_lossy(&items[0]).into_owned();
+    let items = super::pathspec_items(repo, cwd, &[file])?;
+    let path = crate::bytestr::encode(&items[0]).into_owned();
     if funcname {
         super::blame::check_funcname_rule(repo, &items[0])?;
     }
@@ -170,10 +171,11 @@ impl LineLog<'_> {
                         .map_err(|e| Fatal::new(e.to_string()))?;
                     if !self.no_output {
                         out.push(b'\n');
+                        let old_bytes = old_path.as_deref().map(super::arg_bytes);
                         line_log::write_diff(
                             &mut out,
-                            old_path.as_deref().map(str::as_bytes),
-                            path.as_bytes(),
+                            old_bytes.as_deref(),
+                            &super::arg_bytes(&path),
                             old_content,
                             &content,
                             &ranges,
@@ -239,11 +241,11 @@ impl LineLog<'_> {
         let (changes, _) = crate::api::changes(self.repo, &request).map_err(super::diff::fatal)?;
         let source = changes.iter().find(|c| {
             matches!(c.kind, ChangeKind::Renamed | ChangeKind::Copied)
-                && c.new_path == path.as_bytes()
+                && c.new_path == *super::arg_bytes(path)
         });
         match source {
             Some(c) => {
-                let old = String::from_utf8_lossy(&c.old_path).into_owned();
+                let old = crate::bytestr::encode(&c.old_path).into_owned();
                 Ok(blob_at(self.repo, &parent, &old)?.map(|(_, d)| (old, d)))
             }
             None => Ok(None),
@@ -297,7 +299,7 @@ fn blob_at(
     commit: &ObjectId,
     path: &str,
 ) -> Result<Option<(ObjectId, Vec<u8>)>, Fatal> {
-    match crate::revision::tree_entry_by_path(repo, commit, path)
+    match crate::revision::tree_entry_by_path(repo, commit, &super::arg_bytes(path))
         .map_err(|e| Fatal::new(e.to_string()))?
     {
         Some((id, mode)) if mode & 0o170000 == 0o100000 || mode & 0o170000 == 0o120000 => {

@@ -60,8 +60,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     } else {
         opts.diff.sections
     };
-    opts.diff.options.paths =
-        crate::api::relative_pathspec(&repo, &ctx.cwd, &opts.paths).map_err(super::diff::fatal)?;
+    let split = rev_args::split_paths(&repo, &ctx.cwd, &mut opts.rev, true)?;
+    opts.paths.splice(0..0, split);
+    opts.diff.options.paths = super::pathspec_items(&repo, &ctx.cwd, &opts.paths)?;
     // `--follow <path>`: the walk is not limited by the path, which changes with renames.
     let mut follow = None;
     if opts.follow && !opts.paths.is_empty() {
@@ -762,6 +763,7 @@ fn parse_args(
             }
             _ if a.starts_with("-L") => o.line_ranges.push(a[2..].to_string()),
             "--" => {
+                o.rev.dashdash = true;
                 o.paths.extend(args[i + 1..].iter().cloned());
                 break;
             }

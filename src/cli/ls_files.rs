@@ -41,6 +41,8 @@ struct Options {
     directory: bool,
     no_empty_directory: bool,
     full_name: bool,
+    /// `--error-unmatch`: each pathspec must match a listed file.
+    error_unmatch: bool,
     term: u8,
     paths: Vec<String>,
 }
@@ -70,6 +72,7 @@ fn parse_args(args: &[String]) -> Result<Options, Fatal> {
             "--directory" => o.directory = true,
             "--no-empty-directory" => o.no_empty_directory = true,
             "--full-name" => o.full_name = true,
+            "--error-unmatch" => o.error_unmatch = true,
             _ => {
                 // Combined short flags (`-co`, `-sz`).
                 let flags = a.strip_prefix('-').filter(|f| !f.starts_with('-'));
@@ -118,7 +121,6 @@ fn is_known_option(a: &str) -> bool {
         "--exclude",
         "--exclude-from",
         "--exclude-per-directory",
-        "--error-unmatch",
         "--with-tree",
         "--abbrev",
         "--debug",
@@ -149,8 +151,17 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         return Err(Fatal::new("ls-files --ignored needs some exclude pattern"));
     }
     let index = Index::load(&repo).map_err(|e| Fatal::new(e.to_string()))?;
-    let items =
-        crate::api::relative_pathspec(&repo, &ctx.cwd, &o.paths).map_err(super::diff::fatal)?;
+    let items = super::pathspec_items(&repo, &ctx.cwd, &o.paths)?;
+    // `--error-unmatch`: each item alone, and whether it matched a listed file.
+    let singles: Vec<Pathspec> = if o.error_unmatch {
+        items
+            .iter()
+            .map(|i| Pathspec::new(vec![i.clone()]))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let matched = vec![std::cell::Cell::new(false); singles.len()];
     let limit = if items.is_empty() && !prefix.is_empty() {
         Pathspec::new(vec![prefix.clone()])
     } else {
@@ -160,6 +171,11 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let quote_high = repo.config().get_bool("core.quotepath") != Some(false);
     let mut out = Vec::with_capacity(64 * 1024);
     let write_name = |out: &mut Vec<u8>, path: &[u8]| {
+        for (ps, m) in singles.iter().zip(&matched) {
+            if ps.matches_file(path) {
+                m.set(true);
+            }
+        }
         let rel = relative_path(path, shown_prefix);
         write_name_terminated(&rel, quote_high, o.term, out);
     };
@@ -196,7 +212,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let wants_tree = o.deleted || o.modified;
     if !(show_cached || wants_tree) {
         ctx.out.write_all(&out)?;
-        return Ok(0);
+        return Ok(report_unmatched(&o.paths, &matched));
     }
     let mut deleted: HashSet<(Vec<u8>, u8)> = HashSet::new();
     let mut modified: HashSet<(Vec<u8>, u8)> = HashSet::new();
@@ -267,5 +283,22 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         }
     }
     ctx.out.write_all(&out)?;
-    Ok(0)
+    Ok(report_unmatched(&o.paths, &matched))
+}
+
+/// git's `report_path_error` for `--error-unmatch`: an error for each of `paths` that
+/// matched no listed file; the exit status.
+fn report_unmatched(paths: &[String], matched: &[std::cell::Cell<bool>]) -> i32 {
+    let mut errors = 0;
+    for (p, m) in paths.iter().zip(matched) {
+        if !m.get() {
+            eprintln!("error: pathspec '{p}' did not match any file(s) known to git");
+            errors += 1;
+        }
+    }
+    if errors == 0 {
+        return 0;
+    }
+    eprintln!("Did you forget to 'git add'?");
+    1
 }

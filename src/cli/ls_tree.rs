@@ -1,7 +1,7 @@
 //! `oxgit ls-tree`: the entries of a tree, as git 2.47 lists them.
 
 use super::options::{self, abbrev_value, fixed, flag, optional, usage_error, value, Parsed, Spec};
-use super::{Context, Fatal};
+use super::{literal, Context, Fatal};
 use crate::object::tree_list::{ListOptions, ListedEntry, TreeList};
 use crate::object::ObjectKind;
 use crate::repo::Repository;
@@ -239,7 +239,7 @@ pub(super) fn work_tree_prefix(repo: &Repository, cwd: &Path) -> Option<String> 
     if cwd.starts_with(repo.git_dir()) {
         return None;
     }
-    let mut p = rel.to_string_lossy().into_owned();
+    let mut p = crate::bytestr::from_os_str(rel.as_os_str()).into_owned();
     if !p.is_empty() {
         p.push('/');
     }
@@ -298,11 +298,11 @@ fn pathspecs(
                 "{arg}: '{arg}' is outside repository at '{top}'"
             )));
         };
-        out.push(p.into_bytes());
+        out.push(super::arg_bytes(&p).into_owned());
     }
     if out.is_empty() {
         if let Some(p) = prefix.filter(|p| !p.is_empty()) {
-            out.push(p.as_bytes().to_vec());
+            out.push(super::arg_bytes(p).into_owned());
         }
     }
     Ok(out)
@@ -370,7 +370,7 @@ pub(super) fn relative_path(path: &[u8], prefix: Option<&str>) -> Vec<u8> {
     if path.is_empty() {
         return b"./".to_vec();
     }
-    let prefix = prefix.as_bytes();
+    let prefix = &*super::arg_bytes(prefix);
     let (mut i, mut j) = (0, 0);
     let (mut prefix_off, mut path_off) = (0, 0);
     while i < prefix.len() && j < path.len() && prefix[i] == path[j] {
@@ -466,7 +466,7 @@ fn parse_format(f: &str) -> Result<Vec<Atom>, Fatal> {
             return Err(bad_format(rest, "ls-tree"));
         };
         if !lit.is_empty() {
-            atoms.push(Atom::Literal(std::mem::take(&mut lit)));
+            atoms.push(Atom::Literal(literal(std::mem::take(&mut lit))));
         }
         atoms.push(match *name {
             "(objectmode)" => Atom::Mode,
@@ -479,7 +479,7 @@ fn parse_format(f: &str) -> Result<Vec<Atom>, Fatal> {
         i += 1 + name.len();
     }
     if !lit.is_empty() {
-        atoms.push(Atom::Literal(lit));
+        atoms.push(Atom::Literal(literal(lit)));
     }
     Ok(atoms)
 }

@@ -3,6 +3,27 @@
 //! Each subcommand parses its own arguments (git's option syntax is too irregular for a
 //! generic parser) and writes through a buffered sink, so the same code serves tests,
 //! the binary and future JSON/HTTP front ends.
+//!
+//! Arguments are bytes, as in git: each is [`crate::bytestr::encode`]d once on entry, and
+//! turned back into bytes by [`arg_bytes`] (or [`arg_path`]) where it becomes a path, a
+//! pattern or output. Standard error goes through the `eprint!`/`eprintln!` defined here,
+//! which restore the bytes.
+
+/// `eprint!` for the CLI: the text may quote arguments ([`crate::bytestr`] strings), so
+/// it is decoded back to the bytes given before it is written. Shadows the standard
+/// macro in every CLI module, so no message can reach the terminal with the encoding.
+macro_rules! eprint {
+    ($($arg:tt)*) => {
+        $crate::cli::write_stderr(&format!($($arg)*))
+    };
+}
+
+/// `eprintln!` for the CLI: see `eprint!`.
+macro_rules! eprintln {
+    ($($arg:tt)*) => {
+        $crate::cli::write_stderr(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
 
 mod blame;
 mod cat_file;
@@ -38,10 +59,53 @@ use std::ffi::OsString;
 use std::io::Write;
 use std::path::PathBuf;
 
+/// Writes `text` (which may quote encoded arguments) to standard error as the bytes it
+/// stands for.
+pub(crate) fn write_stderr(text: &str) {
+    let _ = std::io::stderr().write_all(&crate::bytestr::decode(text));
+}
+
+/// The bytes an argument stands for (a path, a pattern, literal output): the one way the
+/// CLI turns an argument back into what was typed.
+pub(crate) fn arg_bytes(arg: &str) -> std::borrow::Cow<'_, [u8]> {
+    crate::bytestr::decode(arg)
+}
+
+/// The literal text of a format argument, cut out of it at ASCII characters: the bytes
+/// given (see [`crate::bytestr::decode_utf8`]).
+pub(crate) fn literal(text: Vec<u8>) -> Vec<u8> {
+    match crate::bytestr::decode_utf8(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(b) => b,
+    }
+}
+
+/// An argument naming a file or folder, as the operating system takes it.
+pub(crate) fn arg_path(arg: &str) -> PathBuf {
+    PathBuf::from(crate::bytestr::to_os(arg))
+}
+
+/// A path found on disk as text for output, its bytes kept (see [`crate::bytestr`]).
+pub(crate) fn path_text(path: &std::path::Path) -> String {
+    crate::bytestr::from_os_str(path.as_os_str()).into_owned()
+}
+
+/// The pathspec items of the path arguments `paths` (from the top of the work tree, see
+/// [`crate::api::relative_pathspec`]), as the bytes given.
+pub(crate) fn pathspec_items<S: AsRef<str>>(
+    repo: &Repository,
+    cwd: &std::path::Path,
+    paths: &[S],
+) -> Result<Vec<Vec<u8>>, Fatal> {
+    let bytes: Vec<_> = paths.iter().map(|p| arg_bytes(p.as_ref())).collect();
+    crate::api::relative_pathspec(repo, cwd, &bytes).map_err(diff::fatal)
+}
+
 /// A failure that ends a command: git prints `fatal: <message>` and exits with 128.
 #[derive(Debug)]
 pub struct Fatal {
-    /// The message after `fatal: ` (or the whole line if `raw`).
+    /// The message after `fatal: ` (or the whole line if `raw`). Arguments it quotes are
+    /// [`crate::bytestr`] strings: [`crate::bytestr::decode`] gives the bytes to print.
     pub message: String,
     /// The exit status.
     pub code: i32,
@@ -160,13 +224,7 @@ fn run_in(
     out: &mut dyn terminal::Output,
     stdin: &mut dyn std::io::BufRead,
 ) -> Result<i32, Fatal> {
-    let mut args: Vec<String> = args
-        .into_iter()
-        .map(|a| {
-            a.into_string()
-                .map_err(|_| Fatal::new("arguments must be UTF-8"))
-        })
-        .collect::<Result<_, _>>()?;
+    let mut args: Vec<String> = args.into_iter().map(crate::bytestr::from_os).collect();
     let mut cwd = std::env::current_dir().map_err(|e| Fatal::new(e.to_string()))?;
     let mut globals = Globals::default();
     let mut pager_flag: terminal::PagerFlag = None;
@@ -195,7 +253,7 @@ fn run_in(
                     return Ok(global_usage("no directory given for '-C' option"));
                 };
                 if !p.is_empty() {
-                    cwd = cwd.join(&p);
+                    cwd = cwd.join(arg_path(&p));
                 }
                 if !cwd.is_dir() {
                     return Err(Fatal::new(format!(
@@ -227,7 +285,7 @@ fn run_in(
                 } else {
                     &mut globals.work_tree
                 };
-                *slot = Some(PathBuf::from(p));
+                *slot = Some(arg_path(&p));
             }
             "-p" | "--paginate" | "-P" | "--no-pager" if a == name => {
                 pager_flag = Some(matches!(a, "-p" | "--paginate"));

@@ -123,6 +123,13 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         return Err(Fatal::usage(USAGE));
     };
     let (sub, rest) = (sub.clone(), rest.to_vec());
+    // Merge requests are stored as JSON text: their arguments must be UTF-8.
+    if rest
+        .iter()
+        .any(|a| a.chars().any(crate::bytestr::is_reserved))
+    {
+        return Err(Fatal::new("mr: arguments must be UTF-8"));
+    }
     let now = Timestamp::now();
     match sub.as_str() {
         "create" => {
@@ -245,8 +252,12 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             };
             let repo = ctx.repo()?;
             let dir = repo.work_tree().unwrap_or(repo.git_dir()).to_path_buf();
-            let id = crate::server::codearts_registry::register(&ctx.cwd.join(root), &dir, id)
-                .map_err(|e| Fatal::new(e.to_string()))?;
+            let id = crate::server::codearts_registry::register(
+                &ctx.cwd.join(super::arg_path(root)),
+                &dir,
+                id,
+            )
+            .map_err(|e| Fatal::new(e.to_string()))?;
             writeln!(ctx.out, "{id}")?;
         }
         other => {

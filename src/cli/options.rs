@@ -145,11 +145,10 @@ impl UsageError {
 
 /// Prints `error: <message>` and the usage text to standard error; returns git's 129.
 pub(super) fn usage_error(message: &str, usage: &str) -> i32 {
-    let mut err = std::io::stderr().lock();
     if !message.is_empty() {
-        let _ = writeln!(err, "error: {message}");
+        eprintln!("error: {message}");
     }
-    let _ = err.write_all(usage.as_bytes());
+    eprint!("{usage}");
     129
 }
 

@@ -34,6 +34,8 @@ pub(super) struct RevArgs {
     pub revs: Vec<String>,
     /// `HEAD` was added to `revs` because none was given (`log`, `show`).
     pub default_head: bool,
+    /// `--` was given: `revs` holds no paths (else [`split_paths`] finds them).
+    pub dashdash: bool,
 }
 
 /// The format-related options (`--format`, `--date`, `--abbrev-commit`...).
@@ -305,6 +307,87 @@ pub(super) fn check_graph(o: &RevArgs, walks: bool) -> Result<(), Fatal> {
         ));
     }
     Ok(())
+}
+
+/// git's `setup_revisions` for the arguments before a `--` that was not given: the first
+/// argument that is not a revision and all after it are paths (taken out of `o.revs` and
+/// returned), each of which must name a file in the work tree or look like a pathspec;
+/// a revision that also names a file is ambiguous. Without `--`, `o.revs` then gets the
+/// default `HEAD` if `default` and no revision is left.
+pub(super) fn split_paths(
+    repo: &Repository,
+    cwd: &std::path::Path,
+    o: &mut RevArgs,
+    default: bool,
+) -> Result<Vec<String>, Fatal> {
+    if o.dashdash {
+        return Ok(Vec::new());
+    }
+    let top = repo.work_tree().map(std::path::Path::to_path_buf);
+    let prefix = crate::revision::work_prefix(repo, cwd);
+    let in_work_tree = prefix.is_some() && !cwd.starts_with(repo.git_dir());
+    let is_file =
+        |a: &str| super::rev_parse::file_exists(cwd, top.as_deref(), prefix.as_deref(), a);
+    let mut first_path = o.revs.len();
+    for (i, a) in o.revs.iter().enumerate() {
+        if a.starts_with('-') || (o.default_head && i + 1 == o.revs.len()) {
+            continue;
+        }
+        if parse_revisions(repo, std::slice::from_ref(a)).is_err() {
+            if a.starts_with('^') {
+                // Not a file name either (git's setup_revisions).
+                return Err(Fatal::new(format!("bad revision '{a}'")));
+            }
+            first_path = i;
+            break;
+        }
+        if in_work_tree && is_file(a) {
+            return Err(Fatal::new(format!(
+                "ambiguous argument '{a}': both revision and filename\n{}",
+                super::rev_parse::AMBIGUOUS_HINT
+            )));
+        }
+    }
+    let paths = o.revs.split_off(first_path);
+    for (j, p) in paths.iter().enumerate() {
+        verify_filename(repo, cwd, p, j == 0)?;
+    }
+    if default && !paths.is_empty() && o.revs.iter().all(|r| r == "--not") {
+        o.revs.push("HEAD".to_string());
+        o.default_head = true;
+    }
+    Ok(paths)
+}
+
+/// git's `verify_filename`: `arg`, an argument in `cwd` taken as a path without `--`,
+/// must name a file or look like a pathspec; `first`: it is the one that did not resolve
+/// as a revision (git then diagnoses it as one).
+pub(super) fn verify_filename(
+    repo: &Repository,
+    cwd: &std::path::Path,
+    arg: &str,
+    first: bool,
+) -> Result<(), Fatal> {
+    if arg.starts_with('-') {
+        return Err(Fatal::new(format!(
+            "option '{arg}' must come before non-option arguments"
+        )));
+    }
+    let top = repo.work_tree();
+    let prefix = crate::revision::work_prefix(repo, cwd);
+    if super::rev_parse::looks_like_pathspec(arg)
+        || super::rev_parse::file_exists(cwd, top, prefix.as_deref(), arg)
+    {
+        return Ok(());
+    }
+    Err(if first {
+        super::rev_parse::unknown_argument(repo, prefix.as_deref(), cwd, arg)
+    } else {
+        Fatal::new(format!(
+            "{arg}: no such path in the working tree.\n\
+             Use 'git <command> -- <path>...' to specify paths that do not exist locally."
+        ))
+    })
 }
 
 /// Resolves the revisions of `o`, with git's messages for unknown ones (after git's

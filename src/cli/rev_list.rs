@@ -69,6 +69,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             "--no-abbrev" => {}
             _ if a.starts_with("--abbrev=") => {}
             "--" => {
+                o.rev.dashdash = true;
                 o.paths.extend(args[i + 1..].iter().cloned());
                 break;
             }
@@ -83,6 +84,8 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         i += 1;
     }
     let repo = ctx.repo()?;
+    let split = rev_args::split_paths(&repo, &ctx.cwd, &mut o.rev, false)?;
+    o.paths.splice(0..0, split);
     if o.rev.revs.iter().all(|r| r == "--not") {
         return Ok(super::options::usage_error("", USAGE));
     }
@@ -102,8 +105,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             "rev-list: --parents with paths is not supported by oxgit",
         ));
     }
-    let paths =
-        crate::api::relative_pathspec(&repo, &ctx.cwd, &o.paths).map_err(super::diff::fatal)?;
+    let paths = super::pathspec_items(&repo, &ctx.cwd, &o.paths)?;
     if o.rev.graph && !paths.is_empty() {
         // git draws the simplified history with rewritten parents then.
         return Err(Fatal::new("--graph with paths is not supported by oxgit"));

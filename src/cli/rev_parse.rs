@@ -11,7 +11,7 @@ use crate::revision::{self, Hint, Resolver, RevisionError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-const AMBIGUOUS_HINT: &str = "Use '--' to separate paths from revisions, like this:\n\
+pub(super) const AMBIGUOUS_HINT: &str = "Use '--' to separate paths from revisions, like this:\n\
 'git <command> [<revision>...] -- [<file>...]'";
 
 /// How names are shown (`--symbolic`, `--symbolic-full-name`).
@@ -84,17 +84,19 @@ impl State<'_, '_> {
 
     /// git's `show`: one line, or a shell-quoted word with `--sq`.
     fn show(&mut self, text: &str) -> Result<(), Fatal> {
-        if self.sq {
-            write!(self.out, "{} ", sq_quote(text))?;
+        let line = if self.sq {
+            format!("{} ", sq_quote(text))
         } else {
-            writeln!(self.out, "{text}")?;
-        }
+            format!("{text}\n")
+        };
+        self.out.write_all(&super::arg_bytes(&line))?;
         Ok(())
     }
 
     /// A plain output line (repository facts are never quoted).
     fn puts(&mut self, text: &str) -> Result<(), Fatal> {
-        writeln!(self.out, "{text}")?;
+        self.out
+            .write_all(&super::arg_bytes(&format!("{text}\n")))?;
         Ok(())
     }
 
@@ -284,7 +286,7 @@ fn resolve_git_dir(cwd: &Path, path: &str) -> Option<String> {
     let text = std::fs::read_to_string(&full).ok()?;
     let target = text.strip_prefix("gitdir:")?.trim();
     let target = full.parent()?.join(target).canonicalize().ok()?;
-    looks_like_git_dir(&target).then(|| target.display().to_string())
+    looks_like_git_dir(&target).then(|| super::path_text(&target))
 }
 
 /// Paths under the git dir that belong to the common dir of linked worktrees (git's
@@ -345,7 +347,10 @@ fn git_path(
         } else {
             git_dir
         };
-        return (base.join(path), format!("{}/{path}", base.display()));
+        return (
+            base.join(path),
+            format!("{}/{path}", super::path_text(base)),
+        );
     }
     let abs = git_dir.join(path);
     if git_dir == cwd {
@@ -362,7 +367,7 @@ fn git_path(
             return (abs, text);
         }
     }
-    (abs, format!("{}/{path}", git_dir.display()))
+    (abs, format!("{}/{path}", super::path_text(git_dir)))
 }
 
 /// `--path-format`: how paths of the repository are printed.
@@ -376,7 +381,7 @@ enum PathFormat {
 fn format_path(format: Option<PathFormat>, path: &Path, cwd: &Path, default: String) -> String {
     match format {
         None => default,
-        Some(PathFormat::Absolute) => path.display().to_string(),
+        Some(PathFormat::Absolute) => super::path_text(path),
         Some(PathFormat::Relative) => relative_path(path, cwd),
     }
 }
@@ -390,7 +395,7 @@ fn relative_path(path: &Path, base: &Path) -> String {
     let ups = b.len() - common;
     let rest: Vec<String> = a[common..]
         .iter()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .map(|c| crate::bytestr::from_os_str(c.as_os_str()).into_owned())
         .collect();
     match (ups, rest.is_empty()) {
         (0, true) => "./".to_string(),
@@ -409,7 +414,7 @@ fn no_single_rev(quiet: bool) -> Result<i32, Fatal> {
 }
 
 /// git's `looks_like_pathspec`: glob characters (not escaped) or `:(` magic.
-fn looks_like_pathspec(arg: &str) -> bool {
+pub(super) fn looks_like_pathspec(arg: &str) -> bool {
     let mut escaped = false;
     for b in arg.bytes() {
         if escaped {
@@ -424,7 +429,7 @@ fn looks_like_pathspec(arg: &str) -> bool {
 }
 
 /// git's `check_filename`: whether `arg` names an existing file (`:/x` from the top).
-fn file_exists(cwd: &Path, top: Option<&Path>, prefix: Option<&str>, arg: &str) -> bool {
+pub(super) fn file_exists(cwd: &Path, top: Option<&Path>, prefix: Option<&str>, arg: &str) -> bool {
     if arg.is_empty() {
         // git looks at `<prefix><arg>` from the top: the empty name exists only as the
         // folder of a non-empty prefix.
@@ -434,14 +439,14 @@ fn file_exists(cwd: &Path, top: Option<&Path>, prefix: Option<&str>, arg: &str) 
         if rest.is_empty() {
             return true;
         }
-        top.unwrap_or(cwd).join(rest)
+        top.unwrap_or(cwd).join(super::arg_path(rest))
     } else if let Some(rest) = arg.strip_prefix(":!").or_else(|| arg.strip_prefix(":^")) {
         if rest.is_empty() {
             return true;
         }
-        cwd.join(rest)
+        cwd.join(super::arg_path(rest))
     } else {
-        cwd.join(arg)
+        cwd.join(super::arg_path(arg))
     };
     std::fs::symlink_metadata(path).is_ok()
 }
@@ -460,7 +465,8 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             line.push(' ');
             line.push_str(&sq_quote(a));
         }
-        writeln!(ctx.out, "{line}")?;
+        line.push('\n');
+        ctx.out.write_all(&super::arg_bytes(&line))?;
         return Ok(0);
     }
     if args.first().is_some_and(|a| a == "-h") {
@@ -575,17 +581,17 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 "--git-common-dir" => {
                     let common = repo.common_dir();
                     let text = if common != repo.git_dir() {
-                        common.display().to_string()
+                        super::path_text(common)
                     } else if common == cwd {
                         ".".to_string()
                     } else if let (Some(wt), Some(p)) = (inside_work_tree, prefix.as_deref()) {
                         if common == wt.join(".git") {
                             format!("{}.git", "../".repeat(p.matches('/').count()))
                         } else {
-                            common.display().to_string()
+                            super::path_text(common)
                         }
                     } else {
-                        common.display().to_string()
+                        super::path_text(common)
                     };
                     st.puts(&format_path(path_format, common, &cwd, text))?;
                 }
@@ -716,7 +722,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 "--git-dir" | "--absolute-git-dir" => {
                     let git_dir = repo.git_dir();
                     let text = if arg == "--absolute-git-dir" {
-                        git_dir.display().to_string()
+                        super::path_text(git_dir)
                     } else if git_dir == cwd {
                         ".".to_string()
                     } else if inside_work_tree
@@ -724,7 +730,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                     {
                         ".git".to_string()
                     } else {
-                        git_dir.display().to_string()
+                        super::path_text(git_dir)
                     };
                     let text = if arg == "--absolute-git-dir" {
                         text
@@ -735,7 +741,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 }
                 "--show-toplevel" => match &work_tree {
                     Some(wt) => {
-                        let text = format_path(path_format, wt, &cwd, wt.display().to_string());
+                        let text = format_path(path_format, wt, &cwd, super::path_text(wt));
                         st.puts(&text)?
                     }
                     None => return Err(Fatal::new("this operation must be run in a work tree")),
@@ -757,7 +763,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 }
                 "--show-cdup" => match (&prefix, &work_tree) {
                     (Some(p), _) => st.puts(&"../".repeat(p.matches('/').count()))?,
-                    (None, Some(wt)) => st.puts(&wt.display().to_string())?,
+                    (None, Some(wt)) => st.puts(&super::path_text(wt))?,
                     (None, None) => {}
                 },
                 "--is-inside-git-dir" => {
@@ -913,33 +919,100 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
 /// The message git dies with for an argument that is neither a revision nor a file: the
 /// specific `rev:path` diagnoses where they apply, else "ambiguous argument".
 fn diagnose(st: &mut State<'_, '_>, arg: &str, cwd: &Path) -> Fatal {
-    let general = Fatal::new(format!(
-        "ambiguous argument '{arg}': unknown revision or path not in the working tree.\n{AMBIGUOUS_HINT}"
-    ));
+    unknown_argument(st.repo, st.prefix.as_deref(), cwd, arg)
+}
+
+/// git's `die_verify_filename` for `arg`, neither a revision nor a file: the specific
+/// `rev:path` and `:path` diagnoses where they apply, else "ambiguous argument".
+pub(super) fn unknown_argument(
+    repo: &Repository,
+    prefix: Option<&str>,
+    cwd: &Path,
+    arg: &str,
+) -> Fatal {
+    let general = || {
+        Fatal::new(format!(
+            "ambiguous argument '{arg}': unknown revision or path not in the working tree.\n{AMBIGUOUS_HINT}"
+        ))
+    };
     if arg.starts_with(':') && !arg[1..].starts_with(|c: char| c.is_ascii_alphanumeric()) {
-        return general;
+        return general();
     }
     // git repeats peel errors in this pass, but not ambiguity lists.
-    let mut quiet = Resolver::new(st.repo).quiet(true).prefix(st.prefix.clone());
+    let mut quiet = Resolver::new(repo)
+        .quiet(true)
+        .prefix(prefix.map(str::to_string));
     let r = quiet.resolve(arg);
     for m in quiet.take_messages() {
         eprintln!("{m}");
     }
     match r {
-        Err(RevisionError::InvalidObjectName(rev)) => {
+        Err(e) => path_diagnosis(repo, prefix, cwd, &e).unwrap_or_else(general),
+        Ok(_) => general(),
+    }
+}
+
+/// git's diagnosis of a `rev:path` or `:path` whose resolution failed with `e`
+/// (`get_oid_with_context` with `GET_OID_ONLY_TO_DIE`); `None` for other errors.
+pub(super) fn path_diagnosis(
+    repo: &Repository,
+    prefix: Option<&str>,
+    cwd: &Path,
+    e: &RevisionError,
+) -> Option<Fatal> {
+    Some(match e {
+        RevisionError::InvalidObjectName(rev) => {
             Fatal::new(format!("invalid object name '{rev}'."))
         }
-        Err(RevisionError::PathNotFound { rev, path }) => {
-            if cwd.join(&path).exists() {
+        RevisionError::PathNotFound { rev, path } => {
+            if cwd.join(super::arg_path(path)).exists() {
                 Fatal::new(format!("path '{path}' exists on disk, but not in '{rev}'"))
             } else {
                 Fatal::new(format!("path '{path}' does not exist in '{rev}'"))
             }
         }
-        Err(
-            e @ (RevisionError::RelativeOutsideWorkTree | RevisionError::OutsideRepository { .. }),
-        ) => Fatal::new(e.to_string()),
-        _ => general,
+        RevisionError::NotInIndex { path, stage } => {
+            index_path_diagnosis(repo, prefix.unwrap_or(""), path, *stage)
+        }
+        RevisionError::RelativeOutsideWorkTree | RevisionError::OutsideRepository { .. } => {
+            Fatal::new(e.to_string())
+        }
+        _ => return None,
+    })
+}
+
+/// git's `diagnose_invalid_index_path`: why `:<stage>:<path>` is not in the index.
+fn index_path_diagnosis(repo: &Repository, prefix: &str, path: &str, stage: u8) -> Fatal {
+    let index = match crate::index::Index::load(repo) {
+        Ok(i) => i,
+        Err(e) => return Fatal::new(e.to_string()),
+    };
+    // The stage of the first entry for `p`, if it is in the index at all.
+    let stage_of = |p: &str| {
+        let p = super::arg_bytes(p);
+        let e = index.entries().get(index.first_position(&p))?;
+        (index.path(e) == &*p).then(|| e.stage())
+    };
+    if let Some(s) = stage_of(path) {
+        return Fatal::new(format!(
+            "path '{path}' is in the index, but not at stage {stage}\nhint: Did you mean ':{s}:{path}'?"
+        ));
+    }
+    let full = format!("{prefix}{path}");
+    if let Some(s) = stage_of(&full) {
+        return Fatal::new(format!(
+            "path '{full}' is in the index, but not '{path}'\nhint: Did you mean ':{s}:{full}' aka ':{s}:./{path}'?"
+        ));
+    }
+    let top = repo.work_tree().map(Path::to_path_buf).unwrap_or_default();
+    if std::fs::symlink_metadata(top.join(super::arg_path(path))).is_ok() {
+        Fatal::new(format!(
+            "path '{path}' exists on disk, but not in the index"
+        ))
+    } else {
+        Fatal::new(format!(
+            "path '{path}' does not exist (neither on disk nor in the index)"
+        ))
     }
 }
 

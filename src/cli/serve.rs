@@ -28,9 +28,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 .ok_or_else(|| Fatal::usage(format!("option '{name}' requires a value\n{USAGE}")))
         };
         match name {
-            "--root" => root = Some(ctx.cwd.join(value()?)),
+            "--root" => root = Some(ctx.cwd.join(super::arg_path(&value()?))),
             "--listen" => listen = Some(value()?),
-            "--config" => config_file = Some(ctx.cwd.join(value()?)),
+            "--config" => config_file = Some(ctx.cwd.join(super::arg_path(&value()?))),
             "--insecure" => insecure = true,
             "-h" | "--help" => {
                 writeln!(ctx.out, "{USAGE}")?;

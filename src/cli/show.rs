@@ -54,6 +54,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         }
         match a {
             "--" => {
+                rev.dashdash = true;
                 paths.extend(args[i + 1..].iter().cloned());
                 break;
             }
@@ -68,6 +69,8 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     }
     diff.set_ignore_case(rev.filter.ignore_case());
     diff.finish(&repo)?;
+    let split = rev_args::split_paths(&repo, &ctx.cwd, &mut rev, false)?;
+    paths.splice(0..0, split);
     if rev.revs.iter().any(|r| {
         r.starts_with('^')
             || r.contains("..")
@@ -101,8 +104,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         rev.revs.push("HEAD".to_string());
         rev.default_head = true;
     }
-    diff.options.paths =
-        crate::api::relative_pathspec(&repo, &ctx.cwd, &paths).map_err(super::diff::fatal)?;
+    diff.options.paths = super::pathspec_items(&repo, &ctx.cwd, &paths)?;
     let sections = if diff.no_output {
         Sections::NONE
     } else if diff.sections.is_empty() {
@@ -167,7 +169,9 @@ impl Show<'_> {
                         text.push(b'\n');
                     }
                     let (c, reset) = self.header_colors()?;
-                    text.extend_from_slice(format!("{c}tree {name}{reset}\n\n").as_bytes());
+                    text.extend_from_slice(&super::arg_bytes(&format!(
+                        "{c}tree {name}{reset}\n\n"
+                    )));
                     for e in TreeIter::new(&buf, self.repo.hash_kind()) {
                         let e = e.map_err(|e| Fatal::new(format!("bad tree {id}: {e}")))?;
                         text.extend_from_slice(e.name);

@@ -218,8 +218,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let format = o.format.unwrap_or(Format::Long);
     let cfg = repo.config();
     let prefix = super::ls_files::cwd_prefix(&root, &ctx.cwd);
-    let items =
-        crate::api::relative_pathspec(&repo, &ctx.cwd, &o.paths).map_err(super::diff::fatal)?;
+    let items = super::pathspec_items(&repo, &ctx.cwd, &o.paths)?;
     let detect = o.renames.unwrap_or_else(|| {
         match cfg
             .get_bool("status.renames")

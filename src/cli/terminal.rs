@@ -245,11 +245,11 @@ pub fn pager_for(
     if !want {
         return None;
     }
-    let pager = std::env::var("GIT_PAGER")
-        .ok()
+    let env = |k: &str| std::env::var_os(k).map(crate::bytestr::from_os);
+    let pager = env("GIT_PAGER")
         .or(program)
         .or_else(|| config.and_then(|c| c.get("core.pager")).map(str::to_string))
-        .or_else(|| std::env::var("PAGER").ok())
+        .or_else(|| env("PAGER"))
         .unwrap_or_else(|| "less".to_string());
     (!pager.is_empty() && pager != "cat").then_some(pager)
 }
@@ -282,7 +282,10 @@ impl Stdout {
     pub fn start_pager(&mut self, command: &str) -> io::Result<()> {
         use std::process::{Command, Stdio};
         let mut cmd = Command::new("sh");
-        cmd.arg("-c").arg(command).stdin(Stdio::piped());
+        // The command comes from config or the environment: bytes (see `crate::bytestr`).
+        cmd.arg("-c")
+            .arg(crate::bytestr::to_os(command))
+            .stdin(Stdio::piped());
         for (k, v) in [("LESS", "FRX"), ("LV", "-c")] {
             if std::env::var_os(k).is_none() {
                 cmd.env(k, v);

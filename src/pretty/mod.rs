@@ -1206,7 +1206,7 @@ impl<'r> Formatter<'r> {
         match fmt {
             Builtin::Medium => {
                 let d = ident.show_date(&self.date, &clock);
-                sb.extend_from_slice(format!("Date:   {d}\n").as_bytes());
+                sb.extend_from_slice(&crate::bytestr::decode(&format!("Date:   {d}\n")));
             }
             Builtin::Email | Builtin::Mboxrd => {
                 let d = ident.show_date(&DateMode::new(DateStyle::Rfc2822), &clock);
@@ -1214,7 +1214,7 @@ impl<'r> Formatter<'r> {
             }
             Builtin::Fuller => {
                 let d = ident.show_date(&self.date, &clock);
-                sb.extend_from_slice(format!("{what}Date: {d}\n").as_bytes());
+                sb.extend_from_slice(&crate::bytestr::decode(&format!("{what}Date: {d}\n")));
             }
             _ => {}
         }
@@ -1254,7 +1254,8 @@ impl<'r> Formatter<'r> {
             wrap_start: sb.len(),
         };
         x.parse_header();
-        let f = format.as_bytes();
+        // The format's literal text is bytes (an argument or config value may hold any).
+        let f = &*crate::bytestr::decode(format);
         let mut pos = 0;
         while let Some(p) = memchr::memchr(b'%', &f[pos..]) {
             sb.extend_from_slice(&f[pos..pos + p]);
@@ -1745,7 +1746,8 @@ impl<'r> Formatter<'r> {
             b's' => DateMode::new(DateStyle::Short),
             _ => return Ok(if empty_ok { 2 } else { 0 }),
         };
-        sb.extend_from_slice(ident.show_date(&mode, &clock).as_bytes());
+        // A `--date=format:` holds bytes (see `crate::bytestr`).
+        sb.extend_from_slice(&crate::bytestr::decode(&ident.show_date(&mode, &clock)));
         Ok(2)
     }
 }

@@ -305,8 +305,9 @@ impl RefFormat {
                 return Err(FormatError::Malformed(format[i..].to_string()));
             };
             if lit_start < i {
-                f.pieces
-                    .push(Piece::Literal(expand_literal(&bytes[lit_start..i])));
+                f.pieces.push(Piece::Literal(expand_literal(
+                    &crate::bytestr::decode_utf8(&bytes[lit_start..i]),
+                )));
             }
             let at = f.atom(resolve, &format[i + 2..close])?;
             if f.atoms[at].name == "rest" {
@@ -327,8 +328,9 @@ impl RefFormat {
             lit_start = i;
         }
         if lit_start < bytes.len() {
-            f.pieces
-                .push(Piece::Literal(expand_literal(&bytes[lit_start..])));
+            f.pieces.push(Piece::Literal(expand_literal(
+                &crate::bytestr::decode_utf8(&bytes[lit_start..]),
+            )));
         }
         Ok(f)
     }
@@ -1494,9 +1496,10 @@ fn person_part(
             };
             *number = Some(time);
             // show_date takes an int.
-            show_date_unsigned(time, tz as i32, mode, clock)
-                .map_err(FormatError::Bad)?
-                .into_bytes()
+            let text =
+                show_date_unsigned(time, tz as i32, mode, clock).map_err(FormatError::Bad)?;
+            // A `--date=format:` holds bytes (see `crate::bytestr`).
+            crate::bytestr::decode(&text).into_owned()
         }
     })
 }

@@ -24,7 +24,8 @@
 use super::regex::{Matcher, PatternError, Syntax};
 use crate::pretty::Mailmap;
 
-/// What to filter on, as given on the command line.
+/// What to filter on, as given on the command line. Patterns are bytes as in git: one
+/// that is not UTF-8 is a [`crate::bytestr`] string.
 #[derive(Clone, Debug, Default)]
 pub struct FilterOptions {
     /// `--author=<pattern>` (any may match).
@@ -88,12 +89,12 @@ fn compile(patterns: &[String], o: &FilterOptions) -> Result<Vec<Matcher>, Filte
     patterns
         .iter()
         .map(|p| {
-            Matcher::new(p.as_bytes(), o.syntax, o.ignore_case, true).map_err(|source| {
-                FilterError::Pattern {
+            Matcher::new(&crate::bytestr::decode(p), o.syntax, o.ignore_case, true).map_err(
+                |source| FilterError::Pattern {
                     pattern: p.clone(),
                     source,
-                }
-            })
+                },
+            )
         })
         .collect()
 }

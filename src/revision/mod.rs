@@ -10,9 +10,13 @@
 //! expressions ([`regex`]).
 //! Upstream branches (`@{u}`, `<branch>@{upstream}`) follow `branch.<name>.merge` through
 //! the remote's fetch refspecs.
+//! Index paths (`:path`, `:<n>:path`) are looked up in the index.
 //! Not supported (they return [`RevisionError::Unsupported`]): reflog dates
-//! (`@{yesterday}`), push forms (`@{push}`), index paths (`:path`,
-//! `:0:path`) and back-references in searches.
+//! (`@{yesterday}`), push forms (`@{push}`) and back-references in searches.
+//!
+//! Specs are `str`, but paths and search patterns in them are bytes as in git: a spec
+//! holding bytes that are not UTF-8 is a [`crate::bytestr`] string (the CLI encodes every
+//! argument so), and names in errors come back in the same encoding.
 //!
 //! ```no_run
 //! use oxgit::{revision, Repository};
@@ -75,6 +79,17 @@ pub enum RevisionError {
         /// The path part (after making `./` paths relative to the working folder).
         path: String,
     },
+    /// `:<path>` or `:<n>:<path>` has no index entry at that stage.
+    #[error("path '{path}' is not in the index at stage {stage}")]
+    NotInIndex {
+        /// The path (after making `./` paths relative to the working folder).
+        path: String,
+        /// The stage asked for (0 for `:<path>`).
+        stage: u8,
+    },
+    /// The index could not be read for `:<path>`.
+    #[error(transparent)]
+    Index(#[from] crate::index::IndexError),
     /// `<rev>:./<path>` used outside a work tree.
     #[error("relative path syntax can't be used outside working tree")]
     RelativeOutsideWorkTree,
@@ -136,6 +151,7 @@ impl RevisionError {
                 | RevisionError::WrongType { .. }
                 | RevisionError::InvalidObjectName(_)
                 | RevisionError::PathNotFound { .. }
+                | RevisionError::NotInIndex { .. }
         )
     }
 }
@@ -194,27 +210,27 @@ pub fn work_prefix(repo: &Repository, cwd: &std::path::Path) -> Option<String> {
     let wt = repo.work_tree()?;
     let wt = wt.canonicalize().unwrap_or_else(|_| wt.to_path_buf());
     let rel = cwd.strip_prefix(&wt).ok()?;
-    let mut p = rel.to_string_lossy().into_owned();
+    let mut p = crate::bytestr::from_os_str(rel.as_os_str()).into_owned();
     if !p.is_empty() {
         p.push('/');
     }
     Some(p)
 }
 
-/// Looks up `path` (slash-separated, relative to the root) in the tree of `tree`, which
-/// may also be a commit or a tag of one. Returns the entry's id and mode (the root itself
-/// for an empty path), or `None` if there is no such entry.
+/// Looks up `path` (slash-separated bytes, relative to the root) in the tree of `tree`,
+/// which may also be a commit or a tag of one. Returns the entry's id and mode (the root
+/// itself for an empty path), or `None` if there is no such entry.
 pub fn tree_entry_by_path(
     repo: &Repository,
     tree: &ObjectId,
-    path: &str,
+    path: &[u8],
 ) -> Result<Option<(ObjectId, u32)>, RevisionError> {
     let mut tree = match peel_to_type(repo, *tree, Some(ObjectKind::Tree), "") {
         Ok(t) => t,
         Err(e) if e.is_not_found() => return Ok(None),
         Err(e) => return Err(e),
     };
-    let mut name = path.as_bytes();
+    let mut name = path;
     if name.is_empty() {
         return Ok(Some((tree, 0o40000)));
     }
@@ -409,10 +425,17 @@ impl<'r> Resolver<'r> {
                     .search_messages(pattern, start, spec)?
                     .ok_or(RevisionError::Unknown(spec.to_string()));
             }
-            return Err(RevisionError::Unsupported {
-                spec: spec.to_string(),
-                what: "index paths (:<path>)",
-            });
+            // `:<n>:<path>` names stage n (0 to 3), `:<path>` stage 0.
+            let (stage, path) = match rest.as_bytes() {
+                [n @ b'0'..=b'3', b':', ..] => (n - b'0', &rest[2..]),
+                _ => (0, rest),
+            };
+            let path = self.relative_path(path)?;
+            let index = crate::index::Index::load(self.repo)?;
+            return match index.entry(&crate::bytestr::decode(&path), stage) {
+                Some(e) => Ok(e.id),
+                None => Err(RevisionError::NotInIndex { path, stage }),
+            };
         }
         let Some(colon) = top_level_colon(spec) else {
             return Err(first);
@@ -426,7 +449,7 @@ impl<'r> Resolver<'r> {
             Err(e) => return Err(e),
         };
         let path = self.relative_path(&spec[colon + 1..])?;
-        match tree_entry_by_path(self.repo, &tree, &path)? {
+        match tree_entry_by_path(self.repo, &tree, &crate::bytestr::decode(&path))? {
             Some((id, _)) => Ok(id),
             None => Err(RevisionError::PathNotFound {
                 rev: rev.to_string(),
@@ -731,17 +754,21 @@ impl<'r> Resolver<'r> {
                 None => return Ok(None),
             },
         };
-        let regex =
-            match regex::Regex::new(pattern.as_bytes(), regex::Syntax::Extended, false, false) {
-                Ok(r) => r,
-                Err(regex::PatternError::Invalid(_)) => return Ok(None),
-                Err(regex::PatternError::Unsupported(_)) => {
-                    return Err(RevisionError::Unsupported {
-                        spec: spec.to_string(),
-                        what: "regular expressions with back-references or collating elements",
-                    })
-                }
-            };
+        let regex = match regex::Regex::new(
+            &crate::bytestr::decode(pattern),
+            regex::Syntax::Extended,
+            false,
+            false,
+        ) {
+            Ok(r) => r,
+            Err(regex::PatternError::Invalid(_)) => return Ok(None),
+            Err(regex::PatternError::Unsupported(_)) => {
+                return Err(RevisionError::Unsupported {
+                    spec: spec.to_string(),
+                    what: "regular expressions with back-references or collating elements",
+                })
+            }
+        };
         let mut seen: std::collections::HashSet<ObjectId> = start.iter().copied().collect();
         let mut queue: std::collections::VecDeque<(ObjectId, i64)> =
             std::collections::VecDeque::new();
