@@ -25,6 +25,7 @@ mod mr;
 mod rev_args;
 mod rev_list;
 mod rev_parse;
+mod walk_opts;
 #[cfg(feature = "server")]
 mod serve;
 mod show;

@@ -24,6 +24,7 @@
 //! ```
 
 mod abbrev;
+pub mod cherry;
 pub mod filter;
 pub mod grafts;
 pub mod merge_base;
