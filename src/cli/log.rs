@@ -127,9 +127,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         !opts.diff.options.paths.is_empty() || follow.is_some(),
     )?;
     if opts.rev.walk.full_diff && follow.is_some() {
-        return Err(Fatal::new(
-            "--follow requires exactly one pathspec",
-        ));
+        return Err(Fatal::new("--follow requires exactly one pathspec"));
     }
     if opts.rev.walk.needs_sides() && (opts.json || !opts.line_ranges.is_empty()) {
         return Err(Fatal::new(
@@ -155,20 +153,23 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let empty_format = spec.is_empty();
     // `%S` and `--source`: the revision each commit was reached from, passed on to
     // parents as git's walk does (no paths: simplification decides what is passed).
-    let want_source = spec.uses(b'S') || opts.rev.walk.source;
+    let source_format =
+        opts.rev.walk.last_user_format.as_deref().is_some_and(|f| {
+            crate::pretty::parse_pretty(f, repo.config()).is_ok_and(|s| s.uses(b'S'))
+        });
+    let show_source = opts.rev.walk.source || source_format;
+    let want_source = spec.uses(b'S') || show_source;
     let mut sources: std::collections::HashMap<ObjectId, std::sync::Arc<str>> =
         std::collections::HashMap::new();
     if want_source {
         if !opts.diff.options.paths.is_empty() {
-            return Err(Fatal::new(
-                "log: %S with paths is not supported by oxgit",
-            ));
+            return Err(Fatal::new("log: %S with paths is not supported by oxgit"));
         }
         for (tip, name) in revisions.tips.iter().zip(&revisions.names).rev() {
             sources.insert(tip.id, std::sync::Arc::from(name.as_str()));
         }
     }
-    formatter.set_show_source(opts.rev.walk.source);
+    formatter.set_show_source(show_source);
     let sections = if opts.diff.no_output {
         Sections::NONE
     } else if opts.diff.sections.contains(Sections::CHECK) {
@@ -191,14 +192,20 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     // `--no-walk`: the commits given, not their history (nothing excluded is walked).
     let no_walk = revisions.no_walk.is_some();
     let tips = if no_walk {
-        revisions.tips.iter().filter(|t| !t.exclude).copied().collect()
+        revisions
+            .tips
+            .iter()
+            .filter(|t| !t.exclude)
+            .copied()
+            .collect()
     } else {
         revisions.tips.clone()
     };
     let mut request = HistoryRequest::new(tips, opts.diff.options.clone());
     request.first_parent = opts.rev.first_parent;
     request.merge_first_parent = Some(merge_mode == MergeDiff::FirstParent);
-    request.order = if no_walk {
+    request.order = if no_walk || opts.rev.walk.author_date_order {
+        // Not walked, or sorted by `walk_opts::read_ahead`.
         crate::revision::walk::Order::Date
     } else {
         opts.rev.order
@@ -227,8 +234,14 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     if full_diff_history.is_some() {
         diff_options.paths.clear();
     }
-    let (ahead, marks) =
-        super::walk_opts::read_ahead(&repo, &opts.rev, &revisions, &mut history, filter.min_age)?;
+    let (ahead, marks) = super::walk_opts::read_ahead(
+        &repo,
+        &opts.rev,
+        &revisions,
+        &mut history,
+        filter.min_age,
+        spec.uses(b'm'),
+    )?;
     let reverse = opts.rev.filter.reverse;
     let mut selector = Selector::new(filter, &opts.rev.filter);
     if opts.rev.boundary {
@@ -240,7 +253,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             let shown = selector.preload(&repo, list, formatter.notes())?;
             opts.rev.graph.then_some(shown)
         }
-        None if opts.rev.graph => Some(selector.read_ahead(&repo, &mut history, formatter.notes())?),
+        None if opts.rev.graph => {
+            Some(selector.read_ahead(&repo, &mut history, formatter.notes())?)
+        }
         None => None,
     };
     let first_parent = opts.rev.first_parent;
@@ -282,7 +297,11 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 return;
             }
             if let Some(src) = sources.get(&c.id).cloned() {
-                let n = if first_parent { c.parents.len().min(1) } else { c.parents.len() };
+                let n = if first_parent {
+                    c.parents.len().min(1)
+                } else {
+                    c.parents.len()
+                };
                 for p in &c.parents[..n] {
                     sources.entry(*p).or_insert_with(|| src.clone());
                 }
@@ -827,7 +846,11 @@ fn parse_args(
     }
     o.diff.set_ignore_case(o.rev.filter.ignore_case());
     o.diff.finish(repo)?;
-    if o.rev.revs.iter().all(|r| super::walk_opts::is_pseudo_revision(r)) {
+    if o.rev
+        .revs
+        .iter()
+        .all(|r| super::walk_opts::is_pseudo_revision(r))
+    {
         o.rev.revs.push("HEAD".to_string());
         o.rev.default_head = true;
     }

@@ -25,13 +25,13 @@ mod mr;
 mod rev_args;
 mod rev_list;
 mod rev_parse;
-mod walk_opts;
 #[cfg(feature = "server")]
 mod serve;
 mod show;
 mod show_ref;
 mod status;
 pub mod terminal;
+mod walk_opts;
 
 use crate::repo::Repository;
 use std::ffi::OsString;

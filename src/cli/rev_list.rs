@@ -91,7 +91,11 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         i += 1;
     }
     let repo = ctx.repo()?;
-    if o.rev.revs.iter().all(|r| super::walk_opts::is_pseudo_revision(r)) {
+    if o.rev
+        .revs
+        .iter()
+        .all(|r| super::walk_opts::is_pseudo_revision(r))
+    {
         return Ok(super::options::usage_error("", USAGE));
     }
     if o.rev.boundary && (o.objects || !o.paths.is_empty()) {
@@ -139,13 +143,19 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     // `--no-walk`: the commits given, not their history (nothing excluded is walked).
     let no_walk = revisions.no_walk.is_some();
     let tips = if no_walk {
-        revisions.tips.iter().filter(|t| !t.exclude).copied().collect()
+        revisions
+            .tips
+            .iter()
+            .filter(|t| !t.exclude)
+            .copied()
+            .collect()
     } else {
         revisions.tips.clone()
     };
     let mut request = HistoryRequest::new(tips, DiffOptions::default().with_paths(paths));
     request.first_parent = o.rev.first_parent;
-    request.order = if no_walk {
+    request.order = if no_walk || o.rev.walk.author_date_order {
+        // Not walked, or sorted by `walk_opts::read_ahead`.
         crate::revision::walk::Order::Date
     } else {
         o.rev.order
@@ -154,8 +164,14 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     request.min_age = filter.min_age;
     request.commit_data = (verbose && formatter.spec().needs_commit_text()) || filter.needs_text();
     let mut history = History::new(&repo, &request).map_err(super::diff::fatal)?;
-    let (ahead, marks) =
-        super::walk_opts::read_ahead(&repo, &o.rev, &revisions, &mut history, filter.min_age)?;
+    let (ahead, marks) = super::walk_opts::read_ahead(
+        &repo,
+        &o.rev,
+        &revisions,
+        &mut history,
+        filter.min_age,
+        verbose && formatter.spec().uses(b'm'),
+    )?;
     let mut selector = Selector::new(filter, &o.rev.filter);
     if o.rev.boundary {
         selector.with_boundary(o.rev.order);

@@ -31,6 +31,10 @@ pub(super) struct WalkOpts {
     pub full_diff: bool,
     /// `--author-date-order`.
     pub author_date_order: bool,
+    /// The last user format given (`--format=%h`...), even if a later `--oneline`
+    /// replaced it: git looks for `%S` in it to decide whether to track sources, which
+    /// built-in formats then show as `--source` does.
+    pub last_user_format: Option<String>,
 }
 
 impl WalkOpts {
@@ -90,7 +94,12 @@ pub(super) fn parse(
             }
             w.cherry_pick = true;
         }
-        "--author-date-order" => w.author_date_order = true,
+        "--author-date-order" => {
+            // A topological order (as `--graph` and the boundary see it), sorted by
+            // author dates here (`read_ahead`).
+            w.author_date_order = true;
+            rev.order = crate::revision::walk::Order::TopoDate;
+        }
         "--topo-order" | "--date-order" => {
             // The last order given wins (`rev_args` records these).
             w.author_date_order = false;
@@ -117,12 +126,21 @@ pub(super) fn parse(
             rev.revs.push(format!("--exclude={v}"));
         }
         _ if a.starts_with("--exclude=") => rev.revs.push(a.to_string()),
+        _ if a.starts_with("--format=") || a.starts_with("--pretty=") => {
+            let v = &a[9..];
+            if v.contains('%') || v.starts_with("format:") || v.starts_with("tformat:") {
+                w.last_user_format = Some(v.to_string());
+            }
+            return Ok(false);
+        }
         // git's `-n`/`--max-count` also turn `--no-walk` off (how `show -3` walks);
         // `rev_args` reads the count.
         _ if a == "-n"
             || a.starts_with("--max-count")
             || (a.starts_with("-n") && a.len() > 2)
-            || (a.len() > 1 && a.starts_with('-') && a[1..].bytes().all(|b| b.is_ascii_digit())) =>
+            || (a.len() > 1
+                && a.starts_with('-')
+                && a[1..].bytes().all(|b| b.is_ascii_digit())) =>
         {
             rev.revs.push("--do-walk".to_string());
             return Ok(false);
@@ -152,9 +170,9 @@ pub(super) fn refuse(o: &RevArgs, paths: bool) -> Result<(), Fatal> {
             "--left-right, --left-only, --right-only, --cherry-pick, --cherry-mark, --cherry and --source with paths are not supported by oxgit",
         ));
     }
-    if w.author_date_order && paths {
+    if w.author_date_order && (paths || o.boundary) {
         return Err(Fatal::new(
-            "--author-date-order with paths is not supported by oxgit",
+            "--author-date-order with paths or --boundary is not supported by oxgit",
         ));
     }
     Ok(())
@@ -221,14 +239,15 @@ pub(super) type ReadAhead = Vec<(WalkedCommit, bool)>;
 /// sides (`--left-right`...), then `--cherry-pick`/`--cherry-mark` on them (commits
 /// newer than `--until` take no part, as in git), then `--left-only`/`--right-only`.
 /// With `--no-walk`, the included commits given (once each, sorted unless
-/// `unsorted`), which git does not walk or compare. `None`: the walk is read as it
-/// goes.
+/// `unsorted`), which git does not walk or compare. `format_marks`: the format shows
+/// `%m`. `None`: the walk is read as it goes.
 pub(super) fn read_ahead(
     repo: &Repository,
     o: &RevArgs,
     revisions: &Revisions,
     history: &mut History<'_>,
     min_age: Option<i64>,
+    format_marks: bool,
 ) -> Result<(Option<ReadAhead>, Marks), Fatal> {
     let w = &o.walk;
     let mut marks = Marks {
@@ -256,13 +275,18 @@ pub(super) fn read_ahead(
             .collect();
         return Ok((Some(list.into_iter().map(|c| (c, false)).collect()), marks));
     }
-    if !w.needs_sides() {
+    // `%m` shows the sides of a symmetric range whatever the options.
+    let sides = w.needs_sides() || (format_marks && !revisions.left.is_empty());
+    if !sides && !w.author_date_order {
         return Ok((None, marks));
     }
     let limited = limited(repo, o, revisions.tips.iter().any(|t| t.exclude));
     let mut list = Vec::new();
     while let Some(c) = history.next_commit().map_err(super::diff::fatal)? {
         list.push(c);
+    }
+    if w.author_date_order {
+        list = author_date_sort(repo, list, o.first_parent, min_age)?;
     }
     marks.left = crate::revision::cherry::left_side(&list, &revisions.left, o.first_parent);
     if w.cherry_mark || w.cherry_pick {
@@ -293,10 +317,13 @@ pub(super) fn read_ahead(
 }
 
 /// The sources (`--source`, `%S`) of a walk whose output order is not git's walk order,
-/// passed from each commit to its parents in git's order (`sources` holds the tips'
-/// names): a topologically sorted walk that git limits first (without a commit-graph's
-/// generation numbers, or with options that compare sides) takes the date-ordered walk.
-/// Returns whether `sources` is complete; otherwise they pass in output order.
+/// passed from each commit to its parents in the order git processes commits
+/// (`sources` holds the tips' names): in a topologically sorted walk that git limits
+/// first (without a commit-graph's generation numbers, or with options that compare
+/// sides), the date-ordered walk; in git's incremental topological walk (with
+/// generation numbers), its exploration order: highest generation first, then newest
+/// commit date, then first queued. Returns whether `sources` is complete; otherwise
+/// they pass in output order.
 pub(super) fn sources_in_walk_order(
     repo: &Repository,
     request: &crate::api::HistoryRequest,
@@ -304,25 +331,66 @@ pub(super) fn sources_in_walk_order(
     sources: &mut std::collections::HashMap<ObjectId, std::sync::Arc<str>>,
 ) -> Result<bool, Fatal> {
     use crate::revision::walk::Order;
-    let excluded = request.tips.iter().any(|t| t.exclude);
-    if request.order == Order::Date || !limited(repo, o, excluded) {
+    if o.order == Order::Date {
         return Ok(false);
     }
+    let excluded = request.tips.iter().any(|t| t.exclude);
     let mut r = request.clone();
     r.order = Order::Date;
     r.commit_data = false;
     r.diff.paths.clear();
     let mut history = History::new(repo, &r).map_err(super::diff::fatal)?;
+    let mut walked = Vec::new();
     while let Some(c) = history.next_commit().map_err(super::diff::fatal)? {
+        walked.push(c);
+    }
+    let followed = |c: &WalkedCommit| -> usize {
+        if o.first_parent {
+            c.parents.len().min(1)
+        } else {
+            c.parents.len()
+        }
+    };
+    let mut pass = |c: &WalkedCommit| {
         if let Some(src) = sources.get(&c.id).cloned() {
-            let n = if o.first_parent {
-                c.parents.len().min(1)
-            } else {
-                c.parents.len()
-            };
-            for p in &c.parents[..n] {
+            for p in &c.parents[..followed(c)] {
                 sources.entry(*p).or_insert_with(|| src.clone());
             }
+        }
+    };
+    if limited(repo, o, excluded) {
+        walked.iter().for_each(&mut pass);
+        return Ok(true);
+    }
+    // git's explore walk of the incremental topological walk.
+    let graph = crate::revision::walk::usable_commit_graph(repo);
+    let generation = |id: &ObjectId| {
+        graph
+            .and_then(|g| g.lookup(id).and_then(|p| g.commit(p)))
+            .map_or(u64::MAX, |gc| gc.generation)
+    };
+    let index: crate::oid::IdMap<usize> =
+        walked.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+    let mut queue = std::collections::BinaryHeap::new();
+    let mut queued = IdSet::default();
+    let mut seq = 0u64;
+    let mut put = |id: ObjectId, queue: &mut std::collections::BinaryHeap<_>| {
+        if let Some(&i) = index.get(&id) {
+            if queued.insert(id) {
+                let c: &WalkedCommit = &walked[i];
+                queue.push((generation(&id), c.commit_time, std::cmp::Reverse(seq), i));
+                seq += 1;
+            }
+        }
+    };
+    for t in request.tips.iter().filter(|t| !t.exclude) {
+        put(t.id, &mut queue);
+    }
+    while let Some((_, _, _, i)) = queue.pop() {
+        let c = &walked[i];
+        pass(c);
+        for p in c.parents[..followed(c)].to_vec() {
+            put(p, &mut queue);
         }
     }
     Ok(true)
@@ -335,4 +403,36 @@ fn limited(repo: &Repository, o: &RevArgs, excluded: bool) -> bool {
     let topo = o.order != crate::revision::walk::Order::Date;
     let generations = crate::revision::walk::usable_commit_graph(repo).is_some();
     o.walk.cherry_pick || o.walk.cherry_mark || (topo && !generations) || (!topo && excluded)
+}
+
+/// `--author-date-order`: the walk's commits (in date order) sorted as git's
+/// `--date-order` does, by author dates instead of commit dates (without a
+/// commit-graph, commits newer than `--until` are left out first, as git's limited
+/// walk does).
+fn author_date_sort(
+    repo: &Repository,
+    mut list: Vec<WalkedCommit>,
+    first_parent: bool,
+    min_age: Option<i64>,
+) -> Result<Vec<WalkedCommit>, Fatal> {
+    use crate::revision::walk::{topo_sort, Order};
+    let graph = crate::revision::walk::usable_commit_graph(repo).is_some();
+    if let (Some(t), false) = (min_age, graph) {
+        list.retain(|c| c.commit_time <= t);
+    }
+    let mut commit_times = crate::oid::IdMap::default();
+    for c in &mut list {
+        if c.data.is_empty() {
+            *c = WalkedCommit::read(repo, c.id).map_err(|e| Fatal::new(e.to_string()))?;
+        }
+        let author = c.parsed().author_signature().map_or(0, |s| s.time);
+        commit_times.insert(c.id, c.commit_time);
+        // topo_sort orders by `commit_time`: the author date for the sort.
+        c.commit_time = author;
+    }
+    let mut sorted = topo_sort(list, Order::TopoDate, first_parent && graph);
+    for c in &mut sorted {
+        c.commit_time = commit_times[&c.id];
+    }
+    Ok(sorted)
 }

@@ -40,7 +40,11 @@ fn is_git_space(b: u8) -> bool {
 
 /// `bytes` with git's whitespace removed, fed to `h` (git's `remove_space`).
 fn update_stripped(h: &mut Hasher, bytes: &[u8]) {
-    let kept: Vec<u8> = bytes.iter().copied().filter(|&b| !is_git_space(b)).collect();
+    let kept: Vec<u8> = bytes
+        .iter()
+        .copied()
+        .filter(|&b| !is_git_space(b))
+        .collect();
     h.update(&kept);
 }
 
@@ -110,8 +114,18 @@ pub fn patch_id(
             continue;
         }
         let mut h = Hasher::new(kind);
-        let old_path: Vec<u8> = ch.old_path.iter().copied().filter(|&b| !is_git_space(b)).collect();
-        let new_path: Vec<u8> = ch.new_path.iter().copied().filter(|&b| !is_git_space(b)).collect();
+        let old_path: Vec<u8> = ch
+            .old_path
+            .iter()
+            .copied()
+            .filter(|&b| !is_git_space(b))
+            .collect();
+        let new_path: Vec<u8> = ch
+            .new_path
+            .iter()
+            .copied()
+            .filter(|&b| !is_git_space(b))
+            .collect();
         let (om, nm) = (ch.old_mode, ch.new_mode);
         h.update(b"diff--gita/");
         h.update(&old_path);
@@ -224,7 +238,11 @@ pub fn left_side(list: &[WalkedCommit], starts: &[ObjectId], first_parent: bool)
         }
         left.insert(id);
         let ps = parents.get(&id).copied().unwrap_or(&[]);
-        let n = if first_parent { ps.len().min(1) } else { ps.len() };
+        let n = if first_parent {
+            ps.len().min(1)
+        } else {
+            ps.len()
+        };
         for p in &ps[..n] {
             if parents.contains_key(p) {
                 stack.push(*p);
