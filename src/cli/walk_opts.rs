@@ -265,7 +265,7 @@ pub(super) fn read_ahead(
         }
         if how == NoWalk::Sorted {
             // A stable sort, newest first (git's commit_list_sort_by_date).
-            list.sort_by(|a, b| b.commit_time.cmp(&a.commit_time));
+            list.sort_by_key(|c| std::cmp::Reverse(c.commit_time));
         }
         marks.left = revisions
             .left
@@ -389,7 +389,7 @@ pub(super) fn sources_in_walk_order(
     while let Some((_, _, _, i)) = queue.pop() {
         let c = &walked[i];
         pass(c);
-        for p in c.parents[..followed(c)].to_vec() {
+        for &p in &c.parents[..followed(c)] {
             put(p, &mut queue);
         }
     }
