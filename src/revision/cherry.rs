@@ -87,6 +87,18 @@ pub fn patch_id(
     commit: &WalkedCommit,
     state: &mut State,
 ) -> Result<Option<ObjectId>, PatchIdError> {
+    match changes_of(repo, commit)? {
+        Some(changes) => id_of_changes(repo, &changes, state).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// What `commit` changed against its first parent (a root commit: against the empty
+/// tree), recursively, without unmodified pairs; `None` for a merge.
+fn changes_of(
+    repo: &Repository,
+    commit: &WalkedCommit,
+) -> Result<Option<Vec<crate::diff::Change>>, PatchIdError> {
     if commit.parents.len() > 1 {
         return Ok(None);
     }
@@ -99,8 +111,41 @@ pub fn patch_id(
     TreeDiff::new(odb, TreeDiffOptions::default()).diff(
         old_tree.as_ref(),
         Some(&commit.tree),
-        &mut |c| changes.push(c),
+        &mut |c| {
+            if !c.is_unmodified() {
+                changes.push(c)
+            }
+        },
     )?;
+    Ok(Some(changes))
+}
+
+/// The file headers of a patch (paths and modes): equal for equal patch ids, and
+/// cheap, so git compares full ids only of commits whose headers match (its
+/// header-only patch ids).
+fn header_key(changes: &[crate::diff::Change]) -> Vec<(Vec<u8>, Vec<u8>, u32, u32)> {
+    let strip = |p: &[u8]| -> Vec<u8> { p.iter().copied().filter(|&b| !is_git_space(b)).collect() };
+    let mut key: Vec<_> = changes
+        .iter()
+        .map(|c| {
+            (
+                strip(&c.old_path),
+                strip(&c.new_path),
+                c.old_mode,
+                c.new_mode,
+            )
+        })
+        .collect();
+    key.sort();
+    key
+}
+
+/// The stable patch id of a commit's `changes` (see [`patch_id`]).
+fn id_of_changes(
+    repo: &Repository,
+    changes: &[crate::diff::Change],
+    state: &mut State,
+) -> Result<ObjectId, PatchIdError> {
     let kind = repo.hash_kind();
     let mut sum = vec![0u8; kind.null_id().as_bytes().len()];
     let options = Options {
@@ -109,10 +154,7 @@ pub fn patch_id(
         indent_heuristic: false,
         ..Options::default()
     };
-    for ch in &changes {
-        if ch.is_unmodified() {
-            continue;
-        }
+    for ch in changes {
         let mut h = Hasher::new(kind);
         let old_path: Vec<u8> = ch
             .old_path
@@ -179,7 +221,7 @@ pub fn patch_id(
         }
         add_hash(&mut sum, &h.finish()?);
     }
-    Ok(ObjectId::from_bytes(&sum))
+    Ok(ObjectId::from_bytes(&sum).unwrap_or_else(|| kind.null_id()))
 }
 
 /// git's `cherry_pick_list`: of `list` (the commits of a limited walk; `left`: those on
@@ -195,18 +237,43 @@ pub fn patch_same(
     if lefts == 0 || lefts == list.len() {
         return Ok(IdSet::default());
     }
-    let ids: Vec<Option<ObjectId>> = list
+    // Headers first (a tree diff each); full ids only where both sides have a header.
+    let changes: Vec<Option<Vec<crate::diff::Change>>> = list
         .par_iter()
-        .map_init(State::new, |state, c| patch_id(repo, c, state))
+        .map(|c| changes_of(repo, c))
+        .collect::<Result<_, _>>()?;
+    let keys: Vec<Option<_>> = changes
+        .iter()
+        .map(|c| c.as_deref().map(header_key))
+        .collect();
+    let mut key_sides: std::collections::HashMap<&[(Vec<u8>, Vec<u8>, u32, u32)], [bool; 2]> =
+        std::collections::HashMap::new();
+    for (c, key) in list.iter().zip(&keys) {
+        if let Some(key) = key {
+            key_sides.entry(key.as_slice()).or_default()[usize::from(left.contains(&c.id))] = true;
+        }
+    }
+    let candidates: Vec<usize> = (0..list.len())
+        .filter(|&i| {
+            keys[i]
+                .as_ref()
+                .is_some_and(|k| key_sides[k.as_slice()] == [true, true])
+        })
+        .collect();
+    let ids: Vec<(usize, ObjectId)> = candidates
+        .par_iter()
+        .map_init(State::new, |state, &i| {
+            let changes = changes[i].as_deref().unwrap_or_default();
+            id_of_changes(repo, changes, state).map(|id| (i, id))
+        })
         .collect::<Result<_, _>>()?;
     let mut sides: [std::collections::HashMap<ObjectId, Vec<ObjectId>>; 2] = Default::default();
-    for (c, id) in list.iter().zip(&ids) {
-        if let Some(id) = id {
-            sides[usize::from(left.contains(&c.id))]
-                .entry(*id)
-                .or_default()
-                .push(c.id);
-        }
+    for (i, id) in ids {
+        let c = &list[i];
+        sides[usize::from(left.contains(&c.id))]
+            .entry(id)
+            .or_default()
+            .push(c.id);
     }
     let mut same = IdSet::default();
     for (id, commits) in &sides[0] {
