@@ -120,10 +120,13 @@ fn changes_of(
     Ok(Some(changes))
 }
 
+/// One file's header in a patch id: old and new path (without whitespace), modes.
+type FileHeader = (Vec<u8>, Vec<u8>, u32, u32);
+
 /// The file headers of a patch (paths and modes): equal for equal patch ids, and
 /// cheap, so git compares full ids only of commits whose headers match (its
 /// header-only patch ids).
-fn header_key(changes: &[crate::diff::Change]) -> Vec<(Vec<u8>, Vec<u8>, u32, u32)> {
+fn header_key(changes: &[crate::diff::Change]) -> Vec<FileHeader> {
     let strip = |p: &[u8]| -> Vec<u8> { p.iter().copied().filter(|&b| !is_git_space(b)).collect() };
     let mut key: Vec<_> = changes
         .iter()
@@ -246,7 +249,7 @@ pub fn patch_same(
         .iter()
         .map(|c| c.as_deref().map(header_key))
         .collect();
-    let mut key_sides: std::collections::HashMap<&[(Vec<u8>, Vec<u8>, u32, u32)], [bool; 2]> =
+    let mut key_sides: std::collections::HashMap<&[FileHeader], [bool; 2]> =
         std::collections::HashMap::new();
     for (c, key) in list.iter().zip(&keys) {
         if let Some(key) = key {
