@@ -129,9 +129,23 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     if opts.rev.walk.full_diff && follow.is_some() {
         return Err(Fatal::new("--follow requires exactly one pathspec"));
     }
-    if opts.rev.walk.needs_sides() && (opts.json || !opts.line_ranges.is_empty()) {
+    let walk_given = opts.rev.walk.needs_sides()
+        || opts.rev.walk.source
+        || opts.rev.walk.full_diff
+        || opts.rev.walk.author_date_order
+        || opts
+            .rev
+            .revs
+            .iter()
+            .any(|r| r != "--not" && super::walk_opts::is_pseudo_revision(r));
+    if walk_given && !opts.line_ranges.is_empty() {
         return Err(Fatal::new(
-            "log --left-right, --left-only, --right-only and --cherry-* with --json or -L are not supported by oxgit",
+            "log -L with --left-right, --cherry-*, --source, --full-diff, --author-date-order, --no-walk or --exclude is not supported by oxgit",
+        ));
+    }
+    if opts.rev.walk.needs_sides() && opts.json {
+        return Err(Fatal::new(
+            "log --left-right, --left-only, --right-only and --cherry-* with --json are not supported by oxgit",
         ));
     }
     let revisions = rev_args::revisions(&repo, &opts.rev)?;

@@ -142,7 +142,9 @@ pub(super) fn parse(
                 && a.starts_with('-')
                 && a[1..].bytes().all(|b| b.is_ascii_digit())) =>
         {
-            rev.revs.push("--do-walk".to_string());
+            if rev.revs.iter().any(|r| r.starts_with("--no-walk")) {
+                rev.revs.push("--do-walk".to_string());
+            }
             return Ok(false);
         }
         _ => return Ok(false),
