@@ -5,8 +5,9 @@
 //! (a root commit: against the empty tree), recursive and without rename detection:
 //! for each changed file a hash of its header (`diff--gita/<path>b/<path>`, the mode
 //! lines, `---a/<path>+++b/<path>`) and of its patch lines without hunk headers, every
-//! whitespace byte removed; binary files hash their two blob ids instead; the file
-//! hashes are added up. Merges have none and never match.
+//! whitespace byte removed; binary files (by the `diff` attribute, else git's NUL
+//! check) hash their two blob ids instead; the file hashes are added up. Merges have
+//! none and never match.
 
 use super::walk::WalkedCommit;
 use crate::diff::line::{Options, State};
@@ -31,6 +32,18 @@ pub enum PatchIdError {
     /// Hashing hit a SHA-1 collision attack.
     #[error(transparent)]
     Collision(#[from] crate::oid::CollisionDetected),
+    /// A `diff` attribute oxgit does not apply.
+    #[error(transparent)]
+    Attr(#[from] crate::diff::attr::DiffAttrError),
+}
+
+/// The path git looks the `diff` attribute up with in a patch id: its `remove_space`
+/// compacts the path in place without ending it, so the kept bytes are followed by as
+/// many of the original's last bytes as were removed.
+fn attr_path(path: &[u8], stripped: &[u8]) -> Vec<u8> {
+    let mut p = stripped.to_vec();
+    p.extend_from_slice(&path[stripped.len()..]);
+    p
 }
 
 /// Whether `b` is whitespace to git's `isspace` (space, tab, LF, CR).
@@ -185,7 +198,10 @@ fn id_of_changes(
         }
         let old = side_bytes(repo, om, &ch.old_id)?;
         let new = side_bytes(repo, nm, &ch.new_id)?;
-        if crate::diff::binary::is_binary(&old) || crate::diff::binary::is_binary(&new) {
+        let attrs = repo.diff_attributes();
+        let binary = attrs.is_binary(&attr_path(&ch.old_path, &old_path), &old)?
+            || attrs.is_binary(&attr_path(&ch.new_path, &new_path), &new)?;
+        if binary {
             let hex = |m: u32, id: &ObjectId| {
                 if m == 0 {
                     kind.null_id().to_hex()
