@@ -445,3 +445,32 @@ fn refusals_are_clear() {
         assert!(out.stdout.is_empty(), "{args:?}");
     }
 }
+
+/// Patch ids read the `diff` attribute of the work tree as git does: a `-diff` file is
+/// compared by blob ids, a text one by its patch.
+#[test]
+fn cherry_mark_follows_diff_attributes() {
+    let dir = fixture("log-cherry").join("attrs");
+    let marked = assert_same(&dir, &["log", "--oneline", "--cherry-mark", "main...side"]);
+    assert!(
+        !String::from_utf8_lossy(&marked).contains('='),
+        "binary: no match"
+    );
+    let scratch = scratch_dir().join(format!("walkopts-attrs-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    copy_dir(&dir, &scratch);
+    std::fs::write(scratch.join(".gitattributes"), "*.dat diff\n").unwrap();
+    let marked = assert_same(
+        &scratch,
+        &["log", "--oneline", "--cherry-mark", "main...side"],
+    );
+    assert!(
+        String::from_utf8_lossy(&marked).contains('='),
+        "text: a match"
+    );
+    assert_same(
+        &scratch,
+        &["rev-list", "--cherry-pick", "--count", "main...side"],
+    );
+    let _ = std::fs::remove_dir_all(&scratch);
+}
