@@ -85,6 +85,22 @@ const REVS: &[&[&str]] = &[
     &["o1", "o2", "^main~8"],
 ];
 
+/// Side and walk options (`walkopts`): oxgit refuses all but `--full-diff` with paths,
+/// and `--author-date-order` with `--boundary`.
+const SIDES: &[&[&str]] = &[
+    &[],
+    &["--left-right"],
+    &["--cherry-pick"],
+    &["--cherry-mark", "--left-right"],
+    &["--cherry"],
+    &["--left-only"],
+    &["--right-only", "--cherry-pick"],
+    &["--source"],
+    &["--no-walk"],
+    &["--author-date-order"],
+    &["--full-diff"],
+];
+
 const PATHS: &[&[&str]] = &[
     &[],
     &["--", "src"],
@@ -104,6 +120,7 @@ proptest! {
         order in 0..ORDERS.len(),
         revs in 0..REVS.len(),
         paths in 0..PATHS.len(),
+        side in 0..SIDES.len(),
     ) {
         // oxgit refuses --topo-order/--date-order/--graph with paths (README, Known gaps),
         // and --boundary with --first-parent: such cases keep the default order.
@@ -121,6 +138,14 @@ proptest! {
             args.extend_from_slice(FILTERS[f]);
         }
         args.extend_from_slice(ORDERS[order]);
+        let side = if (!PATHS[paths].is_empty() && SIDES[side] != ["--full-diff"])
+            || (SIDES[side] == ["--author-date-order"] && ORDERS[order].contains(&"--boundary"))
+        {
+            0
+        } else {
+            side
+        };
+        args.extend_from_slice(SIDES[side]);
         args.extend_from_slice(REVS[revs]);
         args.extend_from_slice(PATHS[paths]);
         assert_same(&fixture("log-random"), &args);

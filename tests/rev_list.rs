@@ -212,7 +212,8 @@ fn errors_match_git() {
         "not supported by oxgit",
     );
     assert_same(&dir, &["rev-list", "--topo-order", "HEAD"]);
-    assert_oxgit_refuses(&dir, &["rev-list", "--left-right", "HEAD"], "--left-right");
+    assert_same(&dir, &["rev-list", "--left-right", "HEAD"]);
+    assert_oxgit_refuses(&dir, &["rev-list", "--bisect", "HEAD"], "--bisect");
     assert_same(&dir, &["rev-list", "-n", "x", "HEAD"]);
     assert_same_stderr(&dir, &["rev-list", "--notes", "HEAD"]);
     // What oxgit does not do is refused, never approximated.

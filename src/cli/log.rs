@@ -123,6 +123,32 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             "log --graph or --boundary with -S, -G, --find-object or --diff-filter is not supported by oxgit",
         ));
     }
+    super::walk_opts::refuse(
+        &opts.rev,
+        !opts.diff.options.paths.is_empty() || follow.is_some(),
+    )?;
+    if opts.rev.walk.full_diff && follow.is_some() {
+        return Err(Fatal::new("--follow requires exactly one pathspec"));
+    }
+    let walk_given = opts.rev.walk.needs_sides()
+        || opts.rev.walk.source
+        || opts.rev.walk.full_diff
+        || opts.rev.walk.author_date_order
+        || opts
+            .rev
+            .revs
+            .iter()
+            .any(|r| r != "--not" && super::walk_opts::is_pseudo_revision(r));
+    if walk_given && !opts.line_ranges.is_empty() {
+        return Err(Fatal::new(
+            "log -L with --left-right, --cherry-*, --source, --full-diff, --author-date-order, --no-walk or --exclude is not supported by oxgit",
+        ));
+    }
+    if opts.rev.walk.needs_sides() && opts.json {
+        return Err(Fatal::new(
+            "log --left-right, --left-only, --right-only and --cherry-* with --json are not supported by oxgit",
+        ));
+    }
     let revisions = rev_args::revisions(&repo, &opts.rev)?;
     let palette = opts.diff.palette()?;
     let color = palette.is_some();
@@ -140,30 +166,25 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let spec = formatter.spec().clone();
     let oneline = spec.format == Format::Builtin(Builtin::Oneline);
     let empty_format = spec.is_empty();
-    // `%S`: the revision each commit was reached from, passed on to parents as git's
-    // walk does (exact only when every walked commit is visited: no paths, and every
-    // revision a plain name).
-    let want_source = spec.uses(b'S');
+    // `%S` and `--source`: the revision each commit was reached from, passed on to
+    // parents as git's walk does (no paths: simplification decides what is passed).
+    let source_format =
+        opts.rev.walk.last_user_format.as_deref().is_some_and(|f| {
+            crate::pretty::parse_pretty(f, repo.config()).is_ok_and(|s| s.uses(b'S'))
+        });
+    let show_source = opts.rev.walk.source || source_format;
+    let want_source = spec.uses(b'S') || show_source;
     let mut sources: std::collections::HashMap<ObjectId, std::sync::Arc<str>> =
         std::collections::HashMap::new();
     if want_source {
-        let plain = opts
-            .rev
-            .revs
-            .iter()
-            .all(|r| !r.starts_with('^') && !r.starts_with('-') && !r.contains(".."));
-        if !opts.diff.options.paths.is_empty()
-            || !plain
-            || revisions.tips.len() != opts.rev.revs.len()
-        {
-            return Err(Fatal::new(
-                "log: %S with paths or revision ranges is not supported by oxgit",
-            ));
+        if !opts.diff.options.paths.is_empty() {
+            return Err(Fatal::new("log: %S with paths is not supported by oxgit"));
         }
-        for (tip, name) in revisions.tips.iter().zip(&opts.rev.revs).rev() {
+        for (tip, name) in revisions.tips.iter().zip(&revisions.names).rev() {
             sources.insert(tip.id, std::sync::Arc::from(name.as_str()));
         }
     }
+    formatter.set_show_source(show_source);
     let sections = if opts.diff.no_output {
         Sections::NONE
     } else if opts.diff.sections.contains(Sections::CHECK) {
@@ -183,27 +204,74 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         None
     };
     let diff_format = !sections.is_empty() || hide_empty;
-    let mut request = HistoryRequest::new(revisions.tips, opts.diff.options.clone());
+    // `--no-walk`: the commits given, not their history (nothing excluded is walked).
+    let no_walk = revisions.no_walk.is_some();
+    let tips = if no_walk {
+        revisions
+            .tips
+            .iter()
+            .filter(|t| !t.exclude)
+            .copied()
+            .collect()
+    } else {
+        revisions.tips.clone()
+    };
+    let mut request = HistoryRequest::new(tips, opts.diff.options.clone());
     request.first_parent = opts.rev.first_parent;
     request.merge_first_parent = Some(merge_mode == MergeDiff::FirstParent);
-    request.order = opts.rev.order;
+    request.order = if no_walk || opts.rev.walk.author_date_order {
+        // Not walked, or sorted by `walk_opts::read_ahead`.
+        crate::revision::walk::Order::Date
+    } else {
+        opts.rev.order
+    };
     // `-n` and `--no-merges` count and filter shown commits after the other filters, as
     // git does.
     request.max_age = filter.max_age;
     request.min_age = filter.min_age;
     // Formats showing only ids need no commit objects (the commit-graph has them).
     request.commit_data = spec.needs_commit_text() || filter.needs_text() || opts.json;
+    // Sources pass in git's walk order, which a sorted output may not keep.
+    let sources_known = want_source
+        && !no_walk
+        && super::walk_opts::sources_in_walk_order(&repo, &request, &opts.rev, &mut sources)?;
     let mut history = History::new(&repo, &request).map_err(super::diff::fatal)?;
+    // `--full-diff`: the paths limit the walk, the diffs are whole.
+    let full_diff_history = if opts.rev.walk.full_diff && !opts.diff.options.paths.is_empty() {
+        let mut r = request.clone();
+        r.tips.clear();
+        r.diff.paths.clear();
+        Some(History::new(&repo, &r).map_err(super::diff::fatal)?)
+    } else {
+        None
+    };
+    let mut diff_options = opts.diff.options.clone();
+    if full_diff_history.is_some() {
+        diff_options.paths.clear();
+    }
+    let (ahead, marks) = super::walk_opts::read_ahead(
+        &repo,
+        &opts.rev,
+        &revisions,
+        &mut history,
+        filter.min_age,
+        spec.uses(b'm'),
+    )?;
     let reverse = opts.rev.filter.reverse;
     let mut selector = Selector::new(filter, &opts.rev.filter);
     if opts.rev.boundary {
         selector.with_boundary(opts.rev.order);
     }
     // `--graph` draws edges only to parents that will be shown.
-    let graph_shown = if opts.rev.graph {
-        Some(selector.read_ahead(&repo, &mut history, formatter.notes())?)
-    } else {
-        None
+    let graph_shown = match ahead {
+        Some(list) => {
+            let shown = selector.preload(&repo, list, formatter.notes())?;
+            opts.rev.graph.then_some(shown)
+        }
+        None if opts.rev.graph => {
+            Some(selector.read_ahead(&repo, &mut history, formatter.notes())?)
+        }
+        None => None,
     };
     let first_parent = opts.rev.first_parent;
     if left == Some(0) {
@@ -240,8 +308,16 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     while !done {
         // `%S`: sources pass to parents as git's walk does, shown commits or not.
         let mut pass_source = |c: &WalkedCommit| {
+            if sources_known {
+                return;
+            }
             if let Some(src) = sources.get(&c.id).cloned() {
-                for p in &c.parents {
+                let n = if first_parent {
+                    c.parents.len().min(1)
+                } else {
+                    c.parents.len()
+                };
+                for p in &c.parents[..n] {
                     sources.entry(*p).or_insert_with(|| src.clone());
                 }
             }
@@ -294,7 +370,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 style.stat.width = stat_columns.saturating_sub(prefix).max(1);
             }
         }
-        let mut diffs = history
+        let mut diffs = full_diff_history
+            .as_ref()
+            .unwrap_or(&history)
             .diff_batch(&walked, || {
                 GitText::new(&repo, sections, style.clone(), Vec::new())
             })
@@ -305,12 +383,17 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             info.boundary = boundary;
             if boundary {
                 info.mark = "-";
+            } else {
+                info.mark = marks.format_mark(&c.id);
+                info.line_mark = marks.revision_mark(&c.id, false);
             }
             let diff = diffs.next();
             if let (Some(_), Some(g)) = (&graph_shown, formatter.graph_mut()) {
                 g.update(c.id, parents);
                 if boundary {
                     g.mark_boundary();
+                } else {
+                    g.set_mark(marks.revision_mark(&c.id, true).as_bytes()[0]);
                 }
             }
             if let Some(f) = follow.as_mut() {
@@ -343,7 +426,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             if own && c.parents.len() > 1 && (!merge_sections.is_empty() || hide_empty) {
                 let merge = MergeShow {
                     repo: &repo,
-                    options: &opts.diff.options,
+                    options: &diff_options,
                     sections: merge_sections,
                     style: &style,
                     mode: merge_mode,
@@ -745,6 +828,7 @@ fn parse_args(
     while i < args.len() {
         let a = args[i].as_str();
         if super::merges::parse(&mut o.merges, repo, args, &mut i)?
+            || super::walk_opts::parse(&mut o.rev, args, &mut i, true)?
             || rev_args::parse_option(&mut o.rev, args, &mut i)?
             || super::diff_flags::parse_flag(&mut o.diff, args, &mut i)?
         {
@@ -778,7 +862,11 @@ fn parse_args(
     }
     o.diff.set_ignore_case(o.rev.filter.ignore_case());
     o.diff.finish(repo)?;
-    if o.rev.revs.iter().all(|r| r == "--not") {
+    if o.rev
+        .revs
+        .iter()
+        .all(|r| super::walk_opts::is_pseudo_revision(r))
+    {
         o.rev.revs.push("HEAD".to_string());
         o.rev.default_head = true;
     }

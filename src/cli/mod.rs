@@ -53,6 +53,7 @@ mod show;
 mod show_ref;
 mod status;
 pub mod terminal;
+mod walk_opts;
 
 use crate::repo::Repository;
 use std::ffi::OsString;

@@ -36,6 +36,8 @@ pub(super) struct RevArgs {
     pub default_head: bool,
     /// `--` was given: `revs` holds no paths (else [`split_paths`] finds them).
     pub dashdash: bool,
+    /// `--left-right`, `--cherry-pick`, `--no-walk`, `--source`... (`log`, `rev-list`).
+    pub walk: super::walk_opts::WalkOpts,
 }
 
 /// The format-related options (`--format`, `--date`, `--abbrev-commit`...).
@@ -86,6 +88,11 @@ pub(super) struct FilterArgs {
 }
 
 impl FilterArgs {
+    /// `--max-parents=<n>` (as `--cherry` sets it).
+    pub fn set_max_parents(&mut self, n: usize) {
+        self.max_parents = Some(Some(n));
+    }
+
     /// `-i` / `--regexp-ignore-case` (which also applies to the pickaxe).
     pub fn ignore_case(&self) -> bool {
         self.ignore_case
@@ -395,7 +402,10 @@ pub(super) fn verify_filename(
 pub(super) fn revisions(repo: &Repository, o: &RevArgs) -> Result<Revisions, Fatal> {
     check_graph(o, true)?;
     match parse_revisions(repo, &o.revs) {
-        Ok(r) => Ok(r),
+        Ok(r) => {
+            check_graph(o, r.no_walk.is_none())?;
+            Ok(r)
+        }
         Err(RangeError::Revision(RevisionError::Unknown(spec))) => {
             Err(unknown_revision(repo, o, &spec))
         }
@@ -786,16 +796,37 @@ impl Selector {
         history: &mut History<'_>,
         notes: Option<&crate::pretty::Notes>,
     ) -> Result<crate::oid::IdSet, Fatal> {
-        let mut list = std::collections::VecDeque::new();
-        let mut shown = crate::oid::IdSet::default();
+        let mut list = Vec::new();
         while let Some(c) = history.next_commit().map_err(super::diff::fatal)? {
-            let matched = self.matches(repo, notes, &c)?;
+            list.push((c, false));
+        }
+        self.preload(repo, list, notes)
+    }
+
+    /// Takes the commits to pick from `list` instead of the walk (each with whether it
+    /// is hidden whatever the filter says: `--cherry-pick`, `--left-only`...; hidden
+    /// commits still count as walked) and returns those that will be shown, as
+    /// [`Selector::read_ahead`]. Call after [`Selector::with_boundary`].
+    pub fn preload(
+        &mut self,
+        repo: &Repository,
+        list: Vec<(WalkedCommit, bool)>,
+        notes: Option<&crate::pretty::Notes>,
+    ) -> Result<crate::oid::IdSet, Fatal> {
+        let mut out = std::collections::VecDeque::with_capacity(list.len());
+        let mut shown = crate::oid::IdSet::default();
+        for (c, hidden) in list {
+            if let (true, Some(b)) = (hidden, self.boundary.as_mut()) {
+                // git flags them `SHOWN`: never boundary commits, nor marking any.
+                b.shown.insert(c.id);
+            }
+            let matched = !hidden && self.matches(repo, notes, &c)?;
             if matched {
                 shown.insert(c.id);
             }
-            list.push_back((c, matched));
+            out.push_back((c, matched));
         }
-        self.preloaded = Some(list);
+        self.preloaded = Some(out);
         Ok(shown)
     }
 }

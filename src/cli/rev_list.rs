@@ -55,7 +55,15 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 USAGE,
             ));
         }
-        if rev_args::parse_option(&mut o.rev, args, &mut i)? {
+        if a.starts_with("--no-walk=") && !matches!(a, "--no-walk=sorted" | "--no-walk=unsorted") {
+            return Ok(super::options::usage_error(
+                "invalid argument to --no-walk",
+                USAGE,
+            ));
+        }
+        if super::walk_opts::parse(&mut o.rev, args, &mut i, false)?
+            || rev_args::parse_option(&mut o.rev, args, &mut i)?
+        {
             i += 1;
             continue;
         }
@@ -86,7 +94,11 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let repo = ctx.repo()?;
     let split = rev_args::split_paths(&repo, &ctx.cwd, &mut o.rev, false)?;
     o.paths.splice(0..0, split);
-    if o.rev.revs.iter().all(|r| r == "--not") {
+    if o.rev
+        .revs
+        .iter()
+        .all(|r| super::walk_opts::is_pseudo_revision(r))
+    {
         return Ok(super::options::usage_error("", USAGE));
     }
     if o.rev.boundary && (o.objects || !o.paths.is_empty()) {
@@ -116,6 +128,12 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             "--topo-order and --date-order with paths are not supported by oxgit",
         ));
     }
+    super::walk_opts::refuse(&o.rev, !paths.is_empty())?;
+    if o.rev.walk.needs_sides() && o.objects {
+        return Err(Fatal::new(
+            "rev-list: --left-right, --left-only, --right-only and --cherry-* with --objects are not supported by oxgit",
+        ));
+    }
     let revisions = rev_args::revisions(&repo, &o.rev)?;
     let pretty = &o.rev.pretty;
     let verbose = pretty.oneline || pretty.format.is_some();
@@ -124,16 +142,38 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let mailmap = rev_args::filter_mailmap(&repo, pretty, Porcelain::RevList);
     let filter = rev_args::build_filter(&repo, &o.rev.filter, &clock, mailmap)?;
     let oneline = formatter.spec().format == Format::Builtin(Builtin::Oneline);
-    let mut request = HistoryRequest::new(
-        revisions.tips.clone(),
-        DiffOptions::default().with_paths(paths),
-    );
+    // `--no-walk`: the commits given, not their history (nothing excluded is walked).
+    let no_walk = revisions.no_walk.is_some();
+    let tips = if no_walk {
+        revisions
+            .tips
+            .iter()
+            .filter(|t| !t.exclude)
+            .copied()
+            .collect()
+    } else {
+        revisions.tips.clone()
+    };
+    let mut request = HistoryRequest::new(tips, DiffOptions::default().with_paths(paths));
     request.first_parent = o.rev.first_parent;
-    request.order = o.rev.order;
+    request.order = if no_walk || o.rev.walk.author_date_order {
+        // Not walked, or sorted by `walk_opts::read_ahead`.
+        crate::revision::walk::Order::Date
+    } else {
+        o.rev.order
+    };
     request.max_age = filter.max_age;
     request.min_age = filter.min_age;
     request.commit_data = (verbose && formatter.spec().needs_commit_text()) || filter.needs_text();
     let mut history = History::new(&repo, &request).map_err(super::diff::fatal)?;
+    let (ahead, marks) = super::walk_opts::read_ahead(
+        &repo,
+        &o.rev,
+        &revisions,
+        &mut history,
+        filter.min_age,
+        verbose && formatter.spec().uses(b'm'),
+    )?;
     let mut selector = Selector::new(filter, &o.rev.filter);
     if o.rev.boundary {
         selector.with_boundary(o.rev.order);
@@ -141,10 +181,16 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     // `--graph` draws edges only to parents that will be shown.
     let mut graph = None;
     let mut graph_shown = crate::oid::IdSet::default();
-    if o.rev.graph {
+    if let Some(list) = ahead {
+        graph_shown = selector.preload(&repo, list, None)?;
+    } else if o.rev.graph {
         graph_shown = selector.read_ahead(&repo, &mut history, None)?;
+    }
+    if o.rev.graph {
         graph = Some(rev_args::new_graph(&repo, false)?);
     }
+    // `--count` with `--left-right` / `--cherry-mark`: left, right and same apart.
+    let mut counts = [0usize; 3];
     let first_parent = o.rev.first_parent;
     let abbrev_len = match pretty.abbrev {
         Some(0) => None,
@@ -179,6 +225,8 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             g.update(c.id, parents);
             if boundary {
                 g.mark_boundary();
+            } else {
+                g.set_mark(marks.revision_mark(&c.id, true).as_bytes()[0]);
             }
             g.show_commit(&mut line);
         }
@@ -186,13 +234,25 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             // git draws the commit rows even then, unended.
             out.write_all(&line)?;
             count += 1;
+            let side = if marks.is_same(&c.id) {
+                2
+            } else if marks.is_left(&c.id) {
+                0
+            } else {
+                1
+            };
+            counts[side] += 1;
             return Ok(());
         }
         if verbose && !oneline {
             line.extend_from_slice(b"commit ");
         }
-        if boundary && graph.is_none() {
-            line.push(b'-');
+        if graph.is_none() {
+            if boundary {
+                line.push(b'-');
+            } else {
+                line.extend_from_slice(marks.revision_mark(&c.id, false).as_bytes());
+            }
         }
         line.extend_from_slice(hex(&c.id)?.as_bytes());
         if o.parents {
@@ -205,9 +265,11 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         let mut msg = Vec::new();
         if verbose {
             let mut info = CommitInfo::new(c.id, c.tree, &c.parents, &c.data);
-            if boundary {
-                info.mark = "-";
-            }
+            info.mark = if boundary {
+                "-"
+            } else {
+                marks.format_mark(&c.id)
+            };
             formatter
                 .write_message(&info, &mut msg)
                 .map_err(|e| Fatal::new(e.to_string()))?;
@@ -273,7 +335,16 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         count += n;
     }
     if o.count {
-        writeln!(ctx.out, "{count}")?;
+        // git's rev-list: left and right (and same) apart with `--left-right` and
+        // `--cherry-mark`; `--objects` adds the objects to the total.
+        let [l, r, same] = counts;
+        let extra = count - (l + r + same);
+        match (o.rev.walk.left_right, o.rev.walk.cherry_mark) {
+            (true, true) => writeln!(ctx.out, "{l}\t{r}\t{same}")?,
+            (true, false) => writeln!(ctx.out, "{l}\t{}", r + same)?,
+            (false, true) => writeln!(ctx.out, "{}\t{same}", l + r + extra)?,
+            (false, false) => writeln!(ctx.out, "{count}")?,
+        }
     }
     Ok(0)
 }

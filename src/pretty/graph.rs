@@ -664,6 +664,12 @@ impl<K: Copy + Eq> Graph<K> {
         self.mark = b'o';
     }
 
+    /// Draws the current commit with `mark` instead of `*` (git's revision marks:
+    /// `<`/`>` with `--left-right`, `=` with `--cherry-mark`).
+    pub fn set_mark(&mut self, mark: u8) {
+        self.mark = mark;
+    }
+
     /// Whether the current commit's drawing is complete.
     pub fn is_finished(&self) -> bool {
         self.state == State::Padding

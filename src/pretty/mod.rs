@@ -374,6 +374,10 @@ pub struct CommitInfo<'a> {
     /// A boundary commit (`--boundary`): marked `- ` on the `commit` line of built-in
     /// formats (`o` under a graph).
     pub boundary: bool,
+    /// The revision mark built-in formats put before the id (with a space) when no
+    /// graph is drawn: git's `put_revision_mark` (`<`, `>`, `=`, `+`; `-` for a
+    /// boundary commit is implied by [`CommitInfo::boundary`]).
+    pub line_mark: &'a str,
 }
 
 impl<'a> CommitInfo<'a> {
@@ -388,6 +392,7 @@ impl<'a> CommitInfo<'a> {
             mark: ">",
             from: None,
             boundary: false,
+            line_mark: "",
         }
     }
 }
@@ -416,6 +421,8 @@ pub struct Formatter<'r> {
     )>,
     /// `--graph`: the drawing before each line of each entry.
     graph: Option<graph::Graph<ObjectId>>,
+    /// `--source`: built-in formats show each commit's source after its id.
+    show_source: bool,
 }
 
 /// git's `is_blank_line`: the length without trailing whitespace, and whether that is 0.
@@ -717,6 +724,7 @@ impl<'r> Formatter<'r> {
             entry_end: b'\n',
             describe_names: Vec::new(),
             graph: None,
+            show_source: false,
         })
     }
 
@@ -788,8 +796,13 @@ impl<'r> Formatter<'r> {
                     if b != Builtin::Oneline {
                         out.extend_from_slice(b"commit ");
                     }
-                    if c.boundary && self.graph.is_none() {
-                        out.extend_from_slice(b"- ");
+                    if self.graph.is_none() {
+                        if c.boundary {
+                            out.extend_from_slice(b"- ");
+                        } else if !c.line_mark.is_empty() {
+                            out.extend_from_slice(c.line_mark.as_bytes());
+                            out.push(b' ');
+                        }
                     }
                     let hex = self.abbrev_id(&c.id, len)?;
                     out.extend_from_slice(hex.as_bytes());
@@ -798,6 +811,11 @@ impl<'r> Formatter<'r> {
                         out.extend_from_slice(format!(" (from {hex})").as_bytes());
                     }
                     out.extend_from_slice(color(color::RESET).as_bytes());
+                    if let (true, Some(s)) = (self.show_source, c.source) {
+                        // git's show_decorations: `--source` before the decorations.
+                        out.push(b'\t');
+                        out.extend_from_slice(s.as_bytes());
+                    }
                     if let (Some(style), Some(d)) = (&self.opts.decorate, &self.decorations) {
                         d.write(&c.id, style, self.opts.color, out);
                     }
@@ -946,6 +964,12 @@ impl<'r> Formatter<'r> {
             full: self.opts.decorate.as_ref().is_some_and(|d| d.full),
             ..DecorationStyle::default()
         }
+    }
+
+    /// `--source`: built-in formats show [`CommitInfo::source`] after the id (a tab
+    /// before it), as git's `show_decorations` does.
+    pub fn set_show_source(&mut self, show: bool) {
+        self.show_source = show;
     }
 
     /// Draws `--graph` before each line of this entry from now on.

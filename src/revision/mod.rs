@@ -28,6 +28,7 @@
 //! ```
 
 mod abbrev;
+pub mod cherry;
 pub mod describe;
 pub mod filter;
 pub mod grafts;

@@ -55,6 +55,25 @@ pub struct Revisions {
     pub tips: Vec<Tip>,
     /// Tags, trees and blobs the arguments named (in git's pending order).
     pub objects: Vec<PendingObject>,
+    /// The name each tip was given with (parallel to [`Revisions::tips`]): what git's
+    /// `--source` and `%S` show, the revision as typed, an end of a range, or a listed
+    /// ref's name (short for `--branches`, `--tags` and `--remotes`).
+    pub names: Vec<String>,
+    /// The left ends of symmetric ranges (`A` of `A...B`): git's `SYMMETRIC_LEFT`
+    /// starts, for `--left-right`, `--left-only`, `--cherry-pick`.
+    pub left: Vec<ObjectId>,
+    /// `--no-walk`: show the included commits themselves, without their history (git
+    /// turns it off again at each excluded revision given after it).
+    pub no_walk: Option<NoWalk>,
+}
+
+/// How `--no-walk` orders the commits given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoWalk {
+    /// `--no-walk`, `--no-walk=sorted`: newest commit date first (ties as given).
+    Sorted,
+    /// `--no-walk=unsorted`: as given.
+    Unsorted,
 }
 
 impl Revisions {
@@ -80,13 +99,15 @@ pub fn is_range_syntax(arg: &str) -> bool {
     arg.starts_with('^') || arg.contains("..")
 }
 
-/// Parses revision arguments as git's `setup_revisions` does: `A` (included), `^A`
+/// Parses revision arguments as git's `setup_revisions` does (with `--no-walk[=<how>]`
+/// and `--do-walk`, which git's no-walk state depends on the position of): `A` (included), `^A`
 /// (excluded), `A..B` (`^A B`), `A...B` (`A B` minus their merge bases), an empty end of
 /// a range meaning `HEAD`, `--not`, which flips the sense of every later argument, and
 /// the ref listings `--all` (every ref, then `HEAD`), `--branches[=<glob>]`,
 /// `--tags[=<glob>]`, `--remotes[=<glob>]` and `--glob=<glob>`. Every revision is peeled
 /// to a commit; tags, trees and blobs met on the way are kept in
-/// [`Revisions::objects`].
+/// [`Revisions::objects`]. `--exclude=<glob>` leaves refs whose name (as the next
+/// listing names them) matches out of the next listing, as git does.
 pub fn parse_revisions<S: AsRef<str>>(
     repo: &Repository,
     args: &[S],
@@ -97,10 +118,30 @@ pub fn parse_revisions<S: AsRef<str>>(
         let mut w = CommitWalker::new(repo);
         Ok(w.merge_bases(&a, &[b])?)
     };
+    let mut excludes: Vec<String> = Vec::new();
     for arg in args {
         let arg = arg.as_ref();
         if arg == "--not" {
             not = !not;
+            continue;
+        }
+        match arg {
+            "--no-walk" | "--no-walk=sorted" => {
+                out.no_walk = Some(NoWalk::Sorted);
+                continue;
+            }
+            "--no-walk=unsorted" => {
+                out.no_walk = Some(NoWalk::Unsorted);
+                continue;
+            }
+            "--do-walk" => {
+                out.no_walk = None;
+                continue;
+            }
+            _ => {}
+        }
+        if let Some(pattern) = arg.strip_prefix("--exclude=") {
+            excludes.push(pattern.to_string());
             continue;
         }
         if let Some((pattern, prefix)) = crate::refs::list::ref_listing(arg) {
@@ -118,8 +159,18 @@ pub fn parse_revisions<S: AsRef<str>>(
                 {
                     continue;
                 }
-                out.add(repo, r.id, &[], not)?;
+                // git names (and excludes) refs of `--branches`, `--tags` and
+                // `--remotes` without their prefix.
+                let name = r.name.strip_prefix(prefix).unwrap_or(&r.name);
+                if excludes
+                    .iter()
+                    .any(|x| crate::diff::wildmatch(x.as_bytes(), name.as_bytes()))
+                {
+                    continue;
+                }
+                out.add(repo, r.id, &[], not, name)?;
             }
+            excludes.clear();
             continue;
         }
         // git names the whole range when an end does not resolve.
@@ -138,17 +189,18 @@ pub fn parse_revisions<S: AsRef<str>>(
                 return Err(RangeError::InvalidSymmetric(arg.to_string()));
             };
             for base in bases_of(x, y)? {
-                out.push(Some(base), !not);
+                out.push(Some(base), !not, &base.to_hex());
             }
-            out.push(ai, not);
-            out.push(bi, not);
+            out.push(ai, not, name_of(a));
+            out.push(bi, not, name_of(b));
+            out.left.push(x);
         } else if let Some((a, b)) = arg.split_once("..") {
             let (ai, bi) = (
                 out.commit(repo, a).map_err(whole)?,
                 out.commit(repo, b).map_err(whole)?,
             );
-            out.push(ai, !not);
-            out.push(bi, not);
+            out.push(ai, !not, name_of(a));
+            out.push(bi, not, name_of(b));
         } else if let Some(a) = arg.strip_prefix('^') {
             let id =
                 super::resolve(repo, if a.is_empty() { "HEAD" } else { a }).map_err(
@@ -157,13 +209,22 @@ pub fn parse_revisions<S: AsRef<str>>(
                         e => e.into(),
                     },
                 )?;
-            out.add(repo, id, path_of(a), !not)?;
+            out.add(repo, id, path_of(a), !not, a)?;
         } else {
             let id = super::resolve(repo, arg)?;
-            out.add(repo, id, path_of(arg), not)?;
+            out.add(repo, id, path_of(arg), not, arg)?;
         }
     }
     Ok(out)
+}
+
+/// The name git gives an end of a range (`HEAD` for an empty one).
+fn name_of(end: &str) -> &str {
+    if end.is_empty() {
+        "HEAD"
+    } else {
+        end
+    }
 }
 
 /// The path of a `rev:path` revision (git lists the tree or blob it names with it).
@@ -175,9 +236,13 @@ fn path_of(spec: &str) -> &[u8] {
 }
 
 impl Revisions {
-    fn push(&mut self, id: Option<ObjectId>, exclude: bool) {
+    fn push(&mut self, id: Option<ObjectId>, exclude: bool, name: &str) {
         if let Some(id) = id {
             self.tips.push(Tip { id, exclude });
+            self.names.push(name.to_string());
+            if exclude {
+                self.no_walk = None;
+            }
         }
     }
 
@@ -202,6 +267,7 @@ impl Revisions {
         id: ObjectId,
         path: &[u8],
         exclude: bool,
+        name: &str,
     ) -> Result<(), RangeError> {
         use crate::object::ObjectKind;
         let mut id = id;
@@ -212,7 +278,7 @@ impl Revisions {
         let graph = crate::revision::walk::usable_commit_graph(repo);
         for _ in 0..64 {
             if declared.is_none() && graph.is_some_and(|g| g.lookup(&id).is_some()) {
-                self.push(Some(id), exclude);
+                self.push(Some(id), exclude, name);
                 return Ok(());
             }
             let kind = repo.odb().read_into(&id, &mut buf)?;
@@ -223,7 +289,7 @@ impl Revisions {
             }
             match kind {
                 ObjectKind::Commit => {
-                    self.push(Some(id), exclude);
+                    self.push(Some(id), exclude, name);
                     return Ok(());
                 }
                 ObjectKind::Tag => {
@@ -241,6 +307,9 @@ impl Revisions {
                     id = next;
                 }
                 _ => {
+                    if exclude {
+                        self.no_walk = None;
+                    }
                     self.objects.push(PendingObject {
                         id,
                         kind,
