@@ -89,29 +89,39 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             left: opts.rev.filter.max_count.take(),
         });
     }
-    // git's `-m` turns off history simplification, which the walk does not do.
-    if merge_mode == MergeDiff::Separate && !opts.diff.options.paths.is_empty() && follow.is_none()
-    {
-        return Err(Fatal::new("log: -m with paths is not supported by oxgit"));
-    }
-    if opts.rev.graph && (!opts.diff.options.paths.is_empty() || follow.is_some()) {
+    if opts.rev.graph && follow.is_some() {
         // git draws the simplified history with rewritten parents then.
-        return Err(Fatal::new("--graph with paths is not supported by oxgit"));
+        return Err(Fatal::new(
+            "--graph with --follow is not supported by oxgit",
+        ));
     }
+    if opts.rev.simplify.parents || opts.rev.simplify.children {
+        return Err(Fatal::new(
+            "log --parents and --children are not supported by oxgit",
+        ));
+    }
+    // git's `-m` (and `--diff-merges=first-parent`) turn off history simplification.
+    let Some(simplify) = rev_args::simplify_request(
+        &repo,
+        &opts.rev,
+        false,
+        matches!(
+            opts.merges.mode,
+            MergeDiff::Separate | MergeDiff::FirstParent
+        ),
+    )?
+    else {
+        return Ok(128);
+    };
+    rev_args::check_simplify(&opts.rev, &simplify, !opts.diff.options.paths.is_empty())?;
     if opts.rev.graph && opts.json {
         return Err(Fatal::new(
             "log --graph with --json is not supported by oxgit",
         ));
     }
-    if opts.rev.boundary && (opts.json || !opts.diff.options.paths.is_empty()) {
+    if opts.rev.boundary && opts.json {
         return Err(Fatal::new(
-            "log --boundary with paths or --json is not supported by oxgit",
-        ));
-    }
-    if opts.rev.order != crate::revision::walk::Order::Date && !opts.diff.options.paths.is_empty() {
-        // git sorts the simplified history then, hidden commits included.
-        return Err(Fatal::new(
-            "--topo-order and --date-order with paths are not supported by oxgit",
+            "log --boundary with --json is not supported by oxgit",
         ));
     }
     if (opts.rev.graph || opts.rev.boundary)
@@ -186,6 +196,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     request.first_parent = opts.rev.first_parent;
     request.merge_first_parent = Some(merge_mode == MergeDiff::FirstParent);
     request.order = opts.rev.order;
+    request.simplify = simplify;
     // `-n` and `--no-merges` count and filter shown commits after the other filters, as
     // git does.
     request.max_age = filter.max_age;

@@ -24,7 +24,6 @@ const USAGE: &str = "usage: oxgit rev-list [<options>] <commit>... [--] [<path>.
 struct RevListOptions {
     rev: RevArgs,
     count: bool,
-    parents: bool,
     objects: bool,
     paths: Vec<String>,
 }
@@ -61,7 +60,6 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         }
         match a {
             "--count" => o.count = true,
-            "--parents" => o.parents = true,
             "--objects" => o.objects = true,
             // git 2.47 takes `-z` as a diff option, which rev-list's output ignores.
             "-z" => {}
@@ -86,9 +84,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     if o.rev.revs.iter().all(|r| r == "--not") {
         return Ok(super::options::usage_error("", USAGE));
     }
-    if o.rev.boundary && (o.objects || !o.paths.is_empty()) {
+    if o.rev.boundary && o.objects {
         return Err(Fatal::new(
-            "rev-list: --boundary with --objects or paths is not supported by oxgit",
+            "rev-list: --boundary with --objects is not supported by oxgit",
         ));
     }
     if o.objects && !o.paths.is_empty() {
@@ -96,24 +94,12 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             "rev-list: --objects with paths is not supported by oxgit",
         ));
     }
-    if o.parents && !o.paths.is_empty() {
-        // git rewrites the parents to the nearest listed ancestors then.
-        return Err(Fatal::new(
-            "rev-list: --parents with paths is not supported by oxgit",
-        ));
-    }
     let paths =
         crate::api::relative_pathspec(&repo, &ctx.cwd, &o.paths).map_err(super::diff::fatal)?;
-    if o.rev.graph && !paths.is_empty() {
-        // git draws the simplified history with rewritten parents then.
-        return Err(Fatal::new("--graph with paths is not supported by oxgit"));
-    }
-    if o.rev.order != crate::revision::walk::Order::Date && !paths.is_empty() {
-        // git sorts the simplified history then, hidden commits included.
-        return Err(Fatal::new(
-            "--topo-order and --date-order with paths are not supported by oxgit",
-        ));
-    }
+    let Some(simplify) = rev_args::simplify_request(&repo, &o.rev, false, false)? else {
+        return Ok(128);
+    };
+    rev_args::check_simplify(&o.rev, &simplify, !paths.is_empty())?;
     let revisions = rev_args::revisions(&repo, &o.rev)?;
     let pretty = &o.rev.pretty;
     let verbose = pretty.oneline || pretty.format.is_some();
@@ -128,10 +114,12 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     );
     request.first_parent = o.rev.first_parent;
     request.order = o.rev.order;
+    request.simplify = simplify;
     request.max_age = filter.max_age;
     request.min_age = filter.min_age;
     request.commit_data = (verbose && formatter.spec().needs_commit_text()) || filter.needs_text();
     let mut history = History::new(&repo, &request).map_err(super::diff::fatal)?;
+    let children = history.children();
     let mut selector = Selector::new(filter, &o.rev.filter);
     if o.rev.boundary {
         selector.with_boundary(o.rev.order);
@@ -193,8 +181,14 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             line.push(b'-');
         }
         line.extend_from_slice(hex(&c.id)?.as_bytes());
-        if o.parents {
+        if o.rev.simplify.parents {
             for p in &c.parents {
+                line.push(b' ');
+                line.extend_from_slice(p.to_hex().as_bytes());
+            }
+        }
+        if o.rev.simplify.children {
+            for p in children.get(&c.id).map_or(&[][..], Vec::as_slice) {
                 line.push(b' ');
                 line.extend_from_slice(p.to_hex().as_bytes());
             }
