@@ -212,13 +212,14 @@ fn errors_match_git() {
         "not supported by oxgit",
     );
     assert_same(&dir, &["rev-list", "--topo-order", "HEAD"]);
+    assert_same(&dir, &["rev-list", "--parents", "HEAD", "--", "src"]);
     assert_oxgit_refuses(&dir, &["rev-list", "--left-right", "HEAD"], "--left-right");
     assert_same(&dir, &["rev-list", "-n", "x", "HEAD"]);
     assert_same_stderr(&dir, &["rev-list", "--notes", "HEAD"]);
     // What oxgit does not do is refused, never approximated.
     for args in [
         &["rev-list", "--objects", "HEAD", "--", "src"][..],
-        &["rev-list", "--parents", "HEAD", "--", "src"],
+        &["rev-list", "--simplify-by-decoration", "HEAD"],
     ] {
         let out = run(
             {

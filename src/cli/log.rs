@@ -103,7 +103,8 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     // git's `-m` (and `--diff-merges=first-parent`) turn off history simplification.
     let Some(simplify) = rev_args::simplify_request(
         &repo,
-        &opts.rev,
+        &mut opts.rev,
+        !opts.diff.options.paths.is_empty(),
         false,
         matches!(
             opts.merges.mode,

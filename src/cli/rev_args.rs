@@ -59,20 +59,13 @@ pub(super) struct SimplifyArgs {
     pub children: bool,
 }
 
-/// What oxgit does not do the way git does with history simplification: `--merges` and
-/// `--min-parents` when parents are rewritten (git counts them before rewriting), and
+/// What oxgit does not do the way git does with history simplification:
 /// `--graph --first-parent` over a full history with paths.
 pub(super) fn check_simplify(
     o: &RevArgs,
     s: &crate::revision::simplify::Simplify,
     paths: bool,
 ) -> Result<(), Fatal> {
-    let rewriting = paths && !s.sparse && (s.rewrite_parents || s.simplify_merges || s.children);
-    if rewriting && o.filter.min_parents.is_some_and(|n| n > 0) {
-        return Err(Fatal::new(
-            "--merges or --min-parents with rewritten parents (paths with --parents, --graph, --children or --simplify-merges) are not supported by oxgit",
-        ));
-    }
     if o.graph && o.first_parent && paths && (s.full_history || s.simplify_merges || s.ancestry()) {
         // git draws an edge to a second parent it never walked when the first parent
         // rewrites to nothing.
@@ -115,12 +108,16 @@ fn parse_simplify_option(o: &mut RevArgs, a: &str) -> Result<bool, Fatal> {
     Ok(true)
 }
 
-/// The walk's simplification request for `o` (`rewrite`: the command rewrites parents
-/// for other reasons; `full_history`: implied by the command, `log -m`), with git's
+/// The walk's simplification request for `o` (`paths`: the walk has paths; `rewrite`:
+/// the command rewrites parents for other reasons; `full_history`: implied by the
+/// command, `log -m`), with git's
 /// checks of the options. `None`: git's `error:` line was printed, exit with 128.
+/// When parents are rewritten the walk counts parents for `--merges`/`--no-merges`
+/// (before rewriting, as git does), and `o`'s filter no longer does.
 pub(super) fn simplify_request(
     repo: &Repository,
-    o: &RevArgs,
+    o: &mut RevArgs,
+    paths: bool,
     rewrite: bool,
     full_history: bool,
 ) -> Result<Option<crate::revision::simplify::Simplify>, Fatal> {
@@ -144,7 +141,7 @@ pub(super) fn simplify_request(
             }
         }
     }
-    Ok(Some(crate::revision::simplify::Simplify {
+    let mut request = crate::revision::simplify::Simplify {
         full_history: s.full_history || full_history,
         sparse: s.sparse,
         rewrite_parents,
@@ -153,12 +150,14 @@ pub(super) fn simplify_request(
         ancestry_commits,
         show_pulls: s.show_pulls,
         children: s.children,
-        max_parents: o
-            .filter
-            .max_parents
-            .flatten()
-            .filter(|_| rewrite_parents || s.simplify_merges || s.children),
-    }))
+        max_parents: None,
+        min_parents: 0,
+    };
+    if paths && (rewrite_parents || request.simplify_merges || request.children) {
+        request.max_parents = o.filter.max_parents.take().flatten();
+        request.min_parents = o.filter.min_parents.take().unwrap_or(0);
+    }
+    Ok(Some(request))
 }
 
 /// The format-related options (`--format`, `--date`, `--abbrev-commit`...).

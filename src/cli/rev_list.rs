@@ -96,7 +96,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     }
     let paths =
         crate::api::relative_pathspec(&repo, &ctx.cwd, &o.paths).map_err(super::diff::fatal)?;
-    let Some(simplify) = rev_args::simplify_request(&repo, &o.rev, false, false)? else {
+    let Some(simplify) =
+        rev_args::simplify_request(&repo, &mut o.rev, !paths.is_empty(), false, false)?
+    else {
         return Ok(128);
     };
     rev_args::check_simplify(&o.rev, &simplify, !paths.is_empty())?;

@@ -40,6 +40,9 @@ pub struct Simplify {
     /// `--max-parents`/`--no-merges` when parents are rewritten: commits with more
     /// parents are not shown, counted before rewriting as git does.
     pub max_parents: Option<usize>,
+    /// `--min-parents`/`--merges` when parents are rewritten: commits with fewer parents
+    /// are not shown, counted before rewriting.
+    pub min_parents: usize,
 }
 
 impl Simplify {
@@ -927,11 +930,8 @@ impl<'r> Engine<'r> {
             if !self.shown(id) {
                 continue;
             }
-            if self
-                .s
-                .max_parents
-                .is_some_and(|m| self.parents(id).len() > m)
-            {
+            let n = self.parents(id).len();
+            if self.s.max_parents.is_some_and(|m| n > m) || n < self.s.min_parents {
                 continue;
             }
             if self.prune() && !self.s.sparse && self.s.want_ancestry() {
