@@ -141,9 +141,3 @@ fn topo_order_with_paths_matches_git() {
         assert_same(&dir, &["rev-list", order, "--all", "--", "x"]);
     }
 }
-
-fn run_oxgit(dir: &Path, args: &[&str]) -> std::process::Output {
-    let mut c = oxgit_cmd(dir);
-    c.args(args);
-    run(c, b"")
-}
