@@ -48,6 +48,8 @@ pub struct Repository {
     config: Config,
     hash: HashKind,
     odb: Odb,
+    /// The `diff` attributes, read on first use.
+    diff_attributes: std::sync::OnceLock<crate::diff::attr::DiffAttributes>,
 }
 
 /// How to find and open a repository: git's environment variables as fields, and the
@@ -228,6 +230,7 @@ impl OpenOptions {
             config,
             hash,
             odb,
+            diff_attributes: std::sync::OnceLock::new(),
         })
     }
 }
@@ -299,6 +302,12 @@ impl Repository {
     /// The object database.
     pub fn odb(&self) -> &Odb {
         &self.odb
+    }
+
+    /// The `diff` attributes of paths (`.gitattributes`), read on first use.
+    pub fn diff_attributes(&self) -> &crate::diff::attr::DiffAttributes {
+        self.diff_attributes
+            .get_or_init(|| crate::diff::attr::DiffAttributes::new(self))
     }
 }
 

@@ -3,7 +3,7 @@
 //! lines alone, unterminated lines, binary and empty files, range clamping and errors, on
 //! the `log-merges` and `pickaxe` fixtures and on random linear histories; and the
 //! refusal of what oxgit does not follow (merges changing the lines against every
-//! parent, `:<funcname>`).
+//! parent). `:<funcname>` ranges are in tests/diff_attributes.rs.
 
 mod common;
 use common::*;
@@ -114,7 +114,6 @@ fn refuses_what_it_does_not_follow() {
     for (fixture_name, a) in [
         ("pickaxe", &["log", "-L", "1,4:merge.txt"][..]),
         ("log-merges", &["log", "-L", "1,5:num.txt"]),
-        ("pickaxe", &["log", "-L", ":main:code.c"]),
         (
             "pickaxe",
             &["log", "-L", "1,2:added.txt", "-L", "1,1:alt.txt"],

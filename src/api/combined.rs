@@ -217,8 +217,11 @@ fn write_patch(
         .map(|s| content(repo, &s.id, s.mode))
         .collect::<Result<_, _>>()?;
     let mode_differs = p.parents.iter().any(|s| s.mode != p.mode);
-    let binary = crate::diff::binary::is_binary(&result)
-        || parents.iter().any(|b| crate::diff::binary::is_binary(b));
+    let attrs = repo.diff_attributes();
+    let mut binary = attrs.is_binary(&p.path, &result)?;
+    for (s, b) in p.parents.iter().zip(&parents) {
+        binary |= attrs.is_binary(&s.path, b)?;
+    }
     let mut header = Vec::new();
     let style = &how.style;
     let q = style.quote_path;

@@ -612,14 +612,15 @@ fn select(
 }
 
 /// A [`Loader`] reading the sides `old` and `new` as the file diff does (blobs, gitlinks'
-/// `Subproject commit` lines, the provider's index and work-tree files).
+/// `Subproject commit` lines, the provider's index and work-tree files), saying whether
+/// the pair is binary.
 pub(crate) fn side_loader<'a>(
     repo: &'a Repository,
     options: &'a DiffOptions,
     old: &'a Resolved,
     new: &'a Resolved,
     provider: Option<&'a dyn SideProvider>,
-) -> impl FnMut(&Change, &mut Vec<u8>, &mut Vec<u8>) -> Result<(), Error> + 'a {
+) -> impl FnMut(&Change, &mut Vec<u8>, &mut Vec<u8>) -> Result<bool, Error> + 'a {
     let ctx = FileCtx {
         repo,
         options,
@@ -633,7 +634,9 @@ pub(crate) fn side_loader<'a>(
     move |c, a, b| {
         ctx.load(ctx.old, c.old_mode, &c.old_id, &c.old_path, a)?;
         ctx.load(ctx.new, c.new_mode, &c.new_id, &c.new_path, b)?;
-        Ok(())
+        Ok(repo
+            .diff_attributes()
+            .is_binary_pair(&c.old_path, a, &c.new_path, b)?)
     }
 }
 
@@ -902,7 +905,10 @@ impl<'a, 'r> FileCtx<'a, 'r> {
         fd.new_size = fd.new.len() as u64;
         fd.old_ends_with_newline = fd.old.last().is_none_or(|&b| b == b'\n');
         fd.new_ends_with_newline = fd.new.last().is_none_or(|&b| b == b'\n');
-        fd.binary = crate::diff::binary::is_binary_pair(&fd.old, &fd.new);
+        let attrs = self.repo.diff_attributes();
+        let old_binary = attrs.is_binary(&c.old_path, &fd.old)?;
+        let new_binary = attrs.is_binary(&c.new_path, &fd.new)?;
+        fd.binary = old_binary || new_binary;
         fd.contents_differ = fd.old != fd.new;
         if self.damage {
             fd.damage = crate::diff::dirstat::damage(c, &fd.old, &fd.new);
@@ -940,10 +946,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
                 fd.deletions = counts.deleted;
             }
             if hunks {
-                fd.part_binary = (
-                    crate::diff::binary::is_binary(old),
-                    crate::diff::binary::is_binary(new),
-                );
+                fd.part_binary = (old_binary, new_binary);
                 if !fd.part_binary.0 {
                     let d = w.state.diff(old, b"", opts).map_err(line_err)?;
                     push_hunks(&d, old, new, Part::Old, hrecs, lines);

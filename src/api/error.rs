@@ -46,6 +46,9 @@ pub enum Error {
     /// Something git can do and oxgit cannot yet.
     #[error("{0} is not supported yet")]
     Unsupported(String),
+    /// A `diff` attribute oxgit cannot apply (a driver it does not implement).
+    #[error(transparent)]
+    DiffAttr(#[from] crate::diff::attr::DiffAttrError),
     /// Writing the output failed.
     #[error(transparent)]
     Io(#[from] std::io::Error),
@@ -98,7 +101,7 @@ impl Error {
             Error::Pickaxe(_) => ErrorKind::BadRequest,
             Error::BadRequest(_) => ErrorKind::BadRequest,
             Error::NotFound(_) => ErrorKind::NotFound,
-            Error::Unsupported(_) => ErrorKind::Unsupported,
+            Error::Unsupported(_) | Error::DiffAttr(_) => ErrorKind::Unsupported,
             Error::Io(_) => ErrorKind::Io,
             Error::Workspace(crate::worktree::StatusError::NoWorkTree) => ErrorKind::BadRequest,
             Error::Workspace(crate::worktree::StatusError::Convert(_)) => ErrorKind::Unsupported,

@@ -350,6 +350,12 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     } else {
         ranges
     };
+    if specs
+        .iter()
+        .any(|s| s.starts_with(':') || s.starts_with("^:"))
+    {
+        check_funcname_rule(&repo, path.as_bytes())?;
+    }
     for spec in &specs {
         let Some((bottom, top)) = parse_range(spec, &contents, &starts, lines, anchor)? else {
             return Ok(options::usage_error("", SHORT_USAGE));
@@ -502,9 +508,10 @@ pub(super) fn parse_range(
 ) -> Result<Option<(i64, i64)>, Fatal> {
     let anchor = anchor.clamp(1, lines + 1);
     if arg.starts_with(':') || arg.starts_with("^:") {
-        return Err(Fatal::new(
-            "blame -L :<funcname> is not supported by oxgit yet",
-        ));
+        return match parse_funcname(arg, data, starts, lines, anchor)? {
+            Some((range, "")) => Ok(Some(range)),
+            _ => Ok(None),
+        };
     }
     let (mut begin, rest) = parse_loc(arg, data, starts, lines, -anchor)?;
     let mut end = 0;
@@ -523,6 +530,111 @@ pub(super) fn parse_range(
         std::mem::swap(&mut begin, &mut end);
     }
     Ok(Some((begin, end)))
+}
+
+/// The end of the `:<funcname>` part of a `-L` value (`^:` or `:`, then up to the
+/// first `:` not escaped by a backslash): git's `skip_range_arg` for such ranges.
+pub(super) fn funcname_end(arg: &str) -> usize {
+    let b = arg.as_bytes();
+    let mut i = if arg.starts_with('^') { 2 } else { 1 };
+    while i < b.len() && b[i] != b':' {
+        if b[i] == b'\\' && i + 1 < b.len() {
+            i += 1;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// Refuses `-L :<funcname>` on a path whose diff driver sets function-name patterns
+/// (oxgit has only git's default rule).
+pub(super) fn check_funcname_rule(repo: &Repository, path: &[u8]) -> Result<(), Fatal> {
+    match repo.diff_attributes().get(path) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(Fatal::new(format!("-L :<funcname> with {e}"))),
+    }
+}
+
+/// git's default function-name rule for `-L :<funcname>` (no diff driver pattern): a
+/// line starting with an ASCII letter, `_` or `$`.
+fn is_funcname_line(line: &[u8]) -> bool {
+    line.first()
+        .is_some_and(|&c| c.is_ascii_alphabetic() || c == b'_' || c == b'$')
+}
+
+/// A parsed `:<funcname>` range (1-based lines) and the rest of the argument.
+type FuncnameRange<'a> = ((i64, i64), &'a str);
+
+/// git's `parse_range_funcname`: `^:<regex>` or `:<regex>` names the first function
+/// line (by git's default rule) at or after the anchor (`^`: line 1) that the regex
+/// matches, up to the line before the next function line. Returns the 1-based range and
+/// the rest of `arg` after the pattern, or `None` for an empty pattern.
+fn parse_funcname<'a>(
+    arg: &'a str,
+    data: &[u8],
+    starts: &[usize],
+    lines: i64,
+    anchor: i64,
+) -> Result<Option<FuncnameRange<'a>>, Fatal> {
+    use crate::revision::regex::{Matcher, PatternError, Syntax};
+    let (anchor, body_at) = match arg.strip_prefix('^') {
+        Some(_) => (1, 2),
+        None => (anchor, 1),
+    };
+    let end = funcname_end(arg);
+    if end == body_at {
+        return Ok(None);
+    }
+    let pattern = &arg[body_at..end];
+    let re = Matcher::new(pattern.as_bytes(), Syntax::Basic, false, true).map_err(|e| match e {
+        PatternError::Invalid(msg) => Fatal::new(format!("-L parameter '{pattern}': {msg}")),
+        PatternError::Unsupported(what) => {
+            Fatal::new(format!("-L :{pattern}: {what} are not supported by oxgit"))
+        }
+    })?;
+    // The file as a C string: up to a NUL.
+    let text = &data[..data.iter().position(|&b| b == 0).unwrap_or(data.len())];
+    let line_at = |line: i64| starts[(line.clamp(0, lines)) as usize].min(text.len());
+    let line_bytes = |line: i64| &data[starts[line as usize]..starts[line as usize + 1]];
+    let mut from = line_at(anchor - 1);
+    let found = loop {
+        if from >= text.len() {
+            break None;
+        }
+        let Some(m) = re.find(&text[from..]) else {
+            break None;
+        };
+        let bol = text[..from + m.start]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1)
+            .max(from);
+        let mut eol = from + m.end;
+        eol = text[eol..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(text.len(), |i| eol + i + 1);
+        if is_funcname_line(&text[bol..eol]) {
+            break Some(bol);
+        }
+        from = eol;
+    };
+    let Some(at) = found else {
+        return Err(Fatal::new(format!(
+            "-L parameter '{pattern}' starting at line {anchor}: no match"
+        )));
+    };
+    let begin = starts.partition_point(|&s| s < at) as i64;
+    if begin >= lines {
+        return Err(Fatal::new(format!(
+            "-L parameter '{pattern}' matches at EOF"
+        )));
+    }
+    let mut last = begin + 1;
+    while last < lines && !is_funcname_line(line_bytes(last)) {
+        last += 1;
+    }
+    Ok(Some(((begin + 1, last), &arg[end..])))
 }
 
 /// git's `parse_loc`: one end of a range; returns the line and the unparsed rest.

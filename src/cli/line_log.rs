@@ -3,7 +3,8 @@
 //! back through each commit's changes and the file's renames. oxgit follows linear
 //! history, and merges through the first parent that leaves the lines alone (as git
 //! does); a merge that changed them against every parent is refused before anything is
-//! printed, as are `:<funcname>` and ranges of several files.
+//! printed, as are ranges of several files. `:<funcname>` ranges use git's default
+//! function-name rule (a diff driver's patterns are refused).
 
 use super::rev_args::RevArgs;
 use super::Fatal;
@@ -41,21 +42,25 @@ pub(super) fn parse(
 }
 
 fn parse_one(repo: &Repository, cwd: &std::path::Path, spec: &str) -> Result<LineRangeArg, Fatal> {
-    if spec.starts_with(':') || spec.starts_with("^:") {
-        return Err(Fatal::new("log -L :<funcname> is not supported by oxgit"));
-    }
-    // The range ends at the first `:` outside a `/regex/`.
+    let funcname = spec.starts_with(':') || spec.starts_with("^:");
+    // The range ends at the first `:` outside a `/regex/` (for `:<funcname>`, the first
+    // unescaped `:` after it).
     let bytes = spec.as_bytes();
-    let (mut i, mut in_regex) = (0, false);
-    while i < bytes.len() && (in_regex || bytes[i] != b':') {
-        match bytes[i] {
-            b'\\' if in_regex => i += 1,
-            b'/' => in_regex = !in_regex,
-            _ => {}
+    let mut i = 0;
+    if funcname {
+        i = super::blame::funcname_end(spec);
+    } else {
+        let mut in_regex = false;
+        while i < bytes.len() && (in_regex || bytes[i] != b':') {
+            match bytes[i] {
+                b'\\' if in_regex => i += 1,
+                b'/' => in_regex = !in_regex,
+                _ => {}
+            }
+            i += 1;
         }
-        i += 1;
     }
-    if i >= bytes.len() {
+    if i + 1 >= bytes.len() {
         return Err(Fatal::new(format!(
             "-L argument not 'start,end:file' or ':funcname:file': {spec}"
         )));
@@ -63,6 +68,9 @@ fn parse_one(repo: &Repository, cwd: &std::path::Path, spec: &str) -> Result<Lin
     let (range, file) = (&spec[..i], &spec[i + 1..]);
     let items = crate::api::relative_pathspec(repo, cwd, &[file]).map_err(super::diff::fatal)?;
     let path = String::from_utf8_lossy(&items[0]).into_owned();
+    if funcname {
+        super::blame::check_funcname_rule(repo, &items[0])?;
+    }
     Ok(LineRangeArg {
         range: range.to_string(),
         path,

@@ -1,6 +1,7 @@
 //! Diffs: which paths changed between two trees (with rename detection), and how their
 //! lines changed (patches and stats).
 
+pub mod attr;
 pub mod binary;
 pub mod change;
 pub mod color;

@@ -55,8 +55,9 @@ pub enum PickaxeError {
     Unsupported(String),
 }
 
-/// Reads a change's two sides into two buffers (empty for a missing side).
-pub type Load<'a, E> = dyn FnMut(&Change, &mut Vec<u8>, &mut Vec<u8>) -> Result<(), E> + 'a;
+/// Reads a change's two sides into two buffers (empty for a missing side) and says
+/// whether the pair is binary (the `diff` attribute, else git's detection).
+pub type Load<'a, E> = dyn FnMut(&Change, &mut Vec<u8>, &mut Vec<u8>) -> Result<bool, E> + 'a;
 
 /// A pickaxe: what to look for and how.
 #[derive(Clone, Debug)]
@@ -180,10 +181,23 @@ impl Pickaxe {
         options: &line::Options,
         state: &mut line::State,
     ) -> Result<bool, PickaxeError> {
+        let binary = super::binary::is_binary_pair(old, new);
+        self.pair_matches(old, new, binary, options, state)
+    }
+
+    /// [`Pickaxe::contents_match`] for a pair whose binariness is known.
+    fn pair_matches(
+        &self,
+        old: &[u8],
+        new: &[u8],
+        binary: bool,
+        options: &line::Options,
+        state: &mut line::State,
+    ) -> Result<bool, PickaxeError> {
         let compiled = self.compiled()?;
         Ok(match (&self.kind, compiled) {
             (PickaxeKind::Grep(_), Compiled::Regex(m)) => {
-                if super::binary::is_binary_pair(old, new) {
+                if binary {
                     return Ok(false);
                 }
                 grep_hit(m, old, new, options, state)
@@ -218,8 +232,8 @@ impl Pickaxe {
             if let Some(known) = self.by_ids(c) {
                 return Ok(known);
             }
-            load(c, &mut old, &mut new)?;
-            Ok(self.contents_match(&old, &new, options, &mut state)?)
+            let binary = load(c, &mut old, &mut new)?;
+            Ok(self.pair_matches(&old, &new, binary, options, &mut state)?)
         };
         if self.all {
             for c in &changes {

@@ -106,9 +106,15 @@ pub trait AttrSource: Sync {
     fn read(&self, dir: &[u8]) -> Option<Vec<u8>>;
 }
 
+impl<T: AttrSource + ?Sized> AttrSource for &T {
+    fn read(&self, dir: &[u8]) -> Option<Vec<u8>> {
+        (**self).read(dir)
+    }
+}
+
 /// The attributes of a repository, loaded on demand.
 pub struct Attributes<'a> {
-    source: &'a dyn AttrSource,
+    source: Box<dyn AttrSource + Send + 'a>,
     info: Arc<AttrFile>,
     global: Arc<AttrFile>,
     per_dir: Mutex<HashMap<Vec<u8>, Arc<AttrFile>>>,
@@ -118,7 +124,10 @@ pub struct Attributes<'a> {
 impl<'a> Attributes<'a> {
     /// The attributes of `repo`: `info/attributes`, `core.attributesFile`, and the
     /// `.gitattributes` files `source` reads.
-    pub fn new(repo: &crate::Repository, source: &'a dyn AttrSource) -> Attributes<'a> {
+    pub fn new(
+        repo: &crate::Repository,
+        source: Box<dyn AttrSource + Send + 'a>,
+    ) -> Attributes<'a> {
         let cfg = repo.config();
         let read = |p: &Path| {
             std::fs::read(p)
@@ -151,6 +160,12 @@ impl<'a> Attributes<'a> {
         f
     }
 
+    /// Whether the global and `info/attributes` files have no lines (the per-directory
+    /// files are read as paths are looked up).
+    pub fn no_fixed_files(&self) -> bool {
+        self.info.lines.is_empty() && self.global.lines.is_empty()
+    }
+
     /// The values of `names` for the file `path`.
     pub fn lookup(&self, path: &[u8], names: &[&str]) -> Vec<AttrValue> {
         // The stack, highest precedence first: info/attributes, the directories from
@@ -167,6 +182,9 @@ impl<'a> Attributes<'a> {
             stack.push(self.dir_file(d));
         }
         stack.push(self.global.clone());
+        if stack.iter().all(|f| f.lines.is_empty()) {
+            return vec![AttrValue::Unspecified; names.len()];
+        }
         let mut macros: HashMap<&str, &AttrLine> = HashMap::new();
         for f in &stack {
             for l in f.lines.iter().rev() {
@@ -301,7 +319,7 @@ impl<'a> Converter<'a> {
             Some(_) if cfg.get_bool("core.autocrlf") == Some(true) => AutoCrlf::True,
             _ => AutoCrlf::False,
         };
-        let attrs = Attributes::new(repo, source);
+        let attrs = Attributes::new(repo, Box::new(source));
         Converter {
             has_attributes: true,
             attrs,
