@@ -192,6 +192,8 @@ fn follow_matches_git() {
 #[test]
 fn unsupported_merge_options_are_refused() {
     let dir = fixture("log-merges");
+    // `-m` with paths turns on --full-history, as git's does (tests/log_simplify.rs).
+    assert_same(&dir, &["log", "-m", "-p", "--", "code.c"]);
     for args in [
         &["log", "--remerge-diff"][..],
         &["log", "--diff-merges=remerge"],
@@ -199,7 +201,6 @@ fn unsupported_merge_options_are_refused() {
         &["log", "--cc", "-R"],
         &["log", "-c", "-w"],
         &["show", "--ignore-blank-lines", ":/merge side"],
-        &["log", "-m", "-p", "--", "code.c"],
         &["log", "--follow", "--reverse", "--", "story.txt"],
         &["log", "--follow", "--cc", "--", "story.txt"],
         &[

@@ -57,8 +57,7 @@ const FILTERS: &[&[&str]] = &[
 ];
 
 /// Orders and graphs; git refuses none with the others (but `--graph` with `--reverse`,
-/// which oxgit refuses as git does), but oxgit refuses them with paths, and
-/// `--boundary` with `--first-parent`.
+/// which oxgit refuses as git does), oxgit refuses `--boundary` with `--first-parent`.
 const ORDERS: &[&[&str]] = &[
     &[],
     &["--topo-order"],
@@ -101,6 +100,19 @@ const SIDES: &[&[&str]] = &[
     &["--full-diff"],
 ];
 
+/// History simplification (it changes the output only with paths, but
+/// `--ancestry-path`, which needs an excluded commit, and `--simplify-merges`, which
+/// implies `--topo-order`).
+const SIMPLIFY: &[&[&str]] = &[
+    &[],
+    &["--full-history"],
+    &["--simplify-merges"],
+    &["--ancestry-path"],
+    &["--sparse"],
+    &["--show-pulls"],
+    &["--full-history", "--sparse"],
+];
+
 const PATHS: &[&[&str]] = &[
     &[],
     &["--", "src"],
@@ -121,16 +133,25 @@ proptest! {
         revs in 0..REVS.len(),
         paths in 0..PATHS.len(),
         side in 0..SIDES.len(),
+        simplify in 0..SIMPLIFY.len(),
     ) {
-        // oxgit refuses --topo-order/--date-order/--graph with paths (README, Known gaps),
-        // and --boundary with --first-parent: such cases keep the default order.
+        // oxgit refuses --boundary with --first-parent: such cases keep the default order.
         let first_parent = filters.iter().any(|&f| FILTERS[f] == ["--first-parent"]);
-        let order = if !PATHS[paths].is_empty()
-            || (first_parent && ORDERS[order].contains(&"--boundary"))
-        {
+        let order = if first_parent && ORDERS[order].contains(&"--boundary") {
             0
         } else {
             order
+        };
+        // It refuses --graph --first-parent with paths over a full history: such cases
+        // keep git's default simplification.
+        let graph = ORDERS[order].contains(&"--graph");
+        let full = SIMPLIFY[simplify].iter().any(|o| {
+            matches!(*o, "--full-history" | "--simplify-merges" | "--ancestry-path")
+        });
+        let simplify = if !PATHS[paths].is_empty() && graph && first_parent && full {
+            0
+        } else {
+            simplify
         };
         let mut args = vec!["log"];
         args.extend_from_slice(FORMATS[format]);
@@ -138,7 +159,10 @@ proptest! {
             args.extend_from_slice(FILTERS[f]);
         }
         args.extend_from_slice(ORDERS[order]);
-        let side = if (!PATHS[paths].is_empty() && SIDES[side] != ["--full-diff"])
+        // Sides and simplification are not combined here (oxgit refuses --full-diff
+        // with rewritten parents).
+        let side = if simplify != 0
+            || (!PATHS[paths].is_empty() && SIDES[side] != ["--full-diff"])
             || (SIDES[side] == ["--author-date-order"] && ORDERS[order].contains(&"--boundary"))
         {
             0
@@ -146,6 +170,7 @@ proptest! {
             side
         };
         args.extend_from_slice(SIDES[side]);
+        args.extend_from_slice(SIMPLIFY[simplify]);
         args.extend_from_slice(REVS[revs]);
         args.extend_from_slice(PATHS[paths]);
         assert_same(&fixture("log-random"), &args);

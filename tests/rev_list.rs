@@ -214,12 +214,13 @@ fn errors_match_git() {
     assert_same(&dir, &["rev-list", "--topo-order", "HEAD"]);
     assert_same(&dir, &["rev-list", "--left-right", "HEAD"]);
     assert_oxgit_refuses(&dir, &["rev-list", "--bisect", "HEAD"], "--bisect");
+    assert_same(&dir, &["rev-list", "--parents", "HEAD", "--", "src"]);
     assert_same(&dir, &["rev-list", "-n", "x", "HEAD"]);
     assert_same_stderr(&dir, &["rev-list", "--notes", "HEAD"]);
     // What oxgit does not do is refused, never approximated.
     for args in [
         &["rev-list", "--objects", "HEAD", "--", "src"][..],
-        &["rev-list", "--parents", "HEAD", "--", "src"],
+        &["rev-list", "--simplify-by-decoration", "HEAD"],
     ] {
         let out = run(
             {

@@ -39,6 +39,8 @@ pub struct HistoryRequest {
     pub diff: DiffOptions,
     /// The output order (`--topo-order`, `--date-order`).
     pub order: crate::revision::walk::Order,
+    /// History simplification for walks with paths (`--full-history`, `--parents`...).
+    pub simplify: crate::revision::simplify::Simplify,
 }
 
 impl HistoryRequest {
@@ -55,6 +57,7 @@ impl HistoryRequest {
             commit_data: true,
             diff,
             order: Default::default(),
+            simplify: Default::default(),
         }
     }
 
@@ -113,6 +116,7 @@ impl<'r> History<'r> {
             max_age: request.max_age,
             min_age: request.min_age,
             order: request.order,
+            simplify: request.simplify.clone(),
         };
         Ok(History {
             repo,
@@ -126,6 +130,12 @@ impl<'r> History<'r> {
     /// The next commit, or `None` at the end.
     pub fn next_commit(&mut self) -> Result<Option<WalkedCommit>, Error> {
         Ok(self.walk.next_commit()?)
+    }
+
+    /// `--children`: each commit's children in the walk (see
+    /// [`crate::revision::simplify::Simplify::children`]).
+    pub fn children(&self) -> crate::oid::IdMap<Vec<ObjectId>> {
+        self.walk.children()
     }
 
     /// Up to `n` next commits.

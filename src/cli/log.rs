@@ -90,29 +90,50 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             left: opts.rev.filter.max_count.take(),
         });
     }
-    // git's `-m` turns off history simplification, which the walk does not do.
-    if merge_mode == MergeDiff::Separate && !opts.diff.options.paths.is_empty() && follow.is_none()
-    {
-        return Err(Fatal::new("log: -m with paths is not supported by oxgit"));
-    }
-    if opts.rev.graph && (!opts.diff.options.paths.is_empty() || follow.is_some()) {
+    if opts.rev.graph && follow.is_some() {
         // git draws the simplified history with rewritten parents then.
-        return Err(Fatal::new("--graph with paths is not supported by oxgit"));
+        return Err(Fatal::new(
+            "--graph with --follow is not supported by oxgit",
+        ));
+    }
+    if opts.rev.simplify.parents || opts.rev.simplify.children {
+        return Err(Fatal::new(
+            "log --parents and --children are not supported by oxgit",
+        ));
+    }
+    // git's `-m` (and `--diff-merges=first-parent`) turn off history simplification.
+    let Some(simplify) = rev_args::simplify_request(
+        &repo,
+        &mut opts.rev,
+        !opts.diff.options.paths.is_empty(),
+        false,
+        matches!(
+            opts.merges.mode,
+            MergeDiff::Separate | MergeDiff::FirstParent
+        ),
+    )?
+    else {
+        return Ok(128);
+    };
+    rev_args::check_simplify(&opts.rev, &simplify, !opts.diff.options.paths.is_empty())?;
+    let paths_given = !opts.diff.options.paths.is_empty();
+    if opts.rev.walk.full_diff
+        && paths_given
+        && (simplify.rewrite_parents || simplify.simplify_merges)
+    {
+        // git diffs against the original parents then; the walk keeps only rewritten ones.
+        return Err(Fatal::new(
+            "--full-diff with rewritten parents (--graph, --parents, --simplify-merges) and paths is not supported by oxgit",
+        ));
     }
     if opts.rev.graph && opts.json {
         return Err(Fatal::new(
             "log --graph with --json is not supported by oxgit",
         ));
     }
-    if opts.rev.boundary && (opts.json || !opts.diff.options.paths.is_empty()) {
+    if opts.rev.boundary && opts.json {
         return Err(Fatal::new(
-            "log --boundary with paths or --json is not supported by oxgit",
-        ));
-    }
-    if opts.rev.order != crate::revision::walk::Order::Date && !opts.diff.options.paths.is_empty() {
-        // git sorts the simplified history then, hidden commits included.
-        return Err(Fatal::new(
-            "--topo-order and --date-order with paths are not supported by oxgit",
+            "log --boundary with --json is not supported by oxgit",
         ));
     }
     if (opts.rev.graph || opts.rev.boundary)
@@ -225,6 +246,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     } else {
         opts.rev.order
     };
+    request.simplify = simplify;
     // `-n` and `--no-merges` count and filter shown commits after the other filters, as
     // git does.
     request.max_age = filter.max_age;

@@ -38,6 +38,130 @@ pub(super) struct RevArgs {
     pub dashdash: bool,
     /// `--left-right`, `--cherry-pick`, `--no-walk`, `--source`... (`log`, `rev-list`).
     pub walk: super::walk_opts::WalkOpts,
+    /// History simplification options (`--full-history`, `--simplify-merges`...).
+    pub simplify: SimplifyArgs,
+}
+
+/// The history simplification options, as given (see [`simplify_request`]).
+#[derive(Default)]
+pub(super) struct SimplifyArgs {
+    /// `--full-history`.
+    pub full_history: bool,
+    /// `--sparse` (`--dense` turns it off).
+    pub sparse: bool,
+    /// `--simplify-merges`.
+    pub simplify_merges: bool,
+    /// `--ancestry-path` without a value.
+    pub ancestry_path: bool,
+    /// `--ancestry-path=<commit>` values.
+    pub ancestry_commits: Vec<String>,
+    /// `--show-pulls`.
+    pub show_pulls: bool,
+    /// `--parents`.
+    pub parents: bool,
+    /// `--children`.
+    pub children: bool,
+}
+
+/// What oxgit does not do the way git does with history simplification:
+/// `--graph --first-parent` over a full history with paths.
+pub(super) fn check_simplify(
+    o: &RevArgs,
+    s: &crate::revision::simplify::Simplify,
+    paths: bool,
+) -> Result<(), Fatal> {
+    if o.graph && o.first_parent && paths && (s.full_history || s.simplify_merges || s.ancestry()) {
+        // git draws an edge to a second parent it never walked when the first parent
+        // rewrites to nothing.
+        return Err(Fatal::new(
+            "--graph --first-parent with paths and --full-history, --simplify-merges, --ancestry-path or -m is not supported by oxgit",
+        ));
+    }
+    Ok(())
+}
+
+/// Parses a history simplification option (git's "History Simplification" and
+/// `--parents`/`--children`); returns whether `a` was one.
+fn parse_simplify_option(o: &mut RevArgs, a: &str) -> Result<bool, Fatal> {
+    let s = &mut o.simplify;
+    match a {
+        "--full-history" => s.full_history = true,
+        "--dense" => s.sparse = false,
+        "--sparse" => s.sparse = true,
+        "--simplify-merges" => {
+            // git: it implies --topo-order (a --date-order stays).
+            s.simplify_merges = true;
+            if o.order == crate::revision::walk::Order::Date {
+                o.order = crate::revision::walk::Order::Topo;
+            }
+        }
+        "--ancestry-path" => s.ancestry_path = true,
+        "--show-pulls" => s.show_pulls = true,
+        "--parents" => s.parents = true,
+        "--children" => s.children = true,
+        "--simplify-by-decoration" => {
+            return Err(Fatal::new(
+                "--simplify-by-decoration is not supported by oxgit",
+            ))
+        }
+        _ => match a.strip_prefix("--ancestry-path=") {
+            Some(v) => s.ancestry_commits.push(v.to_string()),
+            None => return Ok(false),
+        },
+    }
+    Ok(true)
+}
+
+/// The walk's simplification request for `o` (`paths`: the walk has paths; `rewrite`:
+/// the command rewrites parents for other reasons; `full_history`: implied by the
+/// command, `log -m`), with git's
+/// checks of the options. `None`: git's `error:` line was printed, exit with 128.
+/// When parents are rewritten the walk counts parents for `--merges`/`--no-merges`
+/// (before rewriting, as git does), and `o`'s filter no longer does.
+pub(super) fn simplify_request(
+    repo: &Repository,
+    o: &mut RevArgs,
+    paths: bool,
+    rewrite: bool,
+    full_history: bool,
+) -> Result<Option<crate::revision::simplify::Simplify>, Fatal> {
+    let s = &o.simplify;
+    let rewrite_parents = s.parents || rewrite || o.graph;
+    if (rewrite_parents || s.simplify_merges) && s.children {
+        return Err(Fatal::new(
+            "options '--parents' and '--children' cannot be used together",
+        ));
+    }
+    let mut ancestry_commits = Vec::new();
+    for v in &s.ancestry_commits {
+        let id = crate::revision::resolve(repo, v)
+            .ok()
+            .and_then(|id| crate::revision::peel(repo, id, crate::object::ObjectKind::Commit).ok());
+        match id {
+            Some(id) => ancestry_commits.push(id),
+            None => {
+                eprintln!("error: could not get commit for --ancestry-path argument {v}");
+                return Ok(None);
+            }
+        }
+    }
+    let mut request = crate::revision::simplify::Simplify {
+        full_history: s.full_history || full_history,
+        sparse: s.sparse,
+        rewrite_parents,
+        simplify_merges: s.simplify_merges,
+        ancestry_path: s.ancestry_path,
+        ancestry_commits,
+        show_pulls: s.show_pulls,
+        children: s.children,
+        max_parents: None,
+        min_parents: 0,
+    };
+    if paths && (rewrite_parents || request.simplify_merges || request.children) {
+        request.max_parents = o.filter.max_parents.take().flatten();
+        request.min_parents = o.filter.min_parents.take().unwrap_or(0);
+    }
+    Ok(Some(request))
 }
 
 /// The format-related options (`--format`, `--date`, `--abbrev-commit`...).
@@ -195,6 +319,9 @@ pub(super) fn parse_option(o: &mut RevArgs, args: &[String], i: &mut usize) -> R
     }
     if crate::refs::list::is_ref_listing(a) {
         o.revs.push(a.to_string());
+        return Ok(true);
+    }
+    if parse_simplify_option(o, a)? {
         return Ok(true);
     }
     match a {

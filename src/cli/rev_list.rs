@@ -24,7 +24,6 @@ const USAGE: &str = "usage: oxgit rev-list [<options>] <commit>... [--] [<path>.
 struct RevListOptions {
     rev: RevArgs,
     count: bool,
-    parents: bool,
     objects: bool,
     paths: Vec<String>,
 }
@@ -69,7 +68,6 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         }
         match a {
             "--count" => o.count = true,
-            "--parents" => o.parents = true,
             "--objects" => o.objects = true,
             // git 2.47 takes `-z` as a diff option, which rev-list's output ignores.
             "-z" => {}
@@ -101,9 +99,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     {
         return Ok(super::options::usage_error("", USAGE));
     }
-    if o.rev.boundary && (o.objects || !o.paths.is_empty()) {
+    if o.rev.boundary && o.objects {
         return Err(Fatal::new(
-            "rev-list: --boundary with --objects or paths is not supported by oxgit",
+            "rev-list: --boundary with --objects is not supported by oxgit",
         ));
     }
     if o.objects && !o.paths.is_empty() {
@@ -111,23 +109,13 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             "rev-list: --objects with paths is not supported by oxgit",
         ));
     }
-    if o.parents && !o.paths.is_empty() {
-        // git rewrites the parents to the nearest listed ancestors then.
-        return Err(Fatal::new(
-            "rev-list: --parents with paths is not supported by oxgit",
-        ));
-    }
     let paths = super::pathspec_items(&repo, &ctx.cwd, &o.paths)?;
-    if o.rev.graph && !paths.is_empty() {
-        // git draws the simplified history with rewritten parents then.
-        return Err(Fatal::new("--graph with paths is not supported by oxgit"));
-    }
-    if o.rev.order != crate::revision::walk::Order::Date && !paths.is_empty() {
-        // git sorts the simplified history then, hidden commits included.
-        return Err(Fatal::new(
-            "--topo-order and --date-order with paths are not supported by oxgit",
-        ));
-    }
+    let Some(simplify) =
+        rev_args::simplify_request(&repo, &mut o.rev, !paths.is_empty(), false, false)?
+    else {
+        return Ok(128);
+    };
+    rev_args::check_simplify(&o.rev, &simplify, !paths.is_empty())?;
     super::walk_opts::refuse(&o.rev, !paths.is_empty())?;
     if o.rev.walk.needs_sides() && o.objects {
         return Err(Fatal::new(
@@ -162,10 +150,12 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     } else {
         o.rev.order
     };
+    request.simplify = simplify;
     request.max_age = filter.max_age;
     request.min_age = filter.min_age;
     request.commit_data = (verbose && formatter.spec().needs_commit_text()) || filter.needs_text();
     let mut history = History::new(&repo, &request).map_err(super::diff::fatal)?;
+    let children = history.children();
     let (ahead, marks) = super::walk_opts::read_ahead(
         &repo,
         &o.rev,
@@ -255,8 +245,14 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             }
         }
         line.extend_from_slice(hex(&c.id)?.as_bytes());
-        if o.parents {
+        if o.rev.simplify.parents {
             for p in &c.parents {
+                line.push(b' ');
+                line.extend_from_slice(p.to_hex().as_bytes());
+            }
+        }
+        if o.rev.simplify.children {
+            for p in children.get(&c.id).map_or(&[][..], Vec::as_slice) {
                 line.push(b' ');
                 line.extend_from_slice(p.to_hex().as_bytes());
             }

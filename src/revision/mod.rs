@@ -35,6 +35,7 @@ pub mod grafts;
 pub mod merge_base;
 pub mod range;
 pub mod regex;
+pub mod simplify;
 pub mod walk;
 
 pub use abbrev::{abbreviate, default_abbrev_len, MIN_ABBREV};

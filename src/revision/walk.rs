@@ -22,6 +22,10 @@ pub enum WalkError {
         /// What is wrong.
         what: String,
     },
+    /// The options cannot be used together (git's `die` in `setup_revisions` or
+    /// `limit_list`).
+    #[error("{0}")]
+    Usage(String),
 }
 
 /// What to walk and what to show.
@@ -51,6 +55,9 @@ pub struct WalkOptions {
     pub min_age: Option<i64>,
     /// The order commits are shown in (`--topo-order`, `--date-order`).
     pub order: Order,
+    /// History simplification beyond git's default (`--full-history`, `--parents`...),
+    /// for walks with paths.
+    pub simplify: super::simplify::Simplify,
 }
 
 /// The order of a walk's output.
@@ -208,12 +215,12 @@ impl WalkedCommit {
 }
 
 /// A queue entry: newest first, then first inserted first.
-struct Queued {
+pub(super) struct Queued {
     time: i64,
     seq: u64,
-    commit: WalkedCommit,
+    pub(super) commit: WalkedCommit,
     /// Whether the commit-graph gave the commit (its object is then not read yet).
-    from_graph: bool,
+    pub(super) from_graph: bool,
     /// The parents' graph positions, when the commit-graph gave the commit.
     parent_pos: Vec<u32>,
 }
@@ -380,7 +387,7 @@ fn load(
 }
 
 /// [`load`] with the grafts applied; the sequence number is set when the entry is queued.
-fn read_queued(
+pub(super) fn read_queued(
     repo: &Repository,
     graph: Option<&CommitGraph>,
     grafts: &super::grafts::Grafts,
@@ -436,6 +443,9 @@ pub struct Walk<'r> {
     /// The excluded tips (`^A`, `--not`, the bases of `A...B`): git's `BOTTOM` commits,
     /// which stay relevant for simplification though excluded.
     bottoms: IdSet,
+    /// Walks with paths and simplification options (or orders) the plain walk does not
+    /// do: git's full simplification machinery.
+    engine: Option<Box<super::simplify::Engine<'r>>>,
 }
 
 impl<'r> Walk<'r> {
@@ -473,7 +483,12 @@ impl<'r> Walk<'r> {
             preloaded: Default::default(),
             sorted: None,
             bottoms: IdSet::default(),
+            engine: None,
         };
+        if super::simplify::Engine::wanted(options) {
+            w.engine = Some(Box::new(super::simplify::Engine::new(repo, tips, options)?));
+            return Ok(w);
+        }
         if options.order != Order::Date {
             // The whole walk in date order first, then sorted; counts and `--no-merges`
             // apply to the sorted output.
@@ -700,7 +715,12 @@ impl<'r> Walk<'r> {
             if self.options.max_count.is_some_and(|n| self.shown >= n) {
                 return Ok(None);
             }
-            let (mut commit, from_graph) = if let Some(list) = self.sorted.as_mut() {
+            let (mut commit, from_graph) = if let Some(e) = self.engine.as_mut() {
+                match e.next_commit()? {
+                    Some(x) => x,
+                    None => return Ok(None),
+                }
+            } else if let Some(list) = self.sorted.as_mut() {
                 match list.pop_front() {
                     Some(c) => (c, false),
                     None => return Ok(None),
@@ -756,6 +776,17 @@ impl<'r> Walk<'r> {
             self.shown += 1;
             return Ok(Some(commit));
         }
+    }
+}
+
+impl Walk<'_> {
+    /// `--children`: each commit's children in the walk (only with
+    /// [`super::simplify::Simplify::children`]; empty otherwise).
+    pub fn children(&self) -> crate::oid::IdMap<Vec<ObjectId>> {
+        self.engine
+            .as_ref()
+            .map(|e| e.children().clone())
+            .unwrap_or_default()
     }
 }
 
