@@ -142,10 +142,16 @@ impl ObjectId {
             64 => 32,
             _ => return Err(invalid()),
         };
-        for i in 0..n {
-            let hi = hex_value(hex[2 * i]).ok_or_else(invalid)?;
-            let lo = hex_value(hex[2 * i + 1]).ok_or_else(invalid)?;
-            out[i] = (hi << 4) | lo;
+        // Branch-free over the digits (a history walk parses two or three ids per
+        // commit); a bad digit shows as a high bit in `bad`.
+        let mut bad = 0u8;
+        for (o, pair) in out[..n].iter_mut().zip(hex.chunks_exact(2)) {
+            let (hi, lo) = (HEX_DIGITS[pair[0] as usize], HEX_DIGITS[pair[1] as usize]);
+            bad |= hi | lo;
+            *o = (hi << 4) | (lo & 0x0f);
+        }
+        if bad & 0xf0 != 0 {
+            return Err(invalid());
         }
         Ok(ObjectId::from_bytes(&out[..n]).expect("length is 20 or 32"))
     }
@@ -223,8 +229,21 @@ impl fmt::Debug for ObjectId {
     }
 }
 
+/// Every byte's value as a hexadecimal digit (either case), or `0xff` if it is none.
+static HEX_DIGITS: [u8; 256] = {
+    let mut t = [0xffu8; 256];
+    let mut c = 0;
+    while c < 256 {
+        if let Some(v) = hex_value(c as u8) {
+            t[c] = v;
+        }
+        c += 1;
+    }
+    t
+};
+
 /// The value of one hexadecimal digit, either case.
-pub fn hex_value(c: u8) -> Option<u8> {
+pub const fn hex_value(c: u8) -> Option<u8> {
     match c {
         b'0'..=b'9' => Some(c - b'0'),
         b'a'..=b'f' => Some(c - b'a' + 10),
