@@ -159,17 +159,29 @@ proptest! {
             args.extend_from_slice(FILTERS[f]);
         }
         args.extend_from_slice(ORDERS[order]);
-        // Sides and simplification are not combined here (oxgit refuses --full-diff
-        // with rewritten parents).
+        // Sides and simplification are not combined here, nor --full-diff with a graph
+        // and paths (oxgit refuses --full-diff with rewritten parents).
         let side = if simplify != 0
             || (!PATHS[paths].is_empty() && SIDES[side] != ["--full-diff"])
             || (SIDES[side] == ["--author-date-order"] && ORDERS[order].contains(&"--boundary"))
+            || (SIDES[side] == ["--full-diff"]
+                && !PATHS[paths].is_empty()
+                && ORDERS[order].contains(&"--graph"))
         {
             0
         } else {
             side
         };
         args.extend_from_slice(SIDES[side]);
+        // oxgit refuses --boundary with --simplify-merges and commit filters.
+        let simplify = if ORDERS[order].contains(&"--boundary")
+            && SIMPLIFY[simplify] == ["--simplify-merges"]
+            && !filters.is_empty()
+        {
+            0
+        } else {
+            simplify
+        };
         args.extend_from_slice(SIMPLIFY[simplify]);
         args.extend_from_slice(REVS[revs]);
         args.extend_from_slice(PATHS[paths]);

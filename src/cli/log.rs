@@ -227,16 +227,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let diff_format = !sections.is_empty() || hide_empty;
     // `--no-walk`: the commits given, not their history (nothing excluded is walked).
     let no_walk = revisions.no_walk.is_some();
-    let tips = if no_walk {
-        revisions
-            .tips
-            .iter()
-            .filter(|t| !t.exclude)
-            .copied()
-            .collect()
-    } else {
-        revisions.tips.clone()
-    };
+    let tips = revisions.walk_tips();
     let mut request = HistoryRequest::new(tips, opts.diff.options.clone());
     request.first_parent = opts.rev.first_parent;
     request.merge_first_parent = Some(merge_mode == MergeDiff::FirstParent);

@@ -132,16 +132,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let oneline = formatter.spec().format == Format::Builtin(Builtin::Oneline);
     // `--no-walk`: the commits given, not their history (nothing excluded is walked).
     let no_walk = revisions.no_walk.is_some();
-    let tips = if no_walk {
-        revisions
-            .tips
-            .iter()
-            .filter(|t| !t.exclude)
-            .copied()
-            .collect()
-    } else {
-        revisions.tips.clone()
-    };
+    let tips = revisions.walk_tips();
     let mut request = HistoryRequest::new(tips, DiffOptions::default().with_paths(paths));
     request.first_parent = o.rev.first_parent;
     request.order = if no_walk || o.rev.walk.author_date_order {

@@ -1861,7 +1861,9 @@ fn rewrap_tail(sb: &mut Vec<u8>, x: &mut Expansion<'_>, w: i64, i1: i64, i2: i64
     }
     if x.wrap_start < sb.len() {
         let tail = sb.split_off(x.wrap_start);
-        add_wrapped(sb, &tail, x.indent1, x.indent2, x.width);
+        // git wraps the tail as a C string: nothing from a NUL (`%x00`) on survives.
+        let end = memchr::memchr(0, &tail).unwrap_or(tail.len());
+        add_wrapped(sb, &tail[..end], x.indent1, x.indent2, x.width);
     }
     x.wrap_start = sb.len();
     x.width = w;

@@ -77,6 +77,16 @@ pub enum NoWalk {
 }
 
 impl Revisions {
+    /// The tips a walk starts from: all of them, or with `--no-walk` only the included
+    /// ones (nothing excluded is walked).
+    pub fn walk_tips(&self) -> Vec<Tip> {
+        if self.no_walk.is_some() {
+            self.tips.iter().filter(|t| !t.exclude).copied().collect()
+        } else {
+            self.tips.clone()
+        }
+    }
+
     /// Whether no commit is included (git then defaults to `HEAD` only when no revision
     /// was given at all).
     pub fn is_empty(&self) -> bool {

@@ -471,7 +471,13 @@ impl<'r> Walk<'r> {
             graph,
             options: options.clone(),
             pathspec,
-            seen: IdSet::default(),
+            // Sized for the history up front (up to 64k commits) when the commit-graph
+            // says how long it is, so long walks do not rehash as they grow.
+            seen: {
+                let mut seen = IdSet::default();
+                seen.reserve(graph.map_or(0, |g| g.len().min(1 << 16) as usize));
+                seen
+            },
             queue: BinaryHeap::new(),
             seq: 0,
             // Grafted commits have the parents the grafts give them, shallow ones none
@@ -535,7 +541,12 @@ impl<'r> Walk<'r> {
     /// The queue entry for `id`, next in sequence: read now, or taken from the commits
     /// read ahead for simplification.
     fn load(&mut self, id: ObjectId, pos: Option<u32>) -> Result<Queued, WalkError> {
-        let mut q = match self.preloaded.remove(&id) {
+        let preloaded = if self.preloaded.is_empty() {
+            None
+        } else {
+            self.preloaded.remove(&id)
+        };
+        let mut q = match preloaded {
             Some(q) => q,
             None => read_queued(self.repo, self.graph, &self.grafts, id, pos)?,
         };
