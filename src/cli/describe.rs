@@ -123,14 +123,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         _ => "",
     };
     let mut abbreviator = crate::odb::Abbreviator::new(repo.odb());
-    let mut hex = |id: &crate::oid::ObjectId| -> Result<String, Fatal> {
-        if abbrev == 0 {
-            return Ok(id.to_hex());
-        }
-        abbreviator
-            .abbrev(id, Some(abbrev))
-            .map_err(|e| Fatal::new(e.to_string()))
-    };
+    let odb_err = |e: crate::odb::OdbError| Fatal::new(e.to_string());
     for r in &revs {
         let id = crate::revision::resolve(&repo, r)
             .map_err(|_| Fatal::new(format!("Not a valid object name {r}")))?;
@@ -153,10 +146,11 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 for w in &d.warnings {
                     eprintln!("warning: {w}");
                 }
-                d.render(long, abbrev, &mut hex)?
+                d.render(long, abbrev, &mut abbreviator).map_err(odb_err)?
             }
             Err(DescribeError::NoTags(_) | DescribeError::OnlyUnannotated(_)) if always => {
-                hex(&commit)?
+                crate::revision::describe::abbrev_id(&mut abbreviator, &commit, abbrev)
+                    .map_err(odb_err)?
             }
             Err(e) => return Err(Fatal::new(e.to_string())),
         };

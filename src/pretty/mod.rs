@@ -943,14 +943,7 @@ impl<'r> Formatter<'r> {
             Some(n) => n.clamp(crate::revision::MIN_ABBREV as i64, hex_len) as usize,
         };
         if let Ok(d) = describe(self.repo, names, commit, &opts) {
-            let abbrev_id = &mut self.abbrev;
-            let text = d.render(false, abbrev, |id| {
-                if abbrev == 0 {
-                    Ok(id.to_hex())
-                } else {
-                    abbrev_id.abbrev(id, Some(abbrev))
-                }
-            })?;
+            let text = d.render(false, abbrev, &mut self.abbrev)?;
             sb.extend_from_slice(text.as_bytes());
         }
         Ok(9 + i + 1)

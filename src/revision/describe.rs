@@ -283,22 +283,36 @@ pub struct Description {
 }
 
 impl Description {
-    /// The description as git prints it: the name, then `-<depth>-g<id>` (with `id` the
-    /// abbreviation of [`Description::suffix_id`]) unless it is an exact match without
-    /// `long` or `abbrev` is 0; always for a tag known under another name.
-    pub fn render<E>(
+    /// The description as git prints it: the name, then `-<depth>-g<id>` (the
+    /// abbreviation of [`Description::suffix_id`], see [`abbrev_id`]) unless it is an
+    /// exact match without `long` or `abbrev` is 0; always for a tag known under another
+    /// name.
+    pub fn render(
         &self,
         long: bool,
         abbrev: usize,
-        id: impl FnOnce(&ObjectId) -> Result<String, E>,
-    ) -> Result<String, E> {
+        abbreviator: &mut crate::odb::Abbreviator<'_>,
+    ) -> Result<String, crate::odb::OdbError> {
         let name = self.name.clone().unwrap_or_default();
         let suffix = self.misnamed || if self.exact { long } else { abbrev != 0 };
         if !suffix {
             return Ok(name);
         }
-        Ok(format!("{name}-{}-g{}", self.depth, id(&self.suffix_id)?))
+        let id = abbrev_id(abbreviator, &self.suffix_id, abbrev)?;
+        Ok(format!("{name}-{}-g{id}", self.depth))
     }
+}
+
+/// `id` abbreviated to `abbrev` hex digits as describe shows it (0: the full id).
+pub fn abbrev_id(
+    abbreviator: &mut crate::odb::Abbreviator<'_>,
+    id: &ObjectId,
+    abbrev: usize,
+) -> Result<String, crate::odb::OdbError> {
+    if abbrev == 0 {
+        return Ok(id.to_hex());
+    }
+    abbreviator.abbrev(id, Some(abbrev))
 }
 
 /// One candidate of the search (git's `possible_tag`).
