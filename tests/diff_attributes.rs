@@ -100,6 +100,40 @@ fn bare_repositories_read_info_attributes_and_the_global_file() {
     assert_same(&bare, &["-c", &key, "log", "--stat", "--format=%s", "main"]);
 }
 
+/// Diffs that read the index (against the index or the work tree) read a
+/// `.gitattributes` missing from the work tree from the index; diffs of commits do not.
+#[test]
+fn index_attributes_apply_where_git_reads_the_index() {
+    let src = fixture("diff-attributes");
+    let tmp = tempfile::Builder::new()
+        .prefix("attr-index-")
+        .tempdir_in(scratch_dir())
+        .unwrap();
+    git(tmp.path(), &["clone", "-q", src.to_str().unwrap(), "w"]);
+    let w = tmp.path().join("w");
+    git(&w, &["config", "diff.foo.binary", "true"]);
+    std::fs::remove_file(w.join(".gitattributes")).unwrap();
+    std::fs::write(w.join("plain.txt"), "edited\n").unwrap();
+    std::fs::write(w.join("sub/s.txt"), "edited\n").unwrap();
+    std::fs::write(w.join("f.foo"), "edited\n").unwrap();
+    // The nested file stays in the work tree; the top one is read from the index.
+    for a in [
+        &["diff", "--stat"][..],
+        &["diff", "--numstat"],
+        &["diff", "-p", "main~5"],
+        &["diff", "--cached", "--stat", "main~5"],
+        &["diff", "--stat", "main~5", "main"],
+        &["log", "--stat", "--format=%s", "-2"],
+    ] {
+        let mut a = a.to_vec();
+        a.extend_from_slice(PATHS);
+        assert_same(&w, &a);
+    }
+    // Gone from the index too: neither applies.
+    git(&w, &["rm", "-q", "--cached", ".gitattributes"]);
+    assert_same(&w, &["diff", "--stat", "main~5"]);
+}
+
 #[test]
 fn drivers_oxgit_does_not_run_are_refused() {
     let dir = fixture("diff-attributes");

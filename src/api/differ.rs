@@ -85,6 +85,13 @@ pub trait SideProvider: Sync {
         mode: u32,
         buf: &mut Vec<u8>,
     ) -> Result<ObjectId, Error>;
+
+    /// The `diff` attributes of diffs that read this provider's sides (git reads a
+    /// `.gitattributes` missing from the work tree from the index once it has loaded the
+    /// index); `None`: the repository's, as for diffs of commits.
+    fn diff_attributes(&self) -> Option<&crate::diff::attr::DiffAttributes> {
+        None
+    }
 }
 
 /// git's usage error for comparing a blob with a tree, or blobs with paths.
@@ -634,9 +641,7 @@ pub(crate) fn side_loader<'a>(
     move |c, a, b| {
         ctx.load(ctx.old, c.old_mode, &c.old_id, &c.old_path, a)?;
         ctx.load(ctx.new, c.new_mode, &c.new_id, &c.new_path, b)?;
-        Ok(repo
-            .diff_attributes()
-            .is_binary_pair(&c.old_path, a, &c.new_path, b)?)
+        Ok(ctx.attrs().is_binary_pair(&c.old_path, a, &c.new_path, b)?)
     }
 }
 
@@ -835,6 +840,18 @@ pub(crate) struct Worker<'a> {
 }
 
 impl<'a, 'r> FileCtx<'a, 'r> {
+    /// The `diff` attributes for this pair: the provider's when a side is the index or
+    /// the work tree, else the repository's.
+    fn attrs(&self) -> &crate::diff::attr::DiffAttributes {
+        let reads_index = |r: &Resolved| matches!(r, Resolved::Index | Resolved::WorkTree);
+        match self.provider {
+            Some(p) if reads_index(self.old) || reads_index(self.new) => p
+                .diff_attributes()
+                .unwrap_or_else(|| self.repo.diff_attributes()),
+            _ => self.repo.diff_attributes(),
+        }
+    }
+
     /// Reads one side: a blob's bytes, a gitlink's `Subproject commit <id>` line, content
     /// from the provider for a null id, or nothing for a missing side. Returns the id to
     /// show.
@@ -905,7 +922,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
         fd.new_size = fd.new.len() as u64;
         fd.old_ends_with_newline = fd.old.last().is_none_or(|&b| b == b'\n');
         fd.new_ends_with_newline = fd.new.last().is_none_or(|&b| b == b'\n');
-        let attrs = self.repo.diff_attributes();
+        let attrs = self.attrs();
         let old_binary = attrs.is_binary(&c.old_path, &fd.old)?;
         let new_binary = attrs.is_binary(&c.new_path, &fd.new)?;
         fd.binary = old_binary || new_binary;

@@ -21,6 +21,7 @@
 //! ```
 
 use super::{DiffOptions, Error, Resolved, SideProvider};
+use crate::diff::attr::DiffAttributes;
 use crate::diff::{Change, ChangeKind};
 use crate::index::Index;
 use crate::oid::ObjectId;
@@ -28,7 +29,7 @@ use crate::repo::Repository;
 use crate::worktree::{self, Status, StatusOptions, UntrackedMode};
 use std::collections::HashSet;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 /// The index and the work tree of one repository, read once.
 pub struct Workspace<'r> {
@@ -39,6 +40,8 @@ pub struct Workspace<'r> {
     dirty: Mutex<HashSet<Vec<u8>>>,
     /// Whether untracked files count as added on the work-tree side.
     untracked: bool,
+    /// The `diff` attributes with this index as fallback, read on first use.
+    diff_attributes: OnceLock<DiffAttributes>,
 }
 
 /// An agent's view of its workspace against a revision: what
@@ -69,6 +72,7 @@ impl<'r> Workspace<'r> {
             index,
             dirty: Mutex::new(HashSet::new()),
             untracked: false,
+            diff_attributes: OnceLock::new(),
         })
     }
 
@@ -117,6 +121,7 @@ impl<'r> Workspace<'r> {
             index: self.index.clone(),
             dirty: Mutex::new(HashSet::new()),
             untracked: true,
+            diff_attributes: OnceLock::new(),
         };
         let differ = super::Differ::with_provider(self.repo, &request, &with)?;
         let changes = differ.changes().to_vec();
@@ -344,6 +349,13 @@ fn reversed(changes: Vec<Change>) -> Vec<Change> {
 }
 
 impl SideProvider for Workspace<'_> {
+    fn diff_attributes(&self) -> Option<&DiffAttributes> {
+        Some(
+            self.diff_attributes
+                .get_or_init(|| DiffAttributes::with_index(self.repo, &self.index)),
+        )
+    }
+
     fn changes(
         &self,
         _repo: &Repository,

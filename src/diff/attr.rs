@@ -8,10 +8,13 @@
 //! Attributes come from the work tree's `.gitattributes` files, `info/attributes` and
 //! `core.attributesFile`, as for git's diffs of commits; a bare repository has only the
 //! last two (git 2.47 reads no tree's attributes unless `attr.tree` says so, which oxgit
-//! refuses).
+//! refuses). Diffs that read the index (against the index or the work tree) also read a
+//! `.gitattributes` missing from the work tree from the index, as git does once it has
+//! loaded the index ([`DiffAttributes::with_index`]).
 
 use crate::repo::Repository;
 use crate::worktree::convert::{AttrSource, AttrValue, Attributes};
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 /// What the `diff` attribute makes of one path.
@@ -43,15 +46,23 @@ const BUILTIN_DRIVERS: &[&str] = &[
 /// The driver settings oxgit does not implement.
 const UNSUPPORTED_KEYS: &[&str] = &["textconv", "command", "xfuncname", "funcname", "wordregex"];
 
-/// Reads `<dir>.gitattributes` from the work tree.
-struct WorkTreeAttrs(Option<PathBuf>);
+/// Reads `<dir>.gitattributes` from the work tree, else from the index's copies of the
+/// files the work tree lacks.
+struct WorkTreeAttrs {
+    root: Option<PathBuf>,
+    /// `dir` → contents of `<dir>.gitattributes` in the index, for those missing from the
+    /// work tree.
+    from_index: HashMap<Vec<u8>, Vec<u8>>,
+}
 
 impl AttrSource for WorkTreeAttrs {
     fn read(&self, dir: &[u8]) -> Option<Vec<u8>> {
-        let root = self.0.as_ref()?;
+        let root = self.root.as_ref()?;
         let mut rel = dir.to_vec();
         rel.extend_from_slice(b".gitattributes");
-        std::fs::read(root.join(crate::worktree::path_of(&rel))).ok()
+        std::fs::read(root.join(crate::worktree::path_of(&rel)))
+            .ok()
+            .or_else(|| self.from_index.get(dir).cloned())
     }
 }
 
@@ -65,9 +76,39 @@ pub struct DiffAttributes {
 }
 
 impl DiffAttributes {
-    /// The attributes of `repo` for diffs.
+    /// The attributes of `repo` for diffs of commits (the index is not read).
     pub fn new(repo: &Repository) -> DiffAttributes {
-        let source = WorkTreeAttrs(repo.work_tree().map(|p| p.to_path_buf()));
+        DiffAttributes::with_source(repo, HashMap::new())
+    }
+
+    /// The attributes of `repo` for diffs that read `index`: a `.gitattributes` missing
+    /// from the work tree is read from `index` (stage 0).
+    pub fn with_index(repo: &Repository, index: &crate::index::Index) -> DiffAttributes {
+        let mut from_index = HashMap::new();
+        if let Some(root) = repo.work_tree() {
+            for (entry, path) in index.iter() {
+                let Some(dir) = path.strip_suffix(b".gitattributes") else {
+                    continue;
+                };
+                if entry.stage() != 0 || !(dir.is_empty() || dir.ends_with(b"/")) {
+                    continue;
+                }
+                if root.join(crate::worktree::path_of(path)).is_file() {
+                    continue;
+                }
+                if let Ok(o) = repo.odb().read(&entry.id) {
+                    from_index.insert(dir.to_vec(), o.data);
+                }
+            }
+        }
+        DiffAttributes::with_source(repo, from_index)
+    }
+
+    fn with_source(repo: &Repository, from_index: HashMap<Vec<u8>, Vec<u8>>) -> DiffAttributes {
+        let source = WorkTreeAttrs {
+            root: repo.work_tree().map(|p| p.to_path_buf()),
+            from_index,
+        };
         let mut drivers: Vec<(String, bool, Option<String>)> = Vec::new();
         let config = repo.config();
         for (key, _) in config.section_entries("diff") {
