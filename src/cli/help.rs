@@ -91,6 +91,13 @@ pub(super) const COMMANDS: &[Command] = &[
         common: false,
     },
     Command {
+        name: "shortlog",
+        summary: "Summarize 'git log' output",
+        usage: super::shortlog::USAGE,
+        supports: "revisions, ranges, paths and the walk options of rev-list, -s, -n, -e, -c/--committer, --group=author|committer|format:<format> (several), -w[<width>[,<indent1>[,<indent2>]]], --format=<format> for the lines, .mailmap; a `git log` read from standard input when no revision is given and standard input is not a terminal; refused: --group=trailer:<key>, --graph, --boundary",
+        common: false,
+    },
+    Command {
         name: "show-ref",
         summary: "List references in a local repository",
         usage: super::show_ref::USAGE,

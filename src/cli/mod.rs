@@ -41,6 +41,7 @@ mod ls_tree;
 pub mod merge_base;
 mod merges;
 mod options;
+pub mod shortlog;
 
 #[cfg(feature = "server")]
 mod mr;
@@ -373,6 +374,7 @@ fn run_in(
         "diff-tree" => diff_tree::run(&mut ctx),
         "merge-base" => merge_base::run(&mut ctx),
         "describe" => describe::run(&mut ctx),
+        "shortlog" => shortlog::run(&mut ctx),
         "changes" => changes::run_changes(&mut ctx),
         "stats" => changes::run_stats(&mut ctx),
         "status" => status::run(&mut ctx),

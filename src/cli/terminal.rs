@@ -196,6 +196,8 @@ const PAGER_CONFIG_COMMANDS: &[&str] = &[
     "show-ref",
     "for-each-ref",
     "blame",
+    "describe",
+    "shortlog",
 ];
 
 /// The pager command to run for `cmd` (with its arguments `args`), or `None`, as git
@@ -238,7 +240,7 @@ pub fn pager_for(
             match by_config {
                 _ if exit_code => false,
                 Some(b) => b,
-                None => matches!(cmd, "log" | "show" | "blame" | "diff"),
+                None => matches!(cmd, "log" | "show" | "blame" | "diff" | "shortlog"),
             }
         }
     };

@@ -32,6 +32,7 @@ pub mod color;
 pub mod graph;
 mod mailmap;
 mod refdata;
+pub mod shortlog;
 mod text;
 mod trailers;
 
