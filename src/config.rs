@@ -18,6 +18,46 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Default)]
 pub struct Config {
     entries: Vec<(String, Option<String>)>,
+    /// Where entries come from: each `(first entry, origin)` holds until the next
+    /// (empty for a config parsed from text).
+    origins: Vec<(usize, Origin)>,
+}
+
+/// Which level of git's cascade a value comes from (`git config --show-scope`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// The system file.
+    System,
+    /// The user's files.
+    Global,
+    /// The repository's `config`.
+    Local,
+    /// The worktree's `config.worktree`.
+    Worktree,
+    /// `-c`, `GIT_CONFIG_PARAMETERS`, `GIT_CONFIG_COUNT`.
+    Command,
+}
+
+impl Scope {
+    /// git's name for the scope.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scope::System => "system",
+            Scope::Global => "global",
+            Scope::Local => "local",
+            Scope::Worktree => "worktree",
+            Scope::Command => "command",
+        }
+    }
+}
+
+/// Where one config value was read (`git config --show-origin`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    /// The level of the cascade (an included file has its includer's).
+    pub scope: Scope,
+    /// The file, or `None` for the command line.
+    pub file: Option<PathBuf>,
 }
 
 /// Where the files of a config cascade are, and the command-line values on top.
@@ -251,7 +291,10 @@ impl Config {
                 _ => return Err(line),
             }
         }
-        Ok(Config { entries })
+        Ok(Config {
+            entries,
+            origins: Vec::new(),
+        })
     }
 
     /// The cascade of config files git reads for a repository with git dir `git_dir`
@@ -266,8 +309,10 @@ impl Config {
             home: sources.home.clone(),
             context,
             remote_urls: None,
+            scope: Scope::System,
         };
-        let mut out = reader.read_all(sources, git_dir, common_dir)?;
+        let dirs = Some((git_dir, common_dir));
+        let mut out = reader.read_all(sources, dirs)?;
         if out.entries.iter().any(|(k, _)| is_hasconfig_include(k)) {
             // `hasconfig:remote.*.url:` looks at every remote URL the other files
             // define: a second pass, with those URLs known.
@@ -278,14 +323,73 @@ impl Config {
                 .filter_map(|(_, v)| v.clone())
                 .collect();
             reader.remote_urls = Some(urls);
-            out = reader.read_all(sources, git_dir, common_dir)?;
+            out = reader.read_all(sources, dirs)?;
         }
         Ok(out)
     }
 
+    /// The cascade outside any repository: the system and global files and the command
+    /// line, with includes followed.
+    pub fn cascade_outside_repository(sources: &Sources) -> Result<Config, ConfigError> {
+        let context = IncludeContext::default();
+        let mut reader = Reader {
+            home: sources.home.clone(),
+            context: &context,
+            remote_urls: None,
+            scope: Scope::System,
+        };
+        reader.read_all(sources, None)
+    }
+
+    /// Reads one file of `scope` without following its includes (`git config --file`);
+    /// its values' origin is named `shown`.
+    pub fn load_scoped(path: &Path, scope: Scope, shown: &Path) -> Result<Config, ConfigError> {
+        let mut c = Config::load(path)?;
+        c.origins.push((
+            0,
+            Origin {
+                scope,
+                file: Some(shown.to_path_buf()),
+            },
+        ));
+        Ok(c)
+    }
+
     /// Appends the values of `other` (which then win over this config's).
     pub fn extend(&mut self, other: Config) {
+        let base = self.entries.len();
+        self.origins
+            .extend(other.origins.into_iter().map(|(i, o)| (base + i, o)));
         self.entries.extend(other.entries);
+    }
+
+    /// Where the values from here on come from.
+    fn mark_origin(&mut self, origin: Origin) {
+        let at = self.entries.len();
+        match self.origins.last() {
+            Some((_, o)) if *o == origin => return,
+            Some((i, _)) if *i == at => {
+                self.origins.pop();
+            }
+            _ => {}
+        }
+        self.origins.push((at, origin));
+    }
+
+    /// Every `(key, value, origin)` in order; the origin is `None` for values that were
+    /// not read from the cascade (parsed text, [`Config::push`]).
+    pub fn entries_with_origin(
+        &self,
+    ) -> impl Iterator<Item = (&str, Option<&str>, Option<&Origin>)> + '_ {
+        let mut next = 0;
+        let mut current: Option<&Origin> = None;
+        self.entries.iter().enumerate().map(move |(i, (k, v))| {
+            while next < self.origins.len() && self.origins[next].0 <= i {
+                current = Some(&self.origins[next].1);
+                next += 1;
+            }
+            (k.as_str(), v.as_deref(), current)
+        })
     }
 
     /// Appends one value (it then wins).
@@ -501,31 +605,43 @@ struct Reader<'a> {
     context: &'a IncludeContext,
     /// Known remote URLs once the first pass is done (`hasconfig:` is false before).
     remote_urls: Option<Vec<String>>,
+    /// The scope of the file being read (included files take their includer's).
+    scope: Scope,
 }
 
 impl Reader<'_> {
     fn read_all(
         &mut self,
         sources: &Sources,
-        git_dir: &Path,
-        common_dir: &Path,
+        dirs: Option<(&Path, &Path)>,
     ) -> Result<Config, ConfigError> {
         let mut out = Config::default();
         if let Some(sys) = &sources.system {
+            self.scope = Scope::System;
             self.file(sys, 0, &mut out)?;
         }
+        self.scope = Scope::Global;
         for g in &sources.global {
             self.file(g, 0, &mut out)?;
         }
-        let local_path = common_dir.join("config");
-        let mut local = Config::default();
-        self.file(&local_path, 0, &mut local)?;
-        let worktree_config = local.get_bool("extensions.worktreeconfig") == Some(true);
-        out.extend(local);
-        if worktree_config {
-            self.file(&git_dir.join("config.worktree"), 0, &mut out)?;
+        if let Some((git_dir, common_dir)) = dirs {
+            let local_path = common_dir.join("config");
+            let mut local = Config::default();
+            self.scope = Scope::Local;
+            self.file(&local_path, 0, &mut local)?;
+            let worktree_config = local.get_bool("extensions.worktreeconfig") == Some(true);
+            out.extend(local);
+            if worktree_config {
+                self.scope = Scope::Worktree;
+                self.file(&git_dir.join("config.worktree"), 0, &mut out)?;
+            }
         }
+        self.scope = Scope::Command;
         for (k, v) in &sources.command_line {
+            out.mark_origin(Origin {
+                scope: Scope::Command,
+                file: None,
+            });
             out.entries.push((normalize_key(k), v.clone()));
             // Relative includes cannot come from the command line; absolute ones can.
             if let Some(p) = v.as_deref().filter(|_| self.include_applies(k, None)) {
@@ -556,7 +672,12 @@ impl Reader<'_> {
         }
         let parsed = Config::load(path)?;
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let origin = Origin {
+            scope: self.scope,
+            file: Some(path.to_path_buf()),
+        };
         for (k, v) in parsed.entries {
+            out.mark_origin(origin.clone());
             let include = v
                 .as_deref()
                 .filter(|_| self.include_applies(&k, Some(path)))

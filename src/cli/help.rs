@@ -91,6 +91,13 @@ pub(super) const COMMANDS: &[Command] = &[
         common: false,
     },
     Command {
+        name: "config",
+        summary: "Get repository or global options",
+        usage: super::config::USAGE,
+        supports: "reading only: <name>, --get, --get-all, --get-regexp, -l/--list, and git 2.46's `config get [--all] [--regexp] [--show-names]` and `config list`; --global, --system, --local, -f/--file; --bool, --int, --bool-or-int, --path, --type=<those>; --default, -z, --name-only, --show-origin, --show-scope; refused: every write (set, unset, --add, --replace-all, --edit, sections), value patterns, --fixed-value, --worktree, --blob, --includes with a file option, --no-includes, --type=color/expiry-date/bool-or-str, --get-urlmatch, --get-color",
+        common: false,
+    },
+    Command {
         name: "shortlog",
         summary: "Summarize 'git log' output",
         usage: super::shortlog::USAGE,

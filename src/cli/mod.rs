@@ -28,6 +28,7 @@ macro_rules! eprintln {
 mod blame;
 mod cat_file;
 mod changes;
+pub mod config;
 pub mod describe;
 pub mod diff;
 pub mod diff_flags;
@@ -375,6 +376,7 @@ fn run_in(
         "merge-base" => merge_base::run(&mut ctx),
         "describe" => describe::run(&mut ctx),
         "shortlog" => shortlog::run(&mut ctx),
+        "config" => config::run(&mut ctx),
         "changes" => changes::run_changes(&mut ctx),
         "stats" => changes::run_stats(&mut ctx),
         "status" => status::run(&mut ctx),
