@@ -96,11 +96,6 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             "--graph with --follow is not supported by oxgit",
         ));
     }
-    if opts.rev.simplify.parents || opts.rev.simplify.children {
-        return Err(Fatal::new(
-            "log --parents and --children are not supported by oxgit",
-        ));
-    }
     // git's `-m` (and `--diff-merges=first-parent`) turn off history simplification.
     let Some(simplify) = rev_args::simplify_request(
         &repo,
@@ -111,12 +106,14 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             opts.merges.mode,
             MergeDiff::Separate | MergeDiff::FirstParent
         ),
+        Porcelain::Log,
     )?
     else {
         return Ok(128);
     };
-    rev_args::check_simplify(&opts.rev, &simplify, !opts.diff.options.paths.is_empty())?;
-    let paths_given = !opts.diff.options.paths.is_empty();
+    // Refused with paths, refused when simplified by decoration.
+    let paths_given = !opts.diff.options.paths.is_empty() || opts.rev.simplify.without_paths();
+    rev_args::check_simplify(&opts.rev, &simplify, paths_given)?;
     if opts.rev.walk.full_diff
         && paths_given
         && (simplify.rewrite_parents || simplify.simplify_merges)
@@ -144,10 +141,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             "log --graph or --boundary with -S, -G, --find-object or --diff-filter is not supported by oxgit",
         ));
     }
-    super::walk_opts::refuse(
-        &opts.rev,
-        !opts.diff.options.paths.is_empty() || follow.is_some(),
-    )?;
+    super::walk_opts::refuse(&opts.rev, paths_given || follow.is_some())?;
     if opts.rev.walk.full_diff && follow.is_some() {
         return Err(Fatal::new("--follow requires exactly one pathspec"));
     }
@@ -198,8 +192,10 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let mut sources: std::collections::HashMap<ObjectId, std::sync::Arc<str>> =
         std::collections::HashMap::new();
     if want_source {
-        if !opts.diff.options.paths.is_empty() {
-            return Err(Fatal::new("log: %S with paths is not supported by oxgit"));
+        if paths_given {
+            return Err(Fatal::new(
+                "log: %S with paths or --simplify-by-decoration is not supported by oxgit",
+            ));
         }
         for (tip, name) in revisions.tips.iter().zip(&revisions.names).rev() {
             sources.insert(tip.id, std::sync::Arc::from(name.as_str()));
@@ -249,6 +245,8 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         && !no_walk
         && super::walk_opts::sources_in_walk_order(&repo, &request, &opts.rev, &mut sources)?;
     let mut history = History::new(&repo, &request).map_err(super::diff::fatal)?;
+    // `--children`: each commit's children in the walk.
+    let children = history.children();
     // `--full-diff`: the paths limit the walk, the diffs are whole.
     let full_diff_history = if opts.rev.walk.full_diff && !opts.diff.options.paths.is_empty() {
         let mut r = request.clone();
@@ -392,6 +390,8 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             .into_iter();
         for ((c, source), (parents, boundary)) in commits.iter().zip(drawn) {
             let mut info = CommitInfo::new(c.id, c.tree, &c.parents, &c.data);
+            let relatives = rev_args::relatives(&opts.rev.simplify, c, &children);
+            info.relatives = &relatives;
             info.source = source.as_deref();
             info.boundary = boundary;
             if boundary {

@@ -61,6 +61,16 @@ pub(super) struct SimplifyArgs {
     pub parents: bool,
     /// `--children`.
     pub children: bool,
+    /// `--simplify-by-decoration` (which also sets `simplify_merges`, as git does).
+    pub by_decoration: bool,
+}
+
+impl SimplifyArgs {
+    /// Whether the walk is simplified even without paths (`--simplify-by-decoration`):
+    /// what oxgit refuses with paths it refuses then too.
+    pub fn without_paths(&self) -> bool {
+        self.by_decoration
+    }
 }
 
 /// What oxgit does not do the way git does with history simplification:
@@ -107,9 +117,13 @@ fn parse_simplify_option(o: &mut RevArgs, a: &str) -> Result<bool, Fatal> {
         "--parents" => s.parents = true,
         "--children" => s.children = true,
         "--simplify-by-decoration" => {
-            return Err(Fatal::new(
-                "--simplify-by-decoration is not supported by oxgit",
-            ))
+            // git: --simplify-merges (and --topo-order) with TREESAME decided by
+            // decoration.
+            s.by_decoration = true;
+            s.simplify_merges = true;
+            if o.order == crate::revision::walk::Order::Date {
+                o.order = crate::revision::walk::Order::Topo;
+            }
         }
         _ => match a.strip_prefix("--ancestry-path=") {
             Some(v) => s.ancestry_commits.push(v.to_string()),
@@ -121,8 +135,8 @@ fn parse_simplify_option(o: &mut RevArgs, a: &str) -> Result<bool, Fatal> {
 
 /// The walk's simplification request for `o` (`paths`: the walk has paths; `rewrite`:
 /// the command rewrites parents for other reasons; `full_history`: implied by the
-/// command, `log -m`), with git's
-/// checks of the options. `None`: git's `error:` line was printed, exit with 128.
+/// command, `log -m`; `cmd`: whose decorations `--simplify-by-decoration` uses), with
+/// git's checks of the options. `None`: git's `error:` line was printed, exit with 128.
 /// When parents are rewritten the walk counts parents for `--merges`/`--no-merges`
 /// (before rewriting, as git does), and `o`'s filter no longer does.
 pub(super) fn simplify_request(
@@ -131,9 +145,10 @@ pub(super) fn simplify_request(
     paths: bool,
     rewrite: bool,
     full_history: bool,
+    cmd: Porcelain,
 ) -> Result<Option<crate::revision::simplify::Simplify>, Fatal> {
     let s = &o.simplify;
-    let rewrite_parents = s.parents || rewrite || o.graph;
+    let rewrite_parents = s.parents || rewrite || o.graph || s.by_decoration;
     if (rewrite_parents || s.simplify_merges) && s.children {
         return Err(Fatal::new(
             "options '--parents' and '--children' cannot be used together",
@@ -163,12 +178,55 @@ pub(super) fn simplify_request(
         children: s.children,
         max_parents: None,
         min_parents: 0,
+        decorated: None,
     };
-    if paths && (rewrite_parents || request.simplify_merges || request.children) {
+    if s.by_decoration {
+        request.decorated = Some(std::sync::Arc::new(decorated(repo, cmd)?));
+    }
+    let simplified = paths || s.by_decoration;
+    if simplified && (rewrite_parents || request.simplify_merges || request.children) {
         request.max_parents = o.filter.max_parents.take().flatten();
         request.min_parents = o.filter.min_parents.take().unwrap_or(0);
     }
     Ok(Some(request))
+}
+
+/// The objects `--simplify-by-decoration` keeps commits for: for `log` (and `show`)
+/// what its decorations show (git's default decoration filter), for `rev-list` what
+/// every ref and `HEAD` point to (git loads them unfiltered then).
+fn decorated(repo: &Repository, cmd: Porcelain) -> Result<crate::oid::IdSet, Fatal> {
+    let unsupported = |what: &str| {
+        Fatal::new(format!(
+            "--simplify-by-decoration with {what} is not supported by oxgit"
+        ))
+    };
+    if !crate::revision::grafts::Grafts::load(repo).is_empty() {
+        // git decorates grafted (and shallow) commits too.
+        return Err(unsupported("grafts or a shallow history"));
+    }
+    let refs = Refs::new(repo)
+        .all()
+        .map_err(|e| Fatal::new(e.to_string()))?;
+    if refs.iter().any(|r| r.name.starts_with("refs/replace/")) {
+        // git decorates the replaced object, named by the ref.
+        return Err(unsupported("replace refs"));
+    }
+    let err = |e: crate::refs::RefError| Fatal::new(e.to_string());
+    match cmd {
+        Porcelain::Log => {
+            let config = repo.config();
+            if config.get("log.excludeDecoration").is_some()
+                || config.get("log.initialDecorationSet").is_some()
+            {
+                return Err(unsupported(
+                    "log.excludeDecoration or log.initialDecorationSet",
+                ));
+            }
+            let d = crate::pretty::Decorations::load(repo).map_err(err)?;
+            Ok(d.ids().copied().collect())
+        }
+        Porcelain::RevList => crate::pretty::refdata::decorated_by_any_ref(repo).map_err(err),
+    }
 }
 
 /// The format-related options (`--format`, `--date`, `--abbrev-commit`...).
@@ -963,6 +1021,24 @@ impl Selector {
         self.preloaded = Some(out);
         Ok(shown)
     }
+}
+
+/// The ids `rev-list` and `log` print after commit `c`'s own on its line: with
+/// `--parents` its parents as the walk gave them (rewritten with paths), with
+/// `--children` its children in the walk (`children`: [`History::children`]).
+pub(super) fn relatives(
+    s: &SimplifyArgs,
+    c: &WalkedCommit,
+    children: &crate::oid::IdMap<Vec<ObjectId>>,
+) -> Vec<ObjectId> {
+    let mut out = Vec::new();
+    if s.parents {
+        out.extend_from_slice(&c.parents);
+    }
+    if s.children {
+        out.extend(children.get(&c.id).into_iter().flatten().copied());
+    }
+    out
 }
 
 /// The parents of `c` that `--graph` draws edges to (see

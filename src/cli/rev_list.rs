@@ -111,12 +111,21 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     }
     let paths = super::pathspec_items(&repo, &ctx.cwd, &o.paths)?;
     let Some(simplify) =
-        rev_args::simplify_request(&repo, &mut o.rev, !paths.is_empty(), false, false)?
+        rev_args::simplify_request(
+            &repo,
+            &mut o.rev,
+            !paths.is_empty(),
+            false,
+            false,
+            Porcelain::RevList,
+        )?
     else {
         return Ok(128);
     };
-    rev_args::check_simplify(&o.rev, &simplify, !paths.is_empty())?;
-    super::walk_opts::refuse(&o.rev, !paths.is_empty())?;
+    // Refused with paths, refused when simplified by decoration.
+    let simplified = !paths.is_empty() || o.rev.simplify.without_paths();
+    rev_args::check_simplify(&o.rev, &simplify, simplified)?;
+    super::walk_opts::refuse(&o.rev, simplified)?;
     if o.rev.walk.needs_sides() && o.objects {
         return Err(Fatal::new(
             "rev-list: --left-right, --left-only, --right-only and --cherry-* with --objects are not supported by oxgit",
@@ -236,17 +245,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             }
         }
         line.extend_from_slice(hex(&c.id)?.as_bytes());
-        if o.rev.simplify.parents {
-            for p in &c.parents {
-                line.push(b' ');
-                line.extend_from_slice(p.to_hex().as_bytes());
-            }
-        }
-        if o.rev.simplify.children {
-            for p in children.get(&c.id).map_or(&[][..], Vec::as_slice) {
-                line.push(b' ');
-                line.extend_from_slice(p.to_hex().as_bytes());
-            }
+        for r in rev_args::relatives(&o.rev.simplify, c, &children) {
+            line.push(b' ');
+            line.extend_from_slice(r.to_hex().as_bytes());
         }
         line.push(if oneline { b' ' } else { b'\n' });
         let mut msg = Vec::new();

@@ -31,7 +31,7 @@
 pub mod color;
 pub mod graph;
 mod mailmap;
-mod refdata;
+pub(crate) mod refdata;
 mod text;
 mod trailers;
 
@@ -378,6 +378,10 @@ pub struct CommitInfo<'a> {
     /// graph is drawn: git's `put_revision_mark` (`<`, `>`, `=`, `+`; `-` for a
     /// boundary commit is implied by [`CommitInfo::boundary`]).
     pub line_mark: &'a str,
+    /// The ids built-in formats print after the commit's own on its header line,
+    /// abbreviated as it is: `--parents` and `--children` (git's `show_parents` and
+    /// `show_children`).
+    pub relatives: &'a [ObjectId],
 }
 
 impl<'a> CommitInfo<'a> {
@@ -393,6 +397,7 @@ impl<'a> CommitInfo<'a> {
             from: None,
             boundary: false,
             line_mark: "",
+            relatives: &[],
         }
     }
 }
@@ -806,6 +811,11 @@ impl<'r> Formatter<'r> {
                     }
                     let hex = self.abbrev_id(&c.id, len)?;
                     out.extend_from_slice(hex.as_bytes());
+                    for r in c.relatives {
+                        let hex = self.abbrev_id(r, len)?;
+                        out.push(b' ');
+                        out.extend_from_slice(hex.as_bytes());
+                    }
                     if let Some(p) = &c.from {
                         let hex = self.abbrev_id(p, len)?;
                         out.extend_from_slice(format!(" (from {hex})").as_bytes());

@@ -140,37 +140,13 @@ impl Decorations {
     /// The decorations of `repo` with git's default filter (`HEAD`, branches, remote
     /// branches, tags, `refs/stash`, replacements).
     pub fn load(repo: &Repository) -> Result<Decorations, crate::refs::RefError> {
-        let refs = Refs::new(repo);
-        let mut list = Vec::new();
-        for e in refs.all()? {
-            if e.broken {
-                continue;
-            }
-            let id = match &e.value {
-                RefValue::Direct(id) => Some(*id),
-                RefValue::Symbolic(_) => refs.resolve(&e.name).ok().flatten(),
-            };
-            if let Some(id) = id {
-                list.push((e.name.clone(), id));
-            }
-        }
-        let mut head_target = None;
-        if let Ok(Some(id)) = refs.resolve("HEAD") {
-            list.push(("HEAD".to_string(), id));
-            if let Ok(Some(t)) = refs.read_symbolic("HEAD") {
-                if t.starts_with("refs/") {
-                    head_target = Some(t);
-                }
-            }
-        }
-        let odb = repo.odb();
-        Ok(Decorations::from_refs(list, head_target, |id| {
-            let obj = odb.read(id).ok()?;
-            if obj.kind != ObjectKind::Tag {
-                return None;
-            }
-            Tag::parse(&obj.data).ok().map(|t| t.object)
-        }))
+        let (list, head_target) = ref_tips(repo)?;
+        Ok(Decorations::from_refs(list, head_target, |id| peel_tag(repo, id)))
+    }
+
+    /// The decorated objects (those [`Decorations::of`] names refs for).
+    pub fn ids(&self) -> impl Iterator<Item = &ObjectId> {
+        self.by_id.keys()
     }
 
     /// The decorations of `id`, in display order.
@@ -242,6 +218,65 @@ impl Decorations {
             out.extend_from_slice(reset.as_bytes());
         }
     }
+}
+
+/// Every ref's `(name, id)` in ref order then `HEAD`'s (as git's `load_ref_decorations`
+/// adds them; broken refs left out, symbolic ones resolved), and the ref `HEAD` points
+/// to when it is a symbolic ref to `refs/...`.
+type RefTips = (Vec<(String, ObjectId)>, Option<String>);
+
+fn ref_tips(repo: &Repository) -> Result<RefTips, crate::refs::RefError> {
+    let refs = Refs::new(repo);
+    let mut list = Vec::new();
+    for e in refs.all()? {
+        if e.broken {
+            continue;
+        }
+        let id = match &e.value {
+            RefValue::Direct(id) => Some(*id),
+            RefValue::Symbolic(_) => refs.resolve(&e.name).ok().flatten(),
+        };
+        if let Some(id) = id {
+            list.push((e.name.clone(), id));
+        }
+    }
+    let mut head_target = None;
+    if let Ok(Some(id)) = refs.resolve("HEAD") {
+        list.push(("HEAD".to_string(), id));
+        if let Ok(Some(t)) = refs.read_symbolic("HEAD") {
+            if t.starts_with("refs/") {
+                head_target = Some(t);
+            }
+        }
+    }
+    Ok((list, head_target))
+}
+
+/// The object annotated tag `id` tags (`None`: `id` is no tag).
+fn peel_tag(repo: &Repository, id: &ObjectId) -> Option<ObjectId> {
+    let obj = repo.odb().read(id).ok()?;
+    if obj.kind != ObjectKind::Tag {
+        return None;
+    }
+    Tag::parse(&obj.data).ok().map(|t| t.object)
+}
+
+/// The objects every ref and `HEAD` point to, whatever their namespace, annotated tags
+/// followed to what they tag: git's unfiltered `load_ref_decorations` (what
+/// `rev-list --simplify-by-decoration` keeps commits for).
+pub fn decorated_by_any_ref(repo: &Repository) -> Result<crate::oid::IdSet, crate::refs::RefError> {
+    let (list, _) = ref_tips(repo)?;
+    let mut out = crate::oid::IdSet::default();
+    for (_, id) in list {
+        let mut cur = id;
+        out.insert(cur);
+        for _ in 0..64 {
+            let Some(next) = peel_tag(repo, &cur) else { break };
+            out.insert(next);
+            cur = next;
+        }
+    }
+    Ok(out)
 }
 
 /// The notes of one notes ref: which blob annotates which object.

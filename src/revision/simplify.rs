@@ -43,6 +43,11 @@ pub struct Simplify {
     /// `--min-parents`/`--merges` when parents are rewritten: commits with fewer parents
     /// are not shown, counted before rewriting.
     pub min_parents: usize,
+    /// `--simplify-by-decoration` (with [`Simplify::simplify_merges`] and parent
+    /// rewriting, as git sets them): the decorated objects. A commit is TREESAME to a
+    /// parent unless it is decorated (or, with paths, changes them), as git's
+    /// `rev_compare_tree` decides; the walk is simplified even without paths.
+    pub decorated: Option<std::sync::Arc<crate::oid::IdSet>>,
 }
 
 impl Simplify {
@@ -120,8 +125,9 @@ impl<'r> Engine<'r> {
     pub fn wanted(options: &WalkOptions) -> bool {
         let s = &options.simplify;
         if options.paths.is_empty() {
-            // Without paths nothing is simplified (git's `prune` is off).
-            s.ancestry() || s.children
+            // Without paths nothing is simplified (git's `prune` is off) but by
+            // decoration.
+            s.ancestry() || s.children || s.decorated.is_some()
         } else {
             !s.is_default() || options.order != Order::Date
         }
@@ -267,9 +273,9 @@ impl<'r> Engine<'r> {
         self.prune() && !self.s.sparse && !self.s.simplify_history() && !self.opts.first_parent
     }
 
-    /// git's `prune`: the walk has paths.
+    /// git's `prune`: the walk has paths, or simplifies by decoration.
     fn prune(&self) -> bool {
-        !self.opts.paths.is_empty()
+        !self.opts.paths.is_empty() || self.s.decorated.is_some()
     }
 
     /// Parses `id` (once): its parents and tree.
@@ -324,8 +330,19 @@ impl<'r> Engine<'r> {
         Ok(())
     }
 
-    /// Whether the paths are the same in `parent` (or the empty tree) and `commit`.
+    /// Whether the paths are the same in `parent` (or the empty tree) and `commit`; by
+    /// decoration (against a parent), a decorated commit differs and, without paths, any
+    /// other is the same (git's `rev_compare_tree`; a root is still compared with the
+    /// empty tree, as `rev_same_tree_as_empty` does).
     fn same(&mut self, parent: Option<ObjectId>, commit: ObjectId) -> Result<bool, WalkError> {
+        if let (Some(_), Some(d)) = (parent, &self.s.decorated) {
+            if d.contains(&commit) {
+                return Ok(false);
+            }
+            if self.opts.paths.is_empty() {
+                return Ok(true);
+            }
+        }
         let new = self.nodes[&commit].commit.tree;
         let old = parent.map(|p| self.nodes[&p].commit.tree);
         let changed = self
