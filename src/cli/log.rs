@@ -33,11 +33,28 @@ struct LogOptions {
 
 /// Runs `log`.
 pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
+    run_as(ctx, false)
+}
+
+/// Runs `show` when it walks (a range, an excluded revision, `-n`, `--do-walk`): git's
+/// `show` is then `log` with a patch by default and combined diffs (`--cc`) for merges.
+pub(super) fn run_show_walk(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
+    run_as(ctx, true)
+}
+
+/// `log` (or, `show`, with `show`'s defaults).
+fn run_as(ctx: &mut Context<'_>, show: bool) -> Result<i32, Fatal> {
     let repo = ctx.repo()?;
     let mut opts = parse_args(&repo, &ctx.args, DiffArgs::from_repo(&repo)?)?;
-    // `--first-parent` implies `--diff-merges=first-parent` (as a default).
+    if show && !opts.diff.no_output && opts.diff.sections.is_empty() {
+        opts.diff.sections = Sections::PATCH;
+    }
+    // `--first-parent` implies `--diff-merges=first-parent` (as a default); `show`
+    // combines merges' diffs otherwise.
     let merge_mode = opts.merges.resolve(if opts.rev.first_parent {
         MergeDiff::FirstParent
+    } else if show {
+        MergeDiff::Dense
     } else {
         MergeDiff::Off
     })?;
@@ -90,6 +107,11 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             left: opts.rev.filter.max_count.take(),
         });
     }
+    if opts.rev.simplify.by_decoration && opts.follow {
+        return Err(Fatal::new(
+            "--follow with --simplify-by-decoration is not supported by oxgit",
+        ));
+    }
     if opts.rev.graph && follow.is_some() {
         // git draws the simplified history with rewritten parents then.
         return Err(Fatal::new(
@@ -113,14 +135,14 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     };
     // Refused with paths, refused when simplified by decoration.
     let paths_given = !opts.diff.options.paths.is_empty() || opts.rev.simplify.without_paths();
-    rev_args::check_simplify(&opts.rev, &simplify, paths_given)?;
+    rev_args::check_simplify(&opts.rev, &simplify, !opts.diff.options.paths.is_empty())?;
     if opts.rev.walk.full_diff
         && paths_given
         && (simplify.rewrite_parents || simplify.simplify_merges)
     {
         // git diffs against the original parents then; the walk keeps only rewritten ones.
         return Err(Fatal::new(
-            "--full-diff with rewritten parents (--graph, --parents, --simplify-merges) and paths is not supported by oxgit",
+            "--full-diff with rewritten parents (--graph, --parents, --simplify-merges) and paths, or with --simplify-by-decoration, is not supported by oxgit",
         ));
     }
     if opts.rev.graph && opts.json {
@@ -165,6 +187,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         ));
     }
     let revisions = rev_args::revisions(&repo, &opts.rev)?;
+    rev_args::check_no_walk(&revisions, paths_given)?;
     let palette = opts.diff.palette()?;
     let color = palette.is_some();
     let (mut formatter, clock) =
@@ -516,9 +539,12 @@ fn line_log(
         || !opts.diff.options.filter.is_empty()
         || opts.diff.options.reverse
         || opts.diff.nul
+        || opts.rev.simplify.parents
+        || opts.rev.simplify.children
+        || opts.rev.simplify.by_decoration
     {
         return Err(Fatal::new(
-            "log -L with --follow, --json, --graph, --boundary, commit filters, --reverse, orders, merge options, a pickaxe, --diff-filter, -R or -z is not supported by oxgit",
+            "log -L with --follow, --json, --graph, --boundary, commit filters, --reverse, orders, merge options, a pickaxe, --diff-filter, -R, -z, --parents, --children or --simplify-by-decoration is not supported by oxgit",
         ));
     }
     let args = super::line_log::parse(repo, &ctx.cwd, &opts.line_ranges)?;

@@ -80,6 +80,12 @@ pub(super) fn check_simplify(
     s: &crate::revision::simplify::Simplify,
     paths: bool,
 ) -> Result<(), Fatal> {
+    if o.simplify.by_decoration && o.first_parent {
+        // git keeps only first parents of the simplified merges (found with --all).
+        return Err(Fatal::new(
+            "--simplify-by-decoration with --first-parent is not supported by oxgit",
+        ));
+    }
     if o.boundary && s.simplify_merges && o.commit_filter_given() {
         // A boundary commit comes out in another place than git's (found by the log
         // proptest with --grep).
@@ -92,6 +98,18 @@ pub(super) fn check_simplify(
         // rewrites to nothing.
         return Err(Fatal::new(
             "--graph --first-parent with paths and --full-history, --simplify-merges, --ancestry-path or -m is not supported by oxgit",
+        ));
+    }
+    Ok(())
+}
+
+/// What oxgit does not do as git does with `--no-walk`: simplify the commits given
+/// (`simplified`: with paths or `--simplify-by-decoration`; git hides those that leave
+/// the paths alone and rewrites the parents of the others).
+pub(super) fn check_no_walk(r: &Revisions, simplified: bool) -> Result<(), Fatal> {
+    if r.no_walk.is_some() && simplified {
+        return Err(Fatal::new(
+            "--no-walk with paths or --simplify-by-decoration is not supported by oxgit",
         ));
     }
     Ok(())
@@ -289,12 +307,6 @@ impl FilterArgs {
 }
 
 impl RevArgs {
-    /// Whether a commit filter, count or order option was given (`show` takes none).
-    pub fn filter_given(&self) -> bool {
-        let f = &self.filter;
-        self.commit_filter_given() || f.skip > 0 || f.reverse || f.max_count.is_some()
-    }
-
     /// Whether a commit filter (`--author`, `--grep`, `--since`, `--merges`...) was
     /// given.
     pub fn commit_filter_given(&self) -> bool {
@@ -955,6 +967,26 @@ impl Selector {
             return Ok(Some(c));
         }
         self.next_boundary(repo)
+    }
+
+    /// Whether commit `c`, given but not walked (`show`'s commits), is shown: it passes
+    /// the filter and `--since`, and is not one `--skip` still skips (the count goes on
+    /// from commit to commit, as git's does).
+    pub fn pick(
+        &mut self,
+        repo: &Repository,
+        notes: Option<&crate::pretty::Notes>,
+        c: &WalkedCommit,
+    ) -> Result<bool, Fatal> {
+        if self.filter.max_age.is_some_and(|t| c.commit_time < t) || !self.matches(repo, notes, c)? {
+            return Ok(false);
+        }
+        if self.to_skip > 0 {
+            self.to_skip -= 1;
+            return Ok(false);
+        }
+        self.shown += 1;
+        Ok(true)
     }
 
     /// Whether `c` passes the filter (`--author`, `--grep`, `--no-merges`...).

@@ -124,7 +124,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     };
     // Refused with paths, refused when simplified by decoration.
     let simplified = !paths.is_empty() || o.rev.simplify.without_paths();
-    rev_args::check_simplify(&o.rev, &simplify, simplified)?;
+    rev_args::check_simplify(&o.rev, &simplify, !paths.is_empty())?;
     super::walk_opts::refuse(&o.rev, simplified)?;
     if o.rev.walk.needs_sides() && o.objects {
         return Err(Fatal::new(
@@ -132,6 +132,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         ));
     }
     let revisions = rev_args::revisions(&repo, &o.rev)?;
+    rev_args::check_no_walk(&revisions, simplified)?;
     let pretty = &o.rev.pretty;
     let verbose = pretty.oneline || pretty.format.is_some();
     let (mut formatter, clock) =

@@ -32,12 +32,22 @@ struct Show<'r> {
     commits: crate::oid::IdSet,
     /// `--check` found whitespace errors (the status is then 2).
     ws_errors: bool,
+    /// The commit filters and `--skip`.
+    selector: rev_args::Selector,
+    /// `--parents`: on the header line (`--children` adds none, nothing is walked).
+    parents: bool,
+    /// `--first-parent`: only first parents decide whether a commit changes the paths.
+    first_parent: bool,
 }
 
-/// Runs `show`.
+/// Runs `show`: each object named, a commit as `log --no-walk` shows it; when the
+/// revisions walk (a range or excluded revision, `-n`, `--do-walk`), `log` with
+/// `show`'s defaults.
 pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let repo = ctx.repo()?;
     let mut rev = RevArgs::default();
+    // git's show starts with `--no-walk` on (an excluded revision or `-n` turns it off).
+    rev.revs.push("--no-walk".to_string());
     let mut diff = DiffArgs::from_repo(&repo)?;
     let mut paths = Vec::new();
     let mut merges = MergeArgs::default();
@@ -46,6 +56,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     while i < args.len() {
         let a = args[i].as_str();
         if super::merges::parse(&mut merges, &repo, args, &mut i)?
+            || super::walk_opts::parse(&mut rev, args, &mut i, true)?
             || rev_args::parse_option(&mut rev, args, &mut i)?
             || super::diff_flags::parse_flag(&mut diff, args, &mut i)?
         {
@@ -71,15 +82,16 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     diff.finish(&repo)?;
     let split = rev_args::split_paths(&repo, &ctx.cwd, &mut rev, false)?;
     paths.splice(0..0, split);
-    if rev.revs.iter().any(|r| {
-        r.starts_with('^')
-            || r.contains("..")
-            || r == "--not"
-            || crate::refs::list::is_ref_listing(r)
-    }) {
-        return Err(Fatal::new(
-            "show: revision ranges and ref listings are not supported by oxgit",
-        ));
+    if rev
+        .revs
+        .iter()
+        .all(|r| super::walk_opts::is_pseudo_revision(r))
+    {
+        rev.revs.push("HEAD".to_string());
+        rev.default_head = true;
+    }
+    if rev_args::revisions(&repo, &rev)?.no_walk.is_none() {
+        return super::log::run_show_walk(ctx);
     }
     // git's show: `--cc` unless told otherwise; `--first-parent` implies
     // `--diff-merges=first-parent`.
@@ -95,14 +107,23 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         // git shows the parents of the commits as boundary commits too.
         return Err(Fatal::new("show --boundary is not supported by oxgit"));
     }
-    if rev.filter_given() {
+    let w = &rev.walk;
+    let s = &rev.simplify;
+    if w.needs_sides()
+        || w.source
+        || w.full_diff
+        || w.author_date_order
+        || s.full_history
+        || s.sparse
+        || s.simplify_merges
+        || s.ancestry_path
+        || !s.ancestry_commits.is_empty()
+        || s.show_pulls
+        || (s.parents && !paths.is_empty())
+    {
         return Err(Fatal::new(
-            "show: commit filters and counts are not supported by oxgit",
+            "show: walk and history simplification options without a range are not supported by oxgit",
         ));
-    }
-    if rev.revs.is_empty() {
-        rev.revs.push("HEAD".to_string());
-        rev.default_head = true;
     }
     diff.options.paths = super::pathspec_items(&repo, &ctx.cwd, &paths)?;
     let sections = if diff.no_output {
@@ -115,9 +136,11 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     } else {
         diff.sections
     };
-    let (mut formatter, _) =
+    let (mut formatter, clock) =
         rev_args::build_formatter(&repo, &rev.pretty, Porcelain::Log, diff.palette()?)?;
     formatter.set_nul_terminated(diff.nul);
+    let mailmap = rev_args::filter_mailmap(&repo, &rev.pretty, Porcelain::Log);
+    let filter = rev_args::build_filter(&repo, &rev.filter, &clock, mailmap)?;
     let mut show = Show {
         repo: &repo,
         formatter,
@@ -128,8 +151,29 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         shown_one: false,
         commits: Default::default(),
         ws_errors: false,
+        selector: rev_args::Selector::new(filter, &rev.filter),
+        parents: rev.simplify.parents,
+        first_parent: rev.first_parent,
     };
+    // The objects in the order given, ref listings expanded (git's pending objects).
+    let mut excludes: Vec<String> = Vec::new();
     for name in &rev.revs {
+        if let Some(x) = name.strip_prefix("--exclude=") {
+            excludes.push(x.to_string());
+            continue;
+        }
+        if super::walk_opts::is_pseudo_revision(name) {
+            continue;
+        }
+        let listed = crate::revision::range::list_refs(&repo, name, &excludes)
+            .map_err(|e| Fatal::new(e.to_string()))?;
+        if let Some(listed) = listed {
+            excludes.clear();
+            for (ref_name, id) in listed {
+                show.object(id, &ref_name, ctx.out)?;
+            }
+            continue;
+        }
         let id = crate::revision::resolve(&repo, name)
             .map_err(|_| super::rev_args::unknown_revision(&repo, &rev, name))?;
         show.object(id, name, ctx.out)?;
@@ -231,8 +275,25 @@ impl Show<'_> {
             return Ok(());
         }
         let c = WalkedCommit::read(self.repo, id).map_err(|e| Fatal::new(e.to_string()))?;
+        let paths = &self.diff.options.paths;
+        // With paths, a commit that leaves them as a parent had them is not shown.
+        if !paths.is_empty()
+            && crate::revision::walk::is_treesame(self.repo, &c, paths, self.first_parent)
+                .map_err(|e| Fatal::new(e.to_string()))?
+        {
+            return Ok(());
+        }
+        if !self
+            .selector
+            .pick(self.repo, self.formatter.notes(), &c)?
+        {
+            return Ok(());
+        }
         let merge = c.parents.len() > 1;
         let mut info = CommitInfo::new(c.id, c.tree, &c.parents, &c.data);
+        if self.parents {
+            info.relatives = &c.parents;
+        }
         // With a pickaxe or `--diff-filter`, a commit whose diff keeps no file pair is
         // not shown.
         let hide_empty =

@@ -169,12 +169,12 @@ pub(super) fn refuse(o: &RevArgs, paths: bool) -> Result<(), Fatal> {
     let w = &o.walk;
     if paths && (w.needs_sides() || w.source) {
         return Err(Fatal::new(
-            "--left-right, --left-only, --right-only, --cherry-pick, --cherry-mark, --cherry and --source with paths are not supported by oxgit",
+            "--left-right, --left-only, --right-only, --cherry-pick, --cherry-mark, --cherry and --source with paths or --simplify-by-decoration are not supported by oxgit",
         ));
     }
     if w.author_date_order && (paths || o.boundary) {
         return Err(Fatal::new(
-            "--author-date-order with paths or --boundary is not supported by oxgit",
+            "--author-date-order with paths, --simplify-by-decoration or --boundary is not supported by oxgit",
         ));
     }
     Ok(())

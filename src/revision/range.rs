@@ -154,31 +154,9 @@ pub fn parse_revisions<S: AsRef<str>>(
             excludes.push(pattern.to_string());
             continue;
         }
-        if let Some((pattern, prefix)) = crate::refs::list::ref_listing(arg) {
-            let refs = crate::refs::Refs::new(repo);
-            let mut listed = refs.listed()?;
-            if arg == "--all" {
-                listed.extend(refs.listed_head()?);
-            }
-            for r in listed {
-                if r.broken
-                    || (r.name != "HEAD" && !r.name.starts_with(prefix))
-                    || pattern
-                        .as_deref()
-                        .is_some_and(|p| !crate::diff::wildmatch(p.as_bytes(), r.name.as_bytes()))
-                {
-                    continue;
-                }
-                // git names (and excludes) refs of `--branches`, `--tags` and
-                // `--remotes` without their prefix.
-                let name = r.name.strip_prefix(prefix).unwrap_or(&r.name);
-                if excludes
-                    .iter()
-                    .any(|x| crate::diff::wildmatch(x.as_bytes(), name.as_bytes()))
-                {
-                    continue;
-                }
-                out.add(repo, r.id, &[], not, name)?;
+        if let Some(listed) = list_refs(repo, arg, &excludes)? {
+            for (name, id) in listed {
+                out.add(repo, id, &[], not, &name)?;
             }
             excludes.clear();
             continue;
@@ -226,6 +204,48 @@ pub fn parse_revisions<S: AsRef<str>>(
         }
     }
     Ok(out)
+}
+
+/// The refs a ref listing (`--all`, `--branches[=<glob>]`, `--tags`, `--remotes`,
+/// `--glob=`) names, in git's order, as `(name, id)`: `--all` adds `HEAD` last; refs of
+/// `--branches`, `--tags` and `--remotes` are named without their prefix, and those
+/// whose name matches one of `excludes` (`--exclude=<glob>`) are left out. `None`:
+/// `arg` is no listing.
+pub fn list_refs(
+    repo: &Repository,
+    arg: &str,
+    excludes: &[String],
+) -> Result<Option<Vec<(String, ObjectId)>>, RangeError> {
+    let Some((pattern, prefix)) = crate::refs::list::ref_listing(arg) else {
+        return Ok(None);
+    };
+    let refs = crate::refs::Refs::new(repo);
+    let mut listed = refs.listed()?;
+    if arg == "--all" {
+        listed.extend(refs.listed_head()?);
+    }
+    let mut out = Vec::new();
+    for r in listed {
+        if r.broken
+            || (r.name != "HEAD" && !r.name.starts_with(prefix))
+            || pattern
+                .as_deref()
+                .is_some_and(|p| !crate::diff::wildmatch(p.as_bytes(), r.name.as_bytes()))
+        {
+            continue;
+        }
+        // git names (and excludes) refs of `--branches`, `--tags` and `--remotes`
+        // without their prefix.
+        let name = r.name.strip_prefix(prefix).unwrap_or(&r.name);
+        if excludes
+            .iter()
+            .any(|x| crate::diff::wildmatch(x.as_bytes(), name.as_bytes()))
+        {
+            continue;
+        }
+        out.push((name.to_string(), r.id));
+    }
+    Ok(Some(out))
 }
 
 /// The name git gives an end of a range (`HEAD` for an empty one).

@@ -317,6 +317,37 @@ fn simplify(
     Ok(Simplified::Changed)
 }
 
+/// Whether `commit` leaves `paths` as one of its parents has them (a root: has none of
+/// them): git's `TREESAME` under the default simplification, which hides a commit that
+/// is given but not walked (`show <commit> -- <path>`). `first_parent`: only the first
+/// parent counts.
+pub fn is_treesame(
+    repo: &Repository,
+    commit: &WalkedCommit,
+    paths: &[Vec<u8>],
+    first_parent: bool,
+) -> Result<bool, WalkError> {
+    let mut tree_diff = crate::diff::TreeDiff::new(
+        repo.odb(),
+        crate::diff::TreeDiffOptions {
+            pathspec: crate::diff::Pathspec::new(paths.iter().cloned()),
+            ..Default::default()
+        },
+    );
+    let n = if first_parent {
+        commit.parents.len().min(1)
+    } else {
+        commit.parents.len()
+    };
+    let follow: Vec<usize> = (0..n).collect();
+    let mut parent_tree = |id: ObjectId| WalkedCommit::read(repo, id).map(|c| c.tree);
+    let graph = usable_commit_graph(repo);
+    Ok(!matches!(
+        simplify(graph, commit, &follow, &mut tree_diff, paths, &mut parent_tree)?,
+        Simplified::Changed
+    ))
+}
+
 /// The commits listed in the repository's `shallow` file: git treats them as having no
 /// parents (their history was not fetched). Empty when the file is absent or unreadable;
 /// lines that are not object ids are skipped.
