@@ -187,7 +187,12 @@ fn run_as(ctx: &mut Context<'_>, show: bool) -> Result<i32, Fatal> {
         ));
     }
     let revisions = rev_args::revisions(&repo, &opts.rev)?;
-    rev_args::check_no_walk(&revisions, paths_given)?;
+    rev_args::check_walk(
+        &revisions,
+        &opts.rev,
+        !opts.diff.options.paths.is_empty(),
+        paths_given,
+    )?;
     let palette = opts.diff.palette()?;
     let color = palette.is_some();
     let (mut formatter, clock) =
@@ -269,7 +274,12 @@ fn run_as(ctx: &mut Context<'_>, show: bool) -> Result<i32, Fatal> {
         && super::walk_opts::sources_in_walk_order(&repo, &request, &opts.rev, &mut sources)?;
     let mut history = History::new(&repo, &request).map_err(super::diff::fatal)?;
     // `--children`: each commit's children in the walk.
-    let children = history.children();
+    // (None with `--no-walk`: git lists children only of walked commits.)
+    let children = if no_walk {
+        Default::default()
+    } else {
+        history.children()
+    };
     // `--full-diff`: the paths limit the walk, the diffs are whole.
     let full_diff_history = if opts.rev.walk.full_diff && !opts.diff.options.paths.is_empty() {
         let mut r = request.clone();

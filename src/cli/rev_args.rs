@@ -103,13 +103,30 @@ pub(super) fn check_simplify(
     Ok(())
 }
 
-/// What oxgit does not do as git does with `--no-walk`: simplify the commits given
-/// (`simplified`: with paths or `--simplify-by-decoration`; git hides those that leave
-/// the paths alone and rewrites the parents of the others).
-pub(super) fn check_no_walk(r: &Revisions, simplified: bool) -> Result<(), Fatal> {
+/// What oxgit does not do as git does with the revisions `r` of `o` (`paths`: the walk
+/// has paths; `simplified`: paths or `--simplify-by-decoration`): `--no-walk` (git
+/// simplifies the commits given, hiding those that leave the paths alone and rewriting
+/// the parents of the others), and `--first-parent` with paths, rewritten parents and
+/// several commits to walk from (git rewrites later parents reached from another one).
+pub(super) fn check_walk(
+    r: &Revisions,
+    o: &RevArgs,
+    paths: bool,
+    simplified: bool,
+) -> Result<(), Fatal> {
     if r.no_walk.is_some() && simplified {
         return Err(Fatal::new(
             "--no-walk with paths or --simplify-by-decoration is not supported by oxgit",
+        ));
+    }
+    let s = &o.simplify;
+    if o.first_parent
+        && paths
+        && (o.graph || s.parents || s.children)
+        && r.included().nth(1).is_some()
+    {
+        return Err(Fatal::new(
+            "--first-parent with paths, --parents, --children or --graph and several commits to start from is not supported by oxgit",
         ));
     }
     Ok(())

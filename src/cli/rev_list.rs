@@ -132,7 +132,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         ));
     }
     let revisions = rev_args::revisions(&repo, &o.rev)?;
-    rev_args::check_no_walk(&revisions, simplified)?;
+    rev_args::check_walk(&revisions, &o.rev, !paths.is_empty(), simplified)?;
     let pretty = &o.rev.pretty;
     let verbose = pretty.oneline || pretty.format.is_some();
     let (mut formatter, clock) =
@@ -156,7 +156,12 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     request.min_age = filter.min_age;
     request.commit_data = (verbose && formatter.spec().needs_commit_text()) || filter.needs_text();
     let mut history = History::new(&repo, &request).map_err(super::diff::fatal)?;
-    let children = history.children();
+    // (None with `--no-walk`: git lists children only of walked commits.)
+    let children = if no_walk {
+        Default::default()
+    } else {
+        history.children()
+    };
     let (ahead, marks) = super::walk_opts::read_ahead(
         &repo,
         &o.rev,
