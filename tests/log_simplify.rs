@@ -254,7 +254,12 @@ fn unsupported_combinations_are_refused() {
             "--",
             "foo",
         ][..],
-        &["rev-list", "--simplify-by-decoration", "--first-parent", "HEAD"],
+        &[
+            "rev-list",
+            "--simplify-by-decoration",
+            "--first-parent",
+            "HEAD",
+        ],
         &["log", "--no-walk", "HEAD", "--", "foo"],
     ] {
         let out = run(

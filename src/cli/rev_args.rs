@@ -995,7 +995,9 @@ impl Selector {
         notes: Option<&crate::pretty::Notes>,
         c: &WalkedCommit,
     ) -> Result<bool, Fatal> {
-        if self.filter.max_age.is_some_and(|t| c.commit_time < t) || !self.matches(repo, notes, c)? {
+        if self.filter.max_age.is_some_and(|t| c.commit_time < t)
+            || !self.matches(repo, notes, c)?
+        {
             return Ok(false);
         }
         if self.to_skip > 0 {

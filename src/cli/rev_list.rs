@@ -110,15 +110,14 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         ));
     }
     let paths = super::pathspec_items(&repo, &ctx.cwd, &o.paths)?;
-    let Some(simplify) =
-        rev_args::simplify_request(
-            &repo,
-            &mut o.rev,
-            !paths.is_empty(),
-            false,
-            false,
-            Porcelain::RevList,
-        )?
+    let Some(simplify) = rev_args::simplify_request(
+        &repo,
+        &mut o.rev,
+        !paths.is_empty(),
+        false,
+        false,
+        Porcelain::RevList,
+    )?
     else {
         return Ok(128);
     };

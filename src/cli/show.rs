@@ -283,10 +283,7 @@ impl Show<'_> {
         {
             return Ok(());
         }
-        if !self
-            .selector
-            .pick(self.repo, self.formatter.notes(), &c)?
-        {
+        if !self.selector.pick(self.repo, self.formatter.notes(), &c)? {
             return Ok(());
         }
         let merge = c.parents.len() > 1;

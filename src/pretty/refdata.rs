@@ -141,7 +141,9 @@ impl Decorations {
     /// branches, tags, `refs/stash`, replacements).
     pub fn load(repo: &Repository) -> Result<Decorations, crate::refs::RefError> {
         let (list, head_target) = ref_tips(repo)?;
-        Ok(Decorations::from_refs(list, head_target, |id| peel_tag(repo, id)))
+        Ok(Decorations::from_refs(list, head_target, |id| {
+            peel_tag(repo, id)
+        }))
     }
 
     /// The decorated objects (those [`Decorations::of`] names refs for).
@@ -271,7 +273,9 @@ pub fn decorated_by_any_ref(repo: &Repository) -> Result<crate::oid::IdSet, crat
         let mut cur = id;
         out.insert(cur);
         for _ in 0..64 {
-            let Some(next) = peel_tag(repo, &cur) else { break };
+            let Some(next) = peel_tag(repo, &cur) else {
+                break;
+            };
             out.insert(next);
             cur = next;
         }

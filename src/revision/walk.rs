@@ -343,7 +343,14 @@ pub fn is_treesame(
     let mut parent_tree = |id: ObjectId| WalkedCommit::read(repo, id).map(|c| c.tree);
     let graph = usable_commit_graph(repo);
     Ok(!matches!(
-        simplify(graph, commit, &follow, &mut tree_diff, paths, &mut parent_tree)?,
+        simplify(
+            graph,
+            commit,
+            &follow,
+            &mut tree_diff,
+            paths,
+            &mut parent_tree
+        )?,
         Simplified::Changed
     ))
 }
