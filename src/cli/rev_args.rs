@@ -120,6 +120,12 @@ pub(super) fn check_walk(
         ));
     }
     let s = &o.simplify;
+    if o.boundary && paths && o.filter.max_count.is_some() && (s.parents || s.children) {
+        // git lists a boundary commit it has simplified with the parents left then.
+        return Err(Fatal::new(
+            "--boundary with -n, paths and --parents or --children is not supported by oxgit",
+        ));
+    }
     if o.first_parent
         && paths
         && (o.graph || s.parents || s.children)
