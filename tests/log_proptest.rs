@@ -210,15 +210,6 @@ proptest! {
             simplify
         };
         args.extend_from_slice(SIMPLIFY[simplify]);
-        // oxgit refuses --boundary with -n, paths and --parents or --children.
-        let counted = filters
-            .iter()
-            .any(|&f| FILTERS[f][0].starts_with("-n") || FILTERS[f][0].starts_with("--max-count") || FILTERS[f] == ["-3"]);
-        let shape = if ORDERS[order].contains(&"--boundary") && counted && !PATHS[paths].is_empty() {
-            0
-        } else {
-            shape
-        };
         args.extend_from_slice(SHAPES[shape]);
         args.extend_from_slice(REVS[revs]);
         args.extend_from_slice(PATHS[paths]);

@@ -146,8 +146,49 @@ fn log_parents_with_walk_options_match_git() {
         &["log", "--parents", "--grep=o", "--oneline", "--all"],
         &["rev-list", "--children", "--no-walk", "v1", "v2", "side"],
         &["rev-list", "--parents", "--all", "--", "d"],
+        // --children limits the walk: --left-only then keeps only the left side.
+        &["log", "--left-only", "--children", "--branches"],
+        &["rev-list", "--right-only", "--children", "--all"],
+        &["rev-list", "--left-only", "--simplify-merges", "--all"],
     ] {
         assert_same(&dir, args);
+    }
+}
+
+/// Boundary commits are listed with the parents simplification left them (a merge the
+/// paths leave as one parent had them keeps only that one), not rewritten past `-n`.
+#[test]
+fn boundary_parents_match_git() {
+    let random = fixture("log-random");
+    for (dir, path) in [
+        (random.as_path(), "src"),
+        (random.as_path(), "lib"),
+        (random.as_path(), "docs"),
+    ] {
+        for revs in [&["topic..main"][..], &["main...topic"], &["--all"]] {
+            for mode in [
+                &[][..],
+                &["--parents"],
+                &["--children"],
+                &["--format=%h %p"],
+                &["--full-history", "--parents"],
+                &["--show-pulls", "--parents"],
+                &["--simplify-merges", "--parents"],
+                &["--graph", "--oneline"],
+            ] {
+                for count in [&[][..], &["-n", "3"]] {
+                    let mut args = vec!["log", "--oneline", "--boundary"];
+                    args.extend_from_slice(mode);
+                    args.extend_from_slice(count);
+                    args.extend_from_slice(revs);
+                    args.extend_from_slice(&["--", path]);
+                    assert_same(dir, &args);
+                    args[0] = "rev-list";
+                    args.remove(1);
+                    assert_same(dir, &args);
+                }
+            }
+        }
     }
 }
 

@@ -66,6 +66,11 @@ pub(super) struct SimplifyArgs {
 }
 
 impl SimplifyArgs {
+    /// `--ancestry-path`, with or without commits.
+    pub fn ancestry(&self) -> bool {
+        self.ancestry_path || !self.ancestry_commits.is_empty()
+    }
+
     /// Whether the walk is simplified even without paths (`--simplify-by-decoration`):
     /// what oxgit refuses with paths it refuses then too.
     pub fn without_paths(&self) -> bool {
@@ -120,12 +125,6 @@ pub(super) fn check_walk(
         ));
     }
     let s = &o.simplify;
-    if o.boundary && paths && o.filter.max_count.is_some() && (s.parents || s.children) {
-        // git lists a boundary commit it has simplified with the parents left then.
-        return Err(Fatal::new(
-            "--boundary with -n, paths and --parents or --children is not supported by oxgit",
-        ));
-    }
     if o.first_parent
         && paths
         && (o.graph || s.parents || s.children)
@@ -862,13 +861,18 @@ impl Boundary {
 
     /// git's `create_boundary_commit_list`: the marked commits not shown, newest mark
     /// first, topologically sorted.
-    fn compute(&mut self, repo: &Repository) -> Result<(), Fatal> {
+    fn compute(&mut self, repo: &Repository, history: &History<'_>) -> Result<(), Fatal> {
         let mut list = Vec::new();
         for id in self.marked.iter().rev() {
             if self.shown.contains(id) || !self.ids.insert(*id) {
                 continue;
             }
-            list.push(WalkedCommit::read(repo, *id).map_err(|e| Fatal::new(e.to_string()))?);
+            let mut c = WalkedCommit::read(repo, *id).map_err(|e| Fatal::new(e.to_string()))?;
+            // git shows them with the parents its walk left them.
+            if let Some(p) = history.current_parents(id) {
+                c.parents = p;
+            }
+            list.push(c);
         }
         let sorted = crate::revision::walk::topo_sort(list, self.order, false);
         self.list = Some(sorted.into());
@@ -937,12 +941,16 @@ impl Selector {
     }
 
     /// With `--boundary`, the next boundary commit once the others are shown.
-    fn next_boundary(&mut self, repo: &Repository) -> Result<Option<WalkedCommit>, Fatal> {
+    fn next_boundary(
+        &mut self,
+        repo: &Repository,
+        history: &History<'_>,
+    ) -> Result<Option<WalkedCommit>, Fatal> {
         let Some(b) = self.boundary.as_mut() else {
             return Ok(None);
         };
         if b.list.is_none() {
-            b.compute(repo)?;
+            b.compute(repo, history)?;
         }
         let c = b.list.as_mut().and_then(|l| l.pop_front());
         if let Some(c) = &c {
@@ -989,7 +997,7 @@ impl Selector {
             }
             return Ok(Some(c));
         }
-        self.next_boundary(repo)
+        self.next_boundary(repo, history)
     }
 
     /// Whether commit `c`, given but not walked (`show`'s commits), is shown: it passes

@@ -404,7 +404,16 @@ pub(super) fn sources_in_walk_order(
 fn limited(repo: &Repository, o: &RevArgs, excluded: bool) -> bool {
     let topo = o.order != crate::revision::walk::Order::Date;
     let generations = crate::revision::walk::usable_commit_graph(repo).is_some();
-    o.walk.cherry_pick || o.walk.cherry_mark || (topo && !generations) || (!topo && excluded)
+    let s = &o.simplify;
+    // git's --children, --simplify-merges (--simplify-by-decoration) and
+    // --ancestry-path limit the walk too.
+    o.walk.cherry_pick
+        || o.walk.cherry_mark
+        || s.children
+        || s.simplify_merges
+        || s.ancestry()
+        || (topo && !generations)
+        || (!topo && excluded)
 }
 
 /// `--author-date-order`: the walk's commits (in date order) sorted as git's

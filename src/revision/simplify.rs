@@ -117,6 +117,9 @@ pub struct Engine<'r> {
     simplified: IdMap<ObjectId>,
     /// git's per-pathspec TREESAME decoration is kept (`revs->treesame.name`).
     keep_treesame: bool,
+    /// The parents of commits given with rewritten parents, as they were before (what
+    /// git still has for a commit it never reached, past `-n`).
+    before_rewrite: IdMap<Vec<ObjectId>>,
 }
 
 impl<'r> Engine<'r> {
@@ -172,6 +175,7 @@ impl<'r> Engine<'r> {
             children: IdMap::default(),
             simplified: IdMap::default(),
             keep_treesame: false,
+            before_rewrite: IdMap::default(),
         };
         let can_increase = e.limiting_can_increase_treesame();
         e.keep_treesame = e.s.simplify_merges || (limited && can_increase);
@@ -244,6 +248,15 @@ impl<'r> Engine<'r> {
     /// order: the last listed first).
     pub fn children(&self) -> &IdMap<Vec<ObjectId>> {
         &self.children
+    }
+
+    /// The parents of `id` as simplification left them, before any rewriting for
+    /// showing it (`None`: not read).
+    pub fn current_parents(&self, id: &ObjectId) -> Option<Vec<ObjectId>> {
+        if let Some(p) = self.before_rewrite.get(id) {
+            return Some(p.clone());
+        }
+        self.nodes.get(id).map(|n| n.commit.parents.clone())
     }
 
     fn flag(&self, id: ObjectId) -> u16 {
@@ -952,7 +965,11 @@ impl<'r> Engine<'r> {
                 continue;
             }
             if self.prune() && !self.s.sparse && self.s.want_ancestry() {
+                let before = self.parents(id);
                 self.rewrite_parents(id)?;
+                if self.parents(id) != before {
+                    self.before_rewrite.insert(id, before);
+                }
             }
             let n = &self.nodes[&id];
             return Ok(Some((n.commit.clone(), n.from_graph)));

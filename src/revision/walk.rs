@@ -484,6 +484,9 @@ pub struct Walk<'r> {
     /// Walks with paths and simplification options (or orders) the plain walk does not
     /// do: git's full simplification machinery.
     engine: Option<Box<super::simplify::Engine<'r>>>,
+    /// With paths: the merges hidden because a parent had the paths as they have them,
+    /// with that parent, the only one git leaves them.
+    reduced: crate::oid::IdMap<ObjectId>,
 }
 
 impl<'r> Walk<'r> {
@@ -528,6 +531,7 @@ impl<'r> Walk<'r> {
             sorted: None,
             bottoms: IdSet::default(),
             engine: None,
+            reduced: Default::default(),
         };
         if super::simplify::Engine::wanted(options) {
             w.engine = Some(Box::new(super::simplify::Engine::new(repo, tips, options)?));
@@ -658,6 +662,9 @@ impl<'r> Walk<'r> {
                 }
                 Simplified::Changed => {}
                 Simplified::SameAsParent(i) => {
+                    if commit.parents.len() > 1 {
+                        self.reduced.insert(commit.id, commit.parents[i]);
+                    }
                     follow = vec![i];
                     show = false;
                 }
@@ -829,6 +836,17 @@ impl<'r> Walk<'r> {
 }
 
 impl Walk<'_> {
+    /// The parents of `id` as the walk has left them, if it changed them: history
+    /// simplification cuts a merge that has the paths as one parent has them down to
+    /// that parent (and the simplification engine rewrites them), which git shows for
+    /// commits it lists without having shown them (`--boundary`).
+    pub fn current_parents(&self, id: &ObjectId) -> Option<Vec<ObjectId>> {
+        match &self.engine {
+            Some(e) => e.current_parents(id),
+            None => self.reduced.get(id).map(|p| vec![*p]),
+        }
+    }
+
     /// `--children`: each commit's children in the walk (only with
     /// [`super::simplify::Simplify::children`]; empty otherwise).
     pub fn children(&self) -> crate::oid::IdMap<Vec<ObjectId>> {
