@@ -1002,7 +1002,7 @@ impl Selector {
 
     /// Whether commit `c`, given but not walked (`show`'s commits), is shown: it passes
     /// the filter and `--since`, and is not one `--skip` still skips (the count goes on
-    /// from commit to commit, as git's does).
+    /// from commit to commit, as git's does; `-n` is the caller's).
     pub fn pick(
         &mut self,
         repo: &Repository,

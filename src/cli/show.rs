@@ -38,6 +38,10 @@ struct Show<'r> {
     parents: bool,
     /// `--first-parent`: only first parents decide whether a commit changes the paths.
     first_parent: bool,
+    /// `-n` (with `--no-walk` after it): what is left of git's `max_count`, which each
+    /// commit given takes one from, and a shown one two (git asks its walk for a commit
+    /// once more).
+    left: Option<usize>,
 }
 
 /// Runs `show`: each object named, a commit as `log --no-walk` shows it; when the
@@ -154,6 +158,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         selector: rev_args::Selector::new(filter, &rev.filter),
         parents: rev.simplify.parents,
         first_parent: rev.first_parent,
+        left: rev.filter.max_count,
     };
     // The objects in the order given, ref listings expanded (git's pending objects).
     let mut excludes: Vec<String> = Vec::new();
@@ -271,21 +276,15 @@ impl Show<'_> {
 
     /// A commit as `log -1` with the diff shows it.
     fn commit(&mut self, id: ObjectId, out: &mut dyn Write) -> Result<(), Fatal> {
-        if !self.commits.insert(id) {
+        if self.left == Some(0) {
             return Ok(());
         }
-        let c = WalkedCommit::read(self.repo, id).map_err(|e| Fatal::new(e.to_string()))?;
-        let paths = &self.diff.options.paths;
-        // With paths, a commit that leaves them as a parent had them is not shown.
-        if !paths.is_empty()
-            && crate::revision::walk::is_treesame(self.repo, &c, paths, self.first_parent)
-                .map_err(|e| Fatal::new(e.to_string()))?
-        {
+        let shown = self.picked(id)?;
+        take_one(&mut self.left);
+        let Some(c) = shown else {
             return Ok(());
-        }
-        if !self.selector.pick(self.repo, self.formatter.notes(), &c)? {
-            return Ok(());
-        }
+        };
+        take_one(&mut self.left);
         let merge = c.parents.len() > 1;
         let mut info = CommitInfo::new(c.id, c.tree, &c.parents, &c.data);
         if self.parents {
@@ -360,6 +359,25 @@ impl Show<'_> {
         Ok(())
     }
 
+    /// Commit `id` if it is shown: not shown yet (git shows each once), changing the
+    /// paths (with paths), passing the filters and not skipped.
+    fn picked(&mut self, id: ObjectId) -> Result<Option<WalkedCommit>, Fatal> {
+        if !self.commits.insert(id) {
+            return Ok(None);
+        }
+        let c = WalkedCommit::read(self.repo, id).map_err(|e| Fatal::new(e.to_string()))?;
+        let paths = &self.diff.options.paths;
+        // With paths, a commit that leaves them as a parent had them is not shown.
+        if !paths.is_empty()
+            && crate::revision::walk::is_treesame(self.repo, &c, paths, self.first_parent)
+                .map_err(|e| Fatal::new(e.to_string()))?
+        {
+            return Ok(None);
+        }
+        let picked = self.selector.pick(self.repo, self.formatter.notes(), &c)?;
+        Ok(picked.then_some(c))
+    }
+
     /// What commit `id` changed against its first parent: the text of the sections and
     /// the outcome.
     fn commit_diff(&mut self, id: ObjectId) -> Result<(Vec<u8>, crate::api::Outcome), Fatal> {
@@ -375,5 +393,12 @@ impl Show<'_> {
         let mut sink = GitText::new(self.repo, self.sections, style, Vec::new());
         let outcome = differ.run(&mut sink).map_err(super::diff::fatal)?;
         Ok((sink.into_inner(), outcome))
+    }
+}
+
+/// Takes one from `-n`'s count, if any is left.
+fn take_one(left: &mut Option<usize>) {
+    if let Some(n) = left.as_mut() {
+        *n = n.saturating_sub(1);
     }
 }
