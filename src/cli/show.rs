@@ -2,7 +2,10 @@
 //! (the format and diff flags are `log`'s: `cli::rev_args`, `cli::diff_flags`), an
 //! annotated tag as its header and message followed by the object it tags, a tree as a
 //! listing, a blob as its bytes. A merge's diff is combined (`--cc`) unless `-m`, `-c`,
-//! `--first-parent` or `--diff-merges` say otherwise.
+//! `--first-parent` or `--diff-merges` say otherwise. Ref listings (`--all`...) name
+//! objects too; commit filters, `--skip`, `-n` (after `--no-walk`) and paths pick the
+//! commits shown. As in git, a range, an excluded revision, `-n` or `--do-walk` make it
+//! walk: it is then `log` with these defaults (`log::run_show_walk`).
 
 use super::diff_flags::DiffArgs;
 use super::merges::{MergeArgs, MergeDiff};

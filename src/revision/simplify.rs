@@ -2,7 +2,8 @@
 //! `TREESAME` rules of `try_to_simplify_commit` (default, `--full-history`, `--sparse`,
 //! `--show-pulls`), parent rewriting (`--parents`, `--graph`: a parent that is not shown
 //! is replaced by its nearest shown ancestors), `--simplify-merges`, `--ancestry-path`,
-//! topological orders over the simplified history, and `--children`.
+//! topological orders over the simplified history, `--children`, and
+//! `--simplify-by-decoration` (TREESAME decided by decoration, with or without paths).
 //!
 //! [`Engine`] keeps git's per-commit flags and the parent lists git edits in place, and
 //! follows git's two modes: a *limited* walk (`limit_list`: everything first, with
