@@ -280,6 +280,22 @@ fn simplify_by_decoration_matches_git() {
                 "--oneline",
             ],
             &["log", "--simplify-by-decoration", "--format=raw", "-n", "3"],
+            // rev-list decorates with every ref (refs/notes, refs/custom), log with
+            // git's default namespaces.
+            &["rev-list", "--format=%h%d", "--all"],
+            &["rev-list", "--format=%h %D", "--all"],
+            &[
+                "rev-list",
+                "--format=%h%(decorate:prefix=[,suffix=],separator=;)",
+                "--all",
+            ],
+            &["log", "--format=%h%d", "--all"],
+            &[
+                "rev-list",
+                "--simplify-by-decoration",
+                "--format=%h%d",
+                "--all",
+            ],
         ] {
             assert_same(&dir, args);
             n += 1;

@@ -265,7 +265,10 @@ fn decorated(repo: &Repository, cmd: Porcelain) -> Result<crate::oid::IdSet, Fat
             let d = crate::pretty::Decorations::load(repo).map_err(err)?;
             Ok(d.ids().copied().collect())
         }
-        Porcelain::RevList => crate::pretty::refdata::decorated_by_any_ref(repo).map_err(err),
+        Porcelain::RevList => {
+            let d = crate::pretty::Decorations::load_every_ref(repo).map_err(err)?;
+            Ok(d.ids().copied().collect())
+        }
     }
 }
 
@@ -728,6 +731,8 @@ pub(super) fn build_formatter<'r>(
     // Only `log` and `show` expand tabs by default (git's expand_tabs_in_log_default).
     opts.expand_tabs = p.expand_tabs.or((!log).then_some(0));
     opts.use_mailmap = p.mailmap.unwrap_or(log && opts.use_mailmap);
+    // git's rev-list loads decorations unfiltered (`%d`).
+    opts.every_ref_decorates = !log;
     opts.show_notes = p.notes.unwrap_or(log && !spec.given);
     if log {
         let prefix = config.get("format.subjectPrefix").unwrap_or("PATCH");

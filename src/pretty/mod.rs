@@ -31,7 +31,7 @@
 pub mod color;
 pub mod graph;
 mod mailmap;
-pub(crate) mod refdata;
+mod refdata;
 mod text;
 mod trailers;
 
@@ -328,6 +328,8 @@ pub struct PrettyOptions {
     pub show_notes: bool,
     /// Decorate `commit <id>` lines (`--decorate`).
     pub decorate: Option<DecorationStyle>,
+    /// Every ref decorates, not only git's default namespaces (`rev-list`).
+    pub every_ref_decorates: bool,
     /// "Now" and the local zone.
     pub clock: Clock,
     /// The `[<prefix>] ` of `Subject:` lines in the email formats (`log` and `show`:
@@ -348,6 +350,7 @@ impl PrettyOptions {
             use_mailmap: repo.config().get_bool("log.mailmap") != Some(false),
             show_notes: false,
             decorate: None,
+            every_ref_decorates: false,
             clock: Clock::from_env(),
             subject_prefix: None,
         }
@@ -709,7 +712,9 @@ impl<'r> Formatter<'r> {
         };
         let user_decorates = matches!(&spec.format, Format::User(f)
             if uses_placeholder(f, b'd') || uses_placeholder(f, b'D') || f.contains("%(decorate"));
-        let decorations = if opts.decorate.is_some() || user_decorates {
+        let decorations = if opts.every_ref_decorates && user_decorates {
+            Some(Decorations::load_every_ref(repo)?)
+        } else if opts.decorate.is_some() || user_decorates {
             Some(Decorations::load(repo)?)
         } else {
             None

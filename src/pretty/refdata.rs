@@ -22,6 +22,9 @@ pub enum DecorationKind {
     Stash,
     /// A replacement (`refs/replace/`).
     Grafted,
+    /// Any other ref (`refs/notes/...`, `refs/custom/...`), decorating only when every
+    /// ref does (`rev-list`'s `%d`, git's unfiltered decorations).
+    Other,
 }
 
 impl DecorationKind {
@@ -34,6 +37,7 @@ impl DecorationKind {
             DecorationKind::Tag => "\x1b[1;33m",
             DecorationKind::Stash => "\x1b[1;35m",
             DecorationKind::Grafted => "\x1b[1;34m",
+            DecorationKind::Other => "\x1b[m",
         }
     }
 }
@@ -92,7 +96,18 @@ impl Decorations {
     pub fn from_refs(
         refs: impl IntoIterator<Item = (String, ObjectId)>,
         head_target: Option<String>,
+        peel: impl FnMut(&ObjectId) -> Option<ObjectId>,
+    ) -> Decorations {
+        Decorations::from_refs_filtered(refs, head_target, peel, false)
+    }
+
+    /// [`Decorations::from_refs`]; `every_ref`: refs outside git's default namespaces
+    /// decorate too (as [`DecorationKind::Other`]).
+    fn from_refs_filtered(
+        refs: impl IntoIterator<Item = (String, ObjectId)>,
+        head_target: Option<String>,
         mut peel: impl FnMut(&ObjectId) -> Option<ObjectId>,
+        every_ref: bool,
     ) -> Decorations {
         let mut d = Decorations {
             by_id: HashMap::new(),
@@ -111,6 +126,8 @@ impl Decorations {
                 DecorationKind::Tag
             } else if name.starts_with("refs/replace/") {
                 DecorationKind::Grafted
+            } else if every_ref {
+                DecorationKind::Other
             } else {
                 // git's default decoration filter shows only the namespaces above.
                 continue;
@@ -144,6 +161,19 @@ impl Decorations {
         Ok(Decorations::from_refs(list, head_target, |id| {
             peel_tag(repo, id)
         }))
+    }
+
+    /// The decorations of `repo` from every ref and `HEAD`, whatever their namespace:
+    /// git's unfiltered `load_ref_decorations`, as `rev-list` loads them (for `%d` and
+    /// `--simplify-by-decoration`).
+    pub fn load_every_ref(repo: &Repository) -> Result<Decorations, crate::refs::RefError> {
+        let (list, head_target) = ref_tips(repo)?;
+        Ok(Decorations::from_refs_filtered(
+            list,
+            head_target,
+            |id| peel_tag(repo, id),
+            true,
+        ))
     }
 
     /// The decorated objects (those [`Decorations::of`] names refs for).
@@ -261,26 +291,6 @@ fn peel_tag(repo: &Repository, id: &ObjectId) -> Option<ObjectId> {
         return None;
     }
     Tag::parse(&obj.data).ok().map(|t| t.object)
-}
-
-/// The objects every ref and `HEAD` point to, whatever their namespace, annotated tags
-/// followed to what they tag: git's unfiltered `load_ref_decorations` (what
-/// `rev-list --simplify-by-decoration` keeps commits for).
-pub fn decorated_by_any_ref(repo: &Repository) -> Result<crate::oid::IdSet, crate::refs::RefError> {
-    let (list, _) = ref_tips(repo)?;
-    let mut out = crate::oid::IdSet::default();
-    for (_, id) in list {
-        let mut cur = id;
-        out.insert(cur);
-        for _ in 0..64 {
-            let Some(next) = peel_tag(repo, &cur) else {
-                break;
-            };
-            out.insert(next);
-            cur = next;
-        }
-    }
-    Ok(out)
 }
 
 /// The notes of one notes ref: which blob annotates which object.
