@@ -508,6 +508,105 @@ fn show_matches_git() {
     assert_same_stderr(&shape, &["show", "--graph", "HEAD"]);
 }
 
+/// Which refs decorate: `--decorate-refs`, `--decorate-refs-exclude`,
+/// `--clear-decorations`, `log.excludeDecoration` and `log.initialDecorationSet`, in
+/// `--decorate`, `%d` and `--simplify-by-decoration`.
+#[test]
+fn decoration_filters_match_git() {
+    let dir = fixture("log-shape").join("plain");
+    const FILTERS: &[&[&str]] = &[
+        &["--decorate-refs=tags"],
+        &["--decorate-refs", "refs/heads"],
+        &["--decorate-refs=refs/heads/"],
+        &["--decorate-refs=heads/o*"],
+        &["--decorate-refs=HEAD"],
+        &["--decorate-refs=custom"],
+        &["--decorate-refs-exclude=refs/heads"],
+        &[
+            "--decorate-refs-exclude=heads/o*",
+            "--decorate-refs-exclude=tags",
+        ],
+        &["--decorate-refs=tags", "--decorate-refs-exclude=tags/v1*"],
+        &["--clear-decorations"],
+        &["--decorate-refs=tags", "--clear-decorations"],
+        &["--clear-decorations", "--decorate-refs=remotes"],
+        &["-c", "log.excludeDecoration=refs/stash"],
+        &[
+            "-c",
+            "log.excludeDecoration=heads",
+            "-c",
+            "log.excludeDecoration=tags",
+        ],
+        &[
+            "-c",
+            "log.excludeDecoration=refs/stash",
+            "--decorate-refs=refs/stash",
+        ],
+        &["-c", "log.initialDecorationSet=all"],
+        &["-c", "log.initialDecorationSet=all", "--decorate-refs=tags"],
+    ];
+    const USES: &[&[&str]] = &[
+        &["--oneline", "--decorate", "--all"],
+        &["--decorate=full", "--oneline", "--all"],
+        &["--format=%h%d", "--all"],
+        &["--format=%h %D", "--all"],
+        &["--simplify-by-decoration", "--oneline", "--all"],
+        &[
+            "--simplify-by-decoration",
+            "--graph",
+            "--decorate",
+            "--oneline",
+        ],
+    ];
+    for filter in FILTERS {
+        for uses in USES {
+            // `-c` options go before the command.
+            let (config, opts): (Vec<&str>, Vec<&str>) = {
+                let mut config = Vec::new();
+                let mut opts = Vec::new();
+                let mut i = 0;
+                while i < filter.len() {
+                    if filter[i] == "-c" {
+                        config.extend_from_slice(&filter[i..i + 2]);
+                        i += 2;
+                    } else {
+                        opts.push(filter[i]);
+                        i += 1;
+                    }
+                }
+                (config, opts)
+            };
+            let mut args = config;
+            args.push("log");
+            args.extend_from_slice(&opts);
+            args.extend_from_slice(uses);
+            assert_same(&dir, &args);
+        }
+    }
+    for args in [
+        &[
+            "show",
+            "-s",
+            "--oneline",
+            "--decorate",
+            "--decorate-refs=tags",
+            "v1",
+        ][..],
+        &[
+            "show",
+            "-s",
+            "--oneline",
+            "--decorate-refs=tags",
+            "--simplify-by-decoration",
+            "v1..HEAD",
+        ],
+        &["rev-list", "--decorate-refs=tags", "HEAD"],
+        &["log", "--decorate-refs"],
+    ] {
+        assert_same(&dir, args);
+    }
+}
+
 /// git's errors: `--children` with parent rewriting (`--graph`,
 /// `--simplify-by-decoration`).
 #[test]
@@ -553,12 +652,6 @@ fn unsupported_shapes_are_refused() {
         &["show", "--left-right", "HEAD"],
         &["show", "--full-history", "HEAD"],
         &["show", "--parents", "HEAD", "--", "a"],
-        &[
-            "-c",
-            "log.excludeDecoration=refs/stash",
-            "log",
-            "--simplify-by-decoration",
-        ],
     ] {
         let out = run(
             {

@@ -221,7 +221,7 @@ pub(super) fn simplify_request(
         decorated: None,
     };
     if s.by_decoration {
-        request.decorated = Some(std::sync::Arc::new(decorated(repo, cmd)?));
+        request.decorated = Some(std::sync::Arc::new(decorated(repo, cmd, &o.pretty)?));
     }
     let simplified = paths || s.by_decoration;
     if simplified && (rewrite_parents || request.simplify_merges || request.children) {
@@ -234,7 +234,11 @@ pub(super) fn simplify_request(
 /// The objects `--simplify-by-decoration` keeps commits for: for `log` (and `show`)
 /// what its decorations show (git's default decoration filter), for `rev-list` what
 /// every ref and `HEAD` point to (git loads them unfiltered then).
-fn decorated(repo: &Repository, cmd: Porcelain) -> Result<crate::oid::IdSet, Fatal> {
+fn decorated(
+    repo: &Repository,
+    cmd: Porcelain,
+    pretty: &PrettyArgs,
+) -> Result<crate::oid::IdSet, Fatal> {
     let unsupported = |what: &str| {
         Fatal::new(format!(
             "--simplify-by-decoration with {what} is not supported by oxgit"
@@ -254,19 +258,15 @@ fn decorated(repo: &Repository, cmd: Porcelain) -> Result<crate::oid::IdSet, Fat
     let err = |e: crate::refs::RefError| Fatal::new(e.to_string());
     match cmd {
         Porcelain::Log => {
-            let config = repo.config();
-            if config.get("log.excludeDecoration").is_some()
-                || config.get("log.initialDecorationSet").is_some()
-            {
-                return Err(unsupported(
-                    "log.excludeDecoration or log.initialDecorationSet",
-                ));
-            }
-            let d = crate::pretty::Decorations::load(repo).map_err(err)?;
-            Ok(d.ids().copied().collect())
+            let d = match log_decoration_filter(repo, pretty) {
+                Some(f) => crate::pretty::Decorations::load_filtered(repo, &f),
+                None => crate::pretty::Decorations::load(repo),
+            };
+            Ok(d.map_err(err)?.ids().copied().collect())
         }
         Porcelain::RevList => {
-            let d = crate::pretty::Decorations::load_every_ref(repo).map_err(err)?;
+            let every = crate::pretty::DecorationFilter::default();
+            let d = crate::pretty::Decorations::load_filtered(repo, &every).map_err(err)?;
             Ok(d.ids().copied().collect())
         }
     }
@@ -293,6 +293,42 @@ pub(super) struct PrettyArgs {
     pub decorate: Option<Option<String>>,
     /// `--use-mailmap` / `--no-use-mailmap`.
     pub mailmap: Option<bool>,
+    /// `--decorate-refs=<pattern>` values (since the last `--clear-decorations`).
+    pub decorate_refs: Vec<String>,
+    /// `--decorate-refs-exclude=<pattern>` values (likewise).
+    pub decorate_refs_exclude: Vec<String>,
+    /// `--clear-decorations`: git's default decoration filter is off.
+    pub clear_decorations: bool,
+}
+
+/// Which refs decorate in `log` and `show` (their `%d`, `--decorate` and
+/// `--simplify-by-decoration`): `None` for git's default namespaces, unless
+/// `--decorate-refs`, `--decorate-refs-exclude`, `--clear-decorations`,
+/// `log.excludeDecoration` or `log.initialDecorationSet=all` say otherwise (git's
+/// `set_default_decoration_filter`).
+fn log_decoration_filter(
+    repo: &Repository,
+    p: &PrettyArgs,
+) -> Option<crate::pretty::DecorationFilter> {
+    let config = repo.config();
+    let exclude_config: Vec<String> = config
+        .get_all("log.excludeDecoration")
+        .map(str::to_string)
+        .collect();
+    let all = config.get("log.initialDecorationSet") == Some("all");
+    if !p.clear_decorations
+        && !all
+        && p.decorate_refs.is_empty()
+        && p.decorate_refs_exclude.is_empty()
+        && exclude_config.is_empty()
+    {
+        return None;
+    }
+    Some(crate::pretty::DecorationFilter::new(
+        &p.decorate_refs,
+        &p.decorate_refs_exclude,
+        &exclude_config,
+    ))
 }
 
 /// The filter options (`--author`, `--grep`, `--since`...) and counts.
@@ -363,6 +399,8 @@ const LONG_VALUE: &[&str] = &[
     "--skip",
     "--min-parents",
     "--max-parents",
+    "--decorate-refs",
+    "--decorate-refs-exclude",
 ];
 
 fn count(s: &str) -> Result<usize, Fatal> {
@@ -406,6 +444,8 @@ pub(super) fn parse_option(o: &mut RevArgs, args: &[String], i: &mut usize) -> R
             "--date" => o.pretty.date = Some(v),
             "--skip" => f.skip = number(&v, "--skip")?,
             "--min-parents" => f.min_parents = Some(number(&v, "--min-parents")?),
+            "--decorate-refs" => o.pretty.decorate_refs.push(v),
+            "--decorate-refs-exclude" => o.pretty.decorate_refs_exclude.push(v),
             _ => f.max_parents = Some(Some(number(&v, "--max-parents")?)),
         }
         return Ok(true);
@@ -447,6 +487,11 @@ pub(super) fn parse_option(o: &mut RevArgs, args: &[String], i: &mut usize) -> R
         "--notes" | "--show-notes" => o.pretty.notes = Some(true),
         "--no-notes" => o.pretty.notes = Some(false),
         "--decorate" => o.pretty.decorate = Some(Some("short".into())),
+        "--clear-decorations" => {
+            o.pretty.decorate_refs.clear();
+            o.pretty.decorate_refs_exclude.clear();
+            o.pretty.clear_decorations = true;
+        }
         "--no-decorate" => o.pretty.decorate = Some(None),
         "--use-mailmap" | "--mailmap" => o.pretty.mailmap = Some(true),
         "--no-use-mailmap" | "--no-mailmap" => o.pretty.mailmap = Some(false),
@@ -731,8 +776,12 @@ pub(super) fn build_formatter<'r>(
     // Only `log` and `show` expand tabs by default (git's expand_tabs_in_log_default).
     opts.expand_tabs = p.expand_tabs.or((!log).then_some(0));
     opts.use_mailmap = p.mailmap.unwrap_or(log && opts.use_mailmap);
-    // git's rev-list loads decorations unfiltered (`%d`).
-    opts.every_ref_decorates = !log;
+    // git's rev-list loads decorations unfiltered (`%d`), log and show with a filter.
+    opts.decoration_filter = if log {
+        log_decoration_filter(repo, p)
+    } else {
+        Some(crate::pretty::DecorationFilter::default())
+    };
     opts.show_notes = p.notes.unwrap_or(log && !spec.given);
     if log {
         let prefix = config.get("format.subjectPrefix").unwrap_or("PATCH");

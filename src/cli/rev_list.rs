@@ -47,7 +47,12 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 | "--no-mailmap"
                 | "--decorate"
                 | "--no-decorate"
+                | "--clear-decorations"
+                | "--decorate-refs"
+                | "--decorate-refs-exclude"
         ) || a.starts_with("--decorate=")
+            || a.starts_with("--decorate-refs=")
+            || a.starts_with("--decorate-refs-exclude=")
         {
             return Ok(super::options::usage_error(
                 &format!("unknown option '{}'", a.trim_start_matches('-')),

@@ -36,7 +36,9 @@ mod text;
 mod trailers;
 
 pub use mailmap::Mailmap;
-pub use refdata::{Decoration, DecorationKind, DecorationStyle, Decorations, Notes, NotesError};
+pub use refdata::{
+    Decoration, DecorationFilter, DecorationKind, DecorationStyle, Decorations, Notes, NotesError,
+};
 pub use trailers::{format_trailers, TrailerOptions};
 
 use crate::config::Config;
@@ -328,8 +330,9 @@ pub struct PrettyOptions {
     pub show_notes: bool,
     /// Decorate `commit <id>` lines (`--decorate`).
     pub decorate: Option<DecorationStyle>,
-    /// Every ref decorates, not only git's default namespaces (`rev-list`).
-    pub every_ref_decorates: bool,
+    /// Which refs decorate when not git's default namespaces (`--decorate-refs`...,
+    /// and every ref for `rev-list`).
+    pub decoration_filter: Option<DecorationFilter>,
     /// "Now" and the local zone.
     pub clock: Clock,
     /// The `[<prefix>] ` of `Subject:` lines in the email formats (`log` and `show`:
@@ -350,7 +353,7 @@ impl PrettyOptions {
             use_mailmap: repo.config().get_bool("log.mailmap") != Some(false),
             show_notes: false,
             decorate: None,
-            every_ref_decorates: false,
+            decoration_filter: None,
             clock: Clock::from_env(),
             subject_prefix: None,
         }
@@ -712,10 +715,11 @@ impl<'r> Formatter<'r> {
         };
         let user_decorates = matches!(&spec.format, Format::User(f)
             if uses_placeholder(f, b'd') || uses_placeholder(f, b'D') || f.contains("%(decorate"));
-        let decorations = if opts.every_ref_decorates && user_decorates {
-            Some(Decorations::load_every_ref(repo)?)
-        } else if opts.decorate.is_some() || user_decorates {
-            Some(Decorations::load(repo)?)
+        let decorations = if opts.decorate.is_some() || user_decorates {
+            Some(match &opts.decoration_filter {
+                Some(f) => Decorations::load_filtered(repo, f)?,
+                None => Decorations::load(repo)?,
+            })
         } else {
             None
         };

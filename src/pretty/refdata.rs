@@ -163,11 +163,15 @@ impl Decorations {
         }))
     }
 
-    /// The decorations of `repo` from every ref and `HEAD`, whatever their namespace:
-    /// git's unfiltered `load_ref_decorations`, as `rev-list` loads them (for `%d` and
-    /// `--simplify-by-decoration`).
-    pub fn load_every_ref(repo: &Repository) -> Result<Decorations, crate::refs::RefError> {
-        let (list, head_target) = ref_tips(repo)?;
+    /// The decorations of `repo` from the refs (and `HEAD`) `filter` keeps, whatever
+    /// their namespace: git's `load_ref_decorations` with a filter (`--decorate-refs`...;
+    /// an empty one keeps every ref, as `rev-list` loads them).
+    pub fn load_filtered(
+        repo: &Repository,
+        filter: &DecorationFilter,
+    ) -> Result<Decorations, crate::refs::RefError> {
+        let (mut list, head_target) = ref_tips(repo)?;
+        list.retain(|(name, _)| filter.matches(name));
         Ok(Decorations::from_refs_filtered(
             list,
             head_target,
@@ -249,6 +253,68 @@ impl Decorations {
             out.extend_from_slice(style.suffix.as_bytes());
             out.extend_from_slice(reset.as_bytes());
         }
+    }
+}
+
+/// Which refs decorate when git's default namespaces do not decide it: git's
+/// `decoration_filter` (`--decorate-refs`, `--decorate-refs-exclude`,
+/// `log.excludeDecoration`). A ref decorates unless an exclude pattern matches it; then,
+/// when include patterns are given, if one matches it, else unless a configured exclude
+/// pattern does; an empty filter keeps every ref. Patterns are normalized as git's `normalize_glob_ref` does: `refs/` is
+/// put before a pattern that is not `HEAD` and does not start with it, a trailing `/`
+/// is dropped; a pattern without glob characters matches the ref and everything under
+/// it, one with them is a wildmatch.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DecorationFilter {
+    include: Vec<String>,
+    exclude: Vec<String>,
+    exclude_config: Vec<String>,
+}
+
+impl DecorationFilter {
+    /// The filter for these patterns (`exclude_config`: `log.excludeDecoration`, checked
+    /// after the includes as git does).
+    pub fn new(include: &[String], exclude: &[String], exclude_config: &[String]) -> Self {
+        let norm = |v: &[String]| -> Vec<String> {
+            v.iter()
+                .map(|p| {
+                    let mut s = if p.starts_with("refs/") || p == "HEAD" {
+                        p.clone()
+                    } else {
+                        format!("refs/{p}")
+                    };
+                    if s.ends_with('/') {
+                        s.pop();
+                    }
+                    s
+                })
+                .collect()
+        };
+        DecorationFilter {
+            include: norm(include),
+            exclude: norm(exclude),
+            exclude_config: norm(exclude_config),
+        }
+    }
+
+    /// git's `ref_filter_match`.
+    pub fn matches(&self, name: &str) -> bool {
+        let one = |p: &String| {
+            if p.bytes().any(|b| b"*?[\\".contains(&b)) {
+                crate::diff::wildmatch(p.as_bytes(), name.as_bytes())
+            } else {
+                name.strip_prefix(p.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+            }
+        };
+        if self.exclude.iter().any(one) {
+            return false;
+        }
+        if !self.include.is_empty() {
+            // An include pattern given wins over `log.excludeDecoration`.
+            return self.include.iter().any(one);
+        }
+        !self.exclude_config.iter().any(one)
     }
 }
 
