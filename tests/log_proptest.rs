@@ -16,7 +16,11 @@ const FORMATS: &[&[&str]] = &[
     &["--format=%H%n%b--"],
     &["--format=%aN <%aE> %ad", "--date=iso"],
     &["--format=%h %p %d %s", "--decorate"],
-    &["--oneline", "--decorate", "--decorate-refs-exclude=heads/o*"],
+    &[
+        "--oneline",
+        "--decorate",
+        "--decorate-refs-exclude=heads/o*",
+    ],
     &["--stat", "--format=%h"],
     &["--name-status", "--format=%h"],
     &["--numstat", "--format=%s"],

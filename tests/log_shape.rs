@@ -602,6 +602,22 @@ fn decoration_filters_match_git() {
         ],
         &["rev-list", "--decorate-refs=tags", "HEAD"],
         &["log", "--decorate-refs"],
+        // Refs outside git's namespaces in git's colour for them (a reset).
+        &[
+            "log",
+            "--oneline",
+            "--decorate",
+            "--clear-decorations",
+            "--all",
+            "--color=always",
+        ],
+        &[
+            "log",
+            "--format=%C(auto)%h%d",
+            "--clear-decorations",
+            "--all",
+            "--color=always",
+        ],
     ] {
         assert_same(&dir, args);
     }
