@@ -134,10 +134,10 @@ fn run_as(ctx: &mut Context<'_>, show: bool) -> Result<i32, Fatal> {
         return Ok(128);
     };
     // Refused with paths, refused when simplified by decoration.
-    let paths_given = !opts.diff.options.paths.is_empty() || opts.rev.simplify.without_paths();
+    let simplified = !opts.diff.options.paths.is_empty() || opts.rev.simplify.without_paths();
     rev_args::check_simplify(&opts.rev, &simplify, !opts.diff.options.paths.is_empty())?;
     if opts.rev.walk.full_diff
-        && paths_given
+        && simplified
         && (simplify.rewrite_parents || simplify.simplify_merges)
     {
         // git diffs against the original parents then; the walk keeps only rewritten ones.
@@ -163,7 +163,7 @@ fn run_as(ctx: &mut Context<'_>, show: bool) -> Result<i32, Fatal> {
             "log --graph or --boundary with -S, -G, --find-object or --diff-filter is not supported by oxgit",
         ));
     }
-    super::walk_opts::refuse(&opts.rev, paths_given || follow.is_some())?;
+    super::walk_opts::refuse(&opts.rev, simplified || follow.is_some())?;
     if opts.rev.walk.full_diff && follow.is_some() {
         return Err(Fatal::new("--follow requires exactly one pathspec"));
     }
@@ -191,7 +191,7 @@ fn run_as(ctx: &mut Context<'_>, show: bool) -> Result<i32, Fatal> {
         &revisions,
         &opts.rev,
         !opts.diff.options.paths.is_empty(),
-        paths_given,
+        simplified,
     )?;
     let palette = opts.diff.palette()?;
     let color = palette.is_some();
@@ -220,7 +220,7 @@ fn run_as(ctx: &mut Context<'_>, show: bool) -> Result<i32, Fatal> {
     let mut sources: std::collections::HashMap<ObjectId, std::sync::Arc<str>> =
         std::collections::HashMap::new();
     if want_source {
-        if paths_given {
+        if simplified {
             return Err(Fatal::new(
                 "log: %S with paths or --simplify-by-decoration is not supported by oxgit",
             ));
