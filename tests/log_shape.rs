@@ -623,6 +623,41 @@ fn decoration_filters_match_git() {
     }
 }
 
+/// `A^@` (A's parents), `A^!` (A without its parents) and `A^-<n>` (A without its n-th
+/// parent) in log, rev-list and show.
+#[test]
+fn parent_shorthands_match_git() {
+    let dir = fixture("log-shape").join("plain");
+    // HEAD~3 is the join of a second root, HEAD~4 the octopus.
+    for revs in [
+        &["HEAD^!"][..],
+        &["HEAD~3^!"],
+        &["HEAD~3^@"],
+        &["HEAD~4^@"],
+        &["HEAD~4^-"],
+        &["HEAD~4^-2"],
+        &["HEAD~4^-3"],
+        &["HEAD~4^-4"],
+        &["HEAD~4^-0"],
+        &["--not", "HEAD~3^@"],
+        &["^HEAD~4^@", "HEAD"],
+        &["v1^!"],
+        &["other-tip~1^@"],
+        &["other-tip~1^!"],
+        &["nope^!"],
+    ] {
+        for cmd in [
+            &["log", "--oneline"][..],
+            &["rev-list", "--parents"],
+            &["show", "-s", "--oneline"],
+        ] {
+            let mut args = cmd.to_vec();
+            args.extend_from_slice(revs);
+            assert_same(&dir, &args);
+        }
+    }
+}
+
 /// git's errors: `--children` with parent rewriting (`--graph`,
 /// `--simplify-by-decoration`).
 #[test]

@@ -182,6 +182,16 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             }
             continue;
         }
+        if name.ends_with("^@") || name.ends_with("^!") || name.contains("^-") {
+            // A commit's parents, or a root commit without them (as the revisions parsed
+            // above).
+            if let Ok(parsed) = crate::revision::range::parse_revisions(&repo, &[name]) {
+                for id in parsed.included() {
+                    show.object(id, name, ctx.out)?;
+                }
+                continue;
+            }
+        }
         let id = crate::revision::resolve(&repo, name)
             .map_err(|_| super::rev_args::unknown_revision(&repo, &rev, name))?;
         show.object(id, name, ctx.out)?;

@@ -161,6 +161,33 @@ pub fn parse_revisions<S: AsRef<str>>(
             excludes.clear();
             continue;
         }
+        // `A^@` (A's parents), `A^!` (A without its parents), `A^-<n>` (A without its
+        // n-th parent, default the first): git's `add_parents_only`; where A is no
+        // commit, the whole argument is resolved as a revision instead.
+        if let Some(base) = arg.strip_suffix("^@") {
+            if out.parents_only(repo, base, not, None)? {
+                continue;
+            }
+        } else if let Some(base) = arg.strip_suffix("^!") {
+            if out.parents_only(repo, base, !not, None)? {
+                let id = super::resolve(repo, base)?;
+                out.add(repo, id, &[], not, base)?;
+                continue;
+            }
+        } else if let Some((base, n)) = arg.rsplit_once("^-") {
+            let n = if n.is_empty() {
+                Some(1)
+            } else {
+                n.parse::<usize>().ok()
+            };
+            if let Some(n) = n.filter(|&n| n >= 1) {
+                if out.parents_only(repo, base, !not, Some(n))? {
+                    let id = super::resolve(repo, base)?;
+                    out.add(repo, id, &[], not, base)?;
+                    continue;
+                }
+            }
+        }
         // git names the whole range when an end does not resolve.
         let whole = |e: RangeError| match e {
             RangeError::Revision(RevisionError::Unknown(_)) => {
@@ -274,6 +301,43 @@ impl Revisions {
                 self.no_walk = None;
             }
         }
+    }
+
+    /// git's `add_parents_only`: the parents of the commit `spec` names (only the
+    /// `nth`, when given) as starts, excluded if `exclude` (flipped by a leading `^`),
+    /// named `spec`. Returns `false` (adding nothing) when `spec` names no commit or it
+    /// has no `nth` parent.
+    fn parents_only(
+        &mut self,
+        repo: &Repository,
+        spec: &str,
+        exclude: bool,
+        nth: Option<usize>,
+    ) -> Result<bool, RangeError> {
+        let (exclude, name) = match spec.strip_prefix('^') {
+            Some(rest) => (!exclude, rest),
+            None => (exclude, spec),
+        };
+        let Ok(id) = super::resolve(repo, name) else {
+            return Ok(false);
+        };
+        let mut w = CommitWalker::new(repo);
+        let Ok(commit) = w.peel_to_commit(&id) else {
+            return Ok(false);
+        };
+        let Ok(c) = crate::revision::walk::WalkedCommit::read(repo, commit) else {
+            return Ok(false);
+        };
+        let parents = c.parents;
+        if nth.is_some_and(|n| n > parents.len()) {
+            return Ok(false);
+        }
+        for (i, p) in parents.into_iter().enumerate() {
+            if nth.is_none_or(|n| n == i + 1) {
+                self.push(Some(p), exclude, spec);
+            }
+        }
+        Ok(true)
     }
 
     /// The commit an end of a range names (`None`: not a commit), keeping what is not.
