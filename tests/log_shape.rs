@@ -504,6 +504,32 @@ fn show_matches_git() {
     ] {
         assert_same(&dir, args);
     }
+    // Merges with paths: hidden when a parent has the paths as they do (every parent,
+    // with -m or --diff-merges=first-parent), whatever diffs them.
+    for rev in ["tM", "tR", "tO", "tQ", "HEAD~1", "HEAD~2"] {
+        for merges in [
+            &[][..],
+            &["-m"],
+            &["-c"],
+            &["--diff-merges=first-parent"],
+            &["--first-parent"],
+            &["--first-parent", "-m"],
+            &["--no-diff-merges"],
+        ] {
+            for path in ["foo", "bar", "other"] {
+                let mut args = vec!["show", "--stat"];
+                args.extend_from_slice(merges);
+                args.extend_from_slice(&[rev, "--", path]);
+                assert_same(&dir, &args);
+            }
+        }
+    }
+    for args in [
+        &["show", "--first-parent", "-m", "--stat", "tM"][..],
+        &["show", "--first-parent", "-m", "-p", "tR"],
+    ] {
+        assert_same(&dir, args);
+    }
     assert_same_stderr(&shape, &["show", "nope..HEAD"]);
     assert_same_stderr(&shape, &["show", "--graph", "HEAD"]);
 }

@@ -41,6 +41,9 @@ struct Show<'r> {
     parents: bool,
     /// `--first-parent`: only first parents decide whether a commit changes the paths.
     first_parent: bool,
+    /// `-m`, `--diff-merges=first-parent`: git's full history (a merge is hidden only
+    /// if it leaves the paths as every parent has them).
+    full_history: bool,
     /// `-n` (with `--no-walk` after it): what is left of git's `max_count`, which each
     /// commit given takes one from, and a shown one two (git asks its walk for a commit
     /// once more).
@@ -107,6 +110,12 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     } else {
         MergeDiff::Dense
     })?;
+    // `-m` with `--first-parent` is against the first parent only (as in `log`).
+    let merge_mode = if rev.first_parent && merge_mode == MergeDiff::Separate {
+        MergeDiff::FirstParent
+    } else {
+        merge_mode
+    };
     super::merges::refuse_unsupported(merges.mode, &diff.options)?;
     // `show` does not walk, so it draws no graph.
     rev_args::check_graph(&rev, false)?;
@@ -161,6 +170,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         selector: rev_args::Selector::new(filter, &rev.filter),
         parents: rev.simplify.parents,
         first_parent: rev.first_parent,
+        full_history: matches!(merges.mode, MergeDiff::Separate | MergeDiff::FirstParent),
         left: rev.filter.max_count,
     };
     // The objects in the order given, ref listings expanded (git's pending objects).
@@ -382,8 +392,14 @@ impl Show<'_> {
         let paths = &self.diff.options.paths;
         // With paths, a commit that leaves them as a parent had them is not shown.
         if !paths.is_empty()
-            && crate::revision::walk::is_treesame(self.repo, &c, paths, self.first_parent)
-                .map_err(|e| Fatal::new(e.to_string()))?
+            && crate::revision::walk::is_treesame(
+                self.repo,
+                &c,
+                paths,
+                self.first_parent,
+                self.full_history,
+            )
+            .map_err(|e| Fatal::new(e.to_string()))?
         {
             return Ok(None);
         }

@@ -320,12 +320,13 @@ fn simplify(
 /// Whether `commit` leaves `paths` as one of its parents has them (a root: has none of
 /// them): git's `TREESAME` under the default simplification, which hides a commit that
 /// is given but not walked (`show <commit> -- <path>`). `first_parent`: only the first
-/// parent counts.
+/// parent counts; `full_history` (`-m`): a merge must have them as every parent has.
 pub fn is_treesame(
     repo: &Repository,
     commit: &WalkedCommit,
     paths: &[Vec<u8>],
     first_parent: bool,
+    full_history: bool,
 ) -> Result<bool, WalkError> {
     let mut tree_diff = crate::diff::TreeDiff::new(
         repo.odb(),
@@ -342,6 +343,15 @@ pub fn is_treesame(
     let follow: Vec<usize> = (0..n).collect();
     let mut parent_tree = |id: ObjectId| WalkedCommit::read(repo, id).map(|c| c.tree);
     let graph = usable_commit_graph(repo);
+    if full_history && n > 1 {
+        for i in 0..n {
+            let one = simplify(graph, commit, &[i], &mut tree_diff, paths, &mut parent_tree)?;
+            if matches!(one, Simplified::Changed) {
+                return Ok(false);
+            }
+        }
+        return Ok(true);
+    }
     Ok(!matches!(
         simplify(
             graph,
