@@ -16,6 +16,11 @@ const FORMATS: &[&[&str]] = &[
     &["--format=%H%n%b--"],
     &["--format=%aN <%aE> %ad", "--date=iso"],
     &["--format=%h %p %d %s", "--decorate"],
+    &[
+        "--oneline",
+        "--decorate",
+        "--decorate-refs-exclude=heads/o*",
+    ],
     &["--stat", "--format=%h"],
     &["--name-status", "--format=%h"],
     &["--numstat", "--format=%s"],
@@ -111,7 +116,11 @@ const SIMPLIFY: &[&[&str]] = &[
     &["--sparse"],
     &["--show-pulls"],
     &["--full-history", "--sparse"],
+    &["--simplify-by-decoration"],
 ];
+
+/// The ids on the commit line: `--parents` (rewritten with paths) and `--children`.
+const SHAPES: &[&[&str]] = &[&[], &[], &["--parents"], &["--children"]];
 
 const PATHS: &[&[&str]] = &[
     &[],
@@ -134,6 +143,7 @@ proptest! {
         paths in 0..PATHS.len(),
         side in 0..SIDES.len(),
         simplify in 0..SIMPLIFY.len(),
+        shape in 0..SHAPES.len(),
     ) {
         // oxgit refuses --boundary with --first-parent: such cases keep the default order.
         let first_parent = filters.iter().any(|&f| FILTERS[f] == ["--first-parent"]);
@@ -153,6 +163,24 @@ proptest! {
         } else {
             simplify
         };
+        // It refuses --simplify-by-decoration with --first-parent.
+        let by_decoration = SIMPLIFY[simplify] == ["--simplify-by-decoration"];
+        let simplify = if by_decoration && first_parent { 0 } else { simplify };
+        // And --first-parent with paths, rewritten parents (or children) and several
+        // commits to start from: such cases start from main.
+        let several = matches!(
+            REVS[revs].first().copied(),
+            Some("--all" | "--branches" | "--tags" | "main...topic" | "o1")
+        );
+        let revs = if first_parent
+            && !PATHS[paths].is_empty()
+            && (graph || !SHAPES[shape].is_empty())
+            && several
+        {
+            1
+        } else {
+            revs
+        };
         let mut args = vec!["log"];
         args.extend_from_slice(FORMATS[format]);
         for &f in &filters {
@@ -166,16 +194,20 @@ proptest! {
             || (SIDES[side] == ["--author-date-order"] && ORDERS[order].contains(&"--boundary"))
             || (SIDES[side] == ["--full-diff"]
                 && !PATHS[paths].is_empty()
-                && ORDERS[order].contains(&"--graph"))
+                && (ORDERS[order].contains(&"--graph") || !SHAPES[shape].is_empty()))
         {
             0
         } else {
             side
         };
         args.extend_from_slice(SIDES[side]);
-        // oxgit refuses --boundary with --simplify-merges and commit filters.
+        // oxgit refuses --boundary with --simplify-merges (which
+        // --simplify-by-decoration implies) and commit filters.
         let simplify = if ORDERS[order].contains(&"--boundary")
-            && SIMPLIFY[simplify] == ["--simplify-merges"]
+            && matches!(
+                SIMPLIFY[simplify],
+                ["--simplify-merges"] | ["--simplify-by-decoration"]
+            )
             && !filters.is_empty()
         {
             0
@@ -183,6 +215,7 @@ proptest! {
             simplify
         };
         args.extend_from_slice(SIMPLIFY[simplify]);
+        args.extend_from_slice(SHAPES[shape]);
         args.extend_from_slice(REVS[revs]);
         args.extend_from_slice(PATHS[paths]);
         assert_same(&fixture("log-random"), &args);

@@ -54,10 +54,6 @@ fn simplification_matrix_matches_git() {
                 for (k, paths) in PATHS.iter().enumerate() {
                     let revs = REVS[(i + j + k) % REVS.len()];
                     for cmd in [&["rev-list"][..], &["log", "--format=%h %s (%p)"]] {
-                        if cmd[0] == "log" && mode == &["--parents"] {
-                            // oxgit's log refuses --parents.
-                            continue;
-                        }
                         let mut args = cmd.to_vec();
                         args.extend_from_slice(simplify);
                         args.extend_from_slice(mode);
@@ -258,8 +254,13 @@ fn unsupported_combinations_are_refused() {
             "--",
             "foo",
         ][..],
-        &["rev-list", "--simplify-by-decoration", "HEAD"],
-        &["log", "--children"],
+        &[
+            "rev-list",
+            "--simplify-by-decoration",
+            "--first-parent",
+            "HEAD",
+        ],
+        &["log", "--no-walk", "HEAD", "--", "foo"],
     ] {
         let out = run(
             {

@@ -220,7 +220,12 @@ fn errors_match_git() {
     // What oxgit does not do is refused, never approximated.
     for args in [
         &["rev-list", "--objects", "HEAD", "--", "src"][..],
-        &["rev-list", "--simplify-by-decoration", "HEAD"],
+        &[
+            "rev-list",
+            "--simplify-by-decoration",
+            "--first-parent",
+            "HEAD",
+        ],
     ] {
         let out = run(
             {

@@ -138,6 +138,12 @@ impl<'r> History<'r> {
         self.walk.children()
     }
 
+    /// The parents of `id` as the walk has left them, if it changed them (see
+    /// [`Walk::current_parents`]).
+    pub fn current_parents(&self, id: &ObjectId) -> Option<Vec<ObjectId>> {
+        self.walk.current_parents(id)
+    }
+
     /// Up to `n` next commits.
     pub fn next_batch(&mut self, n: usize) -> Result<Vec<WalkedCommit>, Error> {
         let mut out = Vec::with_capacity(n);

@@ -33,11 +33,28 @@ struct LogOptions {
 
 /// Runs `log`.
 pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
+    run_as(ctx, false)
+}
+
+/// Runs `show` when it walks (a range, an excluded revision, `-n`, `--do-walk`): git's
+/// `show` is then `log` with a patch by default and combined diffs (`--cc`) for merges.
+pub(super) fn run_show_walk(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
+    run_as(ctx, true)
+}
+
+/// `log` (or, `show`, with `show`'s defaults).
+fn run_as(ctx: &mut Context<'_>, show: bool) -> Result<i32, Fatal> {
     let repo = ctx.repo()?;
     let mut opts = parse_args(&repo, &ctx.args, DiffArgs::from_repo(&repo)?)?;
-    // `--first-parent` implies `--diff-merges=first-parent` (as a default).
+    if show && !opts.diff.no_output && opts.diff.sections.is_empty() {
+        opts.diff.sections = Sections::PATCH;
+    }
+    // `--first-parent` implies `--diff-merges=first-parent` (as a default); `show`
+    // combines merges' diffs otherwise.
     let merge_mode = opts.merges.resolve(if opts.rev.first_parent {
         MergeDiff::FirstParent
+    } else if show {
+        MergeDiff::Dense
     } else {
         MergeDiff::Off
     })?;
@@ -90,15 +107,15 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             left: opts.rev.filter.max_count.take(),
         });
     }
+    if opts.rev.simplify.by_decoration && opts.follow {
+        return Err(Fatal::new(
+            "--follow with --simplify-by-decoration is not supported by oxgit",
+        ));
+    }
     if opts.rev.graph && follow.is_some() {
         // git draws the simplified history with rewritten parents then.
         return Err(Fatal::new(
             "--graph with --follow is not supported by oxgit",
-        ));
-    }
-    if opts.rev.simplify.parents || opts.rev.simplify.children {
-        return Err(Fatal::new(
-            "log --parents and --children are not supported by oxgit",
         ));
     }
     // git's `-m` (and `--diff-merges=first-parent`) turn off history simplification.
@@ -111,19 +128,21 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             opts.merges.mode,
             MergeDiff::Separate | MergeDiff::FirstParent
         ),
+        Porcelain::Log,
     )?
     else {
         return Ok(128);
     };
+    // Refused with paths, refused when simplified by decoration.
+    let simplified = !opts.diff.options.paths.is_empty() || opts.rev.simplify.without_paths();
     rev_args::check_simplify(&opts.rev, &simplify, !opts.diff.options.paths.is_empty())?;
-    let paths_given = !opts.diff.options.paths.is_empty();
     if opts.rev.walk.full_diff
-        && paths_given
+        && simplified
         && (simplify.rewrite_parents || simplify.simplify_merges)
     {
         // git diffs against the original parents then; the walk keeps only rewritten ones.
         return Err(Fatal::new(
-            "--full-diff with rewritten parents (--graph, --parents, --simplify-merges) and paths is not supported by oxgit",
+            "--full-diff with rewritten parents (--graph, --parents, --simplify-merges) and paths, or with --simplify-by-decoration, is not supported by oxgit",
         ));
     }
     if opts.rev.graph && opts.json {
@@ -144,10 +163,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             "log --graph or --boundary with -S, -G, --find-object or --diff-filter is not supported by oxgit",
         ));
     }
-    super::walk_opts::refuse(
-        &opts.rev,
-        !opts.diff.options.paths.is_empty() || follow.is_some(),
-    )?;
+    super::walk_opts::refuse(&opts.rev, simplified || follow.is_some())?;
     if opts.rev.walk.full_diff && follow.is_some() {
         return Err(Fatal::new("--follow requires exactly one pathspec"));
     }
@@ -171,6 +187,12 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         ));
     }
     let revisions = rev_args::revisions(&repo, &opts.rev)?;
+    rev_args::check_walk(
+        &revisions,
+        &opts.rev,
+        !opts.diff.options.paths.is_empty(),
+        simplified,
+    )?;
     let palette = opts.diff.palette()?;
     let color = palette.is_some();
     let (mut formatter, clock) =
@@ -198,8 +220,10 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let mut sources: std::collections::HashMap<ObjectId, std::sync::Arc<str>> =
         std::collections::HashMap::new();
     if want_source {
-        if !opts.diff.options.paths.is_empty() {
-            return Err(Fatal::new("log: %S with paths is not supported by oxgit"));
+        if simplified {
+            return Err(Fatal::new(
+                "log: %S with paths or --simplify-by-decoration is not supported by oxgit",
+            ));
         }
         for (tip, name) in revisions.tips.iter().zip(&revisions.names).rev() {
             sources.insert(tip.id, std::sync::Arc::from(name.as_str()));
@@ -249,6 +273,13 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         && !no_walk
         && super::walk_opts::sources_in_walk_order(&repo, &request, &opts.rev, &mut sources)?;
     let mut history = History::new(&repo, &request).map_err(super::diff::fatal)?;
+    // `--children`: each commit's children in the walk.
+    // (None with `--no-walk`: git lists children only of walked commits.)
+    let children = if no_walk {
+        Default::default()
+    } else {
+        history.children()
+    };
     // `--full-diff`: the paths limit the walk, the diffs are whole.
     let full_diff_history = if opts.rev.walk.full_diff && !opts.diff.options.paths.is_empty() {
         let mut r = request.clone();
@@ -392,6 +423,8 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             .into_iter();
         for ((c, source), (parents, boundary)) in commits.iter().zip(drawn) {
             let mut info = CommitInfo::new(c.id, c.tree, &c.parents, &c.data);
+            let relatives = rev_args::relatives(&opts.rev.simplify, c, &children);
+            info.relatives = &relatives;
             info.source = source.as_deref();
             info.boundary = boundary;
             if boundary {
@@ -516,9 +549,12 @@ fn line_log(
         || !opts.diff.options.filter.is_empty()
         || opts.diff.options.reverse
         || opts.diff.nul
+        || opts.rev.simplify.parents
+        || opts.rev.simplify.children
+        || opts.rev.simplify.by_decoration
     {
         return Err(Fatal::new(
-            "log -L with --follow, --json, --graph, --boundary, commit filters, --reverse, orders, merge options, a pickaxe, --diff-filter, -R or -z is not supported by oxgit",
+            "log -L with --follow, --json, --graph, --boundary, commit filters, --reverse, orders, merge options, a pickaxe, --diff-filter, -R, -z, --parents, --children or --simplify-by-decoration is not supported by oxgit",
         ));
     }
     let args = super::line_log::parse(repo, &ctx.cwd, &opts.line_ranges)?;

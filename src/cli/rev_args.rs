@@ -61,6 +61,21 @@ pub(super) struct SimplifyArgs {
     pub parents: bool,
     /// `--children`.
     pub children: bool,
+    /// `--simplify-by-decoration` (which also sets `simplify_merges`, as git does).
+    pub by_decoration: bool,
+}
+
+impl SimplifyArgs {
+    /// `--ancestry-path`, with or without commits.
+    pub fn ancestry(&self) -> bool {
+        self.ancestry_path || !self.ancestry_commits.is_empty()
+    }
+
+    /// Whether the walk is simplified even without paths (`--simplify-by-decoration`):
+    /// what oxgit refuses with paths it refuses then too.
+    pub fn without_paths(&self) -> bool {
+        self.by_decoration
+    }
 }
 
 /// What oxgit does not do the way git does with history simplification:
@@ -70,6 +85,12 @@ pub(super) fn check_simplify(
     s: &crate::revision::simplify::Simplify,
     paths: bool,
 ) -> Result<(), Fatal> {
+    if o.simplify.by_decoration && o.first_parent {
+        // git keeps only first parents of the simplified merges (found with --all).
+        return Err(Fatal::new(
+            "--simplify-by-decoration with --first-parent is not supported by oxgit",
+        ));
+    }
     if o.boundary && s.simplify_merges && o.commit_filter_given() {
         // A boundary commit comes out in another place than git's (found by the log
         // proptest with --grep).
@@ -82,6 +103,35 @@ pub(super) fn check_simplify(
         // rewrites to nothing.
         return Err(Fatal::new(
             "--graph --first-parent with paths and --full-history, --simplify-merges, --ancestry-path or -m is not supported by oxgit",
+        ));
+    }
+    Ok(())
+}
+
+/// What oxgit does not do as git does with the revisions `r` of `o` (`paths`: the walk
+/// has paths; `simplified`: paths or `--simplify-by-decoration`): `--no-walk` (git
+/// simplifies the commits given, hiding those that leave the paths alone and rewriting
+/// the parents of the others), and `--first-parent` with paths, rewritten parents and
+/// several commits to walk from (git rewrites later parents reached from another one).
+pub(super) fn check_walk(
+    r: &Revisions,
+    o: &RevArgs,
+    paths: bool,
+    simplified: bool,
+) -> Result<(), Fatal> {
+    if r.no_walk.is_some() && simplified {
+        return Err(Fatal::new(
+            "--no-walk with paths or --simplify-by-decoration is not supported by oxgit",
+        ));
+    }
+    let s = &o.simplify;
+    if o.first_parent
+        && paths
+        && (o.graph || s.parents || s.children)
+        && r.included().nth(1).is_some()
+    {
+        return Err(Fatal::new(
+            "--first-parent with paths, --parents, --children or --graph and several commits to start from is not supported by oxgit",
         ));
     }
     Ok(())
@@ -107,9 +157,13 @@ fn parse_simplify_option(o: &mut RevArgs, a: &str) -> Result<bool, Fatal> {
         "--parents" => s.parents = true,
         "--children" => s.children = true,
         "--simplify-by-decoration" => {
-            return Err(Fatal::new(
-                "--simplify-by-decoration is not supported by oxgit",
-            ))
+            // git: --simplify-merges (and --topo-order) with TREESAME decided by
+            // decoration.
+            s.by_decoration = true;
+            s.simplify_merges = true;
+            if o.order == crate::revision::walk::Order::Date {
+                o.order = crate::revision::walk::Order::Topo;
+            }
         }
         _ => match a.strip_prefix("--ancestry-path=") {
             Some(v) => s.ancestry_commits.push(v.to_string()),
@@ -121,8 +175,8 @@ fn parse_simplify_option(o: &mut RevArgs, a: &str) -> Result<bool, Fatal> {
 
 /// The walk's simplification request for `o` (`paths`: the walk has paths; `rewrite`:
 /// the command rewrites parents for other reasons; `full_history`: implied by the
-/// command, `log -m`), with git's
-/// checks of the options. `None`: git's `error:` line was printed, exit with 128.
+/// command, `log -m`; `cmd`: whose decorations `--simplify-by-decoration` uses), with
+/// git's checks of the options. `None`: git's `error:` line was printed, exit with 128.
 /// When parents are rewritten the walk counts parents for `--merges`/`--no-merges`
 /// (before rewriting, as git does), and `o`'s filter no longer does.
 pub(super) fn simplify_request(
@@ -131,9 +185,10 @@ pub(super) fn simplify_request(
     paths: bool,
     rewrite: bool,
     full_history: bool,
+    cmd: Porcelain,
 ) -> Result<Option<crate::revision::simplify::Simplify>, Fatal> {
     let s = &o.simplify;
-    let rewrite_parents = s.parents || rewrite || o.graph;
+    let rewrite_parents = s.parents || rewrite || o.graph || s.by_decoration;
     if (rewrite_parents || s.simplify_merges) && s.children {
         return Err(Fatal::new(
             "options '--parents' and '--children' cannot be used together",
@@ -163,12 +218,58 @@ pub(super) fn simplify_request(
         children: s.children,
         max_parents: None,
         min_parents: 0,
+        decorated: None,
     };
-    if paths && (rewrite_parents || request.simplify_merges || request.children) {
+    if s.by_decoration {
+        request.decorated = Some(std::sync::Arc::new(decorated(repo, cmd, &o.pretty)?));
+    }
+    let simplified = paths || s.by_decoration;
+    if simplified && (rewrite_parents || request.simplify_merges || request.children) {
         request.max_parents = o.filter.max_parents.take().flatten();
         request.min_parents = o.filter.min_parents.take().unwrap_or(0);
     }
     Ok(Some(request))
+}
+
+/// The objects `--simplify-by-decoration` keeps commits for: for `log` (and `show`)
+/// what its decorations show (git's default decoration filter), for `rev-list` what
+/// every ref and `HEAD` point to (git loads them unfiltered then).
+fn decorated(
+    repo: &Repository,
+    cmd: Porcelain,
+    pretty: &PrettyArgs,
+) -> Result<crate::oid::IdSet, Fatal> {
+    let unsupported = |what: &str| {
+        Fatal::new(format!(
+            "--simplify-by-decoration with {what} is not supported by oxgit"
+        ))
+    };
+    if !crate::revision::grafts::Grafts::load(repo).is_empty() {
+        // git decorates grafted (and shallow) commits too.
+        return Err(unsupported("grafts or a shallow history"));
+    }
+    let refs = Refs::new(repo)
+        .all()
+        .map_err(|e| Fatal::new(e.to_string()))?;
+    if refs.iter().any(|r| r.name.starts_with("refs/replace/")) {
+        // git decorates the replaced object, named by the ref.
+        return Err(unsupported("replace refs"));
+    }
+    let err = |e: crate::refs::RefError| Fatal::new(e.to_string());
+    match cmd {
+        Porcelain::Log => {
+            let d = match log_decoration_filter(repo, pretty) {
+                Some(f) => crate::pretty::Decorations::load_filtered(repo, &f),
+                None => crate::pretty::Decorations::load(repo),
+            };
+            Ok(d.map_err(err)?.ids().copied().collect())
+        }
+        Porcelain::RevList => {
+            let every = crate::pretty::DecorationFilter::default();
+            let d = crate::pretty::Decorations::load_filtered(repo, &every).map_err(err)?;
+            Ok(d.ids().copied().collect())
+        }
+    }
 }
 
 /// The format-related options (`--format`, `--date`, `--abbrev-commit`...).
@@ -192,6 +293,42 @@ pub(super) struct PrettyArgs {
     pub decorate: Option<Option<String>>,
     /// `--use-mailmap` / `--no-use-mailmap`.
     pub mailmap: Option<bool>,
+    /// `--decorate-refs=<pattern>` values (since the last `--clear-decorations`).
+    pub decorate_refs: Vec<String>,
+    /// `--decorate-refs-exclude=<pattern>` values (likewise).
+    pub decorate_refs_exclude: Vec<String>,
+    /// `--clear-decorations`: git's default decoration filter is off.
+    pub clear_decorations: bool,
+}
+
+/// Which refs decorate in `log` and `show` (their `%d`, `--decorate` and
+/// `--simplify-by-decoration`): `None` for git's default namespaces, unless
+/// `--decorate-refs`, `--decorate-refs-exclude`, `--clear-decorations`,
+/// `log.excludeDecoration` or `log.initialDecorationSet=all` say otherwise (git's
+/// `set_default_decoration_filter`).
+fn log_decoration_filter(
+    repo: &Repository,
+    p: &PrettyArgs,
+) -> Option<crate::pretty::DecorationFilter> {
+    let config = repo.config();
+    let exclude_config: Vec<String> = config
+        .get_all("log.excludeDecoration")
+        .map(str::to_string)
+        .collect();
+    let all = config.get("log.initialDecorationSet") == Some("all");
+    if !p.clear_decorations
+        && !all
+        && p.decorate_refs.is_empty()
+        && p.decorate_refs_exclude.is_empty()
+        && exclude_config.is_empty()
+    {
+        return None;
+    }
+    Some(crate::pretty::DecorationFilter::new(
+        &p.decorate_refs,
+        &p.decorate_refs_exclude,
+        &exclude_config,
+    ))
 }
 
 /// The filter options (`--author`, `--grep`, `--since`...) and counts.
@@ -231,12 +368,6 @@ impl FilterArgs {
 }
 
 impl RevArgs {
-    /// Whether a commit filter, count or order option was given (`show` takes none).
-    pub fn filter_given(&self) -> bool {
-        let f = &self.filter;
-        self.commit_filter_given() || f.skip > 0 || f.reverse || f.max_count.is_some()
-    }
-
     /// Whether a commit filter (`--author`, `--grep`, `--since`, `--merges`...) was
     /// given.
     pub fn commit_filter_given(&self) -> bool {
@@ -268,6 +399,8 @@ const LONG_VALUE: &[&str] = &[
     "--skip",
     "--min-parents",
     "--max-parents",
+    "--decorate-refs",
+    "--decorate-refs-exclude",
 ];
 
 fn count(s: &str) -> Result<usize, Fatal> {
@@ -311,6 +444,8 @@ pub(super) fn parse_option(o: &mut RevArgs, args: &[String], i: &mut usize) -> R
             "--date" => o.pretty.date = Some(v),
             "--skip" => f.skip = number(&v, "--skip")?,
             "--min-parents" => f.min_parents = Some(number(&v, "--min-parents")?),
+            "--decorate-refs" => o.pretty.decorate_refs.push(v),
+            "--decorate-refs-exclude" => o.pretty.decorate_refs_exclude.push(v),
             _ => f.max_parents = Some(Some(number(&v, "--max-parents")?)),
         }
         return Ok(true);
@@ -352,6 +487,11 @@ pub(super) fn parse_option(o: &mut RevArgs, args: &[String], i: &mut usize) -> R
         "--notes" | "--show-notes" => o.pretty.notes = Some(true),
         "--no-notes" => o.pretty.notes = Some(false),
         "--decorate" => o.pretty.decorate = Some(Some("short".into())),
+        "--clear-decorations" => {
+            o.pretty.decorate_refs.clear();
+            o.pretty.decorate_refs_exclude.clear();
+            o.pretty.clear_decorations = true;
+        }
         "--no-decorate" => o.pretty.decorate = Some(None),
         "--use-mailmap" | "--mailmap" => o.pretty.mailmap = Some(true),
         "--no-use-mailmap" | "--no-mailmap" => o.pretty.mailmap = Some(false),
@@ -636,6 +776,12 @@ pub(super) fn build_formatter<'r>(
     // Only `log` and `show` expand tabs by default (git's expand_tabs_in_log_default).
     opts.expand_tabs = p.expand_tabs.or((!log).then_some(0));
     opts.use_mailmap = p.mailmap.unwrap_or(log && opts.use_mailmap);
+    // git's rev-list loads decorations unfiltered (`%d`), log and show with a filter.
+    opts.decoration_filter = if log {
+        log_decoration_filter(repo, p)
+    } else {
+        Some(crate::pretty::DecorationFilter::default())
+    };
     opts.show_notes = p.notes.unwrap_or(log && !spec.given);
     if log {
         let prefix = config.get("format.subjectPrefix").unwrap_or("PATCH");
@@ -769,13 +915,18 @@ impl Boundary {
 
     /// git's `create_boundary_commit_list`: the marked commits not shown, newest mark
     /// first, topologically sorted.
-    fn compute(&mut self, repo: &Repository) -> Result<(), Fatal> {
+    fn compute(&mut self, repo: &Repository, history: &History<'_>) -> Result<(), Fatal> {
         let mut list = Vec::new();
         for id in self.marked.iter().rev() {
             if self.shown.contains(id) || !self.ids.insert(*id) {
                 continue;
             }
-            list.push(WalkedCommit::read(repo, *id).map_err(|e| Fatal::new(e.to_string()))?);
+            let mut c = WalkedCommit::read(repo, *id).map_err(|e| Fatal::new(e.to_string()))?;
+            // git shows them with the parents its walk left them.
+            if let Some(p) = history.current_parents(id) {
+                c.parents = p;
+            }
+            list.push(c);
         }
         let sorted = crate::revision::walk::topo_sort(list, self.order, false);
         self.list = Some(sorted.into());
@@ -844,12 +995,16 @@ impl Selector {
     }
 
     /// With `--boundary`, the next boundary commit once the others are shown.
-    fn next_boundary(&mut self, repo: &Repository) -> Result<Option<WalkedCommit>, Fatal> {
+    fn next_boundary(
+        &mut self,
+        repo: &Repository,
+        history: &History<'_>,
+    ) -> Result<Option<WalkedCommit>, Fatal> {
         let Some(b) = self.boundary.as_mut() else {
             return Ok(None);
         };
         if b.list.is_none() {
-            b.compute(repo)?;
+            b.compute(repo, history)?;
         }
         let c = b.list.as_mut().and_then(|l| l.pop_front());
         if let Some(c) = &c {
@@ -896,7 +1051,29 @@ impl Selector {
             }
             return Ok(Some(c));
         }
-        self.next_boundary(repo)
+        self.next_boundary(repo, history)
+    }
+
+    /// Whether commit `c`, given but not walked (`show`'s commits), is shown: it passes
+    /// the filter and `--since`, and is not one `--skip` still skips (the count goes on
+    /// from commit to commit, as git's does; `-n` is the caller's).
+    pub fn pick(
+        &mut self,
+        repo: &Repository,
+        notes: Option<&crate::pretty::Notes>,
+        c: &WalkedCommit,
+    ) -> Result<bool, Fatal> {
+        if self.filter.max_age.is_some_and(|t| c.commit_time < t)
+            || !self.matches(repo, notes, c)?
+        {
+            return Ok(false);
+        }
+        if self.to_skip > 0 {
+            self.to_skip -= 1;
+            return Ok(false);
+        }
+        self.shown += 1;
+        Ok(true)
     }
 
     /// Whether `c` passes the filter (`--author`, `--grep`, `--no-merges`...).
@@ -963,6 +1140,24 @@ impl Selector {
         self.preloaded = Some(out);
         Ok(shown)
     }
+}
+
+/// The ids `rev-list` and `log` print after commit `c`'s own on its line: with
+/// `--parents` its parents as the walk gave them (rewritten with paths), with
+/// `--children` its children in the walk (`children`: [`History::children`]).
+pub(super) fn relatives(
+    s: &SimplifyArgs,
+    c: &WalkedCommit,
+    children: &crate::oid::IdMap<Vec<ObjectId>>,
+) -> Vec<ObjectId> {
+    let mut out = Vec::new();
+    if s.parents {
+        out.extend_from_slice(&c.parents);
+    }
+    if s.children {
+        out.extend(children.get(&c.id).into_iter().flatten().copied());
+    }
+    out
 }
 
 /// The parents of `c` that `--graph` draws edges to (see

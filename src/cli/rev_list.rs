@@ -47,7 +47,12 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 | "--no-mailmap"
                 | "--decorate"
                 | "--no-decorate"
+                | "--clear-decorations"
+                | "--decorate-refs"
+                | "--decorate-refs-exclude"
         ) || a.starts_with("--decorate=")
+            || a.starts_with("--decorate-refs=")
+            || a.starts_with("--decorate-refs-exclude=")
         {
             return Ok(super::options::usage_error(
                 &format!("unknown option '{}'", a.trim_start_matches('-')),
@@ -110,19 +115,28 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         ));
     }
     let paths = super::pathspec_items(&repo, &ctx.cwd, &o.paths)?;
-    let Some(simplify) =
-        rev_args::simplify_request(&repo, &mut o.rev, !paths.is_empty(), false, false)?
+    let Some(simplify) = rev_args::simplify_request(
+        &repo,
+        &mut o.rev,
+        !paths.is_empty(),
+        false,
+        false,
+        Porcelain::RevList,
+    )?
     else {
         return Ok(128);
     };
+    // Refused with paths, refused when simplified by decoration.
+    let simplified = !paths.is_empty() || o.rev.simplify.without_paths();
     rev_args::check_simplify(&o.rev, &simplify, !paths.is_empty())?;
-    super::walk_opts::refuse(&o.rev, !paths.is_empty())?;
+    super::walk_opts::refuse(&o.rev, simplified)?;
     if o.rev.walk.needs_sides() && o.objects {
         return Err(Fatal::new(
             "rev-list: --left-right, --left-only, --right-only and --cherry-* with --objects are not supported by oxgit",
         ));
     }
     let revisions = rev_args::revisions(&repo, &o.rev)?;
+    rev_args::check_walk(&revisions, &o.rev, !paths.is_empty(), simplified)?;
     let pretty = &o.rev.pretty;
     let verbose = pretty.oneline || pretty.format.is_some();
     let (mut formatter, clock) =
@@ -146,7 +160,12 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     request.min_age = filter.min_age;
     request.commit_data = (verbose && formatter.spec().needs_commit_text()) || filter.needs_text();
     let mut history = History::new(&repo, &request).map_err(super::diff::fatal)?;
-    let children = history.children();
+    // (None with `--no-walk`: git lists children only of walked commits.)
+    let children = if no_walk {
+        Default::default()
+    } else {
+        history.children()
+    };
     let (ahead, marks) = super::walk_opts::read_ahead(
         &repo,
         &o.rev,
@@ -236,17 +255,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             }
         }
         line.extend_from_slice(hex(&c.id)?.as_bytes());
-        if o.rev.simplify.parents {
-            for p in &c.parents {
-                line.push(b' ');
-                line.extend_from_slice(p.to_hex().as_bytes());
-            }
-        }
-        if o.rev.simplify.children {
-            for p in children.get(&c.id).map_or(&[][..], Vec::as_slice) {
-                line.push(b' ');
-                line.extend_from_slice(p.to_hex().as_bytes());
-            }
+        for r in rev_args::relatives(&o.rev.simplify, c, &children) {
+            line.push(b' ');
+            line.extend_from_slice(r.to_hex().as_bytes());
         }
         line.push(if oneline { b' ' } else { b'\n' });
         let mut msg = Vec::new();

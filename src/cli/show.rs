@@ -2,7 +2,10 @@
 //! (the format and diff flags are `log`'s: `cli::rev_args`, `cli::diff_flags`), an
 //! annotated tag as its header and message followed by the object it tags, a tree as a
 //! listing, a blob as its bytes. A merge's diff is combined (`--cc`) unless `-m`, `-c`,
-//! `--first-parent` or `--diff-merges` say otherwise.
+//! `--first-parent` or `--diff-merges` say otherwise. Ref listings (`--all`...) name
+//! objects too; commit filters, `--skip`, `-n` (after `--no-walk`) and paths pick the
+//! commits shown. As in git, a range, an excluded revision, `-n` or `--do-walk` make it
+//! walk: it is then `log` with these defaults (`log::run_show_walk`).
 
 use super::diff_flags::DiffArgs;
 use super::merges::{MergeArgs, MergeDiff};
@@ -32,12 +35,29 @@ struct Show<'r> {
     commits: crate::oid::IdSet,
     /// `--check` found whitespace errors (the status is then 2).
     ws_errors: bool,
+    /// The commit filters and `--skip`.
+    selector: rev_args::Selector,
+    /// `--parents`: on the header line (`--children` adds none, nothing is walked).
+    parents: bool,
+    /// `--first-parent`: only first parents decide whether a commit changes the paths.
+    first_parent: bool,
+    /// `-m`, `--diff-merges=first-parent`: git's full history (a merge is hidden only
+    /// if it leaves the paths as every parent has them).
+    full_history: bool,
+    /// `-n` (with `--no-walk` after it): what is left of git's `max_count`, which each
+    /// commit given takes one from, and a shown one two (git asks its walk for a commit
+    /// once more).
+    left: Option<usize>,
 }
 
-/// Runs `show`.
+/// Runs `show`: each object named, a commit as `log --no-walk` shows it; when the
+/// revisions walk (a range or excluded revision, `-n`, `--do-walk`), `log` with
+/// `show`'s defaults.
 pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let repo = ctx.repo()?;
     let mut rev = RevArgs::default();
+    // git's show starts with `--no-walk` on (an excluded revision or `-n` turns it off).
+    rev.revs.push("--no-walk".to_string());
     let mut diff = DiffArgs::from_repo(&repo)?;
     let mut paths = Vec::new();
     let mut merges = MergeArgs::default();
@@ -46,6 +66,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     while i < args.len() {
         let a = args[i].as_str();
         if super::merges::parse(&mut merges, &repo, args, &mut i)?
+            || super::walk_opts::parse(&mut rev, args, &mut i, true)?
             || rev_args::parse_option(&mut rev, args, &mut i)?
             || super::diff_flags::parse_flag(&mut diff, args, &mut i)?
         {
@@ -71,15 +92,16 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     diff.finish(&repo)?;
     let split = rev_args::split_paths(&repo, &ctx.cwd, &mut rev, false)?;
     paths.splice(0..0, split);
-    if rev.revs.iter().any(|r| {
-        r.starts_with('^')
-            || r.contains("..")
-            || r == "--not"
-            || crate::refs::list::is_ref_listing(r)
-    }) {
-        return Err(Fatal::new(
-            "show: revision ranges and ref listings are not supported by oxgit",
-        ));
+    if rev
+        .revs
+        .iter()
+        .all(|r| super::walk_opts::is_pseudo_revision(r))
+    {
+        rev.revs.push("HEAD".to_string());
+        rev.default_head = true;
+    }
+    if rev_args::revisions(&repo, &rev)?.no_walk.is_none() {
+        return super::log::run_show_walk(ctx);
     }
     // git's show: `--cc` unless told otherwise; `--first-parent` implies
     // `--diff-merges=first-parent`.
@@ -88,6 +110,12 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     } else {
         MergeDiff::Dense
     })?;
+    // `-m` with `--first-parent` is against the first parent only (as in `log`).
+    let merge_mode = if rev.first_parent && merge_mode == MergeDiff::Separate {
+        MergeDiff::FirstParent
+    } else {
+        merge_mode
+    };
     super::merges::refuse_unsupported(merges.mode, &diff.options)?;
     // `show` does not walk, so it draws no graph.
     rev_args::check_graph(&rev, false)?;
@@ -95,14 +123,23 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         // git shows the parents of the commits as boundary commits too.
         return Err(Fatal::new("show --boundary is not supported by oxgit"));
     }
-    if rev.filter_given() {
+    let w = &rev.walk;
+    let s = &rev.simplify;
+    if w.needs_sides()
+        || w.source
+        || w.full_diff
+        || w.author_date_order
+        || s.full_history
+        || s.sparse
+        || s.simplify_merges
+        || s.ancestry_path
+        || !s.ancestry_commits.is_empty()
+        || s.show_pulls
+        || (s.parents && !paths.is_empty())
+    {
         return Err(Fatal::new(
-            "show: commit filters and counts are not supported by oxgit",
+            "show: walk and history simplification options without a range are not supported by oxgit",
         ));
-    }
-    if rev.revs.is_empty() {
-        rev.revs.push("HEAD".to_string());
-        rev.default_head = true;
     }
     diff.options.paths = super::pathspec_items(&repo, &ctx.cwd, &paths)?;
     let sections = if diff.no_output {
@@ -115,9 +152,11 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     } else {
         diff.sections
     };
-    let (mut formatter, _) =
+    let (mut formatter, clock) =
         rev_args::build_formatter(&repo, &rev.pretty, Porcelain::Log, diff.palette()?)?;
     formatter.set_nul_terminated(diff.nul);
+    let mailmap = rev_args::filter_mailmap(&repo, &rev.pretty, Porcelain::Log);
+    let filter = rev_args::build_filter(&repo, &rev.filter, &clock, mailmap)?;
     let mut show = Show {
         repo: &repo,
         formatter,
@@ -128,8 +167,41 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         shown_one: false,
         commits: Default::default(),
         ws_errors: false,
+        selector: rev_args::Selector::new(filter, &rev.filter),
+        parents: rev.simplify.parents,
+        first_parent: rev.first_parent,
+        full_history: matches!(merges.mode, MergeDiff::Separate | MergeDiff::FirstParent),
+        left: rev.filter.max_count,
     };
+    // The objects in the order given, ref listings expanded (git's pending objects).
+    let mut excludes: Vec<String> = Vec::new();
     for name in &rev.revs {
+        if let Some(x) = name.strip_prefix("--exclude=") {
+            excludes.push(x.to_string());
+            continue;
+        }
+        if super::walk_opts::is_pseudo_revision(name) {
+            continue;
+        }
+        let listed = crate::revision::range::list_refs(&repo, name, &excludes)
+            .map_err(|e| Fatal::new(e.to_string()))?;
+        if let Some(listed) = listed {
+            excludes.clear();
+            for (ref_name, id) in listed {
+                show.object(id, &ref_name, ctx.out)?;
+            }
+            continue;
+        }
+        if name.ends_with("^@") || name.ends_with("^!") || name.contains("^-") {
+            // A commit's parents, or a root commit without them (as the revisions parsed
+            // above).
+            if let Ok(parsed) = crate::revision::range::parse_revisions(&repo, &[name]) {
+                for id in parsed.included() {
+                    show.object(id, name, ctx.out)?;
+                }
+                continue;
+            }
+        }
         let id = crate::revision::resolve(&repo, name)
             .map_err(|_| super::rev_args::unknown_revision(&repo, &rev, name))?;
         show.object(id, name, ctx.out)?;
@@ -227,12 +299,20 @@ impl Show<'_> {
 
     /// A commit as `log -1` with the diff shows it.
     fn commit(&mut self, id: ObjectId, out: &mut dyn Write) -> Result<(), Fatal> {
-        if !self.commits.insert(id) {
+        if self.left == Some(0) {
             return Ok(());
         }
-        let c = WalkedCommit::read(self.repo, id).map_err(|e| Fatal::new(e.to_string()))?;
+        let shown = self.picked(id)?;
+        take_one(&mut self.left);
+        let Some(c) = shown else {
+            return Ok(());
+        };
+        take_one(&mut self.left);
         let merge = c.parents.len() > 1;
         let mut info = CommitInfo::new(c.id, c.tree, &c.parents, &c.data);
+        if self.parents {
+            info.relatives = &c.parents;
+        }
         // With a pickaxe or `--diff-filter`, a commit whose diff keeps no file pair is
         // not shown.
         let hide_empty =
@@ -302,6 +382,31 @@ impl Show<'_> {
         Ok(())
     }
 
+    /// Commit `id` if it is shown: not shown yet (git shows each once), changing the
+    /// paths (with paths), passing the filters and not skipped.
+    fn picked(&mut self, id: ObjectId) -> Result<Option<WalkedCommit>, Fatal> {
+        if !self.commits.insert(id) {
+            return Ok(None);
+        }
+        let c = WalkedCommit::read(self.repo, id).map_err(|e| Fatal::new(e.to_string()))?;
+        let paths = &self.diff.options.paths;
+        // With paths, a commit that leaves them as a parent had them is not shown.
+        if !paths.is_empty()
+            && crate::revision::walk::is_treesame(
+                self.repo,
+                &c,
+                paths,
+                self.first_parent,
+                self.full_history,
+            )
+            .map_err(|e| Fatal::new(e.to_string()))?
+        {
+            return Ok(None);
+        }
+        let picked = self.selector.pick(self.repo, self.formatter.notes(), &c)?;
+        Ok(picked.then_some(c))
+    }
+
     /// What commit `id` changed against its first parent: the text of the sections and
     /// the outcome.
     fn commit_diff(&mut self, id: ObjectId) -> Result<(Vec<u8>, crate::api::Outcome), Fatal> {
@@ -317,5 +422,12 @@ impl Show<'_> {
         let mut sink = GitText::new(self.repo, self.sections, style, Vec::new());
         let outcome = differ.run(&mut sink).map_err(super::diff::fatal)?;
         Ok((sink.into_inner(), outcome))
+    }
+}
+
+/// Takes one from `-n`'s count, if any is left.
+fn take_one(left: &mut Option<usize>) {
+    if let Some(n) = left.as_mut() {
+        *n = n.saturating_sub(1);
     }
 }

@@ -169,12 +169,12 @@ pub(super) fn refuse(o: &RevArgs, paths: bool) -> Result<(), Fatal> {
     let w = &o.walk;
     if paths && (w.needs_sides() || w.source) {
         return Err(Fatal::new(
-            "--left-right, --left-only, --right-only, --cherry-pick, --cherry-mark, --cherry and --source with paths are not supported by oxgit",
+            "--left-right, --left-only, --right-only, --cherry-pick, --cherry-mark, --cherry and --source with paths or --simplify-by-decoration are not supported by oxgit",
         ));
     }
     if w.author_date_order && (paths || o.boundary) {
         return Err(Fatal::new(
-            "--author-date-order with paths or --boundary is not supported by oxgit",
+            "--author-date-order with paths, --simplify-by-decoration or --boundary is not supported by oxgit",
         ));
     }
     Ok(())
@@ -404,7 +404,16 @@ pub(super) fn sources_in_walk_order(
 fn limited(repo: &Repository, o: &RevArgs, excluded: bool) -> bool {
     let topo = o.order != crate::revision::walk::Order::Date;
     let generations = crate::revision::walk::usable_commit_graph(repo).is_some();
-    o.walk.cherry_pick || o.walk.cherry_mark || (topo && !generations) || (!topo && excluded)
+    let s = &o.simplify;
+    // git's --children, --simplify-merges (--simplify-by-decoration) and
+    // --ancestry-path limit the walk too.
+    o.walk.cherry_pick
+        || o.walk.cherry_mark
+        || s.children
+        || s.simplify_merges
+        || s.ancestry()
+        || (topo && !generations)
+        || (!topo && excluded)
 }
 
 /// `--author-date-order`: the walk's commits (in date order) sorted as git's

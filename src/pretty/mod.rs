@@ -37,7 +37,9 @@ mod text;
 mod trailers;
 
 pub use mailmap::Mailmap;
-pub use refdata::{Decoration, DecorationKind, DecorationStyle, Decorations, Notes, NotesError};
+pub use refdata::{
+    Decoration, DecorationFilter, DecorationKind, DecorationStyle, Decorations, Notes, NotesError,
+};
 pub use trailers::{format_trailers, TrailerOptions};
 
 use crate::config::Config;
@@ -329,6 +331,9 @@ pub struct PrettyOptions {
     pub show_notes: bool,
     /// Decorate `commit <id>` lines (`--decorate`).
     pub decorate: Option<DecorationStyle>,
+    /// Which refs decorate when not git's default namespaces (`--decorate-refs`...,
+    /// and every ref for `rev-list`).
+    pub decoration_filter: Option<DecorationFilter>,
     /// "Now" and the local zone.
     pub clock: Clock,
     /// The `[<prefix>] ` of `Subject:` lines in the email formats (`log` and `show`:
@@ -349,6 +354,7 @@ impl PrettyOptions {
             use_mailmap: repo.config().get_bool("log.mailmap") != Some(false),
             show_notes: false,
             decorate: None,
+            decoration_filter: None,
             clock: Clock::from_env(),
             subject_prefix: None,
         }
@@ -379,6 +385,10 @@ pub struct CommitInfo<'a> {
     /// graph is drawn: git's `put_revision_mark` (`<`, `>`, `=`, `+`; `-` for a
     /// boundary commit is implied by [`CommitInfo::boundary`]).
     pub line_mark: &'a str,
+    /// The ids built-in formats print after the commit's own on its header line,
+    /// abbreviated as it is: `--parents` and `--children` (git's `show_parents` and
+    /// `show_children`).
+    pub relatives: &'a [ObjectId],
 }
 
 impl<'a> CommitInfo<'a> {
@@ -394,6 +404,7 @@ impl<'a> CommitInfo<'a> {
             from: None,
             boundary: false,
             line_mark: "",
+            relatives: &[],
         }
     }
 }
@@ -706,7 +717,10 @@ impl<'r> Formatter<'r> {
         let user_decorates = matches!(&spec.format, Format::User(f)
             if uses_placeholder(f, b'd') || uses_placeholder(f, b'D') || f.contains("%(decorate"));
         let decorations = if opts.decorate.is_some() || user_decorates {
-            Some(Decorations::load(repo)?)
+            Some(match &opts.decoration_filter {
+                Some(f) => Decorations::load_filtered(repo, f)?,
+                None => Decorations::load(repo)?,
+            })
         } else {
             None
         };
@@ -807,6 +821,11 @@ impl<'r> Formatter<'r> {
                     }
                     let hex = self.abbrev_id(&c.id, len)?;
                     out.extend_from_slice(hex.as_bytes());
+                    for r in c.relatives {
+                        let hex = self.abbrev_id(r, len)?;
+                        out.push(b' ');
+                        out.extend_from_slice(hex.as_bytes());
+                    }
                     if let Some(p) = &c.from {
                         let hex = self.abbrev_id(p, len)?;
                         out.extend_from_slice(format!(" (from {hex})").as_bytes());

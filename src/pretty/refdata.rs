@@ -22,6 +22,9 @@ pub enum DecorationKind {
     Stash,
     /// A replacement (`refs/replace/`).
     Grafted,
+    /// Any other ref (`refs/notes/...`, `refs/custom/...`), decorating only when every
+    /// ref does (`rev-list`'s `%d`, git's unfiltered decorations).
+    Other,
 }
 
 impl DecorationKind {
@@ -34,6 +37,7 @@ impl DecorationKind {
             DecorationKind::Tag => "\x1b[1;33m",
             DecorationKind::Stash => "\x1b[1;35m",
             DecorationKind::Grafted => "\x1b[1;34m",
+            DecorationKind::Other => "\x1b[m",
         }
     }
 }
@@ -92,7 +96,18 @@ impl Decorations {
     pub fn from_refs(
         refs: impl IntoIterator<Item = (String, ObjectId)>,
         head_target: Option<String>,
+        peel: impl FnMut(&ObjectId) -> Option<ObjectId>,
+    ) -> Decorations {
+        Decorations::from_refs_filtered(refs, head_target, peel, false)
+    }
+
+    /// [`Decorations::from_refs`]; `every_ref`: refs outside git's default namespaces
+    /// decorate too (as [`DecorationKind::Other`]).
+    fn from_refs_filtered(
+        refs: impl IntoIterator<Item = (String, ObjectId)>,
+        head_target: Option<String>,
         mut peel: impl FnMut(&ObjectId) -> Option<ObjectId>,
+        every_ref: bool,
     ) -> Decorations {
         let mut d = Decorations {
             by_id: HashMap::new(),
@@ -111,6 +126,8 @@ impl Decorations {
                 DecorationKind::Tag
             } else if name.starts_with("refs/replace/") {
                 DecorationKind::Grafted
+            } else if every_ref {
+                DecorationKind::Other
             } else {
                 // git's default decoration filter shows only the namespaces above.
                 continue;
@@ -140,37 +157,32 @@ impl Decorations {
     /// The decorations of `repo` with git's default filter (`HEAD`, branches, remote
     /// branches, tags, `refs/stash`, replacements).
     pub fn load(repo: &Repository) -> Result<Decorations, crate::refs::RefError> {
-        let refs = Refs::new(repo);
-        let mut list = Vec::new();
-        for e in refs.all()? {
-            if e.broken {
-                continue;
-            }
-            let id = match &e.value {
-                RefValue::Direct(id) => Some(*id),
-                RefValue::Symbolic(_) => refs.resolve(&e.name).ok().flatten(),
-            };
-            if let Some(id) = id {
-                list.push((e.name.clone(), id));
-            }
-        }
-        let mut head_target = None;
-        if let Ok(Some(id)) = refs.resolve("HEAD") {
-            list.push(("HEAD".to_string(), id));
-            if let Ok(Some(t)) = refs.read_symbolic("HEAD") {
-                if t.starts_with("refs/") {
-                    head_target = Some(t);
-                }
-            }
-        }
-        let odb = repo.odb();
+        let (list, head_target) = ref_tips(repo)?;
         Ok(Decorations::from_refs(list, head_target, |id| {
-            let obj = odb.read(id).ok()?;
-            if obj.kind != ObjectKind::Tag {
-                return None;
-            }
-            Tag::parse(&obj.data).ok().map(|t| t.object)
+            peel_tag(repo, id)
         }))
+    }
+
+    /// The decorations of `repo` from the refs (and `HEAD`) `filter` keeps, whatever
+    /// their namespace: git's `load_ref_decorations` with a filter (`--decorate-refs`...;
+    /// an empty one keeps every ref, as `rev-list` loads them).
+    pub fn load_filtered(
+        repo: &Repository,
+        filter: &DecorationFilter,
+    ) -> Result<Decorations, crate::refs::RefError> {
+        let (mut list, head_target) = ref_tips(repo)?;
+        list.retain(|(name, _)| filter.matches(name));
+        Ok(Decorations::from_refs_filtered(
+            list,
+            head_target,
+            |id| peel_tag(repo, id),
+            true,
+        ))
+    }
+
+    /// The decorated objects (those [`Decorations::of`] names refs for).
+    pub fn ids(&self) -> impl Iterator<Item = &ObjectId> {
+        self.by_id.keys()
     }
 
     /// The decorations of `id`, in display order.
@@ -242,6 +254,109 @@ impl Decorations {
             out.extend_from_slice(reset.as_bytes());
         }
     }
+}
+
+/// Which refs decorate when git's default namespaces do not decide it: git's
+/// `decoration_filter` (`--decorate-refs`, `--decorate-refs-exclude`,
+/// `log.excludeDecoration`). A ref decorates unless an exclude pattern matches it; then,
+/// when include patterns are given, if one matches it, else unless a configured exclude
+/// pattern does; an empty filter keeps every ref. Patterns are normalized as git's `normalize_glob_ref` does: `refs/` is
+/// put before a pattern that is not `HEAD` and does not start with it, a trailing `/`
+/// is dropped; a pattern without glob characters matches the ref and everything under
+/// it, one with them is a wildmatch.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DecorationFilter {
+    include: Vec<String>,
+    exclude: Vec<String>,
+    exclude_config: Vec<String>,
+}
+
+impl DecorationFilter {
+    /// The filter for these patterns (`exclude_config`: `log.excludeDecoration`, checked
+    /// after the includes as git does).
+    pub fn new(include: &[String], exclude: &[String], exclude_config: &[String]) -> Self {
+        let norm = |v: &[String]| -> Vec<String> {
+            v.iter()
+                .map(|p| {
+                    let mut s = if p.starts_with("refs/") || p == "HEAD" {
+                        p.clone()
+                    } else {
+                        format!("refs/{p}")
+                    };
+                    if s.ends_with('/') {
+                        s.pop();
+                    }
+                    s
+                })
+                .collect()
+        };
+        DecorationFilter {
+            include: norm(include),
+            exclude: norm(exclude),
+            exclude_config: norm(exclude_config),
+        }
+    }
+
+    /// git's `ref_filter_match`.
+    pub fn matches(&self, name: &str) -> bool {
+        let one = |p: &String| {
+            if p.bytes().any(|b| b"*?[\\".contains(&b)) {
+                crate::diff::wildmatch(p.as_bytes(), name.as_bytes())
+            } else {
+                name.strip_prefix(p.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+            }
+        };
+        if self.exclude.iter().any(one) {
+            return false;
+        }
+        if !self.include.is_empty() {
+            // An include pattern given wins over `log.excludeDecoration`.
+            return self.include.iter().any(one);
+        }
+        !self.exclude_config.iter().any(one)
+    }
+}
+
+/// Every ref's `(name, id)` in ref order then `HEAD`'s (as git's `load_ref_decorations`
+/// adds them; broken refs left out, symbolic ones resolved), and the ref `HEAD` points
+/// to when it is a symbolic ref to `refs/...`.
+type RefTips = (Vec<(String, ObjectId)>, Option<String>);
+
+fn ref_tips(repo: &Repository) -> Result<RefTips, crate::refs::RefError> {
+    let refs = Refs::new(repo);
+    let mut list = Vec::new();
+    for e in refs.all()? {
+        if e.broken {
+            continue;
+        }
+        let id = match &e.value {
+            RefValue::Direct(id) => Some(*id),
+            RefValue::Symbolic(_) => refs.resolve(&e.name).ok().flatten(),
+        };
+        if let Some(id) = id {
+            list.push((e.name.clone(), id));
+        }
+    }
+    let mut head_target = None;
+    if let Ok(Some(id)) = refs.resolve("HEAD") {
+        list.push(("HEAD".to_string(), id));
+        if let Ok(Some(t)) = refs.read_symbolic("HEAD") {
+            if t.starts_with("refs/") {
+                head_target = Some(t);
+            }
+        }
+    }
+    Ok((list, head_target))
+}
+
+/// The object annotated tag `id` tags (`None`: `id` is no tag).
+fn peel_tag(repo: &Repository, id: &ObjectId) -> Option<ObjectId> {
+    let obj = repo.odb().read(id).ok()?;
+    if obj.kind != ObjectKind::Tag {
+        return None;
+    }
+    Tag::parse(&obj.data).ok().map(|t| t.object)
 }
 
 /// The notes of one notes ref: which blob annotates which object.

@@ -154,34 +154,39 @@ pub fn parse_revisions<S: AsRef<str>>(
             excludes.push(pattern.to_string());
             continue;
         }
-        if let Some((pattern, prefix)) = crate::refs::list::ref_listing(arg) {
-            let refs = crate::refs::Refs::new(repo);
-            let mut listed = refs.listed()?;
-            if arg == "--all" {
-                listed.extend(refs.listed_head()?);
-            }
-            for r in listed {
-                if r.broken
-                    || (r.name != "HEAD" && !r.name.starts_with(prefix))
-                    || pattern
-                        .as_deref()
-                        .is_some_and(|p| !crate::diff::wildmatch(p.as_bytes(), r.name.as_bytes()))
-                {
-                    continue;
-                }
-                // git names (and excludes) refs of `--branches`, `--tags` and
-                // `--remotes` without their prefix.
-                let name = r.name.strip_prefix(prefix).unwrap_or(&r.name);
-                if excludes
-                    .iter()
-                    .any(|x| crate::diff::wildmatch(x.as_bytes(), name.as_bytes()))
-                {
-                    continue;
-                }
-                out.add(repo, r.id, &[], not, name)?;
+        if let Some(listed) = list_refs(repo, arg, &excludes)? {
+            for (name, id) in listed {
+                out.add(repo, id, &[], not, &name)?;
             }
             excludes.clear();
             continue;
+        }
+        // `A^@` (A's parents), `A^!` (A without its parents), `A^-<n>` (A without its
+        // n-th parent, default the first): git's `add_parents_only`; where A is no
+        // commit, the whole argument is resolved as a revision instead.
+        if let Some(base) = arg.strip_suffix("^@") {
+            if out.parents_only(repo, base, not, None)? {
+                continue;
+            }
+        } else if let Some(base) = arg.strip_suffix("^!") {
+            if out.parents_only(repo, base, !not, None)? {
+                let id = super::resolve(repo, base)?;
+                out.add(repo, id, &[], not, base)?;
+                continue;
+            }
+        } else if let Some((base, n)) = arg.rsplit_once("^-") {
+            let n = if n.is_empty() {
+                Some(1)
+            } else {
+                n.parse::<usize>().ok()
+            };
+            if let Some(n) = n.filter(|&n| n >= 1) {
+                if out.parents_only(repo, base, !not, Some(n))? {
+                    let id = super::resolve(repo, base)?;
+                    out.add(repo, id, &[], not, base)?;
+                    continue;
+                }
+            }
         }
         // git names the whole range when an end does not resolve.
         let whole = |e: RangeError| match e {
@@ -228,6 +233,48 @@ pub fn parse_revisions<S: AsRef<str>>(
     Ok(out)
 }
 
+/// The refs a ref listing (`--all`, `--branches[=<glob>]`, `--tags`, `--remotes`,
+/// `--glob=`) names, in git's order, as `(name, id)`: `--all` adds `HEAD` last; refs of
+/// `--branches`, `--tags` and `--remotes` are named without their prefix, and those
+/// whose name matches one of `excludes` (`--exclude=<glob>`) are left out. `None`:
+/// `arg` is no listing.
+pub fn list_refs(
+    repo: &Repository,
+    arg: &str,
+    excludes: &[String],
+) -> Result<Option<Vec<(String, ObjectId)>>, RangeError> {
+    let Some((pattern, prefix)) = crate::refs::list::ref_listing(arg) else {
+        return Ok(None);
+    };
+    let refs = crate::refs::Refs::new(repo);
+    let mut listed = refs.listed()?;
+    if arg == "--all" {
+        listed.extend(refs.listed_head()?);
+    }
+    let mut out = Vec::new();
+    for r in listed {
+        if r.broken
+            || (r.name != "HEAD" && !r.name.starts_with(prefix))
+            || pattern
+                .as_deref()
+                .is_some_and(|p| !crate::diff::wildmatch(p.as_bytes(), r.name.as_bytes()))
+        {
+            continue;
+        }
+        // git names (and excludes) refs of `--branches`, `--tags` and `--remotes`
+        // without their prefix.
+        let name = r.name.strip_prefix(prefix).unwrap_or(&r.name);
+        if excludes
+            .iter()
+            .any(|x| crate::diff::wildmatch(x.as_bytes(), name.as_bytes()))
+        {
+            continue;
+        }
+        out.push((name.to_string(), r.id));
+    }
+    Ok(Some(out))
+}
+
 /// The name git gives an end of a range (`HEAD` for an empty one).
 fn name_of(end: &str) -> &str {
     if end.is_empty() {
@@ -254,6 +301,43 @@ impl Revisions {
                 self.no_walk = None;
             }
         }
+    }
+
+    /// git's `add_parents_only`: the parents of the commit `spec` names (only the
+    /// `nth`, when given) as starts, excluded if `exclude` (flipped by a leading `^`),
+    /// named `spec`. Returns `false` (adding nothing) when `spec` names no commit or it
+    /// has no `nth` parent.
+    fn parents_only(
+        &mut self,
+        repo: &Repository,
+        spec: &str,
+        exclude: bool,
+        nth: Option<usize>,
+    ) -> Result<bool, RangeError> {
+        let (exclude, name) = match spec.strip_prefix('^') {
+            Some(rest) => (!exclude, rest),
+            None => (exclude, spec),
+        };
+        let Ok(id) = super::resolve(repo, name) else {
+            return Ok(false);
+        };
+        let mut w = CommitWalker::new(repo);
+        let Ok(commit) = w.peel_to_commit(&id) else {
+            return Ok(false);
+        };
+        let Ok(c) = crate::revision::walk::WalkedCommit::read(repo, commit) else {
+            return Ok(false);
+        };
+        let parents = c.parents;
+        if nth.is_some_and(|n| n > parents.len()) {
+            return Ok(false);
+        }
+        for (i, p) in parents.into_iter().enumerate() {
+            if nth.is_none_or(|n| n == i + 1) {
+                self.push(Some(p), exclude, spec);
+            }
+        }
+        Ok(true)
     }
 
     /// The commit an end of a range names (`None`: not a commit), keeping what is not.

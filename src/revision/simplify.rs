@@ -2,7 +2,8 @@
 //! `TREESAME` rules of `try_to_simplify_commit` (default, `--full-history`, `--sparse`,
 //! `--show-pulls`), parent rewriting (`--parents`, `--graph`: a parent that is not shown
 //! is replaced by its nearest shown ancestors), `--simplify-merges`, `--ancestry-path`,
-//! topological orders over the simplified history, and `--children`.
+//! topological orders over the simplified history, `--children`, and
+//! `--simplify-by-decoration` (TREESAME decided by decoration, with or without paths).
 //!
 //! [`Engine`] keeps git's per-commit flags and the parent lists git edits in place, and
 //! follows git's two modes: a *limited* walk (`limit_list`: everything first, with
@@ -43,6 +44,11 @@ pub struct Simplify {
     /// `--min-parents`/`--merges` when parents are rewritten: commits with fewer parents
     /// are not shown, counted before rewriting.
     pub min_parents: usize,
+    /// `--simplify-by-decoration` (with [`Simplify::simplify_merges`] and parent
+    /// rewriting, as git sets them): the decorated objects. A commit is TREESAME to a
+    /// parent unless it is decorated (or, with paths, changes them), as git's
+    /// `rev_compare_tree` decides; the walk is simplified even without paths.
+    pub decorated: Option<std::sync::Arc<crate::oid::IdSet>>,
 }
 
 impl Simplify {
@@ -112,6 +118,9 @@ pub struct Engine<'r> {
     simplified: IdMap<ObjectId>,
     /// git's per-pathspec TREESAME decoration is kept (`revs->treesame.name`).
     keep_treesame: bool,
+    /// The parents of commits given with rewritten parents, as they were before (what
+    /// git still has for a commit it never reached, past `-n`).
+    before_rewrite: IdMap<Vec<ObjectId>>,
 }
 
 impl<'r> Engine<'r> {
@@ -120,8 +129,9 @@ impl<'r> Engine<'r> {
     pub fn wanted(options: &WalkOptions) -> bool {
         let s = &options.simplify;
         if options.paths.is_empty() {
-            // Without paths nothing is simplified (git's `prune` is off).
-            s.ancestry() || s.children
+            // Without paths nothing is simplified (git's `prune` is off) but by
+            // decoration.
+            s.ancestry() || s.children || s.decorated.is_some()
         } else {
             !s.is_default() || options.order != Order::Date
         }
@@ -166,6 +176,7 @@ impl<'r> Engine<'r> {
             children: IdMap::default(),
             simplified: IdMap::default(),
             keep_treesame: false,
+            before_rewrite: IdMap::default(),
         };
         let can_increase = e.limiting_can_increase_treesame();
         e.keep_treesame = e.s.simplify_merges || (limited && can_increase);
@@ -240,6 +251,15 @@ impl<'r> Engine<'r> {
         &self.children
     }
 
+    /// The parents of `id` as simplification left them, before any rewriting for
+    /// showing it (`None`: not read).
+    pub fn current_parents(&self, id: &ObjectId) -> Option<Vec<ObjectId>> {
+        if let Some(p) = self.before_rewrite.get(id) {
+            return Some(p.clone());
+        }
+        self.nodes.get(id).map(|n| n.commit.parents.clone())
+    }
+
     fn flag(&self, id: ObjectId) -> u16 {
         self.flags.get(&id).copied().unwrap_or(0)
     }
@@ -267,9 +287,9 @@ impl<'r> Engine<'r> {
         self.prune() && !self.s.sparse && !self.s.simplify_history() && !self.opts.first_parent
     }
 
-    /// git's `prune`: the walk has paths.
+    /// git's `prune`: the walk has paths, or simplifies by decoration.
     fn prune(&self) -> bool {
-        !self.opts.paths.is_empty()
+        !self.opts.paths.is_empty() || self.s.decorated.is_some()
     }
 
     /// Parses `id` (once): its parents and tree.
@@ -324,8 +344,19 @@ impl<'r> Engine<'r> {
         Ok(())
     }
 
-    /// Whether the paths are the same in `parent` (or the empty tree) and `commit`.
+    /// Whether the paths are the same in `parent` (or the empty tree) and `commit`; by
+    /// decoration (against a parent), a decorated commit differs and, without paths, any
+    /// other is the same (git's `rev_compare_tree`; a root is still compared with the
+    /// empty tree, as `rev_same_tree_as_empty` does).
     fn same(&mut self, parent: Option<ObjectId>, commit: ObjectId) -> Result<bool, WalkError> {
+        if let (Some(_), Some(d)) = (parent, &self.s.decorated) {
+            if d.contains(&commit) {
+                return Ok(false);
+            }
+            if self.opts.paths.is_empty() {
+                return Ok(true);
+            }
+        }
         let new = self.nodes[&commit].commit.tree;
         let old = parent.map(|p| self.nodes[&p].commit.tree);
         let changed = self
@@ -935,7 +966,11 @@ impl<'r> Engine<'r> {
                 continue;
             }
             if self.prune() && !self.s.sparse && self.s.want_ancestry() {
+                let before = self.parents(id);
                 self.rewrite_parents(id)?;
+                if self.parents(id) != before {
+                    self.before_rewrite.insert(id, before);
+                }
             }
             let n = &self.nodes[&id];
             return Ok(Some((n.commit.clone(), n.from_graph)));

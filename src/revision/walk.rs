@@ -317,6 +317,54 @@ fn simplify(
     Ok(Simplified::Changed)
 }
 
+/// Whether `commit` leaves `paths` as one of its parents has them (a root: has none of
+/// them): git's `TREESAME` under the default simplification, which hides a commit that
+/// is given but not walked (`show <commit> -- <path>`). `first_parent`: only the first
+/// parent counts; `full_history` (`-m`): a merge must have them as every parent has.
+pub fn is_treesame(
+    repo: &Repository,
+    commit: &WalkedCommit,
+    paths: &[Vec<u8>],
+    first_parent: bool,
+    full_history: bool,
+) -> Result<bool, WalkError> {
+    let mut tree_diff = crate::diff::TreeDiff::new(
+        repo.odb(),
+        crate::diff::TreeDiffOptions {
+            pathspec: crate::diff::Pathspec::new(paths.iter().cloned()),
+            ..Default::default()
+        },
+    );
+    let n = if first_parent {
+        commit.parents.len().min(1)
+    } else {
+        commit.parents.len()
+    };
+    let follow: Vec<usize> = (0..n).collect();
+    let mut parent_tree = |id: ObjectId| WalkedCommit::read(repo, id).map(|c| c.tree);
+    let graph = usable_commit_graph(repo);
+    if full_history && n > 1 {
+        for i in 0..n {
+            let one = simplify(graph, commit, &[i], &mut tree_diff, paths, &mut parent_tree)?;
+            if matches!(one, Simplified::Changed) {
+                return Ok(false);
+            }
+        }
+        return Ok(true);
+    }
+    Ok(!matches!(
+        simplify(
+            graph,
+            commit,
+            &follow,
+            &mut tree_diff,
+            paths,
+            &mut parent_tree
+        )?,
+        Simplified::Changed
+    ))
+}
+
 /// The commits listed in the repository's `shallow` file: git treats them as having no
 /// parents (their history was not fetched). Empty when the file is absent or unreadable;
 /// lines that are not object ids are skipped.
@@ -446,6 +494,9 @@ pub struct Walk<'r> {
     /// Walks with paths and simplification options (or orders) the plain walk does not
     /// do: git's full simplification machinery.
     engine: Option<Box<super::simplify::Engine<'r>>>,
+    /// With paths: the merges hidden because a parent had the paths as they have them,
+    /// with that parent, the only one git leaves them.
+    reduced: crate::oid::IdMap<ObjectId>,
 }
 
 impl<'r> Walk<'r> {
@@ -490,6 +541,7 @@ impl<'r> Walk<'r> {
             sorted: None,
             bottoms: IdSet::default(),
             engine: None,
+            reduced: Default::default(),
         };
         if super::simplify::Engine::wanted(options) {
             w.engine = Some(Box::new(super::simplify::Engine::new(repo, tips, options)?));
@@ -620,6 +672,9 @@ impl<'r> Walk<'r> {
                 }
                 Simplified::Changed => {}
                 Simplified::SameAsParent(i) => {
+                    if commit.parents.len() > 1 {
+                        self.reduced.insert(commit.id, commit.parents[i]);
+                    }
                     follow = vec![i];
                     show = false;
                 }
@@ -791,6 +846,17 @@ impl<'r> Walk<'r> {
 }
 
 impl Walk<'_> {
+    /// The parents of `id` as the walk has left them, if it changed them: history
+    /// simplification cuts a merge that has the paths as one parent has them down to
+    /// that parent (and the simplification engine rewrites them), which git shows for
+    /// commits it lists without having shown them (`--boundary`).
+    pub fn current_parents(&self, id: &ObjectId) -> Option<Vec<ObjectId>> {
+        match &self.engine {
+            Some(e) => e.current_parents(id),
+            None => self.reduced.get(id).map(|p| vec![*p]),
+        }
+    }
+
     /// `--children`: each commit's children in the walk (only with
     /// [`super::simplify::Simplify::children`]; empty otherwise).
     pub fn children(&self) -> crate::oid::IdMap<Vec<ObjectId>> {
