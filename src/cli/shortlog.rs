@@ -234,7 +234,14 @@ fn walk(
         ));
     }
     let paths = super::pathspec_items(repo, &ctx.cwd, paths)?;
-    let Some(simplify) = rev_args::simplify_request(repo, rev, !paths.is_empty(), false, false)?
+    let Some(simplify) = rev_args::simplify_request(
+        repo,
+        rev,
+        !paths.is_empty(),
+        false,
+        false,
+        Porcelain::RevList,
+    )?
     else {
         return Err(Fatal::new("shortlog: bad history simplification options"));
     };
