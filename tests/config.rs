@@ -177,3 +177,75 @@ fn writes_are_refused() {
     }
     assert_eq!(std::fs::read(dir.join(".git/config")).unwrap(), before);
 }
+
+/// `remote`, `remote -v` and `remote get-url` with several urls, push urls, rewrites
+/// (`insteadOf`, `pushInsteadOf`), a remote without url, and a cleared url list.
+#[test]
+fn remote_listing_matches_git() {
+    let src = fixture("config");
+    let tmp = tempfile::Builder::new()
+        .prefix("remote-")
+        .tempdir_in(scratch_dir())
+        .unwrap();
+    git(tmp.path(), &["clone", "-q", src.to_str().unwrap(), "w"]);
+    let w = tmp.path().join("w");
+    for a in [
+        &["remote", "add", "b", "git@host:b.git"][..],
+        &[
+            "remote",
+            "set-url",
+            "--add",
+            "origin",
+            "https://mirror/a.git",
+        ],
+        &["config", "remote.b.pushurl", "ssh://push/b"],
+        &["config", "--add", "remote.b.pushurl", "ssh://push2/b"],
+        &["config", "remote.c.fetch", "+refs/heads/*:refs/remotes/c/*"],
+        &["config", "remote.d.url", "https://old/d"],
+        &["config", "--add", "remote.d.url", ""],
+        &["config", "--add", "remote.d.url", "https://new/d"],
+        &[
+            "config",
+            "url.https://rewritten/.insteadOf",
+            "https://mirror/",
+        ],
+        &[
+            "config",
+            "url.https://longer/.insteadOf",
+            "https://mirror/a",
+        ],
+        &[
+            "config",
+            "url.ssh://pushed/.pushInsteadOf",
+            "https://mirror/",
+        ],
+    ] {
+        git(&w, a);
+    }
+    for a in [
+        &["remote"][..],
+        &["remote", "-v"],
+        &["remote", "--verbose"],
+        &["remote", "get-url", "origin"],
+        &["remote", "get-url", "--push", "origin"],
+        &["remote", "get-url", "--all", "origin"],
+        &["remote", "get-url", "--push", "--all", "origin"],
+        &["remote", "get-url", "--push", "--all", "b"],
+        &["remote", "get-url", "--all", "d"],
+        &["remote", "get-url", "c"],
+        &["remote", "get-url", "nope"],
+        &["remote", "get-url"],
+        &["remote", "-v", "extra"],
+    ] {
+        assert_same(&w, a);
+    }
+    assert_same_stderr(&w, &["remote", "get-url", "nope"]);
+    for a in [
+        &["remote", "add", "x", "y"][..],
+        &["remote", "show", "origin"],
+    ] {
+        let mut cmd = oxgit_cmd(&w);
+        cmd.args(a);
+        assert_eq!(run(cmd, b"").status.code(), Some(128), "{a:?}");
+    }
+}

@@ -98,6 +98,13 @@ pub(super) const COMMANDS: &[Command] = &[
         common: false,
     },
     Command {
+        name: "remote",
+        summary: "Manage set of tracked repositories",
+        usage: super::remote::USAGE,
+        supports: "listing only: remote, -v (url.<base>.insteadOf and pushInsteadOf applied, partialclonefilter), get-url [--push] [--all]; refused: add, rename, remove, set-head, prune, update, set-branches, set-url (oxgit never writes) and show (it contacts the remote), remotes in $GIT_DIR/remotes or branches",
+        common: false,
+    },
+    Command {
         name: "shortlog",
         summary: "Summarize 'git log' output",
         usage: super::shortlog::USAGE,

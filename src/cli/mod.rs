@@ -42,6 +42,7 @@ mod ls_tree;
 pub mod merge_base;
 mod merges;
 mod options;
+pub mod remote;
 pub mod shortlog;
 
 #[cfg(feature = "server")]
@@ -377,6 +378,7 @@ fn run_in(
         "describe" => describe::run(&mut ctx),
         "shortlog" => shortlog::run(&mut ctx),
         "config" => config::run(&mut ctx),
+        "remote" => remote::run(&mut ctx),
         "changes" => changes::run_changes(&mut ctx),
         "stats" => changes::run_stats(&mut ctx),
         "status" => status::run(&mut ctx),
