@@ -98,6 +98,13 @@ pub(super) const COMMANDS: &[Command] = &[
         common: false,
     },
     Command {
+        name: "cherry",
+        summary: "Find commits yet to be applied to upstream",
+        usage: super::cherry::USAGE,
+        supports: "[<upstream> (default: the branch's upstream) [<head> [<limit>]]], -v, --abbrev[=<n>]; git's stable patch ids, merges skipped",
+        common: false,
+    },
+    Command {
         name: "remote",
         summary: "Manage set of tracked repositories",
         usage: super::remote::USAGE,

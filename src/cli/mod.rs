@@ -28,6 +28,7 @@ macro_rules! eprintln {
 mod blame;
 mod cat_file;
 mod changes;
+pub mod cherry;
 pub mod config;
 pub mod describe;
 pub mod diff;
@@ -379,6 +380,7 @@ fn run_in(
         "shortlog" => shortlog::run(&mut ctx),
         "config" => config::run(&mut ctx),
         "remote" => remote::run(&mut ctx),
+        "cherry" => cherry::run(&mut ctx),
         "changes" => changes::run_changes(&mut ctx),
         "stats" => changes::run_stats(&mut ctx),
         "status" => status::run(&mut ctx),
