@@ -5,7 +5,7 @@
 //! index and the work tree, --merge-base, .gitattributes conversions).
 
 mod common;
-use common::{assert_same, fixture, oxgit_cmd, run};
+use common::{assert_same, fixture, oxgit_cmd, run, scratch_dir};
 
 /// The forms and formats every work tree is checked with.
 const FORMS: &[&[&str]] = &[
@@ -166,5 +166,42 @@ fn workspace_changes_against_a_revision() {
         );
         assert!(got.base.is_some());
         let _ = std::fs::remove_dir_all(&copy);
+    }
+}
+
+/// `diff --no-index`, and two paths outside any repository, are refused with a message
+/// (git would compare the files), never answered with something else.
+#[test]
+fn no_index_diffs_are_refused() {
+    let tmp = tempfile::Builder::new()
+        .prefix("no-index-")
+        .tempdir_in(scratch_dir())
+        .unwrap();
+    std::fs::write(tmp.path().join("x1"), "a\nb\n").unwrap();
+    std::fs::write(tmp.path().join("x2"), "a\nc\n").unwrap();
+    let repo = fixture("basic");
+    let x1 = tmp.path().join("x1");
+    let x2 = tmp.path().join("x2");
+    for (dir, args) in [
+        (tmp.path(), vec!["diff", "x1", "x2"]),
+        (tmp.path(), vec!["diff", "--no-index", "x1", "x2"]),
+        (
+            repo.as_path(),
+            vec![
+                "diff",
+                "--no-index",
+                x1.to_str().unwrap(),
+                x2.to_str().unwrap(),
+            ],
+        ),
+    ] {
+        let mut cmd = oxgit_cmd(dir);
+        cmd.args(&args);
+        let out = run(cmd, b"");
+        assert_eq!(out.status.code(), Some(128), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("--no-index"),
+            "{args:?}"
+        );
     }
 }

@@ -54,7 +54,20 @@ fn is_range(repo: &Repository, arg: &str) -> bool {
 
 /// Runs `diff`.
 pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
-    let repo = ctx.repo()?;
+    let before_dashdash = || ctx.args.iter().take_while(|a| *a != "--");
+    let no_index =
+        "diff --no-index (comparing files outside the repository) is not supported by oxgit yet";
+    if before_dashdash().any(|a| a == "--no-index") {
+        return Err(Fatal::new(no_index));
+    }
+    let repo = match ctx.repo() {
+        Ok(r) => r,
+        // Outside a repository git compares two paths as with --no-index.
+        Err(e) => {
+            let paths = before_dashdash().filter(|a| !a.starts_with('-')).count();
+            return Err(if paths == 2 { Fatal::new(no_index) } else { e });
+        }
+    };
     let mut d = DiffArgs::from_repo(&repo)?;
     let (mut revs, mut paths) = (Vec::new(), Vec::new());
     let (mut dashdash, mut merge_base, mut exit_code, mut quiet) = (false, false, false, false);
