@@ -214,6 +214,17 @@ impl<'r> History<'r> {
         S::Error: Send,
         F: Fn() -> S + Sync,
     {
+        // One commit or none: no thread pool to start (it costs more than it saves).
+        if commits.len() <= 1 {
+            let mut state = self.new_state();
+            return commits
+                .iter()
+                .map(|c| {
+                    let mut sink = make_sink();
+                    Ok(self.diff_with(&mut state, c, &mut sink)?.map(|o| (sink, o)))
+                })
+                .collect();
+        }
         commits
             .par_iter()
             .map_init(
