@@ -50,6 +50,8 @@ pub struct Repository {
     odb: Odb,
     /// The `diff` attributes, read on first use.
     diff_attributes: std::sync::OnceLock<crate::diff::attr::DiffAttributes>,
+    /// The `packed-refs` snapshot its [`crate::refs::Refs`] share.
+    packed_refs: std::sync::Arc<crate::refs::PackedCache>,
 }
 
 /// How to find and open a repository: git's environment variables as fields, and the
@@ -231,6 +233,7 @@ impl OpenOptions {
             hash,
             odb,
             diff_attributes: std::sync::OnceLock::new(),
+            packed_refs: Default::default(),
         })
     }
 }
@@ -302,6 +305,11 @@ impl Repository {
     /// The object database.
     pub fn odb(&self) -> &Odb {
         &self.odb
+    }
+
+    /// The `packed-refs` snapshot shared by the repository's ref stores.
+    pub fn packed_refs_cache(&self) -> &std::sync::Arc<crate::refs::PackedCache> {
+        &self.packed_refs
     }
 
     /// The `diff` attributes of paths (`.gitattributes`), read on first use.

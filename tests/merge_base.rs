@@ -289,7 +289,7 @@ fn garbled_commit_graph_bytes_never_panic() {
                 if let Some(pos) = g.lookup(id) {
                     let _ = g.id_at(pos);
                     if let Some(c) = g.commit(pos) {
-                        for p in c.parents {
+                        for &p in c.parents.iter() {
                             let _ = g.id_at(p);
                         }
                     }

@@ -348,3 +348,34 @@ proptest! {
         let _ = Resolver::new(&repo).quiet(false).resolve(&spec);
     }
 }
+
+/// The ref stores of one open repository share its `packed-refs` snapshot, and a rewritten
+/// file (git writes a new one and renames it into place) is read again, as a server that
+/// keeps the repository open needs.
+#[test]
+fn a_kept_repository_sees_packed_refs_rewritten() {
+    let dir = common::scratch_dir().join("packed-refs-kept");
+    let _ = std::fs::remove_dir_all(&dir);
+    common::copy_dir(&fixture("refs-repos").join("main"), &dir);
+    git(&dir, &["pack-refs", "--all"]);
+    let repo = open(&dir);
+    let first = git_id(&dir, "HEAD");
+    let before = Refs::new(&repo).resolve("refs/tags/kept").unwrap();
+    assert_eq!(before, None);
+    git(&dir, &["tag", "kept", "HEAD~1"]);
+    git(&dir, &["pack-refs", "--all"]);
+    let kept = git_id(&dir, "refs/tags/kept");
+    assert_ne!(kept, first);
+    assert_eq!(
+        Refs::new(&repo).resolve("refs/tags/kept").unwrap(),
+        Some(kept)
+    );
+    // Moved within the packed file only (no loose ref left), same size of file.
+    git(&dir, &["update-ref", "refs/tags/kept", "HEAD"]);
+    git(&dir, &["pack-refs", "--all"]);
+    assert!(!dir.join(".git/refs/tags/kept").exists());
+    assert_eq!(
+        Refs::new(&repo).resolve("refs/tags/kept").unwrap(),
+        Some(first)
+    );
+}

@@ -388,8 +388,10 @@ impl<'r> Differ<'r> {
             }
             Ok(sink.file(f)? == Control::Continue)
         };
+        // Up to one task's worth of files runs here: the pool would take them as one task
+        // and add only its start-up (threads git does not spawn for a small diff).
         let go_parallel = self.parallel
-            && changes.len() > 1
+            && changes.len() > CHUNK
             && detail > Detail::Changes
             && rayon::current_thread_index().is_none()
             && rayon::current_num_threads() > 1;

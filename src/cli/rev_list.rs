@@ -232,7 +232,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         }
         if o.count {
             // git draws the commit rows even then, unended.
-            out.write_all(&line)?;
+            if !line.is_empty() {
+                out.write_all(&line)?;
+            }
             count += 1;
             let side = if marks.is_same(&c.id) {
                 2

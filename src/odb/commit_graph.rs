@@ -42,7 +42,7 @@ const OFFSET_OVERFLOW: u32 = 0x8000_0000;
 /// One file of the graph.
 #[derive(Debug)]
 struct Layer {
-    data: Vec<u8>,
+    data: super::mmap::Data,
     /// Commits in the layers below this one.
     base: u32,
     count: u32,
@@ -66,13 +66,51 @@ struct Bloom {
     version: u32,
 }
 
+/// The graph positions of a commit's parents, in order: up to two are held inline, so
+/// reading a commit of an ordinary history allocates nothing.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct ParentPositions {
+    inline: [u32; 2],
+    len: u8,
+    /// All of them, for an octopus merge.
+    more: Vec<u32>,
+}
+
+impl ParentPositions {
+    /// Appends the position of the next parent.
+    #[inline]
+    pub fn push(&mut self, pos: u32) {
+        if self.more.is_empty() && usize::from(self.len) < self.inline.len() {
+            self.inline[usize::from(self.len)] = pos;
+            self.len += 1;
+        } else {
+            if self.more.is_empty() {
+                self.more
+                    .extend_from_slice(&self.inline[..usize::from(self.len)]);
+            }
+            self.more.push(pos);
+        }
+    }
+}
+
+impl std::ops::Deref for ParentPositions {
+    type Target = [u32];
+    fn deref(&self) -> &[u32] {
+        if self.more.is_empty() {
+            &self.inline[..usize::from(self.len)]
+        } else {
+            &self.more
+        }
+    }
+}
+
 /// A commit as the graph records it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GraphCommit {
     /// The root tree.
     pub tree: ObjectId,
     /// Graph positions of the parents, in order.
-    pub parents: Vec<u32>,
+    pub parents: ParentPositions,
     /// The committer date (seconds since the epoch).
     pub date: i64,
     /// The generation number: the corrected commit date when the graph has generation
@@ -103,7 +141,7 @@ impl CommitGraph {
         let single = objects_dir.join("info").join("commit-graph");
         if single.is_file() {
             let layer = read_layer(&single, hash, 0)?;
-            return Ok(Some(CommitGraph::from_layers(hash, vec![layer])?));
+            return Ok(Some(CommitGraph::from_layers(hash, vec![layer])));
         }
         let dir = objects_dir.join("info").join("commit-graphs");
         let chain = dir.join("commit-graph-chain");
@@ -141,80 +179,27 @@ impl CommitGraph {
         if layers.is_empty() {
             return Ok(None);
         }
-        Ok(Some(CommitGraph::from_layers(hash, layers)?))
+        Ok(Some(CommitGraph::from_layers(hash, layers)))
     }
 
     /// Validates a single commit-graph file held in memory (for tools and fuzzing).
     pub fn from_bytes(data: Vec<u8>, hash: HashKind) -> Result<CommitGraph, GraphError> {
-        let layer = parse_layer(data, Path::new("<commit-graph>"), hash, 0)?;
-        CommitGraph::from_layers(hash, vec![layer])
+        let layer = parse_layer(
+            super::mmap::Data::Owned(data),
+            Path::new("<commit-graph>"),
+            hash,
+            0,
+        )?;
+        Ok(CommitGraph::from_layers(hash, vec![layer]))
     }
 
-    fn from_layers(hash: HashKind, layers: Vec<Layer>) -> Result<CommitGraph, GraphError> {
+    fn from_layers(hash: HashKind, layers: Vec<Layer>) -> CommitGraph {
         let corrected_dates = layers.iter().all(|l| l.gda2.is_some());
-        let g = CommitGraph {
+        CommitGraph {
             hash,
             layers,
             corrected_dates,
-        };
-        g.validate_parents()?;
-        Ok(g)
-    }
-
-    /// Checks that every parent position and EDGE list stays in bounds.
-    fn validate_parents(&self) -> Result<(), GraphError> {
-        let bad = |what: &str| GraphError::Corrupt {
-            path: "commit-graph".into(),
-            what: what.into(),
-        };
-        let hl = self.hash.len();
-        for l in &self.layers {
-            // A layer may only point at commits in itself or the layers below.
-            let limit = l.base + l.count;
-            for i in 0..l.count as usize {
-                let rec = l.cdat + i * (hl + 16);
-                let p1 = be32(&l.data, rec + hl);
-                let p2 = be32(&l.data, rec + hl + 4);
-                if p1 != PARENT_NONE && p1 >= limit {
-                    return Err(bad("parent position out of range"));
-                }
-                if p2 == PARENT_NONE {
-                    continue;
-                }
-                if p2 & PARENT_EXTRA_EDGES != 0 {
-                    let (off, len) = l
-                        .edge
-                        .ok_or_else(|| bad("octopus merge without EDGE chunk"))?;
-                    let mut k = (p2 & !PARENT_EXTRA_EDGES) as usize;
-                    loop {
-                        if (k + 1) * 4 > len {
-                            return Err(bad("EDGE index out of range"));
-                        }
-                        let e = be32(&l.data, off + k * 4);
-                        if (e & !EDGE_LAST) >= limit {
-                            return Err(bad("EDGE parent out of range"));
-                        }
-                        if e & EDGE_LAST != 0 {
-                            break;
-                        }
-                        k += 1;
-                    }
-                } else if p2 >= limit {
-                    return Err(bad("parent position out of range"));
-                }
-                if let Some(g) = l.gda2 {
-                    let off = be32(&l.data, g + i * 4);
-                    if off & OFFSET_OVERFLOW != 0 {
-                        let idx = (off & !OFFSET_OVERFLOW) as usize;
-                        match l.gdo2 {
-                            Some((_, len)) if (idx + 1) * 8 <= len => {}
-                            _ => return Err(bad("generation overflow index out of range")),
-                        }
-                    }
-                }
-            }
         }
-        Ok(())
     }
 
     /// Number of commits in all layers.
@@ -319,35 +304,51 @@ impl CommitGraph {
         let l = self.layer_of(pos)?;
         let i = (pos - l.base) as usize;
         let hl = self.hash.len();
-        ObjectId::from_bytes(&l.data[l.oidl + i * hl..l.oidl + (i + 1) * hl])
+        ObjectId::from_prefix_bytes(self.hash, l.data.get(l.oidl + i * hl..)?)
     }
 
-    /// The commit at graph position `pos`.
+    /// The commit at graph position `pos`; `None` past the graph, or when its entry is
+    /// unsound (a parent outside its layer and those below, an EDGE list or generation
+    /// overflow index out of bounds): callers then read the commit object, as for a
+    /// commit the graph does not list. Entries are checked as they are read, not all
+    /// when the graph is opened, so a short walk pays for the commits it visits.
     pub fn commit(&self, pos: u32) -> Option<GraphCommit> {
         let l = self.layer_of(pos)?;
+        let limit = l.base + l.count;
         let i = (pos - l.base) as usize;
         let hl = self.hash.len();
         let rec = l.cdat + i * (hl + 16);
-        let d = &l.data;
-        let tree = ObjectId::from_bytes(&d[rec..rec + hl])?;
+        let d: &[u8] = &l.data;
+        let tree = ObjectId::from_prefix_bytes(self.hash, &d[rec..])?;
         let p1 = be32(d, rec + hl);
         let p2 = be32(d, rec + hl + 4);
-        let mut parents = Vec::new();
+        let mut parents = ParentPositions::default();
         if p1 != PARENT_NONE {
+            if p1 >= limit {
+                return None;
+            }
             parents.push(p1);
         }
         if p2 != PARENT_NONE {
             if p2 & PARENT_EXTRA_EDGES != 0 {
-                let (off, _) = l.edge?;
+                let (off, len) = l.edge?;
                 let mut k = (p2 & !PARENT_EXTRA_EDGES) as usize;
                 loop {
+                    if (k + 1) * 4 > len {
+                        return None;
+                    }
                     let e = be32(d, off + k * 4);
+                    if e & !EDGE_LAST >= limit {
+                        return None;
+                    }
                     parents.push(e & !EDGE_LAST);
                     if e & EDGE_LAST != 0 {
                         break;
                     }
                     k += 1;
                 }
+            } else if p2 >= limit {
+                return None;
             } else {
                 parents.push(p2);
             }
@@ -359,8 +360,12 @@ impl CommitGraph {
             (true, Some(g)) => {
                 let off = be32(d, g + i * 4);
                 let add = if off & OFFSET_OVERFLOW != 0 {
-                    let (o, _) = l.gdo2?;
-                    be64(d, o + (off & !OFFSET_OVERFLOW) as usize * 8)
+                    let (o, len) = l.gdo2?;
+                    let idx = (off & !OFFSET_OVERFLOW) as usize;
+                    if (idx + 1) * 8 > len {
+                        return None;
+                    }
+                    be64(d, o + idx * 8)
                 } else {
                     u64::from(off)
                 };
@@ -379,7 +384,7 @@ impl CommitGraph {
 
 /// Reads and validates one graph file whose commits are numbered from `base`.
 fn read_layer(path: &Path, hash: HashKind, base: u32) -> Result<Layer, GraphError> {
-    let data = std::fs::read(path).map_err(|source| GraphError::Io {
+    let data = super::mmap::open_io(path).map_err(|source| GraphError::Io {
         path: path.to_path_buf(),
         source,
     })?;
@@ -387,7 +392,12 @@ fn read_layer(path: &Path, hash: HashKind, base: u32) -> Result<Layer, GraphErro
 }
 
 /// Validates one commit-graph file's bytes (`path` names it in errors).
-fn parse_layer(data: Vec<u8>, path: &Path, hash: HashKind, base: u32) -> Result<Layer, GraphError> {
+fn parse_layer(
+    data: super::mmap::Data,
+    path: &Path,
+    hash: HashKind,
+    base: u32,
+) -> Result<Layer, GraphError> {
     let bad = |what: &str| GraphError::Corrupt {
         path: path.to_path_buf(),
         what: what.into(),

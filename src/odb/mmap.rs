@@ -7,7 +7,7 @@
 //! [`memmap2::Mmap::map`] is `unsafe` because the compiler assumes that the bytes behind a
 //! `&[u8]` never change while the slice lives, and another process could modify or truncate
 //! the file underneath the mapping. oxgit maps only pack files, pack indexes,
-//! multi-pack-indexes and index files (`.git/index`, `sharedindex.*`). Git never rewrites
+//! multi-pack-indexes, commit-graph files and index files (`.git/index`, `sharedindex.*`). Git never rewrites
 //! those in place: it writes a new file under a
 //! temporary name and renames it into place, and removes old packs by unlinking them. A
 //! rename or unlink leaves our mapping pointing at the old inode, whose pages stay valid
@@ -57,20 +57,23 @@ impl std::fmt::Debug for Data {
 
 /// Opens `path` read-only and maps it (or reads it, if small).
 pub(crate) fn open(path: &Path) -> Result<Data, OdbError> {
-    let file = std::fs::File::open(path).map_err(|e| OdbError::io(path, e))?;
-    let len = file.metadata().map_err(|e| OdbError::io(path, e))?.len();
+    open_io(path).map_err(|e| OdbError::io(path, e))
+}
+
+/// [`open`] with the plain I/O error.
+pub(crate) fn open_io(path: &Path) -> std::io::Result<Data> {
+    let file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
     if len < MAP_THRESHOLD {
         use std::io::Read;
         let mut buf = Vec::with_capacity(len as usize);
-        (&file)
-            .read_to_end(&mut buf)
-            .map_err(|e| OdbError::io(path, e))?;
+        (&file).read_to_end(&mut buf)?;
         return Ok(Data::Owned(buf));
     }
     // SAFETY: the mapping is read-only and private to this process. See the module
     // documentation: git replaces these files by rename and never writes into them, so the
     // mapped bytes do not change under us; all parsers bounds-check against the mapped
     // length and accept arbitrary byte values.
-    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| OdbError::io(path, e))?;
+    let map = unsafe { memmap2::Mmap::map(&file) }?;
     Ok(Data::Mapped(map))
 }

@@ -33,7 +33,7 @@ use std::sync::{Arc, RwLock};
 
 pub use abbrev::{auto_abbrev_len, default_abbrev_len, Abbreviator, MIN_ABBREV};
 pub use cache::{DeltaBaseCache, DEFAULT_CACHE_LIMIT};
-pub use commit_graph::{CommitGraph, GraphCommit, GraphError};
+pub use commit_graph::{CommitGraph, GraphCommit, GraphError, ParentPositions};
 pub use delta::{apply_delta, delta_sizes, DeltaError};
 pub use idx::PackIndex;
 pub use loose::{inflate_loose, LooseStore};

@@ -21,13 +21,13 @@ mod packed;
 pub mod tracking;
 
 pub use name::{is_per_worktree, is_pseudoref_syntax, is_valid_refname};
-pub use packed::{PackedRef, PackedRefs};
+pub use packed::{PackedCache, PackedRef, PackedRefs};
 
 use crate::oid::{HashKind, ObjectId};
 use crate::repo::Repository;
 use packed::is_missing;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// How many ref reads one resolution may take before giving up, as git's
 /// `SYMREF_MAXDEPTH`: `HEAD` plus at most four levels of symbolic refs.
@@ -154,19 +154,24 @@ pub struct RefEntry {
 
 /// The ref store of one repository (or linked worktree).
 ///
-/// Loose refs are read on every call; the `packed-refs` file is read once, on first use.
+/// Loose refs are read on every call; the `packed-refs` file once, on first use (from
+/// the repository's shared snapshot when made by [`Refs::new`]).
 #[derive(Debug)]
 pub struct Refs {
     git_dir: PathBuf,
     common_dir: PathBuf,
     hash: HashKind,
-    packed: OnceLock<Result<PackedRefs, RefError>>,
+    packed: OnceLock<Arc<Result<PackedRefs, RefError>>>,
+    shared: Option<Arc<PackedCache>>,
 }
 
 impl Refs {
-    /// The refs of `repo`.
+    /// The refs of `repo`, sharing its `packed-refs` snapshot.
     pub fn new(repo: &Repository) -> Refs {
-        Refs::at(repo.git_dir(), repo.common_dir(), repo.hash_kind())
+        Refs {
+            shared: Some(Arc::clone(repo.packed_refs_cache())),
+            ..Refs::at(repo.git_dir(), repo.common_dir(), repo.hash_kind())
+        }
     }
 
     /// The refs of the git dir `git_dir` whose shared parts live in `common_dir` (the same
@@ -177,15 +182,20 @@ impl Refs {
             common_dir: common_dir.to_path_buf(),
             hash,
             packed: OnceLock::new(),
+            shared: None,
         }
     }
 
     /// The parsed `packed-refs` file of the common dir.
     pub fn packed(&self) -> Result<&PackedRefs, RefError> {
-        self.packed
-            .get_or_init(|| PackedRefs::load(&self.common_dir.join("packed-refs"), self.hash))
-            .as_ref()
-            .map_err(Clone::clone)
+        let refs = self.packed.get_or_init(|| {
+            let path = self.common_dir.join("packed-refs");
+            match &self.shared {
+                Some(cache) => cache.get(&path, self.hash),
+                None => Arc::new(PackedRefs::load(&path, self.hash)),
+            }
+        });
+        refs.as_ref().as_ref().map_err(Clone::clone)
     }
 
     /// The file a loose ref called `name` lives in, following git's worktree layout:

@@ -5,6 +5,7 @@ use super::name::is_valid_refname;
 use super::RefError;
 use crate::oid::{HashKind, ObjectId};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 /// One ref of the `packed-refs` file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -137,6 +138,61 @@ pub(crate) fn is_missing(e: &std::io::Error) -> bool {
         e.kind(),
         std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
     )
+}
+
+/// One repository's `packed-refs` snapshot, shared by its [`super::Refs`]: read once, and
+/// read again only when the file's stat data (device, inode, size, change and
+/// modification times) differ from the snapshot's, as git's `stat_validity` decides. A
+/// command that resolves several revisions parses the file once; a server that keeps a
+/// repository open sees a rewritten file (git replaces it by rename, so its inode changes).
+#[derive(Debug, Default)]
+pub struct PackedCache {
+    slot: Mutex<Option<(Option<Stamp>, Snapshot)>>,
+}
+
+/// A read of `packed-refs`: its refs, or why it could not be read.
+pub type Snapshot = Arc<Result<PackedRefs, RefError>>;
+
+/// The stat data a snapshot is checked against (`None` when the file is missing).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Stamp {
+    dev: u64,
+    ino: u64,
+    len: u64,
+    mtime: (i64, i64),
+    ctime: (i64, i64),
+}
+
+impl Stamp {
+    fn of(path: &Path) -> Option<Stamp> {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::metadata(path).ok()?;
+        Some(Stamp {
+            dev: m.dev(),
+            ino: m.ino(),
+            len: m.len(),
+            mtime: (m.mtime(), m.mtime_nsec()),
+            ctime: (m.ctime(), m.ctime_nsec()),
+        })
+    }
+}
+
+impl PackedCache {
+    /// The snapshot of `path`: the one held if the file is unchanged, else read now.
+    pub fn get(&self, path: &Path, hash: HashKind) -> Snapshot {
+        // The stamp is taken before the read: a file replaced in between is read again
+        // next time, never trusted under the new file's stamp.
+        let stamp = Stamp::of(path);
+        let mut slot = self.slot.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((held, refs)) = slot.as_ref() {
+            if *held == stamp {
+                return Arc::clone(refs);
+            }
+        }
+        let refs = Arc::new(PackedRefs::load(path, hash));
+        *slot = Some((stamp, Arc::clone(&refs)));
+        refs
+    }
 }
 
 #[cfg(test)]

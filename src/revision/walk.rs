@@ -5,7 +5,6 @@ use crate::object::{Commit, ObjectKind};
 use crate::odb::{CommitGraph, OdbError};
 use crate::oid::ObjectId;
 use crate::repo::Repository;
-use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 /// Why a walk stopped.
@@ -214,7 +213,7 @@ impl WalkedCommit {
     }
 }
 
-/// A queue entry: newest first, then first inserted first.
+/// A queue entry (the queue takes the newest first, then the first inserted).
 pub(super) struct Queued {
     time: i64,
     seq: u64,
@@ -222,29 +221,63 @@ pub(super) struct Queued {
     /// Whether the commit-graph gave the commit (its object is then not read yet).
     pub(super) from_graph: bool,
     /// The parents' graph positions, when the commit-graph gave the commit.
-    parent_pos: Vec<u32>,
-}
-
-impl PartialEq for Queued {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-impl Eq for Queued {}
-impl PartialOrd for Queued {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Queued {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.time
-            .cmp(&other.time)
-            .then_with(|| other.seq.cmp(&self.seq))
-    }
+    parent_pos: crate::odb::ParentPositions,
 }
 
 use crate::oid::IdSet;
+
+/// The walk's date-ordered queue: the heap orders small keys, the entries (a commit of
+/// some hundred bytes each) stay put in slots, so pushing and popping moves no commit
+/// through the heap.
+#[derive(Default)]
+struct CommitQueue {
+    heap: BinaryHeap<QueueKey>,
+    slots: Vec<Option<Queued>>,
+    free: Vec<u32>,
+}
+
+/// A heap key: newest first, then first inserted first.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct QueueKey {
+    time: i64,
+    seq: std::cmp::Reverse<u64>,
+    slot: u32,
+}
+
+impl CommitQueue {
+    fn push(&mut self, q: Queued) {
+        let key = |slot| QueueKey {
+            time: q.time,
+            seq: std::cmp::Reverse(q.seq),
+            slot,
+        };
+        let slot = match self.free.pop() {
+            Some(slot) => slot,
+            None => {
+                self.slots.push(None);
+                (self.slots.len() - 1) as u32
+            }
+        };
+        self.heap.push(key(slot));
+        self.slots[slot as usize] = Some(q);
+    }
+
+    fn pop(&mut self) -> Option<Queued> {
+        let key = self.heap.pop()?;
+        self.free.push(key.slot);
+        self.slots[key.slot as usize].take()
+    }
+
+    /// The commit time of the next entry.
+    fn peek_time(&self) -> Option<i64> {
+        self.heap.peek().map(|k| k.time)
+    }
+
+    /// The queued entries, in no particular order.
+    fn iter(&self) -> impl Iterator<Item = &Queued> {
+        self.slots.iter().flatten()
+    }
+}
 
 /// Whether git would use the commit-graph here: `core.commitGraph` is not false and the
 /// repository is not shallow (git ignores the graph in shallow repositories).
@@ -430,7 +463,7 @@ fn load(
         seq,
         commit,
         from_graph: false,
-        parent_pos: Vec::new(),
+        parent_pos: Default::default(),
     })
 }
 
@@ -445,7 +478,7 @@ pub(super) fn read_queued(
     let mut q = load(repo, graph, id, pos, 0)?;
     if grafts.parents(&id).is_some() {
         grafts.apply(&id, &mut q.commit.parents);
-        q.parent_pos.clear();
+        q.parent_pos = Default::default();
     }
     Ok(q)
 }
@@ -474,7 +507,7 @@ pub struct Walk<'r> {
     options: WalkOptions,
     pathspec: Option<crate::diff::TreeDiff<'r>>,
     seen: IdSet,
-    queue: BinaryHeap<Queued>,
+    queue: CommitQueue,
     seq: u64,
     grafts: super::grafts::Grafts,
     shown: usize,
@@ -529,7 +562,7 @@ impl<'r> Walk<'r> {
                 seen.reserve(graph.map_or(0, |g| g.len().min(1 << 16) as usize));
                 seen
             },
-            queue: BinaryHeap::new(),
+            queue: CommitQueue::default(),
             seq: 0,
             // Grafted commits have the parents the grafts give them, shallow ones none
             // (the graph is not used then, so only commit objects need the fix).
@@ -738,9 +771,9 @@ impl<'r> Walk<'r> {
                     }
                 }
                 // git's still_interesting.
-                slop = match self.queue.peek() {
+                slop = match self.queue.peek_time() {
                     None => 0,
-                    Some(head) if date <= head.time => SLOP,
+                    Some(head) if date <= head => SLOP,
                     Some(_)
                         if self
                             .queue
@@ -813,16 +846,31 @@ impl<'r> Walk<'r> {
                 {
                     continue;
                 }
-                let (follow, show) = self.follow(&commit, &IdSet::default())?;
-                for i in follow {
-                    let p = commit.parents[i];
-                    if self.seen.insert(p) {
-                        let q = self.load(p, parent_pos.get(i).copied())?;
-                        self.queue.push(q);
+                if self.pathspec.is_none() {
+                    // No simplification: every parent (the first with --first-parent).
+                    let n = if self.options.first_parent {
+                        commit.parents.len().min(1)
+                    } else {
+                        commit.parents.len()
+                    };
+                    for (i, &p) in commit.parents[..n].iter().enumerate() {
+                        if self.seen.insert(p) {
+                            let q = self.load(p, parent_pos.get(i).copied())?;
+                            self.queue.push(q);
+                        }
                     }
-                }
-                if !show {
-                    continue;
+                } else {
+                    let (follow, show) = self.follow(&commit, &IdSet::default())?;
+                    for i in follow {
+                        let p = commit.parents[i];
+                        if self.seen.insert(p) {
+                            let q = self.load(p, parent_pos.get(i).copied())?;
+                            self.queue.push(q);
+                        }
+                    }
+                    if !show {
+                        continue;
+                    }
                 }
                 (commit, from_graph)
             };

@@ -246,12 +246,22 @@ mod tests {
         for _ in 0..2 {
             let p = pool.clone();
             let held = held.clone();
+            // The diffs above give their permits back when their work ends, which may be
+            // just after their responses: a holder refused meanwhile tries again.
             holders.push(tokio::spawn(async move {
-                p.diff(move || {
-                    held.send(()).unwrap();
-                    std::thread::sleep(Duration::from_millis(500));
-                })
-                .await
+                loop {
+                    let held = held.clone();
+                    let r = p
+                        .diff(move || {
+                            held.send(()).unwrap();
+                            std::thread::sleep(Duration::from_millis(500));
+                        })
+                        .await;
+                    if !matches!(r, Err(Failure::Busy(_))) {
+                        break r;
+                    }
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
             }));
         }
         for _ in 0..2 {
