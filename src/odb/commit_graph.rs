@@ -126,8 +126,10 @@ pub struct CommitGraph {
     corrected_dates: bool,
 }
 
+#[inline]
 fn be32(d: &[u8], at: usize) -> u32 {
-    u32::from_be_bytes([d[at], d[at + 1], d[at + 2], d[at + 3]])
+    let word: &[u8; 4] = d[at..at + 4].try_into().expect("four bytes");
+    u32::from_be_bytes(*word)
 }
 
 fn be64(d: &[u8], at: usize) -> u64 {
