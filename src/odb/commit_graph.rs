@@ -2,9 +2,11 @@
 //! `objects/info/commit-graphs/`): parents, commit dates and generation numbers without
 //! inflating commit objects.
 //!
-//! Every offset, count and parent position is checked when a graph is opened, so lookups
-//! cannot run out of bounds; a graph that fails validation is reported as an error and
-//! callers fall back to reading commit objects, as git does.
+//! Every chunk offset and size is checked when a graph is opened, so lookups cannot run out
+//! of bounds; a graph that fails that is reported as an error and callers fall back to
+//! reading commit objects, as git does. Parent positions, EDGE lists and generation
+//! overflow indexes are checked as each entry is read: [`CommitGraph::commit`] gives
+//! `None` for an unsound entry, and callers read that commit's object instead.
 
 use crate::oid::{HashKind, ObjectId};
 use std::path::Path;
