@@ -266,6 +266,11 @@ fn terminal_and_pager_match_git() {
             &[],
             false,
         ),
+        (&["branch", "-a", "-vv"], &[], true),
+        (&["-P", "branch", "-a"], &[], false),
+        (&["branch", "--show-current"], &[], false),
+        (&["-c", "pager.branch=false", "branch"], &[], false),
+        (&["-c", "color.branch=never", "branch", "-v"], &[], true),
         (&["describe", "--always"], &[], false),
         (
             &["-c", "pager.describe=true", "describe", "--always"],

@@ -282,7 +282,6 @@ fn unimplemented_atoms_are_refused_not_guessed() {
         "%(trailers)",
         "%(contents:trailers)",
         "%(signature)",
-        "%(worktreepath)",
         "%(subject:sanitize)",
     ] {
         let out = run(

@@ -67,15 +67,103 @@ const DEFAULT_FORMAT: &str = "%(objectname) %(objecttype)\t%(refname)";
 
 /// The filters of one listing (git's `ref_filter`).
 #[derive(Default)]
-struct Filter {
-    patterns: Vec<String>,
-    excludes: Vec<String>,
-    ignore_case: bool,
-    points_at: Vec<ObjectId>,
-    merged: Vec<ObjectId>,
-    no_merged: Vec<ObjectId>,
-    contains: Vec<ObjectId>,
-    no_contains: Vec<ObjectId>,
+pub(super) struct Filter {
+    pub patterns: Vec<String>,
+    pub excludes: Vec<String>,
+    pub ignore_case: bool,
+    pub points_at: Vec<ObjectId>,
+    pub merged: Vec<ObjectId>,
+    pub no_merged: Vec<ObjectId>,
+    pub contains: Vec<ObjectId>,
+    pub no_contains: Vec<ObjectId>,
+    /// Only refs under these prefixes (`refs/heads/`...); every ref when empty.
+    pub prefixes: Vec<&'static str>,
+    /// Patterns as `branch` and `tag` match them (git's `match_pattern`: against the
+    /// name without `refs/heads/`, `refs/tags/`, `refs/remotes/` or `refs/`, and `*`
+    /// crossing `/`), not as `for-each-ref`'s leading path components.
+    pub short_patterns: bool,
+}
+
+impl Filter {
+    /// Takes `--points-at`, `--merged`, `--no-merged`, `--contains` or `--no-contains`
+    /// with its value (`None`: the `--no-` form), as git's option callbacks do; `Ok(Err(code))`
+    /// is a usage error already reported. Other names are not taken (`Ok(Ok(false))`).
+    pub(super) fn take_option(
+        &mut self,
+        repo: &Repository,
+        name: &str,
+        value: Option<String>,
+    ) -> Result<Result<bool, i32>, Fatal> {
+        match name {
+            "points-at" => match value {
+                Some(v) => match crate::revision::resolve(repo, &v) {
+                    Ok(id) => self.points_at.push(id),
+                    Err(_) => {
+                        return Ok(Err(options::usage_error(
+                            &format!("malformed object name '{v}'"),
+                            "",
+                        )))
+                    }
+                },
+                None => self.points_at.clear(),
+            },
+            "merged" | "no-merged" => {
+                let v = value.unwrap_or_default();
+                let Ok(id) = crate::revision::resolve(repo, &v) else {
+                    return Err(Fatal::new(format!("malformed object name {v}")));
+                };
+                let Some(commit) = commit_of(repo, id)? else {
+                    return Ok(Err(options::usage_error(
+                        &format!("option `{name}' must point to a commit"),
+                        "",
+                    )));
+                };
+                if name == "merged" {
+                    self.merged.push(commit)
+                } else {
+                    self.no_merged.push(commit)
+                }
+            }
+            "contains" | "no-contains" => {
+                let v = value.unwrap_or_default();
+                let Ok(id) = crate::revision::resolve(repo, &v) else {
+                    return Ok(Err(options::usage_error(
+                        &format!("malformed object name {v}"),
+                        "",
+                    )));
+                };
+                let Some(commit) = commit_of(repo, id)? else {
+                    return Ok(Err(options::usage_error(
+                        &format!("no such commit {v}"),
+                        "",
+                    )));
+                };
+                if name == "contains" {
+                    self.contains.push(commit)
+                } else {
+                    self.no_contains.push(commit)
+                }
+            }
+            _ => return Ok(Ok(false)),
+        }
+        Ok(Ok(true))
+    }
+
+    /// Whether a reachability filter is set (`--merged`, `--contains`...).
+    pub(super) fn filters_reach(&self) -> bool {
+        !(self.merged.is_empty()
+            && self.no_merged.is_empty()
+            && self.contains.is_empty()
+            && self.no_contains.is_empty())
+    }
+
+    fn pattern_matches(&self, pattern: &str, name: &str) -> bool {
+        if self.short_patterns {
+            crate::refs::list::short_pattern_matches(pattern, name, self.ignore_case)
+        } else {
+            path_pattern_matches(pattern, name, self.ignore_case)
+        }
+    }
 }
 
 /// Runs `for-each-ref`.
@@ -165,50 +253,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 Some(v) => sort_keys.push(v),
                 None => sort_keys.clear(),
             },
-            "points-at" => match value {
-                Some(v) => match crate::revision::resolve(&repo, &v) {
-                    Ok(id) => filter.points_at.push(id),
-                    Err(_) => {
-                        return Ok(options::usage_error(
-                            &format!("malformed object name '{v}'"),
-                            "",
-                        ))
-                    }
-                },
-                None => filter.points_at.clear(),
-            },
-            "merged" | "no-merged" => {
-                let v = value.unwrap_or_default();
-                let Ok(id) = crate::revision::resolve(&repo, &v) else {
-                    return Err(Fatal::new(format!("malformed object name {v}")));
-                };
-                let Some(commit) = commit_of(&repo, id)? else {
-                    return Ok(options::usage_error(
-                        &format!("option `{name}' must point to a commit"),
-                        "",
-                    ));
-                };
-                if name == "merged" {
-                    filter.merged.push(commit)
-                } else {
-                    filter.no_merged.push(commit)
-                }
-            }
-            "contains" | "no-contains" => {
-                let v = value.unwrap_or_default();
-                let Ok(id) = crate::revision::resolve(&repo, &v) else {
-                    return Ok(options::usage_error(
-                        &format!("malformed object name {v}"),
-                        "",
-                    ));
-                };
-                let Some(commit) = commit_of(&repo, id)? else {
-                    return Ok(options::usage_error(&format!("no such commit {v}"), ""));
-                };
-                if name == "contains" {
-                    filter.contains.push(commit)
-                } else {
-                    filter.no_contains.push(commit)
+            "points-at" | "merged" | "no-merged" | "contains" | "no-contains" => {
+                if let Err(code) = filter.take_option(&repo, name, value)? {
+                    return Ok(code);
                 }
             }
             "ignore-case" => filter.ignore_case = on,
@@ -274,29 +321,54 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     }
     let refs = Refs::new(&repo);
     let listed = select(&repo, &refs, &filter)?;
+    let items = computed(&repo, &refs, &format, listed)?;
+    let limit = if count == 0 {
+        usize::MAX
+    } else {
+        count as usize
+    };
+    print(ctx.out, items, &keys, &format, limit, omit_empty)?;
+    Ok(0)
+}
+
+/// The values of each listed ref's atoms (computed in parallel).
+pub(super) fn computed(
+    repo: &Repository,
+    refs: &Refs,
+    format: &RefFormat,
+    listed: Vec<ListedRef>,
+) -> Result<Vec<(ListedRef, Values)>, Fatal> {
     if format.counts_ahead_behind() {
         // git looks each ref's commit up first, complaining about those that are none.
         for r in &listed {
-            commit_of(&repo, r.id)?;
+            commit_of(repo, r.id)?;
         }
     }
     let computed: Vec<Result<Values, FormatError>> = {
         use rayon::prelude::*;
         listed
             .par_iter()
-            .map(|r| format.values(&repo, &refs, r))
+            .map(|r| format.values(repo, refs, r))
             .collect()
     };
     let mut items = Vec::with_capacity(listed.len());
     for (r, v) in listed.into_iter().zip(computed) {
         items.push((r, v.map_err(fatal)?));
     }
-    sort(&mut items, &keys, &format);
-    let limit = if count == 0 {
-        usize::MAX
-    } else {
-        count as usize
-    };
+    Ok(items)
+}
+
+/// Sorts `items` by `keys` and writes the first `limit` of them in `format`, a line each
+/// (none for an empty one with `omit_empty`).
+pub(super) fn print(
+    out: &mut dyn std::io::Write,
+    mut items: Vec<(ListedRef, Values)>,
+    keys: &[SortKey],
+    format: &RefFormat,
+    limit: usize,
+    omit_empty: bool,
+) -> Result<(), Fatal> {
+    sort(&mut items, keys, format);
     let mut line = Vec::new();
     for (_, values) in items.iter().take(limit) {
         line.clear();
@@ -305,18 +377,18 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             continue;
         }
         line.push(b'\n');
-        ctx.out.write_all(&line)?;
+        out.write_all(&line)?;
     }
-    Ok(0)
+    Ok(())
 }
 
-fn fatal(e: FormatError) -> Fatal {
+pub(super) fn fatal(e: FormatError) -> Fatal {
     Fatal::new(e.to_string())
 }
 
 /// The commit `id` peels to, if it is one (git's `lookup_commit_reference_gently`, with
 /// its error for other objects).
-fn commit_of(repo: &Repository, id: ObjectId) -> Result<Option<ObjectId>, Fatal> {
+pub(super) fn commit_of(repo: &Repository, id: ObjectId) -> Result<Option<ObjectId>, Fatal> {
     match crate::revision::peel(repo, id, ObjectKind::Commit) {
         Ok(c) => Ok(Some(c)),
         Err(e) if e.is_not_found() => {
@@ -341,10 +413,13 @@ fn commit_of(repo: &Repository, id: ObjectId) -> Result<Option<ObjectId>, Fatal>
 }
 
 /// git's `filter_refs`: the refs that pass every filter, in name order.
-fn select(repo: &Repository, refs: &Refs, f: &Filter) -> Result<Vec<ListedRef>, Fatal> {
+pub(super) fn select(repo: &Repository, refs: &Refs, f: &Filter) -> Result<Vec<ListedRef>, Fatal> {
     let mut walker = CommitWalker::new(repo);
     let mut out = Vec::new();
     for r in refs.listed()? {
+        if !f.prefixes.is_empty() && !f.prefixes.iter().any(|p| r.name.starts_with(p)) {
+            continue;
+        }
         if r.broken {
             // git only meets the refs under the literal prefixes of the patterns.
             let met = f.patterns.is_empty()
@@ -360,68 +435,67 @@ fn select(repo: &Repository, refs: &Refs, f: &Filter) -> Result<Vec<ListedRef>, 
             }
             continue;
         }
-        if !f.patterns.is_empty()
-            && !f
-                .patterns
-                .iter()
-                .any(|p| path_pattern_matches(p, &r.name, f.ignore_case))
-        {
+        if !f.patterns.is_empty() && !f.patterns.iter().any(|p| f.pattern_matches(p, &r.name)) {
             continue;
         }
-        if f.excludes
-            .iter()
-            .any(|p| path_pattern_matches(p, &r.name, f.ignore_case))
-        {
+        if f.excludes.iter().any(|p| f.pattern_matches(p, &r.name)) {
             continue;
         }
-        if !f.points_at.is_empty() && !points_at(repo, &f.points_at, &r)? {
+        if !passes(repo, &mut walker, f, &r)? {
             continue;
-        }
-        let reach = !(f.merged.is_empty()
-            && f.no_merged.is_empty()
-            && f.contains.is_empty()
-            && f.no_contains.is_empty());
-        if reach {
-            let Ok(commit) = crate::revision::peel(repo, r.id, ObjectKind::Commit) else {
-                continue;
-            };
-            let mut ancestor = |a: &ObjectId, d: &ObjectId| {
-                walker
-                    .is_ancestor(a, d)
-                    .map_err(|e| Fatal::new(e.to_string()))
-            };
-            let mut keep = true;
-            if !f.contains.is_empty() {
-                let mut any = false;
-                for c in &f.contains {
-                    any |= ancestor(c, &commit)?;
-                }
-                keep &= any;
-            }
-            if keep && !f.no_contains.is_empty() {
-                for c in &f.no_contains {
-                    keep &= !ancestor(c, &commit)?;
-                }
-            }
-            if keep && !f.merged.is_empty() {
-                let mut any = false;
-                for m in &f.merged {
-                    any |= ancestor(&commit, m)?;
-                }
-                keep &= any;
-            }
-            if keep && !f.no_merged.is_empty() {
-                for m in &f.no_merged {
-                    keep &= !ancestor(&commit, m)?;
-                }
-            }
-            if !keep {
-                continue;
-            }
         }
         out.push(r);
     }
     Ok(out)
+}
+
+/// Whether `r` passes `--points-at` and the reachability filters.
+pub(super) fn passes(
+    repo: &Repository,
+    walker: &mut CommitWalker<'_>,
+    f: &Filter,
+    r: &ListedRef,
+) -> Result<bool, Fatal> {
+    if !f.points_at.is_empty() && !points_at(repo, &f.points_at, r)? {
+        return Ok(false);
+    }
+    if !f.filters_reach() {
+        return Ok(true);
+    }
+    let Ok(commit) = crate::revision::peel(repo, r.id, ObjectKind::Commit) else {
+        return Ok(false);
+    };
+    let mut ancestor = |a: &ObjectId, d: &ObjectId| {
+        walker
+            .is_ancestor(a, d)
+            .map_err(|e| Fatal::new(e.to_string()))
+    };
+    let mut keep = true;
+    if !f.contains.is_empty() {
+        let mut any = false;
+        for c in &f.contains {
+            any |= ancestor(c, &commit)?;
+        }
+        keep &= any;
+    }
+    if keep && !f.no_contains.is_empty() {
+        for c in &f.no_contains {
+            keep &= !ancestor(c, &commit)?;
+        }
+    }
+    if keep && !f.merged.is_empty() {
+        let mut any = false;
+        for m in &f.merged {
+            any |= ancestor(&commit, m)?;
+        }
+        keep &= any;
+    }
+    if keep && !f.no_merged.is_empty() {
+        for m in &f.no_merged {
+            keep &= !ancestor(&commit, m)?;
+        }
+    }
+    Ok(keep)
 }
 
 /// git's `match_points_at`: the ref's id, or any object its tags lead to, is listed.

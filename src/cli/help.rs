@@ -126,6 +126,13 @@ pub(super) const COMMANDS: &[Command] = &[
         common: false,
     },
     Command {
+        name: "branch",
+        summary: "List branches",
+        usage: super::branch::USAGE,
+        supports: "listing local (default), remote-tracking (-r) or all (-a) branches, patterns (--list <pattern>...), -v/-vv (ids, subjects, upstreams with ahead/behind, worktree paths), the detached HEAD line, branches checked out in other worktrees (+), --show-current, --contains/--no-contains, --merged/--no-merged, --points-at, --sort (branch.sort), --format, -i, --abbrev/--no-abbrev, --omit-empty, colours (color.branch, color.branch.<slot>) and a pager on a terminal; refused: creating, deleting, renaming, copying branches, upstream changes, --edit-description, column output (--column, column.ui/column.branch), the detached HEAD of a rebase or bisect",
+        common: true,
+    },
+    Command {
         name: "for-each-ref",
         summary: "Output information on each ref",
         usage: super::for_each_ref::USAGE,

@@ -26,6 +26,7 @@ macro_rules! eprintln {
 }
 
 mod blame;
+mod branch;
 mod cat_file;
 mod changes;
 pub mod cherry;
@@ -340,9 +341,9 @@ fn run_in(
     };
     // `<command> -h` prints the usage (exit 129) and `<command> --help` the help page, as
     // git does when it is the command's only or first argument; rev-parse's `-h` is its
-    // own (git prints it to standard error).
+    // own and branch's goes to standard error (git prints both there).
     if let Some(c) = help::command(cmd) {
-        if cmd_args.len() == 1 && cmd_args[0] == "-h" && c.name != "rev-parse" {
+        if cmd_args.len() == 1 && cmd_args[0] == "-h" && !matches!(c.name, "rev-parse" | "branch") {
             out.write_all(help::usage(c).as_bytes())?;
             return Ok(129);
         }
@@ -389,6 +390,7 @@ fn run_in(
         "show" => show::run(&mut ctx),
         "show-ref" => show_ref::run(&mut ctx),
         "for-each-ref" => for_each_ref::run(&mut ctx),
+        "branch" => branch::run(&mut ctx),
         "blame" => blame::run(&mut ctx),
         #[cfg(feature = "server")]
         "serve" => serve::run(&mut ctx),

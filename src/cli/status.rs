@@ -1248,49 +1248,58 @@ impl Printer<'_> {
         Ok(())
     }
 
-    /// git's `wt_status_get_detached_from`: the last `checkout: moving from A to B`
-    /// of `HEAD`'s reflog names what `HEAD` was detached from (`B`), and whether `HEAD`
-    /// is still there.
+    /// What `HEAD` was detached from (see [`detached_from`]).
     fn detached_from(&self) -> Result<Option<(String, bool)>, Fatal> {
-        let Some(log) = self.refs.reflog("HEAD").ok().flatten() else {
-            return Ok(None);
-        };
-        let Some((target, noid)) = log.iter().rev().find_map(|e| {
-            let rest = e.message.strip_prefix("checkout: moving from ")?;
-            let at = rest.find(" to ")?;
-            Some((rest[at + 4..].to_string(), e.new))
-        }) else {
-            return Ok(None);
-        };
-        let mut abbrev = crate::odb::Abbreviator::new(self.repo.odb());
-        let abbrev_len = crate::odb::default_abbrev_len(self.repo.odb(), self.repo.config());
-        let mut name = None;
-        if target != "HEAD" {
-            let mut r = crate::revision::Resolver::new(self.repo).quiet(true);
-            if let Ok(d) = r.dwim_ref(&target) {
-                if d.count == 1 {
-                    if let Some(first) = d.first {
-                        let peeled =
-                            crate::revision::peel(self.repo, first.id, crate::ObjectKind::Commit)
-                                .ok();
-                        if first.id == noid || peeled == Some(noid) {
-                            let from = first.name.as_str();
-                            let from = from
-                                .strip_prefix("refs/tags/")
-                                .or_else(|| from.strip_prefix("refs/remotes/"))
-                                .unwrap_or(from);
-                            name = Some(from.to_string());
-                        }
+        detached_from(self.repo, self.refs, self.info.head)
+    }
+}
+
+/// git's `wt_status_get_detached_from`: the last `checkout: moving from A to B` of
+/// `HEAD`'s reflog names what `HEAD` was detached from (`B`: the ref's short name when
+/// it still names that commit, else the abbreviated id), and whether `HEAD` (`head`) is
+/// still there. `None` without such an entry.
+pub(super) fn detached_from(
+    repo: &Repository,
+    refs: &crate::refs::Refs,
+    head: Option<ObjectId>,
+) -> Result<Option<(String, bool)>, Fatal> {
+    let Some(log) = refs.reflog("HEAD").ok().flatten() else {
+        return Ok(None);
+    };
+    let Some((target, noid)) = log.iter().rev().find_map(|e| {
+        let rest = e.message.strip_prefix("checkout: moving from ")?;
+        let at = rest.find(" to ")?;
+        Some((rest[at + 4..].to_string(), e.new))
+    }) else {
+        return Ok(None);
+    };
+    let mut abbrev = crate::odb::Abbreviator::new(repo.odb());
+    let abbrev_len = crate::odb::default_abbrev_len(repo.odb(), repo.config());
+    let mut name = None;
+    if target != "HEAD" {
+        let mut r = crate::revision::Resolver::new(repo).quiet(true);
+        if let Ok(d) = r.dwim_ref(&target) {
+            if d.count == 1 {
+                if let Some(first) = d.first {
+                    let peeled =
+                        crate::revision::peel(repo, first.id, crate::ObjectKind::Commit).ok();
+                    if first.id == noid || peeled == Some(noid) {
+                        let from = first.name.as_str();
+                        let from = from
+                            .strip_prefix("refs/tags/")
+                            .or_else(|| from.strip_prefix("refs/remotes/"))
+                            .unwrap_or(from);
+                        name = Some(from.to_string());
                     }
                 }
             }
         }
-        let name = match name {
-            Some(n) => n,
-            None => abbrev.abbrev(&noid, Some(abbrev_len))?,
-        };
-        Ok(Some((name, self.info.head == Some(noid))))
     }
+    let name = match name {
+        Some(n) => n,
+        None => abbrev.abbrev(&noid, Some(abbrev_len))?,
+    };
+    Ok(Some((name, head == Some(noid))))
 }
 
 /// git's `branch.ab` counts: commits only `ours` has, and only `theirs` has.

@@ -198,6 +198,7 @@ const PAGER_CONFIG_COMMANDS: &[&str] = &[
     "blame",
     "describe",
     "shortlog",
+    "branch",
 ];
 
 /// The pager command to run for `cmd` (with its arguments `args`), or `None`, as git
@@ -237,10 +238,19 @@ pub fn pager_for(
                     .iter()
                     .take_while(|a| *a != "--")
                     .any(|a| a == "--exit-code" || a == "--quiet");
+            // git's branch pages its listings only.
+            let branch_action = cmd == "branch"
+                && args
+                    .iter()
+                    .take_while(|a| *a != "--")
+                    .any(|a| a == "--show-current");
             match by_config {
-                _ if exit_code => false,
+                _ if exit_code || branch_action => false,
                 Some(b) => b,
-                None => matches!(cmd, "log" | "show" | "blame" | "diff" | "shortlog"),
+                None => matches!(
+                    cmd,
+                    "log" | "show" | "blame" | "diff" | "shortlog" | "branch"
+                ),
             }
         }
     };

@@ -201,6 +201,7 @@ enum Kind {
     Then,
     Else,
     AheadBehind(ObjectId),
+    WorktreePath,
 }
 
 #[derive(Clone, Debug)]
@@ -232,6 +233,9 @@ pub struct RefFormat {
     clock: Clock,
     /// The mailmap, read when a `:mailmap` atom first needs it (as git does).
     mailmap: OnceLock<Mailmap>,
+    /// The branch each worktree has checked out, with its path, read when a
+    /// `%(worktreepath)` first needs it.
+    worktrees: OnceLock<std::collections::HashMap<String, String>>,
 }
 
 /// The computed atoms of one ref: their text and, for numbers and dates, their value.
@@ -281,6 +285,7 @@ impl RefFormat {
             head,
             clock: Clock::from_env(),
             mailmap: OnceLock::new(),
+            worktrees: OnceLock::new(),
         };
         let bytes = format.as_bytes();
         let mut lit_start = 0;
@@ -586,7 +591,8 @@ impl RefFormat {
                     .ok_or_else(|| FormatError::Bad(format!("failed to find '{base}'")))?;
                 Kind::AheadBehind(id)
             }
-            "describe" | "signature" | "trailers" | "worktreepath" => {
+            "worktreepath" => no_arg(Kind::WorktreePath)?,
+            "describe" | "signature" | "trailers" => {
                 return Err(FormatError::Unsupported(format!("%({text})")))
             }
             _ => return Err(FormatError::Bad(format!("unknown field name: {text}"))),
@@ -638,6 +644,25 @@ impl RefFormat {
         }
         let loaded = Mailmap::load(repo).map_err(|e| FormatError::Bad(e.to_string()))?;
         Ok(self.mailmap.get_or_init(|| loaded))
+    }
+
+    /// The atoms of a detached `HEAD` listed among branches (git's
+    /// `FILTER_REFS_DETACHED_HEAD` entry): `r` is `HEAD` itself, and its name atoms give
+    /// `description` (`(HEAD detached at …)`) unstripped, as git's `get_refname` does.
+    pub fn values_as_detached_head(
+        &self,
+        repo: &Repository,
+        refs: &Refs,
+        r: &ListedRef,
+        description: &str,
+    ) -> Result<Values, FormatError> {
+        let mut v = self.values(repo, refs, r)?;
+        for (i, atom) in self.atoms.iter().enumerate() {
+            if matches!(atom.kind, Kind::Refname(_)) {
+                v.text[i] = description.as_bytes().to_vec();
+            }
+        }
+        Ok(v)
     }
 
     /// Computes every atom of `r` (git's `populate_value`); `refs` is `repo`'s ref store.
@@ -705,6 +730,11 @@ impl RefFormat {
                         flags.push("packed");
                     }
                     v.text[i] = flags.join(",").into_bytes();
+                    continue;
+                }
+                Kind::WorktreePath => {
+                    let heads = self.worktrees.get_or_init(|| worktree_heads(repo));
+                    v.text[i] = heads.get(&r.name).cloned().unwrap_or_default().into_bytes();
                     continue;
                 }
                 Kind::Head => {
@@ -1866,6 +1896,44 @@ fn valid_color(value: &str) -> bool {
         }
     }
     true
+}
+
+/// git's worktree map for `%(worktreepath)`: the branch each worktree's `HEAD` names
+/// (unborn ones too), with the worktree's path. The main worktree's path is the real
+/// path of the common dir without `/.git`; a linked one's is its `gitdir` file's
+/// contents without `/.git`.
+fn worktree_heads(repo: &Repository) -> std::collections::HashMap<String, String> {
+    let mut heads = std::collections::HashMap::new();
+    let common = repo.common_dir();
+    let head_of = |git_dir: &std::path::Path| {
+        Refs::at(git_dir, common, repo.hash_kind())
+            .read_symbolic("HEAD")
+            .ok()
+            .flatten()
+    };
+    if let Ok(real) = std::fs::canonicalize(common) {
+        let path = crate::bytestr::from_os(real.into_os_string());
+        let path = path.strip_suffix("/.git").unwrap_or(&path).to_string();
+        if let Some(branch) = head_of(common) {
+            heads.insert(branch, path);
+        }
+    }
+    let mut linked: Vec<_> = std::fs::read_dir(common.join("worktrees"))
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    linked.sort();
+    for dir in linked {
+        let Ok(gitdir) = std::fs::read(dir.join("gitdir")) else {
+            continue;
+        };
+        let gitdir = String::from_utf8_lossy(&gitdir);
+        let gitdir = gitdir.trim_end();
+        let path = gitdir.strip_suffix("/.git").unwrap_or(gitdir).to_string();
+        if let Some(branch) = head_of(&dir) {
+            heads.entry(branch).or_insert(path);
+        }
+    }
+    heads
 }
 
 /// Fuzzing entry point (public as `oxgit::internals::fuzz_ref_format`, run by `fuzz/entries.rs`): the first line of `data` is a format

@@ -104,6 +104,22 @@ pub fn path_pattern_matches(pattern: &str, name: &str, ignore_case: bool) -> boo
     }
 }
 
+/// git's `match_pattern` for `branch` and `tag` listings: `pattern` against `name` without
+/// its `refs/tags/`, `refs/heads/`, `refs/remotes/` or `refs/` prefix (the first that
+/// applies), with wildcards that cross `/`.
+pub fn short_pattern_matches(pattern: &str, name: &str, ignore_case: bool) -> bool {
+    let short = ["refs/tags/", "refs/heads/", "refs/remotes/", "refs/"]
+        .iter()
+        .find_map(|p| name.strip_prefix(p))
+        .unwrap_or(name);
+    let flags = if ignore_case {
+        crate::worktree::wildmatch::CASEFOLD
+    } else {
+        0
+    };
+    crate::worktree::wildmatch::wildmatch(pattern.as_bytes(), short.as_bytes(), flags)
+}
+
 /// git's `wildmatch` with `WM_PATHNAME`: wildcards do not cross `/`, except `**` as a
 /// whole component (any number of folders). Matched component by component.
 pub fn glob_pathname(pattern: &[u8], text: &[u8]) -> bool {
