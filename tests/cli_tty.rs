@@ -269,6 +269,8 @@ fn terminal_and_pager_match_git() {
         (&["branch", "-a", "-vv"], &[], true),
         (&["-P", "branch", "-a"], &[], false),
         (&["branch", "--show-current"], &[], false),
+        (&["tag", "-n"], &[], true),
+        (&["-c", "pager.tag=false", "tag"], &[], false),
         (&["-c", "pager.branch=false", "branch"], &[], false),
         (&["-c", "color.branch=never", "branch", "-v"], &[], true),
         (&["describe", "--always"], &[], false),

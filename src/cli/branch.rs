@@ -409,20 +409,23 @@ fn detached_passes(
 }
 
 /// Whether columns are on: `--column`/`--no-column`, else `column.branch`, else
-/// `column.ui` (any setting but never, or auto off a terminal, turns them on).
+/// `column.ui`.
 fn columns_wanted(config: &crate::config::Config, flag: Option<bool>) -> Result<bool, Fatal> {
-    if let Some(f) = flag {
-        return Ok(f);
-    }
-    let Some(v) = config
-        .get("column.branch")
-        .or_else(|| config.get("column.ui"))
-    else {
-        return Ok(false);
-    };
+    Ok(flag.unwrap_or_else(|| {
+        config
+            .get("column.branch")
+            .or_else(|| config.get("column.ui"))
+            .is_some_and(column_setting_on)
+    }))
+}
+
+/// Whether a `column.*` setting turns columns on: `always` (or true), `auto` on a
+/// terminal, or a layout word alone (git's layouts imply `always`); `never` turns them
+/// off.
+pub(super) fn column_setting_on(value: &str) -> bool {
     let mut on = None;
     let mut layout = false;
-    for word in v.split([' ', ',']).filter(|w| !w.is_empty()) {
+    for word in value.split([' ', ',']).filter(|w| !w.is_empty()) {
         match word {
             "never" | "false" | "no" | "off" => on = Some(false),
             "always" | "true" | "yes" | "on" => on = Some(true),
@@ -430,7 +433,7 @@ fn columns_wanted(config: &crate::config::Config, flag: Option<bool>) -> Result<
             _ => layout = true,
         }
     }
-    Ok(on.unwrap_or(layout))
+    on.unwrap_or(layout)
 }
 
 /// The colours of the slots, `color.branch.<slot>` over git's defaults; all empty when

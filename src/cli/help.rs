@@ -133,6 +133,13 @@ pub(super) const COMMANDS: &[Command] = &[
         common: true,
     },
     Command {
+        name: "tag",
+        summary: "List tags",
+        usage: super::tag::USAGE,
+        supports: "listing tags (-l, patterns), -n<num> (message lines), --contains/--no-contains, --merged/--no-merged, --points-at, --sort (tag.sort, version:refname), --format, -i, --omit-empty, the pager on a terminal; refused: creating, deleting and verifying tags, column output (--column, column.ui/column.tag), --color",
+        common: true,
+    },
+    Command {
         name: "for-each-ref",
         summary: "Output information on each ref",
         usage: super::for_each_ref::USAGE,

@@ -57,6 +57,7 @@ mod serve;
 mod show;
 mod show_ref;
 mod status;
+mod tag;
 pub mod terminal;
 mod walk_opts;
 
@@ -391,6 +392,7 @@ fn run_in(
         "show-ref" => show_ref::run(&mut ctx),
         "for-each-ref" => for_each_ref::run(&mut ctx),
         "branch" => branch::run(&mut ctx),
+        "tag" => tag::run(&mut ctx),
         "blame" => blame::run(&mut ctx),
         #[cfg(feature = "server")]
         "serve" => serve::run(&mut ctx),

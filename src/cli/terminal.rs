@@ -199,6 +199,7 @@ const PAGER_CONFIG_COMMANDS: &[&str] = &[
     "describe",
     "shortlog",
     "branch",
+    "tag",
 ];
 
 /// The pager command to run for `cmd` (with its arguments `args`), or `None`, as git
@@ -249,7 +250,7 @@ pub fn pager_for(
                 Some(b) => b,
                 None => matches!(
                     cmd,
-                    "log" | "show" | "blame" | "diff" | "shortlog" | "branch"
+                    "log" | "show" | "blame" | "diff" | "shortlog" | "branch" | "tag"
                 ),
             }
         }
