@@ -4,11 +4,13 @@
 //! with the format git builds for it. Creating, deleting, renaming, copying and upstream
 //! changes are refused: oxgit never writes a repository.
 
-use super::for_each_ref::{computed, fatal, print, select, Filter};
+use super::for_each_ref::{
+    computed, fatal, parse_format, print, select, sort_keys, with_lastarg_default, Filter,
+};
 use super::options::{self, fixed, flag, optional, value, Spec};
 use super::terminal::ColorWhen;
 use super::{Context, Fatal};
-use crate::refs::format::{FormatError, Quote, RefFormat, SortKey};
+use crate::refs::format::Quote;
 use crate::refs::list::ListedRef;
 use crate::refs::Refs;
 
@@ -120,16 +122,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         eprint!("{USAGE}");
         return Ok(129);
     }
-    let mut args = ctx.args.clone();
-    // git's PARSE_OPT_LASTARG_DEFAULT: these default to HEAD as the last argument.
-    if args.last().is_some_and(|a| {
-        matches!(
-            a.as_str(),
-            "--merged" | "--no-merged" | "--contains" | "--no-contains"
-        )
-    }) {
-        args.push("HEAD".to_string());
-    }
+    let args = with_lastarg_default(&ctx.args);
     let parsed = match options::parse(&args, SPECS, false) {
         Ok(p) => p,
         Err(e) => return Ok(e.report(USAGE, ctx.out)),
@@ -145,7 +138,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let mut color: Option<ColorWhen> = None;
     let mut abbrev: Option<usize> = None;
     let mut format: Option<String> = None;
-    let mut sort_keys: Vec<String> = Vec::new();
+    let mut sort_given: Vec<String> = Vec::new();
     let mut column: Option<bool> = None;
     for p in parsed {
         let Some((name, value, negated)) = p.opt_or_arg(&mut names) else {
@@ -198,8 +191,8 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             "list" => list = on,
             "column" => column = Some(on && value.as_deref() != Some("never")),
             "sort" => match value {
-                Some(v) => sort_keys.push(v),
-                None => sort_keys.clear(),
+                Some(v) => sort_given.push(v),
+                None => sort_given.clear(),
             },
             "ignore-case" => filter.ignore_case = on,
             "omit-empty" => omit_empty = on,
@@ -351,32 +344,17 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         Some(f) => f,
         None => build_format(verbose, maxwidth, remote_prefix, abbrev, &colors),
     };
-    let mut format = match RefFormat::parse(&repo, &format_text, Quote::None) {
+    let mut format = match parse_format(&repo, &format_text, Quote::None, USAGE)? {
         Ok(f) => f,
-        Err(FormatError::Malformed(m)) => {
-            return Ok(options::usage_error(
-                &format!("malformed format string {m}"),
-                USAGE,
-            ))
-        }
-        Err(e) => return Err(fatal(e)),
+        Err(code) => return Ok(code),
     };
-    if sort_keys.is_empty() {
-        if let Some(k) = config.get("branch.sort") {
-            sort_keys.push(k.to_string());
-        }
-    }
-    if sort_keys.is_empty() {
-        sort_keys.push("refname".to_string());
-    }
-    let mut keys: Vec<SortKey> = Vec::new();
-    for k in sort_keys.iter().rev() {
-        keys.push(
-            format
-                .sort_key(&repo, k, filter.ignore_case)
-                .map_err(fatal)?,
-        );
-    }
+    let keys = sort_keys(
+        &repo,
+        &mut format,
+        &sort_given,
+        Some("branch.sort"),
+        filter.ignore_case,
+    )?;
     listed.retain(|r| r.name != "HEAD");
     let items = computed(&repo, &refs, &format, listed)?;
     // git sorts a detached HEAD first (REF_SORTING_DETACHED_HEAD_FIRST).

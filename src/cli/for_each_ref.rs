@@ -168,16 +168,7 @@ impl Filter {
 
 /// Runs `for-each-ref`.
 pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
-    let mut args = ctx.args.clone();
-    // git's PARSE_OPT_LASTARG_DEFAULT: these four default to HEAD as the last argument.
-    if args.last().is_some_and(|a| {
-        matches!(
-            a.as_str(),
-            "--merged" | "--no-merged" | "--contains" | "--no-contains"
-        )
-    }) {
-        args.push("HEAD".to_string());
-    }
+    let args = with_lastarg_default(&ctx.args);
     let parsed = match options::parse(&args, SPECS, false) {
         Ok(p) => p,
         Err(e) => return Ok(e.report(USAGE, ctx.out)),
@@ -187,7 +178,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let mut omit_empty = false;
     let mut count: i64 = 0;
     let mut format: Option<String> = None;
-    let mut sort_keys: Vec<String> = Vec::new();
+    let mut sort_keys_given: Vec<String> = Vec::new();
     let mut filter = Filter::default();
     let mut from_stdin = false;
     for p in parsed {
@@ -224,25 +215,8 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             }
             "format" => format = value,
             "color" => {
-                let when = if negated {
-                    Some("never")
-                } else {
-                    value.as_deref()
-                };
-                match when {
-                    Some("never" | "false" | "no" | "off") => {}
-                    Some("auto") if !super::terminal::ColorWhen::Auto.want(true) => {}
-                    Some("auto" | "always" | "true" | "yes" | "on") | None => {
-                        return Err(Fatal::new(
-                            "for-each-ref --color (coloured output) is not supported by oxgit yet",
-                        ))
-                    }
-                    Some(_) => {
-                        return Ok(options::usage_error(
-                            "option `color' expects \"always\", \"auto\", or \"never\"",
-                            "",
-                        ))
-                    }
+                if let Some(code) = format_color("for-each-ref", negated, value.as_deref())? {
+                    return Ok(code);
                 }
             }
             "exclude" => match value {
@@ -250,8 +224,8 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 None => filter.excludes.clear(),
             },
             "sort" => match value {
-                Some(v) => sort_keys.push(v),
-                None => sort_keys.clear(),
+                Some(v) => sort_keys_given.push(v),
+                None => sort_keys_given.clear(),
             },
             "points-at" | "merged" | "no-merged" | "contains" | "no-contains" => {
                 if let Err(code) = filter.take_option(&repo, name, value)? {
@@ -283,28 +257,17 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         .find(|q| quotes & (1 << (*q as u8)) != 0)
         .unwrap_or(Quote::None);
     let format_text = format.unwrap_or_else(|| DEFAULT_FORMAT.to_string());
-    let mut format = match RefFormat::parse(&repo, &format_text, quote) {
+    let mut format = match parse_format(&repo, &format_text, quote, USAGE)? {
         Ok(f) => f,
-        Err(FormatError::Malformed(m)) => {
-            return Ok(options::usage_error(
-                &format!("malformed format string {m}"),
-                USAGE,
-            ))
-        }
-        Err(e) => return Err(fatal(e)),
+        Err(code) => return Ok(code),
     };
-    if sort_keys.is_empty() {
-        sort_keys.push("refname".to_string());
-    }
-    let mut keys: Vec<SortKey> = Vec::new();
-    // The last --sort is the primary key.
-    for k in sort_keys.iter().rev() {
-        keys.push(
-            format
-                .sort_key(&repo, k, filter.ignore_case)
-                .map_err(fatal)?,
-        );
-    }
+    let keys = sort_keys(
+        &repo,
+        &mut format,
+        &sort_keys_given,
+        None,
+        filter.ignore_case,
+    )?;
     if from_stdin {
         if !filter.patterns.is_empty() {
             return Err(Fatal::new("unknown arguments supplied with --stdin"));
@@ -329,6 +292,85 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     };
     print(ctx.out, items, &keys, &format, limit, omit_empty)?;
     Ok(0)
+}
+
+/// The arguments with `HEAD` appended when the last is `--merged`, `--no-merged`,
+/// `--contains` or `--no-contains` (git's `PARSE_OPT_LASTARG_DEFAULT`).
+pub(super) fn with_lastarg_default(args: &[String]) -> Vec<String> {
+    let mut args = args.to_vec();
+    if args.last().is_some_and(|a| {
+        matches!(
+            a.as_str(),
+            "--merged" | "--no-merged" | "--contains" | "--no-contains"
+        )
+    }) {
+        args.push("HEAD".to_string());
+    }
+    args
+}
+
+/// Parses `text` as a ref format; `Ok(Err(code))` is git's usage error for a malformed
+/// one, already reported with `usage`.
+pub(super) fn parse_format(
+    repo: &Repository,
+    text: &str,
+    quote: Quote,
+    usage: &str,
+) -> Result<Result<RefFormat, i32>, Fatal> {
+    match RefFormat::parse(repo, text, quote) {
+        Ok(f) => Ok(Ok(f)),
+        Err(FormatError::Malformed(m)) => Ok(Err(options::usage_error(
+            &format!("malformed format string {m}"),
+            usage,
+        ))),
+        Err(e) => Err(fatal(e)),
+    }
+}
+
+/// The sort keys of `--sort` options (`given`, in order; the last is the primary key),
+/// else of the config key `config_key` (`branch.sort`, `tag.sort`), else `refname`.
+pub(super) fn sort_keys(
+    repo: &Repository,
+    format: &mut RefFormat,
+    given: &[String],
+    config_key: Option<&str>,
+    ignore_case: bool,
+) -> Result<Vec<SortKey>, Fatal> {
+    let configured = config_key
+        .and_then(|k| repo.config().get(k))
+        .map(str::to_string);
+    let names: Vec<String> = if !given.is_empty() {
+        given.to_vec()
+    } else {
+        vec![configured.unwrap_or_else(|| "refname".to_string())]
+    };
+    let mut keys = Vec::new();
+    for k in names.iter().rev() {
+        keys.push(format.sort_key(repo, k, ignore_case).map_err(fatal)?);
+    }
+    Ok(keys)
+}
+
+/// `--color[=<when>]` of the listings that colour only `%(color)` atoms, which oxgit
+/// does not: colouring is refused, `never` (and `auto` off a terminal) accepted;
+/// `Ok(Some(code))` is a usage error for a bad value.
+pub(super) fn format_color(
+    command: &str,
+    negated: bool,
+    value: Option<&str>,
+) -> Result<Option<i32>, Fatal> {
+    let when = if negated { Some("never") } else { value };
+    match when {
+        Some("never" | "false" | "no" | "off") => Ok(None),
+        Some("auto") if !super::terminal::ColorWhen::Auto.want(true) => Ok(None),
+        Some("auto" | "always" | "true" | "yes" | "on") | None => Err(Fatal::new(format!(
+            "{command} --color (coloured output) is not supported by oxgit yet"
+        ))),
+        Some(_) => Ok(Some(options::usage_error(
+            "option `color' expects \"always\", \"auto\", or \"never\"",
+            "",
+        ))),
+    }
 }
 
 /// The values of each listed ref's atoms (computed in parallel).

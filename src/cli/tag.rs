@@ -3,10 +3,12 @@
 //! ref-filter pipeline `for-each-ref` uses, with the format git builds for it. Creating,
 //! deleting and verifying tags are refused: oxgit never writes a repository.
 
-use super::for_each_ref::{computed, fatal, print, select, Filter};
+use super::for_each_ref::{
+    computed, parse_format, print, select, sort_keys, with_lastarg_default, Filter,
+};
 use super::options::{self, fixed, flag, optional, value, Spec};
 use super::{Context, Fatal};
-use crate::refs::format::{FormatError, Quote, RefFormat, SortKey};
+use crate::refs::format::Quote;
 use crate::refs::Refs;
 
 pub(super) const USAGE: &str =
@@ -90,16 +92,7 @@ const SPECS: &[Spec] = &[
 
 /// Runs `tag`.
 pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
-    let mut args = ctx.args.clone();
-    // git's PARSE_OPT_LASTARG_DEFAULT: these default to HEAD as the last argument.
-    if args.last().is_some_and(|a| {
-        matches!(
-            a.as_str(),
-            "--merged" | "--no-merged" | "--contains" | "--no-contains"
-        )
-    }) {
-        args.push("HEAD".to_string());
-    }
+    let args = with_lastarg_default(&ctx.args);
     let parsed = match options::parse(&args, SPECS, false) {
         Ok(p) => p,
         Err(e) => return Ok(e.report(USAGE, ctx.out)),
@@ -115,7 +108,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let mut lines: Option<i64> = None;
     let mut omit_empty = false;
     let mut format: Option<String> = None;
-    let mut sort_keys: Vec<String> = Vec::new();
+    let mut sort_given: Vec<String> = Vec::new();
     let mut column: Option<bool> = None;
     for p in parsed {
         let Some((name, value, negated)) = p.opt_or_arg(&mut names) else {
@@ -144,31 +137,16 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             "column" => column = Some(on && value.as_deref() != Some("never")),
             "omit-empty" => omit_empty = on,
             "sort" => match value {
-                Some(v) => sort_keys.push(v),
-                None => sort_keys.clear(),
+                Some(v) => sort_given.push(v),
+                None => sort_given.clear(),
             },
             "format" => format = value,
             "ignore-case" => filter.ignore_case = on,
             "color" => {
-                let when = if negated {
-                    Some("never")
-                } else {
-                    value.as_deref()
-                };
-                match when {
-                    Some("never" | "false" | "no" | "off") => {}
-                    Some("auto") if !super::terminal::ColorWhen::Auto.want(true) => {}
-                    Some("auto" | "always" | "true" | "yes" | "on") | None => {
-                        return Err(Fatal::new(
-                            "tag --color (coloured formats) is not supported by oxgit yet",
-                        ))
-                    }
-                    Some(_) => {
-                        return Ok(options::usage_error(
-                            "option `color' expects \"always\", \"auto\", or \"never\"",
-                            "",
-                        ))
-                    }
+                if let Some(code) =
+                    super::for_each_ref::format_color("tag", negated, value.as_deref())?
+                {
+                    return Ok(code);
                 }
             }
             "points-at" | "merged" | "no-merged" | "contains" | "no-contains" => {
@@ -219,32 +197,17 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         }
         (None, _) => "%(refname:lstrip=2)".to_string(),
     };
-    let mut format = match RefFormat::parse(&repo, &format_text, Quote::None) {
+    let mut format = match parse_format(&repo, &format_text, Quote::None, USAGE)? {
         Ok(f) => f,
-        Err(FormatError::Malformed(m)) => {
-            return Ok(options::usage_error(
-                &format!("malformed format string {m}"),
-                USAGE,
-            ))
-        }
-        Err(e) => return Err(fatal(e)),
+        Err(code) => return Ok(code),
     };
-    if sort_keys.is_empty() {
-        if let Some(k) = config.get("tag.sort") {
-            sort_keys.push(k.to_string());
-        }
-    }
-    if sort_keys.is_empty() {
-        sort_keys.push("refname".to_string());
-    }
-    let mut keys: Vec<SortKey> = Vec::new();
-    for k in sort_keys.iter().rev() {
-        keys.push(
-            format
-                .sort_key(&repo, k, filter.ignore_case)
-                .map_err(fatal)?,
-        );
-    }
+    let keys = sort_keys(
+        &repo,
+        &mut format,
+        &sort_given,
+        Some("tag.sort"),
+        filter.ignore_case,
+    )?;
     let refs = Refs::new(&repo);
     let listed = select(&repo, &refs, &filter)?;
     let items = computed(&repo, &refs, &format, listed)?;
