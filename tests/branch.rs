@@ -62,6 +62,7 @@ const LISTINGS: &[&[&str]] = &[
     ],
     &["-c", "branch.sort=-refname", "branch", "-a"],
     &["-c", "column.ui=never", "branch"],
+    &["-c", "column.ui=always", "branch", "-v"],
     &[
         "for-each-ref",
         "--format=%(refname) %(worktreepath)",
@@ -112,6 +113,7 @@ fn writes_are_refused() {
         &["branch", "-u", "up/main"],
         &["branch", "--unset-upstream", "side"],
         &["branch", "--column"],
+        &["branch", "-v", "--column"],
         &["-c", "column.ui=always", "branch"],
     ] {
         let out = run(

@@ -272,7 +272,8 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
         filter.prefixes.push("refs/remotes/");
     }
     let config = repo.config();
-    if verbose == 0 && columns_wanted(config, column)? {
+    // git turns configured columns off for -v (and dies on --column with -v).
+    if column == Some(true) || (verbose == 0 && columns_wanted(config, column)?) {
         return Err(Fatal::new(
             "branch: column output (--column, column.ui, column.branch) is not supported by oxgit yet",
         ));
