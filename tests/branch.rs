@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{assert_same, assert_same_stderr, fixture, git, oxgit_cmd, run};
+use common::{assert_refused, assert_same, assert_same_stderr, fixture, git};
 
 const LAYOUTS: &[&str] = &[
     "main",
@@ -116,18 +116,7 @@ fn writes_are_refused() {
         &["branch", "-v", "--column"],
         &["-c", "column.ui=always", "branch"],
     ] {
-        let out = run(
-            {
-                let mut c = oxgit_cmd(&dir);
-                c.args(args);
-                c
-            },
-            b"",
-        );
-        assert_eq!(out.status.code(), Some(128), "{args:?}");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains("not supported"), "{args:?}: {err}");
-        assert!(out.stdout.is_empty(), "{args:?}");
+        assert_refused(&dir, args);
     }
     assert_eq!(git(&dir, &["for-each-ref"]), before);
     assert_eq!(

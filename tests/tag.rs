@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{assert_same, assert_same_stderr, fixture, git, oxgit_cmd, run};
+use common::{assert_refused, assert_same, assert_same_stderr, fixture, git, oxgit_cmd, run};
 
 const LISTINGS: &[&[&str]] = &[
     &["tag"],
@@ -93,18 +93,7 @@ fn writes_are_refused() {
         &["-c", "column.tag=always", "tag"],
         &["tag", "--color=always"],
     ] {
-        let out = run(
-            {
-                let mut c = oxgit_cmd(&dir);
-                c.args(args);
-                c
-            },
-            b"",
-        );
-        assert_eq!(out.status.code(), Some(128), "{args:?}");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains("not supported"), "{args:?}: {err}");
-        assert!(out.stdout.is_empty(), "{args:?}");
+        assert_refused(&dir, args);
     }
     assert_eq!(git(&dir, &["for-each-ref"]), before);
 }

@@ -5,7 +5,8 @@
 //! changes are refused: oxgit never writes a repository.
 
 use super::for_each_ref::{
-    computed, fatal, parse_format, print, select, sort_keys, with_lastarg_default, Filter,
+    columns_wanted, computed, fatal, parse_format, passes, print, refuse_write, select, sort_keys,
+    with_lastarg_default, Filter,
 };
 use super::options::{self, fixed, flag, optional, value, Spec};
 use super::terminal::ColorWhen;
@@ -212,9 +213,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                     _ => "creating branches",
                 };
                 if on {
-                    return Err(Fatal::new(format!(
-                        "branch: {what} is not supported: oxgit only lists branches (it never writes a repository)"
-                    )));
+                    return Err(refuse_write("branch", what));
                 }
             }
         }
@@ -223,12 +222,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     if !show_current && names.is_empty() {
         list = true;
     }
-    if !filter.contains.is_empty()
-        || !filter.no_contains.is_empty()
-        || !filter.merged.is_empty()
-        || !filter.no_merged.is_empty()
-        || !filter.points_at.is_empty()
-    {
+    if filter.filters_objects() {
         list = true;
     }
     if show_current && list {
@@ -260,9 +254,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                 "the -a, and -r, options to 'git branch' do not take a branch name.\nDid you mean to use: -a|-r --list <pattern>?",
             ));
         }
-        return Err(Fatal::new(
-            "branch: creating branches is not supported: oxgit only lists branches (it never writes a repository)",
-        ));
+        return Err(refuse_write("branch", "creating branches"));
     }
     filter.patterns = names;
     if local {
@@ -273,7 +265,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     }
     let config = repo.config();
     // git turns configured columns off for -v (and dies on --column with -v).
-    if column == Some(true) || (verbose == 0 && columns_wanted(config, column)?) {
+    if column == Some(true) || (verbose == 0 && columns_wanted(config, "branch", column)) {
         return Err(Fatal::new(
             "branch: column output (--column, column.ui, column.branch) is not supported by oxgit yet",
         ));
@@ -310,7 +302,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
             peeled: None,
             broken: false,
         };
-        let kept = shown && detached_passes(&repo, &filter, &head_ref)?;
+        // The filters other than the name patterns apply to it too.
+        let mut walker = crate::revision::merge_base::CommitWalker::new(&repo);
+        let kept = shown && passes(&repo, &mut walker, &filter, &head_ref)?;
         kept.then(|| {
             let text = match super::status::detached_from(&repo, &refs, Some(id))? {
                 Some((name, true)) => format!("(HEAD detached at {name})"),
@@ -374,45 +368,6 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     }
     print(ctx.out, items, &keys, &format, usize::MAX, omit_empty)?;
     Ok(0)
-}
-
-/// Whether the detached `HEAD` entry passes the filters other than the name patterns
-/// (`--contains`, `--merged`, `--points-at`...), as git's filter treats it.
-fn detached_passes(
-    repo: &crate::repo::Repository,
-    filter: &Filter,
-    head: &ListedRef,
-) -> Result<bool, Fatal> {
-    let mut walker = crate::revision::merge_base::CommitWalker::new(repo);
-    super::for_each_ref::passes(repo, &mut walker, filter, head)
-}
-
-/// Whether columns are on: `--column`/`--no-column`, else `column.branch`, else
-/// `column.ui`.
-fn columns_wanted(config: &crate::config::Config, flag: Option<bool>) -> Result<bool, Fatal> {
-    Ok(flag.unwrap_or_else(|| {
-        config
-            .get("column.branch")
-            .or_else(|| config.get("column.ui"))
-            .is_some_and(column_setting_on)
-    }))
-}
-
-/// Whether a `column.*` setting turns columns on: `always` (or true), `auto` on a
-/// terminal, or a layout word alone (git's layouts imply `always`); `never` turns them
-/// off.
-pub(super) fn column_setting_on(value: &str) -> bool {
-    let mut on = None;
-    let mut layout = false;
-    for word in value.split([' ', ',']).filter(|w| !w.is_empty()) {
-        match word {
-            "never" | "false" | "no" | "off" => on = Some(false),
-            "always" | "true" | "yes" | "on" => on = Some(true),
-            "auto" => on = Some(super::terminal::stdout_is_tty()),
-            _ => layout = true,
-        }
-    }
-    on.unwrap_or(layout)
 }
 
 /// The colours of the slots, `color.branch.<slot>` over git's defaults; all empty when

@@ -149,6 +149,12 @@ impl Filter {
         Ok(Ok(true))
     }
 
+    /// Whether a filter on the refs' objects is set (`--merged`, `--contains`,
+    /// `--points-at`...): with one, `branch` and `tag` list rather than create.
+    pub(super) fn filters_objects(&self) -> bool {
+        self.filters_reach() || !self.points_at.is_empty()
+    }
+
     /// Whether a reachability filter is set (`--merged`, `--contains`...).
     pub(super) fn filters_reach(&self) -> bool {
         !(self.merged.is_empty()
@@ -371,6 +377,48 @@ pub(super) fn format_color(
             "",
         ))),
     }
+}
+
+/// Whether the listing of `command` (`branch`, `tag`) is in columns: `--column` or
+/// `--no-column` (`flag`), else `column.<command>`, else `column.ui`, where `always` (or
+/// true), `auto` on a terminal, or a layout word alone (git's layouts imply `always`) turn
+/// them on and `never` off.
+pub(super) fn columns_wanted(
+    config: &crate::config::Config,
+    command: &str,
+    flag: Option<bool>,
+) -> bool {
+    if let Some(f) = flag {
+        return f;
+    }
+    let Some(value) = config
+        .get(&format!("column.{command}"))
+        .or_else(|| config.get("column.ui"))
+    else {
+        return false;
+    };
+    let mut on = None;
+    let mut layout = false;
+    for word in value.split([' ', ',']).filter(|w| !w.is_empty()) {
+        match word {
+            "never" | "false" | "no" | "off" => on = Some(false),
+            "always" | "true" | "yes" | "on" => on = Some(true),
+            "auto" => on = Some(super::terminal::stdout_is_tty()),
+            _ => layout = true,
+        }
+    }
+    on.unwrap_or(layout)
+}
+
+/// The refusal of `command`'s writing side (`what`: "deleting tags"...).
+pub(super) fn refuse_write(command: &str, what: &str) -> Fatal {
+    let listed = match command {
+        "branch" => "branches",
+        _ => "tags",
+    };
+    Fatal::new(format!(
+        "{command}: {what} is not supported: oxgit only lists {listed} (it never writes a repository)"
+    ))
 }
 
 /// The values of each listed ref's atoms (computed in parallel).

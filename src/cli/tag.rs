@@ -4,7 +4,8 @@
 //! deleting and verifying tags are refused: oxgit never writes a repository.
 
 use super::for_each_ref::{
-    computed, parse_format, print, select, sort_keys, with_lastarg_default, Filter,
+    columns_wanted, computed, parse_format, print, refuse_write, select, sort_keys,
+    with_lastarg_default, Filter,
 };
 use super::options::{self, fixed, flag, optional, value, Spec};
 use super::{Context, Fatal};
@@ -161,28 +162,23 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
                     _ => "creating tags",
                 };
                 if on {
-                    return Err(Fatal::new(format!(
-                        "tag: {what} is not supported: oxgit only lists tags (it never writes a repository)"
-                    )));
+                    return Err(refuse_write("tag", what));
                 }
             }
         }
     }
     // git: no arguments list; a filter or -n lists.
-    if names.is_empty() || filter.filters_reach() || !filter.points_at.is_empty() || lines.is_some()
-    {
+    if names.is_empty() || filter.filters_objects() || lines.is_some() {
         list = true;
     }
     if !list {
-        return Err(Fatal::new(
-            "tag: creating tags is not supported: oxgit only lists tags (it never writes a repository)",
-        ));
+        return Err(refuse_write("tag", "creating tags"));
     }
     let config = repo.config();
     // With -n git turns configured columns off (and dies on --column).
     let columns = match lines {
         Some(_) => column == Some(true),
-        None => columns_wanted(config, column),
+        None => columns_wanted(config, "tag", column),
     };
     if columns {
         return Err(Fatal::new(
@@ -213,14 +209,4 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32, Fatal> {
     let items = computed(&repo, &refs, &format, listed)?;
     print(ctx.out, items, &keys, &format, usize::MAX, omit_empty)?;
     Ok(0)
-}
-
-/// Whether columns are on: `--column`/`--no-column`, else `column.tag`, else `column.ui`.
-fn columns_wanted(config: &crate::config::Config, flag: Option<bool>) -> bool {
-    flag.unwrap_or_else(|| {
-        config
-            .get("column.tag")
-            .or_else(|| config.get("column.ui"))
-            .is_some_and(super::branch::column_setting_on)
-    })
 }

@@ -332,3 +332,20 @@ pub fn copy_dir(from: &Path, to: &Path) {
         .success();
     assert!(ok, "cp -a {} {}", from.display(), to.display());
 }
+
+/// Runs `oxgit args` in `dir` and asserts that it refuses them: exit 128, nothing on
+/// standard output, and a message saying what is not supported.
+pub fn assert_refused(dir: &Path, args: &[&str]) {
+    let out = run(
+        {
+            let mut c = oxgit_cmd(dir);
+            c.args(args);
+            c
+        },
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(128), "{args:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not supported"), "{args:?}: {err}");
+    assert!(out.stdout.is_empty(), "{args:?}");
+}
